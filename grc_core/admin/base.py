@@ -1,0 +1,76 @@
+"""Base classes for back-office views, core and plugins alike.
+
+Access is decided here, server-side, for every request to a view: signed
+in, a current commune, the owning plugin active there, and the view's
+permission. Plugins subclass these and set ``permission``; the core sets
+``plugin`` from the plugin that returned the view.
+"""
+from __future__ import annotations
+
+from flask import abort, g, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_login import current_user
+
+from ..audit import record
+from ..extensions import db
+from ..security.permissions import can
+from ..tenancy.activation import is_active
+
+
+class Guarded:
+    #: Permission needed to see and use the view.
+    permission: str = "core.backoffice"
+    #: Only platform administrators (communes of the whole deployment).
+    platform_only: bool = False
+    #: Owning plugin; set by the core when it registers the view.
+    plugin: str | None = None
+
+    def is_accessible(self) -> bool:
+        if not current_user.is_authenticated:
+            return False
+        if self.platform_only:
+            return bool(current_user.is_platform_admin)
+        commune = g.get("grc_commune")
+        return commune is not None and is_active(self.plugin, commune) and can(self.permission)
+
+    def is_visible(self) -> bool:
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        commune = g.get("grc_commune")
+        if commune is None or not is_active(self.plugin, commune):
+            abort(404)
+        record("permission.refused", target=request.path,
+               details={"permission": "platform" if self.platform_only else self.permission})
+        abort(403)
+
+
+class SecureView(Guarded, BaseView):
+    """A custom back-office page."""
+
+
+class SecureModelView(Guarded, ModelView):
+    """A list/create/edit view of a model, scoped to the current commune."""
+
+    page_size = 50
+    can_view_details = True
+    can_export = True
+    export_types = ["csv"]
+
+    def __init__(self, model, name=None, category=None, endpoint=None, **kwargs):
+        super().__init__(model, db, name=name, category=category, endpoint=endpoint, **kwargs)
+
+    def get_one(self, id):
+        # Another commune's row is invisible (tenancy criteria): say 404, not
+        # "record does not exist" with a redirect that would confirm the URL.
+        obj = super().get_one(id)
+        if obj is None:
+            abort(404)
+        return obj
+
+
+class HomeIndexView(Guarded, AdminIndexView):
+    """The agent's home page."""

@@ -1,0 +1,265 @@
+"""The ``grc`` command: init, demo, serve, plugins, users, communes, db."""
+from __future__ import annotations
+
+import sys
+
+import click
+import flask_migrate
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate.cli import db as migrate_db_group
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from .extensions import db
+from .models import Commune
+from .demo import DEMO_PASSWORD
+from .plugins.manager import PluginError
+from .settings import ConfigError
+
+
+def _create_app(*_args, **_kwargs):
+    from . import create_app
+    return create_app()
+
+
+cli = FlaskGroup(
+    name="grc",
+    create_app=_create_app,
+    add_default_commands=True,
+    add_version_option=False,
+    help="GRC — Gestion de la Relation Citoyen.",
+)
+
+
+# --- database ------------------------------------------------------------
+
+@click.group("db", help="Schéma de la base (Alembic) : upgrade, downgrade, current, history…")
+@with_appcontext
+def db_group():
+    # Flask-Migrate's commands read these; the directory comes from create_app.
+    from flask import g
+
+    g.directory = None
+    g.x_arg = ()
+
+
+for _name, _command in migrate_db_group.commands.items():
+    # "init" would create a second migrations folder; "upgrade" defaults to heads below.
+    if _name not in ("upgrade", "init"):
+        db_group.add_command(_command, _name)
+
+
+@db_group.command("upgrade", help="Met le schéma à jour : cœur et tous les plugins (révision « heads »).")
+@click.argument("revision", default="heads")
+@with_appcontext
+def db_upgrade(revision):
+    flask_migrate.upgrade(revision=revision)
+
+
+cli.add_command(db_group)
+
+
+def ensure_schema() -> None:
+    """Create or upgrade the schema (quietly) — what ``grc init`` and ``serve`` need."""
+    flask_migrate.upgrade(revision="heads")
+
+
+def _commune(slug: str) -> Commune:
+    commune = db.session.scalar(select(Commune).where(Commune.slug == slug))
+    if commune is None:
+        known = ", ".join(db.session.scalars(select(Commune.slug).order_by(Commune.slug))) or "aucune"
+        raise click.UsageError(f"Commune « {slug} » inconnue (communes : {known}).")
+    return commune
+
+
+# --- init, demo, serve ---------------------------------------------------------
+
+@cli.command("init", help="Crée la base, la première commune et son premier administrateur.")
+@click.option("--commune-name", prompt="Nom de la commune")
+@click.option("--insee", prompt="Code INSEE")
+@click.option("--slug", prompt="Identifiant court (URL publique)")
+@click.option("--admin-email", prompt="Adresse e-mail de l'administrateur")
+@click.option("--admin-name", prompt="Nom de l'administrateur")
+@click.option("--admin-password", prompt="Mot de passe", hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def init_command(commune_name, insee, slug, admin_email, admin_name, admin_password):
+    from .accounts import get_or_create_agent, get_or_create_commune
+
+    if len(admin_password) < 10:
+        raise click.UsageError("Le mot de passe doit compter au moins 10 caractères.")
+    ensure_schema()
+    commune, created = get_or_create_commune(commune_name, insee, slug)
+    get_or_create_agent(commune, admin_email, admin_name, admin_password, "admin", platform_admin=True)
+    db.session.commit()
+    state = "créée" if created else "déjà présente"
+    click.echo(f"Commune {commune.name} ({commune.insee_code}) {state} ; administrateur : {admin_email}.")
+
+
+@cli.command("demo", help="Crée (ou complète) les données de démonstration ; peut être relancé.")
+@with_appcontext
+def demo_command():
+    from .demo import load_demo
+
+    ensure_schema()
+    for line in load_demo(DEMO_PASSWORD):
+        click.echo(line)
+
+
+@cli.command("serve", help="Prépare ce qui manque et sert GRC (HTTP, une machine).")
+@click.option("--demo", is_flag=True, help="Charge les données de démonstration.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_command(demo, host, port):
+    from .demo import load_demo
+
+    ensure_schema()
+    if demo:
+        for line in load_demo(DEMO_PASSWORD):
+            click.echo(line)
+    elif db.session.scalar(select(Commune.id).limit(1)) is None:
+        raise click.UsageError("Aucune commune : lancez « grc init » ou « grc serve --demo ».")
+    app = current_app._get_current_object()
+    # The built-in server speaks plain HTTP: a Secure cookie would never come back.
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
+    url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
+    click.echo(f"GRC est servi sur {url} (Ctrl+C pour arrêter).")
+    from werkzeug.serving import run_simple
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+# --- plugins ---------------------------------------------------------------
+
+@cli.group("plugins", help="Plugins (domaines) installés et activés par commune.")
+def plugins_group():
+    pass
+
+
+@plugins_group.command("list")
+@click.option("--commune", "slug", help="Affiche l'état d'activation pour cette commune.")
+@with_appcontext
+def plugins_list(slug):
+    from .tenancy.activation import active_plugins
+
+    registry = current_app.extensions["grc"]
+    active = set(active_plugins(_commune(slug))) if slug else set()
+    for manifest in registry.manifests.values():
+        depends = f" (requiert : {', '.join(manifest.depends)})" if manifest.depends else ""
+        state = (" [activé]" if manifest.name in active else " [désactivé]") if slug else ""
+        click.echo(f"{manifest.name} {manifest.version} — {manifest.label}{depends}{state}")
+
+
+@plugins_group.command("enable")
+@click.argument("plugin")
+@click.option("--commune", "slug", required=True)
+@with_appcontext
+def plugins_enable(plugin, slug):
+    from .tenancy.activation import enable_plugin
+
+    commune = _commune(slug)
+    try:
+        changed = enable_plugin(commune, plugin)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    db.session.commit()
+    click.echo(f"{plugin} {'activé' if changed else 'déjà activé'} pour {commune.name}.")
+
+
+@plugins_group.command("disable")
+@click.argument("plugin")
+@click.option("--commune", "slug", required=True)
+@with_appcontext
+def plugins_disable(plugin, slug):
+    from .tenancy.activation import disable_plugin
+
+    commune = _commune(slug)
+    try:
+        changed = disable_plugin(commune, plugin)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    db.session.commit()
+    click.echo(f"{plugin} {'désactivé (données conservées)' if changed else 'déjà désactivé'} pour {commune.name}.")
+
+
+# --- users and communes ------------------------------------------------------
+
+@cli.group("users", help="Comptes des agents.")
+def users_group():
+    pass
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--password", prompt="Mot de passe", hide_input=True, confirmation_prompt=True)
+@click.option("--commune", "slug", required=True)
+@click.option("--role", type=click.Choice(["admin", "manager", "agent", "accueil", "elu"]), default="agent",
+              show_default=True)
+@click.option("--service", "services", multiple=True, help="Code de service (répétable).")
+@click.option("--permission", "permissions", multiple=True, help="Permission supplémentaire (répétable).")
+@click.option("--platform-admin", is_flag=True, help="Administrateur de toute la plateforme.")
+@with_appcontext
+def users_create(email, full_name, password, slug, role, services, permissions, platform_admin):
+    from .accounts import get_or_create_agent
+
+    if len(password) < 10:
+        raise click.UsageError("Le mot de passe doit compter au moins 10 caractères.")
+    try:
+        _user, created = get_or_create_agent(_commune(slug), email, full_name, password, role,
+                                             list(services), list(permissions), platform_admin)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    db.session.commit()
+    click.echo(f"Compte {email} {'créé' if created else 'existant, rattaché'} ({role}, {slug}).")
+
+
+@cli.group("communes", help="Communes hébergées par ce déploiement.")
+def communes_group():
+    pass
+
+
+@communes_group.command("create")
+@click.option("--name", required=True)
+@click.option("--insee", required=True)
+@click.option("--slug", required=True)
+@click.option("--hostnames", default="", help="Noms d'hôte publics, séparés par des virgules.")
+@click.option("--plugins", "plugin_list", default="", help="Plugins à activer, séparés par des virgules.")
+@with_appcontext
+def communes_create(name, insee, slug, hostnames, plugin_list):
+    from .accounts import get_or_create_commune
+
+    plugins = [p.strip() for p in plugin_list.split(",") if p.strip()]
+    if db.session.scalar(select(Commune.id).where(Commune.slug == slug)):
+        raise click.UsageError(f"L'identifiant « {slug} » est déjà pris.")
+    try:
+        commune, created = get_or_create_commune(name, insee, slug, hostnames, plugins)
+    except ValueError as error:
+        db.session.rollback()
+        raise click.UsageError(str(error)) from None
+    if not created:
+        raise click.UsageError(f"Le code INSEE {insee} est déjà celui de {commune.name}.")
+    db.session.commit()
+    click.echo(f"Commune {name} ({insee}) créée ; plugins activés : {', '.join(plugins) or 'aucun'}.")
+
+
+@communes_group.command("list")
+@with_appcontext
+def communes_list():
+    for commune in db.session.scalars(select(Commune).order_by(Commune.name)):
+        click.echo(f"{commune.slug}\t{commune.insee_code}\t{commune.name}{'' if commune.active else ' (inactive)'}")
+
+
+def main() -> None:
+    """Entry point: one clear line instead of a traceback for setup errors."""
+    try:
+        cli.main(prog_name="grc")
+    except (PluginError, ConfigError) as error:
+        click.echo(f"Erreur de configuration : {error}", err=True)
+        sys.exit(2)
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        click.echo(f"Base de données injoignable : {reason}", err=True)
+        sys.exit(3)
+
+

@@ -1,0 +1,66 @@
+"""Demo data: two communes, their agents, and each enabled plugin's data.
+
+Idempotent: every object is looked up by a natural key before creation, so
+``grc demo`` can run again after an upgrade and only adds what is missing.
+The second commune exists to show that nothing crosses between communes.
+"""
+from __future__ import annotations
+
+from flask import current_app
+
+from .accounts import get_or_create_agent, get_or_create_commune
+from .extensions import db
+from .tenancy.activation import active_plugins
+from .tenancy.scoping import use_commune
+
+DEMO_PASSWORD = "demo-grc-2026"
+
+COMMUNES = (
+    # name, INSEE code (fictional: 459xx does not exist), slug
+    ("Villeneuve-sur-Loire", "45901", "villeneuve-sur-loire"),
+    ("Saint-Aubin-des-Prés", "45902", "saint-aubin-des-pres"),
+)
+
+# email, name, role, services (codes), extra permissions
+CORE_AGENTS = {
+    "45901": (
+        ("admin@villeneuve-sur-loire.fr", "Claire Morel", "admin", (), ()),
+        ("dgs@villeneuve-sur-loire.fr", "Philippe Garnier", "manager", (), ()),
+        ("accueil@villeneuve-sur-loire.fr", "Nadia Benali", "accueil", (), ()),
+        ("elu@villeneuve-sur-loire.fr", "Jean-Marc Lefèvre", "elu", (), ()),
+    ),
+    "45902": (
+        ("admin@saint-aubin-des-pres.fr", "Sophie Marchand", "admin", (), ()),
+        ("accueil@saint-aubin-des-pres.fr", "Karim Haddad", "accueil", (), ()),
+    ),
+}
+
+
+def load_demo(password: str) -> list[str]:
+    """Create what is missing; return the lines to print (URL hints, logins)."""
+    registry = current_app.extensions["grc"]
+    lines = []
+    for name, insee, slug in COMMUNES:
+        commune, _ = get_or_create_commune(name, insee, slug)
+        for email, full_name, role, services, permissions in CORE_AGENTS[insee]:
+            get_or_create_agent(commune, email, full_name, password, role, list(services), list(permissions),
+                                platform_admin=(email == "admin@villeneuve-sur-loire.fr"))
+        db.session.commit()
+        with use_commune(commune):
+            for plugin in active_plugins(commune):
+                registry.demo_data(plugin, commune)
+                db.session.commit()
+        lines.append(f"Commune de démonstration : {name} (/c/{slug}/)")
+    lines.append(f"Comptes de démonstration (mot de passe : {password}) :")
+    for agents in CORE_AGENTS.values():
+        for email, full_name, role, _services, _permissions in agents:
+            lines.append(f"  {email:<40} {full_name} ({role})")
+    lines.append("  …et les agents des services créés par les plugins (voir Administration › Agents).")
+    return lines
+
+
+def demo_agents(commune, agents) -> None:
+    """Create a plugin's demo agents in ``commune`` (e-mail domain from its slug)."""
+    for local_part, full_name, role, services, permissions in agents:
+        get_or_create_agent(commune, f"{local_part}@{commune.slug}.fr", full_name, DEMO_PASSWORD, role,
+                            list(services), list(permissions))

@@ -1,0 +1,193 @@
+"""The plugin contract: every hook a GRC plugin may implement.
+
+Hooks are called with keyword arguments. An implementation may accept only
+the arguments it needs. Unless said otherwise a hook returns a list and
+``None`` means "nothing to add". The core calls hooks only through the
+typed functions of :mod:`grc_core.plugins.registry`; results that are shown
+are sorted by their ``order``, never by registration order.
+
+Names are the contract: hooks are added, never renamed. Each one is
+documented with an example in ``docs/plugin_hooks.md`` and tested by the
+dummy plugin in ``tests/plugins/dummy``.
+"""
+from __future__ import annotations
+
+import pluggy
+
+PROJECT = "grc"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- wiring: called once per app, at start-up --------------------------------
+
+@hookspec
+def grc_blueprints():
+    """Return Flask blueprints to register.
+
+    Called once per app. Blueprint names start with the plugin name. While the
+    plugin is inactive for the current commune, every URL of these blueprints
+    answers 404.
+    """
+
+
+@hookspec
+def grc_admin_views():
+    """Return new Flask-Admin view instances (subclasses of
+    :class:`grc_core.admin.base.SecureModelView` or ``SecureView``).
+
+    Called once per app. Endpoints start with the plugin name. The core hides
+    the views and refuses access while the plugin is inactive for the commune.
+    """
+
+
+@hookspec
+def grc_migrations_dir():
+    """Return the path of the plugin's Alembic ``versions`` folder, or None.
+
+    Called once per app. The folder holds the plugin's own branch, labelled
+    with the plugin name, whose root revision depends on the core branch.
+    """
+
+
+@hookspec
+def grc_translations_dir():
+    """Return the path of the plugin's ``translations`` folder, or None.
+
+    Called once per app. Its catalogs use the domain ``grc_<plugin name>``;
+    they are merged into the app's translations.
+    """
+
+
+@hookspec
+def grc_register_commands(cli):
+    """Add click commands or groups to the ``grc`` command group ``cli``.
+
+    Called once per app; return value ignored. Name groups after the plugin.
+    """
+
+
+@hookspec
+def grc_register_settings():
+    """Return :class:`SettingDecl` items: per-commune settings and defaults.
+
+    Called once per app.
+    """
+
+
+@hookspec
+def grc_register_permissions():
+    """Return :class:`PermissionDecl` items (``<plugin>.<verb>``).
+
+    Called once per app. Duplicate codes stop the start-up.
+    """
+
+
+# --- declarations: collected once, filtered per commune ----------------------
+
+@hookspec
+def grc_register_services():
+    """Return :class:`ServiceDecl` items, created in a commune when the plugin
+    is enabled there (existing services are kept as the admin edited them)."""
+
+
+@hookspec
+def grc_register_request_types():
+    """Return :class:`RequestTypeDecl` items offered while the plugin is active."""
+
+
+@hookspec
+def grc_register_workflows():
+    """Return :class:`WorkflowDecl` templates; communes edit their own copy."""
+
+
+@hookspec
+def grc_register_routing_rules():
+    """Return :class:`RoutingRuleDecl` defaults, evaluated after admin rules."""
+
+
+@hookspec
+def grc_register_indicators():
+    """Return :class:`IndicatorDecl` items."""
+
+
+@hookspec
+def grc_register_dashboard_widgets():
+    """Return :class:`WidgetDecl` items placed on dashboards."""
+
+
+# --- contributions per page --------------------------------------------------
+
+@hookspec
+def grc_menu_items(user, commune):
+    """Return :class:`MenuItem` links for ``user`` in ``commune``.
+
+    Called on each back-office page, only for plugins active in the commune.
+    Filter by the user's permissions here; the target view checks them again.
+    """
+
+
+@hookspec
+def grc_citizen_panels(citizen, user, commune):
+    """Return :class:`CitizenPanel` blocks for the citizen's 360° page.
+
+    Called for each display of the page, only for plugins active in the
+    commune. Return nothing the user may not read.
+    """
+
+
+# --- events --------------------------------------------------------------
+
+@hookspec
+def grc_validate_request(request_type, data, commune):
+    """Return a list of error messages (French, plain words) about ``data``.
+
+    Called before a request is stored, only for plugins active in the
+    commune. An empty list or None means "no objection"; any message stops
+    the submission and nothing is stored.
+    """
+
+
+@hookspec
+def grc_request_submitted(request, commune):
+    """React to a stored request (same transaction). Return value ignored."""
+
+
+@hookspec
+def grc_request_transitioned(request, transition, actor, commune):
+    """React to an applied transition (same transaction). Return value ignored."""
+
+
+# --- decisions -----------------------------------------------------------
+
+@hookspec(firstresult=True)
+def grc_route_request(request, commune):
+    """Return a :class:`RoutingDecision`, or None for no opinion.
+
+    Called only when no admin-configured rule matched; the first non-None
+    answer, in load order, wins.
+    """
+
+
+# --- lifecycle: called on one plugin only --------------------------------
+
+@hookspec
+def grc_plugin_enabled(commune):
+    """The plugin was just enabled for ``commune`` (same transaction).
+
+    The core has already created the plugin's declared services.
+    """
+
+
+@hookspec
+def grc_plugin_disabled(commune):
+    """The plugin was just disabled for ``commune``; its data must be kept."""
+
+
+@hookspec
+def grc_demo_data(commune):
+    """Create realistic demo data for ``commune``; must be idempotent.
+
+    Called by ``grc demo`` after the core's own demo data, for plugins active
+    in the commune, in load order (dependencies first).
+    """

@@ -1,0 +1,213 @@
+"""The plugins of one app: their manifests, declarations and hook calls.
+
+Declarations are collected once at start-up, validated (prefix, unique
+codes) and kept with the plugin that made them; they are filtered per
+commune when used. Per-page and event hooks are called only for the plugins
+active in the commune, through ``subset_hook_caller``.
+
+This module is the only place in the core that calls ``pm.hook``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import pluggy
+
+from .manager import PluginError
+from .types import (
+    CitizenPanel, Declared, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest,
+    RequestTypeDecl, RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl,
+    WidgetDecl, WorkflowDecl,
+)
+
+# Declaration hook → the type its items must have.
+DECLARATION_HOOKS: dict[str, type] = {
+    "grc_register_settings": SettingDecl,
+    "grc_register_permissions": PermissionDecl,
+    "grc_register_services": ServiceDecl,
+    "grc_register_request_types": RequestTypeDecl,
+    "grc_register_workflows": WorkflowDecl,
+    "grc_register_routing_rules": RoutingRuleDecl,
+    "grc_register_indicators": IndicatorDecl,
+    "grc_register_dashboard_widgets": WidgetDecl,
+}
+
+
+def _per_plugin(hook: pluggy.HookCaller, **kwargs) -> Iterable[tuple[str, Any]]:
+    """Call each implementation of a hook alone, to know who returned what."""
+    for impl in hook.get_hookimpls():
+        arguments = {name: kwargs[name] for name in impl.argnames}
+        yield impl.plugin_name, impl.function(**arguments)
+
+
+@dataclass
+class PluginRegistry:
+    pm: pluggy.PluginManager
+    manifests: dict[str, PluginManifest]
+    core_permissions: tuple[PermissionDecl, ...] = ()
+    declarations: dict[str, dict[str, Declared]] = field(default_factory=dict)
+    # Blueprint (and admin endpoint) name → plugin, for the per-commune 404.
+    blueprint_owners: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._collect_declarations()
+        self._subset_cache: dict[tuple[str, frozenset[str]], pluggy.HookCaller] = {}
+
+    # --- start-up --------------------------------------------------------
+
+    def _collect_declarations(self) -> None:
+        for hook_name, expected in DECLARATION_HOOKS.items():
+            collected: dict[str, Declared] = {}
+            if hook_name == "grc_register_permissions":
+                for permission in self.core_permissions:
+                    collected[permission.code] = Declared(None, permission)
+            for plugin, items in _per_plugin(getattr(self.pm.hook, hook_name)):
+                for item in items or ():
+                    self._check_declaration(plugin, hook_name, expected, item, collected)
+                    collected[item.code] = Declared(plugin, item)
+            self.declarations[hook_name] = collected
+
+    @staticmethod
+    def _check_declaration(plugin, hook_name, expected, item, collected) -> None:
+        if not isinstance(item, expected):
+            raise PluginError(
+                f"Plugin « {plugin} » : {hook_name} doit renvoyer des {expected.__name__}, "
+                f"pas {type(item).__name__}."
+            )
+        if not item.code.startswith(f"{plugin}."):
+            raise PluginError(
+                f"Plugin « {plugin} » : le code « {item.code} » ({hook_name}) doit commencer "
+                f"par « {plugin}. »."
+            )
+        if item.code in collected:
+            owner = collected[item.code].plugin or "core"
+            raise PluginError(
+                f"Plugin « {plugin} » : le code « {item.code} » est déjà déclaré par « {owner} »."
+            )
+
+    # --- who is loaded ---------------------------------------------------
+
+    @property
+    def names(self) -> list[str]:
+        """Loaded plugins in load order."""
+        return list(self.manifests)
+
+    def plugin_module(self, name: str):
+        return self.pm.get_plugin(name)
+
+    # --- declarations ------------------------------------------------------
+
+    def _declared(self, hook_name: str, active: Iterable[str] | None) -> list[Any]:
+        """Declarations of the core and of ``active`` plugins (None = all)."""
+        allowed = None if active is None else set(active)
+        return [
+            entry.item for entry in self.declarations[hook_name].values()
+            if entry.plugin is None or allowed is None or entry.plugin in allowed
+        ]
+
+    def declared_by(self, hook_name: str, plugin: str) -> list[Any]:
+        return [e.item for e in self.declarations[hook_name].values() if e.plugin == plugin]
+
+    def owner_of(self, hook_name: str, code: str) -> str | None:
+        entry = self.declarations[hook_name].get(code)
+        return entry.plugin if entry else None
+
+    def settings(self, active=None) -> list[SettingDecl]:
+        return self._declared("grc_register_settings", active)
+
+    def permissions(self, active=None) -> list[PermissionDecl]:
+        return self._declared("grc_register_permissions", active)
+
+    def services(self, active=None) -> list[ServiceDecl]:
+        return self._declared("grc_register_services", active)
+
+    def request_types(self, active=None) -> list[RequestTypeDecl]:
+        return sorted(self._declared("grc_register_request_types", active), key=lambda d: (d.order, d.code))
+
+    def workflows(self, active=None) -> list[WorkflowDecl]:
+        return self._declared("grc_register_workflows", active)
+
+    def routing_rules(self, active=None) -> list[RoutingRuleDecl]:
+        return sorted(self._declared("grc_register_routing_rules", active), key=lambda d: (d.order, d.code))
+
+    def indicators(self, active=None) -> list[IndicatorDecl]:
+        return self._declared("grc_register_indicators", active)
+
+    def dashboard_widgets(self, active=None) -> list[WidgetDecl]:
+        return sorted(self._declared("grc_register_dashboard_widgets", active), key=lambda d: (d.order, d.code))
+
+    # --- wiring (once per app) ---------------------------------------------
+
+    def blueprints(self) -> list[tuple[str, Any]]:
+        """``(plugin, blueprint)`` pairs."""
+        return [(plugin, bp) for plugin, bps in _per_plugin(self.pm.hook.grc_blueprints) for bp in bps or ()]
+
+    def admin_views(self) -> list[tuple[str, Any]]:
+        return [(plugin, v) for plugin, views in _per_plugin(self.pm.hook.grc_admin_views) for v in views or ()]
+
+    def migrations_dirs(self) -> dict[str, str]:
+        return {plugin: path for plugin, path in _per_plugin(self.pm.hook.grc_migrations_dir) if path}
+
+    def translations_dirs(self) -> dict[str, str]:
+        return {plugin: path for plugin, path in _per_plugin(self.pm.hook.grc_translations_dir) if path}
+
+    def register_commands(self, cli) -> None:
+        self.pm.hook.grc_register_commands(cli=cli)
+
+    # --- per commune -------------------------------------------------------
+
+    def _caller(self, hook_name: str, active: Iterable[str]) -> pluggy.HookCaller:
+        inactive = frozenset(self.names) - frozenset(active)
+        key = (hook_name, inactive)
+        if key not in self._subset_cache:
+            self._subset_cache[key] = self.pm.subset_hook_caller(
+                hook_name, [self.pm.get_plugin(name) for name in inactive]
+            )
+        return self._subset_cache[key]
+
+    def _only(self, hook_name: str, plugin: str) -> pluggy.HookCaller:
+        return self._caller(hook_name, [plugin])
+
+    def menu_items(self, active, user, commune) -> list[MenuItem]:
+        results = self._caller("grc_menu_items", active)(user=user, commune=commune)
+        return sorted((item for items in results for item in items or ()), key=lambda i: (i.order, i.label))
+
+    def citizen_panels(self, active, citizen, user, commune) -> list[CitizenPanel]:
+        results = self._caller("grc_citizen_panels", active)(citizen=citizen, user=user, commune=commune)
+        return sorted((p for panels in results for p in panels or ()), key=lambda p: (p.order, p.title))
+
+    def validate_request(self, active, request_type, data, commune) -> list[str]:
+        results = self._caller("grc_validate_request", active)(
+            request_type=request_type, data=data, commune=commune
+        )
+        return [message for messages in reversed(results) for message in messages or ()]
+
+    def request_submitted(self, active, request, commune) -> None:
+        self._caller("grc_request_submitted", active)(request=request, commune=commune)
+
+    def request_transitioned(self, active, request, transition, actor, commune) -> None:
+        self._caller("grc_request_transitioned", active)(
+            request=request, transition=transition, actor=actor, commune=commune
+        )
+
+    def route_request(self, active, request, commune) -> RoutingDecision | None:
+        # pluggy would ask the last registered first; the contract is load order.
+        caller = self._caller("grc_route_request", active)
+        for impl in caller.get_hookimpls():
+            arguments = {"request": request, "commune": commune}
+            decision = impl.function(**{name: arguments[name] for name in impl.argnames})
+            if decision is not None:
+                return decision
+        return None
+
+    # --- lifecycle (one plugin) ----------------------------------------------
+
+    def plugin_enabled(self, plugin: str, commune) -> None:
+        self._only("grc_plugin_enabled", plugin)(commune=commune)
+
+    def plugin_disabled(self, plugin: str, commune) -> None:
+        self._only("grc_plugin_disabled", plugin)(commune=commune)
+
+    def demo_data(self, plugin: str, commune) -> None:
+        self._only("grc_demo_data", plugin)(commune=commune)

@@ -1,0 +1,197 @@
+"""pytest fixtures and helpers for the core's and plugins' test suites.
+
+Loaded for the whole repository by the root ``conftest.py``. A plugin's
+suite uses the same fixtures; CI runs it with only that plugin loaded
+(``GRC_TEST_PLUGINS=<name>``).
+
+Environment:
+
+- ``GRC_TEST_DATABASE_URL``: the database to test on (default: an SQLite
+  file in a temporary folder). It is emptied and rebuilt with the
+  migrations at the start of the session.
+- ``GRC_TEST_PLUGINS``: plugins to load (default ``*``: all installed;
+  empty: the core alone).
+"""
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+DEMO_PASSWORD = "motdepasse-tres-sur"
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def database_url_for_tests(tmp_path_factory, name: str = "grc") -> str:
+    url = os.environ.get("GRC_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / f'{name}.sqlite'}"
+    return url
+
+
+def reset_database(url: str) -> None:
+    """Drop everything, so the migrations run on an empty database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    if not parsed.drivername.endswith("psycopg"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    engine = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def build_test_app(tmp_path_factory, plugins=None, extra_plugins=None, name="grc"):
+    """An app on a fresh, migrated database."""
+    import flask_migrate
+
+    from grc_core import create_app
+
+    url = database_url_for_tests(tmp_path_factory, name)
+    reset_database(url)
+    if plugins is None:
+        plugins = os.environ.get("GRC_TEST_PLUGINS", "*")
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+        "PLUGINS": plugins,
+        "EXTRA_PLUGINS": extra_plugins or {},
+        "SESSION_COOKIE_SECURE": False,
+    })
+    with app.app_context():
+        flask_migrate.upgrade(revision="heads")
+    return app
+
+
+def empty_tables(app) -> None:
+    from grc_core.extensions import db
+    from grc_core.tenancy import unscoped
+
+    with app.app_context(), unscoped():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    application = build_test_app(tmp_path_factory)
+    yield application
+    from grc_core.extensions import db
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    yield
+    if "app" in request.fixturenames:
+        empty_tables(request.getfixturevalue("app"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+
+
+def loaded_plugins(app) -> list[str]:
+    return app.extensions["grc"].names
+
+
+# --- building data -------------------------------------------------------------
+
+def make_commune(app, name="Villeneuve-sur-Loire", insee="45901", slug=None, plugins=None, hostnames=""):
+    """A commune with ``plugins`` enabled (None: every loaded plugin). Returns its id."""
+    from grc_core.accounts import get_or_create_commune
+    from grc_core.extensions import db
+
+    slug = slug or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    with app.app_context():
+        commune, _ = get_or_create_commune(name, insee, slug, hostnames, plugins)
+        db.session.commit()
+        return commune.id
+
+
+def make_agent(app, commune_id, email, role="agent", services=(), permissions=(), platform_admin=False,
+               password=DEMO_PASSWORD, full_name=None) -> int:
+    from grc_core.accounts import get_or_create_agent
+    from grc_core.extensions import db
+    from grc_core.models import Commune
+
+    with app.app_context():
+        commune = db.session.get(Commune, commune_id)
+        user, _ = get_or_create_agent(commune, email, full_name or email.split("@")[0].title(), password, role,
+                                      list(services), list(permissions), platform_admin)
+        db.session.commit()
+        return user.id
+
+
+@contextmanager
+def in_commune(app, commune_id):
+    """App context acting as the commune (for assertions on the database)."""
+    from grc_core.tenancy import use_commune
+
+    with app.app_context(), use_commune(commune_id):
+        yield
+
+
+# --- driving the client ---------------------------------------------------------
+
+def csrf_token(client, url="/login") -> str:
+    page = client.get(url)
+    match = CSRF_INPUT.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def login(client, email, password=DEMO_PASSWORD):
+    response = client.post("/login", data={
+        "email": email, "password": password, "csrf_token": csrf_token(client),
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+def post_form(client, url, data=None, token_url="/admin/", **kwargs):
+    """POST like a browser: with the session's CSRF token."""
+    payload = dict(data or {})
+    payload.setdefault("csrf_token", csrf_token(client, token_url))
+    return client.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def two_communes(app):
+    """Communes A and B with an admin and an agent each; ids and e-mails."""
+    a = make_commune(app, "Villeneuve-sur-Loire", "45901", "villeneuve")
+    b = make_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
+    people = {
+        "a": a, "b": b,
+        "admin_a": "admin@a.fr", "agent_a": "agent@a.fr",
+        "admin_b": "admin@b.fr", "agent_b": "agent@b.fr",
+    }
+    make_agent(app, a, "admin@a.fr", "admin")
+    make_agent(app, a, "agent@a.fr", "agent")
+    make_agent(app, b, "admin@b.fr", "admin")
+    make_agent(app, b, "agent@b.fr", "agent")
+    return people

@@ -1,0 +1,73 @@
+"""Who may do what: roles, declared permissions, and the checks.
+
+A member holds a permission when its role is among the permission's
+``default_roles`` or when it was granted explicitly on the membership. A
+platform admin acting in a commune holds the ``admin`` role there. Checks
+are server-side; templates only hide what the server refuses anyway.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..plugins.types import PermissionDecl
+from ..tenancy.activation import active_plugins
+
+ROLE_LABELS = {
+    "admin": _l("Commune administrator"),
+    "manager": _l("Head of service"),
+    "agent": _l("Service agent"),
+    "accueil": _l("Front-desk agent"),
+    "elu": _l("Elected official"),
+}
+
+# The core's own permissions; plugins add theirs through grc_register_permissions.
+CORE_PERMISSIONS = (
+    PermissionDecl("core.admin", _l("Administer the commune"),
+                   _l("Services, agents, enabled domains."), ("admin",)),
+    PermissionDecl("core.backoffice", _l("Use the back office"),
+                   _l("Home page and menus of the agent."), ("admin", "manager", "agent", "accueil", "elu")),
+    PermissionDecl("core.audit.read", _l("Read the audit log"), "", ("admin",)),
+)
+
+
+def effective_role(user, membership) -> str | None:
+    if membership is not None:
+        return membership.role
+    if getattr(user, "is_platform_admin", False) and g.get("grc_commune") is not None:
+        return "admin"
+    return None
+
+
+def permissions_of(user, membership, commune) -> set[str]:
+    """Every permission the user holds in the commune (core + active plugins)."""
+    role = effective_role(user, membership)
+    if role is None:
+        return set()
+    registry = current_app.extensions["grc"]
+    declared = registry.permissions(active_plugins(commune))
+    held = {p.code for p in declared if role in p.default_roles}
+    if membership is not None:
+        known = {p.code for p in declared}
+        held |= {code for code in membership.permissions or () if code in known}
+    return held
+
+
+def can(permission: str) -> bool:
+    """Does the signed-in user hold ``permission`` in the current commune?"""
+    if not current_user.is_authenticated or g.get("grc_commune") is None:
+        return False
+    cache = g.setdefault("grc_permissions", None)
+    if cache is None:
+        cache = permissions_of(current_user, g.get("grc_membership"), g.grc_commune)
+        g.grc_permissions = cache
+    return permission in cache
+
+
+def require(permission: str) -> None:
+    """Abort with 403 (and an audit event) unless the user holds ``permission``."""
+    if not can(permission):
+        from ..audit import record
+        record("permission.refused", target=request.path, details={"permission": permission})
+        abort(403)

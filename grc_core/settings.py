@@ -1,0 +1,144 @@
+"""Configuration: defaults, then a TOML file, then GRC_* environment variables.
+
+Precedence (last wins):
+
+1. ``DEFAULTS`` below;
+2. the TOML file named by ``GRC_CONFIG``, else ``config/grc.toml`` in the
+   current directory when it exists (``config/grc.toml`` in the repository
+   documents every key);
+3. environment variables ``GRC_<KEY>`` (``GRC_DATABASE_URL``,
+   ``GRC_SECRET_KEY``, ``GRC_PLUGINS``…);
+4. the ``config`` mapping given to ``create_app`` (tests, embedding).
+
+Keys are upper-case; the TOML file may write them in lower case.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which key and why."""
+
+
+DEFAULTS: dict[str, object] = {
+    # Empty: an SQLite file ``grc.sqlite`` in the instance folder.
+    "DATABASE_URL": "",
+    # Empty: generated once and kept in the instance folder (file secret_key).
+    "SECRET_KEY": "",
+    # "*" loads every installed plugin; otherwise a list or comma-separated names.
+    "PLUGINS": "*",
+    # Plugins that are not installed distributions: {"name": "python.module"}.
+    "EXTRA_PLUGINS": {},
+    "DEFAULT_LOCALE": "fr",
+    "LOCALES": ["fr", "en"],
+    "DEFAULT_TIMEZONE": "Europe/Paris",
+    "INSTANCE_PATH": "",
+    # Login throttling: failed attempts allowed per account in the window.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    # Per source address, to slow down attempts spread over many accounts.
+    "LOGIN_MAX_FAILURES_PER_IP": 30,
+    # Cookies: secure by default; set false only for plain-HTTP development.
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_LIFETIME_HOURS": 10,
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+_BOOL_TRUE = {"1", "true", "yes", "on", "oui"}
+_BOOL_FALSE = {"0", "false", "no", "off", "non", ""}
+
+
+def _coerce(key: str, raw: str, default: object) -> object:
+    """Environment values are strings; give them the type of the default."""
+    if isinstance(default, bool):
+        lowered = raw.strip().lower()
+        if lowered in _BOOL_TRUE:
+            return True
+        if lowered in _BOOL_FALSE:
+            return False
+        raise ConfigError(f"GRC_{key}: « {raw} » n'est pas un booléen (true/false).")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"GRC_{key}: « {raw} » n'est pas un nombre entier.") from None
+    if isinstance(default, list):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if isinstance(default, dict):
+        pairs = [part.split("=", 1) for part in raw.split(",") if part.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ConfigError(f"GRC_{key}: attendu « nom=module,nom2=module2 ».")
+        return {name.strip(): module.strip() for name, module in pairs}
+    return raw
+
+
+def _config_file(environ) -> Path | None:
+    named = environ.get("GRC_CONFIG")
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise ConfigError(f"GRC_CONFIG: le fichier {path} n'existe pas.")
+        return path
+    default = Path("config") / "grc.toml"
+    return default if default.is_file() else None
+
+
+def load_settings(overrides: dict | None = None, environ=None) -> dict:
+    """Return the effective settings as a flat dict of upper-case keys."""
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    path = _config_file(environ)
+    if path is not None:
+        try:
+            with path.open("rb") as handle:
+                from_file = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: TOML invalide ({error}).") from None
+        settings.update({key.upper(): value for key, value in from_file.items()})
+    for name, raw in environ.items():
+        if name.startswith("GRC_") and name != "GRC_CONFIG":
+            key = name[4:]
+            settings[key] = _coerce(key, raw, DEFAULTS.get(key, ""))
+    settings.update(overrides or {})
+    return settings
+
+
+def plugin_names(setting) -> list[str] | None:
+    """``"*"`` → None (all installed); else the list of names, in the given order."""
+    if setting in ("*", ["*"]):
+        return None
+    if isinstance(setting, str):
+        return [name.strip() for name in setting.split(",") if name.strip()]
+    return list(setting)
+
+
+def secret_key(settings: dict, instance_path: Path) -> str:
+    """The configured key, else one generated on first run and kept.
+
+    A newcomer gets working sessions without reading the docs, and the key
+    survives restarts; production sets GRC_SECRET_KEY explicitly.
+    """
+    if settings.get("SECRET_KEY"):
+        return str(settings["SECRET_KEY"])
+    key_file = instance_path / "secret_key"
+    if key_file.is_file():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def database_url(settings: dict, instance_path: Path) -> str:
+    url = str(settings.get("DATABASE_URL") or "")
+    if not url:
+        return f"sqlite:///{instance_path / 'grc.sqlite'}"
+    # psycopg 3 is the driver we ship; accept the common short forms.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,109 @@
+"""Which plugins each commune uses (``commune_plugin`` rows)."""
+from __future__ import annotations
+
+from flask import current_app, g
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Commune, CommunePlugin, Service, utcnow
+from .scoping import use_commune
+
+
+def registry():
+    return current_app.extensions["grc"]
+
+
+def active_plugins(commune: Commune | int | None) -> list[str]:
+    """Loaded plugins enabled for the commune, in load order (cached per request)."""
+    if commune is None:
+        return []
+    commune_id = getattr(commune, "id", commune)
+    cache = g.setdefault("grc_active_plugins", {})
+    if commune_id not in cache:
+        enabled = set(db.session.scalars(
+            select(CommunePlugin.plugin).where(
+                CommunePlugin.commune_id == commune_id, CommunePlugin.enabled.is_(True)
+            )
+        ))
+        cache[commune_id] = [name for name in registry().names if name in enabled]
+    return list(cache[commune_id])
+
+
+def is_active(plugin: str | None, commune) -> bool:
+    """The core (plugin None) is always active."""
+    return plugin is None or plugin in active_plugins(commune)
+
+
+def _forget_cache(commune_id: int) -> None:
+    g.setdefault("grc_active_plugins", {}).pop(commune_id, None)
+
+
+def _row(commune: Commune, plugin: str) -> CommunePlugin | None:
+    return db.session.scalar(
+        select(CommunePlugin).where(CommunePlugin.commune_id == commune.id, CommunePlugin.plugin == plugin)
+    )
+
+
+def _check_loaded(plugin: str) -> None:
+    if plugin not in registry().names:
+        loaded = ", ".join(registry().names) or "aucun"
+        raise ValueError(f"Le plugin « {plugin} » n'est pas chargé (chargés : {loaded}).")
+
+
+def enable_plugin(commune: Commune, plugin: str) -> bool:
+    """Enable ``plugin`` (and the plugins it depends on) for the commune.
+
+    Creates the services it declares that the commune does not have yet and
+    calls its ``grc_plugin_enabled``. Returns False when it was already
+    enabled. The caller commits.
+    """
+    _check_loaded(plugin)
+    for dependency in registry().manifests[plugin].depends:
+        enable_plugin(commune, dependency)
+    row = _row(commune, plugin)
+    if row is not None and row.enabled:
+        return False
+    if row is None:
+        row = CommunePlugin(commune_id=commune.id, plugin=plugin)
+        db.session.add(row)
+    row.enabled = True
+    row.changed_at = utcnow()
+    with use_commune(commune):
+        existing = set(db.session.scalars(select(Service.code)))
+        for declared in registry().declared_by("grc_register_services", plugin):
+            if declared.code not in existing:
+                db.session.add(Service(
+                    code=declared.code, name=declared.name, direction=declared.direction,
+                    email=declared.email, plugin=plugin,
+                ))
+        db.session.flush()
+        _forget_cache(commune.id)
+        registry().plugin_enabled(plugin, commune)
+    return True
+
+
+def disable_plugin(commune: Commune, plugin: str) -> bool:
+    """Disable ``plugin`` for the commune, keeping its data.
+
+    Refused while an enabled plugin depends on it. Returns False when it was
+    not enabled. The caller commits.
+    """
+    _check_loaded(plugin)
+    dependants = [
+        name for name in active_plugins(commune)
+        if plugin in registry().manifests[name].depends
+    ]
+    if dependants:
+        raise ValueError(
+            f"Le plugin « {plugin} » est requis par : {', '.join(dependants)} ; désactivez-les d'abord."
+        )
+    row = _row(commune, plugin)
+    if row is None or not row.enabled:
+        return False
+    row.enabled = False
+    row.changed_at = utcnow()
+    db.session.flush()
+    _forget_cache(commune.id)
+    with use_commune(commune):
+        registry().plugin_disabled(plugin, commune)
+    return True

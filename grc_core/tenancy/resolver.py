@@ -1,0 +1,131 @@
+"""Which commune a request is about.
+
+- Public URLs live under ``/c/<commune_slug>/``. On a commune's own
+  hostname (``Commune.hostnames``), ``/`` is that commune's public home and
+  another commune's slug answers 404; on the shared platform host the slug
+  decides.
+- Back office: the signed-in agent's commune (the one chosen in the session
+  when the agent belongs to several); a platform admin may switch to any.
+- CLI and jobs: explicit, with :func:`grc_core.tenancy.use_commune`.
+
+Then, in one place for every URL: a plugin's blueprints and admin views
+answer 404 while the plugin is inactive for that commune.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, g, request, session
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Commune, Membership
+from .activation import is_active
+from .scoping import set_current_commune, unscoped
+
+SESSION_KEY = "grc_commune_id"
+
+
+def commune_for_slug(slug: str) -> Commune | None:
+    return db.session.scalar(select(Commune).where(Commune.slug == slug, Commune.active.is_(True)))
+
+
+def commune_for_host(host: str) -> Commune | None:
+    host = host.split(":", 1)[0].lower()
+    if not host:
+        return None
+    candidates = db.session.scalars(
+        select(Commune).where(Commune.active.is_(True), Commune.hostnames.contains(host))
+    )
+    return next((c for c in candidates if host in c.hostname_list), None)
+
+
+def memberships_of(user) -> list[Membership]:
+    """Every membership of the user, across communes (for choosing one)."""
+    with unscoped():
+        return list(db.session.scalars(
+            select(Membership).join(Commune).where(Membership.user_id == user.id, Commune.active.is_(True))
+            .order_by(Commune.name)
+        ))
+
+
+def backoffice_commune(user) -> Commune | None:
+    """The commune the agent works in now, remembered in the session."""
+    wanted = session.get(SESSION_KEY)
+    if user.is_platform_admin and wanted:
+        commune = db.session.get(Commune, wanted)
+        if commune is not None:
+            return commune
+    memberships = memberships_of(user)
+    chosen = next((m for m in memberships if m.commune_id == wanted), None)
+    if chosen is None and memberships:
+        chosen = memberships[0]
+    if chosen is not None:
+        return db.session.get(Commune, chosen.commune_id)
+    if user.is_platform_admin:
+        return db.session.scalar(select(Commune).where(Commune.active.is_(True)).order_by(Commune.name))
+    return None
+
+
+def current_commune() -> Commune | None:
+    return g.get("grc_commune")
+
+
+def current_membership() -> Membership | None:
+    return g.get("grc_membership")
+
+
+def _resolve() -> None:
+    g.grc_commune = None
+    g.grc_membership = None
+    g.grc_public = False
+    set_current_commune(None)
+
+    slug = (request.view_args or {}).get("commune_slug")
+    if slug is not None:
+        commune = commune_for_slug(slug)
+        host_commune = commune_for_host(request.host)
+        # A commune's own hostname serves that commune only.
+        if commune is None or (host_commune is not None and host_commune.id != commune.id):
+            abort(404)
+        g.grc_public = True
+    elif current_user.is_authenticated:
+        commune = backoffice_commune(current_user)
+    else:
+        commune = None
+    if commune is None:
+        return
+    g.grc_commune = commune
+    set_current_commune(commune.id)
+    if current_user.is_authenticated and not g.grc_public:
+        g.grc_membership = db.session.scalar(
+            select(Membership).where(Membership.user_id == current_user.id)
+        )
+
+    owners = current_app.extensions["grc"].blueprint_owners
+    for blueprint in request.blueprints:
+        plugin = owners.get(blueprint)
+        if plugin is not None and not is_active(plugin, commune):
+            abort(404)
+
+
+def _plugin_url_without_commune() -> None:
+    """A plugin page with no commune at all (anonymous, unknown host) is 404 too."""
+    if g.get("grc_commune") is not None:
+        return
+    owners = current_app.extensions["grc"].blueprint_owners
+    if any(owners.get(bp) for bp in request.blueprints):
+        if current_user.is_authenticated:
+            abort(404)
+
+
+def init_app(app) -> None:
+    @app.before_request
+    def resolve_commune():
+        if request.endpoint == "static" or (request.endpoint or "").endswith(".static"):
+            return
+        _resolve()
+        _plugin_url_without_commune()
+
+    @app.teardown_request
+    def forget_commune(_exc=None):
+        set_current_commune(None)

@@ -1,0 +1,21 @@
+"""ecoles: root of the plugin's migration branch.
+
+The plugin's tables are added by the revisions that follow this one, in
+this folder; the branch depends on the core schema.
+
+Revision ID: ecoles_0001
+Revises:
+"""
+
+revision = "ecoles_0001"
+down_revision = None
+branch_labels = ("ecoles",)
+depends_on = "c0a1e0000001"
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
