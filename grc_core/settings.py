@@ -45,7 +45,6 @@ DEFAULTS: dict[str, object] = {
     # Cookies: secure by default; set false only for plain-HTTP development.
     "SESSION_COOKIE_SECURE": True,
     "SESSION_LIFETIME_HOURS": 10,
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 _BOOL_TRUE = {"1", "true", "yes", "on", "oui"}

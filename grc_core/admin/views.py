@@ -146,7 +146,7 @@ class AgentView(SecureModelView):
             return False
         if getattr(form, "email", None) is None:  # delete and action forms
             return True
-        membership_id = request.args.get("id", type=int)
+        membership_id = request.args.get("id")
         current = self.get_one(membership_id) if membership_id else None
         email = form.email.data.strip().lower()
         owner = db.session.scalar(select(User).where(func.lower(User.email) == email))
@@ -205,9 +205,11 @@ class PluginsView(SecureView):
         plugins = [(manifest, manifest.name in active) for manifest in registry().manifests.values()]
         return self.render("grc/plugins.html", plugins=plugins)
 
-    @expose("/<name>/<action>", methods=["POST"])
-    def toggle(self, name, action):
+    # Not "<name>": Flask-Admin's _handle_view takes that argument itself.
+    @expose("/<plugin_name>/<action>", methods=["POST"])
+    def toggle(self, plugin_name, action):
         require(self.permission)
+        name = plugin_name
         if name not in registry().manifests or action not in ("enable", "disable"):
             abort(404)
         label = registry().manifests[name].label

@@ -195,3 +195,38 @@ def two_communes(app):
     make_agent(app, b, "admin@b.fr", "admin")
     make_agent(app, b, "agent@b.fr", "agent")
     return people
+
+
+def check_commune_without_plugin_sees_none_of_it(app, client, plugin: str) -> None:
+    """Commune A enables ``plugin``, commune B does not: B's admin sees none of it.
+
+    For every plugin's own test suite: its services, permissions, admin views
+    and blueprints stay out of B, and its pages answer 404 there.
+    """
+    from sqlalchemy import select
+
+    from grc_core.extensions import db
+    from grc_core.models import Service
+
+    registry = app.extensions["grc"]
+    a = make_commune(app, "Villeneuve-sur-Loire", "45901", "villeneuve", plugins=[plugin])
+    b = make_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin", plugins=[])
+    services = {s.code for s in registry.declared_by("grc_register_services", plugin)}
+    permissions = {p.code for p in registry.declared_by("grc_register_permissions", plugin)}
+    with in_commune(app, a):
+        assert services <= set(db.session.scalars(select(Service.code)))
+    with in_commune(app, b):
+        assert not services & set(db.session.scalars(select(Service.code)))
+
+    make_agent(app, b, "admin@b.fr", "admin", platform_admin=False)
+    login(client, "admin@b.fr")
+    agent_form = client.get("/admin/core_agents/new/").get_data(as_text=True)
+    for code in permissions:
+        assert code not in agent_form, code
+    owned = [name for name, owner in registry.blueprint_owners.items() if owner == plugin]
+    home = client.get("/admin/").get_data(as_text=True)
+    for endpoint in owned:
+        assert f"/admin/{endpoint}/" not in home
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] in owned and "GET" in rule.methods and not rule.arguments:
+            assert client.get(rule.rule).status_code == 404, rule.rule

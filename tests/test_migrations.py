@@ -1,0 +1,44 @@
+"""Migrations build the whole schema, and models never drift from them."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import Migrate
+from sqlalchemy import inspect
+
+from grc_core.extensions import db
+
+
+def test_models_and_migrations_do_not_drift(app):
+    """The app fixture's database was built by `upgrade heads` alone."""
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == [], f"models differ from migrations; run `grc db migrate`: {differences}"
+
+
+def test_every_table_exists_after_upgrade(app):
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+    assert {t.name for t in db.metadata.sorted_tables} <= tables
+
+
+def test_one_branch_for_the_core_and_one_per_loaded_plugin(app):
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        script = ScriptDirectory.from_config(config)
+        revisions = list(script.walk_revisions())
+        labels = {label for revision in revisions for label in revision.branch_labels}
+        # A plugin branch depends on the core: the core head is then implied.
+        depended_on = {
+            dependency.revision for revision in revisions if revision.dependencies
+            for dependency in script.revision_map.get_revisions(revision.dependencies)
+        }
+        heads = set(script.get_heads()) - depended_on
+        with db.engine.connect() as connection:
+            applied = set(MigrationContext.configure(connection).get_current_heads())
+    assert labels == {"core", *app.extensions["grc"].names}
+    assert applied == heads
+
+
+def test_migrate_extension_is_bound_once(app):
+    assert isinstance(app.extensions["migrate"].migrate, Migrate)
