@@ -152,3 +152,11 @@ def test_the_users_language_wins_over_the_browser(app, client):
 def test_unknown_language_is_refused(app, client):
     response = client.post("/language", data={"locale": "xx", "csrf_token": csrf_token(client)})
     assert response.status_code == 400
+
+
+def test_successful_sign_in_is_in_the_communes_audit_log(app, client):
+    commune = make_commune(app)
+    make_agent(app, commune, "agent@a.fr")
+    login(client, "agent@a.fr")
+    with in_commune(app, commune):
+        assert db.session.scalar(select(AuditEvent.target).where(AuditEvent.action == "login.succeeded")) == "agent@a.fr"

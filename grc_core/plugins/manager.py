@@ -69,8 +69,8 @@ def load_order(manifests: dict[str, PluginManifest]) -> list[str]:
 
 
 def _check_hook_names(name: str, module: ModuleType, pm: pluggy.PluginManager) -> None:
-    """A ``grc_*`` function without the marker or without a spec is a typo
-    that would silently never be called; refuse it."""
+    """A ``grc_*`` function without a spec, or without ``@hookimpl``, would
+    silently never be called; refuse it."""
     for attribute in dir(module):
         if not attribute.startswith("grc_") or not callable(getattr(module, attribute)):
             continue
@@ -79,6 +79,15 @@ def _check_hook_names(name: str, module: ModuleType, pm: pluggy.PluginManager) -
                 f"Plugin « {name} » : la fonction {attribute} n'est pas un hook GRC "
                 "(voir docs/plugin_hooks.md)."
             )
+        if pm.parse_hookimpl_opts(module, attribute) is None:
+            raise PluginError(
+                f"Plugin « {name} » : la fonction {attribute} n'a pas le décorateur @hookimpl "
+                "(from grc_core.plugins import hookimpl)."
+            )
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
 
 
 def build_plugin_manager(selected: list[str] | None, extra: dict[str, str] | None = None):
@@ -109,9 +118,9 @@ def build_plugin_manager(selected: list[str] | None, extra: dict[str, str] | Non
         try:
             pm.register(modules[name], name=name)
         except pluggy.PluginValidationError as error:
-            raise PluginError(f"Plugin « {name} » : {error}") from None
+            raise PluginError(f"Plugin « {name} » : {_one_line(error)}") from None
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as error:
-        raise PluginError(f"Plugin « {pm.get_name(error.plugin)} » : {error}") from None
+        raise PluginError(f"Plugin « {pm.get_name(error.plugin)} » : {_one_line(error)}") from None
     return pm, {name: manifests[name] for name in order}

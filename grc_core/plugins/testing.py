@@ -230,3 +230,33 @@ def check_commune_without_plugin_sees_none_of_it(app, client, plugin: str) -> No
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in owned and "GET" in rule.methods and not rule.arguments:
             assert client.get(rule.rule).status_code == 404, rule.rule
+
+
+class PluginContract:
+    """Tests every plugin owes the core; subclass as ``TestContract`` in the
+    plugin's suite and fill in the class attributes."""
+
+    plugin: str
+    services: set[str]
+    permissions: set[str]
+    label_fr: str
+
+    def test_plugin_is_loaded_with_its_manifest(self, app):
+        registry = app.extensions["grc"]
+        assert self.plugin in registry.names
+        manifest = registry.manifests[self.plugin]
+        assert manifest.version and all(dep in registry.names for dep in manifest.depends)
+
+    def test_declares_its_services_and_permissions(self, app):
+        registry = app.extensions["grc"]
+        assert {s.code for s in registry.declared_by("grc_register_services", self.plugin)} == self.services
+        assert {p.code for p in registry.declared_by("grc_register_permissions", self.plugin)} == self.permissions
+
+    def test_enabled_commune_shows_the_domain_in_french(self, app, client):
+        commune = make_commune(app, plugins=[self.plugin])
+        make_agent(app, commune, "admin@a.fr", "admin")
+        login(client, "admin@a.fr")
+        assert self.label_fr in client.get("/admin/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+
+    def test_a_commune_without_the_plugin_sees_none_of_it(self, app, client):
+        check_commune_without_plugin_sees_none_of_it(app, client, self.plugin)

@@ -17,7 +17,8 @@ from wtforms.validators import DataRequired, Email, Length
 from ..audit import client_ip, record
 from ..extensions import db, login_manager
 from ..models import Commune, User, utcnow
-from ..tenancy.resolver import SESSION_KEY, memberships_of
+from ..tenancy.resolver import SESSION_KEY, backoffice_commune, memberships_of
+from ..tenancy.scoping import use_commune
 from .throttling import minutes_until_allowed, record_attempt
 
 bp = Blueprint("auth", __name__)
@@ -86,6 +87,10 @@ def login():
                 login_user(user)
                 session.permanent = True
                 user.last_login_at = utcnow()
+                commune = backoffice_commune(user)
+                if commune is not None:
+                    with use_commune(commune):
+                        record("login.succeeded", target=email, user=user, commit=False)
                 db.session.commit()
                 return redirect(_safe_next(form.next.data))
     elif request.method == "POST":

@@ -1,26 +1,9 @@
 """The urbanisme plugin's contract with the core: manifest, declarations, activation."""
-from grc_core.plugins.testing import check_commune_without_plugin_sees_none_of_it, login, make_agent, make_commune
+from grc_core.plugins.testing import PluginContract
 
 
-def test_plugin_is_loaded_with_its_manifest(app):
-    registry = app.extensions["grc"]
-    assert "urbanisme" in registry.names
-    manifest = registry.manifests["urbanisme"]
-    assert manifest.version and all(dep in registry.names for dep in manifest.depends)
-
-
-def test_declares_its_service_and_permissions(app):
-    registry = app.extensions["grc"]
-    assert {s.code for s in registry.declared_by("grc_register_services", "urbanisme")} == {"urbanisme.ads"}
-    assert {p.code for p in registry.declared_by("grc_register_permissions", "urbanisme")} == {"urbanisme.instruct", "urbanisme.sign"}
-
-
-def test_enabled_commune_shows_the_domain_in_french(app, client):
-    commune = make_commune(app, plugins=["urbanisme"])
-    make_agent(app, commune, "admin@a.fr", "admin")
-    login(client, "admin@a.fr")
-    assert "Urbanisme" in client.get("/admin/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
-
-
-def test_a_commune_without_the_plugin_sees_none_of_it(app, client):
-    check_commune_without_plugin_sees_none_of_it(app, client, "urbanisme")
+class TestContract(PluginContract):
+    plugin = "urbanisme"
+    services = {"urbanisme.ads"}
+    permissions = {"urbanisme.instruct", "urbanisme.sign"}
+    label_fr = "Urbanisme"
