@@ -1,136 +1,15 @@
 """GRC — Gestion de la Relation Citoyen.
 
-``create_app(config=None)`` builds one app: settings, one pluggy
-PluginManager, one Flask-Admin ``Admin``, blueprints and CLI. Nothing is kept
-at module level, so two apps can live in one process (tests do).
+``create_app(config=None)`` (in :mod:`grc_core.app`) builds one app. The
+import is deferred so that pure modules such as :mod:`grc_core.calendar`,
+which the plugins' legal rules use, load without Flask or a database.
 """
-from __future__ import annotations
-
-from datetime import timedelta
-from pathlib import Path
-
-from flask import Flask, g, render_template
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-
-from . import i18n
-from .admin import init_admin
-from .extensions import csrf, db, login_manager, migrate
-from .plugins.manager import PluginError, build_plugin_manager
-from .plugins.registry import PluginRegistry
-from .security.auth import commune_choices
-from .security.permissions import CORE_PERMISSIONS, can
-from .settings import ConfigError, database_url, load_settings, plugin_names, secret_key
-from .tenancy import resolver
-from .tenancy.activation import active_plugins
-
-__all__ = ["ConfigError", "PluginError", "create_app"]
-
-CORE_MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_app(config: dict | None = None) -> Flask:
-    settings = load_settings(config)
-    instance_path = settings.get("INSTANCE_PATH") or None
-    app = Flask(__name__, instance_path=instance_path)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    instance = Path(app.instance_path)
+def create_app(config: dict | None = None):
+    from .app import create_app as build
 
-    app.config.update(
-        GRC=settings,
-        SECRET_KEY=secret_key(settings, instance),
-        SQLALCHEMY_DATABASE_URI=database_url(settings, instance),
-        SESSION_COOKIE_SECURE=bool(settings["SESSION_COOKIE_SECURE"]),
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SECURE=bool(settings["SESSION_COOKIE_SECURE"]),
-        REMEMBER_COOKIE_HTTPONLY=True,
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=int(settings["SESSION_LIFETIME_HOURS"])),
-        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-    )
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
-    app.config.update({k: v for k, v in settings.items() if k.startswith(("SQLALCHEMY_", "WTF_", "TESTING"))})
-
-    db.init_app(app)
-    csrf.init_app(app)
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Please sign in to see this page.")
-    login_manager.login_message_category = "info"
-
-    pm, manifests = build_plugin_manager(plugin_names(settings["PLUGINS"]), settings["EXTRA_PLUGINS"])
-    registry = PluginRegistry(pm, manifests, core_permissions=CORE_PERMISSIONS)
-    app.extensions["grc"] = registry
-
-    _init_migrations(app, registry)
-    i18n.init_app(app, registry)
-    _register_blueprints(app, registry)
-    init_admin(app, registry)
-    resolver.init_app(app)
-    _register_page_helpers(app, registry)
-    registry.register_commands(app.cli)
-    return app
+    return build(config)
 
 
-def _init_migrations(app: Flask, registry: PluginRegistry) -> None:
-    migrate.init_app(app, db, directory=str(CORE_MIGRATIONS), render_as_batch=True, compare_type=True)
-    locations = [str(CORE_MIGRATIONS / "versions"), *registry.migrations_dirs().values()]
-    app.extensions["grc_version_locations"] = locations
-
-
-@migrate.configure
-def _version_locations(config):
-    from flask import current_app
-
-    config.set_main_option("version_locations", " ".join(current_app.extensions["grc_version_locations"]))
-    return config
-
-
-def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
-    from .public import bp as public_bp
-    from .security.auth import bp as auth_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(public_bp)
-    for plugin, blueprint in registry.blueprints():
-        if not blueprint.name.startswith(plugin):
-            raise PluginError(
-                f"Plugin « {plugin} » : le blueprint « {blueprint.name} » doit commencer par « {plugin} »."
-            )
-        registry.blueprint_owners[blueprint.name] = plugin
-        app.register_blueprint(blueprint)
-
-
-def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
-    app.jinja_env.globals["get_locale"] = get_locale
-
-    @app.context_processor
-    def grc_page_context():
-        commune = g.get("grc_commune")
-        items = []
-        if commune is not None and current_user.is_authenticated and not g.get("grc_public"):
-            items = registry.menu_items(active_plugins(commune), current_user, commune)
-        return {
-            "grc_commune": commune,
-            "grc_menu_items": items,
-            "grc_commune_choices": lambda: commune_choices(current_user) if current_user.is_authenticated else [],
-            "can": can,
-        }
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
-
-    for code in (400, 403, 404, 429):
-        app.register_error_handler(code, _error_page(code))
-
-
-def _error_page(code: int):
-    def handler(error):
-        return render_template("grc/error.html", code=code, error=error), code
-    return handler
+__all__ = ["create_app"]

@@ -16,8 +16,8 @@ Conventions
   (« A défaut d'un quantième identique, le délai expire le dernier jour du
   mois »), same rule as EU regulation 1182/71 art. 3-2 c).  So 31 January +
   1 month = 28 February (29 in a leap year) and 29 February + 1 year =
-  28 February.  The day of the triggering event is not counted (art. 641
-  al. 1), which is why the returned day is the *last day* of the delay.
+  28 February.  The returned day is the *last day* of the delay, which
+  expires at 24:00 that day (art. 642 al. 1).
 * **Ages** (:func:`birthday`, :func:`age_on`): an age is reached on the
   birthday, from 00:00.  A person born on **29 February** reaches an age, in
   a non-leap year, on **28 February** — the anniversary is computed by
@@ -47,7 +47,6 @@ Conventions
 from __future__ import annotations
 
 import datetime as _dt
-from calendar import monthrange
 from functools import lru_cache
 
 import holidays as _holidays
@@ -73,6 +72,12 @@ def _require_date(value: object, name: str) -> _dt.date:
     if not isinstance(value, _dt.date) or isinstance(value, _dt.datetime):
         raise TypeError(f"{name} must be a datetime.date, got {type(value).__name__}")
     return value
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _require_int(value: object, name: str) -> int:
@@ -111,7 +116,7 @@ def add_months(day: _dt.date, months: int) -> _dt.date:
     month = month_index + 1
     if not 1 <= year <= 9999:
         raise ValueError(f"year {year} is out of range")
-    last = monthrange(year, month)[1]
+    last = _days_in_month(year, month)
     return _dt.date(year, month, day.day if day.day <= last else last)
 
 
@@ -138,6 +143,12 @@ def birthday(birth_date: _dt.date, years: int) -> _dt.date:
     month stands for the missing 29th, as for any delay in years (C. proc.
     civ. art. 641 al. 2).  Born 29/02/2008: 16 on 29/02/2024, 18 on
     28/02/2026; born 29/02/2084: 16 on 28/02/2100 (not a leap year).
+    No text settles the question (interpretation); the other reading found in
+    practice, 1 March, is not used: 28 February keeps ages consistent with
+    every month/year delay of the project, is favourable to the applicant for
+    age-based rights (majority, 65 ans of the registre des personnes
+    vulnérables) and protective where an age triggers a safeguard (consent of
+    a child of 13).
 
     Raises ``ValueError`` if ``years`` is negative.
     """

@@ -1,11 +1,22 @@
 """The core's models, one module per aggregate."""
 from .audit import AuditEvent, LoginAttempt
 from .base import CommuneScoped, TenantMixin, TimestampMixin, utcnow
+from .citizen import Citizen, Consent, HouseholdLink
 from .commune import Commune, CommunePlugin
+from .contact import Contact
+from .outbox import NotificationTemplate, OutboxMessage
+from .request import (
+    AppendOnlyError, Attachment, Message, ReferenceCounter, Request, RequestEvent, RequestType,
+)
+from .routing import RoutingRule
+from .saved_view import SavedView
 from .service import Service
 from .user import Membership, User, membership_service
+from .workflow import TimerRun, Workflow
 
 __all__ = [
-    "AuditEvent", "Commune", "CommuneScoped", "CommunePlugin", "LoginAttempt", "Membership", "Service",
-    "TenantMixin", "TimestampMixin", "User", "membership_service", "utcnow",
+    "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "Commune", "CommunePlugin", "CommuneScoped",
+    "Consent", "Contact", "HouseholdLink", "LoginAttempt", "Membership", "Message", "NotificationTemplate",
+    "OutboxMessage", "ReferenceCounter", "Request", "RequestEvent", "RequestType", "RoutingRule", "SavedView",
+    "Service", "TenantMixin", "TimerRun", "TimestampMixin", "User", "Workflow", "membership_service", "utcnow",
 ]

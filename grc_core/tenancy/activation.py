@@ -5,7 +5,7 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Commune, CommunePlugin, Service, utcnow
+from ..models import Commune, CommunePlugin, RequestType, Service, Workflow, utcnow
 from .scoping import use_commune
 
 
@@ -76,10 +76,35 @@ def enable_plugin(commune: Commune, plugin: str) -> bool:
                     code=declared.code, name=declared.name, direction=declared.direction,
                     email=declared.email, plugin=plugin,
                 ))
+        _copy_templates(plugin)
         db.session.flush()
         _forget_cache(commune.id)
         registry().plugin_enabled(plugin, commune)
     return True
+
+
+def _copy_templates(plugin: str) -> None:
+    """Give the current commune its own copy of the plugin's workflows and
+    request types. Existing copies are left as the commune edited them."""
+    from ..workflows.definition import fingerprint, from_decl
+
+    workflows = {w.code: w for w in db.session.scalars(select(Workflow))}
+    for decl in registry().declared_by("grc_register_workflows", plugin):
+        if decl.code not in workflows:
+            definition = from_decl(decl)
+            workflows[decl.code] = Workflow(code=decl.code, label=str(decl.label), definition=definition,
+                                            template=decl.code, template_version=fingerprint(definition))
+            db.session.add(workflows[decl.code])
+    services = {s.code: s for s in db.session.scalars(select(Service))}
+    existing = set(db.session.scalars(select(RequestType.code)))
+    for decl in registry().declared_by("grc_register_request_types", plugin):
+        if decl.code in existing:
+            continue
+        db.session.add(RequestType(
+            code=decl.code, label=str(decl.label), plugin=plugin, fields=[],
+            service=services.get(decl.service), workflow=workflows.get(decl.workflow),
+            sla_days=decl.sla_days, priority=decl.priority, channels=list(decl.channels), public=decl.public,
+        ))
 
 
 def disable_plugin(commune: Commune, plugin: str) -> bool:

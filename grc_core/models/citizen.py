@@ -1,0 +1,104 @@
+"""Citizens: identity, contacts, address, household links, consents."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import TenantMixin, TimestampMixin, utcnow
+
+RELATIONS = ("parent", "child", "spouse")
+CONSENT_CHANNELS = ("email", "sms", "courrier", "telephone")
+CONSENT_PURPOSES = ("suivi_demandes", "information_municipale", "enquetes_satisfaction")
+
+
+class Citizen(TenantMixin, TimestampMixin, db.Model):
+    __tablename__ = "citizen"
+    __table_args__ = (
+        Index("ix_citizen_commune_name_key", "commune_id", "name_key"),
+        Index("ix_citizen_commune_phonetic_key", "commune_id", "phonetic_key"),
+        Index("ix_citizen_commune_email", "commune_id", "email"),
+        Index("ix_citizen_commune_phone_key", "commune_id", "phone_key"),
+        Index("ix_citizen_commune_birth_date", "commune_id", "birth_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    civility: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    first_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    last_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    birth_name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_place: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+    phone: Mapped[str] = mapped_column(String(30), nullable=False, default="")
+    address_number: Mapped[str] = mapped_column(String(12), nullable=False, default="")
+    address_street: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    postcode: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    city: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    quartier: Mapped[str] = mapped_column(String(80), nullable=False, default="", index=True)
+    # Search keys, maintained by grc_core.citizens.search (accents, case,
+    # hyphens folded; a phonetic key forgives typos).
+    name_key: Mapped[str] = mapped_column(String(220), nullable=False, default="")
+    phonetic_key: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    phone_key: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    # Set when merged into another record: the kept one.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
+
+    links: Mapped[list["HouseholdLink"]] = relationship(
+        foreign_keys="HouseholdLink.citizen_id", back_populates="citizen", cascade="all, delete-orphan")
+    consents: Mapped[list["Consent"]] = relationship(back_populates="citizen", cascade="all, delete-orphan")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def address(self) -> str:
+        street = " ".join(part for part in (self.address_number, self.address_street) if part)
+        town = " ".join(part for part in (self.postcode, self.city) if part)
+        return ", ".join(part for part in (street, town) if part)
+
+    def __str__(self) -> str:
+        born = f" (né·e le {self.birth_date:%d/%m/%Y})" if self.birth_date else ""
+        return f"{self.full_name}{born}"
+
+
+class HouseholdLink(TenantMixin, db.Model):
+    """``relative`` is the ``relation`` of ``citizen`` (one row per direction)."""
+
+    __tablename__ = "household_link"
+    __table_args__ = (UniqueConstraint("citizen_id", "relative_id", "relation",
+                                       name="uq_household_link_citizen_relative_relation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"), nullable=False, index=True)
+    relative_id: Mapped[int] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"), nullable=False, index=True)
+    relation: Mapped[str] = mapped_column(String(10), nullable=False)
+
+    citizen: Mapped[Citizen] = relationship(foreign_keys=[citizen_id], back_populates="links")
+    relative: Mapped[Citizen] = relationship(foreign_keys=[relative_id])
+
+
+class Consent(TenantMixin, db.Model):
+    """Consent for one channel and purpose; revoking keeps the row (proof)."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"), nullable=False, index=True)
+    channel: Mapped[str] = mapped_column(String(20), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(40), nullable=False)
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    citizen: Mapped[Citizen] = relationship(back_populates="consents")
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,48 @@
+"""Outgoing messages (e-mails to citizens, summaries to agents), sent by a worker.
+
+Written in the same transaction as what caused them; ``grc outbox send``
+(or ``grc tick``) delivers and retries, so a mail server failure loses nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import TenantMixin, utcnow
+
+OUTBOX_STATUSES = ("pending", "sent", "failed")
+
+
+class OutboxMessage(TenantMixin, db.Model):
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    recipient: Mapped[str] = mapped_column(String(254), nullable=False)
+    subject: Mapped[str] = mapped_column(String(250), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("request.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    last_error: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NotificationTemplate(TenantMixin, db.Model):
+    """A commune's e-mail to the citizen when a request enters ``state``
+    (``*`` for any state without its own template)."""
+
+    __tablename__ = "notification_template"
+    __table_args__ = (UniqueConstraint("commune_id", "workflow_id", "state",
+                                       name="uq_notification_template_commune_workflow"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow_id: Mapped[int | None] = mapped_column(ForeignKey("workflow.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(60), nullable=False, default="*")
+    subject: Mapped[str] = mapped_column(String(250), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)

@@ -1,0 +1,177 @@
+"""Requests: types, the requests themselves, their history, messages and files."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import TenantMixin, utcnow
+
+PRIORITIES = ("basse", "normale", "haute", "urgente")
+REQUEST_CHANNELS = ("guichet", "telephone", "courrier", "email", "web", "api")
+
+
+class RequestType(TenantMixin, db.Model):
+    """A kind of request in a commune: copied from a plugin's declaration when
+    the plugin is enabled, or defined by the commune's admin (``plugin`` None)."""
+
+    __tablename__ = "request_type"
+    __table_args__ = (UniqueConstraint("commune_id", "code", name="uq_request_type_commune_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), nullable=False)
+    label: Mapped[str] = mapped_column(String(200), nullable=False)
+    plugin: Mapped[str | None] = mapped_column(String(60))
+    # FieldSpec dicts (grc_core.forms.specs); plugin types keep theirs in code.
+    fields: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id", ondelete="SET NULL"))
+    workflow_id: Mapped[int | None] = mapped_column(ForeignKey("workflow.id", ondelete="SET NULL"))
+    sla_days: Mapped[int | None] = mapped_column(Integer)
+    priority: Mapped[str] = mapped_column(String(10), nullable=False, default="normale")
+    channels: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    service = relationship("Service")
+    workflow = relationship("Workflow")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReferenceCounter(TenantMixin, db.Model):
+    """Last sequence number of a commune's requests for a year."""
+
+    __tablename__ = "reference_counter"
+    __table_args__ = (UniqueConstraint("commune_id", "year", name="uq_reference_counter_commune_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class Request(TenantMixin, db.Model):
+    __tablename__ = "request"
+    __table_args__ = (
+        UniqueConstraint("commune_id", "reference", name="uq_request_commune_reference"),
+        Index("ix_request_queue_kind", "commune_id", "state_kind", "received_at"),
+        Index("ix_request_queue_service", "commune_id", "service_id", "state_kind", "received_at"),
+        Index("ix_request_queue_assignee", "commune_id", "assignee_id", "state_kind", "received_at"),
+        Index("ix_request_due", "commune_id", "state_kind", "due_at"),
+        Index("ix_request_citizen", "commune_id", "citizen_id", "received_at"),
+        Index("ix_request_type", "commune_id", "request_type_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), nullable=False)
+    request_type_id: Mapped[int] = mapped_column(ForeignKey("request_type.id"), nullable=False)
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(20), nullable=False)
+    priority: Mapped[str] = mapped_column(String(10), nullable=False, default="normale")
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id", ondelete="SET NULL"))
+    assignee_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("user_account.id", ondelete="SET NULL"))
+    data: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    subject: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    location: Mapped[str] = mapped_column(String(250), nullable=False, default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    quartier: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    workflow_id: Mapped[int | None] = mapped_column(ForeignKey("workflow.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(60), nullable=False)
+    # Kind of the current state (new, open, waiting, closed): queues filter on it.
+    state_kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    state_entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reopened_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    request_type = relationship("RequestType")
+    citizen = relationship("Citizen")
+    service = relationship("Service")
+    assignee = relationship("User")
+    workflow = relationship("Workflow")
+    events: Mapped[list["RequestEvent"]] = relationship(
+        back_populates="request", order_by="RequestEvent.id", viewonly=True)
+    messages: Mapped[list["Message"]] = relationship(back_populates="request", order_by="Message.id")
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="request", order_by="Attachment.id")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class RequestEvent(TenantMixin, db.Model):
+    """Append-only history of a request; the ORM refuses updates and deletes."""
+
+    __tablename__ = "request_event"
+    __table_args__ = (Index("ix_request_event_request", "request_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("user_account.id", ondelete="SET NULL"))
+    # created, transition, assigned, routed, field_changed, message, notification, timer, merged…
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    from_state: Mapped[str | None] = mapped_column(String(60))
+    to_state: Mapped[str | None] = mapped_column(String(60))
+    details: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+
+    request: Mapped[Request] = relationship(back_populates="events")
+    actor = relationship("User")
+
+
+class AppendOnlyError(Exception):
+    """History rows are never changed or removed."""
+
+
+@event.listens_for(RequestEvent, "before_update")
+def _refuse_event_update(mapper, connection, target):
+    raise AppendOnlyError("L'historique d'une demande ne se modifie pas.")
+
+
+@event.listens_for(RequestEvent, "before_delete")
+def _refuse_event_delete(mapper, connection, target):
+    raise AppendOnlyError("L'historique d'une demande ne se supprime pas.")
+
+
+class Message(TenantMixin, db.Model):
+    """A message to the citizen (``public``) or an internal note."""
+
+    __tablename__ = "message"
+    __table_args__ = (Index("ix_message_request", "request_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("user_account.id", ondelete="SET NULL"))
+    public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+
+    request: Mapped[Request] = relationship(back_populates="messages")
+    author = relationship("User")
+
+
+class Attachment(TenantMixin, db.Model):
+    """A file of a request, stored outside the web root (``storage_key``)."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), nullable=False, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("user_account.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    storage_key: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
+
+    request: Mapped[Request] = relationship(back_populates="attachments")

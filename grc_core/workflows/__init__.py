@@ -1,0 +1,1 @@
+"""Workflows as data: definitions, the transition engine, timers and deadlines."""
