@@ -93,9 +93,10 @@ def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
     for plugin, blueprint in registry.blueprints():
-        if not blueprint.name.startswith(plugin):
+        if blueprint.name != plugin and not blueprint.name.startswith(f"{plugin}_"):
             raise PluginError(
-                f"Plugin « {plugin} » : le blueprint « {blueprint.name} » doit commencer par « {plugin} »."
+                f"Plugin « {plugin} » : le blueprint « {blueprint.name} » doit s'appeler « {plugin} » "
+                f"ou commencer par « {plugin}_ »."
             )
         registry.blueprint_owners[blueprint.name] = plugin
         app.register_blueprint(blueprint)

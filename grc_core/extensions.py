@@ -1,9 +1,10 @@
 """Flask extensions, created unbound and bound in create_app().
 
+Flask-Babel is not here: it keeps per-app state on its instance (grc_core.i18n).
+
 Nothing here holds per-app state: a second app in the same process gets its
 own bindings (Flask stores them in app.extensions).
 """
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +29,5 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .extensions import babel
+from flask_babel import Babel
+
 from .security.auth import select_locale
 
 CORE_TRANSLATIONS = Path(__file__).parent / "translations"
@@ -25,4 +26,6 @@ def init_app(app, registry) -> None:
     app.config["BABEL_DOMAIN"] = ";".join(domains)
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["GRC"]["DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["GRC"]["DEFAULT_TIMEZONE"]
-    babel.init_app(app, locale_selector=select_locale)
+    # One Babel per app: Flask-Babel caches catalogs on the instance, and two
+    # apps in one process (tests) may load different plugins.
+    Babel(app, locale_selector=select_locale)

@@ -280,7 +280,13 @@ class AuditView(SecureModelView):
 
 
 def core_views() -> list:
+    from . import citizens_admin, forms_admin, requests_admin, workflows_admin
+
     return [
+        *requests_admin.views(),
+        *citizens_admin.views(),
+        *forms_admin.views(),
+        *workflows_admin.views(),
         ServiceView(Service, name=_l("Services"), category=ADMINISTRATION, endpoint="core_services"),
         AgentView(Membership, name=_l("Agents"), category=ADMINISTRATION, endpoint="core_agents"),
         PluginsView(name=_l("Domains"), category=ADMINISTRATION, endpoint="core_plugins"),

@@ -6,6 +6,7 @@ culprit, so that ``grc`` can print one line and stop.
 from __future__ import annotations
 
 import importlib
+import re
 from importlib.metadata import entry_points
 from types import ModuleType
 
@@ -28,7 +29,16 @@ def available_plugins(extra: dict[str, str] | None = None) -> dict[str, str]:
     return found
 
 
+# The name prefixes codes ("<name>."), tables and endpoints: no dots, so that
+# no plugin can declare codes inside another plugin's prefix.
+PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
 def _import(name: str, module_path: str) -> ModuleType:
+    if not PLUGIN_NAME.match(name):
+        raise PluginError(
+            f"Plugin « {name} » : nom invalide (lettres minuscules, chiffres et _ ; il préfixe codes et tables)."
+        )
     try:
         module = importlib.import_module(module_path)
     except ImportError as error:

@@ -1,0 +1,4 @@
+"""Half of a dependency cycle (with bad_cycle_b)."""
+from grc_core.plugins.types import PluginManifest
+
+manifest = PluginManifest(name="bad_cycle_a", label="Cycle A", version="0.1.0", depends=("bad_cycle_b",))

@@ -1,0 +1,10 @@
+"""A marked implementation whose name is not a hook (``services``, singular)."""
+from grc_core.plugins import hookimpl
+from grc_core.plugins.types import PluginManifest, ServiceDecl
+
+manifest = PluginManifest(name="bad_hook_typo", label="Hook typo", version="0.1.0")
+
+
+@hookimpl
+def grc_register_service():
+    return [ServiceDecl("bad_hook_typo.urbanisme", "Urbanisme")]

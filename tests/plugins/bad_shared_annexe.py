@@ -1,0 +1,10 @@
+"""Second of two plugins that declare the same code (see bad_shared)."""
+from grc_core.plugins import hookimpl
+from grc_core.plugins.types import PermissionDecl, PluginManifest
+
+manifest = PluginManifest(name="bad_shared.annexe", label="Shared annex", version="0.1.0")
+
+
+@hookimpl
+def grc_register_permissions():
+    return [PermissionDecl("bad_shared.annexe.consult", "Consulter l'annexe")]

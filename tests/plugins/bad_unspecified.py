@@ -1,0 +1,10 @@
+"""A marked implementation without the ``grc_`` prefix: pluggy leaves it pending."""
+from grc_core.plugins import hookimpl
+from grc_core.plugins.types import PluginManifest, ServiceDecl
+
+manifest = PluginManifest(name="bad_unspecified", label="Unspecified", version="0.1.0")
+
+
+@hookimpl
+def register_services():
+    return [ServiceDecl("bad_unspecified.urbanisme", "Urbanisme")]

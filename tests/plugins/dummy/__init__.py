@@ -1,0 +1,1 @@
+"""The dummy plugin: every hook of the contract, small and observable."""

@@ -1,0 +1,292 @@
+"""The dummy plugin: one small, observable answer to every hook of the contract.
+
+Loaded by the plugin API tests only (``extra_plugins={"dummy":
+"tests.plugins.dummy.plugin"}``); ``tests/test_docs.py`` checks that it
+implements every hook of :mod:`grc_core.plugins.hookspecs`.
+
+Event and lifecycle hooks write a journal into the commune's settings, under
+the plugin's own key ``dummy.journal``: it is observable from a test through
+the database and follows the caller's transaction. The dummy has no table of
+its own, so that it adds nothing to the SQLAlchemy metadata that the other
+test apps of the same process share.
+
+A few implementations accept only some of the hook's arguments, as any
+plugin may.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Blueprint, current_app
+from flask_admin import expose
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from markupsafe import escape
+from sqlalchemy import select
+
+from grc_core.admin.base import SecureView
+from grc_core.extensions import db
+from grc_core.models import Commune, Service
+from grc_core.plugins import hookimpl
+from grc_core.plugins.types import (
+    CitizenPanel, FieldSpec, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest, RequestTypeDecl,
+    RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
+    WidgetDecl, WorkflowDecl,
+)
+from grc_core.security.permissions import can
+from grc_core.tenancy import active_plugins
+from grc_core.tenancy.resolver import current_commune
+
+HERE = Path(__file__).parent
+JOURNAL = "dummy.journal"
+
+manifest = PluginManifest(
+    name="dummy",
+    # Messages of the plugin's own catalog (domain grc_dummy).
+    label=_l("Dummy domain"),
+    version="1.0.0",
+    description=_l("Implements every GRC hook, for the tests of the plugin API."),
+    author="GRC",
+)
+
+GREETING = SettingDecl(
+    "dummy.greeting", "Formule d'accueil du registre factice", "Bonjour",
+    help="Première phrase de la page du registre factice.",
+)
+
+# Local part of the e-mail, name, role, services, extra permissions.
+DEMO_AGENTS = (
+    ("registre-factice", "Lucie Perrin", "agent", ["dummy.accueil"], []),
+)
+
+
+def journal(commune: Commune) -> list[str]:
+    """What the event and lifecycle hooks noted for the commune, oldest first."""
+    return list((commune.settings or {}).get(JOURNAL, []))
+
+
+def _note(commune: Commune, entry: str) -> None:
+    # A new dict: the JSON column only notices assignments.
+    settings = dict(commune.settings or {})
+    settings[JOURNAL] = [*settings.get(JOURNAL, []), entry]
+    commune.settings = settings
+
+
+# --- wiring --------------------------------------------------------------------
+
+bp = Blueprint("dummy", __name__, url_prefix="/dummy", template_folder="templates")
+
+
+@bp.route("/")
+@login_required
+def registre():
+    commune = current_commune()
+    greeting = (commune.settings or {}).get(GREETING.code, GREETING.default)
+    text = f"{greeting} ! Registre factice de {commune.name}."
+    return text, 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+class PanelView(SecureView):
+    permission = "dummy.read"
+
+    @expose("/")
+    def index(self):
+        commune = current_commune()
+        request_types = current_app.extensions["grc"].request_types(active_plugins(commune))
+        return self.render("dummy/panel.html", commune=commune, request_types=request_types)
+
+
+@hookimpl
+def grc_blueprints():
+    return [bp]
+
+
+@hookimpl
+def grc_admin_views():
+    # A view instance belongs to one Admin: a new one for each app.
+    return [PanelView(name="Tableau factice", endpoint="dummy_panel", category="Domaine factice")]
+
+
+@hookimpl
+def grc_migrations_dir():
+    return str(HERE / "migrations" / "versions")
+
+
+@hookimpl
+def grc_translations_dir():
+    return str(HERE / "translations")
+
+
+@hookimpl
+def grc_register_commands(cli):
+    @cli.group("dummy", help="Domaine factice (tests de l'API des plugins).")
+    def dummy_group():
+        pass
+
+    @dummy_group.command("journal", help="Affiche le journal du domaine factice pour une commune.")
+    @click.option("--commune", "slug", required=True, help="Identifiant court de la commune.")
+    def show_journal(slug):
+        commune = db.session.scalar(select(Commune).where(Commune.slug == slug))
+        if commune is None:
+            raise click.UsageError(f"Commune « {slug} » inconnue.")
+        entries = journal(commune)
+        for entry in entries:
+            click.echo(entry)
+        if not entries:
+            click.echo(f"Journal vide pour {commune.name}.")
+
+
+@hookimpl
+def grc_register_settings():
+    return [GREETING]
+
+
+@hookimpl
+def grc_register_permissions():
+    return [
+        PermissionDecl("dummy.read", "Consulter le tableau factice", "Page d'administration du domaine factice.",
+                       ("admin", "manager", "agent")),
+    ]
+
+
+# --- declarations ----------------------------------------------------------------
+
+@hookimpl
+def grc_register_services():
+    return [ServiceDecl("dummy.accueil", "Accueil factice", "Direction des tests", "accueil-factice@example.org")]
+
+
+@hookimpl
+def grc_register_request_types():
+    return [
+        RequestTypeDecl(
+            "dummy.signalement", "Signalement factice", service="dummy.accueil", workflow="dummy.simple",
+            fields=(
+                FieldSpec("motif", "Motif", "textarea", required=True),
+                FieldSpec("quartier", "Quartier", "choice", choices=(("centre", "Centre"), ("gare", "Gare"))),
+            ),
+            sla_days=5, public=True, order=50,
+        ),
+        RequestTypeDecl(
+            "dummy.attestation", "Attestation factice", service="dummy.accueil", workflow="dummy.simple",
+            channels=("guichet", "courrier"), order=10,
+        ),
+    ]
+
+
+@hookimpl
+def grc_register_workflows():
+    return [
+        WorkflowDecl(
+            "dummy.simple", "Traitement factice",
+            states=(
+                StateSpec("nouvelle", "Nouvelle", "new"),
+                StateSpec("en_cours", "En cours", "open"),
+                StateSpec("close", "Close", "closed"),
+            ),
+            transitions=(
+                TransitionSpec("prendre", "Prendre en charge", ("nouvelle",), "en_cours", set_due_days=5),
+                TransitionSpec("clore", "Clore", ("en_cours",), "close", notify_citizen=True),
+            ),
+            timers=(TimerSpec("relance", "en_cours", "clore", delay_days=30),),
+        ),
+    ]
+
+
+@hookimpl
+def grc_register_routing_rules():
+    return [
+        RoutingRuleDecl("dummy.centre", request_type="dummy.signalement", service="dummy.accueil",
+                        conditions=(("quartier", "centre"),), priority="haute", order=20),
+        RoutingRuleDecl("dummy.attestations", request_type="dummy.attestation", service="dummy.accueil", order=10),
+    ]
+
+
+def count_submitted(commune, filters=None) -> int:
+    """Requests of the dummy's journal submitted in the commune."""
+    return sum(1 for entry in journal(commune) if entry.startswith("submitted "))
+
+
+@hookimpl
+def grc_register_indicators():
+    return [
+        IndicatorDecl("dummy.soumises", "Demandes factices soumises", "demandes", compute=count_submitted,
+                      description="Compte les demandes notées dans le journal factice."),
+    ]
+
+
+@hookimpl
+def grc_register_dashboard_widgets():
+    return [
+        WidgetDecl("dummy.soumises_tendance", "Demandes factices (tendance)", indicator="dummy.soumises",
+                   kind="line", dashboard="strategic", order=70),
+        WidgetDecl("dummy.soumises_nombre", "Demandes factices", indicator="dummy.soumises", order=30),
+    ]
+
+
+# --- contributions per page ------------------------------------------------------
+
+@hookimpl
+def grc_menu_items(user):
+    items = [MenuItem("Registre factice", "dummy.registre", order=60)]
+    if can("dummy.read"):
+        items.append(MenuItem("Tableau factice", "dummy_panel.index", category="Domaine factice", order=20))
+    return items
+
+
+@hookimpl
+def grc_citizen_panels(citizen, commune):
+    html = f"<p>Aucun signalement factice pour {escape(citizen.full_name)} à {escape(commune.name)}.</p>"
+    return [CitizenPanel("Registre factice", html, order=30)]
+
+
+# --- events ------------------------------------------------------------------------
+
+@hookimpl
+def grc_validate_request(request_type, data):
+    if not request_type.code.startswith("dummy."):
+        return None
+    if any("refuse" in str(value) for value in data.values()):
+        return ["Le signalement factice ne peut pas contenir le mot « refuse »."]
+    return []
+
+
+@hookimpl
+def grc_request_submitted(request, commune):
+    _note(commune, f"submitted {request.reference}")
+
+
+@hookimpl
+def grc_request_transitioned(request, transition, actor, commune):
+    _note(commune, f"transitioned {request.reference} {transition.code} by {actor.email}")
+
+
+# --- decisions ---------------------------------------------------------------------
+
+@hookimpl
+def grc_route_request(request):
+    if request.request_type.code != "dummy.signalement":
+        return None
+    return RoutingDecision("dummy.accueil", "Signalement factice : accueil factice.", priority="normale")
+
+
+# --- lifecycle -----------------------------------------------------------------------
+
+@hookimpl
+def grc_plugin_enabled(commune):
+    # The core creates the declared services before calling this hook.
+    services = db.session.scalars(select(Service.code).where(Service.plugin == "dummy").order_by(Service.code))
+    _note(commune, f"enabled services={','.join(services)}")
+
+
+@hookimpl
+def grc_plugin_disabled(commune):
+    _note(commune, "disabled")
+
+
+@hookimpl
+def grc_demo_data(commune):
+    from grc_core.demo import demo_agents
+
+    demo_agents(commune, DEMO_AGENTS)

@@ -1,0 +1,562 @@
+"""The plugin API, hook by hook: one ``test_hook_<name>`` per hookspec.
+
+The dummy plugin (tests/plugins/dummy) implements every hook; the tests
+drive it through the app (pages, admin, CLI) or through the registry's typed
+functions, the only way the core calls hooks. Commune A (Villeneuve) has
+the dummy enabled, commune B (Saint-Aubin) has not: each test checks both.
+
+``pair_app`` adds the ``peer`` plugin (tests/plugins/peer.py), for what needs
+two plugins: sorting by ``order`` across plugins, load order of decisions,
+lifecycle hooks called on one plugin only. tests/test_docs.py checks that
+every hook has its test here.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from alembic.script import ScriptDirectory
+from flask import template_rendered
+from flask_babel import Domain
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+
+from grc_core.demo import DEMO_PASSWORD as DEMO_DATA_PASSWORD
+from grc_core.demo import load_demo
+from grc_core.extensions import db
+from grc_core.models import AuditEvent, Commune, Membership, Service, User
+from grc_core.plugins.testing import (
+    build_test_app, empty_tables, in_commune, login, make_agent, make_commune, post_form,
+)
+from grc_core.security.permissions import permissions_of
+from grc_core.tenancy import active_plugins, disable_plugin, enable_plugin
+from tests.plugins import peer
+from tests.plugins.dummy import plugin as dummy
+
+DUMMY_DIR = Path(dummy.__file__).parent
+DUMMY = {"dummy": "tests.plugins.dummy.plugin"}
+PAIR = {**DUMMY, "peer": "tests.plugins.peer"}
+# Stand-ins for the core's Request rows: what the dummy reads of them.
+SIGNALEMENT = SimpleNamespace(reference="VSL-2026-00042", request_type=SimpleNamespace(code="dummy.signalement"),
+                              data={"motif": "Nid-de-poule rue des Lilas"})
+ATTESTATION = SimpleNamespace(reference="VSL-2026-00043", request_type=SimpleNamespace(code="dummy.attestation"),
+                              data={})
+REFUSED = "Le signalement factice ne peut pas contenir le mot « refuse »."
+FORBIDDEN = "Le guichet voisin refuse le mot « interdit »."
+
+
+# --- apps and data -------------------------------------------------------------
+
+def _build(tmp_path_factory, plugins, extra, name):
+    """An app on its own database: its own SQLite file, or on PostgreSQL a
+    database named after the shared test one (the shared ``app`` uses that)."""
+    url = os.environ.get("GRC_TEST_DATABASE_URL")
+    with pytest.MonkeyPatch.context() as patch:
+        if url:
+            parsed = make_url(url)
+            own = parsed.set(database=f"{parsed.database}_{name}").render_as_string(hide_password=False)
+            patch.setenv("GRC_TEST_DATABASE_URL", own)
+        return build_test_app(tmp_path_factory, plugins=plugins, extra_plugins=extra, name=name)
+
+
+def _dispose(app):
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def dummy_app(tmp_path_factory):
+    app = _build(tmp_path_factory, ["dummy"], DUMMY, "dummy")
+    yield app
+    _dispose(app)
+
+
+@pytest.fixture(scope="module")
+def pair_app(tmp_path_factory):
+    app = _build(tmp_path_factory, ["dummy", "peer"], PAIR, "pair")
+    yield app
+    _dispose(app)
+
+
+@pytest.fixture(autouse=True)
+def _empty_own_databases(request):
+    # The shared autouse cleaning only knows the ``app`` fixture.
+    yield
+    for name in ("dummy_app", "pair_app"):
+        if name in request.fixturenames:
+            empty_tables(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def communes(dummy_app):
+    """A (Villeneuve) with the dummy, B (Saint-Aubin) without; their ids."""
+    a = make_commune(dummy_app, "Villeneuve-sur-Loire", "45901", "villeneuve")
+    b = make_commune(dummy_app, "Saint-Aubin-des-Prés", "45902", "saint-aubin", plugins=[])
+    return SimpleNamespace(a=a, b=b)
+
+
+@pytest.fixture
+def pair_communes(pair_app):
+    """A with dummy and peer, B with peer only, C with neither."""
+    a = make_commune(pair_app, "Villeneuve-sur-Loire", "45901", "villeneuve")
+    b = make_commune(pair_app, "Saint-Aubin-des-Prés", "45902", "saint-aubin", plugins=["peer"])
+    c = make_commune(pair_app, "Montargis-le-Petit", "45903", "montargis", plugins=[])
+    return SimpleNamespace(a=a, b=b, c=c)
+
+
+def agents(app, commune_id, *emails):
+    """Agents whose role is their e-mail's local part (``elu@a.fr``). Hashing a
+    password is slow: each test makes only the agents it signs in."""
+    for email in emails:
+        make_agent(app, commune_id, email, email.split("@")[0])
+
+
+def registry(app):
+    return app.extensions["grc"]
+
+
+def signed_in(app, email):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+@contextmanager
+def commune_context(app, commune_id):
+    """App context acting as the commune; yields the Commune row."""
+    with in_commune(app, commune_id):
+        yield db.session.get(Commune, commune_id)
+
+
+def journals(app, commune_id) -> tuple[list[str], list[str]]:
+    """The dummy's and the peer's journals of the commune, as committed."""
+    with commune_context(app, commune_id) as commune:
+        return dummy.journal(commune), peer.journal(commune)
+
+
+def set_dummy(app, commune_id, enabled: bool) -> bool:
+    with commune_context(app, commune_id) as commune:
+        changed = (enable_plugin if enabled else disable_plugin)(commune, "dummy")
+        db.session.commit()
+        return changed
+
+
+@contextmanager
+def rendered_templates(app):
+    """The (template name, context) pairs rendered while the block runs."""
+    recorded = []
+
+    def record(sender, template, context, **extra):
+        recorded.append((template.name, context))
+
+    template_rendered.connect(record, app)
+    try:
+        yield recorded
+    finally:
+        template_rendered.disconnect(record, app)
+
+
+# --- wiring --------------------------------------------------------------------
+
+def test_hook_grc_blueprints(dummy_app, communes):
+    agents(dummy_app, communes.a, "agent@a.fr")
+    agents(dummy_app, communes.b, "agent@b.fr")
+    assert registry(dummy_app).blueprint_owners["dummy"] == "dummy"
+
+    anonymous = dummy_app.test_client().get("/dummy/")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+    agent_a = signed_in(dummy_app, "agent@a.fr")
+    page = agent_a.get("/dummy/")
+    assert page.status_code == 200
+    assert page.get_data(as_text=True) == "Bonjour ! Registre factice de Villeneuve-sur-Loire."
+
+    refused = signed_in(dummy_app, "agent@b.fr").get("/dummy/")
+    assert refused.status_code == 404
+    assert "Registre factice" not in refused.get_data(as_text=True)
+
+    assert set_dummy(dummy_app, communes.a, enabled=False)
+    assert agent_a.get("/dummy/").status_code == 404
+    assert set_dummy(dummy_app, communes.a, enabled=True)
+    assert agent_a.get("/dummy/").get_data(as_text=True).endswith("Registre factice de Villeneuve-sur-Loire.")
+
+
+def test_hook_grc_admin_views(dummy_app, communes):
+    agents(dummy_app, communes.a, "admin@a.fr", "agent@a.fr", "elu@a.fr")
+    agents(dummy_app, communes.b, "admin@b.fr")
+    view = next(v for v in dummy_app.extensions["admin"][0]._views if v.endpoint == "dummy_panel")
+    assert view.plugin == "dummy"
+    assert registry(dummy_app).blueprint_owners["dummy_panel"] == "dummy"
+
+    # The Flask-Admin menu of a core page lists the view only where the plugin is active.
+    assert 'href="/admin/dummy_panel/"' in signed_in(dummy_app, "admin@a.fr").get("/admin/core_services/").get_data(as_text=True)
+    admin_b = signed_in(dummy_app, "admin@b.fr")
+    assert 'href="/admin/dummy_panel/"' not in admin_b.get("/admin/core_services/").get_data(as_text=True)
+    assert admin_b.get("/admin/dummy_panel/").status_code == 404
+
+    page = signed_in(dummy_app, "agent@a.fr").get("/admin/dummy_panel/")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "Commune : Villeneuve-sur-Loire. Demandes factices déclarées : 2." in body
+
+    # Active but without dummy.read: refused, and the refusal is audited.
+    assert signed_in(dummy_app, "elu@a.fr").get("/admin/dummy_panel/").status_code == 403
+    with in_commune(dummy_app, communes.a):
+        refusal = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "permission.refused"))
+    assert refusal.target == "/admin/dummy_panel/" and refusal.details == {"permission": "dummy.read"}
+
+
+def test_hook_grc_migrations_dir(dummy_app):
+    versions_dir = str(DUMMY_DIR / "migrations" / "versions")
+    assert registry(dummy_app).migrations_dirs() == {"dummy": versions_dir}
+    assert versions_dir in dummy_app.extensions["grc_version_locations"]
+    with dummy_app.app_context():
+        applied = set(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        scripts = ScriptDirectory.from_config(dummy_app.extensions["migrate"].migrate.get_config())
+    # "heads" ran the dummy's branch, found in the dummy's folder.
+    assert "dummy_0001" in applied
+    root = scripts.get_revision("dummy_0001")
+    assert root.path.startswith(versions_dir) and root.branch_labels == {"dummy"}
+    assert root.dependencies == "c0a1e0000001"
+
+
+def test_hook_grc_translations_dir(dummy_app):
+    translations = str(DUMMY_DIR / "translations")
+    assert registry(dummy_app).translations_dirs() == {"dummy": translations}
+    directories = dummy_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
+    domains = dummy_app.config["BABEL_DOMAIN"].split(";")
+    assert dict(zip(domains, directories))["grc_dummy"] == translations
+    # A Domain built from the app's settings, not the app's own: Flask-Babel
+    # caches the default domain on the process-wide Babel object, so a page
+    # would show the catalogs of whichever test app translated first.
+    for language, label in (("fr", "Domaine factice"), ("en", "Dummy domain")):
+        with dummy_app.test_request_context(headers={"Accept-Language": language}):
+            catalogs = Domain(translation_directories=directories, domain=";".join(domains))
+            assert catalogs.gettext("Dummy domain") == label
+
+
+def test_hook_grc_register_commands(dummy_app, communes):
+    runner = dummy_app.test_cli_runner()
+    shown = runner.invoke(args=["dummy", "journal", "--commune", "villeneuve"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines() == ["enabled services=dummy.accueil"]
+
+    empty = runner.invoke(args=["dummy", "journal", "--commune", "saint-aubin"])
+    assert empty.output.strip() == "Journal vide pour Saint-Aubin-des-Prés."
+
+    unknown = runner.invoke(args=["dummy", "journal", "--commune", "nulle-part"])
+    assert unknown.exit_code == 2 and "Commune « nulle-part » inconnue." in unknown.output
+
+
+def test_hook_grc_register_settings(dummy_app, communes):
+    agents(dummy_app, communes.a, "agent@a.fr")
+    with commune_context(dummy_app, communes.a) as a:
+        declared = {s.code: s for s in registry(dummy_app).settings(active_plugins(a))}
+        assert declared["dummy.greeting"].default == "Bonjour"
+        a.settings = {**a.settings, "dummy.greeting": "Bienvenue"}
+        db.session.commit()
+    with commune_context(dummy_app, communes.b) as b:
+        assert "dummy.greeting" not in {s.code for s in registry(dummy_app).settings(active_plugins(b))}
+    # The commune's value wins over the declared default.
+    page = signed_in(dummy_app, "agent@a.fr").get("/dummy/")
+    assert page.get_data(as_text=True) == "Bienvenue ! Registre factice de Villeneuve-sur-Loire."
+
+
+def test_hook_grc_register_permissions(dummy_app, communes):
+    agents(dummy_app, communes.a, "agent@a.fr", "elu@a.fr")
+    declared = registry(dummy_app)
+    assert "dummy.read" in {p.code for p in declared.permissions(["dummy"])}
+    core_only = {p.code for p in declared.permissions([])}
+    assert "dummy.read" not in core_only and "core.backoffice" in core_only
+
+    # An explicit grant lets an élu in; the same grant means nothing where dummy is inactive.
+    make_agent(dummy_app, communes.a, "elu-habilite@a.fr", "elu", permissions=["dummy.read"])
+    make_agent(dummy_app, communes.b, "agent-habilite@b.fr", "agent", permissions=["dummy.read"])
+
+    def held(email, commune_id):
+        with commune_context(dummy_app, commune_id) as commune:
+            user = db.session.scalar(select(User).where(User.email == email))
+            membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+            return "dummy.read" in permissions_of(user, membership, commune)
+
+    assert held("agent@a.fr", communes.a)  # default role
+    assert not held("elu@a.fr", communes.a)
+    assert held("elu-habilite@a.fr", communes.a)
+    assert not held("agent-habilite@b.fr", communes.b)
+    assert signed_in(dummy_app, "elu-habilite@a.fr").get("/admin/dummy_panel/").status_code == 200
+
+
+# --- declarations ----------------------------------------------------------------
+
+def test_hook_grc_register_services(dummy_app, communes):
+    def dummy_services(commune_id):
+        with in_commune(dummy_app, commune_id):
+            return [(s.code, s.name, s.plugin) for s in db.session.scalars(select(Service).where(Service.code.like("dummy.%")))]
+
+    assert dummy_services(communes.a) == [("dummy.accueil", "Accueil factice", "dummy")]
+    assert dummy_services(communes.b) == []
+
+    # The admin renames it; disabling and enabling again keeps the commune's version.
+    with in_commune(dummy_app, communes.a):
+        db.session.scalar(select(Service).where(Service.code == "dummy.accueil")).name = "Accueil de la mairie"
+        db.session.commit()
+    set_dummy(dummy_app, communes.a, enabled=False)
+    set_dummy(dummy_app, communes.a, enabled=True)
+    assert dummy_services(communes.a) == [("dummy.accueil", "Accueil de la mairie", "dummy")]
+
+    set_dummy(dummy_app, communes.b, enabled=True)
+    assert dummy_services(communes.b) == [("dummy.accueil", "Accueil factice", "dummy")]
+
+
+def test_hook_grc_register_request_types(dummy_app, communes):
+    with commune_context(dummy_app, communes.a) as a:
+        types = registry(dummy_app).request_types(active_plugins(a))
+    with commune_context(dummy_app, communes.b) as b:
+        assert registry(dummy_app).request_types(active_plugins(b)) == []
+    # Sorted by order (10, 50), not by declaration.
+    assert [t.code for t in types] == ["dummy.attestation", "dummy.signalement"]
+    assert registry(dummy_app).owner_of("grc_register_request_types", "dummy.signalement") == "dummy"
+    signalement = types[1]
+    assert [(f.name, f.required) for f in signalement.fields] == [("motif", True), ("quartier", False)]
+    assert signalement.public and signalement.sla_days == 5
+
+
+def test_hook_grc_register_workflows(dummy_app, communes):
+    with commune_context(dummy_app, communes.a) as a:
+        workflows = registry(dummy_app).workflows(active_plugins(a))
+        types = registry(dummy_app).request_types(active_plugins(a))
+    with commune_context(dummy_app, communes.b) as b:
+        assert registry(dummy_app).workflows(active_plugins(b)) == []
+    assert [w.code for w in workflows] == ["dummy.simple"]
+    assert {t.workflow for t in types} == {"dummy.simple"}
+    simple = workflows[0]
+    assert [(s.code, s.kind) for s in simple.states] == [("nouvelle", "new"), ("en_cours", "open"), ("close", "closed")]
+    assert [(t.code, t.source, t.target) for t in simple.transitions] == [
+        ("prendre", ("nouvelle",), "en_cours"), ("clore", ("en_cours",), "close"),
+    ]
+    assert [(t.state, t.transition, t.delay_days) for t in simple.timers] == [("en_cours", "clore", 30)]
+
+
+def test_hook_grc_register_routing_rules(dummy_app, communes):
+    with commune_context(dummy_app, communes.a) as a:
+        rules = registry(dummy_app).routing_rules(active_plugins(a))
+    with commune_context(dummy_app, communes.b) as b:
+        assert registry(dummy_app).routing_rules(active_plugins(b)) == []
+    assert [(r.code, r.request_type, r.service, r.conditions) for r in rules] == [
+        ("dummy.attestations", "dummy.attestation", "dummy.accueil", ()),
+        ("dummy.centre", "dummy.signalement", "dummy.accueil", (("quartier", "centre"),)),
+    ]
+
+
+def test_hook_grc_register_indicators(dummy_app, communes):
+    with commune_context(dummy_app, communes.a) as a:
+        indicators = {i.code: i for i in registry(dummy_app).indicators(active_plugins(a))}
+        submitted = indicators["dummy.soumises"]
+        assert submitted.compute(a, {}) == 0
+        registry(dummy_app).request_submitted(active_plugins(a), SIGNALEMENT, a)
+        assert submitted.compute(a, {}) == 1
+    with commune_context(dummy_app, communes.b) as b:
+        assert registry(dummy_app).indicators(active_plugins(b)) == []
+
+
+def test_hook_grc_register_dashboard_widgets(dummy_app, communes):
+    with commune_context(dummy_app, communes.a) as a:
+        widgets = registry(dummy_app).dashboard_widgets(active_plugins(a))
+        indicators = {i.code for i in registry(dummy_app).indicators(active_plugins(a))}
+    with commune_context(dummy_app, communes.b) as b:
+        assert registry(dummy_app).dashboard_widgets(active_plugins(b)) == []
+    # Declared 70 then 30; shown by order.
+    assert [(w.code, w.order) for w in widgets] == [("dummy.soumises_nombre", 30), ("dummy.soumises_tendance", 70)]
+    assert {w.indicator for w in widgets} <= indicators
+
+
+# --- contributions per page ------------------------------------------------------
+
+def menu_of(app, email) -> tuple[list[str], str]:
+    """Labels of the menu items the home page rendered, and the page."""
+    client = signed_in(app, email)
+    with rendered_templates(app) as templates:
+        page = client.get("/admin/")
+    assert page.status_code == 200
+    context = next(context for name, context in templates if name == "grc/home.html")
+    return [str(item.label) for item in context["menu_items"]], page.get_data(as_text=True)
+
+
+def test_hook_grc_menu_items(pair_app, pair_communes):
+    agents(pair_app, pair_communes.a, "agent@a.fr", "elu@a.fr")
+    agents(pair_app, pair_communes.b, "agent@b.fr")
+    labels, page = menu_of(pair_app, "agent@a.fr")
+    # Orders 20 (dummy), 40 (peer), 60 (dummy): sorted across plugins.
+    assert labels == ["Tableau factice", "Guichet voisin", "Registre factice"]
+    assert 'href="/dummy/"' in page and 'href="/admin/dummy_panel/"' in page
+
+    # The dummy filters by permission: an élu lacks dummy.read.
+    assert menu_of(pair_app, "elu@a.fr")[0] == ["Guichet voisin", "Registre factice"]
+
+    labels, page = menu_of(pair_app, "agent@b.fr")
+    assert labels == ["Guichet voisin"]
+    assert 'href="/dummy/"' not in page
+
+
+def test_hook_grc_citizen_panels(pair_app, pair_communes):
+    agents(pair_app, pair_communes.a, "agent@a.fr")
+    agents(pair_app, pair_communes.b, "agent@b.fr")
+    citizen = SimpleNamespace(id=7, full_name="Léa <b>Martin</b>")
+    with commune_context(pair_app, pair_communes.a) as a:
+        user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
+        panels = registry(pair_app).citizen_panels(active_plugins(a), citizen, user, a)
+    assert [(p.title, p.order) for p in panels] == [("Guichet voisin", 10), ("Registre factice", 30)]
+    assert panels[1].html == (
+        "<p>Aucun signalement factice pour Léa &lt;b&gt;Martin&lt;/b&gt; à Villeneuve-sur-Loire.</p>"
+    )
+    with commune_context(pair_app, pair_communes.b) as b:
+        user = db.session.scalar(select(User).where(User.email == "agent@b.fr"))
+        assert [p.title for p in registry(pair_app).citizen_panels(active_plugins(b), citizen, user, b)] == [
+            "Guichet voisin",
+        ]
+
+
+# --- events ------------------------------------------------------------------------
+
+def test_hook_grc_validate_request(pair_app, pair_communes):
+    both = {"motif": "Je refuse ce lampadaire, c'est interdit"}
+    with commune_context(pair_app, pair_communes.a) as a:
+        active = active_plugins(a)
+        signalement = next(t for t in registry(pair_app).request_types(active) if t.code == "dummy.signalement")
+        validate = registry(pair_app).validate_request
+        # Every objection, in load order.
+        assert validate(active, signalement, both, a) == [REFUSED, FORBIDDEN]
+        assert validate(active, signalement, {"motif": "Lampadaire éteint rue des Lilas"}, a) == []
+        # The dummy judges its own request types only.
+        other_type = SimpleNamespace(code="peer.rendez_vous")
+        assert validate(active, other_type, {"motif": "je refuse"}, a) == []
+    with commune_context(pair_app, pair_communes.b) as b:
+        assert validate(active_plugins(b), signalement, both, b) == [FORBIDDEN]
+
+
+def test_hook_grc_request_submitted(dummy_app, communes):
+    set_dummy(dummy_app, communes.b, enabled=True)
+    set_dummy(dummy_app, communes.b, enabled=False)
+    with commune_context(dummy_app, communes.a) as a:
+        registry(dummy_app).request_submitted(active_plugins(a), SIGNALEMENT, a)
+        db.session.rollback()  # same transaction as the request: rolled back with it
+    assert journals(dummy_app, communes.a)[0] == ["enabled services=dummy.accueil"]
+
+    with commune_context(dummy_app, communes.a) as a:
+        registry(dummy_app).request_submitted(active_plugins(a), SIGNALEMENT, a)
+        db.session.commit()
+    assert journals(dummy_app, communes.a)[0] == ["enabled services=dummy.accueil", "submitted VSL-2026-00042"]
+
+    with commune_context(dummy_app, communes.b) as b:
+        registry(dummy_app).request_submitted(active_plugins(b), SIGNALEMENT, b)
+        db.session.commit()
+    assert journals(dummy_app, communes.b)[0] == ["enabled services=dummy.accueil", "disabled"]
+
+
+def test_hook_grc_request_transitioned(dummy_app, communes):
+    agents(dummy_app, communes.a, "agent@a.fr")
+    agents(dummy_app, communes.b, "agent@b.fr")
+    set_dummy(dummy_app, communes.b, enabled=True)
+    set_dummy(dummy_app, communes.b, enabled=False)
+    for commune_id, email in ((communes.a, "agent@a.fr"), (communes.b, "agent@b.fr")):
+        with commune_context(dummy_app, commune_id) as commune:
+            active = active_plugins(commune)
+            actor = db.session.scalar(select(User).where(User.email == email))
+            workflow = registry(dummy_app).workflows(["dummy"])[0]
+            take = next(t for t in workflow.transitions if t.code == "prendre")
+            registry(dummy_app).request_transitioned(active, SIGNALEMENT, take, actor, commune)
+            db.session.commit()
+    assert journals(dummy_app, communes.a)[0][-1] == "transitioned VSL-2026-00042 prendre by agent@a.fr"
+    assert journals(dummy_app, communes.b)[0] == ["enabled services=dummy.accueil", "disabled"]
+
+
+# --- decisions ---------------------------------------------------------------------
+
+def test_hook_grc_route_request(pair_app, pair_communes):
+    route = registry(pair_app).route_request
+    with commune_context(pair_app, pair_communes.a) as a:
+        active = active_plugins(a)
+        assert active == ["dummy", "peer"]
+        decision = route(active, SIGNALEMENT, a)
+        assert (decision.service, decision.reason) == ("dummy.accueil", "Signalement factice : accueil factice.")
+        # pluggy alone would ask the last registered plugin first.
+        assert pair_app.extensions["grc"].pm.hook.grc_route_request(request=SIGNALEMENT, commune=a).service == "peer.guichet"
+        # No opinion from the dummy: the next plugin answers.
+        assert route(active, ATTESTATION, a).service == "peer.guichet"
+    with commune_context(pair_app, pair_communes.b) as b:
+        assert route(active_plugins(b), SIGNALEMENT, b).service == "peer.guichet"
+    with commune_context(pair_app, pair_communes.c) as c:
+        assert route(active_plugins(c), SIGNALEMENT, c) is None
+
+
+# --- lifecycle -----------------------------------------------------------------------
+
+def test_hook_grc_plugin_enabled(pair_app, pair_communes):
+    agents(pair_app, pair_communes.c, "admin@c.fr")
+    assert journals(pair_app, pair_communes.a) == (["enabled services=dummy.accueil"], ["enabled"])
+    assert journals(pair_app, pair_communes.c) == ([], [])
+
+    admin = signed_in(pair_app, "admin@c.fr")
+    response = post_form(admin, "/admin/core_plugins/dummy/enable", token_url="/admin/core_plugins/")
+    assert response.status_code == 302
+    # Called on the dummy only, after its services were created.
+    assert journals(pair_app, pair_communes.c) == (["enabled services=dummy.accueil"], [])
+
+    assert not set_dummy(pair_app, pair_communes.c, enabled=True)  # already enabled: not called again
+    assert journals(pair_app, pair_communes.c) == (["enabled services=dummy.accueil"], [])
+
+
+def test_hook_grc_plugin_disabled(pair_app, pair_communes):
+    agents(pair_app, pair_communes.a, "admin@a.fr")
+    admin = signed_in(pair_app, "admin@a.fr")
+    assert admin.get("/dummy/").status_code == 200
+    response = post_form(admin, "/admin/core_plugins/dummy/disable", token_url="/admin/core_plugins/")
+    assert response.status_code == 302
+    assert journals(pair_app, pair_communes.a) == (["enabled services=dummy.accueil", "disabled"], ["enabled"])
+    assert admin.get("/dummy/").status_code == 404
+    with in_commune(pair_app, pair_communes.a):
+        # Data kept: the service stays, ready for re-enabling.
+        assert db.session.scalar(select(func.count()).select_from(Service).where(Service.code == "dummy.accueil")) == 1
+
+    assert not set_dummy(pair_app, pair_communes.a, enabled=False)  # already disabled: not called again
+    assert set_dummy(pair_app, pair_communes.a, enabled=True)
+    assert journals(pair_app, pair_communes.a)[0] == [
+        "enabled services=dummy.accueil", "disabled", "enabled services=dummy.accueil",
+    ]
+    assert admin.get("/dummy/").status_code == 200
+
+
+def test_hook_grc_demo_data(dummy_app, communes, pair_app, pair_communes):
+    def demo_state():
+        with dummy_app.app_context():
+            users = db.session.scalar(select(func.count()).select_from(User))
+        with in_commune(dummy_app, communes.a):
+            member = db.session.scalar(select(Membership).join(Membership.user).where(
+                User.email == "registre-factice@villeneuve.fr"))
+            services = [s.code for s in member.services] if member else None
+        with in_commune(dummy_app, communes.b):
+            in_b = db.session.scalar(select(func.count()).select_from(Membership).join(Membership.user).where(
+                User.email.like("registre-factice@%")))
+        return users, services, in_b
+
+    with dummy_app.app_context():
+        load_demo("mot-de-passe-demo")
+    first = demo_state()
+    assert first[1:] == (["dummy.accueil"], 0)  # in A, where the dummy is active; not in B
+    with dummy_app.app_context():
+        load_demo("mot-de-passe-demo")
+    assert demo_state() == first  # idempotent: nothing added on the second run
+
+    # The demo agent works: the dummy's page for its commune.
+    demo_agent = dummy_app.test_client()
+    login(demo_agent, "registre-factice@villeneuve.fr", DEMO_DATA_PASSWORD)
+    assert demo_agent.get("/dummy/").get_data(as_text=True).endswith("Registre factice de Villeneuve-sur-Loire.")
+
+    # Called for the one plugin named: the peer's demo data is not made.
+    with commune_context(pair_app, pair_communes.a) as a:
+        registry(pair_app).demo_data("dummy", a)
+        db.session.commit()
+    assert "demo" not in journals(pair_app, pair_communes.a)[1]
