@@ -260,3 +260,55 @@ class PluginContract:
 
     def test_a_commune_without_the_plugin_sees_none_of_it(self, app, client):
         check_commune_without_plugin_sees_none_of_it(app, client, self.plugin)
+
+
+# --- browser tests (headless Chromium through Playwright) ---------------------------
+
+CHROMIUM = os.environ.get("GRC_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app served over HTTP on a free local port, in a thread."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright; skipped where it is missing,
+    except when GRC_REQUIRE_BROWSER is set (CI), where that is a failure."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("GRC_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM} (GRC_REQUIRE_BROWSER is set)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run",
+        ])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def browser_login(page, base_url, email, password=DEMO_PASSWORD):
+    page.goto(f"{base_url}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
