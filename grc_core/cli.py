@@ -250,6 +250,37 @@ def communes_list():
         click.echo(f"{commune.slug}\t{commune.insee_code}\t{commune.name}{'' if commune.active else ' (inactive)'}")
 
 
+# --- timers and outbox ----------------------------------------------------------
+
+@cli.command("tick", help="Déclenche les minuteries échues (relances, délais) et envoie les e-mails en attente. "
+                          "Idempotent : à lancer par cron ou par un worker, par exemple chaque minute.")
+@with_appcontext
+def tick_command():
+    from .workflows.timers import tick
+
+    counts = tick()
+    refused = f" (refusées : {counts['refused']})" if counts["refused"] else ""
+    click.echo(
+        f"{counts['communes']} commune(s) parcourue(s) ; minuteries déclenchées : {counts['fired']}{refused} ; "
+        f"e-mails envoyés : {counts['sent']}, en échec : {counts['failed']}."
+    )
+
+
+@cli.group("outbox", help="E-mails sortants (file d'attente) : envoi et nouvelles tentatives.")
+def outbox_group():
+    pass
+
+
+@outbox_group.command("send", help="Envoie les e-mails en attente dont l'heure est venue.")
+@click.option("--limit", default=100, show_default=True, type=int, help="Nombre maximal d'e-mails.")
+@with_appcontext
+def outbox_send(limit):
+    from .notifications import send_pending
+
+    sent, failed = send_pending(limit=limit)
+    click.echo(f"E-mails envoyés : {sent} ; en échec (nouvelle tentative plus tard) : {failed}.")
+
+
 def main() -> None:
     """Entry point: one clear line instead of a traceback for setup errors."""
     try:

@@ -45,6 +45,8 @@ DEFAULTS: dict[str, object] = {
     # Cookies: secure by default; set false only for plain-HTTP development.
     "SESSION_COOKIE_SECURE": True,
     "SESSION_LIFETIME_HOURS": 10,
+    # Largest file an agent may attach to a request, in megabytes.
+    "MAX_ATTACHMENT_MB": 10,
 }
 
 _BOOL_TRUE = {"1", "true", "yes", "on", "oui"}

@@ -155,7 +155,11 @@ def grc_request_submitted(request, commune):
 
 @hookspec
 def grc_request_transitioned(request, transition, actor, commune):
-    """React to an applied transition (same transaction). Return value ignored."""
+    """React to an applied transition (same transaction). Return value ignored.
+
+    ``transition`` is a :class:`TransitionSpec` built from the commune's copy of
+    the workflow; ``actor`` is None when a timer applied it (``grc tick``).
+    """
 
 
 # --- decisions -----------------------------------------------------------

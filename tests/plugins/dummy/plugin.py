@@ -259,7 +259,7 @@ def grc_request_submitted(request, commune):
 
 @hookimpl
 def grc_request_transitioned(request, transition, actor, commune):
-    _note(commune, f"transitioned {request.reference} {transition.code} by {actor.email}")
+    _note(commune, f"transitioned {request.reference} {transition.code} by {actor.email if actor else 'system'}")
 
 
 # --- decisions ---------------------------------------------------------------------

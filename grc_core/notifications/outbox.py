@@ -1,0 +1,196 @@
+"""Writing e-mails to the outbox, and delivering them.
+
+Delivery goes through SMTP when ``MAIL_SERVER`` is set; otherwise (the
+embedded default) each e-mail is written as an ``.eml`` file into
+``<instance>/mail/``, which any mail client opens, so a newcomer sees what
+citizens would receive.
+
+A failed attempt keeps the message ``pending`` with ``attempts`` + 1, the
+error and the next attempt later and later (:data:`BACKOFF_MINUTES`); after
+:data:`MAX_ATTEMPTS` it becomes ``failed`` and stays visible to the admin.
+Each message is claimed, sent and marked in its own transaction (``FOR
+UPDATE SKIP LOCKED`` on PostgreSQL), so two workers never send it twice.
+"""
+from __future__ import annotations
+
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Commune, OutboxMessage, utcnow
+from ..tenancy import unscoped
+from ..workflows.deadlines import as_utc
+
+# Wait after the 1st, 2nd… failed attempt; the 8th failure is final.
+BACKOFF_MINUTES = (1, 5, 30, 120, 360, 720, 1440)
+MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
+SMTP_TIMEOUT_SECONDS = 30
+
+
+def _one_line(text: str, limit: int) -> str:
+    # A line break in a header would let text forge other headers.
+    return " ".join(str(text).split())[:limit]
+
+
+def enqueue_email(recipient: str, subject: str, body: str, *, request=None,
+                  now: datetime | None = None) -> OutboxMessage:
+    """Add an e-mail to the outbox, in the caller's transaction (not committed);
+    due at once (``now``: the caller's clock)."""
+    now = as_utc(now or utcnow())
+    message = OutboxMessage(
+        recipient=_one_line(recipient, 254), subject=_one_line(subject, 250), body=body,
+        request_id=getattr(request, "id", None), status="pending", attempts=0, created_at=now,
+        next_attempt_at=now,
+    )
+    if request is not None:
+        message.commune_id = request.commune_id
+    db.session.add(message)
+    return message
+
+
+def _settings() -> dict:
+    return current_app.config["GRC"]
+
+
+def _email(message: OutboxMessage, now: datetime) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = _settings().get("MAIL_FROM") or "no-reply@localhost"
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(now)
+    email["Message-ID"] = make_msgid(idstring=f"grc-{message.id}")
+    email.set_content(message.body)
+    return email
+
+
+class MailServerUnavailable(Exception):
+    """Could not connect or sign in: the rest of the batch waits for the next run."""
+
+
+class FolderMailer:
+    """Writes each e-mail to ``<instance>/mail/`` (no mail server configured)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def send(self, message: OutboxMessage, email: EmailMessage, now: datetime) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{now:%Y%m%d-%H%M%S}-{message.id:06d}.eml"
+        path.write_bytes(bytes(email))
+
+    def close(self) -> None:
+        pass
+
+
+class SmtpMailer:
+    """One SMTP connection for a batch, opened on the first message."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        settings = self.settings
+        try:
+            connection = smtplib.SMTP(settings["MAIL_SERVER"], int(settings.get("MAIL_PORT") or 25),
+                                      timeout=SMTP_TIMEOUT_SECONDS)
+        except (smtplib.SMTPException, OSError) as error:
+            raise MailServerUnavailable(f"{type(error).__name__}: {error}") from error
+        try:
+            if settings.get("MAIL_USE_TLS"):
+                connection.starttls()
+            if settings.get("MAIL_USERNAME"):
+                connection.login(settings["MAIL_USERNAME"], settings.get("MAIL_PASSWORD") or "")
+        except (smtplib.SMTPException, OSError) as error:
+            connection.close()
+            raise MailServerUnavailable(f"{type(error).__name__}: {error}") from error
+        return connection
+
+    def send(self, message: OutboxMessage, email: EmailMessage, now: datetime) -> None:
+        if self.connection is None:
+            self.connection = self._connect()
+        try:
+            self.connection.send_message(email)
+        except (smtplib.SMTPServerDisconnected, OSError):
+            # Next message reconnects.
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (smtplib.SMTPException, OSError):
+                self.connection.close()
+            self.connection = None
+
+
+def mailer():
+    settings = _settings()
+    if settings.get("MAIL_SERVER"):
+        return SmtpMailer(settings)
+    return FolderMailer(Path(current_app.instance_path) / "mail")
+
+
+def _failed(message: OutboxMessage, error: Exception, now: datetime) -> None:
+    message.attempts += 1
+    message.last_error = _one_line(f"{type(error).__name__}: {error}", 500)
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = "failed"
+    else:
+        message.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[message.attempts - 1])
+
+
+def _claim_next(now: datetime) -> OutboxMessage | None:
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+               OutboxMessage.commune_id.in_(select(Commune.id).where(Commune.active.is_(True))))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
+    """Deliver up to ``limit`` due messages of every active commune; ``(sent, failed)``.
+
+    Commits after each message. A failure is recorded on the message, never
+    raised: the next run retries it.
+    """
+    now = as_utc(now or utcnow())
+    sent = failed = 0
+    transport = mailer()
+    try:
+        with unscoped():
+            while sent + failed < limit:
+                # A message just tried is no longer due: the loop moves on.
+                message = _claim_next(now)
+                if message is None:
+                    break
+                try:
+                    transport.send(message, _email(message, now), now)
+                except MailServerUnavailable as error:
+                    _failed(message, error, now)
+                    failed += 1
+                    db.session.commit()
+                    break
+                except (smtplib.SMTPException, OSError, ValueError) as error:
+                    _failed(message, error, now)
+                    failed += 1
+                else:
+                    message.attempts += 1
+                    message.status = "sent"
+                    message.sent_at = now
+                    message.last_error = ""
+                    sent += 1
+                db.session.commit()
+    finally:
+        transport.close()
+    return sent, failed

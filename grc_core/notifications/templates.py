@@ -1,0 +1,100 @@
+"""The e-mail telling a citizen where their request stands.
+
+A commune writes its own texts (:class:`NotificationTemplate`, per workflow
+and state, ``*`` for any state); without one, a default text in the
+commune's language gives the reference, the type of request and the status
+in plain words (the state's label).
+
+Templates are written by admins, so they are filled by :func:`fill`, which
+only replaces the known ``{placeholders}`` by plain text: no attribute or
+index lookup (``{reference.__class__}``) that ``str.format_map`` would allow,
+and a stray brace leaves the text as written instead of failing.
+"""
+from __future__ import annotations
+
+from string import Formatter
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Commune, NotificationTemplate
+from ..workflows.definition import state_label
+
+PLACEHOLDERS = {
+    "reference": _l("reference of the request"),
+    "type": _l("type of request"),
+    "status": _l("status, in plain words"),
+    "commune": _l("name of the commune"),
+    "citizen": _l("name of the citizen"),
+}
+
+
+def placeholders_in(text: str) -> set[str]:
+    """Names between braces in ``text`` (raises ValueError on unbalanced braces)."""
+    return {field for _literal, field, _spec, _conversion in Formatter().parse(text) if field is not None}
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """``text`` with each known ``{name}`` replaced; unknown ones stay as written."""
+    try:
+        parsed = list(Formatter().parse(text))
+    except ValueError:
+        return text
+    parts = []
+    for literal, field, _spec, _conversion in parsed:
+        parts.append(literal)
+        if field is not None:
+            parts.append(str(values[field]) if field in values else "{" + field + "}")
+    return "".join(parts)
+
+
+def _values(request) -> dict[str, str]:
+    commune = db.session.get(Commune, request.commune_id)
+    workflow = request.workflow
+    return {
+        "reference": request.reference,
+        "type": request.request_type.label if request.request_type else "",
+        "status": state_label(workflow.definition if workflow else None, request.state),
+        "commune": commune.name if commune else "",
+        "citizen": request.citizen.full_name if request.citizen else "",
+    }
+
+
+def _commune_template(request) -> NotificationTemplate | None:
+    """Most specific first: this workflow and state, this workflow, any workflow."""
+    candidates = db.session.scalars(
+        select(NotificationTemplate).where(
+            NotificationTemplate.state.in_((request.state, "*")),
+            (NotificationTemplate.workflow_id == request.workflow_id) | NotificationTemplate.workflow_id.is_(None),
+        )
+    ).all()
+
+    def rank(template):
+        return (template.workflow_id is None, template.state == "*")
+
+    return min(candidates, key=rank, default=None)
+
+
+def status_email(request) -> tuple[str, str]:
+    """Subject and body of the e-mail telling the citizen the request's status."""
+    values = _values(request)
+    template = _commune_template(request)
+    if template is not None:
+        return fill(template.subject, values), fill(template.body, values)
+    # The citizen reads the commune's language, whatever the agent's browser says.
+    with force_locale(current_app.config["GRC"]["DEFAULT_LOCALE"]):
+        subject = _("Your request %(reference)s: %(status)s", reference=values["reference"],
+                    status=values["status"])
+        greeting = _("Hello %(citizen)s,", citizen=values["citizen"]) if values["citizen"] else _("Hello,")
+        lines = [
+            greeting,
+            _("Your request %(reference)s (%(type)s) is now at this stage: %(status)s.",
+              reference=values["reference"], type=values["type"], status=values["status"]),
+            _("Please quote this reference whenever you contact us."),
+            _("The services of %(commune)s", commune=values["commune"]),
+        ]
+    return subject, "\n\n".join(lines) + "\n"
