@@ -1,0 +1,1 @@
+"""Routing: where a new request goes (service, priority, assignee), and why."""
