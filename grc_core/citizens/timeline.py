@@ -1,0 +1,107 @@
+"""The 360° page's single timeline: requests, status changes, messages and
+contacts of one citizen, newest first, across every domain.
+
+Requests of a domain since disabled stay listed: the data is kept, only the
+plugin's own panels disappear. Five small queries, each on an index
+(request by citizen, events and messages by request, contacts by citizen),
+each cut at ``limit``: the page costs the same for a citizen with three
+requests or three hundred.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Citizen, Contact, Message, Request, RequestEvent, Workflow
+from ..workflows.definition import state_label
+from .contacts import CHANNEL_LABELS, OUTCOME_LABELS
+
+DETAIL_LENGTH = 300
+# Among entries of the same instant, what followed the request is shown above it.
+KIND_ORDER = {"request": 0, "transition": 1, "message": 2, "note": 2, "contact": 3}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # request, transition, message (public), note (internal), contact
+    title: str
+    detail: str
+    url: str | None = None
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite gives naive UTC datetimes, PostgreSQL aware ones: compare alike."""
+    return at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo else at
+
+
+def _short(text: str) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= DETAIL_LENGTH else text[:DETAIL_LENGTH - 1] + "…"
+
+
+def citizen_timeline(citizen: Citizen, limit: int = 200, *, internal_notes: bool = True,
+                     request_url=None) -> list[TimelineEntry]:
+    """Every request (its creation), status change, message and contact of
+    ``citizen``, newest first, at most ``limit`` entries.
+
+    ``internal_notes``: agents see internal notes; a page for the citizen
+    would pass False. ``request_url(request) -> str`` links entries to the
+    request page.
+    """
+    requests = db.session.scalars(
+        select(Request).options(joinedload(Request.request_type))
+        .where(Request.citizen_id == citizen.id).order_by(Request.received_at.desc()).limit(limit)
+    ).all()
+    by_id = {r.id: r for r in requests}
+    workflow_ids = {r.workflow_id for r in requests if r.workflow_id is not None}
+    definitions = {w.id: w.definition for w in db.session.scalars(
+        select(Workflow).where(Workflow.id.in_(workflow_ids)))} if workflow_ids else {}
+
+    def label(request: Request, state: str | None) -> str:
+        return state_label(definitions.get(request.workflow_id), state or "")
+
+    def link(request: Request) -> str | None:
+        return request_url(request) if request_url else None
+
+    entries = []
+    for r in requests:
+        detail = " · ".join(part for part in (r.subject, label(r, r.state)) if part)
+        entries.append(TimelineEntry(r.received_at, "request", _(
+            "Request %(reference)s — %(type)s", reference=r.reference, type=r.request_type.label), detail, link(r)))
+    if by_id:
+        transitions = db.session.scalars(
+            select(RequestEvent).where(RequestEvent.request_id.in_(list(by_id)), RequestEvent.kind == "transition")
+            .order_by(RequestEvent.at.desc()).limit(limit))
+        for event in transitions:
+            r = by_id[event.request_id]
+            entries.append(TimelineEntry(event.at, "transition", _(
+                "%(reference)s: %(source)s → %(target)s", reference=r.reference,
+                source=label(r, event.from_state), target=label(r, event.to_state),
+            ), _short(str((event.details or {}).get("comment", ""))), link(r)))
+        messages = select(Message).where(Message.request_id.in_(list(by_id)))
+        if not internal_notes:
+            messages = messages.where(Message.public.is_(True))
+        for message in db.session.scalars(messages.order_by(Message.at.desc()).limit(limit)):
+            r = by_id[message.request_id]
+            if message.public:
+                kind, title = "message", _("Message to the citizen on %(reference)s", reference=r.reference)
+            else:
+                kind, title = "note", _("Internal note on %(reference)s", reference=r.reference)
+            entries.append(TimelineEntry(message.at, kind, title, _short(message.body), link(r)))
+    contacts = db.session.scalars(
+        select(Contact).where(Contact.citizen_id == citizen.id).order_by(Contact.at.desc()).limit(limit))
+    for contact in contacts:
+        title = _("%(channel)s: %(subject)s", channel=CHANNEL_LABELS.get(contact.channel, contact.channel),
+                  subject=contact.subject)
+        outcome = str(OUTCOME_LABELS.get(contact.outcome, contact.outcome))
+        entries.append(TimelineEntry(contact.at, "contact", title,
+                                     _short(" · ".join(p for p in (outcome, contact.notes) if p)),
+                                     link(contact.request) if contact.request_id else None))
+    entries.sort(key=lambda e: (_utc(e.at), KIND_ORDER[e.kind]), reverse=True)
+    return entries[:limit]
