@@ -1,5 +1,562 @@
-"""(being written)"""
+"""The agents' pages for requests: the queue (filters, saved views, bulk
+actions, exports), the request page, file downloads, and the front desk's
+quick intake.
+
+Every check is made here, server-side: élus have no queue (403), a request
+of another commune or of a disabled domain is 404, an agent's queue, bulk
+actions and exports hold only what :mod:`grc_core.requests.queue` lets him
+see, and the workflow engine decides who may apply which transition.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from babel import dates as babel_dates
+
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import format_decimal, get_locale, get_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+
+from ..extensions import db
+from ..models import (
+    Attachment, Citizen, Contact, Message, Request, RequestEvent, RequestType, SavedView, Service, User, Workflow,
+)
+from ..models.request import REQUEST_CHANNELS
+from ..requests import export, queue
+from ..requests.attachments import ALLOWED_LABEL, AttachmentError, download_response
+from ..requests.labels import CHANNEL_LABELS, EVENT_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from ..requests.service import (
+    FILES_ERROR, RequestActionError, StaleRequest, add_attachments, add_message, assign, assignable_agent_names,
+    create_request, validate_submission,
+)
+from ..tenancy.activation import is_active
+from ..workflows.definition import state_label
+from .base import SecureView
+
+REQUESTS = _l("Requests")
+DEFAULT_CHANNEL = "guichet"
+CITIZEN_PAGE_ENDPOINT = "core_citizens.details"
+CITIZEN_SEARCH_ENDPOINT = "core_citizens.search_json"
+
+
+def _membership():
+    return g.get("grc_membership")
+
+
+class RequestsArea(SecureView):
+    """Back-office pages of requests: every non-élu member of the commune."""
+
+    def is_accessible(self) -> bool:
+        return super().is_accessible() and queue.may_use_queue(current_user, _membership())
+
+
+# --- helpers shared by the pages -------------------------------------------------------
+
+def load_request(request_id: int) -> Request:
+    """The request if this member may see it, else 404 (other commune, disabled domain)."""
+    found = db.session.scalar(
+        select(Request).where(Request.id == request_id).options(
+            joinedload(Request.request_type), joinedload(Request.citizen), joinedload(Request.service),
+            joinedload(Request.assignee), joinedload(Request.workflow),
+        )
+    )
+    if found is None or not is_active(found.request_type.plugin, g.grc_commune):
+        abort(404)
+    return found
+
+
+def status_of(req: Request) -> str:
+    return state_label(req.workflow.definition if req.workflow else None, req.state)
+
+
+def _display_value(spec, value) -> str:
+    if value is None or value == "" or value == []:
+        return ""
+    if spec is None:
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    choices = {str(code): str(label) for code, label in spec.choices}
+    if spec.type == "boolean":
+        return _("Yes") if value else _("No")
+    if spec.type == "multichoice":
+        return ", ".join(choices.get(str(item), str(item)) for item in value)
+    if spec.type == "choice":
+        return choices.get(str(value), str(value))
+    if spec.type == "date":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
+
+
+def form_data_rows(req: Request) -> list[tuple[str, str]]:
+    """(label, value) of the request's form data; fields since removed from the type keep their name."""
+    from ..forms.specs import fields_of
+
+    specs = fields_of(req.request_type)
+    data = dict(req.data or {})
+    rows = [(str(spec.label), _display_value(spec, data.pop(spec.name, None))) for spec in specs]
+    rows += [(name, _display_value(None, value)) for name, value in sorted(data.items())]
+    return [(label, value) for label, value in rows if value]
+
+
+def describe_event(event: RequestEvent, names: dict[int, str], definition: dict | None) -> str:
+    """One line of history, as plain text (escaped by the template)."""
+    details = event.details or {}
+    if event.kind == "created":
+        channel = details.get("channel")
+        return _("Channel: %(channel)s", channel=CHANNEL_LABELS.get(channel, channel or "—"))
+    if event.kind in ("transition", "timer") and event.to_state:
+        text = f"{state_label(definition, event.from_state or '')} → {state_label(definition, event.to_state)}"
+        return f"{text} — {details['comment']}" if details.get("comment") else text
+    if event.kind == "assigned":
+        if details.get("assignee_id") is None:
+            return _("Unassigned")
+        return _("Assigned to %(name)s", name=names.get(details["assignee_id"], "?"))
+    if event.kind == "message":
+        return _("Message to the citizen") if details.get("public") else _("Internal note")
+    if event.kind == "attachment":
+        return details.get("filename", "")
+    if event.kind == "notification":
+        return details.get("subject", "")
+    if details.get("reason"):
+        return str(details["reason"])
+    return "; ".join(f"{key}: {value}" for key, value in sorted(details.items()))
+
+
+def _user_names(ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+
+def _version_field() -> int | None:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        return None
+
+
+def commune_transitions() -> list[tuple[str, str]]:
+    """(code, label) of every transition of the commune's workflows, for bulk actions."""
+    seen: dict[str, str] = {}
+    for definition in db.session.scalars(select(Workflow.definition).order_by(Workflow.label)):
+        for transition in definition.get("transitions", ()):
+            seen.setdefault(transition["code"], transition.get("label") or transition["code"])
+    return sorted(seen.items(), key=lambda item: item[1])
+
+
+class ShortDates:
+    """``datetimeformat('short')`` and ``dateformat('short')`` of Flask-Babel,
+    with the user's locale and time zone looked up once per page rather than
+    once per date: the queue shows a hundred of them."""
+
+    def __init__(self):
+        self.locale, self.timezone = get_locale(), get_timezone()
+
+    def _local(self, moment: datetime) -> datetime:
+        # Naive values (SQLite) are UTC, as Flask-Babel assumes.
+        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(self.timezone)
+
+    def datetime(self, moment: datetime) -> str:
+        return babel_dates.format_datetime(self._local(moment), "short", locale=self.locale)
+
+    def date(self, moment: datetime) -> str:
+        return babel_dates.format_date(self._local(moment), "short", locale=self.locale)
+
+
+def citizen_url(citizen: Citizen | None) -> str | None:
+    """The citizen's 360° page (grc_core.admin.citizens_admin)."""
+    if citizen is None or CITIZEN_PAGE_ENDPOINT not in current_app.view_functions:
+        return None
+    return url_for(CITIZEN_PAGE_ENDPOINT, citizen_id=citizen.id)
+
+
+# --- the queue ------------------------------------------------------------------------
+
+class RequestsView(RequestsArea):
+    """Queue, request page, bulk actions, exports, downloads."""
+
+    def _filters(self, source=None) -> queue.QueueFilters:
+        return queue.QueueFilters.from_args(source if source is not None else request.args)
+
+    def _filter_choices(self) -> dict:
+        return {
+            "statuses": STATUS_LABELS,
+            # (id, label) rows only: the option lists are rendered on every page.
+            "types": list(db.session.execute(
+                select(RequestType.id, RequestType.label).where(RequestType.id.in_(queue.usable_types()))
+                .order_by(RequestType.label))),
+            "services": list(db.session.execute(select(Service.id, Service.name).order_by(Service.name))),
+            "channels": CHANNEL_LABELS,
+            "priorities": PRIORITY_LABELS,
+            "agents": assignable_agent_names(),
+        }
+
+    @expose("/")
+    def index(self):
+        filters = self._filters()
+        page = queue.queue_page(filters, user=current_user, membership=_membership(),
+                                page=request.args.get("page", 1, type=int))
+        citizen = db.session.get(Citizen, filters.citizen) if filters.citizen else None
+        saved = list(db.session.scalars(
+            select(SavedView).where(SavedView.user_id == current_user.id).order_by(SavedView.name)))
+        return self.render(
+            "grc/requests/queue.html", filters=filters, args=filters.to_args(), page=page, citizen=citizen,
+            saved_views=saved, transitions=commune_transitions(), status_of=status_of,
+            channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, count_cap=format_decimal(queue.COUNT_CAP),
+            dates=ShortDates(),
+            **self._filter_choices(),
+        )
+
+    # --- saved views
+
+    @expose("/views", methods=["POST"])
+    def save_view(self):
+        name = (request.form.get("name") or "").strip()[:100]
+        filters = queue.filters_from_query(request.form.get("filters", ""))
+        if not name:
+            flash(_("Give the view a name."), "error")
+            return redirect(url_for(".index", **filters.to_args()))
+        existing = db.session.scalar(
+            select(SavedView).where(SavedView.user_id == current_user.id, SavedView.name == name))
+        if existing is None:
+            existing = SavedView(user_id=current_user.id, name=name, query="")
+            db.session.add(existing)
+        existing.query = queue.saved_query(filters)[:1000]
+        db.session.commit()
+        flash(_("View « %(name)s » saved.", name=name), "success")
+        return redirect(url_for(".index", **filters.to_args()))
+
+    @expose("/views/<int:view_id>/delete", methods=["POST"])
+    def delete_view(self, view_id):
+        view = db.session.scalar(
+            select(SavedView).where(SavedView.id == view_id, SavedView.user_id == current_user.id))
+        if view is None:
+            abort(404)
+        db.session.delete(view)
+        db.session.commit()
+        flash(_("View « %(name)s » deleted.", name=view.name), "success")
+        return redirect(url_for(".index"))
+
+    # --- exports
+
+    @expose("/export.<fmt>")
+    def export(self, fmt):
+        if fmt not in ("csv", "xlsx"):
+            abort(404)
+        filters = self._filters()
+        statement = queue.queue_select(filters, user=current_user, membership=_membership())
+        try:
+            rows = export.export_rows(statement)
+        except export.TooManyRows as error:
+            flash(_("%(n)d requests match: narrow the filters to export at most %(max)d.",
+                    n=error.total, max=export.MAX_ROWS), "error")
+            return redirect(url_for(".index", **filters.to_args()))
+        stamp = date.today().isoformat()
+        if fmt == "csv":
+            body, mimetype = export.to_csv(rows), "text/csv; charset=utf-8"
+        else:
+            body, mimetype = export.to_xlsx(rows), export.XLSX_TYPE
+        response = current_app.response_class(body, mimetype=mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="demandes-{stamp}.{fmt}"'
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    # --- bulk actions
+
+    @expose("/bulk", methods=["POST"])
+    def bulk(self):
+        from ..workflows.engine import TransitionError, apply_transition
+
+        filters = queue.filters_from_query(request.form.get("filters", ""))
+        action = request.form.get("action", "")
+        ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+        if not ids or action not in ("assign", "transition", "message"):
+            flash(_("Tick at least one request and choose an action."), "error")
+            return redirect(url_for(".index", **filters.to_args()))
+        results = []
+        for request_id in ids:
+            req = queue.visible_request(request_id, user=current_user, membership=_membership())
+            if req is None or not is_active(req.request_type.plugin, g.grc_commune):
+                results.append((str(request_id), False, _("not found")))
+                continue
+            reference = req.reference
+            try:
+                if action == "assign":
+                    assign(req, request.form.get("assignee") or None, actor=current_user)
+                elif action == "transition":
+                    apply_transition(req, request.form.get("transition", ""), actor=current_user,
+                                     membership=_membership(), comment=request.form.get("comment", ""))
+                else:
+                    add_message(req, request.form.get("body", ""), public=bool(request.form.get("public")),
+                                actor=current_user)
+            except (TransitionError, RequestActionError, StaleRequest) as error:
+                db.session.rollback()
+                results.append((reference, False, str(error)))
+            else:
+                results.append((reference, True, ""))
+        return self.render("grc/requests/bulk_result.html", results=results, args=filters.to_args())
+
+    # --- one request
+
+    def _render_request(self, req: Request, message_body: str = "", status: int = 200):
+        from ..workflows.engine import available_transitions
+
+        events = list(db.session.scalars(
+            select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)
+            .options(joinedload(RequestEvent.actor))))
+        messages = list(db.session.scalars(
+            select(Message).where(Message.request_id == req.id).order_by(Message.at, Message.id)
+            .options(joinedload(Message.author))))
+        files = list(db.session.scalars(
+            select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.at, Attachment.id)))
+        names = _user_names((e.details or {}).get("assignee_id") for e in events if e.kind == "assigned")
+        definition = req.workflow.definition if req.workflow else None
+        history = [(event, EVENT_LABELS.get(event.kind, event.kind), describe_event(event, names, definition))
+                   for event in events]
+        transitions = available_transitions(req, current_user, _membership())
+        required_fields = list(dict.fromkeys(
+            name for transition in transitions for name in transition.get("required_fields") or ()))
+        return self.render(
+            "grc/requests/detail.html", req=req, status=status_of(req), data_rows=form_data_rows(req),
+            transitions=transitions, required_fields=required_fields, messages=messages,
+            attachments=files, history=history, agents=assignable_agent_names(), citizen_url=citizen_url(req.citizen),
+            channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, message_body=message_body,
+            allowed_files=ALLOWED_LABEL,
+        ), status
+
+    @expose("/<int:request_id>/")
+    def details(self, request_id):
+        return self._render_request(load_request(request_id))
+
+    @expose("/<int:request_id>/transition", methods=["POST"])
+    def transition(self, request_id):
+        from ..workflows.engine import TransitionError, apply_transition
+
+        req = load_request(request_id)
+        code = request.form.get("transition", "")
+        fields = {key[len("field_"):]: value.strip() for key, value in request.form.items()
+                  if key.startswith("field_") and value.strip()}
+        try:
+            apply_transition(req, code, actor=current_user, membership=_membership(),
+                             comment=request.form.get("comment", ""), fields=fields,
+                             expected_version=_version_field())
+        except TransitionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return self._render_request(load_request(request_id), status=409)
+        flash(_("Status of %(reference)s: %(status)s.", reference=req.reference, status=status_of(req)), "success")
+        return redirect(url_for(".details", request_id=request_id))
+
+    @expose("/<int:request_id>/message", methods=["POST"])
+    def message(self, request_id):
+        req = load_request(request_id)
+        body = request.form.get("body", "")
+        try:
+            add_message(req, body, public=request.form.get("visibility") == "public", actor=current_user,
+                        expected_version=_version_field())
+        except (RequestActionError, StaleRequest) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return self._render_request(load_request(request_id), message_body=body, status=409)
+        flash(_("Message saved."), "success")
+        return redirect(url_for(".details", request_id=request_id))
+
+    @expose("/<int:request_id>/assign", methods=["POST"])
+    def assign(self, request_id):
+        req = load_request(request_id)
+        try:
+            assign(req, request.form.get("assignee") or None, actor=current_user,
+                   expected_version=_version_field())
+        except (RequestActionError, StaleRequest) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return self._render_request(load_request(request_id), status=409)
+        flash(_("Assignment saved."), "success")
+        return redirect(url_for(".details", request_id=request_id))
+
+    @expose("/<int:request_id>/attachments", methods=["POST"])
+    def upload(self, request_id):
+        req = load_request(request_id)
+        try:
+            add_attachments(req, request.files.getlist("files"), actor=current_user,
+                            expected_version=_version_field())
+        except (AttachmentError, RequestActionError, StaleRequest) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return self._render_request(load_request(request_id), status=400)
+        flash(_("File attached."), "success")
+        return redirect(url_for(".details", request_id=request_id))
+
+    @expose("/attachments/<int:attachment_id>")
+    def download(self, attachment_id):
+        attachment = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id))
+        if attachment is None:
+            abort(404)
+        load_request(attachment.request_id)  # 404 unless the request may be seen
+        return download_response(attachment)
+
+
+# --- quick intake ----------------------------------------------------------------------
+
+def show_next_to_fields(data_form, errors: dict) -> None:
+    """Validate the type's form so each field carries its own message, plus
+    those found beyond the form (a file field's content check)."""
+    from ..forms.builder import spec_fields
+
+    data_form.validate()
+    for spec, field in spec_fields(data_form):
+        extra = [message for message in errors.get(spec.name, ()) if message not in field.errors]
+        if extra:
+            field.errors = [*field.errors, *extra]
+
+
+def new_citizen_form(formdata):
+    """The citizens' own form (same checks as the citizen pages), inside the intake page."""
+    from ..citizens.forms import CitizenForm
+
+    # The page's CSRF token is checked by CSRFProtect for the whole POST.
+    return CitizenForm(formdata=formdata, prefix="citizen", meta={"csrf": False})
+
+
+class IntakeView(RequestsArea):
+    """Find or create the citizen and file the request, on one screen."""
+
+    def _channel(self, source) -> str:
+        channel = source.get("channel") or DEFAULT_CHANNEL
+        return channel if channel in REQUEST_CHANNELS else DEFAULT_CHANNEL
+
+    def _contact(self, source) -> Contact | None:
+        contact_id = source.get("contact", type=int)
+        if contact_id is None:
+            return None
+        contact = db.session.scalar(select(Contact).where(Contact.id == contact_id))
+        if contact is None:
+            abort(404)
+        return contact
+
+    def _citizen(self, source) -> Citizen | None:
+        citizen_id = source.get("citizen", type=int)
+        if citizen_id is None:
+            return None
+        citizen = db.session.scalar(select(Citizen).where(Citizen.id == citizen_id))
+        if citizen is None:
+            abort(404)
+        # A merged record sends the agent to the kept one.
+        return db.session.get(Citizen, citizen.merged_into_id) if citizen.merged_into_id else citizen
+
+    def _type(self, source, channel) -> RequestType | None:
+        from ..forms.specs import usable_request_type
+
+        type_id = source.get("type")
+        return usable_request_type(type_id, channel) if type_id else None
+
+    def _page(self, *, source, citizen, contact, channel, request_type, data_form=None, citizen_form=None,
+              errors=None, duplicates=(), status=200):
+        from ..citizens import search_citizens
+        from ..forms.specs import active_request_types
+        from ..forms.validation import build_form
+
+        query = (request.args.get("q") or "").strip()
+        if data_form is None and request_type is not None:
+            data_form = build_form(request_type, formdata=None)
+
+        return self.render(
+            "grc/intake/intake.html", query=query, results=search_citizens(query) if query and not citizen else [],
+            citizen=citizen, contact=contact, channel=channel, channels=CHANNEL_LABELS,
+            request_types=active_request_types(channel), request_type=request_type, data_form=data_form,
+            citizen_form=citizen_form or new_citizen_form(None), errors=errors or {}, duplicates=duplicates,
+            priorities=PRIORITY_LABELS, source=source, files_error_key=FILES_ERROR, allowed_files=ALLOWED_LABEL,
+            search_url=self._search_url(),
+        ), status
+
+    def _search_url(self) -> str | None:
+        if CITIZEN_SEARCH_ENDPOINT not in current_app.view_functions:
+            return None
+        return url_for(CITIZEN_SEARCH_ENDPOINT)
+
+    @expose("/", methods=["GET"])
+    def index(self):
+        source = request.args
+        contact = self._contact(source)
+        citizen = self._citizen(source)
+        if citizen is None and contact is not None and contact.citizen_id:
+            citizen = db.session.get(Citizen, contact.citizen_id)
+        channel = self._channel(MultiDict({"channel": source.get("channel") or (
+            contact.channel if contact is not None else DEFAULT_CHANNEL)}))
+        return self._page(source=source, citizen=citizen, contact=contact, channel=channel,
+                          request_type=self._type(source, channel))[0]
+
+    @expose("/", methods=["POST"])
+    def submit(self):
+        from ..citizens import find_duplicates
+        from ..forms.validation import build_form
+
+        source = request.form
+        contact = self._contact(source)
+        citizen = self._citizen(source)
+        channel = self._channel(source)
+        errors: dict[str, list[str]] = {}
+        citizen_form = new_citizen_form(source)
+        duplicates = []
+        new_citizen = citizen is None and not source.get("anonymous")
+        if new_citizen:
+            if not citizen_form.validate():
+                errors["citizen"] = [_("Choose a citizen, or fill in the new citizen's details.")]
+            elif not citizen_form.create_anyway.data:
+                duplicates = find_duplicates(citizen_form.first_name.data, citizen_form.last_name.data,
+                                             citizen_form.birth_date.data, citizen_form.email.data or "",
+                                             citizen_form.phone.data or "")
+                if duplicates:
+                    errors["citizen"] = [_("This citizen may already exist: choose the record below, or tick "
+                                           "« create anyway ».")]
+        formdata = CombinedMultiDict((request.files, source))
+        request_type, data, _checked, submission_errors = validate_submission(
+            request_type=source.get("type"), channel=channel, formdata=formdata,
+            priority=source.get("priority") or None, files=request.files.getlist("files"))
+        errors.update(submission_errors)
+        data_form = build_form(request_type, formdata=formdata) if request_type is not None else None
+        if data_form is not None:
+            show_next_to_fields(data_form, errors)
+        if errors:
+            return self._page(source=source, citizen=citizen, contact=contact, channel=channel,
+                              request_type=request_type, data_form=data_form, citizen_form=citizen_form,
+                              errors=errors, duplicates=duplicates, status=400)
+        if new_citizen:
+            citizen = Citizen()
+            citizen_form.apply_to(citizen)
+            db.session.add(citizen)
+        for _name, upload in request.files.items(multi=True):
+            upload.stream.seek(0)  # read once by the validation above
+        created, errors = create_request(
+            request_type=request_type, citizen=citizen, channel=channel, formdata=formdata, actor=current_user,
+            priority=source.get("priority") or None, subject=source.get("subject", ""),
+            location=source.get("location", ""), files=request.files.getlist("files"), contact=contact,
+        )
+        if created is None:
+            db.session.rollback()
+            return self._page(source=source, citizen=None if new_citizen else citizen, contact=contact,
+                              channel=channel, request_type=request_type, data_form=data_form,
+                              citizen_form=citizen_form, errors=errors, status=400)
+        return redirect(url_for(".done", request_id=created.id))
+
+    @expose("/done/<int:request_id>")
+    def done(self, request_id):
+        req = load_request(request_id)
+        return self.render("grc/intake/done.html", req=req, status=status_of(req))
 
 
 def views() -> list:
-    return []
+    return [
+        IntakeView(name=_l("Quick intake"), endpoint="core_intake", url="/admin/intake"),
+        RequestsView(name=REQUESTS, endpoint="core_requests", url="/admin/requests"),
+    ]
+

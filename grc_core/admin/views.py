@@ -17,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..audit import record
 from ..extensions import db
 from ..models import AuditEvent, Commune, Membership, Service, User
+from ..requests.queue import home_counts, may_use_queue
 from ..security.permissions import ROLE_LABELS, require
 from ..tenancy.activation import active_plugins, disable_plugin, enable_plugin
 from ..tenancy.resolver import memberships_of
@@ -39,10 +40,12 @@ class HomeView(HomeIndexView):
         commune = g.grc_commune
         membership = g.get("grc_membership")
         active = active_plugins(commune)
+        counts = home_counts(user=current_user, membership=membership) if may_use_queue(current_user, membership) else None
         return self.render(
             "grc/home.html",
             commune=commune,
             membership=membership,
+            request_counts=counts,
             role_label=ROLE_LABELS.get(membership.role if membership else "admin"),
             domains=[registry().manifests[name] for name in active],
             menu_items=registry().menu_items(active, current_user, commune),

@@ -1,0 +1,1 @@
+"""Requests: filing (service), references, attachments, the agents' queue and exports."""

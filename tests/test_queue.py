@@ -1,0 +1,251 @@
+"""The agents' queue: filters, visibility, counts, saved views, bulk actions, exports."""
+import csv
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import event, select
+
+from grc_core.extensions import db
+from grc_core.models import Membership, Request, RequestType, SavedView, User
+from grc_core.plugins.testing import csrf_token, in_commune, make_agent
+from grc_core.requests import queue as queue_module
+from grc_core.requests.queue import PAGE_SIZE, QueueFilters, queue_page
+from grc_core.tenancy import active_plugins
+from test_requests import make_citizen, setup_commune, signed_in, user_id
+
+NOW = datetime.now(timezone.utc)
+FORMULA = "=HYPERLINK(\"http://evil\",\"x\")"
+
+
+def make_request(commune_id, reference, type_id, *, service=None, state=("nouvelle", "new"), channel="guichet",
+                 priority="normale", assignee=None, due=None, received=None, quartier="", citizen=None, subject=""):
+    req = Request(reference=reference, request_type_id=type_id, service_id=service, channel=channel,
+                  priority=priority, assignee_id=assignee, due_at=due, received_at=received or NOW,
+                  quartier=quartier, citizen_id=citizen, subject=subject, state=state[0], state_kind=state[1],
+                  data={}, workflow_id=db.session.get(RequestType, type_id).workflow_id)
+    db.session.add(req)
+    return req
+
+
+@pytest.fixture
+def town(app):
+    town = setup_commune(app)
+    make_agent(app, town.id, "agent@a.fr", "agent", services=["voirie"])
+    town.agent = user_id(app, "agent@a.fr")
+    town.citizen = make_citizen(app, town.id)
+    with in_commune(app, town.id):
+        day = timedelta(days=1)
+        v, a = town.voirie, town.accueil
+        make_request(town.id, "2026-00001", town.bacs, service=v, due=NOW - day, subject=FORMULA,
+                     citizen=town.citizen, quartier="Centre", received=NOW - 10 * day)
+        make_request(town.id, "2026-00002", town.bacs, service=v, state=("en_cours", "open"), assignee=town.agent,
+                     due=NOW + day, channel="telephone", received=NOW - 5 * day)
+        make_request(town.id, "2026-00003", town.bacs, service=v, state=("attente", "waiting"), priority="urgente",
+                     quartier="Gare", subject="Bacs <b>gras</b>")
+        make_request(town.id, "2026-00004", town.bacs, service=v, state=("close", "closed"), due=NOW - day)
+        make_request(town.id, "2026-00005", town.attestation, service=a, channel="courrier")
+        make_request(town.id, "2026-00006", town.attestation, service=a, assignee=town.agent, subject="Attestation")
+        make_request(town.id, "2026-00007", town.attestation, service=None)
+        db.session.commit()
+    return town
+
+
+def refs(rows):
+    return sorted(row.reference[-1] for row in rows)
+
+
+def run(app, town, email="agent@a.fr", **filters):
+    with in_commune(app, town.id):
+        user = db.session.scalar(select(User).where(User.email == email))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        page = queue_page(QueueFilters(**filters), user=user, membership=membership, now=NOW)
+        assert page.total == len(page.rows)
+        return refs(page.rows)
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ({}, ["1", "2", "3", "6"]),                            # his service, plus what is assigned to him; not closed
+    ({"kind": "todo"}, ["1", "2", "6"]),
+    ({"kind": "active"}, ["1", "2", "3", "6"]),
+    ({"kind": "waiting"}, ["3"]),
+    ({"kind": "closed"}, ["4"]),
+    ({"state": "en_cours"}, ["2"]),
+    ({"channel": "telephone"}, ["2"]),
+    ({"priority": "urgente"}, ["3"]),
+    ({"assignee": "me"}, ["2", "6"]),
+    ({"assignee": "none"}, ["1", "3"]),
+    ({"state": "close"}, ["4"]),                           # a chosen state finds closed requests too
+    ({"q": "2026-4"}, ["4"]),                              # and so does a reference read on the phone
+    ({"overdue": True}, ["1"]),                            # 4 is late but closed
+    ({"quartier": "Gare"}, ["3"]),
+    ({"q": "Attestation"}, ["6"]),
+    ({"q": "2026-3"}, ["3"]),                              # a reference read without its zeros
+    ({"q": "100%"}, []),
+])
+def test_each_filter_returns_its_rows_and_count(app, town, filters, expected):
+    assert run(app, town, **filters) == expected
+
+
+def test_type_service_citizen_and_date_filters(app, town):
+    assert run(app, town, type=town.attestation) == ["6"]
+    assert run(app, town, service=town.voirie) == ["1", "2", "3"]
+    assert run(app, town, service=town.voirie, kind="closed") == ["4"]
+    assert run(app, town, citizen=town.citizen) == ["1"]
+    today = NOW.date()
+    assert run(app, town, received_from=today - timedelta(days=6), received_to=today - timedelta(days=4)) == ["2"]
+    assert run(app, town, received_to=today - timedelta(days=8)) == ["1"]
+
+
+def test_who_sees_what(app, town):
+    make_agent(app, town.id, "accueil@a.fr", "accueil")
+    make_agent(app, town.id, "solo@a.fr", "agent")
+    make_agent(app, town.id, "chef@a.fr", "manager", services=["accueil"])
+    assert run(app, town, "accueil@a.fr") == ["1", "2", "3", "5", "6", "7"]
+    assert run(app, town, "solo@a.fr") == []
+    assert run(app, town, "chef@a.fr") == ["5", "6"]
+
+
+def test_the_queue_is_ordered_by_due_date_then_received_and_loads_rows_in_few_queries(app, town):
+    statements = []
+    with in_commune(app, town.id):
+        user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        membership.services  # noqa: B018 — loaded before counting, as the page does
+        active_plugins(town.id)  # cached for the request by the page's own checks
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            page = queue_page(QueueFilters(), user=user, membership=membership, now=NOW)
+            labels = [(r.request_type.label, r.service and r.service.name, r.citizen, r.assignee) for r in page.rows]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+    assert [r.reference[-1] for r in page.rows] == ["1", "2", "3", "6"]
+    assert len(labels) == 4 and len(statements) <= 3
+
+
+def test_pages_of_fifty(app, town):
+    with in_commune(app, town.id):
+        for n in range(PAGE_SIZE + 5):
+            make_request(town.id, f"2025-{n + 1:05d}", town.bacs, service=town.voirie)
+        db.session.commit()
+    client = signed_in(app, "agent@a.fr")
+    first = client.get("/admin/requests/?service=%d" % town.voirie).get_data(as_text=True)
+    second = client.get("/admin/requests/?service=%d&page=2" % town.voirie).get_data(as_text=True)
+    assert first.count("data-reference=") == PAGE_SIZE and second.count("data-reference=") == 8
+    assert "58 requests" in first and "Page 2 of 2" in second
+
+
+def test_by_default_the_queue_holds_what_is_not_closed_and_says_so(app, town):
+    client = signed_in(app, "agent@a.fr")
+    html = client.get("/admin/requests/").get_data(as_text=True)
+    assert "4 requests" in html and 'data-reference="2026-00004"' not in html
+    assert "Closed requests are shown when you choose the status « Closed »." in html
+    closed = client.get("/admin/requests/?kind=closed").get_data(as_text=True)
+    assert "1 request" in closed and 'data-reference="2026-00004"' in closed
+    assert "Closed requests are shown" not in closed
+
+
+def test_a_count_above_the_cap_is_shown_as_more_than(app, town, monkeypatch):
+    monkeypatch.setattr(queue_module, "COUNT_CAP", 2)
+    with in_commune(app, town.id):
+        user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        page = queue_page(QueueFilters(), user=user, membership=membership, now=NOW, page=9)
+        # 4 match: the count stops at cap + 1, the pages at the cap; rows still come in order.
+        assert (page.total, page.capped, page.pages, page.page) == (3, True, 1, 1)
+        assert refs(page.rows) == ["1", "2", "3", "6"]
+        exact = queue_page(QueueFilters(kind="waiting"), user=user, membership=membership, now=NOW)
+        assert (exact.total, exact.capped) == (1, False)
+    client = signed_in(app, "agent@a.fr")
+    html = client.get("/admin/requests/").get_data(as_text=True)
+    assert "More than 2 requests" in html and "3 requests" not in html
+    assert "1 request" in client.get("/admin/requests/?kind=waiting").get_data(as_text=True)
+
+
+def test_the_queue_page_escapes_and_the_home_counts_link_to_it(app, town):
+    client = signed_in(app, "agent@a.fr")
+    html = client.get("/admin/requests/?kind=waiting").get_data(as_text=True)
+    assert "Bacs &lt;b&gt;gras&lt;/b&gt;" in html and "<b>gras</b>" not in html
+    assert "1 request" in html
+    home = client.get("/admin/").get_data(as_text=True)
+    for name, number, link in (("todo", 3, "kind=todo"), ("mine", 2, "kind=active&amp;assignee=me"), ("overdue", 1, "overdue=1"),
+                               ("waiting", 1, "kind=waiting")):
+        assert f'href="/admin/requests/?{link}' in home.split(f'data-count="{name}"')[0].rsplit("<a", 1)[1]
+        assert f'<span class="display-4">{number}</span>' in home.split(f'data-count="{name}"')[1][:80]
+
+
+def test_saved_views_are_personal(app, town):
+    make_agent(app, town.id, "agent2@a.fr", "agent", services=["voirie"])
+    client = signed_in(app, "agent@a.fr")
+    token = csrf_token(client, "/admin/requests/")
+    client.post("/admin/requests/views", data={"csrf_token": token, "name": "Urgentes <i>", "filters":
+                                               "priority=urgente&kind=active&bogus=1"})
+    html = client.get("/admin/requests/").get_data(as_text=True)
+    assert "Urgentes &lt;i&gt;" in html and "?kind=active&amp;priority=urgente" in html
+    with in_commune(app, town.id):
+        view = db.session.scalar(select(SavedView))
+        assert view.query == "kind=active&priority=urgente"
+    other = signed_in(app, "agent2@a.fr")
+    assert "Urgentes" not in other.get("/admin/requests/").get_data(as_text=True)
+    response = other.post(f"/admin/requests/views/{view.id}/delete",
+                          data={"csrf_token": csrf_token(other, "/admin/requests/")})
+    assert response.status_code == 404
+    client.post(f"/admin/requests/views/{view.id}/delete", data={"csrf_token": token})
+    with in_commune(app, town.id):
+        assert db.session.scalar(select(SavedView)) is None
+
+
+def test_bulk_transition_reports_each_request(app, town):
+    client = signed_in(app, "agent@a.fr")
+    with in_commune(app, town.id):
+        ids = {r.reference: r.id for r in db.session.scalars(select(Request))}
+    response = client.post("/admin/requests/bulk", data={
+        "csrf_token": csrf_token(client, "/admin/requests/"), "action": "transition", "transition": "prendre",
+        "ids": [ids["2026-00001"], ids["2026-00002"], ids["2026-00005"]], "filters": "kind=todo"})
+    html = response.get_data(as_text=True)
+    assert "<strong>2026-00001</strong>: done</li>" in html
+    assert "<strong>2026-00002</strong>: refused — « Prendre en charge » is not possible while the request is" in html
+    assert f"<strong>{ids['2026-00005']}</strong>: refused — not found" in html  # not in this agent's queue
+    assert 'href="/admin/requests/?kind=todo"' in html
+    with in_commune(app, town.id):
+        states = {r.reference: r.state for r in db.session.scalars(select(Request))}
+    assert states["2026-00001"] == "en_cours" and states["2026-00005"] == "nouvelle"
+
+
+def test_bulk_assign_and_message(app, town):
+    client = signed_in(app, "agent@a.fr")
+    with in_commune(app, town.id):
+        ids = [r.id for r in db.session.scalars(select(Request).where(Request.reference.in_(
+            ["2026-00001", "2026-00003"])))]
+    token = csrf_token(client, "/admin/requests/")
+    html = client.post("/admin/requests/bulk", data={"csrf_token": token, "action": "assign",
+                                                     "assignee": str(town.agent), "ids": ids}).get_data(as_text=True)
+    assert html.count('data-result="done"') == 2
+    html = client.post("/admin/requests/bulk", data={"csrf_token": token, "action": "message", "body": "",
+                                                     "ids": ids}).get_data(as_text=True)
+    assert html.count("The message is empty.") == 2
+    with in_commune(app, town.id):
+        assert {r.assignee_id for r in db.session.scalars(select(Request).where(Request.id.in_(ids)))} == {town.agent}
+
+
+def test_exports_hold_the_filtered_queue_with_formulas_neutralized(app, town):
+    client = signed_in(app, "agent@a.fr")
+    response = client.get("/admin/requests/export.csv?kind=todo")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == ["2026-00001", "2026-00002", "2026-00006"]
+    assert rows[1][3] == "'" + FORMULA
+    response = client.get("/admin/requests/export.xlsx?kind=todo")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    values = list(sheet.values)
+    assert [row[0] for row in values[1:]] == ["2026-00001", "2026-00002", "2026-00006"]
+    assert values[1][3] == "'" + FORMULA and sheet.cell(2, 4).data_type == "s"
+    assert client.get("/admin/requests/export.pdf").status_code == 404
+
+
+def test_an_elu_cannot_export(app, town):
+    make_agent(app, town.id, "elu@a.fr", "elu")
+    client = signed_in(app, "elu@a.fr")
+    assert client.get("/admin/requests/export.csv").status_code == 403
