@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app
 
 from .accounts import get_or_create_agent, get_or_create_commune
+from .demo_requests import load_demo_requests
 from .extensions import db
 from .tenancy.activation import active_plugins
 from .tenancy.scoping import use_commune
@@ -47,9 +48,13 @@ def load_demo(password: str) -> list[str]:
                                 platform_admin=(email == "admin@villeneuve-sur-loire.fr"))
         db.session.commit()
         with use_commune(commune):
+            filed = load_demo_requests(commune)
+            db.session.commit()
             for plugin in active_plugins(commune):
                 registry.demo_data(plugin, commune)
                 db.session.commit()
+        if filed:
+            lines.append(f"  {filed} demandes de démonstration créées pour {name}.")
         lines.append(f"Commune de démonstration : {name} (/c/{slug}/)")
     lines.append(f"Comptes de démonstration (mot de passe : {password}) :")
     for agents in CORE_AGENTS.values():

@@ -1,0 +1,203 @@
+"""Demo citizens and requests of a commune: what a newcomer sees in the queues.
+
+Built through the same services as the pages (create_request, transitions),
+so routing, history and e-mails to citizens look exactly like real ones.
+Idempotent: a commune that already has citizens is left alone.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Citizen, HouseholdLink, Membership, RequestType, Service, User, Workflow, utcnow
+
+WORKFLOW = {
+    "states": [
+        {"code": "recue", "label": "Reçue", "kind": "new", "visible": True},
+        {"code": "en_cours", "label": "En cours de traitement", "kind": "open", "visible": True},
+        {"code": "attente_usager", "label": "En attente de l'usager", "kind": "waiting", "visible": True},
+        {"code": "traitee", "label": "Traitée", "kind": "closed", "visible": True},
+        {"code": "rejetee", "label": "Rejetée", "kind": "closed", "visible": True},
+    ],
+    "transitions": [
+        {"code": "prendre_en_charge", "label": "Prendre en charge", "source": ["recue"], "target": "en_cours",
+         "roles": ["admin", "manager", "agent"], "permission": None, "comment_required": False,
+         "required_fields": [], "notify_citizen": True, "set_due_days": None},
+        {"code": "demander_precision", "label": "Demander une précision", "source": ["en_cours"],
+         "target": "attente_usager", "roles": ["admin", "manager", "agent"], "permission": None,
+         "comment_required": True, "required_fields": [], "notify_citizen": True, "set_due_days": None},
+        {"code": "precision_recue", "label": "Précision reçue", "source": ["attente_usager"], "target": "en_cours",
+         "roles": ["admin", "manager", "agent", "accueil"], "permission": None, "comment_required": False,
+         "required_fields": [], "notify_citizen": False, "set_due_days": None},
+        {"code": "traiter", "label": "Marquer comme traitée", "source": ["en_cours"], "target": "traitee",
+         "roles": ["admin", "manager", "agent"], "permission": None, "comment_required": False,
+         "required_fields": [], "notify_citizen": True, "set_due_days": 0},
+        {"code": "rejeter", "label": "Rejeter", "source": ["recue", "en_cours", "attente_usager"],
+         "target": "rejetee", "roles": ["admin", "manager"], "permission": None, "comment_required": True,
+         "required_fields": [], "notify_citizen": True, "set_due_days": 0},
+    ],
+    "timers": [
+        {"code": "sans_reponse", "state": "attente_usager", "transition": "rejeter", "delay_days": 0,
+         "delay_months": 2, "anchor": "entered_state"},
+    ],
+}
+
+SERVICES = (
+    ("voirie", "Voirie", "Direction des services techniques"),
+    ("proprete", "Propreté urbaine", "Direction des services techniques"),
+    ("espaces_verts", "Espaces verts", "Direction des services techniques"),
+    ("cabinet", "Cabinet du maire", "Direction générale des services"),
+)
+
+REQUEST_TYPES = (
+    ("commune.signalement_voirie", "Signalement sur la voie publique", "voirie", 10, [
+        {"name": "nature", "label": "Nature du problème", "type": "choice", "required": True,
+         "choices": [["nid_de_poule", "Nid-de-poule"], ["eclairage", "Éclairage public en panne"],
+                     ["signalisation", "Panneau ou marquage abîmé"], ["trottoir", "Trottoir dégradé"]]},
+        {"name": "adresse", "label": "Adresse ou lieu précis", "type": "address", "required": True},
+        {"name": "description", "label": "Description", "type": "textarea"},
+    ]),
+    ("commune.depot_sauvage", "Dépôt sauvage", "proprete", 5, [
+        {"name": "adresse", "label": "Lieu du dépôt", "type": "address", "required": True},
+        {"name": "volume", "label": "Volume estimé", "type": "choice",
+         "choices": [["petit", "Quelques sacs"], ["moyen", "Un coffre de voiture"], ["gros", "Encombrants"]]},
+    ]),
+    ("commune.elagage", "Demande d'élagage", "espaces_verts", 20, [
+        {"name": "adresse", "label": "Adresse de l'arbre", "type": "address", "required": True},
+        {"name": "motif", "label": "Motif", "type": "textarea", "required": True},
+    ]),
+    ("commune.rendez_vous_elu", "Demande de rendez-vous avec un élu", "cabinet", 15, [
+        {"name": "objet", "label": "Objet du rendez-vous", "type": "textarea", "required": True},
+        {"name": "disponibilites", "label": "Disponibilités", "type": "text"},
+    ]),
+)
+
+FIRST_NAMES = ("Marie", "Jean", "Nathalie", "Pierre", "Isabelle", "Michel", "Sylvie", "Philippe", "Catherine",
+               "Alain", "Sophie", "Nicolas", "Camille", "Julien", "Léa", "Hugo", "Chloé", "Lucas", "Inès",
+               "Mohamed", "Fatima", "Jean-Pierre", "Marie-Claire", "Thomas", "Émilie", "Yasmine", "Théo")
+LAST_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+              "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
+              "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet",
+              "François", "Martinez", "Benali", "Nguyen", "Da Silva", "Le Goff")
+STREETS = (("rue de la République", "Centre"), ("avenue Jean-Jaurès", "Centre"), ("rue Victor-Hugo", "Centre"),
+           ("place du Marché", "Centre"), ("rue des Lilas", "Les Tilleuls"), ("allée des Peupliers", "Les Tilleuls"),
+           ("chemin de la Loire", "Bords de Loire"), ("quai Saint-Nicolas", "Bords de Loire"),
+           ("rue Pasteur", "Gare"), ("boulevard de la Gare", "Gare"), ("impasse des Vignes", "Les Coteaux"),
+           ("route d'Orléans", "Les Coteaux"))
+MESSAGES = ("Bonjour, merci de votre signalement, une équipe passera cette semaine.",
+            "Pouvez-vous préciser l'emplacement exact (numéro le plus proche) ?",
+            "Intervention réalisée ce matin.")
+
+
+def load_demo_requests(commune, rng_seed: int = 2026) -> int:
+    """Create the commune's demo services, types, citizens and requests; return the number of requests."""
+    from .requests.service import create_request
+    from .workflows.engine import TransitionError, apply_transition
+
+    if db.session.scalar(select(Citizen.id).limit(1)) is not None:
+        return 0
+    rng = random.Random(f"{rng_seed}-{commune.insee_code}")
+    workflow = db.session.scalar(select(Workflow).where(Workflow.code == "commune.standard"))
+    if workflow is None:
+        workflow = Workflow(code="commune.standard", label="Traitement standard", definition=WORKFLOW)
+        db.session.add(workflow)
+    services = {s.code: s for s in db.session.scalars(select(Service))}
+    for code, name, direction in SERVICES:
+        if code not in services:
+            services[code] = Service(code=code, name=name, direction=direction,
+                                     email=f"{code.replace('_', '-')}@{commune.slug}.fr")
+            db.session.add(services[code])
+    db.session.flush()
+    types = []
+    for code, label, service, sla, fields in REQUEST_TYPES:
+        request_type = db.session.scalar(select(RequestType).where(RequestType.code == code))
+        if request_type is None:
+            request_type = RequestType(code=code, label=label, fields=fields, service=services[service],
+                                       workflow=workflow, sla_days=sla, priority="normale",
+                                       channels=["guichet", "telephone", "courrier", "email"])
+            db.session.add(request_type)
+        types.append(request_type)
+    _attach_demo_agents_to_services(services)
+    db.session.commit()
+
+    citizens = _demo_citizens(rng, commune.name)
+    db.session.commit()
+
+    actors = list(db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
+                                      .where(Membership.role.in_(("accueil", "admin")))))
+    workers = list(db.session.scalars(select(Membership).where(Membership.role.in_(("manager", "admin")))))
+    filed = 0
+    today = utcnow()
+    for number in range(60):
+        request_type = types[number % len(types)]
+        citizen = rng.choice(citizens)
+        street, _ = rng.choice(STREETS)
+        data = {}
+        for spec in request_type.fields:
+            if spec["type"] == "choice":
+                data[spec["name"]] = rng.choice(spec["choices"])[0]
+            elif spec["type"] == "address":
+                data[spec["name"]] = f"{rng.randint(1, 80)} {street}"
+            elif spec.get("required"):
+                data[spec["name"]] = "Merci de votre intervention."
+        received = today - timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 8))
+        request, errors = create_request(
+            request_type=request_type, citizen=citizen, channel=rng.choice(("guichet", "telephone", "email")),
+            formdata=data, actor=rng.choice(actors), subject=request_type.label, now=received)
+        if errors:
+            raise RuntimeError(f"demo request refused: {errors}")
+        filed += 1
+        worker = rng.choice(workers)
+        for code, comment in _demo_path(rng):
+            try:
+                apply_transition(request, code, actor=worker.user, membership=worker, comment=comment,
+                                 now=min(today, received + timedelta(days=rng.randint(1, 5))))
+            except TransitionError:
+                break
+    return filed
+
+
+def _demo_path(rng):
+    roll = rng.random()
+    if roll < 0.25:
+        return []
+    if roll < 0.5:
+        return [("prendre_en_charge", "")]
+    if roll < 0.6:
+        return [("prendre_en_charge", ""), ("demander_precision", MESSAGES[1])]
+    if roll < 0.95:
+        return [("prendre_en_charge", ""), ("traiter", MESSAGES[2])]
+    return [("rejeter", "Ne relève pas de la compétence de la commune.")]
+
+
+def _attach_demo_agents_to_services(services) -> None:
+    """Give the demo manager the technical services, so that his queue is not empty."""
+    for membership in db.session.scalars(select(Membership).where(Membership.role == "manager")):
+        if not membership.services:
+            membership.services = [services["voirie"], services["proprete"], services["espaces_verts"]]
+
+
+def _demo_citizens(rng, city: str) -> list[Citizen]:
+    citizens = []
+    for number in range(40):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        street, quartier = rng.choice(STREETS)
+        citizen = Citizen(
+            civility=rng.choice(("Mme", "M.")), first_name=first, last_name=last,
+            birth_date=date(1940, 1, 1) + timedelta(days=rng.randint(0, 365 * 65)),
+            email=f"{first}.{last}{number}@exemple.fr".lower().replace(" ", "").replace("é", "e").replace("è", "e")
+            .replace("ï", "i").replace("ç", "c"),
+            phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            address_number=str(rng.randint(1, 80)), address_street=street, postcode="45900",
+            city=city, quartier=quartier,
+        )
+        db.session.add(citizen)
+        citizens.append(citizen)
+    db.session.flush()
+    for parent, child in zip(citizens[:10:2], citizens[1:10:2]):
+        db.session.add_all([HouseholdLink(citizen_id=child.id, relative_id=parent.id, relation="parent"),
+                            HouseholdLink(citizen_id=parent.id, relative_id=child.id, relation="child")])
+    return citizens
