@@ -151,10 +151,12 @@ def load_demo_requests(commune, rng_seed: int = 2026) -> int:
             raise RuntimeError(f"demo request refused: {errors}")
         filed += 1
         worker = rng.choice(workers)
+        moment = received
         for code, comment in _demo_path(rng):
+            # Each step a few days after the previous one, never in the future.
+            moment = min(today, moment + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 6)))
             try:
-                apply_transition(request, code, actor=worker.user, membership=worker, comment=comment,
-                                 now=min(today, received + timedelta(days=rng.randint(1, 5))))
+                apply_transition(request, code, actor=worker.user, membership=worker, comment=comment, now=moment)
             except TransitionError:
                 break
     return filed
