@@ -12,6 +12,8 @@ every hook has its test here.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -371,6 +373,23 @@ def test_hook_grc_register_dashboard_widgets(dummy_app, communes):
     # Declared 70 then 30; shown by order.
     assert [(w.code, w.order) for w in widgets] == [("dummy.soumises_nombre", 30), ("dummy.soumises_tendance", 70)]
     assert {w.indicator for w in widgets} <= indicators
+
+
+def test_hook_grc_register_retention_policies(dummy_app, communes):
+    with commune_context(dummy_app, communes.a) as a:
+        policies = {p.code: p for p in registry(dummy_app).retention_policies(active_plugins(a))}
+        journal_policy = policies["dummy.journal"]
+        registry(dummy_app).request_submitted(active_plugins(a), SIGNALEMENT, a)
+        today = date(2026, 11, 28)
+        entries = dummy.journal(a)
+        candidates = journal_policy.candidates(a, today)
+        assert [(c.key, c.due_on) for c in candidates] == [(str(n), today) for n in range(len(entries))]
+        submitted = entries.index(f"submitted {SIGNALEMENT.reference}")
+        assert journal_policy.anonymise(a, [str(submitted)]) == 1
+        assert dummy.journal(a)[submitted] == "anonymised"
+        assert str(submitted) not in {c.key for c in journal_policy.candidates(a, today)}
+    with commune_context(dummy_app, communes.b) as b:
+        assert registry(dummy_app).retention_policies(active_plugins(b)) == []
 
 
 # --- contributions per page ------------------------------------------------------

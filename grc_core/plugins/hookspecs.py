@@ -108,12 +108,25 @@ def grc_register_routing_rules():
 
 @hookspec
 def grc_register_indicators():
-    """Return :class:`IndicatorDecl` items."""
+    """Return :class:`IndicatorDecl` items: ``compute(commune, filters)`` gets
+    :class:`IndicatorFilters` and returns an :class:`IndicatorResult` or a
+    plain number."""
 
 
 @hookspec
 def grc_register_dashboard_widgets():
-    """Return :class:`WidgetDecl` items placed on dashboards."""
+    """Return :class:`WidgetDecl` items placed on dashboards: the operational
+    and strategic ones of the core, or the plugin's own domain dashboard."""
+
+
+@hookspec
+def grc_register_retention_policies():
+    """Return :class:`RetentionPolicyDecl` items: what is anonymised, when.
+
+    Collected once per app; used only for communes where the plugin is
+    active. The core lists the candidates in the back office before ``grc
+    tick`` anonymises them.
+    """
 
 
 # --- contributions per page --------------------------------------------------

@@ -17,7 +17,7 @@ import pluggy
 from .manager import PluginError
 from .types import (
     CitizenPanel, Declared, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest,
-    RequestTypeDecl, RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl,
+    RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl,
     WidgetDecl, WorkflowDecl,
 )
 
@@ -31,6 +31,7 @@ DECLARATION_HOOKS: dict[str, type] = {
     "grc_register_routing_rules": RoutingRuleDecl,
     "grc_register_indicators": IndicatorDecl,
     "grc_register_dashboard_widgets": WidgetDecl,
+    "grc_register_retention_policies": RetentionPolicyDecl,
 }
 
 
@@ -136,6 +137,9 @@ class PluginRegistry:
 
     def dashboard_widgets(self, active=None) -> list[WidgetDecl]:
         return sorted(self._declared("grc_register_dashboard_widgets", active), key=lambda d: (d.order, d.code))
+
+    def retention_policies(self, active=None) -> list[RetentionPolicyDecl]:
+        return sorted(self._declared("grc_register_retention_policies", active), key=lambda d: d.code)
 
     # --- wiring (once per app) ---------------------------------------------
 

@@ -6,7 +6,9 @@ starts with ``<plugin name>.``.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Callable
 
 ROLES = ("admin", "manager", "agent", "accueil", "elu")
@@ -96,6 +98,10 @@ class RequestTypeDecl:
     channels: tuple[str, ...] = CHANNELS
     public: bool = False
     order: int = 100
+    # Professional secrecy (CCAS files): only agents holding this permission
+    # read requests of this type — content, lists, search, exports,
+    # attachments, timeline. Others see at most that a file exists.
+    read_permission: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,23 +170,123 @@ class RoutingDecision:
 
 
 @dataclass(frozen=True)
+class IndicatorFilters:
+    """What a dashboard asks an indicator for; built and checked by the core.
+
+    ``start``/``end`` bound the period (both included, local dates);
+    ``service_ids`` is None for "every service of the commune", otherwise the
+    services the figure may cover — already narrowed to what the viewer may
+    see, so a computation that applies it never leaks another service's
+    figures. The other fields are optional narrowing filters (None = all).
+    """
+
+    start: date
+    end: date
+    today: date
+    service_ids: frozenset[int] | None = None
+    request_type: str | None = None
+    channel: str | None = None
+    priority: str | None = None
+    quartier: str | None = None
+    agent_id: int | None = None
+    # Bucket of time series: "day", "week" or "month".
+    granularity: str = "day"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line, bar group or table column: a value per category."""
+
+    code: str
+    label: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """What ``IndicatorDecl.compute`` returns (a plain number is accepted too).
+
+    ``value`` is the headline figure (number widgets, trend against the
+    previous period). ``categories`` are ``(key, label)`` pairs — the x axis of
+    a chart or the rows of a table — and each series has one value per
+    category. ``drilldown`` maps a category key, or ``"<category>|<series>"``,
+    to the filtered request list: a dict of queue filters (``status``,
+    ``type``, ``service``, ``channel``, ``priority``, ``assignee``,
+    ``overdue``, ``received_from``, ``received_to``, ``quartier``) or a URL
+    of the plugin's own list. The core drops drill-downs for viewers who may
+    not read personal data (élus). ``note`` says how the figure is computed.
+    """
+
+    value: float | None = None
+    categories: tuple[tuple[str, str], ...] = ()
+    series: tuple[Series, ...] = ()
+    drilldown: Mapping[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class IndicatorDecl:
+    """A declared computation: ``compute(commune, filters)`` returns an
+    :class:`IndicatorResult` (or a plain number) for ``commune`` and
+    :class:`IndicatorFilters`. It runs inside ``use_commune(commune)``.
+
+    ``permission``: only viewers holding it see the indicator at all (e.g.
+    ``social.read`` for figures that could point to a person); indicators
+    without one show aggregates that anyone allowed on the dashboard may see.
+    """
+
     code: str
     label: str
     unit: str
     compute: Callable[..., Any]
     dimensions: tuple[str, ...] = ()
     description: str = ""
+    permission: str | None = None
+
+
+WIDGET_KINDS = ("number", "bar", "stacked", "line", "table")
 
 
 @dataclass(frozen=True)
 class WidgetDecl:
+    """One indicator shown on a dashboard: ``"operational"`` (per service),
+    ``"strategic"`` (the commune, élus included) or the plugin's own domain
+    dashboard (``dashboard=<plugin name>``)."""
+
     code: str
     label: str
     indicator: str
     kind: str = "number"
     dashboard: str = "operational"
     order: int = 100
+
+
+@dataclass(frozen=True)
+class RetentionCandidate:
+    """A record a retention policy will anonymise: ``key`` identifies it for the
+    policy; ``label`` describes it without personal data (a reference, a
+    type, dates); ``due_on`` is the day it became due."""
+
+    key: str
+    label: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class RetentionPolicyDecl:
+    """A retention rule (RGPD, §5.3 of the domain rules).
+
+    ``candidates(commune, today)`` lists what is due on ``today``;
+    ``anonymise(commune, keys)`` anonymises those records and returns how
+    many it changed. Both run inside ``use_commune(commune)``. The back office
+    shows the candidates before anything runs.
+    """
+
+    code: str
+    label: str
+    description: str
+    candidates: Callable[..., Any]
+    anonymise: Callable[..., Any]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from grc_core.models import Commune, Service
 from grc_core.plugins import hookimpl
 from grc_core.plugins.types import (
     CitizenPanel, FieldSpec, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest, RequestTypeDecl,
+    RetentionPolicyDecl,
     RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
     WidgetDecl, WorkflowDecl,
 )
@@ -222,6 +223,31 @@ def grc_register_dashboard_widgets():
         WidgetDecl("dummy.soumises_tendance", "Demandes factices (tendance)", indicator="dummy.soumises",
                    kind="line", dashboard="strategic", order=70),
         WidgetDecl("dummy.soumises_nombre", "Demandes factices", indicator="dummy.soumises", order=30),
+    ]
+
+
+def journal_candidates(commune, today):
+    """Journal entries are due the day they are written: the journal forgets."""
+    from grc_core.plugins.types import RetentionCandidate
+
+    return [RetentionCandidate(str(n), f"Entrée {n + 1} du journal factice", today)
+            for n, entry in enumerate(journal(commune)) if entry != "anonymised"]
+
+
+def anonymise_journal(commune, keys) -> int:
+    keys = {int(key) for key in keys}
+    entries = journal(commune)
+    settings = dict(commune.settings or {})
+    settings[JOURNAL] = ["anonymised" if n in keys else entry for n, entry in enumerate(entries)]
+    commune.settings = settings
+    return sum(1 for n in keys if n < len(entries) and entries[n] != "anonymised")
+
+
+@hookimpl
+def grc_register_retention_policies():
+    return [
+        RetentionPolicyDecl("dummy.journal", "Journal factice", "Le journal factice est effacé dès qu'il est écrit.",
+                            candidates=journal_candidates, anonymise=anonymise_journal),
     ]
 
 
