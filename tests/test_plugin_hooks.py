@@ -438,6 +438,21 @@ def test_hook_grc_citizen_panels(pair_app, pair_communes):
         ]
 
 
+def test_hook_grc_request_panels(pair_app, pair_communes):
+    agents(pair_app, pair_communes.a, "agent@a.fr")
+    other = SimpleNamespace(request_type=SimpleNamespace(code="peer.rendez_vous"))
+    with commune_context(pair_app, pair_communes.a) as a:
+        user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
+        user.full_name = "Léa <i>Roux</i>"
+        panels = registry(pair_app).request_panels(active_plugins(a), SIGNALEMENT, user, a)
+        assert registry(pair_app).request_panels(active_plugins(a), other, user, a) == []
+        db.session.rollback()
+    assert [(p.title, p.html) for p in panels] == [
+        ("Suivi factice", "<p>Signalement factice suivi par Léa &lt;i&gt;Roux&lt;/i&gt;.</p>")]
+    with commune_context(pair_app, pair_communes.b) as b:
+        assert registry(pair_app).request_panels(active_plugins(b), SIGNALEMENT, None, b) == []
+
+
 # --- events ------------------------------------------------------------------------
 
 def test_hook_grc_validate_request(pair_app, pair_communes):
@@ -454,6 +469,20 @@ def test_hook_grc_validate_request(pair_app, pair_communes):
         assert validate(active, other_type, {"motif": "je refuse"}, a) == []
     with commune_context(pair_app, pair_communes.b) as b:
         assert validate(active_plugins(b), signalement, both, b) == [FORBIDDEN]
+
+
+def test_hook_grc_check_transition(dummy_app, communes):
+    workflow = registry(dummy_app).workflows(["dummy"])[0]
+    close, take = (next(t for t in workflow.transitions if t.code == code) for code in ("clore", "prendre"))
+    at_the_station = SimpleNamespace(request_type=SIGNALEMENT.request_type, data={"quartier": "gare"})
+    downtown = SimpleNamespace(request_type=SIGNALEMENT.request_type, data={"quartier": "centre"})
+    with commune_context(dummy_app, communes.a) as a:
+        check = registry(dummy_app).check_transition
+        assert check(active_plugins(a), at_the_station, close, {}, None, a) == [dummy.GARE_NOT_CLOSED]
+        assert check(active_plugins(a), at_the_station, take, {}, None, a) == []
+        assert check(active_plugins(a), downtown, close, {}, None, a) == []
+    with commune_context(dummy_app, communes.b) as b:
+        assert check(active_plugins(b), at_the_station, close, {}, None, b) == []
 
 
 def test_hook_grc_request_submitted(dummy_app, communes):

@@ -88,3 +88,28 @@ def test_a_disabled_domain_cannot_be_filed_seen_nor_downloaded(dummy_app, town):
     assert client.get(f"/admin/requests/attachments/{attachment_id}").status_code == 404
     assert "data-reference=" not in client.get("/admin/requests/").get_data(as_text=True)
     assert "Signalement factice" not in client.get("/admin/intake/").get_data(as_text=True)
+
+
+def test_the_request_page_shows_the_plugins_panels_and_its_guards_refuse(dummy_app, town):
+    client = signed_in(dummy_app, "accueil@a.fr")
+    make_agent(dummy_app, town.id, "agent@a.fr", "agent", services=["dummy.accueil"])
+    file_signalement(client, town, f_quartier="gare")
+    with in_commune(dummy_app, town.id):
+        request_id = db.session.scalar(select(Request.id))
+    agent = signed_in(dummy_app, "agent@a.fr")
+    page = agent.get(f"/admin/requests/{request_id}/").get_data(as_text=True)
+    assert "Suivi factice" in page and "Signalement factice suivi par" in page
+
+    def act(code):
+        token = csrf_token(agent, f"/admin/requests/{request_id}/")
+        with in_commune(dummy_app, town.id):
+            version = db.session.get(Request, request_id).version
+        return agent.post(f"/admin/requests/{request_id}/transition",
+                          data={"csrf_token": token, "transition": code, "version": version})
+
+    assert act("prendre").status_code == 302
+    refused = act("clore")
+    assert refused.status_code == 409
+    assert dummy.GARE_NOT_CLOSED.replace("'", "&#39;") in refused.get_data(as_text=True)
+    with in_commune(dummy_app, town.id):
+        assert db.session.get(Request, request_id).state == "en_cours"

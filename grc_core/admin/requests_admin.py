@@ -35,7 +35,8 @@ from ..requests.service import (
     FILES_ERROR, RequestActionError, StaleRequest, add_attachments, add_message, assign, assignable_agent_names,
     create_request, validate_submission,
 )
-from ..tenancy.activation import is_active
+from ..tenancy.activation import active_plugins, is_active
+from ..tenancy.resolver import current_commune
 from ..workflows.definition import state_label
 from .base import SecureView
 
@@ -331,6 +332,8 @@ class RequestsView(RequestsArea):
             attachments=files, history=history, agents=assignable_agent_names(), citizen_url=citizen_url(req.citizen),
             channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, message_body=message_body,
             allowed_files=ALLOWED_LABEL,
+            panels=current_app.extensions["grc"].request_panels(
+                active_plugins(current_commune()), req, current_user, current_commune()),
         ), status
 
     @expose("/<int:request_id>/")

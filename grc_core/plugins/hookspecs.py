@@ -149,6 +149,16 @@ def grc_citizen_panels(citizen, user, commune):
     """
 
 
+@hookspec
+def grc_request_panels(request, user, commune):
+    """Return :class:`RequestPanel` blocks for the request's page.
+
+    Called for each display of the page, only for plugins active in the
+    commune (and only for users who may see the request). Return None for
+    requests that are not the plugin's own and nothing the user may not read.
+    """
+
+
 # --- events --------------------------------------------------------------
 
 @hookspec
@@ -158,6 +168,20 @@ def grc_validate_request(request_type, data, commune):
     Called before a request is stored, only for plugins active in the
     commune. An empty list or None means "no objection"; any message stops
     the submission and nothing is stored.
+    """
+
+
+@hookspec
+def grc_check_transition(request, transition, fields, actor, commune):
+    """Return a list of error messages (French, plain words) that forbid
+    applying ``transition`` to ``request`` now — the workflow's guards that
+    data alone cannot express (a celebration date before the bans have run).
+
+    Called before the transition is applied, after the core's own checks,
+    only for plugins active in the commune; also when a timer applies it
+    (``actor`` None). ``fields`` holds the values the agent entered for the
+    transition's required fields. An empty list or None means "no
+    objection"; any message refuses the transition and nothing changes.
     """
 
 

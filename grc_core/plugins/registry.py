@@ -17,7 +17,7 @@ import pluggy
 from .manager import PluginError
 from .types import (
     CitizenPanel, Declared, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest,
-    RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl,
+    RequestPanel, RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl,
     WidgetDecl, WorkflowDecl,
 )
 
@@ -180,6 +180,16 @@ class PluginRegistry:
     def citizen_panels(self, active, citizen, user, commune) -> list[CitizenPanel]:
         results = self._caller("grc_citizen_panels", active)(citizen=citizen, user=user, commune=commune)
         return sorted((p for panels in results for p in panels or ()), key=lambda p: (p.order, p.title))
+
+    def request_panels(self, active, request, user, commune) -> list[RequestPanel]:
+        results = self._caller("grc_request_panels", active)(request=request, user=user, commune=commune)
+        return sorted((p for panels in results for p in panels or ()), key=lambda p: (p.order, p.title))
+
+    def check_transition(self, active, request, transition, fields, actor, commune) -> list[str]:
+        results = self._caller("grc_check_transition", active)(
+            request=request, transition=transition, fields=fields, actor=actor, commune=commune
+        )
+        return [message for messages in reversed(results) for message in messages or ()]
 
     def validate_request(self, active, request_type, data, commune) -> list[str]:
         results = self._caller("grc_validate_request", active)(

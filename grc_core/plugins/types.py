@@ -310,6 +310,15 @@ class CitizenPanel:
 
 
 @dataclass(frozen=True)
+class RequestPanel:
+    """A block on a request's page; ``html`` must already be escaped."""
+
+    title: str
+    html: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Declared:
     """A declaration together with the plugin that made it (None = core)."""
 

@@ -119,6 +119,10 @@ def _refusal(request, transition: dict | None, code: str, *, actor, membership, 
     if missing:
         return _("« %(action)s » needs these fields filled in: %(fields)s.",
                  action=transition.get("label") or code, fields=", ".join(missing))
+    objections = current_app.extensions["grc"].check_transition(
+        active_plugins(commune), request, wf.transition_spec(transition), fields, actor, commune)
+    if objections:
+        return " ".join(objections)
     return None
 
 

@@ -31,7 +31,7 @@ from grc_core.models import Commune, Service
 from grc_core.plugins import hookimpl
 from grc_core.plugins.types import (
     CitizenPanel, FieldSpec, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest, RequestTypeDecl,
-    RetentionPolicyDecl,
+    RequestPanel, RetentionPolicyDecl,
     RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
     WidgetDecl, WorkflowDecl,
 )
@@ -41,6 +41,7 @@ from grc_core.tenancy.resolver import current_commune
 
 HERE = Path(__file__).parent
 JOURNAL = "dummy.journal"
+GARE_NOT_CLOSED = "Un signalement factice du quartier de la gare ne se clôt qu'après une visite."
 
 manifest = PluginManifest(
     name="dummy",
@@ -267,6 +268,14 @@ def grc_citizen_panels(citizen, commune):
     return [CitizenPanel("Registre factice", html, order=30)]
 
 
+@hookimpl
+def grc_request_panels(request, user):
+    if not request.request_type.code.startswith("dummy."):
+        return None
+    html = f"<p>Signalement factice suivi par {escape(user.full_name)}.</p>"
+    return [RequestPanel("Suivi factice", html, order=30)]
+
+
 # --- events ------------------------------------------------------------------------
 
 @hookimpl
@@ -275,6 +284,16 @@ def grc_validate_request(request_type, data):
         return None
     if any("refuse" in str(value) for value in data.values()):
         return ["Le signalement factice ne peut pas contenir le mot « refuse »."]
+    return []
+
+
+@hookimpl
+def grc_check_transition(request, transition, fields):
+    # A guard data cannot express: the station is visited before closing.
+    if transition.code != "clore" or not request.request_type.code.startswith("dummy."):
+        return None
+    if (request.data or {}).get("quartier") == "gare":
+        return [GARE_NOT_CLOSED]
     return []
 
 
