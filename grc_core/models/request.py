@@ -1,12 +1,15 @@
 """Requests: types, the requests themselves, their history, messages and files."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from sqlalchemy import (
     JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import get_history
 
 from ..extensions import db
 from .base import TenantMixin, utcnow
@@ -144,8 +147,28 @@ class AppendOnlyError(Exception):
     """History rows are never changed or removed."""
 
 
+# The one legal exception to the append-only rule (RGPD retention): inside
+# this block, and only there, the ``details`` of history rows may be blanked.
+# Only grc_core.retention.requests.anonymise_request enters it; every other
+# column stays frozen even then.
+_ANONYMISING_HISTORY: ContextVar[bool] = ContextVar("grc_anonymising_history", default=False)
+
+
+@contextmanager
+def anonymising_history():
+    token = _ANONYMISING_HISTORY.set(True)
+    try:
+        yield
+    finally:
+        _ANONYMISING_HISTORY.reset(token)
+
+
 @event.listens_for(RequestEvent, "before_update")
 def _refuse_event_update(mapper, connection, target):
+    if _ANONYMISING_HISTORY.get():
+        changed = {attr.key for attr in mapper.column_attrs if get_history(target, attr.key).has_changes()}
+        if changed <= {"details"}:
+            return
     raise AppendOnlyError("L'historique d'une demande ne se modifie pas.")
 
 

@@ -1,0 +1,102 @@
+"""The retention engine: what each active policy will anonymise, and running it.
+
+A policy's ``candidates(commune, today)`` lists what is due on ``today``.
+To show the back office what is coming, :func:`pending` asks for a later
+day (``today`` + :data:`PREVIEW_DAYS`) and sorts the answer into "due" and
+"upcoming" by each candidate's ``due_on``; :func:`run_retention` anonymises
+only what is due. Each policy runs in its own transaction with its audit
+event, so a failing policy does not stop the others.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..audit import record
+from ..extensions import db
+from ..models import Commune, utcnow
+from ..plugins.types import RetentionCandidate, RetentionPolicyDecl
+from ..tenancy import unscoped, use_commune
+from ..tenancy.activation import active_plugins
+from ..workflows.deadlines import local_date
+
+log = logging.getLogger(__name__)
+
+PREVIEW_DAYS = 30
+AUDIT_ACTION = "retention.anonymised"
+
+
+@dataclass
+class PolicyPreview:
+    policy: RetentionPolicyDecl
+    due: list[RetentionCandidate] = field(default_factory=list)
+    upcoming: list[RetentionCandidate] = field(default_factory=list)
+
+
+def today_in_paris() -> date:
+    return local_date(utcnow())
+
+
+def policies(commune: Commune) -> list[RetentionPolicyDecl]:
+    """The retention policies of the plugins active in ``commune``."""
+    return current_app.extensions["grc"].retention_policies(active_plugins(commune))
+
+
+def pending(commune: Commune, today: date | None = None, *, horizon_days: int = PREVIEW_DAYS) -> list[PolicyPreview]:
+    """Per policy, the candidates due on ``today`` and those due within ``horizon_days``."""
+    today = today or today_in_paris()
+    previews = []
+    with use_commune(commune):
+        for policy in policies(commune):
+            preview = PolicyPreview(policy)
+            for candidate in sorted(policy.candidates(commune, today + timedelta(days=horizon_days)) or (),
+                                    key=lambda c: (c.due_on, c.label)):
+                (preview.due if candidate.due_on <= today else preview.upcoming).append(candidate)
+            previews.append(preview)
+    return previews
+
+
+def run_retention(commune: Commune, today: date | None = None, actor=None) -> dict[str, int | None]:
+    """Anonymise what every active policy has due on ``today``; ``{code: count}``
+    (None for a policy that failed — logged, rolled back, retried next time).
+
+    Idempotent: what is anonymised is no longer a candidate. One audit event
+    per policy that changed something (its code and the count, no personal data).
+    """
+    today = today or today_in_paris()
+    counts: dict[str, int | None] = {}
+    with use_commune(commune):
+        for policy in policies(commune):
+            try:
+                keys = [c.key for c in policy.candidates(commune, today) or () if c.due_on <= today]
+                count = int(policy.anonymise(commune, keys) or 0) if keys else 0
+                if count:
+                    record(AUDIT_ACTION, target=policy.code, user=actor, commit=False,
+                           details={"policy": policy.code, "count": count, "today": today.isoformat()})
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("retention policy %s failed in commune %s", policy.code, commune.slug)
+                counts[policy.code] = None
+            else:
+                counts[policy.code] = count
+    return counts
+
+
+def run_all(today: date | None = None) -> dict[str, int]:
+    """Run retention in every active commune (``grc tick``): totals of
+    ``communes``, ``anonymised`` and ``failed`` policies."""
+    with unscoped():
+        communes = db.session.scalars(select(Commune).where(Commune.active.is_(True)).order_by(Commune.id)).all()
+    totals = {"communes": len(communes), "anonymised": 0, "failed": 0}
+    for commune in communes:
+        for count in run_retention(commune, today).values():
+            if count is None:
+                totals["failed"] += 1
+            else:
+                totals["anonymised"] += count
+    return totals
