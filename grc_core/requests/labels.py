@@ -35,4 +35,5 @@ EVENT_LABELS = {
     "field_changed": _l("Field changed"),
     "merged": _l("Citizen records merged"),
     "timer": _l("Automatic action"),
+    "anonymised": _l("Personal data removed (retention)"),
 }
