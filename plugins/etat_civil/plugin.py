@@ -1,7 +1,10 @@
 """Plugin etat_civil: manifest and hook implementations (the plugin's face).
 
-Acts, marriage and PACS files, recensement, name changes. The domain content (request types, workflows,
-dashboards) builds on the core's requests; the legal rules are in rules.py.
+Acts, marriage and PACS files, recensement, name changes. The domain content
+lives in its modules: request_types.py (forms), workflows.py (legal
+timelines), checks.py / guards.py (rules.py applied to a request), panels.py,
+views.py (recensement attestation and quarterly list), dashboards.py,
+retention.py, demo.py; the legal rules are in rules.py.
 """
 from __future__ import annotations
 
@@ -10,14 +13,16 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PermissionDecl, PluginManifest, ServiceDecl
+from grc_core.plugins.types import MenuItem, PermissionDecl, PluginManifest, ServiceDecl
+
+from . import request_types as rt
 
 HERE = Path(__file__).parent
 
 manifest = PluginManifest(
     name="etat_civil",
     label=_l("Civil status"),
-    version="0.1.0",
+    version="0.2.0",
     description=_l("Acts, marriage and PACS files, recensement, name changes."),
     author="GRC",
 )
@@ -45,6 +50,99 @@ def grc_register_permissions():
 
 
 @hookimpl
+def grc_register_settings():
+    from .settings import SETTINGS
+
+    return list(SETTINGS)
+
+
+@hookimpl
+def grc_register_request_types():
+    return list(rt.REQUEST_TYPES)
+
+
+@hookimpl
+def grc_register_workflows():
+    from .workflows import WORKFLOWS
+
+    return list(WORKFLOWS)
+
+
+@hookimpl
+def grc_register_routing_rules():
+    return list(rt.ROUTING_RULES)
+
+
+@hookimpl
+def grc_register_indicators():
+    from .dashboards import INDICATORS
+
+    return list(INDICATORS)
+
+
+@hookimpl
+def grc_register_dashboard_widgets():
+    from .dashboards import WIDGETS
+
+    return list(WIDGETS)
+
+
+@hookimpl
+def grc_register_retention_policies():
+    from .retention import POLICIES
+
+    return list(POLICIES)
+
+
+@hookimpl
+def grc_admin_views():
+    from .views import RecensementView
+
+    # A view instance belongs to one Admin: a new one for each app.
+    return [RecensementView(name=_l("Recensement citoyen"), endpoint="etat_civil_recensement",
+                            url="/admin/etat_civil/recensement", category=_l("Civil status"))]
+
+
+@hookimpl
+def grc_menu_items(user):
+    from grc_core.security.permissions import can
+
+    if not can("etat_civil.deliver"):
+        return []
+    return [MenuItem(_l("Recensement citoyen"), "etat_civil_recensement.index", category=_l("Civil status"),
+                     order=60)]
+
+
+@hookimpl
+def grc_validate_request(request_type, data, commune):
+    from .checks import validate
+    from .guards import today
+
+    return validate(request_type.code, data, commune, today())
+
+
+@hookimpl
+def grc_check_transition(request, transition, fields, actor, commune):
+    from .guards import check
+
+    return check(request, transition, fields, actor, commune)
+
+
+@hookimpl
+def grc_request_panels(request, user, commune):
+    from .panels import request_panels
+
+    return request_panels(request, user, commune)
+
+
+@hookimpl
+def grc_citizen_panels(citizen, user, commune):
+    from .panels import citizen_panels
+
+    return citizen_panels(citizen, user, commune)
+
+
+@hookimpl
 def grc_translations_dir():
     return str(HERE / "translations")
 
@@ -58,4 +156,7 @@ def grc_migrations_dir():
 def grc_demo_data(commune):
     from grc_core.demo import demo_agents
 
+    from .demo import load_demo
+
     demo_agents(commune, DEMO_AGENTS)
+    load_demo(commune)

@@ -1,0 +1,231 @@
+"""Indicators and widgets of the état civil.
+
+Each ``compute(commune, filters)`` runs inside the commune (tenancy scoping)
+and applies the period (``filters.start``..``filters.end``, local dates,
+both included) and ``filters.service_ids``.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from grc_core.calendar import add_months, birthday
+from grc_core.extensions import db
+from grc_core.models import Citizen, Request, RequestEvent, RequestType
+from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
+from grc_core.workflows.deadlines import PARIS, local_date
+
+from . import checks, rules
+from . import request_types as rt
+from .guards import parse_day
+from .workflows import REFUSALS
+
+DELIVERED = "delivree"
+NOT_DONE = ("refusee", "classee")
+
+
+def _bounds(filters) -> tuple[datetime, datetime]:
+    return (datetime.combine(filters.start, time(0), tzinfo=PARIS),
+            datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=PARIS))
+
+
+def _requests(filters, codes, column=Request.received_at, *extra):
+    start, end = _bounds(filters)
+    query = (select(Request).join(RequestType, Request.request_type_id == RequestType.id)
+             .where(RequestType.code.in_(list(codes)), column >= start, column < end, *extra))
+    if filters.service_ids is not None:
+        query = query.where(Request.service_id.in_(list(filters.service_ids)))
+    return list(db.session.scalars(query.order_by(Request.id)))
+
+
+def months_of(filters) -> list[tuple[str, str]]:
+    months, day = [], date(filters.start.year, filters.start.month, 1)
+    while day <= filters.end:
+        months.append((f"{day:%Y-%m}", f"{rules._MONTHS_FR[day.month - 1]} {day.year}"))
+        day = add_months(day, 1)
+    return months
+
+
+KINDS = tuple((str(kind), label) for kind, label in rt.ACT_LABELS.items())
+
+
+def _per_kind_and_month(filters, requests, moment) -> IndicatorResult:
+    months = months_of(filters)
+    index = {key: n for n, (key, _label) in enumerate(months)}
+    counts = {kind: [0] * len(months) for kind, _label in KINDS}
+    for req in requests:
+        kind = (req.data or {}).get("acte")
+        month = f"{local_date(moment(req)):%Y-%m}"
+        if kind in counts and month in index:
+            counts[kind][index[month]] += 1
+    series = tuple(Series(kind, label, tuple(counts[kind])) for kind, label in KINDS)
+    return IndicatorResult(value=sum(sum(v) for v in counts.values()), categories=tuple(months), series=series)
+
+
+def acts_requested(commune, filters) -> IndicatorResult:
+    """Requests for copies of acts received in the period, per act and month of reception."""
+    result = _per_kind_and_month(filters, _requests(filters, [rt.ACTE]), lambda r: r.received_at)
+    return IndicatorResult(result.value, result.categories, result.series,
+                           note=_("Requests for copies and extracts, by month of reception."))
+
+
+def acts_delivered(commune, filters) -> IndicatorResult:
+    """Acts delivered in the period (by day of delivery), per act and month."""
+    requests = _requests(filters, [rt.ACTE], Request.closed_at, Request.state == DELIVERED)
+    result = _per_kind_and_month(filters, requests, lambda r: r.closed_at)
+    return IndicatorResult(result.value, result.categories, result.series,
+                           note=_("Acts delivered, by month of delivery."))
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
+
+
+def delivery_delay(commune, filters) -> IndicatorResult:
+    """Days from reception to delivery of the acts delivered in the period: median and 90th percentile."""
+    requests = _requests(filters, [rt.ACTE], Request.closed_at, Request.state == DELIVERED)
+    days = [round((r.closed_at - r.received_at).total_seconds() / 86400, 1) for r in requests]
+    median = round(statistics.median(days), 1) if days else None
+    p90 = percentile(days, 0.9)
+    return IndicatorResult(
+        value=median, categories=(("median", _("Median")), ("p90", _("90th percentile"))),
+        series=(Series("jours", _("Days"), (median, p90)),),
+        note=_("Calendar days from reception to delivery, computed only on the %(count)s requests delivered in "
+               "the period (refused, closed and pending requests are not counted); 90th percentile by nearest "
+               "rank.", count=len(days)))
+
+
+def refusals_by_reason(commune, filters) -> IndicatorResult:
+    """Refusals decided in the period, per reason (the refusal transition applied)."""
+    start, end = _bounds(filters)
+    codes = [code for code, _label in REFUSALS]
+    query = (select(RequestEvent, Request).join(Request, RequestEvent.request_id == Request.id)
+             .join(RequestType, Request.request_type_id == RequestType.id)
+             .where(RequestType.code.in_(list(rt.CODES)), RequestEvent.kind == "transition",
+                    RequestEvent.to_state == "refusee", RequestEvent.at >= start, RequestEvent.at < end))
+    if filters.service_ids is not None:
+        query = query.where(Request.service_id.in_(list(filters.service_ids)))
+    counts = {code: 0 for code in codes}
+    for event, _req in db.session.execute(query).all():
+        code = (event.details or {}).get("transition")
+        counts[code] = counts.get(code, 0) + 1
+    labels = dict(REFUSALS)
+    categories = tuple((code, labels.get(code, code)) for code in counts)
+    return IndicatorResult(
+        value=sum(counts.values()), categories=categories,
+        series=(Series("refus", _("Refusals"), tuple(counts[code] for code, _label in categories)),),
+        note=_("Refusals at submission are not stored (the form refuses them); these are the refusals decided "
+               "by an agent."))
+
+
+def coming_unions(commune, filters, weeks: int = 8) -> IndicatorResult:
+    """Marriages (date of celebration set) and PACS (registration appointment) of the coming weeks."""
+    first = filters.today - timedelta(days=filters.today.weekday())
+    categories = tuple((f"{first + timedelta(weeks=n):%Y-%m-%d}",
+                        _("Week of %(day)s", day=rules.format_date_fr(first + timedelta(weeks=n))))
+                       for n in range(weeks))
+    query = (select(Request).join(RequestType, Request.request_type_id == RequestType.id)
+             .where(RequestType.code.in_([rt.MARIAGE, rt.PACS]), Request.state.not_in(NOT_DONE)))
+    if filters.service_ids is not None:
+        query = query.where(Request.service_id.in_(list(filters.service_ids)))
+    marriages, pacs = [0] * weeks, [0] * weeks
+    for req in db.session.scalars(query):
+        data = req.data or {}
+        if req.request_type.code == rt.MARIAGE:
+            day, counts = parse_day(data.get("date_celebration")), marriages
+        else:
+            day, counts = checks.as_date(data.get("date_enregistrement")), pacs
+        if day is None or day < filters.today:
+            continue
+        week = (day - first).days // 7
+        if 0 <= week < weeks:
+            counts[week] += 1
+    return IndicatorResult(
+        value=sum(marriages) + sum(pacs), categories=categories,
+        series=(Series("mariages", _("Marriages"), tuple(marriages)), Series("pacs", _("PACS"), tuple(pacs))),
+        note=_("Marriages with a celebration date set and PACS with a registration appointment, from today."))
+
+
+def quarters_of(filters) -> list[tuple[int, int]]:
+    quarters, day = [], date(filters.start.year, 3 * ((filters.start.month - 1) // 3) + 1, 1)
+    while day <= filters.end:
+        quarters.append((day.year, (day.month - 1) // 3 + 1))
+        day = add_months(day, 3)
+    return quarters
+
+
+def recensements_vs_cohort(commune, filters) -> IndicatorResult:
+    """Per quarter: young people recensed, and citizens of the commune turning 16 in that quarter."""
+    quarters = quarters_of(filters)
+    index = {q: n for n, q in enumerate(quarters)}
+    recensed, cohort = [0] * len(quarters), [0] * len(quarters)
+    whole = type(filters)(start=date(quarters[0][0], 3 * quarters[0][1] - 2, 1),
+                          end=add_months(date(quarters[-1][0], 3 * quarters[-1][1] - 2, 1), 3) - timedelta(days=1),
+                          today=filters.today, service_ids=filters.service_ids)
+    for req in _requests(whole, [rt.RECENSEMENT], Request.received_at, Request.state.not_in(NOT_DONE)):
+        day = local_date(req.received_at)
+        n = index.get((day.year, (day.month - 1) // 3 + 1))
+        if n is not None:
+            recensed[n] += 1
+    # Born 16 years before the quarters (a little wider for 29 February), exact test below.
+    low, high = date(whole.start.year - 16, 1, 1), date(whole.end.year - 15, 1, 1)
+    for born in db.session.scalars(select(Citizen.birth_date).where(Citizen.birth_date >= low,
+                                                                    Citizen.birth_date < high)):
+        sixteen = birthday(born, 16)
+        n = index.get((sixteen.year, (sixteen.month - 1) // 3 + 1))
+        if n is not None:
+            cohort[n] += 1
+    categories = tuple((f"{year}-T{quarter}", _("Q%(quarter)s %(year)s", quarter=quarter, year=year))
+                       for year, quarter in quarters)
+    return IndicatorResult(
+        value=sum(recensed), categories=categories,
+        series=(Series("recenses", _("Recensed"), tuple(recensed)),
+                Series("cohorte", _("Turning 16"), tuple(cohort))),
+        note=_("Recensements received in each quarter (refused or closed ones excepted), against the citizens of "
+               "the commune's file whose 16th birthday falls in that quarter."))
+
+
+INDICATORS = (
+    IndicatorDecl("etat_civil.actes_demandes", _l("Acts requested"), _l("requests"), compute=acts_requested,
+                  dimensions=("month", "act"), description=_l("Requests for copies and extracts, per act and month.")),
+    IndicatorDecl("etat_civil.actes_delivres", _l("Acts delivered"), _l("acts"), compute=acts_delivered,
+                  dimensions=("month", "act"), description=_l("Acts delivered, per act and month of delivery.")),
+    IndicatorDecl("etat_civil.delai_delivrance", _l("Delay from request to delivery"), _l("days"),
+                  compute=delivery_delay, description=_l("Median and 90th percentile, on delivered requests only.")),
+    IndicatorDecl("etat_civil.refus_par_motif", _l("Refusals by reason"), _l("refusals"), compute=refusals_by_reason,
+                  dimensions=("reason",)),
+    IndicatorDecl("etat_civil.unions_a_venir", _l("Marriages and PACS of the coming weeks"), _l("files"),
+                  compute=coming_unions, dimensions=("week",)),
+    IndicatorDecl("etat_civil.recensements", _l("Recensements against the cohort turning 16"), _l("young people"),
+                  compute=recensements_vs_cohort, dimensions=("quarter",)),
+)
+
+WIDGETS = (
+    WidgetDecl("etat_civil.w_actes_demandes", _l("Acts requested per month"), "etat_civil.actes_demandes",
+               kind="stacked", dashboard="etat_civil", order=10),
+    WidgetDecl("etat_civil.w_actes_delivres", _l("Acts delivered per month"), "etat_civil.actes_delivres",
+               kind="stacked", dashboard="etat_civil", order=20),
+    WidgetDecl("etat_civil.w_delai", _l("Delay to delivery (days)"), "etat_civil.delai_delivrance",
+               kind="table", dashboard="etat_civil", order=30),
+    WidgetDecl("etat_civil.w_refus", _l("Refusals by reason"), "etat_civil.refus_par_motif", kind="bar",
+               dashboard="etat_civil", order=40),
+    WidgetDecl("etat_civil.w_unions", _l("Marriages and PACS of the coming weeks"), "etat_civil.unions_a_venir",
+               kind="table", dashboard="etat_civil", order=50),
+    WidgetDecl("etat_civil.w_recensements", _l("Recensements per quarter"), "etat_civil.recensements", kind="bar",
+               dashboard="etat_civil", order=60),
+    WidgetDecl("etat_civil.s_actes_demandes", _l("Civil status acts requested"), "etat_civil.actes_demandes",
+               kind="number", dashboard="strategic", order=110),
+    WidgetDecl("etat_civil.s_delai", _l("Median delay to deliver an act (days)"), "etat_civil.delai_delivrance",
+               kind="number", dashboard="strategic", order=111),
+    WidgetDecl("etat_civil.s_recensements", _l("Recensements against the cohort turning 16"),
+               "etat_civil.recensements", kind="bar", dashboard="strategic", order=112),
+)

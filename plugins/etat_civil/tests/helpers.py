@@ -1,0 +1,86 @@
+"""Shared helpers of the etat_civil tests: a commune with the plugin, filing through the intake form."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from grc_core.extensions import db
+from grc_core.models import Citizen, Membership, Request, RequestEvent, RequestType, User
+from grc_core.plugins.testing import csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.requests.service import create_request
+from grc_core.workflows.engine import apply_transition
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def setup_town(app, with_plugin=True):
+    commune = make_commune(app, "Villeneuve-sur-Loire", "45901", "villeneuve",
+                           plugins=["etat_civil"] if with_plugin else [])
+    make_agent(app, commune, "accueil@a.fr", "accueil")
+    make_agent(app, commune, "agent@a.fr", "agent", services=["etat_civil.etat_civil"] if with_plugin else [])
+    make_agent(app, commune, "admin@a.fr", "admin")
+    with in_commune(app, commune):
+        citizen = Citizen(first_name="Jeanne", last_name="Martin", email="jeanne@example.org",
+                          birth_date=date(1980, 4, 2))
+        db.session.add(citizen)
+        db.session.commit()
+        types = {t.code: t.id for t in db.session.scalars(select(RequestType))}
+        return SimpleNamespace(id=commune, types=types, citizen=citizen.id)
+
+
+def counts(app, commune_id):
+    with in_commune(app, commune_id):
+        return (db.session.scalar(select(func.count()).select_from(Request)),
+                db.session.scalar(select(func.count()).select_from(RequestEvent)))
+
+
+def signed_in(app, email):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def intake(client, town, code, fields, channel="guichet"):
+    """Post the intake form like the counter agent's browser."""
+    data = {"csrf_token": csrf_token(client, "/admin/intake/"), "channel": channel, "type": town.types[code],
+            "citizen": town.citizen}
+    for name, value in fields.items():
+        if value is True:
+            value = "y"
+        elif value is False or value is None:
+            continue
+        data[f"f_{name}"] = value.isoformat() if isinstance(value, date) else value
+    return client.post("/admin/intake/", data=data, headers={"Accept-Language": "fr"})
+
+
+def file(app, town, code, fields, now=None, channel="guichet", actor="agent@a.fr"):
+    """File through the service (as the intake page does), at ``now``; returns the request id."""
+    with in_commune(app, town.id):
+        user = db.session.scalar(select(User).where(User.email == actor))
+        request_type = db.session.get(RequestType, town.types[code])
+        citizen = db.session.get(Citizen, town.citizen)
+        request, errors = create_request(request_type=request_type, citizen=citizen, channel=channel,
+                                         formdata=fields, actor=user, now=now)
+        assert not errors, errors
+        return request.id
+
+
+def act(app, town, request_id, code, fields=None, comment="", now=None, actor="admin@a.fr"):
+    with in_commune(app, town.id):
+        user = db.session.scalar(select(User).where(User.email == actor))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        request = db.session.get(Request, request_id)
+        apply_transition(request, code, actor=user, membership=membership, fields=fields or {}, comment=comment,
+                         now=now)
+
+
+def state(app, town, request_id):
+    with in_commune(app, town.id):
+        return db.session.get(Request, request_id).state
+
+
+def at(day: date, hour=10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=PARIS)

@@ -1,0 +1,112 @@
+"""Back-office pages of the recensement citoyen: the attestation to print from
+a request's page and the quarterly list sent to the military office (CSV)."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time
+
+from flask import Response, abort, request
+from flask_admin import expose
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from grc_core.admin.base import SecureView
+from grc_core.admin.requests_admin import load_request
+from grc_core.extensions import db
+from grc_core.models import Request, RequestType
+from grc_core.tenancy.resolver import current_commune
+from grc_core.workflows.deadlines import PARIS, local_date
+
+from . import checks, rules
+from . import request_types as rt
+
+# States that mean the person was not recensed.
+NOT_RECENSED = ("refusee", "classee")
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
+    first = date(year, 3 * quarter - 2, 1)
+    after = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    return (datetime.combine(first, time(0), tzinfo=PARIS), datetime.combine(after, time(0), tzinfo=PARIS))
+
+
+def quarter_requests(year: int, quarter: int) -> list[Request]:
+    """Recensements received in the quarter, oldest first (R*111-8: by date of declaration)."""
+    start, end = quarter_bounds(year, quarter)
+    return list(db.session.scalars(
+        select(Request).join(RequestType, Request.request_type_id == RequestType.id)
+        .where(RequestType.code == rt.RECENSEMENT, Request.received_at >= start, Request.received_at < end,
+               Request.state.not_in(NOT_RECENSED))
+        .order_by(Request.received_at, Request.id)))
+
+
+def _person(req: Request) -> dict:
+    data = req.data or {}
+    recensed_on = local_date(req.received_at)
+    status = checks.recensement_status(data, recensed_on)
+    return {
+        "reference": req.reference, "nom": data.get("jeune_nom", ""), "prenoms": data.get("jeune_prenoms", ""),
+        "date_naissance": checks.as_date(data.get("jeune_date_naissance")),
+        "lieu_naissance": data.get("jeune_lieu_naissance", ""), "adresse": data.get("adresse", ""),
+        "recense_le": recensed_on, "statut": status,
+    }
+
+
+STATUS_LABELS = {
+    rules.RecensementStatus.TROP_TOT: "avant 16 ans",
+    rules.RecensementStatus.DANS_LES_DELAIS: "dans les délais",
+    rules.RecensementStatus.REGULARISATION: "régularisation",
+    rules.RecensementStatus.HORS_DELAI: "hors délai",
+}
+
+
+class RecensementView(SecureView):
+    permission = "etat_civil.deliver"
+
+    @expose("/")
+    def index(self):
+        today = local_date(datetime.now(PARIS))
+        try:
+            year = int(request.args.get("annee", today.year))
+        except ValueError:
+            abort(404)
+        quarters = [(q, len(quarter_requests(year, q))) for q in range(1, 5)]
+        return self.render("etat_civil/recensement_index.html", year=year, quarters=quarters,
+                           commune=current_commune())
+
+    @expose("/liste.csv")
+    def quarterly_list(self):
+        try:
+            year, quarter = int(request.args["annee"]), int(request.args["trimestre"])
+        except (KeyError, ValueError):
+            abort(404)
+        if quarter not in (1, 2, 3, 4) or not 1900 < year < 2200:
+            abort(404)
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["Référence", "Nom", "Prénoms", "Date de naissance", "Lieu de naissance", "Adresse",
+                         "Recensé le", "Situation"])
+        for req in quarter_requests(year, quarter):
+            person = _person(req)
+            writer.writerow([
+                person["reference"], person["nom"], person["prenoms"],
+                person["date_naissance"].strftime("%d/%m/%Y") if person["date_naissance"] else "",
+                person["lieu_naissance"], " ".join(str(person["adresse"]).split()),
+                person["recense_le"].strftime("%d/%m/%Y"), STATUS_LABELS.get(person["statut"], ""),
+            ])
+        name = f"recensement-{year}-T{quarter}.csv"
+        return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @expose("/<int:request_id>/attestation")
+    def attestation(self, request_id):
+        req = load_request(request_id)
+        if req.request_type.code != rt.RECENSEMENT:
+            abort(404)
+        if req.state != "attestation_delivree":
+            abort(404)
+        person = _person(req)
+        return self.render("etat_civil/attestation.html", person=person, commune=current_commune(),
+                           format_date=rules.format_date_fr, status_label=STATUS_LABELS.get(person["statut"], ""),
+                           title=_("Certificate of recensement"))
