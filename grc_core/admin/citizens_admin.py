@@ -29,6 +29,7 @@ from ..citizens.merge import MergeError
 from ..citizens.search import describe, parse_date
 from ..extensions import db
 from ..models import Citizen, Consent, Contact, HouseholdLink, Membership, Request, Service, User, utcnow
+from ..requests.confidentiality import readable_condition
 from ..security.permissions import effective_role
 from ..tenancy.activation import active_plugins
 from .base import SecureView
@@ -56,8 +57,11 @@ def _citizen_or_404(citizen_id: int, *, live: bool = True) -> Citizen:
 def _request_counts(citizen_ids: list[int]) -> dict[int, int]:
     if not citizen_ids:
         return {}
-    rows = db.session.execute(select(Request.citizen_id, func.count(Request.id))
-                              .where(Request.citizen_id.in_(citizen_ids)).group_by(Request.citizen_id))
+    statement = select(Request.citizen_id, func.count(Request.id)).where(Request.citizen_id.in_(citizen_ids))
+    secret = readable_condition()  # confidential files this agent may not read are not counted
+    if secret is not None:
+        statement = statement.where(secret)
+    rows = db.session.execute(statement.group_by(Request.citizen_id))
     return dict(rows.all())
 
 

@@ -28,7 +28,7 @@ from ..models import (
     Attachment, Citizen, Contact, Message, Request, RequestEvent, RequestType, SavedView, Service, User, Workflow,
 )
 from ..models.request import REQUEST_CHANNELS
-from ..requests import export, queue
+from ..requests import confidentiality, export, queue
 from ..requests.attachments import ALLOWED_LABEL, AttachmentError, download_response
 from ..requests.labels import CHANNEL_LABELS, EVENT_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from ..requests.service import (
@@ -69,6 +69,10 @@ def load_request(request_id: int) -> Request:
     )
     if found is None or not is_active(found.request_type.plugin, g.grc_commune):
         abort(404)
+    # Professional secrecy: unreadable is the same as absent; each read is traced.
+    if not confidentiality.may_read(found):
+        abort(404)
+    confidentiality.audit_read(found, view=request.endpoint or "")
     return found
 
 
@@ -261,6 +265,7 @@ class RequestsView(RequestsArea):
             flash(_("%(n)d requests match: narrow the filters to export at most %(max)d.",
                     n=error.total, max=export.MAX_ROWS), "error")
             return redirect(url_for(".index", **filters.to_args()))
+        confidentiality.audit_export(rows, fmt)
         stamp = date.today().isoformat()
         if fmt == "csv":
             body, mimetype = export.to_csv(rows), "text/csv; charset=utf-8"
@@ -289,6 +294,7 @@ class RequestsView(RequestsArea):
             if req is None or not is_active(req.request_type.plugin, g.grc_commune):
                 results.append((str(request_id), False, _("not found")))
                 continue
+            confidentiality.audit_read(req, view="bulk", action_code=action)
             reference = req.reference
             try:
                 if action == "assign":
@@ -553,6 +559,17 @@ class IntakeView(RequestsArea):
 
     @expose("/done/<int:request_id>")
     def done(self, request_id):
+        filed = db.session.scalar(select(Request).where(Request.id == request_id))
+        if filed is not None and not confidentiality.may_read(filed):
+            # The front desk files a CCAS request it may not read: its reference, nothing more,
+            # and only to the agent who filed it.
+            filer = db.session.scalar(select(RequestEvent.actor_id).where(
+                RequestEvent.request_id == filed.id, RequestEvent.kind == "created"))
+            if filer != current_user.id:
+                abort(404)
+            flash(_("Request %(reference)s filed. It is confidential: only authorised agents read it.",
+                    reference=filed.reference), "success")
+            return redirect(url_for(".index"))
         req = load_request(request_id)
         return self.render("grc/intake/done.html", req=req, status=status_of(req))
 

@@ -21,7 +21,7 @@ from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -447,6 +447,22 @@ class OutboxView(SecureModelView):
     column_filters = ("status", "created_at")
     column_searchable_list = ("recipient", "subject")
     column_formatters = {"status": lambda view, ctx, model, name: OUTBOX_STATUS_LABELS.get(model.status, model.status)}
+
+    def _readable(self, query):
+        # E-mails about confidential requests the admin may not read stay out (requests.confidentiality).
+        from ..requests.confidentiality import readable_condition
+
+        secret = readable_condition()
+        if secret is None:
+            return query
+        return query.filter(or_(OutboxMessage.request_id.is_(None),
+                                OutboxMessage.request_id.in_(select(Request.id).where(secret))))
+
+    def get_query(self):
+        return self._readable(super().get_query())
+
+    def get_count_query(self):
+        return self._readable(super().get_count_query())
 
     @action("retry", _l("Try again"), _l("Send the selected e-mails again at the next run?"))
     def action_retry(self, ids):

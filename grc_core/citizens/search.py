@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Citizen, Request
+from ..requests.confidentiality import readable_condition
 
 NAME_KEY_LENGTH = 220
 PHONETIC_KEY_LENGTH = 60
@@ -292,7 +293,10 @@ def search_citizens(query: str, limit: int = 20) -> list[Citizen]:
 
     live = select(Citizen.id, Citizen.name_key).where(Citizen.merged_into_id.is_(None))
     if parsed.reference:
-        exact(live.join(Request, Request.citizen_id == Citizen.id).where(Request.reference == parsed.reference))
+        by_reference = live.join(Request, Request.citizen_id == Citizen.id).where(Request.reference == parsed.reference)
+        # A confidential request's reference finds nobody for who may not read it.
+        secret = readable_condition()
+        exact(by_reference if secret is None else by_reference.where(secret))
     if parsed.email:
         exact(live.where(Citizen.email == parsed.email))
     if parsed.phone:

@@ -17,13 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Citizen, Contact, Message, Request, RequestEvent, Workflow
+from ..models import Citizen, Contact, Message, Request, RequestEvent, Workflow, utcnow
+from ..requests.confidentiality import may_read, open_files_of, readable_condition
 from ..workflows.definition import state_label
 from .contacts import CHANNEL_LABELS, OUTCOME_LABELS
 
 DETAIL_LENGTH = 300
 # Among entries of the same instant, what followed the request is shown above it.
-KIND_ORDER = {"request": 0, "transition": 1, "message": 2, "note": 2, "contact": 3}
+KIND_ORDER = {"confidential": -1, "request": 0, "transition": 1, "message": 2, "note": 2, "contact": 3}
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,13 @@ def citizen_timeline(citizen: Citizen, limit: int = 200, *, internal_notes: bool
     would pass False. ``request_url(request) -> str`` links entries to the
     request page.
     """
-    requests = db.session.scalars(
-        select(Request).options(joinedload(Request.request_type))
-        .where(Request.citizen_id == citizen.id).order_by(Request.received_at.desc()).limit(limit)
-    ).all()
+    # Confidential files the viewer may not read (requests.confidentiality)
+    # leave no entry; a neutral line per domain says one is in progress.
+    statement = select(Request).options(joinedload(Request.request_type)).where(Request.citizen_id == citizen.id)
+    secret = readable_condition()
+    if secret is not None:
+        statement = statement.where(secret)
+    requests = db.session.scalars(statement.order_by(Request.received_at.desc()).limit(limit)).all()
     by_id = {r.id: r for r in requests}
     workflow_ids = {r.workflow_id for r in requests if r.workflow_id is not None}
     definitions = {w.id: w.definition for w in db.session.scalars(
@@ -102,6 +106,21 @@ def citizen_timeline(citizen: Citizen, limit: int = 200, *, internal_notes: bool
         outcome = str(OUTCOME_LABELS.get(contact.outcome, contact.outcome))
         entries.append(TimelineEntry(contact.at, "contact", title,
                                      _short(" · ".join(p for p in (outcome, contact.notes) if p)),
-                                     link(contact.request) if contact.request_id else None))
+                                     link(contact.request) if contact.request_id and may_read(contact.request) else None))
     entries.sort(key=lambda e: (_utc(e.at), KIND_ORDER[e.kind]), reverse=True)
-    return entries[:limit]
+    return confidential_entries(citizen) + entries[:limit]
+
+
+def confidential_entries(citizen: Citizen) -> list[TimelineEntry]:
+    """What a viewer without the read permission may know of the citizen's
+    confidential files: that one is in progress (not closed) in a domain —
+    dated now, with no reference, type, date, state, text or link."""
+    from flask import current_app
+
+    manifests = current_app.extensions["grc"].manifests
+    return [
+        TimelineEntry(utcnow(), "confidential",
+                      _("Confidential file in progress (%(domain)s)", domain=manifests[plugin].label),
+                      _("Only authorised agents read it."))
+        for plugin in open_files_of(citizen.id)
+    ]

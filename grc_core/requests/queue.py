@@ -42,6 +42,7 @@ from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..security.permissions import effective_role
 from ..tenancy import active_plugins, current_commune_id
 from ..workflows.deadlines import PARIS
+from .confidentiality import readable_condition
 
 PAGE_SIZE = 50
 # Counting stops there: past it, an exact figure costs a full read and helps nobody.
@@ -237,6 +238,11 @@ def queue_select(filters: QueueFilters, *, user, membership, now: datetime | Non
     # NOT IN a (usually empty) list rather than IN the usable ones: a plain
     # filter, evaluated from the queue index, that never drives the plan.
     where.append(Request.request_type_id.not_in(disabled_types()))
+    # Confidential types this member may not read (CCAS files): left out of
+    # the queue, its counts, bulk actions and exports (requests.confidentiality).
+    secret = readable_condition(user, membership)
+    if secret is not None:
+        where.append(secret)
     return select(Request).where(*where)
 
 
