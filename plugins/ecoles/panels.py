@@ -1,0 +1,160 @@
+"""Blocks on the core's pages: a parent's record (each child's schooling) and
+the plugin's requests (level, sector school, capacity, certificates).
+Everything user-typed is escaped here: the core shows ``html`` as is."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from grc_core.extensions import db
+from grc_core.models import RequestType
+from grc_core.security.permissions import can
+
+from . import rules, services
+from .models import Enrolment, School
+from .request_types import CHANGEMENT, DEROGATION, INSCRIPTION, RADIATION, RESTAURATION
+
+
+def _yes(flag: bool) -> str:
+    return _("yes") if flag else _("no")
+
+
+def _after_school(enrolment: Enrolment) -> str:
+    parts = [label for flag, label in ((enrolment.matin, _("morning")), (enrolment.soir, _("evening")),
+                                       (enrolment.mercredi, _("Wednesday"))) if flag]
+    return ", ".join(parts) or _("none")
+
+
+def enrolment_rows(child) -> list[Enrolment]:
+    return list(db.session.scalars(select(Enrolment).where(Enrolment.child_id == child.id)
+                                   .order_by(Enrolment.school_year_id.desc(), Enrolment.id.desc())))
+
+
+def citizen_panel_html(citizen) -> str:
+    children = services.children_of(citizen)
+    people = ([citizen] if enrolment_rows(citizen) else []) + children
+    if not people:
+        return ""
+    rows = []
+    for child in people:
+        enrolments = enrolment_rows(child)
+        if not enrolments:
+            rows.append(Markup("<tr><td>{}</td><td colspan='6'>{}</td></tr>").format(
+                child.full_name, _("No school enrolment.")))
+            continue
+        for enrolment in enrolments[:2]:
+            rows.append(Markup(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
+                child.full_name, enrolment.school_year.label,
+                enrolment.school.name if enrolment.school else _("to be assigned"),
+                enrolment.level_label, enrolment.status_label,
+                _yes(enrolment.canteen) + (f" ({enrolment.tariff_label})" if enrolment.tariff_label else ""),
+                _after_school(enrolment)))
+    head = Markup("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>").format(
+        _("Child"), _("School year"), _("School"), _("Level"), _("Status"), _("Canteen"), _("After-school care"))
+    html = Markup("<table class='table table-sm ecoles-schooling'>{}{}</table>").format(head, Markup("").join(rows))
+    inscription = db.session.scalar(select(RequestType.id).where(RequestType.code == INSCRIPTION,
+                                                                 RequestType.active.is_(True)))
+    if inscription is not None and can("core.backoffice"):
+        link = url_for("core_intake.index", citizen=citizen.id, type=inscription)
+        html += Markup("<p><a href='{}'>{}</a></p>").format(link, _("Enrol a child"))
+    return str(html)
+
+
+def _dl(items) -> Markup:
+    return Markup("<dl class='row mb-0'>{}</dl>").format(Markup("").join(
+        Markup("<dt class='col-sm-4'>{}</dt><dd class='col-sm-8'>{}</dd>").format(k, v) for k, v in items if v != ""))
+
+
+def _capacity_line(school: School, year_id: int | None, level: str) -> str:
+    capacity = school.capacity_for(level)
+    taken = services.enrolled_count(school.id, year_id, level) if year_id else 0
+    return _("%(school)s: %(taken)d enrolled for %(capacity)d places in %(level)s", school=school.name,
+             taken=taken, capacity=capacity, level=dict(((lv.value, lv.label) for lv in rules.LEVELS)).get(level, level))
+
+
+def request_panel_html(request, commune) -> str:
+    code = request.request_type.code
+    data = request.data or {}
+    items = []
+    level, reason = services.level_for_form(data)
+    if level is None and code == DEROGATION:
+        level, reason = services.level_for_form({**data, "toute_petite_section": True})
+    year = services.school_year_row(data.get("annee_scolaire") or 0)
+    if level is not None:
+        items.append((_("Level"), level.label))
+    elif reason:
+        items.append((_("Level"), reason))
+    links = []
+    if code in (INSCRIPTION, CHANGEMENT):
+        enrolment = services.enrolment_of_request(request.id)
+        if enrolment is not None:
+            items.append((_("Child"), enrolment.child.full_name))
+            items.append((_("School"), enrolment.school.name if enrolment.school else _("to be assigned")))
+            if enrolment.sector_message:
+                items.append((_("Carte scolaire"), enrolment.sector_message))
+            if enrolment.school is not None:
+                items.append((_("Capacity"), _capacity_line(enrolment.school, enrolment.school_year_id,
+                                                            enrolment.level)))
+            if can("ecoles.assign"):
+                links.append((url_for("ecoles_enrolments.edit_view", id=enrolment.id), _("Assign a school")))
+            if enrolment.status in ("affectee", "admise"):
+                links.append((url_for("ecoles_certificates.inscription", request_id=request.id),
+                              _("Print the enrolment certificate")))
+        if code == CHANGEMENT and data.get("date_demenagement"):
+            moved = date.fromisoformat(data["date_demenagement"])
+            deadline = rules.school_change_deadline(moved)
+            late = rules.school_change_overdue(moved, date.today())
+            items.append((_("Deadline (8 days after the move)"), deadline.strftime("%d/%m/%Y")
+                          + (" — " + _("overdue") if late else "")))
+    elif code == DEROGATION:
+        case = rules.derogation_case(*_communes(commune, data), data.get("motif"))
+        items.append((_("Scope"), _("inside the commune") if case.scope is rules.DerogationScope.INTRA_COMMUNE
+                      else _("between communes")))
+        items.append((_("Decided by"), case.decided_by))
+        if case.r212_21_case:
+            items.append((_("R212-21 case"), _("Case %(n)d: the home commune must contribute.", n=case.r212_21_case)))
+        items.append((_("Legal basis"), case.legal_basis))
+        for note in case.notes:
+            items.append((_("To check"), note))
+        school = services.find_school(data.get("ecole_demandee") or "")
+        if school is not None and level is not None:
+            items.append((_("Requested school"), _capacity_line(school, year.id if year else None, level.value)))
+    elif code in (RESTAURATION, RADIATION):
+        statuses = ("radiee",) if code == RADIATION and request.state_kind == "closed" else services.LIVE
+        enrolment = services.known_enrolment(data, statuses)
+        if enrolment is not None:
+            items.append((_("School"), enrolment.school.name if enrolment.school else _("to be assigned")))
+            if code == RESTAURATION:
+                for kind in services._activities_requested(data):
+                    activity = services.activity_of(kind, enrolment.school_id, enrolment.school_year_id)
+                    if activity is not None:
+                        items.append((services.ACTIVITY_NAMES[kind].capitalize(), _(
+                            "%(taken)d enrolled for %(capacity)d places", taken=services.activity_taken(activity),
+                            capacity=activity.capacity)))
+                grid = services.grid_for("cantine", enrolment.school_year_id)
+                tranche = services.tranche_for(data.get("quotient_familial"), grid)
+                if tranche is not None:
+                    items.append((_("Tariff tranche"), f"{tranche.name} — {tranche.price} €"))
+            elif enrolment.status == "radiee":
+                links.append((url_for("ecoles_certificates.radiation", request_id=request.id),
+                              _("Print the certificate of removal")))
+    html = _dl(items)
+    if links:
+        html += Markup("<p>{}</p>").format(Markup(" · ").join(
+            Markup("<a href='{}'>{}</a>").format(url, label) for url, label in links))
+    return str(html)
+
+
+def _communes(commune, data) -> tuple[str, str]:
+    here = commune.name
+    scope = data.get("perimetre")
+    if scope == "entrante":
+        return data.get("commune_residence") or "autre commune", here
+    if scope == "sortante":
+        return here, data.get("commune_ecole") or "autre commune"
+    return here, here

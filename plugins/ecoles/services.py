@@ -1,0 +1,394 @@
+"""What the hooks do with the commune's data: the validators, the guards and
+the reactions to submissions and transitions. The legal decisions are made
+by ``rules`` (pure); this module only reads and writes rows. Every query runs
+in the current commune (tenancy scoping of the ORM).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, has_request_context
+from sqlalchemy import and_, func, select
+
+from grc_core.extensions import db
+from grc_core.models import Citizen, HouseholdLink
+
+from . import rules
+from .models import Activity, Enrolment, School, SchoolYear, SectorStreet, TariffGrid
+from .request_types import CHANGEMENT, DEROGATION, INSCRIPTION, RADIATION, RESTAURATION
+
+ACTIVITY_FLAGS = ("cantine", "matin", "soir", "mercredi")
+# Enrolment column of each activity kind.
+FLAG_COLUMN = {"cantine": "canteen", "matin": "matin", "soir": "soir", "mercredi": "mercredi"}
+ACTIVITY_NAMES = {"cantine": "la restauration scolaire", "matin": "l'accueil du matin",
+                  "soir": "l'accueil du soir", "mercredi": "l'accueil du mercredi"}
+LIVE = ("demandee", "affectee", "admise")
+
+
+# --- reading the reference data -----------------------------------------------------
+
+def school_year_row(start_year: int) -> SchoolYear | None:
+    return db.session.scalar(select(SchoolYear).where(SchoolYear.start_year == start_year))
+
+
+def ensure_school_year(start_year: int) -> SchoolYear:
+    row = school_year_row(start_year)
+    if row is None:
+        row = SchoolYear(start_year=start_year)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def rule_year(start_year: int) -> rules.SchoolYear:
+    row = school_year_row(start_year)
+    return row.as_rule() if row is not None else rules.SchoolYear(start_year)
+
+
+def carte_scolaire(level: str | None = None) -> list[rules.SectorRule]:
+    """The carte scolaire; for a level, only the lines of schools taking it
+    (a street has a maternelle sector and an élémentaire sector)."""
+    rows = db.session.scalars(select(SectorStreet).join(School, School.id == SectorStreet.school_id)
+                              .where(School.active.is_(True)))
+    return [row.as_rule() for row in rows if not level or row.school.accepts(level)]
+
+
+def sector_of(street: str, number, level: str | None = None) -> tuple[School | None, str]:
+    """The sector school of an address and, when there is none, why (manual assignment)."""
+    found = rules.sector_school(carte_scolaire(level), street, number)
+    if not found.found:
+        return None, found.message
+    return db.session.get(School, int(found.school_code)), ""
+
+
+def find_school(text: str) -> School | None:
+    key = rules.normalize_street(text)
+    for school in db.session.scalars(select(School).where(School.active.is_(True))):
+        if key and key in (rules.normalize_street(school.code), rules.normalize_street(school.name)):
+            return school
+    return None
+
+
+def enrolled_count(school_id: int, school_year_id: int, level: str | None = None) -> int:
+    statement = select(func.count(Enrolment.id)).where(
+        Enrolment.school_id == school_id, Enrolment.school_year_id == school_year_id, Enrolment.status.in_(LIVE))
+    if level:
+        statement = statement.where(Enrolment.level == level)
+    return db.session.scalar(statement) or 0
+
+
+def tps_places_left(school_year_id: int | None) -> int:
+    """Places left in toute petite section over the commune's schools."""
+    left = 0
+    for school in db.session.scalars(select(School).where(School.active.is_(True))):
+        capacity = school.capacity_for(rules.Level.TOUTE_PETITE_SECTION.value)
+        taken = enrolled_count(school.id, school_year_id, rules.Level.TOUTE_PETITE_SECTION.value) \
+            if school_year_id else 0
+        left += max(capacity - taken, 0)
+    return left
+
+
+def activity_taken(activity: Activity, *, excluding: int | None = None) -> int:
+    column = getattr(Enrolment, FLAG_COLUMN[activity.kind])
+    statement = select(func.count(Enrolment.id)).where(
+        Enrolment.school_id == activity.school_id, Enrolment.school_year_id == activity.school_year_id,
+        Enrolment.status.in_(LIVE), column.is_(True))
+    if excluding is not None:
+        statement = statement.where(Enrolment.id != excluding)
+    return db.session.scalar(statement) or 0
+
+
+def activity_of(kind: str, school_id: int, school_year_id: int) -> Activity | None:
+    return db.session.scalar(select(Activity).where(
+        Activity.kind == kind, Activity.school_id == school_id, Activity.school_year_id == school_year_id))
+
+
+def grid_for(kind: str, school_year_id: int, activity: Activity | None = None) -> TariffGrid | None:
+    if activity is not None and activity.grid is not None:
+        return activity.grid
+    grids = list(db.session.scalars(select(TariffGrid).where(TariffGrid.kind == kind).order_by(TariffGrid.id)))
+    for grid in grids:
+        if grid.school_year_id == school_year_id:
+            return grid
+    return next((grid for grid in grids if grid.school_year_id is None), None)
+
+
+def tranche_for(qf, grid: TariffGrid | None) -> rules.Tranche | None:
+    """The household's tranche; without a QF (or in a gap) the highest one."""
+    if grid is None or not grid.tranches:
+        return None
+    rule_grid = grid.as_rule()
+    found = rules.tariff_for(qf, rule_grid) if qf is not None else None
+    return found or max(rule_grid.tranches, key=lambda t: t.qf_min)
+
+
+# --- children and their enrolments --------------------------------------------------
+
+def _birth(data) -> date | None:
+    try:
+        return date.fromisoformat(data.get("enfant_naissance") or "")
+    except (TypeError, ValueError):
+        return None
+
+
+def _same_name(a: str, b: str) -> bool:
+    return rules.normalize_street(a) == rules.normalize_street(b)
+
+
+def children_of(parent: Citizen) -> list[Citizen]:
+    return list(db.session.scalars(
+        select(Citizen).join(HouseholdLink, HouseholdLink.relative_id == Citizen.id)
+        .where(HouseholdLink.citizen_id == parent.id, HouseholdLink.relation == "child")
+        .order_by(Citizen.birth_date, Citizen.first_name)))
+
+
+def find_child(data, parent: Citizen | None = None) -> Citizen | None:
+    """The child the form names: among the parent's children first, else any
+    citizen of the commune with that name and birth date."""
+    birth = _birth(data)
+    first, last = data.get("enfant_prenom") or "", data.get("enfant_nom") or ""
+    candidates = children_of(parent) if parent is not None else []
+    candidates += list(db.session.scalars(select(Citizen).where(Citizen.birth_date == birth,
+                                                                Citizen.merged_into_id.is_(None))))
+    for child in candidates:
+        if child.birth_date == birth and _same_name(child.first_name, first) and _same_name(child.last_name, last):
+            return child
+    return None
+
+
+def find_or_create_child(data, parent: Citizen | None) -> Citizen:
+    child = find_child(data, parent)
+    if child is None:
+        child = Citizen(first_name=data["enfant_prenom"].strip(), last_name=data["enfant_nom"].strip(),
+                        birth_date=_birth(data))
+        if parent is not None:
+            child.address_number, child.address_street = parent.address_number, parent.address_street
+            child.postcode, child.city, child.quartier = parent.postcode, parent.city, parent.quartier
+        db.session.add(child)
+        db.session.flush()
+    if parent is not None and child.id not in {c.id for c in children_of(parent)}:
+        db.session.add_all([
+            HouseholdLink(citizen_id=parent.id, relative_id=child.id, relation="child"),
+            HouseholdLink(citizen_id=child.id, relative_id=parent.id, relation="parent"),
+        ])
+    return child
+
+
+def enrolment_of(child_id: int, school_year_id: int) -> Enrolment | None:
+    """The child's live enrolment for the year (the most recent one)."""
+    return db.session.scalar(select(Enrolment).where(
+        Enrolment.child_id == child_id, Enrolment.school_year_id == school_year_id, Enrolment.status.in_(LIVE),
+    ).order_by(Enrolment.id.desc()).limit(1))
+
+
+def enrolment_of_request(request_id: int) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(Enrolment.request_id == request_id)
+                             .order_by(Enrolment.id.desc()).limit(1))
+
+
+def known_enrolment(data, statuses=LIVE) -> Enrolment | None:
+    """The enrolment of the child and year a form names (most recent first)."""
+    child = find_child(data)
+    year = school_year_row(data.get("annee_scolaire") or 0)
+    if child is None or year is None:
+        return None
+    return db.session.scalar(select(Enrolment).where(
+        Enrolment.child_id == child.id, Enrolment.school_year_id == year.id, Enrolment.status.in_(statuses),
+    ).order_by(Enrolment.id.desc()).limit(1))
+
+
+# --- validation (grc_validate_request) -----------------------------------------------
+
+def level_for_form(data) -> tuple[rules.Level | None, str]:
+    """The level of the child the form names, or the French reason why none."""
+    birth = _birth(data)
+    year_number = data.get("annee_scolaire")
+    if birth is None or not year_number:
+        return None, ""
+    if birth > date.today():
+        return None, "La date de naissance de l'enfant est dans le futur."
+    year = rule_year(int(year_number))
+    level = rules.level_for(birth, year)
+    if isinstance(level, rules.Level):
+        return level, ""
+    if level.code is rules.NotInPrimaryCode.TPS_SOUS_RESERVE_DE_PLACES:
+        if not data.get("toute_petite_section"):
+            return None, ("L'enfant aura 2 ans à la rentrée : cochez « Demande de toute petite section » pour une "
+                          f"admission dans la limite des places ({level.reason})")
+        row = school_year_row(int(year_number))
+        if tps_places_left(row.id if row else None) <= 0:
+            return None, ("Plus aucune place en toute petite section pour l'année "
+                          f"{year.label} : l'enfant sera accueilli en petite section à la rentrée {birth.year + 3}.")
+        return rules.Level.TOUTE_PETITE_SECTION, ""
+    return None, f"Pas de niveau à l'école primaire pour cet enfant : {level.reason}"
+
+
+def validate(code: str, data) -> list[str]:
+    if code in (INSCRIPTION, CHANGEMENT):
+        return _validate_inscription(code, data)
+    if code == DEROGATION:
+        return _validate_derogation(data)
+    if code == RESTAURATION:
+        return _validate_activities(data)
+    if code == RADIATION:
+        return _validate_radiation(data)
+    return []
+
+
+def _validate_inscription(code, data) -> list[str]:
+    errors = []
+    level, reason = level_for_form(data)
+    if level is None and reason:
+        errors.append(reason)
+    if code == CHANGEMENT:
+        try:
+            moved = date.fromisoformat(data.get("date_demenagement") or "")
+        except ValueError:
+            moved = None
+        if moved and moved > date.today() and (moved - date.today()).days > 90:
+            errors.append("La date du déménagement est trop lointaine : déposez la demande dans les trois mois "
+                          "qui précèdent.")
+    return errors
+
+
+def _validate_derogation(data) -> list[str]:
+    errors = []
+    scope = data.get("perimetre")
+    level, reason = level_for_form({**data, "toute_petite_section": True})
+    if level is None and reason:
+        errors.append(reason)
+    if scope in ("intra", "entrante") and find_school(data.get("ecole_demandee") or "") is None:
+        names = ", ".join(s.name for s in db.session.scalars(select(School).where(School.active.is_(True))
+                                                              .order_by(School.name)))
+        errors.append(f"L'école demandée « {data.get('ecole_demandee')} » n'est pas une école de la commune"
+                      + (f" (écoles : {names})." if names else "."))
+    if scope == "entrante" and not (data.get("commune_residence") or "").strip():
+        errors.append("Indiquez la commune de résidence de l'enfant.")
+    if scope == "sortante" and not (data.get("commune_ecole") or "").strip():
+        errors.append("Indiquez la commune de l'école demandée.")
+    return errors
+
+
+def _activities_requested(data) -> list[str]:
+    return [kind for kind in ACTIVITY_FLAGS if data.get(kind)]
+
+
+def capacity_problems(enrolment: Enrolment, kinds) -> list[str]:
+    """Refusals allowed by law: only for a service at capacity (L131-13 for
+    the canteen), and a service the school does not offer."""
+    problems = []
+    for kind in kinds:
+        if getattr(enrolment, FLAG_COLUMN[kind]):
+            continue  # already registered: keeps the place
+        activity = activity_of(kind, enrolment.school_id, enrolment.school_year_id)
+        if activity is None:
+            problems.append(f"L'école {enrolment.school.name} ne propose pas {ACTIVITY_NAMES[kind]}.")
+            continue
+        taken = activity_taken(activity)
+        refusal = rules.canteen_refusal_allowed if kind == "cantine" else rules.periscolaire_refusal_allowed
+        if refusal(taken, activity.capacity):
+            problems.append(f"Plus de place pour {ACTIVITY_NAMES[kind]} de l'école {enrolment.school.name} "
+                            f"({taken} inscrit(s) pour {activity.capacity} place(s)).")
+    return problems
+
+
+def _validate_activities(data) -> list[str]:
+    kinds = _activities_requested(data)
+    if not kinds:
+        return ["Cochez au moins un service : restauration scolaire, accueil du matin, du soir ou du mercredi."]
+    enrolment = known_enrolment(data)
+    if enrolment is None or enrolment.school_id is None:
+        return ["L'enfant n'a pas d'inscription scolaire dans une école de la commune pour cette année : "
+                "faites d'abord l'inscription scolaire."]
+    return capacity_problems(enrolment, kinds)
+
+
+def _validate_radiation(data) -> list[str]:
+    if known_enrolment(data) is None:
+        return ["Aucune inscription de cet enfant pour cette année scolaire : vérifiez le nom, la date de naissance "
+                "et l'année."]
+    return []
+
+
+# --- submission (grc_request_submitted) -------------------------------------------------
+
+def submitted(request) -> None:
+    code = request.request_type.code
+    data = request.data or {}
+    if code in (INSCRIPTION, CHANGEMENT):
+        child = find_or_create_child(data, request.citizen)
+        year = ensure_school_year(int(data["annee_scolaire"]))
+        level, _reason = level_for_form(data)
+        school, message = sector_of(data.get("adresse_voie"), data.get("adresse_numero"),
+                                    level.value if level else None)
+        db.session.add(Enrolment(child_id=child.id, school_year_id=year.id, level=level.value,
+                                 school_id=school.id if school else None, status="demandee",
+                                 request_id=request.id, sector_message=message))
+        if message and has_request_context():
+            flash(f"Carte scolaire : {message}.", "warning")
+    elif code == DEROGATION:
+        find_or_create_child(data, request.citizen)
+
+
+# --- workflow guards and effects ---------------------------------------------------------
+
+def check_transition(request, transition) -> list[str]:
+    code = request.request_type.code
+    if code in (INSCRIPTION, CHANGEMENT) and transition.code == "affecter":
+        enrolment = enrolment_of_request(request.id)
+        if enrolment is None or enrolment.school_id is None:
+            return ["Aucune école n'est affectée à cet enfant : choisissez l'école dans « Inscriptions » "
+                    "(affectation manuelle) avant de délivrer le certificat."]
+    if code == RESTAURATION and transition.code in ("inscrire", "refuser"):
+        enrolment = known_enrolment(request.data or {})
+        if enrolment is None:
+            return ["L'enfant n'a plus d'inscription scolaire pour cette année."]
+        problems = capacity_problems(enrolment, _activities_requested(request.data or {}))
+        if transition.code == "inscrire":
+            return problems
+        if not problems:
+            return ["Refus impossible : il reste des places pour chaque service demandé. L'inscription à la "
+                    "cantine est un droit tant que la capacité n'est pas atteinte (C. éduc. L131-13)."]
+    if code == RADIATION and transition.code == "radier" and known_enrolment(request.data or {}) is None:
+        return ["Aucune inscription à radier pour cet enfant et cette année."]
+    return []
+
+
+def transitioned(request, transition) -> None:
+    code = request.request_type.code
+    data = request.data or {}
+    day = date.today()
+    if code in (INSCRIPTION, CHANGEMENT):
+        enrolment = enrolment_of_request(request.id)
+        if enrolment is None:
+            return
+        if transition.code == "affecter":
+            enrolment.status, enrolment.assigned_on = "affectee", day
+            if code == CHANGEMENT:
+                for previous in db.session.scalars(select(Enrolment).where(and_(
+                        Enrolment.child_id == enrolment.child_id, Enrolment.id != enrolment.id,
+                        Enrolment.school_year_id == enrolment.school_year_id, Enrolment.status.in_(LIVE)))):
+                    previous.status, previous.radiated_on = "radiee", day
+                    # The canteen and after-school places follow the child.
+                    for kind, column in FLAG_COLUMN.items():
+                        setattr(enrolment, column, getattr(previous, column) or getattr(enrolment, column))
+        elif transition.code == "admettre":
+            enrolment.status = "admise"
+        elif transition.code == "classer":
+            enrolment.status = "radiee"
+    elif code == RESTAURATION and transition.code == "inscrire":
+        enrolment = known_enrolment(data)
+        for kind in _activities_requested(data):
+            setattr(enrolment, FLAG_COLUMN[kind], True)
+        qf = data.get("quotient_familial")
+        enrolment.quotient_familial = qf
+        if enrolment.canteen:
+            grid = grid_for("cantine", enrolment.school_year_id,
+                            activity_of("cantine", enrolment.school_id, enrolment.school_year_id))
+            tranche = tranche_for(qf, grid)
+            if tranche is not None:
+                enrolment.tariff_label, enrolment.tariff_price = tranche.name, tranche.price
+    elif code == RADIATION and transition.code == "radier":
+        enrolment = known_enrolment(data)
+        enrolment.status = "radiee"
+        enrolment.radiated_on = date.fromisoformat(data.get("date_radiation") or day.isoformat())

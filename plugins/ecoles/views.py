@@ -1,0 +1,59 @@
+"""Printable certificates (inscription, radiation), for whoever may see the request.
+
+Served by a back-office view: the core's guard (signed in, plugin active in
+the commune) and the request loader of the request pages (another commune's
+request or a disabled domain → 404) decide, exactly as for the request page.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, g
+from flask_admin import expose
+from flask_login import current_user
+
+from grc_core.admin.base import SecureView
+from grc_core.admin.requests_admin import load_request
+from grc_core.requests import queue
+
+from . import rules, services
+from .request_types import CHANGEMENT, INSCRIPTION, RADIATION
+
+# Registered only for its templates folder.
+bp = Blueprint("ecoles", __name__, template_folder="templates")
+
+
+class CertificatesView(SecureView):
+    def is_accessible(self) -> bool:
+        return super().is_accessible() and queue.may_use_queue(current_user, g.get("grc_membership"))
+
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/")
+    def index(self):
+        # Certificates are reached from a request's page, never listed.
+        abort(404)
+
+    @expose("/<int:request_id>/inscription")
+    def inscription(self, request_id):
+        req = load_request(request_id)
+        if req.request_type.code not in (INSCRIPTION, CHANGEMENT):
+            abort(404)
+        enrolment = services.enrolment_of_request(req.id)
+        if enrolment is None or enrolment.school is None or enrolment.status not in ("affectee", "admise"):
+            abort(404)
+        return self.render("ecoles/certificat.html", kind="inscription", req=req, enrolment=enrolment,
+                           commune=g.grc_commune, today=enrolment.assigned_on or date.today(),
+                           pieces=rules.pieces_allowed())
+
+    @expose("/<int:request_id>/radiation")
+    def radiation(self, request_id):
+        req = load_request(request_id)
+        if req.request_type.code != RADIATION or req.state_kind != "closed":
+            abort(404)
+        enrolment = services.known_enrolment(req.data or {}, ("radiee",))
+        if enrolment is None:
+            abort(404)
+        return self.render("ecoles/certificat.html", kind="radiation", req=req, enrolment=enrolment,
+                           commune=g.grc_commune, today=enrolment.radiated_on or date.today(), pieces=())
