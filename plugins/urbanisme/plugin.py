@@ -1,23 +1,27 @@
 """Plugin urbanisme: manifest and hook implementations (the plugin's face).
 
-Planning-permission files with legal instruction delays. The domain content (request types, workflows,
-dashboards) builds on the core's requests; the legal rules are in rules.py.
+Planning-permission files with legal instruction delays. The request types,
+workflows, panels, pages and dashboards live in their own modules; the legal
+rules are in rules.py. This module only wires them to the core.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PermissionDecl, PluginManifest, ServiceDecl
+from grc_core.plugins.types import MenuItem, PermissionDecl, PluginManifest, ServiceDecl, SettingDecl
+
+from . import models  # noqa: F401  (the plugin's tables join the metadata when the plugin loads)
 
 HERE = Path(__file__).parent
 
 manifest = PluginManifest(
     name="urbanisme",
     label=_l("Town planning"),
-    version="0.1.0",
+    version="0.2.0",
     description=_l("Planning-permission files with legal instruction delays."),
     author="GRC",
 )
@@ -28,6 +32,14 @@ DEMO_AGENTS = (
     ("urbanisme", "Julien Mercier", "agent", ['urbanisme.ads'], []),
     ("dst", "Hélène Dubois", "manager", ['urbanisme.ads'], ['urbanisme.sign']),
 )
+
+ALERT_DAYS = SettingDecl(
+    "urbanisme.alert_days", "Jours avant l'échéance légale où un dossier s'affiche en rouge", 15,
+    help="Un dossier dont la date limite de notification est à moins de ce nombre de jours est signalé en rouge.",
+)
+
+# Only carries the plugin's templates (no route): the pages are admin views.
+templates_bp = Blueprint("urbanisme_templates", __name__, template_folder="templates")
 
 
 @hookimpl
@@ -46,6 +58,61 @@ def grc_register_permissions():
 
 
 @hookimpl
+def grc_register_settings():
+    return [ALERT_DAYS]
+
+
+@hookimpl
+def grc_register_request_types():
+    from .request_types import request_types
+
+    return request_types()
+
+
+@hookimpl
+def grc_register_workflows():
+    from .workflows import workflows
+
+    return workflows()
+
+
+@hookimpl
+def grc_register_indicators():
+    from .dashboards import indicators
+
+    return indicators()
+
+
+@hookimpl
+def grc_register_dashboard_widgets():
+    from .dashboards import widgets
+
+    return widgets()
+
+
+@hookimpl
+def grc_blueprints():
+    return [templates_bp]
+
+
+@hookimpl
+def grc_admin_views():
+    from .admin import UrbanismeView
+
+    # A view instance belongs to one Admin: a new one for each app.
+    return [UrbanismeView(name=_l("Planning deadlines"), endpoint="urbanisme", category=_l("Town planning"))]
+
+
+@hookimpl
+def grc_menu_items(user, commune):
+    from grc_core.security.permissions import can
+
+    if can("urbanisme.instruct"):
+        return [MenuItem(_l("Planning deadlines"), "urbanisme.index", category=_l("Town planning"), order=20)]
+    return []
+
+
+@hookimpl
 def grc_translations_dir():
     return str(HERE / "translations")
 
@@ -56,7 +123,59 @@ def grc_migrations_dir():
 
 
 @hookimpl
+def grc_validate_request(request_type, data, commune):
+    from .validation import validate
+
+    return validate(request_type, data)
+
+
+@hookimpl
+def grc_request_submitted(request, commune):
+    from .dossier import create_from_request
+
+    create_from_request(request)
+
+
+@hookimpl
+def grc_check_transition(request, transition, fields, actor, commune):
+    from .dossier import of_request, today, transition_objection
+
+    dossier = of_request(request)
+    if dossier is None:
+        return None
+    return transition_objection(dossier, transition.code, today())
+
+
+@hookimpl
+def grc_request_transitioned(request, transition, actor, commune):
+    from grc_core.workflows.deadlines import local_date
+
+    from .dossier import of_request, on_transition
+
+    dossier = of_request(request)
+    if dossier is not None:
+        on_transition(dossier, request, transition.code, local_date(request.state_entered_at))
+
+
+@hookimpl
+def grc_request_panels(request, user, commune):
+    from .panels import request_panels
+
+    return request_panels(request, commune)
+
+
+@hookimpl
+def grc_citizen_panels(citizen, user, commune):
+    from .panels import citizen_panels
+
+    return citizen_panels(citizen, commune)
+
+
+@hookimpl
 def grc_demo_data(commune):
     from grc_core.demo import demo_agents
 
+    from .demo import load_demo_files
+
     demo_agents(commune, DEMO_AGENTS)
+    load_demo_files(commune)

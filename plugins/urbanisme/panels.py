@@ -1,0 +1,135 @@
+"""Blocks on the request's page and on the citizen's page (HTML escaped by Jinja)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from grc_core.extensions import db
+from grc_core.models import Request
+from grc_core.plugins.types import CitizenPanel, RequestPanel
+from grc_core.security.permissions import can
+from grc_core.workflows.definition import state_label
+
+from . import rules
+from .dossier import instruction_delay, of_request, today
+from .models import Dossier
+from .request_types import BY_PROCEDURE
+from .workflows import DECISION_LABELS
+
+
+def alert_days(commune) -> int:
+    from .plugin import ALERT_DAYS
+
+    try:
+        return int((commune.settings or {}).get(ALERT_DAYS.code, ALERT_DAYS.default))
+    except (TypeError, ValueError):
+        return ALERT_DAYS.default
+
+
+def fr(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def procedure_label(dossier: Dossier) -> str:
+    kind = BY_PROCEDURE.get(rules.Procedure(dossier.procedure))
+    return kind.label if kind else dossier.procedure
+
+
+def legal_dates(dossier: Dossier) -> list[tuple[str, date | None, str]]:
+    """(what, calendar date, what it means) for every legal date of the file, in order."""
+    rows: list[tuple[str, date | None, str]] = [
+        (_("Deposit"), dossier.deposit_date, _("File received in mairie: every delay runs from here.")),
+        (_("Notice of deposit posted by"), dossier.deposit_notice_by,
+         _("Notice of deposit to post in mairie within 15 days (R423-6).")),
+    ]
+    delay = instruction_delay(dossier)
+    if delay is not None:
+        past = dossier.pieces_request_by and today() > dossier.pieces_request_by
+        rows.append((_("Request for missing pieces possible until"), dossier.pieces_request_by,
+                     _("After this day a request for pieces no longer moves the deadline (R423-41); "
+                       "the file is deemed complete.") if past else
+                     _("One exhaustive list, notified within the first month (R423-38).")))
+        if delay.is_modified:
+            rows.append((_("Modified delay notifiable until"),
+                         rules.modified_delay_notification_deadline(dossier.deposit_date),
+                         _("A majorated delay notified after this day cannot be applied: the base delay stays "
+                           "(R423-42).")))
+    if dossier.pieces_request_date:
+        rows.append((_("Pieces requested on"), dossier.pieces_request_date, ""))
+    if dossier.pieces_due_by:
+        rows.append((_("Missing pieces due by"), dossier.pieces_due_by,
+                     _("Without the pieces by this day, the request is tacitly rejected (R423-39).")))
+    if dossier.completion_date:
+        rows.append((_("File complete on"), dossier.completion_date, _("The instruction delay runs from here.")))
+    if dossier.legal_deadline:
+        rows.append((_("Last day to notify the decision"), dossier.legal_deadline,
+                     _("Instruction delay of %(n)d months.", n=dossier.delay_months or 0)))
+        rows.append((_("Tacit decision on"), dossier.tacit_decision_date,
+                     rules.Outcome(dossier.tacit_outcome).label if dossier.tacit_outcome else ""))
+    if dossier.tacit_applied_on:
+        rows.append((_("Tacit decision recorded"), dossier.tacit_applied_on,
+                     DECISION_LABELS.get(dossier.decision, dossier.decision)))
+    if dossier.decision_date and not dossier.tacit_applied_on:
+        rows.append((_("Decision signed"), dossier.decision_date,
+                     DECISION_LABELS.get(dossier.decision, dossier.decision)))
+    if dossier.notified_on:
+        rows.append((_("Decision notified"), dossier.notified_on, ""))
+    if dossier.display_until:
+        rows.append((_("Decision displayed in mairie until"), dossier.display_until,
+                     _("Posted within 8 days of the decision, for 2 months (R424-15).")))
+    if dossier.appeal_end:
+        rows.append((_("Third-party appeal period ends"), dossier.appeal_end,
+                     _("Two months from the first day of display on the land (R600-2).")))
+    if dossier.withdrawal_end:
+        rows.append((_("Withdrawal possible until"), dossier.withdrawal_end,
+                     _("An illegal decision may be withdrawn within 3 months (L424-5).")))
+    if dossier.validity_end:
+        rows.append((_("Valid until"), dossier.validity_end,
+                     _("Works must start by this day: 3 years, plus one year per prorogation (R424-17).")))
+    if dossier.daact_date:
+        rows.append((_("DAACT received"), dossier.daact_date, ""))
+    if dossier.conformity_deadline:
+        rows.append((_("Conformity can be contested until"), dossier.conformity_deadline,
+                     _("3 months, or 5 when a visit is mandatory (R462-6).")))
+    return rows
+
+
+def deadline_status(dossier: Dossier, commune, request=None) -> tuple[int | None, bool]:
+    """(days left before the last day to notify, red?) for a file whose delay runs."""
+    if dossier.legal_deadline is None or dossier.notified_on or dossier.tacit_applied_on:
+        return None, False
+    if request is not None and request.state_kind == "closed":
+        return None, False
+    left = (dossier.legal_deadline - today()).days
+    return left, left <= alert_days(commune)
+
+
+def request_panels(request, commune):
+    dossier = of_request(request)
+    if dossier is None:
+        return None
+    left, red = deadline_status(dossier, commune, request)
+    html = render_template(
+        "urbanisme/request_panel.html", dossier=dossier, rows=legal_dates(dossier), fr=fr, left=left, red=red,
+        procedure=procedure_label(dossier), may_edit=can("urbanisme.instruct"),
+        explanation=dossier.explanation.splitlines())
+    return [RequestPanel(str(_l("Legal dates of the planning file")), html, order=10)]
+
+
+def citizen_panels(citizen, commune):
+    if not can("urbanisme.instruct"):
+        return None
+    rows = db.session.execute(
+        select(Dossier, Request).join(Request, Request.id == Dossier.request_id)
+        .where(Request.citizen_id == citizen.id).order_by(Dossier.deposit_date.desc())).all()
+    if not rows:
+        return None
+    files = [(request, dossier, procedure_label(dossier),
+              state_label(request.workflow.definition if request.workflow else None, request.state))
+             for dossier, request in rows]
+    html = render_template("urbanisme/citizen_panel.html", files=files, fr=fr, decisions=DECISION_LABELS)
+    return [CitizenPanel(str(_l("Planning files")), html, order=40)]
