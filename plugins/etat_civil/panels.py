@@ -125,8 +125,9 @@ def _recensement(req, commune) -> Markup:
     html = _rows(rows)
     if req.state == "attestation_delivree":
         url = url_for("etat_civil_recensement.attestation", request_id=req.id)
+        label = _("Print the certificate of recensement")
         html += Markup(f"<p class='mt-2 mb-0'><a class='btn btn-sm btn-outline-primary' href='{escape(url)}' "
-                       f"target='_blank'>{escape(_('Print the certificate of recensement'))}</a></p>")
+                       f"target='_blank'>{escape(label)}</a></p>")
     return html
 
 
@@ -178,7 +179,8 @@ def citizen_panels(citizen, user, commune, on_date: date | None = None):
             for r in requests)
         html += Markup(f"<ul class='mb-2'>{rows}</ul>")
     else:
-        html += Markup(f"<p class='text-muted mb-2'>{escape(_('No civil status request.'))}</p>")
+        empty = _("No civil status request.")
+        html += Markup(f"<p class='text-muted mb-2'>{escape(empty)}</p>")
     family = [r for r in requests if r.request_type.code in rt.FAMILY_FILE_TYPES and r.state_kind != "closed"]
     for r in family:
         data = r.data or {}
