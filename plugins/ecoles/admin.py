@@ -12,6 +12,8 @@ from wtforms.validators import NumberRange, Optional
 
 from grc_core.admin.base import SecureModelView
 
+from . import rules
+
 from .models import (
     ACTIVITY_KINDS, ENROLMENT_STATUSES, LEVEL_CHOICES, SCHOOL_KINDS, SIDES, Activity, Enrolment, LevelCapacity,
     School, SchoolYear, SectorStreet, TariffGrid, TariffTranche,
@@ -89,12 +91,18 @@ class SectorView(SecureModelView):
         return True
 
 
+def _grid_problems(view, context, model, name):
+    # The checks of the délibération's grid (rules.validate_grid), in French.
+    problems = rules.validate_grid(model.as_rule(), cantine_a_un_euro=model.cantine_a_un_euro)
+    return "; ".join(problems) or _("No problem found.")
+
+
 class TariffGridView(SecureModelView):
     permission = MANAGE
-    column_list = ("name", "kind", "school_year", "cantine_a_un_euro")
+    column_list = ("name", "kind", "school_year", "cantine_a_un_euro", "problems")
     column_labels = {"name": _l("Name"), "kind": _l("Service"), "school_year": _l("School year"),
-                     "cantine_a_un_euro": _l("Canteen at 1 €")}
-    column_formatters = {"kind": _formatter(GRID_KINDS)}
+                     "cantine_a_un_euro": _l("Canteen at 1 €"), "problems": _l("Check of the grid")}
+    column_formatters = {"kind": _formatter(GRID_KINDS), "problems": _grid_problems}
     form_columns = ("name", "kind", "school_year", "cantine_a_un_euro")
     form_overrides = {"kind": SelectField}
     form_args = {"kind": _choices(GRID_KINDS)}

@@ -7,7 +7,7 @@ Schools (places per level):
 Carte scolaire: rue des Lilas (whole street) → LIL and MOU; avenue Jean
 Jaurès 1–49 odd → PAS, 2–50 even → LIL and MOU.
 School years 2026 and 2027; MOU 2027: canteen 1 place, morning 1 place.
-Canteen grid (« cantine à 1 € »): QF 0–700 → 1 €, 701–1200 → 2,50 €, ≥ 1201 → 4,20 €.
+Canteen grid (« cantine à 1 € »): QF 0–1000 → 1 €, 1001–1500 → 2,50 €, ≥ 1501 → 4,20 €.
 """
 from decimal import Decimal
 from types import SimpleNamespace
@@ -45,9 +45,9 @@ def reference_data():
         SectorStreet(street="Avenue Jean Jaurès", from_number=2, to_number=50, side="pair", school_id=mou.id),
     ])
     grid = TariffGrid(name="Restauration 2027-2028", kind="cantine", school_year_id=y27.id, cantine_a_un_euro=True)
-    grid.tranches = [TariffTranche(qf_min=0, qf_max=700, price=Decimal("1.00"), label="Tranche 1"),
-                     TariffTranche(qf_min=701, qf_max=1200, price=Decimal("2.50"), label="Tranche 2"),
-                     TariffTranche(qf_min=1201, qf_max=None, price=Decimal("4.20"), label="Tranche 3")]
+    grid.tranches = [TariffTranche(qf_min=0, qf_max=1000, price=Decimal("1.00"), label="Tranche 1"),
+                     TariffTranche(qf_min=1001, qf_max=1500, price=Decimal("2.50"), label="Tranche 2"),
+                     TariffTranche(qf_min=1501, qf_max=None, price=Decimal("4.20"), label="Tranche 3")]
     db.session.add(grid)
     db.session.add_all([Activity(kind="cantine", school_id=mou.id, school_year_id=y27.id, capacity=1),
                         Activity(kind="matin", school_id=mou.id, school_year_id=y27.id, capacity=1)])

@@ -183,7 +183,7 @@ def test_the_parents_record_shows_each_childs_schooling(app, town):
     desk = client_for(app, "accueil@a.fr")
     enrol(app, town, desk, first="Tom", born="2021-03-03", adresse_voie="Rue des Lilas")
     file_form(desk, town, "ecoles.restauration", **child_fields(first="Tom", born="2021-03-03", cantine=True,
-                                                                 matin=True, quotient_familial="900"))
+                                                                 matin=True, quotient_familial="1200"))
     agent = client_for(app, "agent@a.fr")
     act(agent, app, town.id, last_request(app, town.id), "inscrire")
     file_form(desk, town, "ecoles.inscription", **child_fields(first="<i>Lou</i>", adresse_voie="Rue des Lilas"))
