@@ -95,6 +95,14 @@ def grc_register_retention_policies():
 
 
 @hookimpl
+def grc_blueprints():
+    from flask import Blueprint
+
+    # No route: it lends the plugin's templates folder to its admin views.
+    return [Blueprint("etat_civil", __name__, template_folder="templates")]
+
+
+@hookimpl
 def grc_admin_views():
     from .views import RecensementView
 

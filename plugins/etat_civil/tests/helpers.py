@@ -1,7 +1,7 @@
 """Shared helpers of the etat_civil tests: a commune with the plugin, filing through the intake form."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -58,6 +58,8 @@ def intake(client, town, code, fields, channel="guichet"):
 
 def file(app, town, code, fields, now=None, channel="guichet", actor="agent@a.fr"):
     """File through the service (as the intake page does), at ``now``; returns the request id."""
+    # create_request stores ``now`` as given: in UTC, as the core's own callers pass it.
+    now = now.astimezone(timezone.utc) if now is not None else None
     with in_commune(app, town.id):
         user = db.session.scalar(select(User).where(User.email == actor))
         request_type = db.session.get(RequestType, town.types[code])
