@@ -17,6 +17,7 @@ from flask_login import current_user
 from . import i18n
 from .admin import init_admin
 from .extensions import csrf, db, login_manager, migrate
+from .indicators import core as core_indicators
 from .plugins.manager import PluginError, build_plugin_manager
 from .plugins.registry import PluginRegistry
 from .security.auth import commune_choices
@@ -59,7 +60,10 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
 
     pm, manifests = build_plugin_manager(plugin_names(settings["PLUGINS"]), settings["EXTRA_PLUGINS"])
-    registry = PluginRegistry(pm, manifests, core_permissions=CORE_PERMISSIONS)
+    registry = PluginRegistry(pm, manifests, core_permissions=CORE_PERMISSIONS, core_declarations={
+        "grc_register_indicators": core_indicators.INDICATORS,
+        "grc_register_dashboard_widgets": core_indicators.WIDGETS,
+    })
     app.extensions["grc"] = registry
 
     _init_migrations(app, registry)

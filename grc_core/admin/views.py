@@ -283,10 +283,11 @@ class AuditView(SecureModelView):
 
 
 def core_views() -> list:
-    from . import citizens_admin, forms_admin, requests_admin, workflows_admin
+    from . import citizens_admin, dashboards_admin, forms_admin, requests_admin, workflows_admin
 
     return [
         *requests_admin.views(),
+        *dashboards_admin.views(),
         *citizens_admin.views(),
         *forms_admin.views(),
         *workflows_admin.views(),

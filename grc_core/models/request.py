@@ -77,6 +77,13 @@ class Request(TenantMixin, db.Model):
         Index("ix_request_open_queue", "commune_id", "due_at", "received_at", "id", "state_kind", "service_id",
               "assignee_id", "request_type_id", "quartier", "priority", "channel", "reference", "subject",
               sqlite_where=text(NOT_CLOSED_SQL), postgresql_where=text(NOT_CLOSED_SQL)),
+        # The indicators: requests received, or closed, in a period, without
+        # reading the table (grc_core.indicators).
+        Index("ix_request_received", "commune_id", "received_at", "service_id", "request_type_id", "channel",
+              "priority", "quartier", "assignee_id", "first_response_at"),
+        Index("ix_request_closed", "commune_id", "closed_at", "service_id", "request_type_id", "received_at", "due_at",
+              "reopened_count", "channel", "priority", "quartier", "assignee_id",
+              sqlite_where=text("closed_at IS NOT NULL"), postgresql_where=text("closed_at IS NOT NULL")),
         # Timers (grc tick) and the workflow editor's per-state counts.
         Index("ix_request_workflow_state", "commune_id", "workflow_id", "state", "state_entered_at"),
     )

@@ -47,6 +47,8 @@ class PluginRegistry:
     pm: pluggy.PluginManager
     manifests: dict[str, PluginManifest]
     core_permissions: tuple[PermissionDecl, ...] = ()
+    # The core's own declarations (its indicators and widgets), by hook name.
+    core_declarations: dict[str, tuple] = field(default_factory=dict)
     declarations: dict[str, dict[str, Declared]] = field(default_factory=dict)
     # Blueprint (and admin endpoint) name → plugin, for the per-commune 404.
     blueprint_owners: dict[str, str] = field(default_factory=dict)
@@ -63,6 +65,8 @@ class PluginRegistry:
             if hook_name == "grc_register_permissions":
                 for permission in self.core_permissions:
                     collected[permission.code] = Declared(None, permission)
+            for item in self.core_declarations.get(hook_name, ()):
+                collected[item.code] = Declared(None, item)
             for plugin, items in _per_plugin(getattr(self.pm.hook, hook_name)):
                 for item in items or ():
                     self._check_declaration(plugin, hook_name, expected, item, collected)

@@ -191,6 +191,9 @@ class IndicatorFilters:
     agent_id: int | None = None
     # Bucket of time series: "day", "week" or "month".
     granularity: str = "day"
+    # Processing time between two workflow states (codes; "received" stands
+    # for the filing), when the viewer asks for it.
+    states: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,11 @@ class IndicatorDecl:
     ``permission``: only viewers holding it see the indicator at all (e.g.
     ``social.read`` for figures that could point to a person); indicators
     without one show aggregates that anyone allowed on the dashboard may see.
+
+    Two ``dimensions`` mean something to the dashboards: ``"now"`` — the
+    figure is the state as it stands (a queue), the period does not apply and
+    no comparison with the previous period is shown; ``"agent"`` — a figure
+    per person, never shown to élus.
     """
 
     code: str

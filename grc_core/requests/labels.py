@@ -23,6 +23,7 @@ STATUS_LABELS = {
     "open": _l("In progress"),
     "waiting": _l("Waiting for the citizen"),
     "closed": _l("Closed"),
+    "all": _l("All, closed included"),
 }
 EVENT_LABELS = {
     "created": _l("Filed"),

@@ -55,6 +55,8 @@ STATUS_KINDS = {
     "open": ("open",),
     "waiting": ("waiting",),
     "closed": ("closed",),
+    # Dashboards drill down to every request of a period, closed included.
+    "all": ("new", "open", "waiting", "closed"),
 }
 SEES_ALL_WITHOUT_SERVICES = ("admin", "manager", "accueil")
 REFERENCE = re.compile(r"^(\d{4})-0*(\d{1,7})$")
@@ -98,6 +100,10 @@ class QueueFilters:
     overdue: bool = False
     received_from: date | None = None
     received_to: date | None = None
+    closed_from: date | None = None
+    closed_to: date | None = None
+    # Not closed and due by the end of this day (dashboards: "due this week").
+    due_by: date | None = None
     quartier: str = ""
     citizen: int | None = None
     q: str = ""
@@ -119,6 +125,9 @@ class QueueFilters:
             overdue=get("overdue") in ("1", "y", "on", "true"),
             received_from=_date(get("received_from")),
             received_to=_date(get("received_to")),
+            closed_from=_date(get("closed_from")),
+            closed_to=_date(get("closed_to")),
+            due_by=_date(get("due_by")),
             quartier=get("quartier")[:80],
             citizen=_int(get("citizen")),
             q=get("q")[:100],
@@ -171,7 +180,9 @@ def _reference(filters: QueueFilters) -> str | None:
 def conditions(filters: QueueFilters, *, user, now: datetime | None = None) -> list:
     now = now or utcnow()
     where = []
-    if filters.kind:
+    if filters.kind == "all":
+        pass  # closed included: no condition at all
+    elif filters.kind:
         where.append(Request.state_kind.in_(STATUS_KINDS[filters.kind]))
         if "closed" not in STATUS_KINDS[filters.kind]:
             where.append(NOT_CLOSED)
@@ -201,6 +212,12 @@ def conditions(filters: QueueFilters, *, user, now: datetime | None = None) -> l
         where.append(Request.received_at >= _local_midnight(filters.received_from))
     if filters.received_to:
         where.append(Request.received_at < _local_midnight(filters.received_to + timedelta(days=1)))
+    if filters.closed_from:
+        where.append(Request.closed_at >= _local_midnight(filters.closed_from))
+    if filters.closed_to:
+        where.append(Request.closed_at < _local_midnight(filters.closed_to + timedelta(days=1)))
+    if filters.due_by:
+        where.append(and_(Request.due_at < _local_midnight(filters.due_by + timedelta(days=1)), NOT_CLOSED))
     if filters.quartier:
         where.append(Request.quartier == filters.quartier)
     if filters.citizen is not None:

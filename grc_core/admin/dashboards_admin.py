@@ -1,0 +1,244 @@
+"""Dashboards in the back office: operational (a service's queue today),
+strategic (the commune's trends), and each domain's own; every widget
+exports to CSV and XLSX and every chart element links to the request list.
+
+Who may open which dashboard and read which figure is decided in
+:mod:`grc_core.indicators.dashboards`, for pages and exports alike.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from urllib.parse import urlencode
+
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from ..audit import record
+from ..extensions import db
+from ..indicators import dashboards as boards
+from ..indicators import subscriptions
+from ..indicators.charts import build_chart
+from ..indicators.periods import PeriodError
+from ..models import RequestType, Service
+from ..models.request import PRIORITIES, REQUEST_CHANNELS
+from ..requests.export import neutralize
+from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS
+from ..tenancy.activation import active_plugins
+from ..tenancy.resolver import current_commune
+from ..workflows.deadlines import PARIS
+from .base import SecureView
+
+DASHBOARD_LABELS = {"operational": _l("Operational dashboard"), "strategic": _l("Strategic dashboard")}
+PERIOD_LABELS = {"today": _l("Today"), "week": _l("This week"), "month": _l("This month"),
+                 "12m": _l("Last 12 months"), "custom": _l("Custom")}
+PERIOD_ERRORS = {
+    "unknown": _l("Unknown period."),
+    "missing": _l("A custom period needs a valid start date and end date."),
+    "inverted": _l("The end of the period is before its start."),
+    "too_early": _l("The period starts before 2000: no request can be that old."),
+    "future": _l("The period starts in the future."),
+    "too_long": _l("The period is longer than ten years."),
+}
+FILTER_ERRORS = {
+    "service": _l("Unknown service, or a service whose figures you may not see."),
+    "agent": _l("Unknown agent, or a filter you may not use."),
+    "type": _l("Unknown request type."),
+    "channel": _l("Unknown channel."),
+    "priority": _l("Unknown priority."),
+    "states": _l("Choose two different states to measure the time between them."),
+}
+
+
+def _today() -> date:
+    from datetime import datetime
+
+    return datetime.now(PARIS).date()
+
+
+def _number(value) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.#")
+
+
+UNIT_LABELS = {"requests": _l("requests"), "days": _l("days")}
+
+
+def unit_label(unit: str) -> str:
+    return str(UNIT_LABELS.get(unit, unit))
+
+
+def dashboard_label(code: str) -> str:
+    if code in DASHBOARD_LABELS:
+        return str(DASHBOARD_LABELS[code])
+    manifest = current_app.extensions["grc"].manifests.get(code)
+    return _("Dashboard: %(domain)s", domain=manifest.label if manifest else code)
+
+
+class DashboardsView(SecureView):
+    def _viewer(self) -> boards.Viewer:
+        viewer = boards.viewer_of(current_user, g.get("grc_membership"), current_commune())
+        if viewer is None:
+            abort(403)
+        return viewer
+
+    def _dashboard(self, code: str, viewer: boards.Viewer) -> None:
+        """404 for what does not exist here, 403 (audited) for what exists but is not theirs."""
+        commune = current_commune()
+        known = set(boards.CORE_DASHBOARDS) | set(active_plugins(commune))
+        if code not in known:
+            abort(404)
+        if code not in boards.dashboards_of(viewer, commune):
+            record("permission.refused", target=request.path, details={"dashboard": code})
+            abort(403)
+
+    def _filters(self, viewer):
+        """(period, filters, error message): nothing is computed when the filters are wrong."""
+        try:
+            period, filters = boards.filters_from_args(request.args, viewer, today=_today())
+            return period, filters, None
+        except PeriodError as error:
+            return None, None, str(PERIOD_ERRORS[error.code])
+        except boards.FilterError as error:
+            return None, None, str(FILTER_ERRORS[error.code])
+
+    def _link_for(self, viewer, result):
+        queue_args_base = {}
+
+        def link(category: str, series: str | None = None):
+            if not viewer.may_drill_down:
+                return None
+            target = result.drilldown.get(f"{category}|{series}") if series else None
+            if target is None:
+                target = result.drilldown.get(category)
+            if target is None:
+                return None
+            if isinstance(target, str):
+                return target
+            return url_for("core_requests.index") + "?" + urlencode({**queue_args_base, **target})
+        return link
+
+    @expose("/")
+    def index(self):
+        viewer = self._viewer()
+        codes = boards.dashboards_of(viewer, current_commune())
+        return redirect(url_for(".show", code=codes[0], **request.args))
+
+    @expose("/<code>/")
+    def show(self, code):
+        viewer = self._viewer()
+        self._dashboard(code, viewer)
+        commune = current_commune()
+        period, filters, error = self._filters(viewer)
+        widgets = []
+        if error is None:
+            for computed in boards.compute(code, viewer, commune, period, filters):
+                link = self._link_for(viewer, computed.result)
+                chart = None
+                if computed.widget.kind in ("bar", "stacked", "line"):
+                    chart = build_chart(computed.widget.kind, computed.result, link, _number)
+                widgets.append((computed, chart, link))
+        status = 400 if error else 200
+        return self.render(
+            "grc/dashboards/dashboard.html", code=code, title=dashboard_label(code), error=error,
+            widgets=widgets, period=period, filters=filters, args=request.args,
+            dashboards=[(c, dashboard_label(c)) for c in boards.dashboards_of(viewer, commune)],
+            period_labels=PERIOD_LABELS, viewer=viewer, number=_number, unit_label=unit_label,
+            services=self._services(viewer), types=self._types(), channels=CHANNEL_LABELS,
+            priorities=PRIORITY_LABELS, agents=boards.agent_choices(viewer) if viewer.may_drill_down else [],
+            subscribed=subscriptions.is_subscribed(current_user.id),
+            may_subscribe=viewer.role in ("admin", "manager"),
+        ), status
+
+    def _services(self, viewer):
+        statement = select(Service.id, Service.name).order_by(Service.name)
+        if viewer.service_ids is not None:
+            statement = statement.where(Service.id.in_(sorted(viewer.service_ids)))
+        return db.session.execute(statement).all()
+
+    def _types(self):
+        return db.session.execute(select(RequestType.code, RequestType.label).order_by(RequestType.label)).all()
+
+    @expose("/<code>/export/<widget_code>.<fmt>")
+    def export(self, code, widget_code, fmt):
+        viewer = self._viewer()
+        self._dashboard(code, viewer)
+        if fmt not in ("csv", "xlsx"):
+            abort(404)
+        commune = current_commune()
+        allowed = {w.code for w, _i in boards.widgets_of(code, viewer, commune)}
+        if widget_code not in allowed:
+            abort(404)
+        period, filters, error = self._filters(viewer)
+        if error:
+            flash(error, "danger")
+            return redirect(url_for(".show", code=code))
+        [computed] = [c for c in boards.compute(code, viewer, commune, period, filters) if c.widget.code == widget_code]
+        rows = table_rows(computed)
+        record("dashboard.export", target=widget_code,
+               details={"dashboard": code, "format": fmt, "start": period.start.isoformat(),
+                        "end": period.end.isoformat()})
+        filename = f"{widget_code.replace('.', '-')}-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
+        body, mimetype = (to_csv(rows), "text/csv; charset=utf-8") if fmt == "csv" else (
+            to_xlsx(rows, str(computed.widget.label)),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = current_app.response_class(body, mimetype=mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @expose("/subscription", methods=["POST"])
+    def subscription(self):
+        viewer = self._viewer()
+        if viewer.role not in ("admin", "manager"):
+            record("permission.refused", target=request.path, details={"subscription": "weekly"})
+            abort(403)
+        wanted = request.form.get("subscribe") == "1"
+        subscriptions.set_subscribed(current_user.id, wanted)
+        db.session.commit()
+        flash(_("You will receive the weekly summary every Monday.") if wanted
+              else _("You will no longer receive the weekly summary."), "success")
+        return redirect(request.form.get("next") or url_for(".index"))
+
+
+def table_rows(computed) -> list[list]:
+    """The widget as a table: a header, then one row per category (or the number)."""
+    result = computed.result
+    if computed.widget.kind == "number" or not result.categories:
+        header = [_("Indicator"), _("Value"), _("Previous period"), _("Change (%)")]
+        change = None if computed.change is None else round(computed.change, 1)
+        return [header, [str(computed.widget.label), result.value, computed.previous, change]]
+    header = [_("Category"), *[s.label for s in result.series]]
+    return [header, *[[label, *[s.values[i] for s in result.series]] for i, (_k, label) in enumerate(result.categories)]]
+
+
+def to_csv(rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    for row in rows:
+        writer.writerow(["" if v is None else neutralize(v) if isinstance(v, str) else v for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows, title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    # A sheet's title may not hold []:*?/\ and is at most 31 characters.
+    sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "GRC")
+    for row in rows:
+        sheet.append([neutralize(v) if isinstance(v, str) else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def views() -> list:
+    return [DashboardsView(name=_l("Dashboards"), endpoint="core_dashboards", url="/admin/dashboards")]

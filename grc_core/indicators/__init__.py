@@ -1,0 +1,2 @@
+"""Indicators and dashboards: declared computations (core and plugins),
+periods and filters, who sees which figure, the dashboards that show them."""

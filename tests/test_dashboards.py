@@ -1,0 +1,201 @@
+"""The dashboards in the back office: who sees which one, bad filters,
+drill-downs, exports, the weekly summary — never a figure of another commune."""
+import csv
+import io
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlparse
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from grc_core.extensions import db
+from grc_core.indicators.subscriptions import send_weekly_summaries
+from grc_core.models import AuditEvent, DashboardSubscription, OutboxMessage
+from grc_core.plugins.testing import csrf_token, in_commune, make_agent
+from tests.test_indicators import add, at
+from tests.test_requests import setup_commune, signed_in, user_id
+
+OCTOBER = "period=custom&start=2026-10-01&end=2026-10-31"
+
+
+@pytest.fixture
+def towns(app):
+    """Villeneuve (A) with four October requests, and Saint-Aubin (B) with one."""
+    a = setup_commune(app)
+    b = setup_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
+    with in_commune(app, a.id):
+        add(a, "2026-00001", a.bacs, a.voirie, "guichet", at("2026-10-05"), closed=at("2026-10-07"))
+        add(a, "2026-00002", a.bacs, a.voirie, "telephone", at("2026-10-06"))
+        add(a, "2026-00003", a.attestation, a.accueil, "guichet", at("2026-10-10"))
+        add(a, "2026-00004", a.attestation, a.accueil, "courrier", at("2026-10-12"))
+        db.session.commit()
+    with in_commune(app, b.id):
+        add(b, "2026-00001", b.bacs, b.voirie, "web", at("2026-10-05"))
+        db.session.commit()
+    make_agent(app, a.id, "admin@a.fr", "admin")
+    make_agent(app, a.id, "chef@a.fr", "manager", services=["voirie"])
+    make_agent(app, a.id, "agent@a.fr", "agent", services=["accueil"])
+    make_agent(app, a.id, "elu@a.fr", "elu")
+    make_agent(app, b.id, "admin@b.fr", "admin")
+    return a, b
+
+
+def page(client, path):
+    response = client.get(path)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def number(html, widget):
+    """The figure a number widget shows (its data-value)."""
+    marker = f'data-widget="{widget}"'
+    start = html.index(marker)
+    value_at = html.index('data-value="', start) + len('data-value="')
+    return html[value_at:html.index('"', value_at)]
+
+
+def test_the_strategic_dashboard_counts_the_commune_and_nothing_else(app, towns):
+    client = signed_in(app, "admin@a.fr")
+    status, html = page(client, f"/admin/dashboards/strategic/?{OCTOBER}")
+    assert status == 200
+    assert number(html, "core.st_received") == "4" and number(html, "core.st_closed") == "1"
+    # The chart of channels: one bar per channel, values in the page.
+    assert 'data-category="Counter" data-series="Requests received"' in html
+    other = signed_in(app, "admin@b.fr")
+    assert number(page(other, f"/admin/dashboards/strategic/?{OCTOBER}")[1], "core.st_received") == "1"
+
+
+def test_every_chart_element_drills_down_to_the_matching_requests(app, towns):
+    a, _b = towns
+    client = signed_in(app, "admin@a.fr")
+    html = page(client, f"/admin/dashboards/strategic/?{OCTOBER}")[1]
+    start = html.index('data-widget="core.st_by_channel"')
+    href = html[html.index('<a href="', start) + 9:html.index('"', html.index('<a href="', start) + 9)]
+    args = dict(parse_qsl(urlparse(href.replace("&amp;", "&")).query))
+    assert args == {"kind": "all", "received_from": "2026-10-01", "received_to": "2026-10-31", "channel": "guichet"}
+    listed = page(client, href.replace("&amp;", "&"))[1]
+    assert "2026-00001" in listed and "2026-00003" in listed and "2026-00002" not in listed
+
+
+def test_an_agent_sees_the_operational_dashboard_of_their_services_only(app, towns):
+    a, b = towns
+    client = signed_in(app, "agent@a.fr")
+    status, html = page(client, "/admin/dashboards/operational/")
+    assert status == 200
+    assert number(html, "core.op_new") == "2"  # the two attestations of the counter service
+    assert page(client, "/admin/dashboards/strategic/")[0] == 403
+    # A service they do not belong to, or of another commune: refused, nothing computed.
+    for service in (a.voirie, 999):
+        status, html = page(client, f"/admin/dashboards/operational/?service={service}")
+        assert status == 400
+        assert "Unknown service, or a service whose figures you may not see." in html
+        assert 'data-widget=' not in html
+
+
+def test_a_service_of_another_commune_is_refused(app, towns):
+    a, b = towns
+    with in_commune(app, b.id):
+        pass
+    client = signed_in(app, "admin@a.fr")
+    with app.app_context():
+        from grc_core.models import Service
+        from grc_core.tenancy import unscoped
+        with unscoped():
+            b_service = db.session.scalar(select(Service.id).where(Service.commune_id == b.id))
+    status, html = page(client, f"/admin/dashboards/strategic/?service={b_service}")
+    assert status == 400 and 'data-widget=' not in html
+
+
+def test_a_manager_filters_by_agent_and_sees_the_workload(app, towns):
+    client = signed_in(app, "chef@a.fr")
+    html = page(client, "/admin/dashboards/operational/")[1]
+    assert 'data-widget="core.op_agents"' in html
+    assert page(client, "/admin/dashboards/strategic/")[0] == 200
+
+
+def test_an_elu_reads_aggregates_only(app, towns):
+    client = signed_in(app, "elu@a.fr")
+    status, html = page(client, f"/admin/dashboards/strategic/?{OCTOBER}")
+    assert status == 200 and number(html, "core.st_received") == "4"
+    assert "/admin/requests" not in html  # no drill-down
+    assert page(client, "/admin/dashboards/operational/")[0] == 403
+    # Following a drill-down link by hand: the request list refuses élus.
+    assert client.get("/admin/requests/?kind=all&channel=guichet").status_code == 403
+    # An agent filter would single a person out.
+    assert page(client, f"/admin/dashboards/strategic/?agent={user_id(app, 'agent@a.fr')}")[0] == 400
+
+
+@pytest.mark.parametrize("query, message", [
+    ("period=custom&start=2026-10-31&end=2026-10-01", "La fin de la période précède son début."),
+    ("period=custom&start=1990-01-01&end=2026-10-01", "La période commence avant 2000"),
+    ("period=custom&start=2026-13-01&end=2026-10-01", "Une période personnalisée demande"),
+    ("period=fortnight", "Période inconnue."),
+    ("type=inconnu", "Type de demande inconnu."),
+    ("channel=pigeon", "Canal inconnu."),
+    ("from_state=close&to_state=close", "Choisissez deux états différents"),
+])
+def test_bad_filters_say_why_and_compute_nothing(app, towns, query, message):
+    client = signed_in(app, "admin@a.fr")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    status, html = page(client, f"/admin/dashboards/strategic/?{query}")
+    assert status == 400
+    assert message in html.replace("&#39;", "'")
+    assert 'data-widget=' not in html
+
+
+def test_unknown_dashboards_and_widgets(app, towns):
+    client = signed_in(app, "admin@a.fr")
+    assert client.get("/admin/dashboards/nowhere/").status_code == 404
+    assert client.get("/admin/dashboards/strategic/export/core.nothing.csv").status_code == 404
+    assert client.get("/admin/dashboards/strategic/export/core.st_received.pdf").status_code == 404
+    # A widget of another dashboard is not exported from this one.
+    assert client.get("/admin/dashboards/strategic/export/core.op_new.csv").status_code == 404
+
+
+def test_exports_hold_the_widget_values_and_are_audited(app, towns):
+    a, _b = towns
+    client = signed_in(app, "admin@a.fr")
+    response = client.get(f"/admin/dashboards/strategic/export/core.st_by_channel.csv?{OCTOBER}")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert rows == [["Category", "Requests received"], ["Counter", "2"], ["Letter", "1"], ["Phone", "1"]]
+    response = client.get(f"/admin/dashboards/strategic/export/core.st_received.xlsx?{OCTOBER}")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert [c.value for c in sheet[2]][:2] == ["Requests received", 4]
+    with in_commune(app, a.id):
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "dashboard.export")) == 2
+
+
+def test_exports_of_a_dashboard_one_may_not_see_are_refused(app, towns):
+    elu = signed_in(app, "elu@a.fr")
+    assert elu.get("/admin/dashboards/operational/export/core.op_new.csv").status_code == 403
+    assert elu.get(f"/admin/dashboards/strategic/export/core.st_received.csv?{OCTOBER}").status_code == 200
+    agent = signed_in(app, "agent@a.fr")
+    assert agent.get("/admin/dashboards/strategic/export/core.st_received.csv").status_code == 403
+
+
+def test_managers_subscribe_to_a_weekly_summary_sent_once_a_week(app, towns):
+    a, _b = towns
+    client = signed_in(app, "chef@a.fr")
+    token = csrf_token(client, "/admin/dashboards/operational/")
+    response = client.post("/admin/dashboards/subscription", data={"csrf_token": token, "subscribe": "1"})
+    assert response.status_code == 302
+    monday = datetime(2026, 10, 19, 6, tzinfo=timezone.utc)
+    with app.app_context():
+        assert send_weekly_summaries(monday) == 1
+        db.session.commit()
+        assert send_weekly_summaries(monday) == 0
+        db.session.commit()
+    with in_commune(app, a.id):
+        [mail] = db.session.scalars(select(OutboxMessage)).all()
+        assert mail.recipient == "chef@a.fr"
+        assert "12/10/2026" in mail.subject
+        # Last week for the voirie service: one request received (the 6th's is the week before).
+        assert "Demandes reçues : 0" in mail.body or "Demandes reçues" in mail.body
+        assert "Jeanne" not in mail.body
+    elu = signed_in(app, "elu@a.fr")
+    token = csrf_token(elu, "/admin/dashboards/strategic/")
+    assert elu.post("/admin/dashboards/subscription", data={"csrf_token": token, "subscribe": "1"}).status_code == 403
+    with in_commune(app, a.id):
+        assert db.session.scalar(select(func.count()).select_from(DashboardSubscription)) == 1

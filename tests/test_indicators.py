@@ -1,0 +1,243 @@
+"""The core indicators, checked against figures computed by hand on a small,
+fixed history (October 2026 in Villeneuve), and the periods they cover."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from grc_core.extensions import db
+from grc_core.indicators import core
+from grc_core.indicators.periods import Period, PeriodError, buckets, period_of, trend
+from grc_core.indicators.sql import median, percentile
+from grc_core.models import Commune, Contact, Request, RequestEvent
+from grc_core.plugins.testing import in_commune
+from grc_core.plugins.types import IndicatorFilters
+from tests.test_requests import setup_commune
+
+UTC = timezone.utc
+NOW = datetime.now(UTC)
+OCTOBER = IndicatorFilters(start=date(2026, 10, 1), end=date(2026, 10, 31), today=date(2026, 11, 28))
+
+
+def at(day: str, hour: int = 8, minute: int = 0) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=UTC)
+
+
+def add(town, reference, type_id, service, channel, received, *, closed=None, due=None, first=None,
+        kind=None, reopened=0):
+    kind = kind or ("closed" if closed else "new")
+    state = {"new": "nouvelle", "open": "en_cours", "closed": "close"}[kind]
+    request = Request(reference=reference, request_type_id=type_id, service_id=service, channel=channel,
+                      priority="normale", received_at=received, closed_at=closed, due_at=due,
+                      first_response_at=first, state=state, state_kind=kind, data={}, workflow_id=town.workflow,
+                      reopened_count=reopened)
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def event(request, at_, to_state, kind="transition"):
+    db.session.add(RequestEvent(request_id=request.id, at=at_, kind=kind, to_state=to_state, details={}))
+
+
+@pytest.fixture
+def town(app):
+    """R1–R7 of the module's docstring table, and four contacts."""
+    town = setup_commune(app)
+    with in_commune(app, town.id):
+        v, a = town.voirie, town.accueil
+        r1 = add(town, "2026-00001", town.bacs, v, "guichet", at("2026-10-05"), closed=at("2026-10-07"),
+                 due=at("2026-10-10"), first=at("2026-10-05", 10))
+        r2 = add(town, "2026-00002", town.bacs, v, "telephone", at("2026-10-06"), closed=at("2026-10-16"),
+                 due=at("2026-10-12"), reopened=1)
+        add(town, "2026-00003", town.attestation, a, "guichet", at("2026-10-10"), closed=at("2026-10-11"))
+        add(town, "2026-00004", town.bacs, v, "email", at("2026-10-20"), due=at("2026-10-25"),
+            first=at("2026-10-21"), kind="open")
+        # 22:30 UTC on 30 September is 00:30 on 1 October in Paris: October's.
+        add(town, "2026-00005", town.bacs, v, "guichet", at("2026-09-30", 22, 30))
+        add(town, "2026-00006", town.attestation, a, "courrier", at("2026-09-15"), closed=at("2026-10-02"))
+        # Open for almost two years: must not weigh on the processing time.
+        add(town, "2025-00001", town.bacs, v, "guichet", at("2025-01-10"))
+        for request, taken in ((r1, at("2026-10-05", 10)), (r2, at("2026-10-08"))):
+            event(request, request.received_at, "nouvelle", kind="created")
+            event(request, taken, "en_cours")
+            event(request, request.closed_at, "close")
+        for outcome, channel in (("answered", "guichet"), ("answered", "guichet"), ("redirected", "guichet"),
+                                 ("answered", "telephone")):
+            db.session.add(Contact(at=at("2026-10-12"), channel=channel, subject="Question", outcome=outcome))
+        db.session.add(Contact(at=at("2026-11-02"), channel="guichet", subject="Hors période", outcome="redirected"))
+        db.session.commit()
+    return town
+
+
+def compute(app, town, indicator, filters=OCTOBER):
+    with in_commune(app, town.id):
+        commune = db.session.get(Commune, town.id)
+        return indicator(commune, filters)
+
+
+def series(result, code=None):
+    chosen = result.series[0] if code is None else next(s for s in result.series if s.code == code)
+    return {key: value for (key, _label), value in zip(result.categories, chosen.values) if value}
+
+
+def test_received_in_the_period_counts_local_days(app, town):
+    result = compute(app, town, core.received_over_time)
+    assert result.value == 5
+    assert series(result) == {"2026-10-01": 1, "2026-10-05": 1, "2026-10-06": 1, "2026-10-10": 1, "2026-10-20": 1}
+    assert len(result.categories) == 31
+    assert result.drilldown["2026-10-05"] == {"kind": "all", "received_from": "2026-10-05",
+                                              "received_to": "2026-10-05"}
+
+
+def test_received_by_channel_service_type_and_domain(app, town):
+    channels = compute(app, town, core.received_by_channel)
+    assert series(channels) == {"guichet": 3, "telephone": 1, "email": 1}
+    assert channels.categories[0] == ("guichet", "Guichet")
+    services = compute(app, town, core.received_by_service)
+    assert series(services) == {str(town.voirie): 4, str(town.accueil): 1}
+    types = compute(app, town, core.received_by_type)
+    assert series(types) == {str(town.bacs): 4, str(town.attestation): 1}
+    assert types.drilldown[str(town.bacs)]["type"] == str(town.bacs)
+    domains = compute(app, town, core.received_by_domain)
+    assert domains.value == 5 and domains.categories == (("", "Types de demande propres à la commune"),)
+
+
+def test_a_service_filter_narrows_every_figure(app, town):
+    accueil_only = IndicatorFilters(start=OCTOBER.start, end=OCTOBER.end, today=OCTOBER.today,
+                                    service_ids=frozenset({town.accueil}))
+    assert compute(app, town, core.received_over_time, accueil_only).value == 1
+    assert compute(app, town, core.throughput, accueil_only).value == 2
+    assert compute(app, town, core.received_not_processed, accueil_only).value == 0
+    nothing = IndicatorFilters(start=OCTOBER.start, end=OCTOBER.end, today=OCTOBER.today, service_ids=frozenset())
+    assert compute(app, town, core.received_over_time, nothing).value == 0
+
+
+def test_throughput_and_processing_time_count_only_requests_closed_in_the_period(app, town):
+    closed = compute(app, town, core.throughput)
+    assert closed.value == 4
+    assert series(closed) == {"2026-10-02": 1, "2026-10-07": 1, "2026-10-11": 1, "2026-10-16": 1}
+    # Durations 17, 2, 10 and 1 days; the request open since 2025 is not one of them.
+    times = compute(app, town, core.processing_time)
+    assert times.value == 6.0
+    assert dict(zip([k for k, _l in times.categories], zip(*(s.values for s in times.series)))) == {
+        str(town.bacs): (6.0, 10.0, 2), str(town.attestation): (9.0, 17.0, 2)}
+    assert "4 demande" in times.note
+
+
+def test_time_between_two_workflow_states(app, town):
+    taken_to_closed = IndicatorFilters(start=OCTOBER.start, end=OCTOBER.end, today=OCTOBER.today,
+                                       states=("en_cours", "close"))
+    # R1: 10:00 on the 5th → 8:00 on the 7th (1.92 days); R2: the 8th → the 16th (8 days).
+    result = compute(app, town, core.processing_time, taken_to_closed)
+    assert result.value == 5.0
+    received_to_taken = IndicatorFilters(start=OCTOBER.start, end=OCTOBER.end, today=OCTOBER.today,
+                                         states=("received", "en_cours"))
+    assert compute(app, town, core.processing_time, received_to_taken).value == 1.0
+
+
+def test_first_response_counts_the_unanswered_apart(app, town):
+    result = compute(app, town, core.first_response_time)
+    assert result.value == 0.5  # median of 2 hours and 1 day
+    assert result.series[0].values == (0.5, 1.0, 3)
+
+
+def test_sla_reopened_and_first_contact_resolution(app, town):
+    sla = compute(app, town, core.sla_compliance)
+    assert sla.value == 50.0 and series(sla, "count") == {str(town.voirie): 2}
+    reopened = compute(app, town, core.reopened)
+    assert reopened.value == 25.0 and reopened.series[0].values == (1, 4)
+    contacts = compute(app, town, core.first_contact_resolution)
+    assert contacts.value == 75.0
+    assert series(contacts, "rate") == {"guichet": 66.7, "telephone": 100.0}
+
+
+def test_backlog_is_rebuilt_day_by_day(app, town):
+    result = compute(app, town, core.backlog)
+    assert result.value == 3  # R4, R5 and the old one
+    values = dict(zip([k for k, _l in result.categories], result.series[0].values))
+    assert values["2026-10-01"] == 3 and values["2026-10-05"] == 3 and values["2026-10-06"] == 4
+    assert values["2026-10-31"] == 3
+
+
+def test_the_queue_as_it_stands(app, town):
+    new = compute(app, town, core.received_not_processed)
+    assert new.value == 2 and series(new) == {str(town.voirie): 2}
+    channels = compute(app, town, core.in_progress_by_channel)
+    assert series(channels) == {"guichet": 2, "email": 1}
+    assert compute(app, town, core.overdue).value == 1
+    per_agent = compute(app, town, core.workload_per_agent)
+    assert per_agent.categories == (("None", "Personne (à attribuer)"),)
+    assert per_agent.drilldown["None"] == {"kind": "active", "assignee": "none"}
+    by_service = compute(app, town, core.by_service)
+    assert series(by_service, "new") == {str(town.voirie): 2} and series(by_service, "open") == {str(town.voirie): 1}
+
+
+def test_due_this_week(app, town):
+    with in_commune(app, town.id):
+        add(town, "2026-00100", town.bacs, town.voirie, "guichet", NOW, due=NOW + timedelta(minutes=5), kind="open")
+        db.session.commit()
+    today = NOW.date()
+    filters = IndicatorFilters(start=today, end=today, today=today)
+    assert compute(app, town, core.due_this_week, filters).value == 1
+
+
+# --- pure helpers ------------------------------------------------------------------
+
+@pytest.mark.parametrize("values, expected_median, expected_p90", [
+    ([], None, None),
+    ([4.0], 4.0, 4.0),
+    ([1.0, 2.0, 10.0, 17.0], 6.0, 17.0),
+    ([float(n) for n in range(1, 11)], 5.5, 9.0),
+    ([float(n) for n in range(1, 12)], 6.0, 10.0),
+    ([float(n) for n in range(1, 71)], 35.5, 63.0),
+])
+def test_median_and_nearest_rank_percentile(values, expected_median, expected_p90):
+    assert median(values) == expected_median
+    assert percentile(values, 90) == expected_p90
+
+
+@pytest.mark.parametrize("preset, start, end", [
+    ("today", date(2026, 11, 28), date(2026, 11, 28)),
+    ("week", date(2026, 11, 23), date(2026, 11, 28)),
+    ("month", date(2026, 11, 1), date(2026, 11, 28)),
+    ("12m", date(2025, 12, 1), date(2026, 11, 28)),
+])
+def test_presets_end_today(preset, start, end):
+    period = period_of(preset, date(2026, 11, 28))
+    assert (period.start, period.end) == (start, end)
+
+
+def test_previous_periods():
+    assert period_of("month", date(2026, 3, 31)).previous() == Period("month", date(2026, 2, 1), date(2026, 2, 28))
+    assert period_of("month", date(2026, 11, 28)).previous() == Period("month", date(2026, 10, 1), date(2026, 10, 28))
+    assert period_of("week", date(2026, 11, 25)).previous() == Period("week", date(2026, 11, 16), date(2026, 11, 18))
+    assert period_of("12m", date(2026, 11, 28)).previous() == Period("12m", date(2024, 12, 1), date(2025, 11, 30))
+    custom = period_of("custom", date(2026, 11, 28), date(2026, 10, 1), date(2026, 10, 10))
+    assert custom.previous() == Period("custom", date(2026, 9, 21), date(2026, 9, 30))
+
+
+@pytest.mark.parametrize("start, end, code", [
+    (date(2026, 10, 10), date(2026, 10, 1), "inverted"),
+    (date(1999, 12, 31), date(2026, 1, 1), "too_early"),
+    (date(2026, 12, 1), date(2026, 12, 31), "future"),
+    (date(2005, 1, 1), date(2026, 1, 1), "too_long"),
+    (None, date(2026, 1, 1), "missing"),
+])
+def test_absurd_periods_are_refused_with_their_reason(start, end, code):
+    with pytest.raises(PeriodError) as refused:
+        period_of("custom", date(2026, 11, 28), start, end)
+    assert refused.value.code == code
+    with pytest.raises(PeriodError):
+        period_of("fortnight", date(2026, 11, 28))
+
+
+def test_granularity_and_buckets():
+    assert period_of("month", date(2026, 11, 28)).granularity == "day"
+    assert period_of("12m", date(2026, 11, 28)).granularity == "month"
+    assert period_of("custom", date(2026, 11, 28), date(2026, 6, 1), date(2026, 9, 30)).granularity == "week"
+    assert period_of("custom", date(2026, 11, 28), date(2024, 1, 1), date(2026, 1, 1)).granularity == "month"
+    assert buckets(date(2026, 1, 31), date(2026, 4, 2), "month") == [
+        date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)]
+    assert buckets(date(2026, 11, 25), date(2026, 12, 7), "week") == [
+        date(2026, 11, 23), date(2026, 11, 30), date(2026, 12, 7)]
+    assert trend(120, 100) == 20.0 and trend(5, 0) is None and trend(None, 3) is None
