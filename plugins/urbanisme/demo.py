@@ -2,7 +2,7 @@
 
 Filed and moved through the core (create_request, apply_transition), so the
 history is real. Idempotent: nothing happens when the commune has files.
-About 90 files a year (a town of that size files ~150-250; fewer keep
+About 60 files a year (a town of that size files ~150-250; fewer keep
 ``grc demo`` quick), DP first, then PCMI.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from grc_core.workflows.deadlines import PARIS
 from .dossier import of_request, recompute, today
 from .models import Dossier
 
-FILES = 90
+FILES = 60
 # (request type, weight)
 MIX = (("urbanisme.dp", 45), ("urbanisme.pcmi", 18), ("urbanisme.pc", 6), ("urbanisme.pa", 2),
        ("urbanisme.pd", 2), ("urbanisme.cua", 12), ("urbanisme.cub", 4), ("urbanisme.modificatif", 3),

@@ -172,7 +172,9 @@ def _decision_dates(dossier: Dossier, request) -> None:
         dossier.withdrawal_end = rules.withdrawal_window_end(decided).value
         dossier.display_until = rules.decision_display_deadlines(decided, dossier.display_start).display_until
     if dossier.display_start and favourable:
-        commune = request.commune if request is not None else None
+        from grc_core.models import Commune
+
+        commune = db.session.get(Commune, request.commune_id) if request is not None else None
         dossier.appeal_end = rules.third_party_appeal_end(
             dossier.display_start, alsace_moselle=bool(commune and is_alsace_moselle(commune))).value
     dossier.conformity_deadline = (
