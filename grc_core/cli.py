@@ -258,12 +258,46 @@ def communes_list():
 def tick_command():
     from .workflows.timers import tick
 
+    from .retention.engine import run_all
+
     counts = tick()
     refused = f" (refusées : {counts['refused']})" if counts["refused"] else ""
     click.echo(
         f"{counts['communes']} commune(s) parcourue(s) ; minuteries déclenchées : {counts['fired']}{refused} ; "
         f"e-mails envoyés : {counts['sent']}, en échec : {counts['failed']}."
     )
+    # After the timers: a request a timer just closed is counted from today.
+    kept = run_all()
+    failed = f" (politiques en échec : {kept['failed']})" if kept["failed"] else ""
+    click.echo(f"Conservation des données : {kept['anonymised']} enregistrement(s) anonymisé(s){failed}.")
+
+
+@cli.group("retention", help="Conservation des données (RGPD) : ce qui sera anonymisé, et quand.")
+def retention_group():
+    pass
+
+
+@retention_group.command("list", help="Liste, par politique, ce qui est dû et ce qui le sera sous 30 jours.")
+@click.option("--commune", "slug", required=True)
+@with_appcontext
+def retention_list(slug):
+    from .retention.engine import pending
+
+    for preview in pending(_commune(slug)):
+        click.echo(f"{preview.policy.code} — {preview.policy.label} : {len(preview.due)} dû(s), "
+                   f"{len(preview.upcoming)} à venir.")
+        for candidate in preview.due + preview.upcoming:
+            click.echo(f"  {candidate.due_on.strftime('%d/%m/%Y')}  {candidate.label}")
+
+
+@retention_group.command("run", help="Anonymise maintenant ce qui est dû.")
+@click.option("--commune", "slug", required=True)
+@with_appcontext
+def retention_run(slug):
+    from .retention.engine import run_retention
+
+    for code, count in run_retention(_commune(slug)).items():
+        click.echo(f"{code} : {'échec (voir le journal)' if count is None else f'{count} anonymisé(s)'}.")
 
 
 @cli.group("outbox", help="E-mails sortants (file d'attente) : envoi et nouvelles tentatives.")

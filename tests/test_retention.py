@@ -35,13 +35,14 @@ def town(app):
 def worked_request(app, town, closed_at=CLOSED_AT):
     """A request with a subject, a location, a citizen, two messages, a file,
     a commented transition and a notification, closed at ``closed_at``."""
-    request_id, errors = file_request(app, town.id, actor_email="agent@a.fr", type_id=town.bacs,
+    email = getattr(town, "agent", "agent@a.fr")
+    request_id, errors = file_request(app, town.id, actor_email=email, type_id=town.bacs,
                                       citizen_id=town.citizen, subject="Bac de Jeanne Martin",
                                       location="12 rue des Lilas", data={"motif": "Ma poubelle", "nombre": "2"},
                                       now=closed_at - timedelta(days=20))
     assert not errors
     with in_commune(app, town.id):
-        agent = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
+        agent = db.session.scalar(select(User).where(User.email == email))
         membership = db.session.scalar(select(Membership).where(Membership.user_id == agent.id))
         request = db.session.get(Request, request_id)
         request.latitude, request.longitude = 47.9, 1.9
@@ -165,3 +166,200 @@ def test_closed_requests_are_due_after_the_delay_and_not_once_anonymised(app, to
         anonymise_requests([candidate.key])
         db.session.commit()
         assert closed_requests_due(["bacs"], date(2027, 1, 1), months=12) == []
+
+
+# --- the engine, the back-office page, the commands ---------------------------------------
+
+KEEPERS = {"dummy": "tests.plugins.dummy.plugin", "keeper": "tests.plugins.keeper"}
+
+
+@pytest.fixture(scope="module")
+def keeper_app(tmp_path_factory):
+    """Its own app (and database) with the dummy and keeper policies only, so
+    that the page lists exactly what the test expects."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    from grc_core.plugins.testing import build_test_app
+
+    url = os.environ.get("GRC_TEST_DATABASE_URL")
+    with pytest.MonkeyPatch.context() as patch:
+        if url:
+            parsed = make_url(url)
+            patch.setenv("GRC_TEST_DATABASE_URL", parsed.set(database=f"{parsed.database}_keeper").render_as_string(
+                hide_password=False))
+        app = build_test_app(tmp_path_factory, plugins=["dummy", "keeper"], extra_plugins=KEEPERS, name="keeper")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def towns(keeper_app):
+    """Villeneuve (A) and Saint-Aubin (B), both with the policies: each has a
+    request due (closed in March 2025), A one due within the month and one
+    closed recently, B's type named apart so that its rows are recognisable."""
+    from grc_core.calendar import add_months
+    from grc_core.models import RequestType
+    from grc_core.plugins.testing import empty_tables
+    from grc_core.tenancy.activation import enable_plugin
+    from grc_core.workflows.deadlines import PARIS
+
+    app = keeper_app
+    towns = {}
+    today = datetime.now(PARIS).date()
+    soon = datetime.combine(add_months(today, -12) + timedelta(days=10), datetime.min.time(), tzinfo=PARIS)
+    for key, (name, insee, slug) in {"a": ("Villeneuve-sur-Loire", "45901", "villeneuve"),
+                                     "b": ("Saint-Aubin-des-Prés", "45902", "saint-aubin")}.items():
+        town = setup_commune(app, name, insee, slug)
+        with in_commune(app, town.id):
+            from grc_core.models import Commune
+
+            commune = db.session.get(Commune, town.id)
+            enable_plugin(commune, "dummy")
+            enable_plugin(commune, "keeper")
+            db.session.get(RequestType, town.bacs).label = f"Bacs de {name}"
+            db.session.commit()
+        make_agent(app, town.id, f"agent@{key}.fr", "agent", services=["voirie"])
+        make_agent(app, town.id, f"admin@{key}.fr", "admin")
+        town.agent = f"agent@{key}.fr"
+        town.citizen = make_citizen(app, town.id, email=f"jeanne@{key}.org")
+        town.due = worked_request(app, town)
+        towns[key] = town
+    a = towns["a"]
+    a.soon = worked_request(app, a, closed_at=soon)
+    a.recent = worked_request(app, a, closed_at=datetime.now(timezone.utc) - timedelta(days=3))
+    a.today = today
+    yield towns
+    empty_tables(app)
+
+
+def reference(app, town, request_id):
+    with in_commune(app, town.id):
+        return db.session.get(Request, request_id).reference
+
+
+def is_anonymised(app, town, request_id) -> bool:
+    with in_commune(app, town.id):
+        return db.session.get(Request, request_id).citizen_id is None
+
+
+def audits(app, town):
+    with in_commune(app, town.id):
+        return [(e.action, e.target, e.details) for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "retention.anonymised").order_by(AuditEvent.id))]
+
+
+def english_client(app, email):
+    from grc_core.plugins.testing import login
+
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login(client, email)
+    return client
+
+
+def test_the_page_lists_each_policy_and_its_candidates_before_anything_runs(keeper_app, towns):
+    app, a, b = keeper_app, towns["a"], towns["b"]
+    html = english_client(app, "admin@a.fr").get("/admin/core_retention/").get_data(as_text=True)
+    assert "Demandes de bacs" in html and "Anonymisées un an après leur clôture." in html
+    assert "Journal factice" in html  # the dummy's policy
+    due = reference(app, a, a.due)
+    assert f"{due} — Bacs de Villeneuve-sur-Loire" in html and "10/03/2026" in html
+    assert f"{reference(app, a, a.soon)} — Bacs de Villeneuve-sur-Loire" in html
+    assert "Due now: 1" in html and "Due within 30 days: 1" in html
+    assert reference(app, a, a.recent) + " —" not in html
+    assert "Saint-Aubin" not in html  # nothing of the other commune
+    # Listing anonymises nothing.
+    assert not is_anonymised(app, a, a.due) and audits(app, a) == []
+
+
+def test_only_admins_see_and_run_retention(keeper_app, towns):
+    app, a = keeper_app, towns["a"]
+    from grc_core.plugins.testing import post_form
+
+    agent = english_client(app, "agent@a.fr")
+    assert agent.get("/admin/core_retention/").status_code == 403
+    assert post_form(agent, "/admin/core_retention/run", token_url="/admin/").status_code == 403
+    assert not is_anonymised(app, a, a.due) and audits(app, a) == []
+    anonymous = app.test_client()
+    assert anonymous.post("/admin/core_retention/run").status_code in (302, 400)
+    assert not is_anonymised(app, a, a.due)
+
+
+def test_running_now_anonymises_what_is_due_in_the_commune_only_and_audits_it(keeper_app, towns):
+    from grc_core.models import Commune
+    from grc_core.plugins.testing import post_form
+    from tests.plugins.dummy.plugin import journal
+
+    app, a, b = keeper_app, towns["a"], towns["b"]
+    admin = english_client(app, "admin@a.fr")
+    page = post_form(admin, "/admin/core_retention/run", follow_redirects=True).get_data(as_text=True)
+    with in_commune(app, a.id):
+        entries = journal(db.session.get(Commune, a.id))
+    assert entries and set(entries) == {"anonymised"}
+    assert f"{1 + len(entries)} record(s) anonymised." in page
+    assert is_anonymised(app, a, a.due) and not is_anonymised(app, a, a.soon) and not is_anonymised(app, a, a.recent)
+    assert not is_anonymised(app, b, b.due)
+    with in_commune(app, b.id):
+        assert "anonymised" not in journal(db.session.get(Commune, b.id))
+    assert audits(app, a) == [
+        ("retention.anonymised", "dummy.journal", {"policy": "dummy.journal", "count": len(entries),
+                                                   "today": a.today.isoformat()}),
+        ("retention.anonymised", "keeper.bacs", {"policy": "keeper.bacs", "count": 1, "today": a.today.isoformat()}),
+    ]
+    assert audits(app, b) == []
+    with in_commune(app, a.id):
+        assert db.session.get(Request, a.due).data == {"nombre": 2}  # the policy's keep_fields
+    # The page now lists only what is still to come; running again changes nothing.
+    assert "Due now: 0" in admin.get("/admin/core_retention/").get_data(as_text=True)
+    page = post_form(admin, "/admin/core_retention/run", follow_redirects=True).get_data(as_text=True)
+    assert "Nothing was due: no record anonymised." in page and len(audits(app, a)) == 2
+
+
+def test_a_failing_policy_is_reported_and_does_not_stop_the_others(keeper_app, towns):
+    from grc_core.models import Commune
+    from grc_core.retention import run_retention
+
+    app, a = keeper_app, towns["a"]
+    with in_commune(app, a.id):
+        commune = db.session.get(Commune, a.id)
+        commune.settings = {**(commune.settings or {}), "keeper.break": True}
+        db.session.commit()
+        counts = run_retention(commune, a.today)
+    assert counts["keeper.broken"] is None and counts["keeper.bacs"] == 1
+    assert is_anonymised(app, a, a.due)
+
+
+def test_grc_tick_runs_retention_in_every_commune_after_the_timers(keeper_app, towns):
+    from grc_core.cli import cli
+
+    app, a, b = keeper_app, towns["a"], towns["b"]
+    result = app.test_cli_runner().invoke(cli, ["tick"])
+    assert result.exit_code == 0, result.output
+    assert "minuteries déclenchées" in result.output
+    assert "Conservation des données :" in result.output and "anonymisé(s)" in result.output
+    assert is_anonymised(app, a, a.due) and is_anonymised(app, b, b.due) and not is_anonymised(app, a, a.soon)
+    assert [t for _, t, _ in audits(app, a)] == ["dummy.journal", "keeper.bacs"]
+    assert [t for _, t, _ in audits(app, b)] == ["dummy.journal", "keeper.bacs"]
+    again = app.test_cli_runner().invoke(cli, ["tick"])
+    assert "Conservation des données : 0 enregistrement(s) anonymisé(s)." in again.output
+    assert len(audits(app, a)) == 2
+
+
+def test_grc_retention_lists_then_runs_for_one_commune(keeper_app, towns):
+    from grc_core.cli import cli
+
+    app, a, b = keeper_app, towns["a"], towns["b"]
+    runner = app.test_cli_runner()
+    listed = runner.invoke(cli, ["retention", "list", "--commune", "villeneuve"])
+    assert listed.exit_code == 0, listed.output
+    assert "keeper.bacs — Demandes de bacs : 1 dû(s), 1 à venir." in listed.output
+    assert f"10/03/2026  {reference(app, a, a.due)} — Bacs de Villeneuve-sur-Loire" in listed.output
+    assert "Saint-Aubin" not in listed.output and not is_anonymised(app, a, a.due)
+    ran = runner.invoke(cli, ["retention", "run", "--commune", "villeneuve"])
+    assert "keeper.bacs : 1 anonymisé(s)." in ran.output
+    assert is_anonymised(app, a, a.due) and not is_anonymised(app, b, b.due)
+    unknown = runner.invoke(cli, ["retention", "list", "--commune", "nulle-part"])
+    assert unknown.exit_code != 0 and "inconnue" in unknown.output

@@ -283,7 +283,7 @@ class AuditView(SecureModelView):
 
 
 def core_views() -> list:
-    from . import citizens_admin, dashboards_admin, forms_admin, requests_admin, workflows_admin
+    from . import citizens_admin, dashboards_admin, forms_admin, requests_admin, retention_admin, workflows_admin
 
     return [
         *requests_admin.views(),
@@ -295,6 +295,7 @@ def core_views() -> list:
         AgentView(Membership, name=_l("Agents"), category=ADMINISTRATION, endpoint="core_agents"),
         PluginsView(name=_l("Domains"), category=ADMINISTRATION, endpoint="core_plugins"),
         AuditView(AuditEvent, name=_l("Audit log"), category=ADMINISTRATION, endpoint="core_audit"),
+        *retention_admin.views(),
         CommuneView(Commune, name=_l("Communes"), category=PLATFORM, endpoint="core_communes"),
     ]
 
