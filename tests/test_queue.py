@@ -245,6 +245,30 @@ def test_exports_hold_the_filtered_queue_with_formulas_neutralized(app, town):
     assert client.get("/admin/requests/export.pdf").status_code == 404
 
 
+def test_a_too_large_export_is_refused_without_counting_every_match(app, town, monkeypatch):
+    from grc_core.requests import export
+
+    monkeypatch.setattr(export, "MAX_ROWS", 2)
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    client = signed_in(app, "agent@a.fr")
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        response = client.get("/admin/requests/export.csv?kind=todo")
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert response.status_code == 302 and not response.headers.get("Content-Disposition")
+    [counting] = [s for s in statements if "count(" in s.lower()]
+    assert "LIMIT" in counting.upper()  # read no further than MAX_ROWS + 1 rows
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "More than 2 requests match: narrow the filters to export them." in page
+    monkeypatch.setattr(export, "MAX_ROWS", 3)  # exactly as many as match: exported
+    rows = client.get("/admin/requests/export.csv?kind=todo").get_data(as_text=True).strip().splitlines()
+    assert len(rows) == 4
+
+
 def test_an_elu_cannot_export(app, town):
     make_agent(app, town.id, "elu@a.fr", "elu")
     client = signed_in(app, "elu@a.fr")

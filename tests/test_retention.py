@@ -312,6 +312,8 @@ def test_running_now_anonymises_what_is_due_in_the_commune_only_and_audits_it(ke
     assert audits(app, b) == []
     with in_commune(app, a.id):
         assert db.session.get(Request, a.due).data == {"nombre": 2}  # the policy's keep_fields
+    request_page = admin.get(f"/admin/requests/{a.due}/").get_data(as_text=True)
+    assert "Personal data removed (retention)" in request_page and "Martin" not in request_page
     # The page now lists only what is still to come; running again changes nothing.
     assert "Due now: 0" in admin.get("/admin/core_retention/").get_data(as_text=True)
     page = post_form(admin, "/admin/core_retention/run", follow_redirects=True).get_data(as_text=True)

@@ -262,8 +262,8 @@ class RequestsView(RequestsArea):
         try:
             rows = export.export_rows(statement)
         except export.TooManyRows as error:
-            flash(_("%(n)d requests match: narrow the filters to export at most %(max)d.",
-                    n=error.total, max=export.MAX_ROWS), "error")
+            flash(_("More than %(max)d requests match: narrow the filters to export them.",
+                    max=error.limit), "error")
             return redirect(url_for(".index", **filters.to_args()))
         confidentiality.audit_export(rows, fmt)
         stamp = date.today().isoformat()
