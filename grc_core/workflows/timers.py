@@ -101,10 +101,13 @@ def fire_due_timers(now: datetime | None = None) -> dict[str, int]:
 
 
 def tick(now: datetime | None = None) -> dict[str, int]:
-    """Fire due timers in every active commune, then deliver the outbox.
+    """Fire due timers in every active commune, queue the weekly summaries
+    of the dashboards, then deliver the outbox.
 
-    Returns counts: ``communes``, ``fired``, ``refused``, ``sent``, ``failed``.
+    Returns counts: ``communes``, ``fired``, ``refused``, ``summaries``,
+    ``sent``, ``failed``.
     """
+    from ..indicators.subscriptions import send_weekly_summaries
     from ..notifications import send_pending
 
     now = as_utc(now or utcnow())
@@ -115,5 +118,7 @@ def tick(now: datetime | None = None) -> dict[str, int]:
         with use_commune(commune_id):
             for key, value in fire_due_timers(now).items():
                 totals[key] += value
+    totals["summaries"] = send_weekly_summaries(now)
+    db.session.commit()
     totals["sent"], totals["failed"] = send_pending(now)
     return totals
