@@ -52,7 +52,7 @@ def load_demo(commune, seed: int = 2026) -> int:
     citizens = _citizens(rng, commune, today)
     db.session.commit()
     demo = _Demo(rng, types, workers, citizens, now, today)
-    demo.actes(84)
+    demo.actes(60)
     demo.mariages(4)
     demo.pacs(6)
     demo.naissances(7)
