@@ -50,7 +50,7 @@ from sqlalchemy.engine import make_url
 
 from . import seed as seeding
 
-TARGETS_MS = {"queue": 100, "request": 30, "search": 50, "intake": 15}
+TARGETS_MS = {"queue": 100, "request": 30, "search": 50, "intake": 15, "dashboard": 300}
 RSS_TARGET_MB = 150
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
