@@ -175,7 +175,7 @@ def citizen_panels(citizen, user, commune, on_date: date | None = None):
         rows = "".join(
             f"<li><a href='{escape(url_for('core_requests.details', request_id=r.id))}'>{escape(r.reference)}</a> "
             f"{escape(r.request_type.label)} — {escape(state_label(r.workflow.definition if r.workflow else None, r.state))}"
-            f"{' ★' if r.request_type.code in rt.FAMILY_FILE_TYPES else ''}</li>"
+            "</li>"
             for r in requests)
         html += Markup(f"<ul class='mb-2'>{rows}</ul>")
     else:
