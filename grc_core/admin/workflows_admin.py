@@ -33,6 +33,7 @@ from ..plugins.types import ROLES, STATE_KINDS
 from ..security.permissions import ROLE_LABELS
 from ..tenancy.activation import active_plugins
 from ..workflows.definition import ANCHORS, fingerprint, from_decl
+from ..workflows.compare import compare
 from ..workflows.validation import validate
 from .base import SecureModelView, SecureView
 
@@ -72,13 +73,73 @@ def in_flight_by_state(workflow: Workflow) -> dict[str, int]:
     return {state: count for state, count in rows}
 
 
-def template_changed(workflow: Workflow) -> bool:
-    """Has the plugin's template changed since this copy was made?"""
+def template_definition(workflow: Workflow) -> dict | None:
+    """The plugin's current template of this copy; None for the commune's own
+    workflows and when the plugin is not active."""
     if not workflow.template:
-        return False
+        return None
     decl = next((d for d in _registry().workflows(active_plugins(g.grc_commune)) if d.code == workflow.template),
                 None)
-    return decl is not None and fingerprint(from_decl(decl)) != workflow.template_version
+    return from_decl(decl) if decl is not None else None
+
+
+def template_changed(workflow: Workflow) -> bool:
+    """Has the plugin's template changed since this copy was made?"""
+    template = template_definition(workflow)
+    return template is not None and fingerprint(template) != workflow.template_version
+
+
+DIFF_PARTS = {"states": _l("States"), "transitions": _l("Transitions"), "timers": _l("Timers")}
+DIFF_STATUS = {
+    "added": _l("Only in the template"), "removed": _l("Only in your copy"), "changed": _l("Different"),
+}
+DIFF_ATTRIBUTES = {
+    "label": _l("Label"), "kind": _l("Kind"), "visible": _l("Visible to the citizen"),
+    "source": _l("Possible from"), "target": _l("Leads to"), "roles": _l("Who may take it"),
+    "permission": _l("…or whoever holds the permission"), "comment_required": _l("A comment is required"),
+    "notify_citizen": _l("Notify the citizen by e-mail"), "set_due_days": _l("New deadline (working days)"),
+    "required_fields": _l("Fields that must be filled in"), "state": _l("While in state"),
+    "transition": _l("Take the transition"), "delay_days": _l("and (days)"), "delay_months": _l("After (months)"),
+    "anchor": _l("Counted from"),
+}
+
+
+def _diff_text(name: str, value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        labels = [str(ROLE_LABELS.get(v, v)) if name == "roles" else str(v) for v in value]
+        return ", ".join(labels) or _("(none)")
+    if name == "kind":
+        return str(STATE_KIND_LABELS.get(value, value))
+    if name == "anchor":
+        return str(ANCHOR_LABELS.get(value, value))
+    return str(value)
+
+
+def template_differences(workflow: Workflow) -> list[dict]:
+    """What differs between the saved copy and the plugin's template, ready to
+    show side by side: ``[{title, rows: [{code, status, status_label, ours, theirs}]}]``,
+    ``ours`` (the copy) and ``theirs`` (the template) being lists of "Attribute: value" lines."""
+    template = template_definition(workflow)
+    if template is None:
+        return []
+    sections = []
+    for part, differences in compare(workflow.definition, template).items():
+        rows = [{
+            "code": difference.code, "status": difference.status, "status_label": DIFF_STATUS[difference.status],
+            "ours": [] if difference.status == "added" else [
+                _("%(attribute)s: %(value)s", attribute=DIFF_ATTRIBUTES[name], value=_diff_text(name, ours))
+                for name, ours, _their in difference.attributes],
+            "theirs": [] if difference.status == "removed" else [
+                _("%(attribute)s: %(value)s", attribute=DIFF_ATTRIBUTES[name], value=_diff_text(name, their))
+                for name, _ours, their in difference.attributes],
+        } for difference in differences]
+        if rows:
+            sections.append({"title": DIFF_PARTS[part], "rows": rows})
+    return sections
 
 
 # --- the editor form ------------------------------------------------------------
@@ -321,6 +382,7 @@ class WorkflowView(SecureView):
             "grc/workflows/edit.html", workflow=workflow, form=form,
             state_options=self._options(form.states), transition_options=self._options(form.transitions),
             in_flight=in_flight_by_state(workflow), template_changed=template_changed(workflow),
+            template_differences=template_differences(workflow),
             kinds=[(kind, STATE_KIND_LABELS[kind]) for kind in STATE_KINDS],
             roles=[(role, ROLE_LABELS[role]) for role in ROLES],
             anchors=[(anchor, ANCHOR_LABELS[anchor]) for anchor in ANCHORS], date_fields=date_fields(workflow),
