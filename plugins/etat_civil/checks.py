@@ -54,6 +54,7 @@ def acte_eligibility(data, commune, today: date) -> rules.Eligibility:
         data.get("acte"), data.get("document"), data.get("qualite"),
         register_closed_on=register_closed_on(data), today=today,
         administration_legal_basis=data.get("base_legale") or None,
+        avocat_client_quality=data.get("qualite_client") or None,
         genealogist_archives_authorisation=bool(data.get("autorisation_archives")),
         genealogist_mandate=bool(data.get("mandat_genealogiste")),
         minor_may_obtain_extrait_avec_filiation=bool(st.value(commune, st.MINOR_EXTRAIT_FILIATION)),

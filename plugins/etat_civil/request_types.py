@@ -94,6 +94,11 @@ ACTE_FIELDS = (
     FieldSpec("document", "Document demandé", "choice", required=True, choices=_choices(DOCUMENT_LABELS),
               help="Décès et reconnaissance : copie intégrale seulement."),
     FieldSpec("qualite", "Le demandeur est", "choice", required=True, choices=_choices(QUALITY_LABELS)),
+    FieldSpec("qualite_client", "Qualité de son client (pour un avocat)", "choice",
+              choices=tuple((code, label) for code, label in _choices(QUALITY_LABELS)
+                            if code != str(RequesterQuality.AVOCAT)),
+              condition=("qualite", (str(RequesterQuality.AVOCAT),)),
+              help="Sans cette qualité, un agent vérifie les droits du client avant la délivrance."),
     FieldSpec("base_legale", "Texte qui autorise l'administration (cité dans sa demande)",
               condition=("qualite", (str(RequesterQuality.ADMINISTRATION),))),
     FieldSpec("autorisation_archives", "Autorisation des archives présentée", "boolean",

@@ -102,6 +102,15 @@ def test_an_administration_must_cite_its_legal_basis(app, town, client):
     accepted(app, town, client, "etat_civil.acte", dict(fields, base_legale="Code de la sécurité sociale, art. L114-12"))
 
 
+def test_an_avocat_gets_what_his_client_may_obtain(app, town, client):
+    fields = acte("naissance", "copie_integrale", "avocat", **BIRTH)
+    refused(app, town, client, "etat_civil.acte", dict(fields, qualite_client="tiers"),
+            "Un avocat ne peut obtenir que les actes que son client est légalement fondé à requérir")
+    accepted(app, town, client, "etat_civil.acte", dict(fields, qualite_client="descendant"))
+    data = accepted(app, town, client, "etat_civil.acte", fields)  # checked by an agent (panel)
+    assert data["qualite_client"] is None
+
+
 def test_a_genealogist_needs_the_archives_authorisation_and_a_mandate(app, town, client):
     fields = acte("mariage", "copie_integrale", "genealogiste", **BIRTH, date_mariage=date(2001, 6, 2),
                   lieu_mariage="Orléans")
