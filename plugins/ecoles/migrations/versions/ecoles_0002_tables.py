@@ -13,7 +13,8 @@ import sqlalchemy as sa
 revision = 'ecoles_0002'
 down_revision = 'ecoles_0001'
 branch_labels = None
-depends_on = None
+# citizen and request tables.
+depends_on = 'c0a1e0000002'
 
 
 def upgrade():
