@@ -1,7 +1,13 @@
 """Plugin social: manifest and hook implementations (the plugin's face).
 
-Domiciliation, vulnerable persons register, social aid and housing. The domain content (request types, workflows,
-dashboards) builds on the core's requests; the legal rules are in rules.py.
+Domiciliation, vulnerable persons register, optional and legal aid, social
+housing — under professional secrecy (L133-5 CASF): every request type is
+declared with ``read_permission="social.read"`` and the core hides it from
+whoever does not hold it, everywhere (grc_core.requests.confidentiality).
+The domain lives in its modules: request_types.py (forms), workflows.py
+(legal timers), checks.py / guards.py / lifecycle.py (rules.py applied),
+register.py and views.py (the register, the préfet's export), panels.py,
+dashboards.py, retention.py, demo.py; the legal rules are in rules.py.
 """
 from __future__ import annotations
 
@@ -10,14 +16,17 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PermissionDecl, PluginManifest, ServiceDecl
+from grc_core.plugins.types import MenuItem, PermissionDecl, PluginManifest, ServiceDecl
+
+from . import models  # noqa: F401  (the plugin's tables)
+from . import request_types as rt
 
 HERE = Path(__file__).parent
 
 manifest = PluginManifest(
     name="social",
     label=_l("Social action (CCAS)"),
-    version="0.1.0",
+    version="0.2.0",
     description=_l("Domiciliation, vulnerable persons register, social aid and housing."),
     author="GRC",
 )
@@ -48,6 +57,122 @@ def grc_register_permissions():
 
 
 @hookimpl
+def grc_register_settings():
+    from .settings import SETTINGS
+
+    return list(SETTINGS)
+
+
+@hookimpl
+def grc_register_request_types():
+    return list(rt.REQUEST_TYPES)
+
+
+@hookimpl
+def grc_register_workflows():
+    from .workflows import WORKFLOWS
+
+    return list(WORKFLOWS)
+
+
+@hookimpl
+def grc_register_routing_rules():
+    return list(rt.ROUTING_RULES)
+
+
+@hookimpl
+def grc_register_indicators():
+    from .dashboards import INDICATORS
+
+    return list(INDICATORS)
+
+
+@hookimpl
+def grc_register_dashboard_widgets():
+    from .dashboards import WIDGETS
+
+    return list(WIDGETS)
+
+
+@hookimpl
+def grc_register_retention_policies():
+    from .retention import POLICIES
+
+    return list(POLICIES)
+
+
+@hookimpl
+def grc_blueprints():
+    from flask import Blueprint
+
+    # No routes: it lends the plugin's templates (templates/social/) to its admin views.
+    return [Blueprint("social", __name__, template_folder="templates")]
+
+
+@hookimpl
+def grc_admin_views():
+    from .views import RegisterView
+
+    # A view instance belongs to one Admin: a new one for each app.
+    return [RegisterView(name=_l("Vulnerable persons register"), endpoint="social_registre",
+                         url="/admin/social/registre", category=_l("Social action (CCAS)"))]
+
+
+@hookimpl
+def grc_menu_items(user):
+    from grc_core.security.permissions import can
+
+    if not can("social.registre"):
+        return []
+    return [MenuItem(_l("Vulnerable persons register"), "social_registre.index", category=_l("Social action (CCAS)"),
+                     order=70)]
+
+
+@hookimpl
+def grc_validate_request(request_type, data, commune):
+    from .checks import today, validate
+
+    return validate(request_type, data, commune, today())
+
+
+@hookimpl
+def grc_check_transition(request, transition, fields, actor, commune):
+    from .guards import check
+
+    return check(request, transition, fields, actor, commune)
+
+
+@hookimpl
+def grc_request_submitted(request, commune):
+    if request.request_type.code in rt.CODES:
+        from .lifecycle import submitted
+
+        submitted(request, commune)
+
+
+@hookimpl
+def grc_request_transitioned(request, transition, actor, commune):
+    if request.request_type.code in rt.CODES:
+        from .lifecycle import transitioned
+
+        transitioned(request, transition, actor, commune)
+
+
+@hookimpl
+def grc_request_panels(request, user, commune):
+    from .panels import request_panels
+
+    return request_panels(request, user, commune)
+
+
+@hookimpl
+def grc_citizen_panels(citizen, user, commune):
+    from .panels import citizen_panels
+
+    return citizen_panels(citizen, user, commune)
+
+
+@hookimpl
 def grc_translations_dir():
     return str(HERE / "translations")
 
@@ -61,4 +186,7 @@ def grc_migrations_dir():
 def grc_demo_data(commune):
     from grc_core.demo import demo_agents
 
+    from .demo import load_demo
+
     demo_agents(commune, DEMO_AGENTS)
+    load_demo(commune)

@@ -1,0 +1,202 @@
+"""Indicators and widgets of the CCAS, respecting professional secrecy.
+
+Counts that point at nobody (requests per type, active domiciliations,
+persons registered, aids granted, files awaiting the commission) carry no
+permission: élus see them on the strategic dashboard. Figures finer than a
+count (delays per type, amounts per month) need ``social.read``. The register
+is only ever counted here; names stay in the register page (``social.registre``).
+
+Each ``compute(commune, filters)`` runs inside the commune and applies the
+period (``filters.start``..``filters.end``, local dates, both included) and
+``filters.service_ids``.
+"""
+from __future__ import annotations
+
+import statistics
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from grc_core.calendar import add_months
+from grc_core.extensions import db
+from grc_core.models import Request, RequestType
+from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
+from grc_core.workflows.deadlines import PARIS
+
+from . import checks
+from . import request_types as rt
+from .models import AidGrant, RegisterEntry
+
+READ = "social.read"
+EXPIRY_HORIZON_DAYS = 30
+MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def _bounds(filters) -> tuple[datetime, datetime]:
+    return (datetime.combine(filters.start, time(0), tzinfo=PARIS),
+            datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=PARIS))
+
+
+def _social(*where):
+    query = select(Request, RequestType.code).join(RequestType, Request.request_type_id == RequestType.id).where(
+        RequestType.code.in_(list(rt.CODES)), *where)
+    return query
+
+
+def _services(query, filters):
+    return query.where(Request.service_id.in_(list(filters.service_ids))) if filters.service_ids is not None \
+        else query
+
+
+def _type_labels() -> list[tuple[str, str]]:
+    labels = dict(db.session.execute(select(RequestType.code, RequestType.label)
+                                     .where(RequestType.code.in_(list(rt.CODES)))).all())
+    return [(code, labels.get(code, code)) for code in rt.CODES]
+
+
+def requests_by_type(commune, filters) -> IndicatorResult:
+    """CCAS requests received in the period, per type (counts only)."""
+    start, end = _bounds(filters)
+    rows = db.session.execute(_services(_social(Request.received_at >= start, Request.received_at < end), filters)
+                              .with_only_columns(RequestType.code, func.count(Request.id))
+                              .group_by(RequestType.code)).all()
+    counts = dict(rows)
+    categories = tuple(_type_labels())
+    values = tuple(float(counts.get(code, 0)) for code, _label in categories)
+    return IndicatorResult(value=sum(values), categories=categories,
+                           series=(Series("demandes", _("Requests"), values),),
+                           note=_("CCAS requests received in the period, per type."))
+
+
+def delay_by_type(commune, filters) -> IndicatorResult:
+    """Median calendar days from reception to closure, per type, of files closed in the period."""
+    start, end = _bounds(filters)
+    rows = db.session.execute(_services(_social(Request.closed_at >= start, Request.closed_at < end), filters)).all()
+    days: dict[str, list[float]] = {code: [] for code in rt.CODES}
+    for req, code in rows:
+        days[code].append((req.closed_at - req.received_at).total_seconds() / 86400)
+    categories = tuple(_type_labels())
+    medians = tuple(round(statistics.median(days[code]), 1) if days[code] else None for code, _l2 in categories)
+    counts = tuple(float(len(days[code])) for code, _l2 in categories)
+    every = [d for values in days.values() for d in values]
+    return IndicatorResult(
+        value=round(statistics.median(every), 1) if every else None, categories=categories,
+        series=(Series("mediane", _("Median delay (days)"), medians), Series("closes", _("Files closed"), counts)),
+        note=_("Calendar days from reception to closure, files closed in the period only."))
+
+
+def domiciliations(commune, filters) -> IndicatorResult:
+    """Active domiciliations today, those whose attestation expires within 30 days, and those warned."""
+    rows = db.session.execute(_services(_social(RequestType.code == rt.DOMICILIATION,
+                                                Request.state.in_(("active", "avertie"))), filters)).all()
+    horizon = filters.today + timedelta(days=EXPIRY_HORIZON_DAYS)
+    expiring = sum(1 for req, _code in rows
+                   if (day := checks.parse_day((req.data or {}).get("date_expiration"))) and day <= horizon)
+    warned = sum(1 for req, _code in rows if req.state == "avertie")
+    categories = (("actives", _("Active")), ("expirent", _("Expiring within 30 days")),
+                  ("averties", _("Warned: no contact")))
+    return IndicatorResult(value=float(len(rows)), categories=categories,
+                           series=(Series("domiciliations", _("Domiciliations"),
+                                          (float(len(rows)), float(expiring), float(warned))),),
+                           drilldown={"averties": {"state": "avertie"}},
+                           note=_("Situation today, whatever the period."))
+
+
+def register_count(commune, filters) -> IndicatorResult:
+    """Persons in the register today: a count, never a name."""
+    total = db.session.scalar(select(func.count(RegisterEntry.id)))
+    return IndicatorResult(value=float(total or 0), note=_("Persons registered today (count only)."))
+
+
+def _months(filters) -> list[tuple[str, str]]:
+    months, day = [], date(filters.start.year, filters.start.month, 1)
+    while day <= filters.end:
+        months.append((f"{day:%Y-%m}", f"{MONTHS_FR[day.month - 1]} {day.year}"))
+        day = add_months(day, 1)
+    return months
+
+
+def _grants(filters):
+    query = select(AidGrant).where(AidGrant.granted_on >= filters.start, AidGrant.granted_on <= filters.end)
+    if filters.service_ids is not None:
+        query = query.join(Request, AidGrant.request_id == Request.id).where(
+            Request.service_id.in_(list(filters.service_ids)))
+    return list(db.session.scalars(query))
+
+
+def aid_per_month(commune, filters) -> IndicatorResult:
+    """Optional aid granted per month: amounts and households helped."""
+    months = _months(filters)
+    index = {key: n for n, (key, _label) in enumerate(months)}
+    amounts = [Decimal("0")] * len(months)
+    households: list[set] = [set() for _m in months]
+    for grant in _grants(filters):
+        n = index.get(f"{grant.granted_on:%Y-%m}")
+        if n is not None:
+            amounts[n] += Decimal(str(grant.amount))
+            households[n].add(grant.citizen_id if grant.citizen_id is not None else f"r{grant.request_id}")
+    return IndicatorResult(
+        value=float(sum(amounts)), categories=tuple(months),
+        series=(Series("montants", _("Amount granted (€)"), tuple(float(a) for a in amounts)),
+                Series("foyers", _("Households helped"), tuple(float(len(h)) for h in households))),
+        note=_("Optional aid granted by the commission, by month of the decision."))
+
+
+def aid_count(commune, filters) -> IndicatorResult:
+    """Number of optional aids granted in the period (count only)."""
+    return IndicatorResult(value=float(len(_grants(filters))), note=_("Aids granted in the period."))
+
+
+def awaiting_commission(commune, filters) -> IndicatorResult:
+    """Optional aid files awaiting the commission today."""
+    total = db.session.scalar(_services(_social(RequestType.code == rt.AIDE_FACULTATIVE,
+                                                Request.state == "commission"), filters)
+                              .with_only_columns(func.count(Request.id)))
+    return IndicatorResult(value=float(total or 0), note=_("Files awaiting the commission today."),
+                           drilldown={"total": {"state": "commission"}})
+
+
+INDICATORS = (
+    IndicatorDecl("social.demandes_par_type", _l("CCAS requests by type"), _l("requests"), compute=requests_by_type,
+                  dimensions=("type",), description=_l("Requests received in the period, per type (counts).")),
+    IndicatorDecl("social.delai_par_type", _l("CCAS processing delay by type"), _l("days"), compute=delay_by_type,
+                  dimensions=("type",), permission=READ,
+                  description=_l("Median days from reception to closure, files closed in the period.")),
+    IndicatorDecl("social.domiciliations", _l("Domiciliations: active and expiring"), _l("domiciliations"),
+                  compute=domiciliations, description=_l("Active today, expiring within 30 days, warned.")),
+    IndicatorDecl("social.registre", _l("Persons in the vulnerable persons register"), _l("persons"),
+                  compute=register_count, description=_l("A count only: names stay in the register.")),
+    IndicatorDecl("social.aides_par_mois", _l("Optional aid granted per month"), _l("euros"), compute=aid_per_month,
+                  dimensions=("month",), permission=READ,
+                  description=_l("Amounts granted and households helped, per month.")),
+    IndicatorDecl("social.aides_accordees", _l("Optional aids granted"), _l("aids"), compute=aid_count,
+                  description=_l("Number of aids granted in the period (count).")),
+    IndicatorDecl("social.commission", _l("Files awaiting the commission"), _l("files"), compute=awaiting_commission,
+                  description=_l("Optional aid files awaiting the commission today.")),
+)
+
+WIDGETS = (
+    WidgetDecl("social.w_demandes", _l("Requests by type"), "social.demandes_par_type", kind="bar",
+               dashboard="social", order=10),
+    WidgetDecl("social.w_delais", _l("Processing delay by type (days)"), "social.delai_par_type", kind="table",
+               dashboard="social", order=20),
+    WidgetDecl("social.w_domiciliations", _l("Domiciliations"), "social.domiciliations", kind="table",
+               dashboard="social", order=30),
+    WidgetDecl("social.w_registre", _l("Persons in the register"), "social.registre", kind="number",
+               dashboard="social", order=40),
+    WidgetDecl("social.w_aides", _l("Optional aid per month"), "social.aides_par_mois", kind="line",
+               dashboard="social", order=50),
+    WidgetDecl("social.w_commission", _l("Awaiting the commission"), "social.commission", kind="number",
+               dashboard="social", order=60),
+    WidgetDecl("social.s_demandes", _l("CCAS requests"), "social.demandes_par_type", kind="number",
+               dashboard="strategic", order=140),
+    WidgetDecl("social.s_domiciliations", _l("Active domiciliations"), "social.domiciliations", kind="number",
+               dashboard="strategic", order=141),
+    WidgetDecl("social.s_registre", _l("Persons in the vulnerable persons register"), "social.registre",
+               kind="number", dashboard="strategic", order=142),
+    WidgetDecl("social.s_aides", _l("Optional aids granted"), "social.aides_accordees", kind="number",
+               dashboard="strategic", order=143),
+)

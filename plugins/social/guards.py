@@ -1,0 +1,82 @@
+"""Transition guards (grc_check_transition): ``rules.py`` applied before the
+engine moves a CCAS file. Dates typed on the request page are stored in ISO
+form (timers read them); amounts with two decimals."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from . import checks, rules
+from . import request_types as rt
+
+FIELD_LABELS = {
+    "date_entretien": "date de l'entretien", "date_election": "date d'élection de domicile",
+    "date_dernier_contact": "date du contact", "date_versement": "date du versement",
+    "date_transmission": "date de transmission", "date_decision": "date de la décision",
+    "date_enregistrement": "date d'enregistrement ou de renouvellement",
+}
+
+
+def _date(fields, name, problems):
+    if name not in fields:
+        return None
+    day = checks.parse_day(fields[name])
+    if day is None:
+        problems.append(_("« %(field)s » must be a date such as 30/05/2026.", field=FIELD_LABELS.get(name, name)))
+    elif day > checks.today():
+        problems.append(_("« %(field)s » cannot be in the future.", field=FIELD_LABELS.get(name, name)))
+    else:
+        fields[name] = day.isoformat()
+    return day
+
+
+def check(request, transition, fields, actor, commune) -> list[str] | None:
+    code = request.request_type.code
+    if code not in rt.CODES:
+        return None
+    data = request.data or {}
+    problems: list[str] = []
+    for name in transition.required_fields:
+        if name.startswith("date_"):
+            _date(fields, name, problems)
+    if problems:
+        return problems
+    if code == rt.DOMICILIATION:
+        link = checks.commune_link(data)
+        if transition.code in ("accorder", "renouveler"):
+            interview, election = checks.parse_day(fields["date_entretien"]), checks.parse_day(fields["date_election"])
+            decision = rules.domiciliation_decision(link, interview_held=interview <= election)
+            if decision.outcome is not rules.DomiciliationOutcome.GRANTED:
+                problems.append(decision.reason_fr)
+        elif transition.code == "refuser":
+            decision = rules.check_domiciliation_refusal(link, motive_fr=fields.get("motif_refus", ""),
+                                                         orientation_to=fields.get("orientation", ""))
+            if not decision.allowed:
+                problems.append(decision.reason_fr)
+    elif code == rt.REGISTRE and transition.code == "inscrire":
+        from .register import entry_values
+
+        check_fields = rules.check_register_fields(entry_values(request))
+        if not check_fields.allowed:
+            problems.append(check_fields.reason_fr)
+        if not data.get("qualite"):
+            problems.append("Qualité (a, b ou c) inconnue : l'éligibilité n'a pas été établie (CASF R121-2).")
+    elif code == rt.AIDE_FACULTATIVE and transition.code == "accorder":
+        amount = checks.money(fields.get("montant_accorde"))
+        if amount is None:
+            problems.append(_("Give the amount granted in euros, e.g. 150 or 150,50."))
+        else:
+            fields["montant_accorde"] = str(amount)
+            decision = checks.aid_decision(commune, data, amount, request.citizen_id, checks.today(),
+                                           exclude_request=request.id)
+            if decision.outcome is rules.AidOutcome.REFUSED:
+                problems.append(decision.reason_fr)
+            elif amount > decision.amount:
+                problems.append(_("%(reason)s At most %(amount)s € may be granted.", reason=decision.reason_fr,
+                                  amount=f"{decision.amount:.2f}".replace(".", ",")))
+    elif code == rt.LOGEMENT and transition.code == "enregistrer":
+        number = "".join(str(fields.get("numero_unique", "")).split()).upper()
+        if len(number) < 10 or not number.isalnum():
+            problems.append(_("The numéro unique has at least 10 letters and digits (e.g. 045 24 01234 5)."))
+        else:
+            fields["numero_unique"] = number
+    return problems

@@ -1,0 +1,123 @@
+"""The register of vulnerable persons (CASF L121-6-1, R121-2 s.): only the
+listed fields (rules.REGISTER_FIELDS), entries removed on radiation, the
+plan d'alerte declared and ended, and the export for the préfet — possible
+only while an alert is in force, and logged (audit) whether produced or
+refused."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from sqlalchemy import select
+
+from grc_core.audit import record
+from grc_core.extensions import db
+from grc_core.models import utcnow
+
+from . import checks, rules
+from .models import Alert, RegisterEntry
+
+ENTRY_COLUMNS = ("nom", "prenoms", "date_naissance", "qualite", "adresse", "telephone", "service_aide_domicile",
+                 "personne_a_prevenir", "date_demande", "tiers_nom", "tiers_qualite")
+QUALITY_LABELS = {"a": "65 ans et plus", "b": "Plus de 60 ans, inapte au travail", "c": "Adulte handicapé"}
+ALERT_KINDS = (("canicule", "Canicule"), ("grand_froid", "Grand froid"), ("autre", "Autre alerte"))
+
+
+def keep_only_register_fields(request, received: date) -> None:
+    """At filing: the qualité a/b/c replaces what decided it (age aside,
+    inaptitude, benefit — health-adjacent data never kept), and the request
+    holds nothing but the register's fields."""
+    data = dict(request.data or {})
+    eligibility = checks.register_eligibility(data, received)
+    if data.get("deposant") == rules.RegisterFiler.LEGAL_REPRESENTATIVE and not data.get("tiers_qualite"):
+        data["tiers_qualite"] = "Représentant légal"
+    kept = {key: value for key, value in data.items() if key in rules.REGISTER_FIELDS and value not in (None, "")}
+    kept["date_demande"] = received.isoformat()
+    if eligibility is not None and eligibility.quality is not None:
+        kept["qualite"] = str(eligibility.quality)
+    request.data = kept
+
+
+def entry_values(request) -> dict:
+    return {key: value for key, value in (request.data or {}).items() if key in ENTRY_COLUMNS}
+
+
+def add_entry(request, on_date: date) -> RegisterEntry:
+    values = entry_values(request)
+    entry = RegisterEntry(
+        commune_id=request.commune_id, request_id=request.id, inscrit_le=on_date,
+        nom=values.get("nom", ""), prenoms=values.get("prenoms", ""),
+        date_naissance=checks.parse_day(values.get("date_naissance")), qualite=values.get("qualite", ""),
+        adresse=str(values.get("adresse", ""))[:250], telephone=str(values.get("telephone", ""))[:30],
+        service_aide_domicile=values.get("service_aide_domicile", "")[:250],
+        personne_a_prevenir=values.get("personne_a_prevenir", "")[:250],
+        date_demande=checks.parse_day(values.get("date_demande")) or on_date,
+        tiers_nom=values.get("tiers_nom", "")[:200], tiers_qualite=values.get("tiers_qualite", "")[:120],
+    )
+    db.session.add(entry)
+    return entry
+
+
+def remove_entries(request) -> int:
+    """Radiation: the register keeps only who is registered (rules.register_entry_retained)."""
+    entries = list(db.session.scalars(select(RegisterEntry).where(RegisterEntry.request_id == request.id)))
+    for entry in entries:
+        db.session.delete(entry)
+    return len(entries)
+
+
+def entries() -> list[RegisterEntry]:
+    return list(db.session.scalars(select(RegisterEntry).order_by(RegisterEntry.nom, RegisterEntry.prenoms)))
+
+
+def active_alert() -> Alert | None:
+    return db.session.scalar(select(Alert).where(Alert.ended_at.is_(None)).order_by(Alert.id.desc()).limit(1))
+
+
+def declare_alert(kind: str, reference: str, user) -> Alert:
+    alert = Alert(kind=kind, reference=reference.strip()[:200], declared_by_id=getattr(user, "id", None))
+    db.session.add(alert)
+    db.session.flush()
+    record("social.alert.declared", target=f"social_alerte:{alert.id}", details={"kind": kind}, commit=False)
+    db.session.commit()
+    return alert
+
+
+def end_alert(alert: Alert) -> None:
+    alert.ended_at = utcnow()
+    record("social.alert.ended", target=f"social_alerte:{alert.id}", commit=False)
+    db.session.commit()
+
+
+class ExportRefused(Exception):
+    """The préfet's export is not possible now (rules.prefect_export_allowed)."""
+
+
+def prefect_export() -> bytes:
+    """The register as CSV for the préfet, or ExportRefused; both logged."""
+    alert = active_alert()
+    decision = rules.prefect_export_allowed(alert is not None)
+    if not decision.allowed:
+        record("social.registre.export_refused", target="social_registre", details={"reason": decision.reason_fr})
+        raise ExportRefused(decision.reason_fr)
+    rows = entries()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["Nom", "Prénoms", "Date de naissance", "Qualité", "Adresse", "Téléphone",
+                     "Service d'aide à domicile", "Personne à prévenir", "Date de la demande", "Tiers demandeur",
+                     "Qualité du tiers"])
+    for entry in rows:
+        writer.writerow([_cell(value) for value in (
+            entry.nom, entry.prenoms, entry.date_naissance.strftime("%d/%m/%Y"),
+            QUALITY_LABELS.get(entry.qualite, entry.qualite), entry.adresse, entry.telephone,
+            entry.service_aide_domicile, entry.personne_a_prevenir, entry.date_demande.strftime("%d/%m/%Y"),
+            entry.tiers_nom, entry.tiers_qualite)])
+    record("social.registre.export", target=f"social_alerte:{alert.id}", details={"entries": len(rows)})
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(value):
+    from grc_core.requests.export import neutralize
+
+    return neutralize(value or "")

@@ -1,0 +1,97 @@
+"""Shared helpers of the social tests: a commune with the plugin and its CCAS team, filing through the intake form."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from grc_core.extensions import db
+from grc_core.models import Citizen, HouseholdLink, Membership, Request, RequestEvent, RequestType, User
+from grc_core.plugins.testing import csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.requests.service import create_request
+from grc_core.workflows.engine import apply_transition
+
+PARIS = ZoneInfo("Europe/Paris")
+ALL = ["social.read", "social.write", "social.decide", "social.registre"]
+
+
+def setup_town(app, with_plugin=True):
+    commune = make_commune(app, "Villeneuve-sur-Loire", "45901", "villeneuve",
+                           plugins=["social"] if with_plugin else [])
+    services = ["social.ccas"] if with_plugin else []
+    make_agent(app, commune, "accueil@a.fr", "accueil")
+    make_agent(app, commune, "ccas@a.fr", "agent", services=services, permissions=ALL if with_plugin else [])
+    make_agent(app, commune, "lecteur@a.fr", "agent", services=services,
+               permissions=["social.read"] if with_plugin else [])
+    make_agent(app, commune, "admin@a.fr", "admin")
+    make_agent(app, commune, "elu@a.fr", "elu")
+    with in_commune(app, commune):
+        citizen = Citizen(first_name="Jeanne", last_name="Martin", email="jeanne@example.org",
+                          birth_date=date(1950, 4, 2))
+        spouse = Citizen(first_name="Paul", last_name="Martin", birth_date=date(1949, 9, 9))
+        db.session.add_all([citizen, spouse])
+        db.session.flush()
+        db.session.add(HouseholdLink(citizen_id=citizen.id, relative_id=spouse.id, relation="spouse"))
+        db.session.commit()
+        types = {t.code: t.id for t in db.session.scalars(select(RequestType))}
+        return SimpleNamespace(id=commune, types=types, citizen=citizen.id, spouse=spouse.id)
+
+
+def counts(app, commune_id):
+    with in_commune(app, commune_id):
+        return (db.session.scalar(select(func.count()).select_from(Request)),
+                db.session.scalar(select(func.count()).select_from(RequestEvent)))
+
+
+def signed_in(app, email):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def intake(client, town, code, fields, channel="guichet", citizen=None):
+    """Post the intake form like the counter agent's browser."""
+    data = {"csrf_token": csrf_token(client, "/admin/intake/"), "channel": channel, "type": town.types[code],
+            "citizen": citizen or town.citizen}
+    for name, value in fields.items():
+        if value is True:
+            value = "y"
+        elif value is False or value is None:
+            continue
+        data[f"f_{name}"] = value.isoformat() if isinstance(value, date) else value
+    return client.post("/admin/intake/", data=data, headers={"Accept-Language": "fr"})
+
+
+def file(app, town, code, fields, now=None, channel="guichet", actor="ccas@a.fr", citizen=None):
+    """File through the service (as the intake page does), at ``now``; returns the request id."""
+    now = now.astimezone(timezone.utc) if now is not None else None
+    with in_commune(app, town.id):
+        user = db.session.scalar(select(User).where(User.email == actor))
+        request_type = db.session.get(RequestType, town.types[code])
+        person = db.session.get(Citizen, citizen or town.citizen)
+        request, errors = create_request(request_type=request_type, citizen=person, channel=channel,
+                                         formdata=fields, actor=user, now=now)
+        assert not errors, errors
+        return request.id
+
+
+def act(app, town, request_id, code, fields=None, comment="", now=None, actor="ccas@a.fr"):
+    with in_commune(app, town.id):
+        user = db.session.scalar(select(User).where(User.email == actor))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        request = db.session.get(Request, request_id)
+        apply_transition(request, code, actor=user, membership=membership, fields=fields or {}, comment=comment,
+                         now=now)
+
+
+def request_of(app, town, request_id) -> Request:
+    with in_commune(app, town.id):
+        request = db.session.get(Request, request_id)
+        db.session.expunge(request)
+        return request
+
+
+def at(day: date, hour=10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=PARIS)

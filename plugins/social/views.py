@@ -1,0 +1,68 @@
+"""The register of vulnerable persons in the back office: only for the persons
+the maire designated (``social.registre``, R121-2 s.). Every display of the
+register and every export is logged (audit); the préfet's export is refused
+unless a plan d'alerte is in force."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+
+from grc_core.admin.base import SecureView
+from grc_core.audit import record
+from grc_core.extensions import db
+
+from . import register
+from .models import Alert
+
+
+class RegisterView(SecureView):
+    permission = "social.registre"
+
+    @expose("/")
+    def index(self):
+        entries = register.entries()
+        record("social.registre.read", target="social_registre", details={"entries": len(entries)})
+        return self.render("social/registre.html", entries=entries, alert=register.active_alert(),
+                           kinds=register.ALERT_KINDS, quality_labels=register.QUALITY_LABELS)
+
+    @expose("/alerte", methods=["POST"])
+    def declare(self):
+        kind = request.form.get("kind", "")
+        if kind not in dict(register.ALERT_KINDS):
+            flash(_("Choose the kind of alert."), "error")
+        elif register.active_alert() is not None:
+            flash(_("An alert is already in force."), "error")
+        else:
+            register.declare_alert(kind, request.form.get("reference", ""), current_user_or_none())
+            flash(_("Alert declared: the register may be exported for the préfet."), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/alerte/<int:alert_id>/fin", methods=["POST"])
+    def end(self, alert_id):
+        alert = db.session.get(Alert, alert_id)
+        alert = alert if alert is not None and alert.ended_at is None and alert is register.active_alert() else None
+        if alert is None:
+            abort(404)
+        register.end_alert(alert)
+        flash(_("Alert ended."), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/prefet.csv")
+    def prefect_export(self):
+        try:
+            body = register.prefect_export()
+        except register.ExportRefused as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for(".index"))
+        name = f"registre-personnes-vulnerables-{date.today().isoformat()}.csv"
+        return Response(body, mimetype="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
+def current_user_or_none():
+    from flask_login import current_user
+
+    return current_user if current_user.is_authenticated else None
