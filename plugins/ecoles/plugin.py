@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from grc_core.plugins import hookimpl
 from grc_core.plugins.types import (
-    CitizenPanel, MenuItem, PermissionDecl, PluginManifest, RequestPanel, ServiceDecl,
+    CitizenPanel, MenuItem, PermissionDecl, PluginManifest, RequestPanel, ServiceDecl, SettingDecl,
 )
 from grc_core.security.permissions import can
 
@@ -48,6 +48,19 @@ def grc_register_services():
     return [
         ServiceDecl("ecoles.affaires_scolaires", "Affaires scolaires", "Direction de l'éducation"),
     ]
+
+
+# Not fixed by the law: the délibération tariffs decide (§3.4).
+NO_QF_TARIFF = SettingDecl(
+    "ecoles.tarif_sans_qf", "Tarif de cantine sans quotient familial", "tranche_haute",
+    help="« tranche_haute » : la tranche la plus élevée de la grille s'applique tant que la famille ne donne pas "
+         "son quotient familial ; « aucun » : pas de tarif calculé, le service le fixe à la main.",
+)
+
+
+@hookimpl
+def grc_register_settings():
+    return [NO_QF_TARIFF]
 
 
 @hookimpl
@@ -170,7 +183,7 @@ def grc_request_transitioned(request, transition, actor, commune):
     if _ours(request):
         from .services import transitioned
 
-        transitioned(request, transition)
+        transitioned(request, transition, commune)
 
 
 @hookimpl

@@ -113,13 +113,22 @@ def grid_for(kind: str, school_year_id: int, activity: Activity | None = None) -
     return next((grid for grid in grids if grid.school_year_id is None), None)
 
 
-def tranche_for(qf, grid: TariffGrid | None) -> rules.Tranche | None:
-    """The household's tranche; without a QF (or in a gap) the highest one."""
+def tranche_for(qf, grid: TariffGrid | None, *, without_qf: str = "tranche_haute") -> rules.Tranche | None:
+    """The household's tranche (rules.tariff_for); without a QF (or in a gap
+    of the grid) the highest one, unless the commune's setting
+    ``ecoles.tarif_sans_qf`` says "aucun"."""
     if grid is None or not grid.tranches:
         return None
     rule_grid = grid.as_rule()
     found = rules.tariff_for(qf, rule_grid) if qf is not None else None
-    return found or max(rule_grid.tranches, key=lambda t: t.qf_min)
+    if found is None and without_qf == "tranche_haute":
+        found = max(rule_grid.tranches, key=lambda t: t.qf_min)
+    return found
+
+
+def no_qf_policy(commune) -> str:
+    """The commune's setting ``ecoles.tarif_sans_qf`` (default: the highest tranche)."""
+    return (getattr(commune, "settings", None) or {}).get("ecoles.tarif_sans_qf", "tranche_haute")
 
 
 # --- children and their enrolments --------------------------------------------------
@@ -354,7 +363,7 @@ def check_transition(request, transition) -> list[str]:
     return []
 
 
-def transitioned(request, transition) -> None:
+def transitioned(request, transition, commune=None) -> None:
     code = request.request_type.code
     data = request.data or {}
     day = date.today()
@@ -385,7 +394,7 @@ def transitioned(request, transition) -> None:
         if enrolment.canteen:
             grid = grid_for("cantine", enrolment.school_year_id,
                             activity_of("cantine", enrolment.school_id, enrolment.school_year_id))
-            tranche = tranche_for(qf, grid)
+            tranche = tranche_for(qf, grid, without_qf=no_qf_policy(commune))
             if tranche is not None:
                 enrolment.tariff_label, enrolment.tariff_price = tranche.name, tranche.price
     elif code == RADIATION and transition.code == "radier":

@@ -103,3 +103,13 @@ def test_the_grid_list_shows_the_checks_of_the_law(app, town):
         db.session.commit()
     page = admin.get("/admin/ecoles_grids/").get_data(as_text=True)
     assert "au moins 3 tranches" in page or "3 tranches" in page
+
+
+def test_without_a_quotient_familial_the_communes_setting_decides(app, town):
+    from plugins.ecoles.plugin import NO_QF_TARIFF
+    with in_commune(app, town.id):
+        grid = db.session.scalar(select(TariffGrid))
+        assert NO_QF_TARIFF.default == "tranche_haute"
+        assert services.tranche_for(None, grid, without_qf="tranche_haute").label == "Tranche 3"
+        assert services.tranche_for(None, grid, without_qf="aucun") is None
+        assert services.tranche_for(800, grid, without_qf="aucun").label == "Tranche 1"
