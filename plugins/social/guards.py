@@ -71,8 +71,9 @@ def check(request, transition, fields, actor, commune) -> list[str] | None:
             if decision.outcome is rules.AidOutcome.REFUSED:
                 problems.append(decision.reason_fr)
             elif amount > decision.amount:
+                most = f"{decision.amount:.2f}".replace(".", ",")
                 problems.append(_("%(reason)s At most %(amount)s € may be granted.", reason=decision.reason_fr,
-                                  amount=f"{decision.amount:.2f}".replace(".", ",")))
+                                  amount=most))
     elif code == rt.LOGEMENT and transition.code == "enregistrer":
         number = "".join(str(fields.get("numero_unique", "")).split()).upper()
         if len(number) < 10 or not number.isalnum():

@@ -12,10 +12,8 @@ from flask_babel import gettext as _
 
 from grc_core.admin.base import SecureView
 from grc_core.audit import record
-from grc_core.extensions import db
 
 from . import register
-from .models import Alert
 
 
 class RegisterView(SecureView):
@@ -40,10 +38,10 @@ class RegisterView(SecureView):
             flash(_("Alert declared: the register may be exported for the préfet."), "success")
         return redirect(url_for(".index"))
 
-    @expose("/alerte/<int:alert_id>/fin", methods=["POST"])
-    def end(self, alert_id):
-        alert = db.session.get(Alert, alert_id)
-        alert = alert if alert is not None and alert.ended_at is None and alert is register.active_alert() else None
+    @expose("/alerte/fin", methods=["POST"])
+    def end(self):
+        # The alert in force, never one named in the URL: no id to guess.
+        alert = register.active_alert()
         if alert is None:
             abort(404)
         register.end_alert(alert)
