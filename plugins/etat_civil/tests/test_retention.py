@@ -47,3 +47,17 @@ def test_copy_requests_are_anonymised_the_day_after_one_year_from_closure(app):
         assert request.citizen_id is None and request.state == "delivree"
         assert db.session.get(Request, other).data["titulaires"] == "Jeanne Martin"
         assert run_retention(commune, due)[CODE] == 0  # idempotent
+
+
+def test_the_policy_is_shown_in_the_back_office_before_it_runs(app):
+    town = setup_town(app)
+    copy = file(app, town, "etat_civil.acte", ACTE, now=at(date(2024, 2, 26)), channel="courrier")
+    act(app, town, copy, "verifier", now=at(date(2024, 2, 27)))
+    act(app, town, copy, "delivrer", now=at(date(2024, 2, 29)))
+    from .helpers import signed_in
+    admin = signed_in(app, "admin@a.fr")
+    page = admin.get("/admin/core_retention/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Demandes de copies d&#39;actes d&#39;état civil" in page or "Demandes de copies d'actes" in page
+    with in_commune(app, town.id):
+        reference = db.session.get(Request, copy).reference
+    assert reference in page
