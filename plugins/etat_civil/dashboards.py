@@ -67,10 +67,30 @@ def _per_kind_and_month(filters, requests, moment) -> IndicatorResult:
     return IndicatorResult(value=sum(sum(v) for v in counts.values()), categories=tuple(months), series=series)
 
 
+def _type_id(code: str) -> int | None:
+    return db.session.scalar(select(RequestType.id).where(RequestType.code == code))
+
+
+def _received_drilldown(code: str, periods) -> dict:
+    """Category key → the request list of that type received in that period (inside the filters' period)."""
+    type_id = _type_id(code)
+    if type_id is None:
+        return {}
+    return {key: {"type": type_id, "received_from": first.isoformat(), "received_to": last.isoformat()}
+            for key, first, last in periods}
+
+
+def _month_periods(filters, months):
+    for key, _label in months:
+        first = date.fromisoformat(f"{key}-01")
+        yield key, max(first, filters.start), min(add_months(first, 1) - timedelta(days=1), filters.end)
+
+
 def acts_requested(commune, filters) -> IndicatorResult:
     """Requests for copies of acts received in the period, per act and month of reception."""
     result = _per_kind_and_month(filters, _requests(filters, [rt.ACTE]), lambda r: r.received_at)
     return IndicatorResult(result.value, result.categories, result.series,
+                           drilldown=_received_drilldown(rt.ACTE, _month_periods(filters, result.categories)),
                            note=_("Requests for copies and extracts, by month of reception."))
 
 
@@ -186,8 +206,11 @@ def recensements_vs_cohort(commune, filters) -> IndicatorResult:
             cohort[n] += 1
     categories = tuple((f"{year}-T{quarter}", _("Q%(quarter)s %(year)s", quarter=quarter, year=year))
                        for year, quarter in quarters)
+    periods = ((f"{year}-T{quarter}", max(date(year, 3 * quarter - 2, 1), filters.start),
+                min(add_months(date(year, 3 * quarter - 2, 1), 3) - timedelta(days=1), filters.end))
+               for year, quarter in quarters)
     return IndicatorResult(
-        value=sum(recensed), categories=categories,
+        value=sum(recensed), categories=categories, drilldown=_received_drilldown(rt.RECENSEMENT, periods),
         series=(Series("recenses", _("Recensed"), tuple(recensed)),
                 Series("cohorte", _("Turning 16"), tuple(cohort))),
         note=_("Recensements received in each quarter (refused or closed ones excepted), against the citizens of "

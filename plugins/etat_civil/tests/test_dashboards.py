@@ -96,6 +96,8 @@ def test_acts_requested_and_delivered_per_kind_and_month(app, town):
     assert requested.categories[0][1] == "mars 2026"
     assert requested.value == 5
     assert series(requested) == {"naissance": [2, 1], "mariage": [0, 1], "deces": [1, 0], "reconnaissance": [0, 0]}
+    assert requested.drilldown["2026-04"] == {"type": town.types["etat_civil.acte"], "received_from": "2026-04-01",
+                                              "received_to": "2026-04-30"}
     delivered = compute(app, town, dashboards.acts_delivered, *SPRING)
     assert delivered.value == 4
     assert series(delivered) == {"naissance": [3, 0], "mariage": [0, 0], "deces": [1, 0], "reconnaissance": [0, 0]}
@@ -134,6 +136,7 @@ def test_recensements_per_quarter_against_the_cohort_turning_16(app, town):
     result = compute(app, town, dashboards.recensements_vs_cohort, date(2026, 1, 1), date(2026, 6, 30))
     assert [key for key, _label in result.categories] == ["2026-T1", "2026-T2"]
     assert series(result) == {"recenses": [1, 1], "cohorte": [2, 1]}
+    assert result.drilldown["2026-T1"]["received_to"] == "2026-03-31"
     assert result.value == 2
 
 
