@@ -2,7 +2,7 @@
 
 Filed and moved through the core (create_request, apply_transition), so the
 history is real. Idempotent: nothing happens when the commune has files.
-About 60 files a year (a town of that size files ~150-250; fewer keep
+About 40 files a year (a town of that size files ~150-250; fewer keep
 ``grc demo`` quick), DP first, then PCMI.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from grc_core.workflows.deadlines import PARIS
 from .dossier import of_request, recompute, today
 from .models import Dossier
 
-FILES = 60
+FILES = 40
 # (request type, weight)
 MIX = (("urbanisme.dp", 45), ("urbanisme.pcmi", 18), ("urbanisme.pc", 6), ("urbanisme.pa", 2),
        ("urbanisme.pd", 2), ("urbanisme.cua", 12), ("urbanisme.cub", 4), ("urbanisme.modificatif", 3),
@@ -85,6 +85,10 @@ def _data(kind, rng, deposit, street):
         elif name == "pieces":
             data[name] = "Plan de situation, plan de masse, notice descriptive, photographies."
     return data
+
+
+def age_days(deposit, now_day) -> int:
+    return (now_day - deposit).days
 
 
 def _at(day, hour=10):
@@ -156,7 +160,7 @@ def _advance(request, rng, now_day, instructor, signer, apply_transition, Transi
             if step("proposer_accord", decide) and step("signer", decide + timedelta(days=2), signer):
                 step("notifier", decide + timedelta(days=3))
         return
-    if not step("verifier", deposit + timedelta(days=rng.randint(1, 6))):
+    if age_days(deposit, now_day) < 20 and not step("verifier", deposit + timedelta(days=rng.randint(1, 6))):
         return
     if rng.random() < 0.25:
         # A request for pieces within the month, answered some weeks later (recorded on the file page).
@@ -189,8 +193,6 @@ def _advance(request, rng, now_day, instructor, signer, apply_transition, Transi
                 consultation.answered_on = sent + timedelta(days=30)
                 consultation.opinion = "favorable"
         db.session.commit()
-        if not step("cloturer_consultations", sent + timedelta(days=31)):
-            return
     # Most files are decided 1-3 weeks before the deadline; those whose deadline is near stay open.
     decide = deadline - timedelta(days=rng.randint(8, 21))
     proposal = "proposer_refus" if rng.random() < 0.08 else (

@@ -168,7 +168,7 @@ def test_demo_files_are_realistic_quick_and_idempotent(app):
         db.session.commit()
         filed = load_demo_files(commune)
         db.session.commit()
-        assert filed >= 40
+        assert filed >= 30
         assert load_demo_files(commune) == 0
         assert db.session.scalar(select(func.count()).select_from(Dossier)) == filed
         near = db.session.scalar(select(func.count()).select_from(Dossier).where(

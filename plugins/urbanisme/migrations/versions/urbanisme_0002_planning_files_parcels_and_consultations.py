@@ -1,4 +1,4 @@
-"""planning files, parcels and consultations
+"""urbanisme: planning files (1:1 with a request), their cadastral parcels and consultations
 
 Revision ID: urbanisme_0002
 Revises: urbanisme_0001
@@ -13,7 +13,8 @@ import sqlalchemy as sa
 revision = 'urbanisme_0002'
 down_revision = 'urbanisme_0001'
 branch_labels = None
-depends_on = None
+# The file row references the core's request table.
+depends_on = 'c0a1e0000002'
 
 
 def upgrade():
