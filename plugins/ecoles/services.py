@@ -77,10 +77,16 @@ def enrolled_count(school_id: int, school_year_id: int, level: str | None = None
     return db.session.scalar(statement) or 0
 
 
-def tps_places_left(school_year_id: int | None) -> int:
-    """Places left in toute petite section over the commune's schools."""
+def tps_places_left(school_year_id: int | None, data=None) -> int:
+    """Places left in toute petite section: in the sector school of the
+    form's address when the carte scolaire finds one, else over the commune."""
+    tps = rules.Level.TOUTE_PETITE_SECTION.value
+    sector = None
+    if data and data.get("adresse_voie"):
+        sector, _message = sector_of(data.get("adresse_voie"), data.get("adresse_numero"), tps)
     left = 0
-    for school in db.session.scalars(select(School).where(School.active.is_(True))):
+    schools = [sector] if sector is not None else db.session.scalars(select(School).where(School.active.is_(True)))
+    for school in schools:
         capacity = school.capacity_for(rules.Level.TOUTE_PETITE_SECTION.value)
         taken = enrolled_count(school.id, school_year_id, rules.Level.TOUTE_PETITE_SECTION.value) \
             if school_year_id else 0
@@ -225,7 +231,7 @@ def level_for_form(data) -> tuple[rules.Level | None, str]:
             return None, ("L'enfant aura 2 ans à la rentrée : cochez « Demande de toute petite section » pour une "
                           f"admission dans la limite des places ({level.reason})")
         row = school_year_row(int(year_number))
-        if tps_places_left(row.id if row else None) <= 0:
+        if tps_places_left(row.id if row else None, data) <= 0:
             return None, ("Plus aucune place en toute petite section pour l'année "
                           f"{year.label} : l'enfant sera accueilli en petite section à la rentrée {birth.year + 3}.")
         return rules.Level.TOUTE_PETITE_SECTION, ""
@@ -249,6 +255,11 @@ def _validate_inscription(code, data) -> list[str]:
     level, reason = level_for_form(data)
     if level is None and reason:
         errors.append(reason)
+    existing = known_enrolment(data) if code == INSCRIPTION else None
+    if existing is not None:
+        where = existing.school.name if existing.school else "école à affecter"
+        errors.append(f"L'enfant est déjà inscrit pour l'année {existing.school_year.label} ({where}) : "
+                      "pour un déménagement, faites une demande de changement d'école.")
     if code == CHANGEMENT:
         try:
             moved = date.fromisoformat(data.get("date_demenagement") or "")
@@ -385,6 +396,20 @@ def transitioned(request, transition, commune=None) -> None:
             enrolment.status = "admise"
         elif transition.code == "classer":
             enrolment.status = "radiee"
+    elif code == DEROGATION and transition.code == "accorder" and data.get("perimetre") in ("intra", "entrante"):
+        # The maire's decision: the child goes to the requested school.
+        school = find_school(data.get("ecole_demandee") or "")
+        level, _reason = level_for_form({**data, "toute_petite_section": True})
+        if school is None or level is None:
+            return
+        enrolment = known_enrolment(data)
+        if enrolment is None:
+            child = find_or_create_child(data, request.citizen)
+            year = ensure_school_year(int(data["annee_scolaire"]))
+            enrolment = Enrolment(child_id=child.id, school_year_id=year.id, level=level.value, request_id=request.id)
+            db.session.add(enrolment)
+        enrolment.school_id, enrolment.status, enrolment.assigned_on = school.id, "affectee", day
+        enrolment.sector_message = f"dérogation accordée (demande {request.reference})"
     elif code == RESTAURATION and transition.code == "inscrire":
         enrolment = known_enrolment(data)
         for kind in _activities_requested(data):

@@ -35,7 +35,14 @@ def test_a_known_child_of_the_household_is_not_created_twice(app, town):
     client = client_for(app, "accueil@a.fr")
     file_form(client, town, "ecoles.inscription", **child_fields(adresse_voie="Rue des Lilas"))
     before = counts(app, town.id)
-    file_form(client, town, "ecoles.inscription", **child_fields(first="LINA", adresse_voie="Rue des Lilas"))
+    # Already enrolled for this year: refused, nothing stored.
+    response = file_form(client, town, "ecoles.inscription", **child_fields(first="LINA", adresse_voie="Rue des Lilas"))
+    assert response.status_code == 400
+    assert ("L&#39;enfant est déjà inscrit pour l&#39;année 2027-2028 (École maternelle Les Lilas)"
+            in response.get_data(as_text=True))
+    assert counts(app, town.id) == before
+    file_form(client, town, "ecoles.inscription", **child_fields(first="LINA", year=2028,
+                                                                  adresse_voie="Rue des Lilas"))
     after = counts(app, town.id)
     assert after["Citizen"] == before["Citizen"] and after["HouseholdLink"] == before["HouseholdLink"]
     assert after["Enrolment"] == before["Enrolment"] + 1

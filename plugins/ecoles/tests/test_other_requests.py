@@ -52,9 +52,17 @@ def test_an_incoming_derogation_flags_the_r212_21_case(app, town):
         perimetre="entrante", ecole_demandee="MOU", commune_residence="Saint-Aubin-des-Prés", motif="raison_medicale",
         born="2020-02-02"))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    page = client_for(app, "agent@a.fr").get(f"/admin/requests/{last_request(app, town.id)}/").get_data(as_text=True)
+    request_id = last_request(app, town.id)
+    page = client_for(app, "agent@a.fr").get(f"/admin/requests/{request_id}/").get_data(as_text=True)
     assert "entre communes" in page and "Cas 3 : la commune de résidence doit participer aux frais." in page
     assert "École élémentaire du Moulin : 0 inscrits pour 2 places en CE1" in page
+    # Granted: the child is enrolled in the requested school.
+    act(client_for(app, "agent@a.fr"), app, town.id, request_id, "commission")
+    assert act(client_for(app, "admin@a.fr"), app, town.id, request_id, "accorder").status_code == 302
+    with in_commune(app, town.id):
+        row = db.session.scalar(select(Enrolment))
+        assert (row.school_id, row.level, row.status, row.child.full_name) == (town.MOU, "ce1", "affectee",
+                                                                               "Lina Garnier")
 
 
 def test_a_derogation_with_bad_input_stores_nothing(app, town):
