@@ -41,3 +41,19 @@ def test_counter_agent_files_a_demande_d_acte(app, live_server, page):
     page.goto(f"{live_server}/admin/requests/{request_id}/")
     assert "Recevable : le demandeur peut obtenir ce document." in page.content()
     page.screenshot(path="/tmp/etat_civil_request.png", full_page=True)
+
+
+def test_the_civil_status_dashboard_with_the_demo_month(app, live_server, page):
+    from grc_core.models import Commune
+
+    from plugins.etat_civil.plugin import grc_demo_data
+
+    town = setup_town(app)
+    with in_commune(app, town.id):
+        grc_demo_data(db.session.get(Commune, town.id))
+        db.session.commit()
+    browser_login(page, live_server, "admin@a.fr")
+    page.goto(f"{live_server}/admin/dashboards/etat_civil/")
+    page.wait_for_load_state()
+    assert "Actes demandés par mois" in page.content()
+    page.screenshot(path="/tmp/etat_civil_dashboard.png", full_page=True)

@@ -151,3 +151,25 @@ def test_indicators_and_widgets_are_declared_for_the_plugins_dashboard_and_the_s
     widgets = list(registry.declared_by("grc_register_dashboard_widgets", "etat_civil"))
     assert {w.indicator for w in widgets} <= indicators
     assert {w.dashboard for w in widgets} == {"etat_civil", "strategic"}
+
+
+def test_the_dashboards_show_the_demo_data(app):
+    from grc_core.models import Commune
+
+    from plugins.etat_civil.plugin import grc_demo_data
+
+    from .helpers import setup_town, signed_in
+
+    town = setup_town(app)
+    with in_commune(app, town.id):
+        grc_demo_data(db.session.get(Commune, town.id))
+        db.session.commit()
+    admin = signed_in(app, "admin@a.fr")
+    page = admin.get("/admin/dashboards/etat_civil/", headers={"Accept-Language": "fr"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    for label in ("Actes demandés par mois", "Délai de délivrance (jours)", "Refus par motif",
+                  "Mariages et PACS des semaines à venir", "Recensements par trimestre"):
+        assert label in text, label
+    strategic = admin.get("/admin/dashboards/strategic/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Délai médian de délivrance d&#39;un acte (jours)" in strategic or "Délai médian" in strategic
