@@ -120,12 +120,14 @@ def closed_requests_due(type_codes, today: date, *, months: int = 0, days: int =
     delay is ``today`` or earlier. Key: the request's id; label: reference and type."""
     # Coarse bound in SQL (a month adds at least 28 days), exact test below.
     bound = datetime.combine(today - timedelta(days=days + 28 * months - 1), time(0, 0), tzinfo=PARIS)
-    query = requests_closed_before(type_codes, bound).add_columns(RequestType.label)
+    # Columns only: the first run after years of data may list many thousands.
+    query = requests_closed_before(type_codes, bound).with_only_columns(
+        Request.id, Request.reference, Request.closed_at, RequestType.label)
     candidates = []
-    for request, type_label in db.session.execute(query).all():
-        due_on = add_months(local_date(request.closed_at), months) + timedelta(days=days)
+    for request_id, reference, closed_at, type_label in db.session.execute(query).all():
+        due_on = add_months(local_date(closed_at), months) + timedelta(days=days)
         if due_on <= today:
-            candidates.append(RetentionCandidate(str(request.id), f"{request.reference} — {type_label}", due_on))
+            candidates.append(RetentionCandidate(str(request_id), f"{reference} — {type_label}", due_on))
     return candidates
 
 
