@@ -21,11 +21,12 @@ from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..plugins.types import IndicatorDecl, IndicatorFilters, IndicatorResult, Series, WidgetDecl
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from .periods import buckets
-from .sql import counts_by_bucket, local_midnight, median, percentile, period_bounds, request_conditions
+from .sql import (
+    counts_by_bucket, days_between, local_midnight, median, percentile, period_bounds, request_conditions,
+)
 
 OPEN_KINDS = ("new", "open", "waiting")
 NOT_CLOSED = Request.state_kind != "closed"
-DAY = 86400.0
 
 
 def _day_label(day: date, granularity: str) -> str:
@@ -358,10 +359,6 @@ def backlog(commune, filters: IndicatorFilters) -> IndicatorResult:
     )
 
 
-def _durations(statement) -> list[float]:
-    return sorted(max(0.0, (end - start).total_seconds()) / DAY for start, end in db.session.execute(statement))
-
-
 def _duration_table(rows: list[tuple], names: dict) -> tuple[tuple, tuple]:
     """Per category: (median, 90th percentile, count) of its sorted durations."""
     per = defaultdict(list)
@@ -392,8 +389,8 @@ def processing_time(commune, filters: IndicatorFilters) -> IndicatorResult:
         return _time_between_states(filters)
     where = [*request_conditions(filters), *_in_period(Request.closed_at, filters)]
     rows = db.session.execute(
-        select(Request.request_type_id, Request.received_at, Request.closed_at).where(*where)).all()
-    per_row = [(type_id, max(0.0, (closed - received).total_seconds()) / DAY) for type_id, received, closed in rows]
+        select(Request.request_type_id, days_between(Request.received_at, Request.closed_at)).where(*where)).all()
+    per_row = [(type_id, max(0.0, float(days))) for type_id, days in rows]
     categories, series = _duration_table(per_row, _type_names({r[0] for r in rows}))
     values = sorted(days for _k, days in per_row)
     base = {**_base_args(filters), "kind": "closed", **_period_args(filters, "closed")}
@@ -419,19 +416,19 @@ def _time_between_states(filters: IndicatorFilters) -> IndicatorResult:
                RequestEvent.at >= start, RequestEvent.at < end)
         .group_by(RequestEvent.request_id).subquery())
     if source == "received":
-        statement = (select(Request.request_type_id, Request.received_at, entered_target.c.at)
+        statement = (select(Request.request_type_id, days_between(Request.received_at, entered_target.c.at))
                      .join(entered_target, entered_target.c.request_id == Request.id))
     else:
         entered_source = (
             select(RequestEvent.request_id, func.min(RequestEvent.at).label("at"))
             .where(RequestEvent.kind.in_(("transition", "created")), RequestEvent.to_state == source)
             .group_by(RequestEvent.request_id).subquery())
-        statement = (select(Request.request_type_id, entered_source.c.at, entered_target.c.at)
+        statement = (select(Request.request_type_id, days_between(entered_source.c.at, entered_target.c.at))
                      .join(entered_target, entered_target.c.request_id == Request.id)
                      .join(entered_source, and_(entered_source.c.request_id == Request.id,
                                                 entered_source.c.at <= entered_target.c.at)))
     rows = db.session.execute(statement.where(*request_conditions(filters))).all()
-    per_row = [(type_id, max(0.0, (b - a).total_seconds()) / DAY) for type_id, a, b in rows]
+    per_row = [(type_id, max(0.0, float(days))) for type_id, days in rows]
     categories, series = _duration_table(per_row, _type_names({r[0] for r in rows}))
     values = sorted(days for _k, days in per_row)
     return IndicatorResult(
@@ -444,10 +441,9 @@ def _time_between_states(filters: IndicatorFilters) -> IndicatorResult:
 
 def first_response_time(commune, filters: IndicatorFilters) -> IndicatorResult:
     where = [*request_conditions(filters), *_in_period(Request.received_at, filters)]
-    rows = db.session.execute(select(Request.received_at, Request.first_response_at).where(*where)).all()
-    answered = sorted(max(0.0, (first - received).total_seconds()) / DAY for received, first in rows
-                      if first is not None)
-    waiting = sum(1 for _r, first in rows if first is None)
+    rows = db.session.scalars(select(days_between(Request.received_at, Request.first_response_at)).where(*where)).all()
+    answered = sorted(max(0.0, float(days)) for days in rows if days is not None)
+    waiting = sum(1 for days in rows if days is None)
     return IndicatorResult(
         value=_round(median(answered)),
         categories=(("median", _("Median (days)")), ("p90", _("90th percentile (days)")),

@@ -3,17 +3,21 @@ as conditions, UTC bounds of local days, and grouping by local day.
 
 Requests are stored with UTC times and a dashboard counts in local
 (Europe/Paris) days. Converting every row's time zone in SQL is slow on
-SQLite and differs between databases, so the queries group by UTC hour —
-Paris is always a whole number of hours from UTC — and Python folds the
-hours into local days, weeks or months: exact on both databases, and a year
-is only 8,760 groups however many requests it holds.
+SQLite and differs between databases. Paris is one or two hours ahead of
+UTC, so a UTC day and its local day differ only for the instants from 22:00
+UTC: the queries group by UTC day and, for those two late hours, by hour
+(``utc_day_slot``), and Python folds the slots into local days, weeks or
+months — exact on both databases, at most three groups a day however many
+requests it holds.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from functools import lru_cache
+
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import Request, RequestType
@@ -51,29 +55,40 @@ def request_conditions(filters: IndicatorFilters) -> list:
     return where
 
 
-def utc_hour(column):
-    """The UTC hour of a timestamp column, as the database can group it."""
+def utc_day_slot(column):
+    """(UTC day, slot) of a timestamp column: slot 22 or 23 for those UTC
+    hours, 0 for the rest of the day — as the database can group them."""
     if db.engine.dialect.name == "postgresql":
-        return func.date_trunc("hour", func.timezone("UTC", column))
-    return func.strftime("%Y-%m-%d %H", column)
+        utc = func.timezone("UTC", column)
+        hour = func.extract("hour", utc)
+        return func.to_char(utc, "YYYY-MM-DD"), case((hour >= 22, hour), else_=0)
+    # SQLite stores "YYYY-MM-DD HH:MM:SS…" in UTC: slicing beats date functions.
+    hour = func.substr(column, 12, 2)
+    return func.substr(column, 1, 10), case((hour >= "22", hour), else_="00")
 
 
-def local_day_of_hour(value) -> date:
-    """The local day of a grouped UTC hour (``utc_hour``'s value)."""
-    if isinstance(value, str):
-        moment = datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=timezone.utc)
-    else:
-        moment = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+def days_between(start, end):
+    """Days (fractional) from ``start`` to ``end``, computed by the database
+    so that only one number per row travels."""
+    if db.engine.dialect.name == "postgresql":
+        return func.extract("epoch", end - start) / 86400.0
+    return func.julianday(end) - func.julianday(start)
+
+
+@lru_cache(maxsize=8192)
+def local_day_of_slot(day: str, slot) -> date:
+    """The local day of a UTC day's slot (``utc_day_slot``'s values)."""
+    moment = datetime(int(day[0:4]), int(day[5:7]), int(day[8:10]), int(slot), tzinfo=timezone.utc)
     return moment.astimezone(PARIS).date()
 
 
 def counts_by_bucket(column, where: list, granularity: str, *dimensions) -> dict[tuple, int]:
     """Rows counted by (first day of the local bucket of ``column``, *dimensions)."""
-    hour = utc_hour(column).label("hour")
-    statement = select(hour, *dimensions, func.count()).where(*where).group_by(hour, *dimensions)
+    day, slot = (expression.label(name) for expression, name in zip(utc_day_slot(column), ("day", "slot")))
+    statement = select(day, slot, *dimensions, func.count()).where(*where).group_by(day, slot, *dimensions)
     counts: dict[tuple, int] = defaultdict(int)
     for row in db.session.execute(statement):
-        key = (bucket_start(local_day_of_hour(row[0]), granularity), *row[1:-1])
+        key = (bucket_start(local_day_of_slot(row[0], row[1]), granularity), *row[2:-1])
         counts[key] += row[-1]
     return counts
 
