@@ -259,3 +259,41 @@ def test_a_certificate_becomes_tacit_and_a_notified_decision_stops_the_timer(app
     assert (stored.state, stored.decision, stored.notified_on, stored.tacit_applied_on) == (
         "notifiee", "accord", date(2026, 3, 13), None)
     assert stored.validity_end == date(2029, 3, 13)
+
+
+def test_from_deposit_to_conformity_every_date_is_rules(app, town):
+    request_id, _ = file(app, town, "urbanisme.pcmi", good_data("urbanisme.pcmi", "2026-01-05"))
+    steps = [("declarer_complet", date(2026, 1, 10), "instructeur@a.fr"),
+             ("consulter", date(2026, 1, 12), "instructeur@a.fr"),
+             ("proposer_prescriptions", date(2026, 2, 20), "instructeur@a.fr"),
+             ("signer", date(2026, 2, 23), "dst@a.fr"),
+             ("notifier", date(2026, 2, 24), "instructeur@a.fr"),
+             ("afficher", date(2026, 2, 27), "instructeur@a.fr"),
+             ("ouvrir_chantier", date(2026, 4, 1), "instructeur@a.fr"),
+             ("declarer_achevement", date(2026, 9, 30), "instructeur@a.fr")]
+    for code, day, email in steps:
+        act(app, town, request_id, code, day, email=email)
+    stored = dossier_of(app, town, request_id)
+    assert stored.state == "achevement" and stored.decision == "accord_prescriptions"
+    assert stored.validity_end == rules.validity_end(date(2026, 2, 24)).value == date(2029, 2, 24)
+    assert stored.withdrawal_end == date(2026, 5, 24)
+    assert stored.display_until == rules.decision_display_deadlines(date(2026, 2, 24), date(2026, 2, 27)).display_until
+    assert stored.appeal_end == rules.third_party_appeal_end(date(2026, 2, 27)).value
+    assert stored.conformity_deadline == date(2026, 12, 30)  # 3 months after the DAACT
+    assert stored.data["urbanisme_tacite_favorable"] is None  # decided: no timer anchor left
+    act(app, town, request_id, "constater_conformite", date(2026, 10, 15))
+    stored = dossier_of(app, town, request_id)
+    assert (stored.state, stored.conformity_date) == ("conforme", date(2026, 10, 15))
+
+
+def test_a_sursis_a_statuer_is_notified_as_a_refusal(app, town):
+    request_id, _ = file(app, town, "urbanisme.pc", good_data("urbanisme.pc", "2026-01-05"))
+    for code, day, email in [("declarer_complet", date(2026, 1, 10), "instructeur@a.fr"),
+                             ("proposer_sursis", date(2026, 3, 1), "instructeur@a.fr"),
+                             ("signer", date(2026, 3, 2), "dst@a.fr"),
+                             ("notifier_refus", date(2026, 3, 3), "instructeur@a.fr")]:
+        act(app, town, request_id, code, day, email=email)
+    stored = dossier_of(app, town, request_id)
+    assert (stored.state, stored.decision, stored.notified_on, stored.validity_end) == (
+        "refusee", "sursis", date(2026, 3, 3), None)
+    assert tick_at(app, 2026, 6, 1)["fired"] == 0

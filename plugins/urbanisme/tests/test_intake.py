@@ -86,3 +86,17 @@ def test_the_deposit_cannot_be_in_the_future_even_by_one_day(app, town):
     assert intake_post(client, town, "urbanisme.dp", good_data("urbanisme.dp", tomorrow)).status_code == 400
     assert counts(app, town.id) == before
     assert intake_post(client, town, "urbanisme.dp", good_data("urbanisme.dp", today())).status_code == 302
+
+
+@pytest.mark.parametrize("kind", PROCEDURES, ids=lambda k: k.code)
+def test_every_procedure_refuses_a_missing_deposit_date_or_applicant(app, town, kind):
+    client = signed_in(app, "instructeur@a.fr")
+    before = counts(app, town.id)
+    data = good_data(kind.code)
+    del data["date_depot"]
+    data["demandeur_nom"] = ""
+    response = intake_post(client, town, kind.code, data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="f_date_depot"' in page and "is-invalid" in page
+    assert counts(app, town.id) == before

@@ -179,3 +179,19 @@ def test_demo_files_are_realistic_quick_and_idempotent(app):
         # Nothing tacit: the demo service answers in time.
         assert db.session.scalar(select(func.count()).select_from(Dossier).where(
             Dossier.tacit_applied_on.is_not(None))) == 0
+
+
+def test_a_commune_without_the_plugin_has_no_page_panel_nor_type(app):
+    from grc_core.models import RequestType
+
+    setup_town(app)
+    without = make_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin", plugins=[])
+    make_agent(app, without, "admin@b.fr", "admin")
+    client = signed_in(app, "admin@b.fr")
+    assert client.get("/admin/urbanisme/").status_code == 404
+    assert client.get("/admin/urbanisme/?days=7").status_code == 404
+    assert "Permis de construire" not in client.get("/admin/intake/").get_data(as_text=True)
+    assert "Échéances d'urbanisme" not in client.get("/admin/").get_data(as_text=True).replace("&#39;", "'")
+    with in_commune(app, without):
+        assert db.session.scalar(select(func.count()).select_from(RequestType)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Dossier)) == 0
