@@ -39,24 +39,22 @@ def citizen_panel_html(citizen) -> str:
     people = ([citizen] if enrolment_rows(citizen) else []) + children
     if not people:
         return ""
-    rows = []
+    # A list, not a table: the panel sits in the narrow column of the record.
+    items = []
     for child in people:
         enrolments = enrolment_rows(child)
+        lines = [Markup("<strong>{}</strong>").format(child.full_name)]
         if not enrolments:
-            rows.append(Markup("<tr><td>{}</td><td colspan='6'>{}</td></tr>").format(
-                child.full_name, _("No school enrolment.")))
-            continue
+            lines.append(Markup("<span class='text-muted'>{}</span>").format(_("No school enrolment.")))
         for enrolment in enrolments[:2]:
-            rows.append(Markup(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
-                child.full_name, enrolment.school_year.label,
-                enrolment.school.name if enrolment.school else _("to be assigned"),
-                enrolment.level_label, enrolment.status_label,
-                _yes(enrolment.canteen) + (f" ({enrolment.tariff_label})" if enrolment.tariff_label else ""),
-                _after_school(enrolment)))
-    head = Markup("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>").format(
-        _("Child"), _("School year"), _("School"), _("Level"), _("Status"), _("Canteen"), _("After-school care"))
-    html = Markup("<table class='table table-sm ecoles-schooling'>{}{}</table>").format(head, Markup("").join(rows))
+            canteen = _yes(enrolment.canteen) + (f" ({enrolment.tariff_label})" if enrolment.canteen and
+                                                 enrolment.tariff_label else "")
+            lines.append(Markup("{} : {}, {} — {}<br><small>{} : {} · {} : {}</small>").format(
+                enrolment.school_year.label, enrolment.level_label,
+                enrolment.school.name if enrolment.school else _("to be assigned"), enrolment.status_label,
+                _("Canteen"), canteen, _("After-school care"), _after_school(enrolment)))
+        items.append(Markup("<li class='mb-2'>{}</li>").format(Markup("<br>").join(lines)))
+    html = Markup("<ul class='list-unstyled mb-0 ecoles-schooling'>{}</ul>").format(Markup("").join(items))
     inscription = db.session.scalar(select(RequestType.id).where(RequestType.code == INSCRIPTION,
                                                                  RequestType.active.is_(True)))
     if inscription is not None and can("core.backoffice"):
