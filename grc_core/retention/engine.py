@@ -1,10 +1,9 @@
 """The retention engine: what each active policy will anonymise, and running it.
 
 A policy's ``candidates(commune, today)`` lists what is due on ``today``.
-To show the back office what is coming, :func:`pending` asks for a later
-day (``today`` + :data:`PREVIEW_DAYS`) and sorts the answer into "due" and
-"upcoming" by each candidate's ``due_on``; :func:`run_retention` anonymises
-only what is due. Each policy runs in its own transaction with its audit
+To show the back office what is coming, :func:`pending` also asks for a
+later day (``today`` + :data:`PREVIEW_DAYS`): what that adds is "upcoming";
+:func:`run_retention` anonymises only what is due. Each policy runs in its own transaction with its audit
 event, so a failing policy does not stop the others.
 """
 from __future__ import annotations
@@ -52,11 +51,13 @@ def pending(commune: Commune, today: date | None = None, *, horizon_days: int = 
     previews = []
     with use_commune(commune):
         for policy in policies(commune):
-            preview = PolicyPreview(policy)
-            for candidate in sorted(policy.candidates(commune, today + timedelta(days=horizon_days)) or (),
-                                    key=lambda c: (c.due_on, c.label)):
-                (preview.due if candidate.due_on <= today else preview.upcoming).append(candidate)
-            previews.append(preview)
+            # Asked twice: a policy may date its candidates with the day it is given.
+            due = list(policy.candidates(commune, today) or ())
+            keys = {c.key for c in due}
+            later = [c for c in policy.candidates(commune, today + timedelta(days=horizon_days)) or ()
+                     if c.key not in keys]
+            order = lambda c: (c.due_on, c.label)  # noqa: E731
+            previews.append(PolicyPreview(policy, sorted(due, key=order), sorted(later, key=order)))
     return previews
 
 
