@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from grc_core.extensions import db
-from grc_core.models import Request
+from grc_core.models import Request, RequestType
 from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
 
 from .models import Consultation, Dossier
@@ -54,7 +54,10 @@ def files_by_procedure_and_status(commune, filters) -> IndicatorResult:
     categories = _procedures()
     series = tuple(Series(kind, str(label), tuple(float(counts[(code, kind)]) for code, _ in categories))
                    for kind, label in KIND_LABELS)
-    drilldown = {code: {"type": f"urbanisme.{code}"} for code, _ in categories}
+    # The queue filters on the commune's request type id.
+    type_ids = dict(db.session.execute(select(RequestType.code, RequestType.id).where(
+        RequestType.plugin == "urbanisme")).all())
+    drilldown = {p.procedure.value: {"type": type_ids[p.code]} for p in PROCEDURES if p.code in type_ids}
     return IndicatorResult(value=float(len(rows)), categories=categories, series=series, drilldown=drilldown,
                            note=str(_l("Files deposited in the period, by procedure and state.")))
 

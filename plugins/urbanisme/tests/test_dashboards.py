@@ -83,6 +83,7 @@ def test_files_by_procedure_and_status(app, fixture_files):
     new = next(s for s in result.series if s.code == "new").values
     assert new[index.index("declaration_prealable")] == 2 and new[index.index("permis_de_construire")] == 1
     assert sum(sum(s.values) for s in result.series) == 4
+    assert result.drilldown["declaration_prealable"] == {"type": fixture_files.types["urbanisme.dp"]}
     assert compute(app, fixture_files, dashboards.files_by_procedure_and_status,
                    start=date(2025, 1, 1), end=date(2025, 12, 31)).value == 1
 
