@@ -116,8 +116,9 @@ def walk(app, email, ids, *, extra_queries=()):
     client = app.test_client()
     login(client, email)
     # Searches use a prefix of the canary: pages echo the query, never the canary itself.
-    queries = ("", f"?q={ids['reference']}", f"?q={CANARY[:7]}", f"?search={CANARY[:7]}", f"?citizen={ids['citizen_id']}",
-               f"?type={ids['type_id']}", *extra_queries)
+    # ``q`` is the core's search parameter, ``search`` Flask-Admin's.
+    queries = ("", f"?q={ids['reference']}&search={ids['reference']}", f"?q={CANARY[:7]}&search={CANARY[:7]}",
+               f"?citizen={ids['citizen_id']}", *extra_queries)
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint.endswith("static") or rule.endpoint in ("auth.logout",):
             continue
@@ -289,6 +290,27 @@ def test_a_commune_without_the_plugin_has_no_confidential_types(secret_app):
             assert confidential_types(without) == {}
             # Nothing confidential: the queue's SQL is left as it is.
             assert readable_condition(agent, None, without) is None
+    finally:
+        empty_tables(secret_app)
+
+
+def test_home_counts_and_queue_leave_out_what_the_agent_may_not_read(secret_app):
+    from grc_core.plugins.testing import empty_tables
+    from grc_core.requests import queue
+
+    try:
+        decl = confidential_decls(secret_app)[0]
+        commune, ids = setup_confidential(secret_app, ["secret"], decl)
+        with in_commune(secret_app, commune):
+            def counts_of(email):
+                user = db.session.scalar(select(User).where(User.email == email))
+                membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+                return {name: value for name, (value, _args) in
+                        queue.home_counts(user=user, membership=membership).items()}
+
+            assert counts_of("reader@a.fr")["todo"] == 1
+            assert counts_of("agent@a.fr") == {"todo": 0, "mine": 0, "overdue": 0, "waiting": 0}
+            assert counts_of("admin@a.fr")["todo"] == 0
     finally:
         empty_tables(secret_app)
 
