@@ -9,7 +9,7 @@ from grc_core.extensions import db
 from grc_core.models import Citizen
 from grc_core.plugins.testing import in_commune
 
-from plugins.etat_civil import guards
+from plugins.etat_civil import guards, rules
 
 from .helpers import act, at, file, setup_town, signed_in
 
@@ -85,8 +85,6 @@ def test_the_citizen_panel_lists_requests_files_and_recensement_status(app, town
         citizen.birth_date = add_years(TODAY, -16) - timedelta(days=10)  # 16 ten days ago: in the window
         citizen.last_name = "<b>Martin</b>"
         db.session.commit()
-        window_end = None
-    from plugins.etat_civil import rules
     window_end = rules.recensement_window(add_years(TODAY, -16) - timedelta(days=10)).closes_on
     agent = signed_in(app, "agent@a.fr")
     text = page(agent, f"/admin/citizens/{town.citizen}/")
@@ -103,7 +101,6 @@ def test_the_citizen_panel_lists_requests_files_and_recensement_status(app, town
     raw = agent.get(f"/admin/citizens/{town.citizen}/", headers=FR).get_data(as_text=True)
     text = html.unescape(raw)
     assert "Recensement citoyen" in text and "Enregistrement d'un PACS" in text
-    assert f"PACS 2026-" in text or "PACS " in text
     assert rules.format_date_fr(pacs_day) in text
     assert f"Recensement : fait le {rules.format_date_fr(TODAY)}." in text
     assert f"/admin/requests/{request_id}/" in raw

@@ -1,7 +1,6 @@
 """Retention (§5.3): requests for copies anonymised one year after closure."""
 from datetime import date
 
-from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import Commune, Request

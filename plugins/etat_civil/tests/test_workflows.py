@@ -6,9 +6,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from grc_core.calendar import add_months
 from grc_core.extensions import db
 from grc_core.models import Request
 from grc_core.plugins.testing import csrf_token, in_commune
