@@ -358,6 +358,8 @@ def test_a_failing_policy_is_reported_and_does_not_stop_the_others(keeper_app, t
 
 def test_grc_tick_runs_retention_in_every_commune_after_the_timers(keeper_app, towns):
     from grc_core.cli import cli
+    from grc_core.models import Commune
+    from grc_core.retention.engine import LAST_RUN, run_all
 
     app, a, b = keeper_app, towns["a"], towns["b"]
     result = app.test_cli_runner().invoke(cli, ["tick"])
@@ -367,9 +369,29 @@ def test_grc_tick_runs_retention_in_every_commune_after_the_timers(keeper_app, t
     assert is_anonymised(app, a, a.due) and is_anonymised(app, b, b.due) and not is_anonymised(app, a, a.soon)
     assert [t for _, t, _ in audits(app, a)] == ["dummy.journal", "keeper.bacs"]
     assert [t for _, t, _ in audits(app, b)] == ["dummy.journal", "keeper.bacs"]
+    # Once a day: a second tick the same day does not even look.
+    with in_commune(app, a.id):
+        assert db.session.get(Commune, a.id).settings[LAST_RUN] == a.today.isoformat()
     again = app.test_cli_runner().invoke(cli, ["tick"])
     assert "Conservation des données : 0 enregistrement(s) anonymisé(s)." in again.output
     assert len(audits(app, a)) == 2
+    with app.app_context():
+        assert run_all(a.today) == {"communes": 0, "anonymised": 0, "failed": 0}
+        assert run_all(a.today + timedelta(days=1)) == {"communes": 2, "anonymised": 0, "failed": 0}
+
+
+def test_a_day_with_a_failed_policy_is_run_again_by_the_next_tick(keeper_app, towns):
+    from grc_core.models import Commune
+    from grc_core.retention.engine import LAST_RUN, run_all
+
+    app, a = keeper_app, towns["a"]
+    with in_commune(app, a.id):
+        commune = db.session.get(Commune, a.id)
+        commune.settings = {**(commune.settings or {}), "keeper.break": True}
+        db.session.commit()
+        assert run_all(a.today)["failed"] == 1
+        assert LAST_RUN not in db.session.get(Commune, a.id).settings
+        assert run_all(a.today)["communes"] == 1  # A again; B was done
 
 
 def test_grc_retention_lists_then_runs_for_one_commune(keeper_app, towns):

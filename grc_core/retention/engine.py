@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 PREVIEW_DAYS = 30
 AUDIT_ACTION = "retention.anonymised"
+# Key of Commune.settings: the day retention last ran completely from grc tick.
+LAST_RUN = "core.retention_last_run"
 
 
 @dataclass
@@ -90,14 +92,28 @@ def run_retention(commune: Commune, today: date | None = None, actor=None) -> di
 
 def run_all(today: date | None = None) -> dict[str, int]:
     """Run retention in every active commune (``grc tick``): totals of
-    ``communes``, ``anonymised`` and ``failed`` policies."""
+    ``communes`` run, ``anonymised`` records and ``failed`` policies.
+
+    Candidates are due by the day, so a commune runs once a day: ``grc tick``
+    runs every minute, and the candidates' queries read years of closed
+    requests. The day of the last complete run is kept in the commune's
+    settings (:data:`LAST_RUN`); a day with a failed policy runs again at the
+    next tick. The page's button and ``grc retention run`` always run.
+    """
+    today = today or today_in_paris()
     with unscoped():
         communes = db.session.scalars(select(Commune).where(Commune.active.is_(True)).order_by(Commune.id)).all()
-    totals = {"communes": len(communes), "anonymised": 0, "failed": 0}
+    totals = {"communes": 0, "anonymised": 0, "failed": 0}
     for commune in communes:
-        for count in run_retention(commune, today).values():
-            if count is None:
-                totals["failed"] += 1
-            else:
-                totals["anonymised"] += count
+        if (commune.settings or {}).get(LAST_RUN) == today.isoformat():
+            continue
+        totals["communes"] += 1
+        counts = run_retention(commune, today)
+        failed = sum(1 for count in counts.values() if count is None)
+        totals["failed"] += failed
+        totals["anonymised"] += sum(count for count in counts.values() if count)
+        if not failed:
+            # A new dict: the JSON column only notices assignments.
+            commune.settings = {**(commune.settings or {}), LAST_RUN: today.isoformat()}
+            db.session.commit()
     return totals
