@@ -60,7 +60,16 @@ NO_QF_TARIFF = SettingDecl(
 
 @hookimpl
 def grc_register_settings():
-    return [NO_QF_TARIFF]
+    from .retention import KEEP_YEARS
+
+    return [NO_QF_TARIFF, KEEP_YEARS]
+
+
+@hookimpl
+def grc_register_retention_policies():
+    from .retention import policies
+
+    return policies()
 
 
 @hookimpl
