@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from grc_core.admin.base import SecureView
@@ -20,11 +21,10 @@ from grc_core.models import Request
 from grc_core.workflows.definition import state_label
 
 from . import rules
-from .dossier import instruction_delay, recompute, today
+from .dossier import instruction_delay, parse_parcels, recompute, today
 from .models import Consultation, Dossier, Parcel
 from .panels import deadline_status, fr, procedure_label, request_panels
 from .request_types import BODIES, CONSULTATIONS, OPINIONS, PROTECTIONS
-from .dossier import parse_parcels
 
 PERIODS = (7, 15, 30)
 BLANK_CONSULTATIONS = 2
@@ -50,14 +50,29 @@ class DeadlineRow:
     outcome: str
 
 
+def scope():
+    """The core's queue visibility for the signed-in member (their services' requests), or None for all."""
+    from grc_core.requests.queue import QueueForbidden, visibility
+
+    try:
+        return visibility(current_user, g.get("grc_membership"))
+    except QueueForbidden:
+        abort(403)
+
+
 def running_files(until: date | None):
-    """Files whose delay runs (not decided, request not closed), by legal deadline; up to ``until``."""
+    """Files whose delay runs (not decided, request not closed), by legal deadline; up to ``until``.
+
+    Only the requests the member may work on (the core's queue visibility)."""
     query = (select(Dossier, Request).join(Request, Request.id == Dossier.request_id)
              .where(Dossier.legal_deadline.is_not(None), Dossier.notified_on.is_(None),
                     Dossier.tacit_applied_on.is_(None), Request.state_kind != "closed")
              .order_by(Dossier.legal_deadline, Request.id))
     if until is not None:
         query = query.where(Dossier.legal_deadline <= until)
+    visible = scope()
+    if visible is not None:
+        query = query.where(visible)
     return db.session.execute(query).all()
 
 
@@ -90,7 +105,12 @@ class UrbanismeView(SecureView):
         return self.render("urbanisme/deadlines.html", rows=rows, days=days, fr=fr)
 
     def _load(self, request_id: int) -> tuple[Request, Dossier]:
-        dossier = db.session.scalar(select(Dossier).where(Dossier.request_id == request_id))
+        query = select(Dossier).join(Request, Request.id == Dossier.request_id).where(
+            Dossier.request_id == request_id)
+        visible = scope()
+        if visible is not None:
+            query = query.where(visible)
+        dossier = db.session.scalar(query)
         if dossier is None:
             abort(404)
         return dossier.request, dossier

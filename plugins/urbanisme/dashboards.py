@@ -28,7 +28,7 @@ KIND_LABELS = (("new", _l("Deposited")), ("open", _l("Under instruction or decid
 TACIT = ("accord_tacite", "refus_tacite", "rejet_pieces")
 
 
-def _files(filters, *columns):
+def _files(filters):
     query = select(Dossier, Request).join(Request, Request.id == Dossier.request_id)
     if filters.service_ids is not None:
         query = query.where(Request.service_id.in_(filters.service_ids))

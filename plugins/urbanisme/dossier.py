@@ -23,6 +23,9 @@ from .request_types import BODY_OF_CIRCUMSTANCE, BY_CODE
 from .workflows import ANCHOR_FAVOURABLE, ANCHOR_PIECES, ANCHOR_UNFAVOURABLE, FAVOURABLE_DECISIONS
 
 PARCEL = re.compile(r"^\s*([0-9]{0,3}[A-Za-z]{1,2})\s*[- ]?\s*([0-9]{1,4})\s*$")
+AUTHORISATIONS = {rules.Procedure.DECLARATION_PREALABLE, rules.Procedure.PERMIS_DE_CONSTRUIRE_MI,
+                  rules.Procedure.PERMIS_DE_CONSTRUIRE, rules.Procedure.PERMIS_AMENAGER,
+                  rules.Procedure.PERMIS_DEMOLIR, rules.Procedure.PERMIS_MODIFICATIF}
 # ABF opinions that make silence a refusal (R*424-3).
 ABF_REFUSAL = {"defavorable", "prescriptions"}
 
@@ -165,7 +168,9 @@ def recompute(dossier: Dossier, request=None) -> None:
 
 def _decision_dates(dossier: Dossier, request) -> None:
     decided = dossier.notified_on or dossier.tacit_applied_on
-    favourable = dossier.decision in FAVOURABLE_DECISIONS
+    # Validity, display, appeal and withdrawal are those of an authorisation (DP, permits);
+    # a certificate, a transfer or a prorogation has no such dates of its own here.
+    favourable = dossier.decision in FAVOURABLE_DECISIONS and rules.Procedure(dossier.procedure) in AUTHORISATIONS
     dossier.validity_end = dossier.withdrawal_end = dossier.display_until = dossier.appeal_end = None
     if decided and favourable:
         dossier.validity_end = rules.validity_end(decided, min(dossier.prorogations, rules.MAX_PROROGATIONS)).value

@@ -90,6 +90,8 @@ def legal_dates(dossier: Dossier) -> list[tuple[str, date | None, str]]:
     if dossier.validity_end:
         rows.append((_("Valid until"), dossier.validity_end,
                      _("Works must start by this day: 3 years, plus one year per prorogation (R424-17).")))
+    if dossier.works_started_on:
+        rows.append((_("Works started on"), dossier.works_started_on, _("Declared opening of the works (DOC).")))
     if dossier.daact_date:
         rows.append((_("DAACT received"), dossier.daact_date, ""))
     if dossier.conformity_deadline:
@@ -123,9 +125,14 @@ def request_panels(request, commune):
 def citizen_panels(citizen, commune):
     if not can("urbanisme.instruct"):
         return None
-    rows = db.session.execute(
-        select(Dossier, Request).join(Request, Request.id == Dossier.request_id)
-        .where(Request.citizen_id == citizen.id).order_by(Dossier.deposit_date.desc())).all()
+    from .admin import scope
+
+    query = (select(Dossier, Request).join(Request, Request.id == Dossier.request_id)
+             .where(Request.citizen_id == citizen.id).order_by(Dossier.deposit_date.desc()))
+    visible = scope()
+    if visible is not None:
+        query = query.where(visible)
+    rows = db.session.execute(query).all()
     if not rows:
         return None
     files = [(request, dossier, procedure_label(dossier),

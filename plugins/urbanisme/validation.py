@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from .dossier import parse_parcels, today
-from .request_types import BY_CODE, PROCEDURES
+from .request_types import BY_CODE
 from .rules import Procedure
 
 EARLIEST_DEPOSIT = date(2000, 1, 1)
@@ -49,5 +49,3 @@ def validate(request_type, data: dict) -> list[str] | None:
         errors.append(_("The works must be completed before the DAACT is filed."))
     return errors
 
-
-__all__ = ["validate", "PROCEDURES"]

@@ -195,3 +195,15 @@ def test_a_commune_without_the_plugin_has_no_page_panel_nor_type(app):
     with in_commune(app, without):
         assert db.session.scalar(select(func.count()).select_from(RequestType)) == 0
         assert db.session.scalar(select(func.count()).select_from(Dossier)) == 0
+
+
+def test_an_agent_of_another_service_does_not_see_the_planning_files(app, town):
+    request_id, _ = file(app, town, "urbanisme.dp", good_data("urbanisme.dp", today() - timedelta(days=25)))
+    make_agent(app, town.id, "voirie@a.fr", "agent")  # no service: sees only what is assigned to them
+    client = signed_in(app, "voirie@a.fr")
+    with in_commune(app, town.id):
+        reference = db.session.get(Request, request_id).reference
+    assert reference not in client.get("/admin/urbanisme/?days=all").get_data(as_text=True)
+    assert client.get(f"/admin/urbanisme/dossier/{request_id}/").status_code == 404
+    assert "Dossiers d'urbanisme" not in client.get(f"/admin/citizens/{town.citizen}/").get_data(
+        as_text=True).replace("&#39;", "'")
