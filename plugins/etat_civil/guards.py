@@ -69,6 +69,9 @@ def check(request, transition, fields, actor, commune) -> list[str] | None:
                 if not outcome.allowed:
                     problems.append(outcome.reason)
     elif code == rt.PACS and transition.code == "enregistrer":
+        if not data.get("declaration_conjointe"):
+            problems.append(_("The partners must sign the joint declaration (cerfa 15725) before the PACS is "
+                              "registered."))
         problems.extend(checks.stale_pieces(data, checks.PACS_PARTIES, today(), commune))
     elif code == rt.NAISSANCE and transition.code == "dresser_acte":
         outcome = checks.birth_declaration(data, commune)

@@ -111,6 +111,20 @@ def test_an_avocat_gets_what_his_client_may_obtain(app, town, client):
     assert data["qualite_client"] is None
 
 
+def test_the_commune_settings_of_the_open_rules_apply(app, town, client):
+    fields = acte("naissance", "extrait_plurilingue", "tiers", nom="Martin", prenoms="Jeanne",
+                  date_naissance=date(1980, 4, 2), lieu_naissance="Orléans")
+    # Default: the extrait plurilingue follows the extrait avec filiation (a tiers is refused).
+    refused(app, town, client, "etat_civil.acte", fields,
+            "L'extrait plurilingue suit les règles applicables à un extrait avec filiation.")
+    with in_commune(app, town.id):
+        from grc_core.models import Commune
+        commune = db.session.get(Commune, town.id)
+        commune.settings = {**(commune.settings or {}), "etat_civil.plurilingue_comme": "extrait_sans_filiation"}
+        db.session.commit()
+    accepted(app, town, client, "etat_civil.acte", fields)
+
+
 def test_a_genealogist_needs_the_archives_authorisation_and_a_mandate(app, town, client):
     fields = acte("mariage", "copie_integrale", "genealogiste", **BIRTH, date_mariage=date(2001, 6, 2),
                   lieu_mariage="Orléans")

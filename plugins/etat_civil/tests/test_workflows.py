@@ -261,6 +261,14 @@ def test_pacs_registration_refuses_stale_pieces_on_the_day(app, town, monkeypatc
         **party("partenaire1", date(2026, 3, 10)), **party("partenaire2", date(2026, 5, 1)), "convention": "cerfa",
         "date_enregistrement": day}, now=at(date(2026, 5, 2)))
     act(app, town, request_id, "verifier")
+    monkeypatch.setattr(guards, "today", lambda: day)
+    with pytest.raises(TransitionError) as unsigned:
+        act(app, town, request_id, "enregistrer")
+    assert "déclaration conjointe (cerfa 15725)" in str(unsigned.value)
+    with in_commune(app, town.id):
+        request = db.session.get(Request, request_id)
+        request.data = {**request.data, "declaration_conjointe": True}
+        db.session.commit()
     monkeypatch.setattr(guards, "today", lambda: date(2026, 6, 11))
     with pytest.raises(TransitionError) as refused:
         act(app, town, request_id, "enregistrer")
