@@ -182,10 +182,12 @@ class ComputedWidget:
 
 
 def as_result(value) -> IndicatorResult:
-    """Plugins may return a plain number."""
-    if isinstance(value, IndicatorResult):
-        return value
-    return IndicatorResult(value=value)
+    """Plugins may return a plain number; keys and labels are shown as text
+    (a missing label reads "—")."""
+    if not isinstance(value, IndicatorResult):
+        return IndicatorResult(value=value)
+    categories = tuple((str(key), "—" if label is None else str(label)) for key, label in value.categories)
+    return replace(value, categories=categories)
 
 
 def compute(dashboard: str, viewer: Viewer, commune, period: Period, filters: IndicatorFilters) -> list[ComputedWidget]:
