@@ -58,6 +58,9 @@ def _tacit_timers(states, *, favourable=True, unfavourable=True):
 
 RUNNING = ("depose", "completude", "instruction", "consultations", "decision_proposee", "signee")
 DECIDING = ("instruction", "consultations")
+# While pieces are awaited the delay does not run and the tacit anchors are empty; watched all the same,
+# in case the request for pieces is struck out on the file page (then the delay ran from the deposit).
+WATCHED = RUNNING + ("pieces_demandees",)
 
 
 def authorisation() -> WorkflowDecl:
@@ -106,14 +109,14 @@ def authorisation() -> WorkflowDecl:
            permission=SIGN, notify=True, comment=True),
         _t("classer", "Classer sans suite (retrait de la demande)", RUNNING + ("pieces_demandees",), "classee",
            comment=True),
-        _t("accord_tacite", "Accord tacite / non-opposition", RUNNING, "tacite_favorable", permission=None,
+        _t("accord_tacite", "Accord tacite / non-opposition", WATCHED, "tacite_favorable", permission=None,
            notify=True),
-        _t("refus_tacite", "Refus ou opposition tacite", RUNNING, "tacite_defavorable", permission=None,
+        _t("refus_tacite", "Refus ou opposition tacite", WATCHED, "tacite_defavorable", permission=None,
            notify=True),
         _t("rejet_pieces", "Rejet tacite : pièces non fournies", ("pieces_demandees",), "tacite_defavorable",
            permission=None, notify=True),
     )
-    timers = _tacit_timers(RUNNING) + (
+    timers = _tacit_timers(WATCHED) + (
         TimerSpec("rejet_pieces", "pieces_demandees", "rejet_pieces", anchor=ANCHOR_PIECES),
     )
     return WorkflowDecl("urbanisme.autorisation", "Autorisation d'urbanisme (DP, PC, PA, PD)", states, transitions,

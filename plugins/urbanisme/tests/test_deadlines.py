@@ -297,3 +297,17 @@ def test_a_sursis_a_statuer_is_notified_as_a_refusal(app, town):
     assert (stored.state, stored.decision, stored.notified_on, stored.validity_end) == (
         "refusee", "sursis", date(2026, 3, 3), None)
     assert tick_at(app, 2026, 6, 1)["fired"] == 0
+
+
+def test_a_request_for_pieces_struck_out_on_the_file_page_leaves_no_file_unwatched(app, town, monkeypatch):
+    from plugins.urbanisme.tests.helpers import signed_in
+
+    request_id, _ = file(app, town, "urbanisme.dp", good_data("urbanisme.dp", "2026-03-02"))
+    act(app, town, request_id, "demander_pieces", date(2026, 3, 20), comment="Plan", monkeypatch=monkeypatch)
+    client = signed_in(app, "instructeur@a.fr")
+    assert post_file_page(client, request_id, pieces_request_date="").status_code == 302
+    stored = dossier_of(app, town, request_id)
+    assert (stored.state, stored.legal_deadline) == ("pieces_demandees", date(2026, 4, 2))
+    assert tick_at(app, 2026, 4, 2, 23, 59)["fired"] == 0
+    assert tick_at(app, 2026, 4, 3, 0, 0)["fired"] == 1
+    assert dossier_of(app, town, request_id).state == "tacite_favorable"
