@@ -260,6 +260,9 @@ def _validate_inscription(code, data) -> list[str]:
         where = existing.school.name if existing.school else "école à affecter"
         errors.append(f"L'enfant est déjà inscrit pour l'année {existing.school_year.label} ({where}) : "
                       "pour un déménagement, faites une demande de changement d'école.")
+    if code == CHANGEMENT and known_enrolment(data) is None:
+        errors.append("Aucune inscription de cet enfant pour cette année scolaire dans la commune : pour un enfant "
+                      "qui arrive d'une autre commune, faites une inscription scolaire.")
     if code == CHANGEMENT:
         try:
             moved = date.fromisoformat(data.get("date_demenagement") or "")

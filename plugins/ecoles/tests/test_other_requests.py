@@ -145,6 +145,16 @@ def test_the_workflow_guard_enforces_the_capacity_too(app, town):
 
 def test_a_change_of_school_after_a_move(app, town):
     desk = client_for(app, "accueil@a.fr")
+    before = counts(app, town.id)
+    response = file_form(desk, town, "ecoles.changement", **child_fields(
+        first="Tom", born="2021-03-03", date_demenagement="2027-10-01", adresse_voie="Avenue Jean Jaurès"))
+    assert response.status_code == 400
+    assert "pour un enfant qui arrive d&#39;une autre commune, faites une inscription scolaire" in response.get_data(
+        as_text=True)
+    response = file_form(desk, town, "ecoles.changement", **child_fields(
+        first="Tom", born="2021-03-03", adresse_voie="Avenue Jean Jaurès"))
+    assert response.status_code == 400
+    assert counts(app, town.id) == before
     enrol(app, town, desk, first="Tom", born="2021-03-03", adresse_voie="Rue des Lilas")
     moved = date.today() - timedelta(days=20)
     response = file_form(desk, town, "ecoles.changement", **child_fields(
