@@ -14,9 +14,8 @@ from flask_babel import lazy_gettext as _l
 
 from grc_core.plugins import hookimpl
 from grc_core.plugins.types import (
-    CitizenPanel, MenuItem, PermissionDecl, PluginManifest, RequestPanel, ServiceDecl, SettingDecl,
+    CitizenPanel, PermissionDecl, PluginManifest, RequestPanel, ServiceDecl, SettingDecl,
 )
-from grc_core.security.permissions import can
 
 from . import models  # noqa: F401  (the tables, for the migrations and the ORM)
 from .request_types import TYPES
@@ -134,14 +133,6 @@ def grc_admin_views():
 
     return views() + [CertificatesView(name=_l("Certificates"), endpoint="ecoles_certificates",
                                        url="/admin/ecoles/certificats")]
-
-
-@hookimpl
-def grc_menu_items(user, commune):
-    items = []
-    if can("ecoles.assign"):
-        items.append(MenuItem(_l("Enrolments"), "ecoles_enrolments.index_view", category=_l("Schools"), order=10))
-    return items
 
 
 @hookimpl
