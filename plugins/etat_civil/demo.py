@@ -2,7 +2,7 @@
 
 Filed through the core's create_request and apply_transition, so routing,
 history and e-mails look like real ones. Scaled to what a newcomer can browse
-(about a hundred requests: copies of acts dominate, a few marriages and PACS,
+(about seventy requests, so that `grc demo` stays quick: copies of acts dominate, a few marriages and PACS,
 births declared by the maternity, recensements of the young people turning
 16). Idempotent: a commune that already has état-civil requests is left alone.
 """
@@ -52,7 +52,7 @@ def load_demo(commune, seed: int = 2026) -> int:
     citizens = _citizens(rng, commune, today)
     db.session.commit()
     demo = _Demo(rng, types, workers, citizens, now, today)
-    demo.actes(60)
+    demo.actes(40)
     demo.mariages(4)
     demo.pacs(6)
     demo.naissances(7)
