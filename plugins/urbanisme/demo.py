@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from grc_core.demo_requests import FIRST_NAMES, LAST_NAMES, STREETS
 from grc_core.extensions import db
-from grc_core.models import Citizen, Membership, RequestType, User
+from grc_core.models import Citizen, Membership, RequestType
 from grc_core.workflows.deadlines import PARIS
 
 from .dossier import of_request, recompute, today

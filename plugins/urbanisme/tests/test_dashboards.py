@@ -1,5 +1,5 @@
 """Indicators of the service urbanisme against hand-computed values on a small fixture."""
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select

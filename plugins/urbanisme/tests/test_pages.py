@@ -1,5 +1,5 @@
 """Pages, panels, permissions and tenancy of the urbanisme plugin; demo data."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
