@@ -73,7 +73,8 @@ def deadlines_ahead(commune, filters) -> IndicatorResult:
     categories = tuple((str(days), str(_l("Next %(n)d days", n=days))) for days in PERIODS)
     return IndicatorResult(
         value=values[0], categories=categories, series=(Series("files", str(_l("Files")), values),),
-        drilldown={str(days): _list_url(days) for days in PERIODS},
+        # "" is the headline number's link: the files due within 7 days.
+        drilldown={"": _list_url(PERIODS[0])} | {str(days): _list_url(days) for days in PERIODS},
         note=str(_l("Headline: files whose legal deadline is within 7 days; a tacit decision is born the "
                     "day after.")))
 

@@ -72,7 +72,7 @@ def test_deadlines_ahead(app, fixture_files):
     # File 1: 5 days; file 2: 16 days; file 3 notified; 4 and 5 tacit.
     assert result.value == 1
     assert [s.values for s in result.series] == [(1.0, 1.0, 2.0)]
-    assert result.drilldown["7"].endswith("days=7")
+    assert result.drilldown["7"].endswith("days=7") and result.drilldown[""] == result.drilldown["7"]
     assert compute(app, fixture_files, dashboards.deadlines_ahead, service_ids=frozenset({-1})).value == 0
 
 
