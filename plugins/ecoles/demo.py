@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from grc_core.extensions import db
-from grc_core.models import Citizen, HouseholdLink, Membership, RequestType, User, utcnow
+from grc_core.models import Citizen, HouseholdLink, Membership, RequestType, utcnow
 
 from . import rules
 from .models import (

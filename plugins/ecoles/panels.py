@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import select
 
 from grc_core.extensions import db

@@ -9,7 +9,7 @@ from plugins.ecoles import rules
 from plugins.ecoles.models import Enrolment
 from plugins.ecoles.request_types import PIECE_FIELDS, request_types
 
-from .conftest import act, child_fields, client_for, counts, file_form, last_request, make_parent, reference_data
+from .conftest import act, child_fields, client_for, counts, file_form, last_request
 
 
 def enrolment(app, town):
