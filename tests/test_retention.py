@@ -13,7 +13,7 @@ from grc_core.models import (
     Attachment, AuditEvent, Membership, Message, OutboxMessage, Request, RequestEvent, User,
 )
 from grc_core.models.request import AppendOnlyError
-from grc_core.plugins.testing import in_commune, make_agent
+from grc_core.plugins.testing import empty_tables, in_commune, make_agent
 from grc_core.requests.service import add_attachments, add_message
 from grc_core.retention import anonymise_request, anonymise_requests, closed_requests_due
 from grc_core.workflows.engine import apply_transition
@@ -231,23 +231,7 @@ def towns(keeper_app):
     a.recent = worked_request(app, a, closed_at=datetime.now(timezone.utc) - timedelta(days=3))
     a.today = today
     yield towns
-    empty_own_tables(app)
-
-
-def empty_own_tables(app):
-    """empty_tables for this app's database, which lacks the tables of the
-    plugins it does not load (their models may be imported by other tests)."""
-    from sqlalchemy import inspect
-
-    from grc_core.tenancy import unscoped
-
-    with app.app_context(), unscoped():
-        db.session.rollback()
-        existing = set(inspect(db.engine).get_table_names())
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name in existing:
-                db.session.execute(table.delete())
-        db.session.commit()
+    empty_tables(app)
 
 
 def reference(app, town, request_id):
