@@ -92,6 +92,8 @@ def request_panel_html(request, commune) -> str:
         enrolment = services.enrolment_of_request(request.id)
         if enrolment is not None:
             items.append((_("Child"), enrolment.child.full_name))
+            items.append((_("Legal guardians"), ", ".join(p.full_name for p in services.responsables_of(
+                enrolment.child)) or _("none recorded")))
             items.append((_("School"), enrolment.school.name if enrolment.school else _("to be assigned")))
             if enrolment.sector_message:
                 items.append((_("Carte scolaire"), enrolment.sector_message))

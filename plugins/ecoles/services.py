@@ -157,6 +157,13 @@ def children_of(parent: Citizen) -> list[Citizen]:
         .order_by(Citizen.birth_date, Citizen.first_name)))
 
 
+def responsables_of(child: Citizen) -> list[Citizen]:
+    """The child's parents in the household links (the responsables of D131-3-1)."""
+    return list(db.session.scalars(
+        select(Citizen).join(HouseholdLink, HouseholdLink.relative_id == Citizen.id)
+        .where(HouseholdLink.citizen_id == child.id, HouseholdLink.relation == "parent").order_by(Citizen.last_name)))
+
+
 def find_child(data, parent: Citizen | None = None) -> Citizen | None:
     """The child the form names: among the parent's children first, else any
     citizen of the commune with that name and birth date."""

@@ -129,6 +129,7 @@ def test_an_unknown_street_never_blocks_and_asks_for_a_manual_assignment(app, to
     agent = client_for(app, "agent@a.fr")
     page = agent.get(f"/admin/requests/{request_id}/").get_data(as_text=True)
     assert rules.UNKNOWN_STREET_MESSAGE in page and "Affecter une école" in page
+    assert "Responsables légaux" in page and "Sophie Garnier" in page
     assert act(agent, app, town.id, request_id, "verifier").status_code == 302
     refused = act(agent, app, town.id, request_id, "affecter")
     assert refused.status_code == 409
