@@ -97,6 +97,7 @@ MARIAGE = WorkflowDecl(
                        permission=DELIVER),
         TransitionSpec("expirer_publication", "Publication expirée (un an)", ("bans_publies", "celebration_fixee"),
                        "publication_expiree", ("admin",), notify_citizen=True),
+        PIECE_TIMEOUT,
     ),
     # Published on D: celebration possible until D + 10 days + 1 year (C. civ. 65);
     # the timer fires the day after.
