@@ -225,9 +225,12 @@ def on_transition(dossier: Dossier, request, code: str, on: date) -> None:
     elif code in ("notifier", "notifier_refus"):
         dossier.notified_on = on
     elif code in ("accord_tacite", "refus_tacite", "rejet_pieces"):
+        # The tacit decision is born on its legal day, even if `grc tick` ran later.
+        born = (rules.add_days(dossier.pieces_due_by, 1) if code == "rejet_pieces" and dossier.pieces_due_by
+                else dossier.tacit_decision_date if code != "rejet_pieces" else None)
         dossier.decision = code
-        dossier.tacit_applied_on = on
-        dossier.decision_date = on
+        dossier.tacit_applied_on = born or on
+        dossier.decision_date = born or on
     elif code == "afficher":
         dossier.display_start = on
     elif code == "ouvrir_chantier":

@@ -311,3 +311,23 @@ def test_a_request_for_pieces_struck_out_on_the_file_page_leaves_no_file_unwatch
     assert tick_at(app, 2026, 4, 2, 23, 59)["fired"] == 0
     assert tick_at(app, 2026, 4, 3, 0, 0)["fired"] == 1
     assert dossier_of(app, town, request_id).state == "tacite_favorable"
+
+
+def test_a_prorogation_is_acquired_by_silence_after_two_months(app, town):
+    request_id, _ = file(app, town, "urbanisme.prorogation", good_data("urbanisme.prorogation", "2026-02-28"))
+    stored = dossier_of(app, town, request_id)
+    assert (stored.tacit_outcome, stored.legal_deadline) == ("prorogation_acquise", date(2026, 4, 28))
+    assert tick_at(app, 2026, 4, 28, 23, 59)["fired"] == 0
+    assert tick_at(app, 2026, 4, 29, 0, 0)["fired"] == 1
+    assert dossier_of(app, town, request_id).state == "tacite_favorable"
+
+
+def test_the_grc_tick_command_applies_an_overdue_tacit_decision(app, town):
+    from grc_core.cli import cli
+
+    request_id, _ = file(app, town, "urbanisme.dp", good_data("urbanisme.dp", "2026-01-31"))
+    result = app.test_cli_runner().invoke(cli, ["tick"])
+    assert result.exit_code == 0, result.output
+    assert "minuteries déclenchées : 1" in result.output
+    stored = dossier_of(app, town, request_id)
+    assert (stored.state, stored.tacit_applied_on) == ("tacite_favorable", date(2026, 3, 1))
