@@ -120,6 +120,16 @@ class TrancheView(SecureModelView):
                  "qf_max": {"validators": [Optional(), NumberRange(min=0)]},
                  "price": {"validators": [NumberRange(min=0)]}}
 
+    def validate_form(self, form):
+        if not super().validate_form(form):
+            return False
+        low, high = getattr(form, "qf_min", None), getattr(form, "qf_max", None)
+        if low is not None and high is not None and high.data is not None and low.data is not None \
+                and high.data < low.data:
+            high.errors.append(_("The upper bound is lower than the lower bound."))
+            return False
+        return True
+
 
 class ActivityView(SecureModelView):
     permission = MANAGE

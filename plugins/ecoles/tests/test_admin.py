@@ -1,7 +1,7 @@
 """Back-office views of the reference data: per commune, permission-guarded, in French."""
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.plugins.testing import csrf_token, in_commune, make_agent, make_commune
@@ -113,3 +113,17 @@ def test_without_a_quotient_familial_the_communes_setting_decides(app, town):
         assert services.tranche_for(None, grid, without_qf="tranche_haute").label == "Tranche 3"
         assert services.tranche_for(None, grid, without_qf="aucun") is None
         assert services.tranche_for(800, grid, without_qf="aucun").label == "Tranche 1"
+
+
+def test_a_tranche_with_inverted_bounds_is_refused(app, town):
+    from plugins.ecoles.models import TariffTranche
+    admin = client_for(app, "admin@a.fr")
+    with in_commune(app, town.id):
+        grid_id = db.session.scalar(select(TariffGrid.id))
+        before = db.session.scalar(select(func.count(TariffTranche.id)))
+    url = "/admin/ecoles_tranches/new/"
+    response = admin.post(url, data={"csrf_token": csrf_token(admin, url), "grid": str(grid_id), "label": "Tranche 4",
+                                     "qf_min": "2000", "qf_max": "1500", "price": "5"})
+    assert "La borne haute est inférieure à la borne basse." in response.get_data(as_text=True)
+    with in_commune(app, town.id):
+        assert db.session.scalar(select(func.count(TariffTranche.id))) == before
