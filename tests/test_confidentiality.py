@@ -17,13 +17,15 @@ run, core mechanism) and the real confidential types of the loaded plugins
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from grc_core.extensions import db
-from grc_core.models import AuditEvent, Citizen, Membership, Message, Request, RequestEvent, RequestType, User, Workflow
+from grc_core.models import AuditEvent, Citizen, Contact, Membership, Message, Request, RequestEvent, RequestType, User
 from grc_core.plugins.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
 from grc_core.requests.service import add_attachments, add_message, create_request
 
@@ -39,7 +41,14 @@ FORMATS = {"fmt": ["csv", "xlsx"], "export_type": ["csv"]}
 
 @pytest.fixture(scope="module")
 def secret_app(tmp_path_factory):
-    application = build_test_app(tmp_path_factory, plugins=["secret"], extra_plugins=SECRET, name="secret")
+    # A database of its own (on PostgreSQL too): the session's app keeps its schema.
+    url = os.environ.get("GRC_TEST_DATABASE_URL")
+    with pytest.MonkeyPatch.context() as patch:
+        if url:
+            parsed = make_url(url)
+            patch.setenv("GRC_TEST_DATABASE_URL",
+                         parsed.set(database=f"{parsed.database}_secret").render_as_string(hide_password=False))
+        application = build_test_app(tmp_path_factory, plugins=["secret"], extra_plugins=SECRET, name="secret")
     yield application
     with application.app_context():
         db.engine.dispose()
@@ -87,6 +96,10 @@ def file_confidential(app, commune_id, decl, *, citizen_id, actor_email="reader@
         add_message(created, f"{CANARY} message public", public=True, actor=actor)
         upload = FileStorage(io.BytesIO(b"%PDF-1.4 canari"), filename=f"{CANARY}.pdf", content_type="application/pdf")
         attachment = add_attachments(created, [upload], actor=actor)[0]
+        # The counter's contact that became this request.
+        db.session.add(Contact(channel="guichet", subject="Passage au guichet",
+                               outcome="request_created", request_id=created.id, agent_id=actor.id))
+        db.session.commit()
         return {"request_id": created.id, "attachment_id": attachment.id, "type_id": type_id,
                 "workflow_id": created.workflow_id, "reference": created.reference}
 

@@ -276,8 +276,13 @@ class ContactsView(PersonalDataView):
         page = max(args.get("page", 1, type=int), 1)
         contacts = db.session.scalars(statement.order_by(Contact.at.desc(), Contact.id.desc())
                                       .offset((page - 1) * CONTACTS_PER_PAGE).limit(CONTACTS_PER_PAGE + 1)).all()
+        # A contact that became a confidential request this agent may not read: not even its reference.
+        linked = {c.request_id for c in contacts if c.request_id is not None}
+        secret = readable_condition()
+        confidential = linked - set(db.session.scalars(select(Request.id).where(Request.id.in_(linked), secret))) \
+            if linked and secret is not None else set()
         return self.render(
-            "grc/contacts/list.html", contacts=contacts[:CONTACTS_PER_PAGE], page=page,
+            "grc/contacts/list.html", contacts=contacts[:CONTACTS_PER_PAGE], page=page, confidential=confidential,
             has_next=len(contacts) > CONTACTS_PER_PAGE, filters=args, agents=self._agents(),
             channel_labels=CHANNEL_LABELS, outcome_labels=OUTCOME_LABELS, intake_url=intake_url,
         )

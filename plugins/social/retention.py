@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from grc_core.extensions import db
-from grc_core.models import Request, RequestEvent, RequestType
+from grc_core.models import RequestEvent, RequestType
 from grc_core.plugins.types import RetentionCandidate, RetentionPolicyDecl
 from grc_core.retention import anonymise_requests, closed_requests_due, requests_closed_before
 from grc_core.workflows.deadlines import local_date

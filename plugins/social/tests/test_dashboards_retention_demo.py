@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import time as clock
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
 from grc_core.extensions import db
-from grc_core.models import Citizen, Commune, Message, Request, RequestType
+from grc_core.models import Commune, Request, RequestType
 from grc_core.plugins.testing import in_commune
 from grc_core.plugins.types import IndicatorFilters
 
@@ -38,7 +38,7 @@ def _small_year(app):
     act(app, town, registered, "inscrire")
     domiciled = file(app, town, rt.DOMICILIATION, {"lien_commune": ["sejour"]})
     act(app, town, domiciled, "entretien")
-    elected = (add := today() - timedelta(days=340)).isoformat()
+    elected = (today() - timedelta(days=340)).isoformat()
     act(app, town, domiciled, "accorder", {"date_entretien": elected, "date_election": elected})
     return town
 

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 revision = 'social_0002'
 down_revision = 'social_0001'
 branch_labels = None
-depends_on = None
+# The core's citizens and requests (c0a1e0000002) come first: foreign keys point at them.
+depends_on = 'c0a1e0000002'
 
 
 def upgrade():
