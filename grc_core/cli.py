@@ -16,6 +16,7 @@ from .models import Commune
 from .demo import DEMO_PASSWORD
 from .plugins.manager import PluginError
 from .settings import ConfigError
+from .tenancy import use_commune
 
 
 def _create_app(*_args, **_kwargs):
@@ -313,6 +314,25 @@ def outbox_send(limit):
 
     sent, failed = send_pending(limit=limit)
     click.echo(f"E-mails envoyés : {sent} ; en échec (nouvelle tentative plus tard) : {failed}.")
+
+
+@cli.group("indicators", help="Indicateurs des tableaux de bord.")
+def indicators_group():
+    pass
+
+
+@indicators_group.command("rebuild", help="Recompte les compteurs quotidiens des demandes d'une commune "
+                                          "(après un chargement en masse hors de l'application).")
+@click.option("--commune", "slug", required=True, help="Identifiant court de la commune.")
+@with_appcontext
+def indicators_rebuild(slug):
+    from .indicators.daily import rebuild
+
+    commune = _commune(slug)
+    with use_commune(commune.id):
+        rows = rebuild(commune.id)
+        db.session.commit()
+    click.echo(f"{commune.name} : {rows} ligne(s) de compteurs quotidiens recalculée(s).")
 
 
 def main() -> None:

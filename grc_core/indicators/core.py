@@ -22,6 +22,7 @@ from ..plugins.types import IndicatorDecl, IndicatorFilters, IndicatorResult, Se
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 # A literal, not a bound parameter: the partial index of open requests applies.
 from ..requests.queue import NOT_CLOSED
+from . import daily
 from .periods import buckets
 from .sql import (
     counts_by_bucket, days_between, local_midnight, median, percentile, period_bounds, request_conditions,
@@ -236,9 +237,24 @@ def workload_per_agent(commune, filters: IndicatorFilters) -> IndicatorResult:
 
 # --- what happened in the period --------------------------------------------------
 
+def _received_by_bucket(filters: IndicatorFilters, granularity: str, since: date | None = None) -> dict:
+    if daily.answers(filters):
+        return daily.by_bucket("received", filters, granularity, since)
+    where = [*request_conditions(filters), *(
+        [Request.received_at >= local_midnight(since)] if since else _in_period(Request.received_at, filters))]
+    return counts_by_bucket(Request.received_at, where, granularity)
+
+
+def _closed_by_bucket(filters: IndicatorFilters, granularity: str, since: date | None = None) -> dict:
+    if daily.answers(filters):
+        return daily.by_bucket("closed", filters, granularity, since)
+    where = [*request_conditions(filters), *(
+        [Request.closed_at >= local_midnight(since)] if since else _in_period(Request.closed_at, filters))]
+    return counts_by_bucket(Request.closed_at, where, granularity)
+
+
 def received_over_time(commune, filters: IndicatorFilters) -> IndicatorResult:
-    where = [*request_conditions(filters), *_in_period(Request.received_at, filters)]
-    counts = counts_by_bucket(Request.received_at, where, filters.granularity)
+    counts = _received_by_bucket(filters, filters.granularity)
     categories = _time_categories(filters)
     base = _base_args(filters)
     drilldown = {first.isoformat(): {**base, "kind": "all", "received_from": max(first, filters.start).isoformat(),
@@ -257,10 +273,17 @@ def _granularity_word(granularity: str) -> str:
     return {"day": _("day"), "week": _("week"), "month": _("month")}[granularity]
 
 
+def _received_per(column, filters: IndicatorFilters) -> dict:
+    """Requests received in the period per service or type (or channel)."""
+    if column.key in ("service_id", "request_type_id") and daily.answers(filters):
+        return {key: sums[0] for key, sums in daily.by_dimension(column.key, filters, "received").items()
+                if sums[0]}
+    return _grouped(column, [*request_conditions(filters), *_in_period(Request.received_at, filters)])
+
+
 def _received_by(column, labels, arg: str, note: str):
     def compute(commune, filters: IndicatorFilters) -> IndicatorResult:
-        where = [*request_conditions(filters), *_in_period(Request.received_at, filters)]
-        counts = _grouped(column, where)
+        counts = _received_per(column, filters)
         names = labels(counts)
         order = sorted(counts, key=lambda k: (-counts[k], str(names.get(k, k))))
         base = {**_base_args(filters), "kind": "all", **_period_args(filters, "received")}
@@ -296,10 +319,9 @@ received_by_service = _received_by(Request.service_id, _service_names, "service"
 
 
 def received_by_domain(commune, filters: IndicatorFilters) -> IndicatorResult:
-    where = [*request_conditions(filters), *_in_period(Request.received_at, filters)]
-    # Per type on the covering index, then types folded into their domain:
-    # a join would read every request's row.
-    per_type = _grouped(Request.request_type_id, where)
+    # Per type, then types folded into their domain: a join would read
+    # every request's row.
+    per_type = _received_per(Request.request_type_id, filters)
     plugin_of = dict(db.session.execute(select(RequestType.id, RequestType.plugin)).all())
     counts: dict = defaultdict(int)
     for type_id, n in per_type.items():
@@ -315,8 +337,7 @@ def received_by_domain(commune, filters: IndicatorFilters) -> IndicatorResult:
 
 
 def throughput(commune, filters: IndicatorFilters) -> IndicatorResult:
-    where = [*request_conditions(filters), *_in_period(Request.closed_at, filters)]
-    counts = counts_by_bucket(Request.closed_at, where, filters.granularity)
+    counts = _closed_by_bucket(filters, filters.granularity)
     categories = _time_categories(filters)
     base = _base_args(filters)
     drilldown = {first.isoformat(): {**base, "kind": "closed", "closed_from": max(first, filters.start).isoformat(),
@@ -337,9 +358,8 @@ def backlog(commune, filters: IndicatorFilters) -> IndicatorResult:
     backlog(t) = backlog(now) − received after t + closed after t."""
     conditions = request_conditions(filters)
     now_open = db.session.scalar(select(func.count()).select_from(Request).where(NOT_CLOSED, *conditions))
-    since = local_midnight(filters.start)
-    received = counts_by_bucket(Request.received_at, [*conditions, Request.received_at >= since], "day")
-    closed = counts_by_bucket(Request.closed_at, [*conditions, Request.closed_at >= since], "day")
+    received = _received_by_bucket(filters, "day", since=filters.start)
+    closed = _closed_by_bucket(filters, "day", since=filters.start)
     change = defaultdict(int)  # per local day: received − closed
     for (day,), n in received.items():
         change[day] += n
@@ -460,10 +480,14 @@ def first_response_time(commune, filters: IndicatorFilters) -> IndicatorResult:
 
 
 def sla_compliance(commune, filters: IndicatorFilters) -> IndicatorResult:
-    where = [*request_conditions(filters), *_in_period(Request.closed_at, filters), Request.due_at.is_not(None)]
-    on_time = func.sum(case((Request.closed_at <= Request.due_at, 1), else_=0))
-    rows = db.session.execute(
-        select(Request.service_id, func.count(), on_time).where(*where).group_by(Request.service_id)).all()
+    if daily.answers(filters):
+        rows = [(service, with_due, on_time) for service, (with_due, on_time)
+                in daily.by_dimension("service_id", filters, "closed_due", "closed_on_time").items() if with_due]
+    else:
+        where = [*request_conditions(filters), *_in_period(Request.closed_at, filters), Request.due_at.is_not(None)]
+        on_time = func.sum(case((Request.closed_at <= Request.due_at, 1), else_=0))
+        rows = db.session.execute(
+            select(Request.service_id, func.count(), on_time).where(*where).group_by(Request.service_id)).all()
     names = _service_names({r[0] for r in rows})
     order = sorted(rows, key=lambda r: (-r[1], names[r[0]]))
     total = sum(r[1] for r in order)
@@ -502,9 +526,12 @@ def first_contact_resolution(commune, filters: IndicatorFilters) -> IndicatorRes
 
 
 def reopened(commune, filters: IndicatorFilters) -> IndicatorResult:
-    where = [*request_conditions(filters), *_in_period(Request.closed_at, filters)]
-    total, again = db.session.execute(
-        select(func.count(), func.sum(case((Request.reopened_count > 0, 1), else_=0))).where(*where)).one()
+    if daily.answers(filters):
+        total, again = daily.totals(filters, "closed", "closed_reopened")
+    else:
+        where = [*request_conditions(filters), *_in_period(Request.closed_at, filters)]
+        total, again = db.session.execute(
+            select(func.count(), func.sum(case((Request.reopened_count > 0, 1), else_=0))).where(*where)).one()
     again = int(again or 0)
     return IndicatorResult(
         value=_round(again * 100 / total) if total else None,

@@ -1,4 +1,5 @@
-"""A manager's subscription to the weekly summary of the dashboards."""
+"""What the dashboards keep: managers' subscriptions to the weekly summary,
+and the daily counters of requests."""
 from __future__ import annotations
 
 from datetime import date
@@ -18,3 +19,23 @@ class DashboardSubscription(TenantMixin, db.Model):
     user_id: Mapped[int] = mapped_column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False)
     # Monday of the last week summarised: sending twice in a week is a no-op.
     last_week_sent: Mapped[date | None] = mapped_column(Date)
+
+
+class RequestDayStat(TenantMixin, db.Model):
+    """Counters of one local day, service and request type (grc_core.indicators.daily)."""
+
+    __tablename__ = "request_day_stat"
+    __table_args__ = (
+        UniqueConstraint("commune_id", "day", "service_id", "request_type_id", name="uq_request_day_stat_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    # 0 for the requests in no service: the key must compare equal to itself.
+    service_id: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    request_type_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    received: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    closed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    closed_due: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    closed_on_time: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    closed_reopened: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

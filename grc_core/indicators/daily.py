@@ -1,0 +1,218 @@
+"""Daily counters of requests, kept up to date in the same transaction as
+the requests themselves: what the dashboards read instead of years of rows.
+
+One row per commune, local day, service and request type holds how many
+requests were received that day, and how many closed (with a due date, on
+time, after a reopening). A flush that adds, changes or deletes a request
+applies the difference between its old and new contribution, so the
+counters are exact, never stale; ``rebuild`` recomputes them from the
+requests for data loaded in bulk, outside the ORM (``grc indicators
+rebuild``). A year of a large town is ~11,000 rows instead of 200,000.
+
+Channel, priority, quartier and assignee are not kept: a dashboard filtered
+on them reads the requests (grc_core.indicators.core).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timezone
+
+from sqlalchemy import delete, event, func, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
+
+from ..extensions import db
+from ..models import Request, RequestType
+from ..plugins.types import IndicatorFilters
+from .periods import bucket_start
+from ..models.dashboard import RequestDayStat
+from ..tenancy.scoping import current_commune_id
+from ..workflows.deadlines import PARIS
+
+MEASURES = ("received", "closed", "closed_due", "closed_on_time", "closed_reopened")
+TRACKED = ("received_at", "closed_at", "due_at", "service_id", "request_type_id", "reopened_count")
+
+
+def local_day(moment: datetime) -> date:
+    """The local day of a stored instant (SQLite gives it back without zone: UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(PARIS).date()
+
+
+def contribution(values: dict) -> dict[tuple, dict[str, int]]:
+    """What one request adds to the counters: {(day, service, type): {measure: n}}."""
+    out: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if values.get("received_at") is None or values.get("request_type_id") is None:
+        return out
+    dims = (values.get("service_id") or 0, values["request_type_id"])
+    out[(local_day(values["received_at"]), *dims)]["received"] += 1
+    closed = values.get("closed_at")
+    if closed is not None:
+        counters = out[(local_day(closed), *dims)]
+        counters["closed"] += 1
+        due = values.get("due_at")
+        if due is not None:
+            counters["closed_due"] += 1
+            as_utc = lambda m: m if m.tzinfo else m.replace(tzinfo=timezone.utc)  # noqa: E731
+            if as_utc(closed) <= as_utc(due):
+                counters["closed_on_time"] += 1
+        if values.get("reopened_count"):
+            counters["closed_reopened"] += 1
+    return out
+
+
+# Set through the relationship, a key reaches its column only during the flush.
+RELATIONSHIPS = {"service_id": "service", "request_type_id": "request_type"}
+
+
+def _current(request: Request, name: str):
+    relationship = RELATIONSHIPS.get(name)
+    if relationship:
+        added = get_history(request, relationship).added
+        if added:
+            return getattr(added[0], "id", None)
+    return getattr(request, name)
+
+
+def _changed(request: Request) -> bool:
+    names = (*TRACKED, *RELATIONSHIPS.values())
+    return any(get_history(request, name).has_changes() for name in names)
+
+
+def _values(request: Request, old: bool = False) -> dict:
+    if not old:
+        return {name: _current(request, name) for name in TRACKED}
+    values = {}
+    for name in TRACKED:
+        history = get_history(request, name)
+        if history.deleted:
+            values[name] = history.deleted[0]
+        elif history.added:
+            values[name] = None  # set where there was nothing
+        else:
+            values[name] = history.unchanged[0] if history.unchanged else getattr(request, name)
+    return values
+
+
+def _add(deltas, commune_id, parts, sign):
+    for (day, service_id, type_id), counters in parts.items():
+        for measure, n in counters.items():
+            deltas[(commune_id, day, service_id, type_id)][measure] += sign * n
+
+
+@event.listens_for(Session, "before_flush")
+def _count_requests(session: Session, flush_context, instances) -> None:
+    deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for obj in session.new:
+        if isinstance(obj, Request):
+            _add(deltas, obj.commune_id or current_commune_id(), contribution(_values(obj)), +1)
+    for obj in session.dirty:
+        if isinstance(obj, Request) and _changed(obj):
+            _add(deltas, obj.commune_id, contribution(_values(obj, old=True)), -1)
+            _add(deltas, obj.commune_id, contribution(_values(obj)), +1)
+    for obj in session.deleted:
+        if isinstance(obj, Request):
+            _add(deltas, obj.commune_id, contribution(_values(obj, old=True)), -1)
+    changes = [(key, counters) for key, counters in deltas.items() if any(counters.values())]
+    if changes:
+        apply(session, changes)
+
+
+def apply(session, changes) -> None:
+    """Add the counters to their rows, creating them (one upsert per row)."""
+    table = RequestDayStat.__table__
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for (commune_id, day, service_id, type_id), counters in changes:
+        values = {measure: counters.get(measure, 0) for measure in MEASURES}
+        statement = insert(table).values(commune_id=commune_id, day=day, service_id=service_id,
+                                         request_type_id=type_id, **values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["commune_id", "day", "service_id", "request_type_id"],
+            set_={measure: table.c[measure] + statement.excluded[measure] for measure in MEASURES})
+        session.connection().execute(statement)
+
+
+def count_all(connection, commune_id: int | None = None) -> int:
+    """Recompute the counters from the requests — of one commune, or of all
+    (the migration that creates them) — on a plain connection; returns the
+    number of counter rows. Not committed."""
+    table, requests = RequestDayStat.__table__, Request.__table__
+    only = (lambda t: t.c.commune_id == commune_id) if commune_id is not None else (lambda t: true())
+    connection.execute(delete(table).where(only(table)))
+    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    statement = (select(requests.c.id, requests.c.commune_id, *[requests.c[name] for name in TRACKED])
+                 .where(only(requests)).order_by(requests.c.id).limit(50_000))
+    last = 0
+    # Pages by id rather than a server-side cursor, which a migration's
+    # transaction on PostgreSQL refuses.
+    while rows := connection.execute(statement.where(requests.c.id > last)).all():
+        for row in rows:
+            _add(totals, row[1], contribution(dict(zip(TRACKED, row[2:]))), +1)
+        last = rows[-1][0]
+    records = [{"commune_id": c, "day": d, "service_id": s, "request_type_id": t,
+                **{measure: counters.get(measure, 0) for measure in MEASURES}}
+               for (c, d, s, t), counters in totals.items()]
+    for start in range(0, len(records), 5_000):
+        connection.execute(table.insert(), records[start:start + 5_000])
+    return len(records)
+
+
+def rebuild(commune_id: int) -> int:
+    """Recompute a commune's counters in the session's transaction (after a
+    bulk load, ``grc indicators rebuild``)."""
+    return count_all(db.session.connection(), commune_id)
+
+
+# --- reading ------------------------------------------------------------------------
+
+def answers(filters: IndicatorFilters) -> bool:
+    """Whether the counters can answer these filters (they keep no channel,
+    priority, quartier nor assignee)."""
+    return not (filters.channel or filters.priority or filters.quartier or filters.agent_id is not None)
+
+
+def _conditions(filters: IndicatorFilters, since: date | None = None) -> list:
+    stat = RequestDayStat
+    where = [stat.day >= (since or filters.start)]
+    if since is None:
+        where.append(stat.day <= filters.end)
+    if filters.service_ids is not None:
+        where.append(stat.service_id.in_(sorted(filters.service_ids)))
+    if filters.request_type:
+        where.append(stat.request_type_id.in_(
+            select(RequestType.id).where(RequestType.code == filters.request_type).scalar_subquery()))
+    return where
+
+
+def by_bucket(measure: str, filters: IndicatorFilters, granularity: str, since: date | None = None) -> dict:
+    """{(first day of the bucket,): sum of ``measure``} over the period (or
+    every day from ``since``), as grc_core.indicators.sql.counts_by_bucket."""
+    column = getattr(RequestDayStat, measure)
+    rows = db.session.execute(select(RequestDayStat.day, func.sum(column))
+                              .where(*_conditions(filters, since)).group_by(RequestDayStat.day))
+    out: dict[tuple, int] = defaultdict(int)
+    for day, total in rows:
+        out[(bucket_start(day, granularity),)] += int(total or 0)
+    return out
+
+
+def by_dimension(dimension: str, filters: IndicatorFilters, *measures: str) -> dict:
+    """{service or type id: (sums of ``measures``)} over the period; the
+    service of requests in none is None, as on the requests."""
+    key = getattr(RequestDayStat, dimension)
+    sums = [func.sum(getattr(RequestDayStat, measure)) for measure in measures]
+    rows = db.session.execute(select(key, *sums).where(*_conditions(filters)).group_by(key))
+    out = {}
+    for row in rows:
+        value = None if dimension == "service_id" and row[0] == 0 else row[0]
+        out[value] = tuple(int(total or 0) for total in row[1:])
+    return out
+
+
+def totals(filters: IndicatorFilters, *measures: str) -> tuple[int, ...]:
+    sums = [func.sum(getattr(RequestDayStat, measure)) for measure in measures]
+    row = db.session.execute(select(*sums).where(*_conditions(filters))).one()
+    return tuple(int(total or 0) for total in row)

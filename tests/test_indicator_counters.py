@@ -1,0 +1,117 @@
+"""The daily counters of the dashboards follow every change of a request —
+filing, closing, reopening, a new service, a deletion — in its transaction,
+and give the same figures as the requests themselves."""
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from grc_core.cli import cli
+from grc_core.extensions import db
+from grc_core.indicators import core, daily
+from grc_core.models import Citizen, Commune, Membership, Request, RequestDayStat, User
+from grc_core.plugins.testing import in_commune, make_agent
+from grc_core.plugins.types import IndicatorFilters
+from grc_core.requests.service import create_request
+from grc_core.workflows.engine import apply_transition
+from tests.test_indicators import OCTOBER, town  # noqa: F401 — the fixture
+from tests.test_requests import make_citizen, setup_commune
+
+COUNTED = ("received_over_time", "throughput", "backlog", "received_by_type", "received_by_service",
+           "received_by_domain", "sla_compliance", "reopened")
+
+
+def counters(app, commune_id) -> dict:
+    with in_commune(app, commune_id):
+        rows = db.session.scalars(select(RequestDayStat)).all()
+        return {(r.day, r.service_id, r.request_type_id): tuple(getattr(r, m) for m in daily.MEASURES)
+                for r in rows if any(getattr(r, m) for m in daily.MEASURES)}
+
+
+def recounted(app, commune_id) -> dict:
+    """The counters recomputed from scratch, then put back as they were."""
+    with in_commune(app, commune_id):
+        daily.rebuild(commune_id)
+        db.session.flush()
+        rows = db.session.scalars(select(RequestDayStat)).all()
+        result = {(r.day, r.service_id, r.request_type_id): tuple(getattr(r, m) for m in daily.MEASURES)
+                  for r in rows if any(getattr(r, m) for m in daily.MEASURES)}
+        db.session.rollback()
+        return result
+
+
+def test_counters_follow_filing_closing_reopening_moving_and_deleting(app):
+    town = setup_commune(app)
+    make_agent(app, town.id, "agent@a.fr", "admin")
+    citizen = make_citizen(app, town.id)
+    with in_commune(app, town.id):
+        agent = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
+        request, errors = create_request(request_type=town.bacs, citizen=db.session.get(Citizen, citizen),
+                                         channel="guichet",
+                                         formdata={"motif": "Bac cassé"}, actor=agent)
+        assert not errors
+        db.session.commit()
+        request_id = request.id
+    today = datetime.now(timezone.utc).astimezone(daily.PARIS).date()
+    assert counters(app, town.id) == {(today, town.voirie, town.bacs): (1, 0, 0, 0, 0)}
+    with in_commune(app, town.id):
+        agent = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
+        request = db.session.get(Request, request_id)
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == agent.id))
+        for code in ("prendre", "clore"):
+            apply_transition(request, code, actor=agent, membership=membership)
+    assert counters(app, town.id) == {(today, town.voirie, town.bacs): (1, 1, 1, 1, 0)}
+    with in_commune(app, town.id):
+        request = db.session.get(Request, request_id)
+        request.closed_at, request.state_kind, request.reopened_count = None, "open", 1
+        request.service_id = town.accueil
+        db.session.commit()
+    assert counters(app, town.id) == {(today, town.accueil, town.bacs): (1, 0, 0, 0, 0)}
+    assert counters(app, town.id) == recounted(app, town.id)
+    with in_commune(app, town.id):
+        db.session.delete(db.session.get(Request, request_id))
+        db.session.commit()
+    assert counters(app, town.id) == {}
+
+
+def test_a_rolled_back_change_leaves_the_counters_as_they_were(app, town):  # noqa: F811
+    before = counters(app, town.id)
+    with in_commune(app, town.id):
+        db.session.add(Request(reference="2026-09999", request_type_id=town.bacs, service_id=town.voirie,
+                               channel="guichet", priority="normale", state="nouvelle", state_kind="new",
+                               data={}, workflow_id=town.workflow))
+        db.session.flush()
+        db.session.rollback()
+    assert counters(app, town.id) == before
+
+
+def test_the_counters_match_a_recount(app, town):  # noqa: F811
+    assert counters(app, town.id) == recounted(app, town.id)
+
+
+@pytest.mark.parametrize("name", COUNTED)
+def test_counters_and_requests_give_the_same_figures(app, town, monkeypatch, name):  # noqa: F811
+    indicator = getattr(core, name)
+    twelve_months = IndicatorFilters(start=date(2025, 11, 1), end=date(2026, 10, 31), today=OCTOBER.today,
+                                     granularity="month")
+    voirie = IndicatorFilters(start=OCTOBER.start, end=OCTOBER.end, today=OCTOBER.today,
+                              service_ids=frozenset({town.voirie}), request_type="bacs")
+    for filters in (OCTOBER, twelve_months, voirie):
+        with in_commune(app, town.id):
+            commune = db.session.get(Commune, town.id)
+            from_counters = indicator(commune, filters)
+            monkeypatch.setattr(daily, "answers", lambda f: False)
+            from_requests = indicator(commune, filters)
+            monkeypatch.undo()
+        assert from_counters == from_requests
+
+
+def test_grc_indicators_rebuild(app, town):  # noqa: F811
+    with in_commune(app, town.id):
+        db.session.execute(RequestDayStat.__table__.delete())
+        db.session.commit()
+    assert counters(app, town.id) == {}
+    result = app.test_cli_runner().invoke(cli, ["indicators", "rebuild", "--commune", "villeneuve"])
+    assert result.exit_code == 0, result.output
+    assert "ligne(s) de compteurs quotidiens recalculée(s)" in result.output
+    assert counters(app, town.id) == recounted(app, town.id) != {}
