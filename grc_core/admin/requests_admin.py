@@ -330,8 +330,15 @@ class RequestsView(RequestsArea):
         history = [(event, EVENT_LABELS.get(event.kind, event.kind), describe_event(event, names, definition))
                    for event in events]
         transitions = available_transitions(req, current_user, _membership())
-        required_fields = list(dict.fromkeys(
-            name for transition in transitions for name in transition.get("required_fields") or ()))
+        specs = {spec.get("name"): spec for spec in req.request_type.fields or ()}
+        names = dict.fromkeys(name for transition in transitions for name in transition.get("required_fields") or ())
+        # A field of the form keeps its label and type; one only a transition
+        # asks for reads as words, and a date_* one gets a date picker.
+        required_fields = [
+            (name, specs.get(name, {}).get("label") or name.replace("_", " ").capitalize(),
+             "date" if specs.get(name, {}).get("type", "date" if name.startswith("date") else "text") == "date"
+             else "text")
+            for name in names]
         return self.render(
             "grc/requests/detail.html", req=req, status=status_of(req), data_rows=form_data_rows(req),
             transitions=transitions, required_fields=required_fields, messages=messages,

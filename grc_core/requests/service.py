@@ -25,7 +25,7 @@ from ..models import Commune, Membership, Message, Request, RequestEvent, Reques
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..notifications.outbox import enqueue_email
 from ..tenancy import active_plugins, current_commune_id
-from ..workflows.deadlines import local_date
+from ..workflows.deadlines import as_utc, local_date
 from . import attachments
 from .references import next_reference
 
@@ -145,7 +145,8 @@ def create_request(*, request_type, citizen, channel, formdata, actor, priority=
     if errors:
         return None, errors
     commune = _commune()
-    now = now or utcnow()
+    # Stored in UTC like every instant (SQLite keeps no zone).
+    now = as_utc(now or utcnow())
     written = []
     try:
         request = Request(
