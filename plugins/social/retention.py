@@ -47,7 +47,8 @@ def file_candidates(commune, today: date) -> list[RetentionCandidate]:
     for request_id, reference, label, last in rows:
         due_on = rules.social_file_anonymise_on(local_date(last))
         if due_on <= today:
-            out.append(RetentionCandidate(str(request_id), f"{reference} — {label}", due_on))
+            # No type in the label: the retention page is read by administrators without social.read.
+            out.append(RetentionCandidate(str(request_id), f"{reference} — dossier du CCAS", due_on))
     return sorted(out, key=lambda c: (c.due_on, int(c.key)))
 
 
@@ -68,7 +69,8 @@ def anonymise_files(commune, keys) -> int:
 
 
 def register_candidates(commune, today: date) -> list[RetentionCandidate]:
-    return closed_requests_due((rt.REGISTRE,), today)
+    return [RetentionCandidate(c.key, c.label.split(" — ")[0] + " — dossier du CCAS", c.due_on)
+            for c in closed_requests_due((rt.REGISTRE,), today)]
 
 
 def anonymise_register(commune, keys) -> int:

@@ -83,6 +83,8 @@ def test_social_files_are_anonymised_two_years_after_the_last_contact(app):
         due = today().replace(year=today().year + 2) + timedelta(days=1)
         candidates = retention.file_candidates(commune, due)
         assert [c.key for c in candidates] == [str(request_id)]
+        # Shown to administrators who may not read CCAS files: no type, no name.
+        assert candidates[0].label == f"{db.session.get(Request, request_id).reference} — dossier du CCAS"
         assert retention.file_candidates(commune, due - timedelta(days=2)) == []
         assert retention.anonymise_files(commune, [c.key for c in candidates]) == 1
         db.session.commit()
