@@ -241,3 +241,30 @@ def test_granularity_and_buckets():
     assert buckets(date(2026, 11, 25), date(2026, 12, 7), "week") == [
         date(2026, 11, 23), date(2026, 11, 30), date(2026, 12, 7)]
     assert trend(120, 100) == 20.0 and trend(5, 0) is None and trend(None, 3) is None
+
+
+def test_the_database_ranks_give_the_same_median_and_percentile(app, town):
+    """duration_percentiles (window functions) against the plain definitions."""
+    import random
+
+    from sqlalchemy import select
+
+    from grc_core.indicators.sql import ALL, days_between, duration_percentiles
+
+    rng = random.Random(3)
+    with in_commune(app, town.id):
+        for n in range(37):
+            received = at("2026-06-01") + timedelta(hours=rng.randrange(0, 2000))
+            add(town, f"2026-1{n:04d}", town.bacs if n % 3 else town.attestation, town.voirie, "web", received,
+                closed=received + timedelta(hours=rng.randrange(1, 900)))
+        db.session.flush()
+        statement = select(Request.request_type_id, days_between(Request.received_at, Request.closed_at)).where(
+            Request.closed_at.is_not(None))
+        figures = duration_percentiles(statement)
+        rows = db.session.execute(statement).all()
+        db.session.rollback()
+    for key in (town.bacs, town.attestation, ALL):
+        values = sorted(max(0.0, float(days)) for k, days in rows if key is ALL or k == key)
+        count, middle, p90 = figures[key]
+        assert count == len(values)
+        assert middle == pytest.approx(median(values)) and p90 == pytest.approx(percentile(values, 90))

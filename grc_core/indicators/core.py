@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, select
 
 from ..extensions import db
 from ..models import Contact, Request, RequestEvent, RequestType, Service, User, utcnow
@@ -25,7 +25,7 @@ from ..requests.queue import NOT_CLOSED
 from . import daily
 from .periods import buckets
 from .sql import (
-    counts_by_bucket, days_between, local_midnight, median, percentile, period_bounds, request_conditions,
+    ALL, counts_by_bucket, days_between, duration_percentiles, local_midnight, period_bounds, request_conditions,
 )
 
 OPEN_KINDS = ("new", "open", "waiting")
@@ -383,18 +383,12 @@ def backlog(commune, filters: IndicatorFilters) -> IndicatorResult:
     )
 
 
-def _duration_table(rows: list[tuple], names: dict) -> tuple[tuple, tuple]:
-    """Per category: (median, 90th percentile, count) of its sorted durations."""
-    per = defaultdict(list)
-    for key, days in rows:
-        per[key].append(days)
-    order = sorted(per, key=lambda k: (-len(per[k]), str(names.get(k, k))))
-    medians, p90s, counts = [], [], []
-    for key in order:
-        values = sorted(per[key])
-        medians.append(_round(median(values)))
-        p90s.append(_round(percentile(values, 90)))
-        counts.append(len(values))
+def _duration_table(figures: dict, names: dict) -> tuple[tuple, tuple]:
+    """Per category: median, 90th percentile and count (``duration_percentiles``)."""
+    order = sorted((k for k in figures if k is not ALL), key=lambda k: (-figures[k][0], str(names.get(k, k))))
+    counts = [figures[k][0] for k in order]
+    medians = [_round(figures[k][1]) for k in order]
+    p90s = [_round(figures[k][2]) for k in order]
     categories = tuple((str(k), str(names.get(k, k))) for k in order)
     series = (Series("median", _("Median (days)"), tuple(medians)),
               Series("p90", _("90th percentile (days)"), tuple(p90s)),
@@ -412,20 +406,19 @@ def processing_time(commune, filters: IndicatorFilters) -> IndicatorResult:
     if filters.states:
         return _time_between_states(filters)
     where = [*request_conditions(filters), *_in_period(Request.closed_at, filters)]
-    rows = db.session.execute(
-        select(Request.request_type_id, days_between(Request.received_at, Request.closed_at)).where(*where)).all()
-    per_row = [(type_id, max(0.0, float(days))) for type_id, days in rows]
-    categories, series = _duration_table(per_row, _type_names({r[0] for r in rows}))
-    values = sorted(days for _k, days in per_row)
+    figures = duration_percentiles(
+        select(Request.request_type_id, days_between(Request.received_at, Request.closed_at)).where(*where))
+    categories, series = _duration_table(figures, _type_names(k for k in figures if k is not ALL))
+    total, middle, _p90 = figures.get(ALL, (0, None, None))
     base = {**_base_args(filters), "kind": "closed", **_period_args(filters, "closed")}
     return IndicatorResult(
-        value=_round(median(values)),
+        value=_round(middle),
         categories=categories, series=series,
         drilldown={"": base, **{key: {**base, "type": key} for key, _label in categories}},
         note=_("Calendar days from reception to closing, over the requests closed in the period only — requests "
                "still open do not count, so an old open request cannot distort the figure. Median: half of them "
                "took less; 90th percentile: nine in ten took at most that (nearest rank). %(n)s request(s).",
-               n=len(values)),
+               n=total),
     )
 
 
@@ -451,31 +444,33 @@ def _time_between_states(filters: IndicatorFilters) -> IndicatorResult:
                      .join(entered_target, entered_target.c.request_id == Request.id)
                      .join(entered_source, and_(entered_source.c.request_id == Request.id,
                                                 entered_source.c.at <= entered_target.c.at)))
-    rows = db.session.execute(statement.where(*request_conditions(filters))).all()
-    per_row = [(type_id, max(0.0, float(days))) for type_id, days in rows]
-    categories, series = _duration_table(per_row, _type_names({r[0] for r in rows}))
-    values = sorted(days for _k, days in per_row)
+    figures = duration_percentiles(statement.where(*request_conditions(filters)))
+    categories, series = _duration_table(figures, _type_names(k for k in figures if k is not ALL))
+    total, middle, _p90 = figures.get(ALL, (0, None, None))
     return IndicatorResult(
-        value=_round(median(values)), categories=categories, series=series,
+        value=_round(middle), categories=categories, series=series,
         note=_("Calendar days from the first entry into « %(source)s » to the first entry into « %(target)s », "
                "over the requests that reached « %(target)s » in the period only (%(n)s request(s)).",
-               source=source, target=target, n=len(values)),
+               source=source, target=target, n=total),
     )
 
 
 def first_response_time(commune, filters: IndicatorFilters) -> IndicatorResult:
     where = [*request_conditions(filters), *_in_period(Request.received_at, filters)]
-    rows = db.session.scalars(select(days_between(Request.received_at, Request.first_response_at)).where(*where)).all()
-    answered = sorted(max(0.0, float(days)) for days in rows if days is not None)
-    waiting = sum(1 for days in rows if days is None)
+    figures = duration_percentiles(
+        select(literal(1), days_between(Request.received_at, Request.first_response_at))
+        .where(*where, Request.first_response_at.is_not(None)))
+    answered, middle, p90 = figures.get(ALL, (0, None, None))
+    waiting = db.session.scalar(select(func.count()).select_from(Request)
+                                .where(*where, Request.first_response_at.is_(None)))
     return IndicatorResult(
-        value=_round(median(answered)),
+        value=_round(middle),
         categories=(("median", _("Median (days)")), ("p90", _("90th percentile (days)")),
                     ("waiting", _("Still without response"))),
-        series=(Series("value", _("Value"), (_round(median(answered)), _round(percentile(answered, 90)), waiting)),),
+        series=(Series("value", _("Value"), (_round(middle), _round(p90), waiting)),),
         note=_("Calendar days from reception to the first action of an agent, over the requests received in the "
                "period that had one (%(answered)s); %(waiting)s still wait and are counted apart, not guessed.",
-               answered=len(answered), waiting=waiting),
+               answered=answered, waiting=waiting),
     )
 
 
