@@ -95,10 +95,15 @@ def test_the_request_page_shows_the_plugins_panels_and_its_guards_refuse(dummy_a
     make_agent(dummy_app, town.id, "agent@a.fr", "agent", services=["dummy.accueil"])
     file_signalement(client, town, f_quartier="gare")
     with in_commune(dummy_app, town.id):
-        request_id = db.session.scalar(select(Request.id))
+        req = db.session.scalar(select(Request))
+        request_id = req.id
+        # The plugin's own bookkeeping (dummy_*) is for its panel, not the form's rows.
+        req.data = {**req.data, "dummy_visite_prevue": "2026-12-24", "ancien_champ": "gardé"}
+        db.session.commit()
     agent = signed_in(dummy_app, "agent@a.fr")
     page = agent.get(f"/admin/requests/{request_id}/").get_data(as_text=True)
     assert "Suivi factice" in page and "Signalement factice suivi par" in page
+    assert "2026-12-24" not in page and "Ancien champ" in page and "gardé" in page
 
     def act(code):
         token = csrf_token(agent, f"/admin/requests/{request_id}/")

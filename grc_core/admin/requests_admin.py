@@ -101,13 +101,19 @@ def _display_value(spec, value) -> str:
 
 
 def form_data_rows(req: Request) -> list[tuple[str, str]]:
-    """(label, value) of the request's form data; fields since removed from the type keep their name."""
+    """(label, value) of the request's form data; fields since removed from the type keep their name.
+
+    Keys named ``<plugin>_…`` by the type's plugin are its own bookkeeping
+    (legal dates its timers read): its request panel shows them, in words.
+    """
     from ..forms.specs import fields_of
 
     specs = fields_of(req.request_type)
     data = dict(req.data or {})
     rows = [(str(spec.label), _display_value(spec, data.pop(spec.name, None))) for spec in specs]
-    rows += [(name, _display_value(None, value)) for name, value in sorted(data.items())]
+    internal = f"{req.request_type.plugin}_" if req.request_type.plugin else None
+    rows += [(name.replace("_", " ").capitalize(), _display_value(None, value)) for name, value in sorted(data.items())
+             if not (internal and name.startswith(internal))]
     return [(label, value) for label, value in rows if value]
 
 
