@@ -6,16 +6,15 @@ both included) and ``filters.service_ids``.
 """
 from __future__ import annotations
 
-import math
-import statistics
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from grc_core.calendar import add_months, birthday
 from grc_core.extensions import db
+from grc_core.indicators.sql import ALL, days_between, duration_percentiles
 from grc_core.models import Citizen, Request, RequestEvent, RequestType
 from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
 from grc_core.workflows.deadlines import PARIS, local_date
@@ -36,11 +35,14 @@ def _bounds(filters) -> tuple[datetime, datetime]:
 
 def _requests(filters, codes, column=Request.received_at, *extra):
     start, end = _bounds(filters)
-    query = (select(Request).join(RequestType, Request.request_type_id == RequestType.id)
+    # The three columns the figures read, not whole requests: a year of a
+    # large town is tens of thousands of rows.
+    query = (select(Request.data, Request.received_at, Request.closed_at)
+             .join(RequestType, Request.request_type_id == RequestType.id)
              .where(RequestType.code.in_(list(codes)), column >= start, column < end, *extra))
     if filters.service_ids is not None:
         query = query.where(Request.service_id.in_(list(filters.service_ids)))
-    return list(db.session.scalars(query.order_by(Request.id)))
+    return db.session.execute(query.order_by(Request.id)).all()
 
 
 def months_of(filters) -> list[tuple[str, str]]:
@@ -102,26 +104,24 @@ def acts_delivered(commune, filters) -> IndicatorResult:
                            note=_("Acts delivered, by month of delivery."))
 
 
-def percentile(values: list[float], share: float) -> float | None:
-    """Nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
-
-
 def delivery_delay(commune, filters) -> IndicatorResult:
-    """Days from reception to delivery of the acts delivered in the period: median and 90th percentile."""
-    requests = _requests(filters, [rt.ACTE], Request.closed_at, Request.state == DELIVERED)
-    days = [round((r.closed_at - r.received_at).total_seconds() / 86400, 1) for r in requests]
-    median = round(statistics.median(days), 1) if days else None
-    p90 = percentile(days, 0.9)
+    """Days from reception to delivery of the acts delivered in the period: median and 90th percentile
+    (ranked by the database, as the core's processing time)."""
+    start, end = _bounds(filters)
+    statement = (select(literal(1), days_between(Request.received_at, Request.closed_at))
+                 .join(RequestType, Request.request_type_id == RequestType.id)
+                 .where(RequestType.code == rt.ACTE, Request.state == DELIVERED,
+                        Request.closed_at >= start, Request.closed_at < end))
+    if filters.service_ids is not None:
+        statement = statement.where(Request.service_id.in_(list(filters.service_ids)))
+    count, median, p90 = duration_percentiles(statement).get(ALL, (0, None, None))
+    median, p90 = (None if v is None else round(v, 1) for v in (median, p90))
     return IndicatorResult(
         value=median, categories=(("median", _("Median")), ("p90", _("90th percentile"))),
         series=(Series("jours", _("Days"), (median, p90)),),
         note=_("Calendar days from reception to delivery, computed only on the %(count)s requests delivered in "
                "the period (refused, closed and pending requests are not counted); 90th percentile by nearest "
-               "rank.", count=len(days)))
+               "rank.", count=count))
 
 
 def refusals_by_reason(commune, filters) -> IndicatorResult:
