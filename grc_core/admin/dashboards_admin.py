@@ -153,7 +153,7 @@ class DashboardsView(SecureView):
             widgets=widgets, period=period, filters=filters, args=request.args,
             dashboards=[(c, dashboard_label(c)) for c in boards.dashboards_of(viewer, commune)],
             period_labels=PERIOD_LABELS, viewer=viewer, number=_number, unit_label=unit_label,
-            services=self._services(viewer), types=self._types(), channels=CHANNEL_LABELS,
+            services=self._services(viewer), types=self._types(), channels=CHANNEL_LABELS, states=self._states(),
             priorities=PRIORITY_LABELS, agents=boards.agent_choices(viewer) if viewer.may_drill_down else [],
             subscribed=subscriptions.is_subscribed(current_user.id),
             may_subscribe=viewer.role in ("admin", "manager"),
@@ -164,6 +164,16 @@ class DashboardsView(SecureView):
         if viewer.service_ids is not None:
             statement = statement.where(Service.id.in_(sorted(viewer.service_ids)))
         return db.session.execute(statement).all()
+
+    def _states(self):
+        """The states of the commune's workflows, for the time between two of them."""
+        from ..models import Workflow
+
+        states = {"received": _("Filing of the request")}
+        for definition in db.session.scalars(select(Workflow.definition)):
+            for state in (definition or {}).get("states", ()):
+                states.setdefault(state["code"], state.get("label") or state["code"])
+        return sorted(states.items(), key=lambda item: (item[0] != "received", str(item[1]).lower()))
 
     def _types(self):
         return db.session.execute(select(RequestType.code, RequestType.label).order_by(RequestType.label)).all()
