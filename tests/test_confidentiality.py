@@ -7,7 +7,8 @@ a new route is checked as soon as it exists: a confidential request whose
 form data, subject, internal note, transition comment and attachment name
 carry a canary string is filed, then every GET URL is fetched as agents who
 may not read it (same service, front desk, admin, élu); the canary must
-appear in no response. URLs naming a row by id get the confidential rows'
+appear in no response (dashboards and their widget exports included). URLs
+naming a row by id get the confidential rows'
 ids (an unknown ``*_id`` argument gets the request's id).
 
 Two variants: the ``secret`` test plugin (tests/plugins/secret.py, always
@@ -132,6 +133,10 @@ def walk(app, email, ids, *, extra_queries=()):
     # ``q`` is the core's search parameter, ``search`` Flask-Admin's.
     queries = ("", f"?q={ids['reference']}&search={ids['reference']}", f"?q={CANARY[:7]}&search={CANARY[:7]}",
                f"?citizen={ids['citizen_id']}", *extra_queries)
+    registry = app.extensions["grc"]
+    # String arguments the URL map has: dashboards (``<code>``) and their widgets.
+    dashboards = ["operational", "strategic", *registry.names]
+    widgets = [(widget.dashboard, widget.code) for widget in registry.dashboard_widgets()]
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint.endswith("static") or rule.endpoint in ("auth.logout",):
             continue
@@ -139,8 +144,14 @@ def walk(app, email, ids, *, extra_queries=()):
             continue
         variants = [{}]
         buildable = True
-        for name in rule.arguments:
-            if name in ids:
+        if {"code", "widget_code"} <= rule.arguments:
+            # A dashboard widget's export: each widget on its own dashboard.
+            variants = [{"code": board, "widget_code": code} for board, code in widgets]
+        for name in sorted(rule.arguments - ({"code", "widget_code"} if {"code", "widget_code"} <= rule.arguments
+                                             else set())):
+            if name == "code":
+                values = dashboards
+            elif name in ids:
                 values = [ids[name]]
             elif name.endswith("_id"):
                 values = [ids["request_id"]]
@@ -154,7 +165,8 @@ def walk(app, email, ids, *, extra_queries=()):
             continue
         for values in variants:
             url = rule.build(values, append_unknown=False)[1]
-            for query in (queries if not rule.arguments or rule.arguments <= FORMATS.keys() else ("",)):
+            for query in (queries if not rule.arguments or rule.arguments <= {"fmt", "export_type", "code"}
+                          else ("",)):
                 response = client.get(url + query)
                 body = response.get_data()
                 text = _xlsx_text(body) if body[:2] == b"PK" else body.decode("utf-8", "replace")
