@@ -340,6 +340,32 @@ def test_home_counts_and_queue_leave_out_what_the_agent_may_not_read(secret_app)
         empty_tables(secret_app)
 
 
+def test_a_closed_file_leaves_no_line_and_a_bulk_action_is_audited(secret_app):
+    from grc_core.plugins.testing import empty_tables
+
+    try:
+        decl = confidential_decls(secret_app)[0]
+        commune, ids = setup_confidential(secret_app, ["secret"], decl)
+        reader = secret_app.test_client()
+        login(reader, "reader@a.fr")
+        token = csrf_token(reader, "/admin/")
+        response = reader.post("/admin/requests/bulk", data={
+            "csrf_token": token, "ids": [str(ids["request_id"])], "action": "transition", "transition": "clore",
+            "filters": ""})
+        assert response.status_code == 200
+        with in_commune(secret_app, commune):
+            assert db.session.get(Request, ids["request_id"]).state == "clos"
+            event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "confidential.read"))
+            assert event.target == f"request:{ids['request_id']}" and event.details["view"] == "bulk"
+        agent = secret_app.test_client()
+        agent.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        login(agent, "agent@a.fr")
+        text = agent.get(f"/admin/citizens/{ids['citizen_id']}/").get_data(as_text=True)
+        assert "Confidential file in progress" not in text and CANARY not in text
+    finally:
+        empty_tables(secret_app)
+
+
 # --- every confidential type of the loaded plugins (social / CCAS) ------------------------
 
 def test_loaded_confidential_types_show_nowhere_without_the_permission(app):
