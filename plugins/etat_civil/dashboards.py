@@ -17,6 +17,7 @@ from grc_core.extensions import db
 from grc_core.indicators.sql import ALL, days_between, duration_percentiles
 from grc_core.models import Citizen, Request, RequestEvent, RequestType
 from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
+from grc_core.requests.queue import NOT_CLOSED
 from grc_core.workflows.deadlines import PARIS, local_date
 
 from . import checks, rules
@@ -128,15 +129,20 @@ def refusals_by_reason(commune, filters) -> IndicatorResult:
     """Refusals decided in the period, per reason (the refusal transition applied)."""
     start, end = _bounds(filters)
     codes = [code for code, _label in REFUSALS]
-    query = (select(RequestEvent, Request).join(Request, RequestEvent.request_id == Request.id)
-             .join(RequestType, Request.request_type_id == RequestType.id)
-             .where(RequestType.code.in_(list(rt.CODES)), RequestEvent.kind == "transition",
-                    RequestEvent.to_state == "refusee", RequestEvent.at >= start, RequestEvent.at < end))
+    # A refusal closes the request: the refused requests closed in the period
+    # (on the closed-requests index), then their refusal events (per request)
+    # — never a scan of the whole history.
+    refused = (select(Request.id).join(RequestType, Request.request_type_id == RequestType.id)
+               .where(RequestType.code.in_(list(rt.CODES)), Request.state == "refusee",
+                      Request.closed_at >= start, Request.closed_at < end))
     if filters.service_ids is not None:
-        query = query.where(Request.service_id.in_(list(filters.service_ids)))
+        refused = refused.where(Request.service_id.in_(list(filters.service_ids)))
+    query = select(RequestEvent.details).where(
+        RequestEvent.request_id.in_(refused.scalar_subquery()), RequestEvent.kind == "transition",
+        RequestEvent.to_state == "refusee", RequestEvent.at >= start, RequestEvent.at < end)
     counts = {code: 0 for code in codes}
-    for event, _req in db.session.execute(query).all():
-        code = (event.details or {}).get("transition")
+    for details in db.session.scalars(query):
+        code = (details or {}).get("transition")
         counts[code] = counts.get(code, 0) + 1
     labels = dict(REFUSALS)
     categories = tuple((code, labels.get(code, code)) for code in counts)
@@ -153,14 +159,16 @@ def coming_unions(commune, filters, weeks: int = 8) -> IndicatorResult:
     categories = tuple((f"{first + timedelta(weeks=n):%Y-%m-%d}",
                         _("Week of %(day)s", day=rules.format_date_fr(first + timedelta(weeks=n))))
                        for n in range(weeks))
-    query = (select(Request).join(RequestType, Request.request_type_id == RequestType.id)
-             .where(RequestType.code.in_([rt.MARIAGE, rt.PACS]), Request.state.not_in(NOT_DONE)))
+    # Files not closed: a celebrated marriage or a registered PACS is closed,
+    # and the open requests have their own small index.
+    query = (select(RequestType.code, Request.data).join(RequestType, Request.request_type_id == RequestType.id)
+             .where(RequestType.code.in_([rt.MARIAGE, rt.PACS]), NOT_CLOSED))
     if filters.service_ids is not None:
         query = query.where(Request.service_id.in_(list(filters.service_ids)))
     marriages, pacs = [0] * weeks, [0] * weeks
-    for req in db.session.scalars(query):
-        data = req.data or {}
-        if req.request_type.code == rt.MARIAGE:
+    for code, data in db.session.execute(query):
+        data = data or {}
+        if code == rt.MARIAGE:
             day, counts = parse_day(data.get("date_celebration")), marriages
         else:
             day, counts = checks.as_date(data.get("date_enregistrement")), pacs
