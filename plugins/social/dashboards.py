@@ -24,6 +24,7 @@ from grc_core.calendar import add_months
 from grc_core.extensions import db
 from grc_core.models import Request, RequestType
 from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
+from grc_core.requests.queue import NOT_CLOSED
 from grc_core.workflows.deadlines import PARIS
 
 from . import checks
@@ -74,10 +75,11 @@ def requests_by_type(commune, filters) -> IndicatorResult:
 def delay_by_type(commune, filters) -> IndicatorResult:
     """Median calendar days from reception to closure, per type, of files closed in the period."""
     start, end = _bounds(filters)
-    rows = db.session.execute(_services(_social(Request.closed_at >= start, Request.closed_at < end), filters)).all()
+    rows = db.session.execute(_services(_social(Request.closed_at >= start, Request.closed_at < end), filters)
+                              .with_only_columns(RequestType.code, Request.received_at, Request.closed_at)).all()
     days: dict[str, list[float]] = {code: [] for code in rt.CODES}
-    for req, code in rows:
-        days[code].append((req.closed_at - req.received_at).total_seconds() / 86400)
+    for code, received, closed in rows:
+        days[code].append((closed - received).total_seconds() / 86400)
     categories = tuple(_type_labels())
     medians = tuple(round(statistics.median(days[code]), 1) if days[code] else None for code, _l2 in categories)
     counts = tuple(float(len(days[code])) for code, _l2 in categories)
@@ -90,12 +92,14 @@ def delay_by_type(commune, filters) -> IndicatorResult:
 
 def domiciliations(commune, filters) -> IndicatorResult:
     """Active domiciliations today, those whose attestation expires within 30 days, and those warned."""
-    rows = db.session.execute(_services(_social(RequestType.code == rt.DOMICILIATION,
-                                                Request.state.in_(("active", "avertie"))), filters)).all()
+    # Two columns of the open requests (their own small index), not whole files.
+    rows = db.session.execute(_services(_social(RequestType.code == rt.DOMICILIATION, NOT_CLOSED,
+                                                Request.state.in_(("active", "avertie"))), filters)
+                              .with_only_columns(Request.state, Request.data)).all()
     horizon = filters.today + timedelta(days=EXPIRY_HORIZON_DAYS)
-    expiring = sum(1 for req, _code in rows
-                   if (day := checks.parse_day((req.data or {}).get("date_expiration"))) and day <= horizon)
-    warned = sum(1 for req, _code in rows if req.state == "avertie")
+    expiring = sum(1 for _state, data in rows
+                   if (day := checks.parse_day((data or {}).get("date_expiration"))) and day <= horizon)
+    warned = sum(1 for state, _data in rows if state == "avertie")
     categories = (("actives", _("Active")), ("expirent", _("Expiring within 30 days")),
                   ("averties", _("Warned: no contact")))
     return IndicatorResult(value=float(len(rows)), categories=categories,
@@ -166,16 +170,18 @@ INDICATORS = (
                   dimensions=("type",), permission=READ,
                   description=_l("Median days from reception to closure, files closed in the period.")),
     IndicatorDecl("social.domiciliations", _l("Domiciliations: active and expiring"), _l("domiciliations"),
-                  compute=domiciliations, description=_l("Active today, expiring within 30 days, warned.")),
+                  compute=domiciliations, dimensions=("now",),
+                  description=_l("Active today, expiring within 30 days, warned.")),
     IndicatorDecl("social.registre", _l("Persons in the vulnerable persons register"), _l("persons"),
-                  compute=register_count, description=_l("A count only: names stay in the register.")),
+                  compute=register_count, dimensions=("now",),
+                  description=_l("A count only: names stay in the register.")),
     IndicatorDecl("social.aides_par_mois", _l("Optional aid granted per month"), _l("euros"), compute=aid_per_month,
                   dimensions=("month",), permission=READ,
                   description=_l("Amounts granted and households helped, per month.")),
     IndicatorDecl("social.aides_accordees", _l("Optional aids granted"), _l("aids"), compute=aid_count,
                   description=_l("Number of aids granted in the period (count).")),
     IndicatorDecl("social.commission", _l("Files awaiting the commission"), _l("files"), compute=awaiting_commission,
-                  description=_l("Optional aid files awaiting the commission today.")),
+                  dimensions=("now",), description=_l("Optional aid files awaiting the commission today.")),
 )
 
 WIDGETS = (
