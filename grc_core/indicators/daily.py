@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 from sqlalchemy import delete, event, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import get_history
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
 from ..extensions import db
 from ..models import Request, RequestType
@@ -70,7 +71,8 @@ RELATIONSHIPS = {"service_id": "service", "request_type_id": "request_type"}
 def _current(request: Request, name: str):
     relationship = RELATIONSHIPS.get(name)
     if relationship:
-        added = get_history(request, relationship).added
+        # Never load the related row for this: only what was assigned counts.
+        added = get_history(request, relationship, passive=PASSIVE_NO_INITIALIZE).added
         if added:
             return getattr(added[0], "id", None)
     return getattr(request, name)
@@ -78,7 +80,7 @@ def _current(request: Request, name: str):
 
 def _changed(request: Request) -> bool:
     names = (*TRACKED, *RELATIONSHIPS.values())
-    return any(get_history(request, name).has_changes() for name in names)
+    return any(get_history(request, name, passive=PASSIVE_NO_INITIALIZE).has_changes() for name in names)
 
 
 def _values(request: Request, old: bool = False) -> dict:
@@ -120,19 +122,23 @@ def _count_requests(session: Session, flush_context, instances) -> None:
         apply(session, changes)
 
 
-def apply(session, changes) -> None:
-    """Add the counters to their rows, creating them (one upsert per row)."""
+@lru_cache(maxsize=4)
+def _upsert(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE adding to the counters, built once: it
+    runs in every flush that touches a request."""
     table = RequestDayStat.__table__
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for (commune_id, day, service_id, type_id), counters in changes:
-        values = {measure: counters.get(measure, 0) for measure in MEASURES}
-        statement = insert(table).values(commune_id=commune_id, day=day, service_id=service_id,
-                                         request_type_id=type_id, **values)
-        statement = statement.on_conflict_do_update(
-            index_elements=["commune_id", "day", "service_id", "request_type_id"],
-            set_={measure: table.c[measure] + statement.excluded[measure] for measure in MEASURES})
-        session.connection().execute(statement)
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=["commune_id", "day", "service_id", "request_type_id"],
+        set_={measure: table.c[measure] + statement.excluded[measure] for measure in MEASURES})
+
+
+def apply(session, changes) -> None:
+    """Add the counters to their rows, creating them (one statement, a row each)."""
+    rows = [{"commune_id": commune_id, "day": day, "service_id": service_id, "request_type_id": type_id,
+             **{measure: counters.get(measure, 0) for measure in MEASURES}}
+            for (commune_id, day, service_id, type_id), counters in changes]
+    session.connection().execute(_upsert(session.get_bind().dialect.name), rows)
 
 
 def count_all(connection, commune_id: int | None = None) -> int:
