@@ -188,6 +188,64 @@ def post_form(client, url, data=None, token_url="/admin/", **kwargs):
     return client.post(url, data=payload, **kwargs)
 
 
+def signed_in(app, email, password=DEMO_PASSWORD):
+    """A test client of the app, signed in as ``email``."""
+    client = app.test_client()
+    login(client, email, password)
+    return client
+
+
+def post_intake(client, type_id, citizen_id, fields, channel="guichet"):
+    """Post the quick-intake form like the counter agent's browser: ``fields``
+    by their name (True ticks a box; False and None leave it empty; dates
+    are typed as ISO dates)."""
+    from datetime import date
+
+    data = {"csrf_token": csrf_token(client, "/admin/intake/"), "channel": channel, "type": type_id,
+            "citizen": citizen_id}
+    for name, value in fields.items():
+        if value is True:
+            value = "y"
+        elif value is False or value is None:
+            continue
+        data[f"f_{name}"] = value.isoformat() if isinstance(value, date) else value
+    return client.post("/admin/intake/", data=data, headers={"Accept-Language": "fr"})
+
+
+def file_request_as(app, commune_id, email, type_id, citizen_id, fields, *, channel="guichet", now=None) -> int:
+    """File a request through the core's service as the agent ``email`` (at
+    ``now``, any time zone); returns its id. Invalid ``fields`` fail the test."""
+    from sqlalchemy import select
+
+    from grc_core.extensions import db
+    from grc_core.models import Citizen, RequestType, User
+    from grc_core.requests.service import create_request
+
+    with in_commune(app, commune_id):
+        user = db.session.scalar(select(User).where(User.email == email))
+        citizen = db.session.get(Citizen, citizen_id) if citizen_id else None
+        request, errors = create_request(request_type=db.session.get(RequestType, type_id), citizen=citizen,
+                                         channel=channel, formdata=fields, actor=user, now=now)
+        assert not errors, errors
+        return request.id
+
+
+def apply_as(app, commune_id, email, request_id, code, *, fields=None, comment="", now=None):
+    """Apply a workflow transition as the agent ``email`` (raises
+    TransitionError when refused, as the engine does)."""
+    from sqlalchemy import select
+
+    from grc_core.extensions import db
+    from grc_core.models import Membership, Request, User
+    from grc_core.workflows.engine import apply_transition
+
+    with in_commune(app, commune_id):
+        user = db.session.scalar(select(User).where(User.email == email))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        return apply_transition(db.session.get(Request, request_id), code, actor=user, membership=membership,
+                                fields=fields or {}, comment=comment, now=now)
+
+
 @pytest.fixture
 def two_communes(app):
     """Communes A and B with an admin and an agent each; ids and e-mails."""

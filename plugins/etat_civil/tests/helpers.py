@@ -1,17 +1,17 @@
 """Shared helpers of the etat_civil tests: a commune with the plugin, filing through the intake form."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from grc_core.extensions import db
-from grc_core.models import Citizen, Membership, Request, RequestEvent, RequestType, User
-from grc_core.plugins.testing import csrf_token, in_commune, login, make_agent, make_commune
-from grc_core.requests.service import create_request
-from grc_core.workflows.engine import apply_transition
+from grc_core.models import Citizen, Request, RequestEvent, RequestType
+from grc_core.plugins.testing import (
+    apply_as, file_request_as, in_commune, make_agent, make_commune, post_intake, signed_in,  # noqa: F401 (signed_in: for the tests)
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -37,46 +37,18 @@ def counts(app, commune_id):
                 db.session.scalar(select(func.count()).select_from(RequestEvent)))
 
 
-def signed_in(app, email):
-    client = app.test_client()
-    login(client, email)
-    return client
-
-
 def intake(client, town, code, fields, channel="guichet"):
     """Post the intake form like the counter agent's browser."""
-    data = {"csrf_token": csrf_token(client, "/admin/intake/"), "channel": channel, "type": town.types[code],
-            "citizen": town.citizen}
-    for name, value in fields.items():
-        if value is True:
-            value = "y"
-        elif value is False or value is None:
-            continue
-        data[f"f_{name}"] = value.isoformat() if isinstance(value, date) else value
-    return client.post("/admin/intake/", data=data, headers={"Accept-Language": "fr"})
+    return post_intake(client, town.types[code], town.citizen, fields, channel)
 
 
 def file(app, town, code, fields, now=None, channel="guichet", actor="agent@a.fr"):
     """File through the service (as the intake page does), at ``now``; returns the request id."""
-    # create_request stores ``now`` as given: in UTC, as the core's own callers pass it.
-    now = now.astimezone(timezone.utc) if now is not None else None
-    with in_commune(app, town.id):
-        user = db.session.scalar(select(User).where(User.email == actor))
-        request_type = db.session.get(RequestType, town.types[code])
-        citizen = db.session.get(Citizen, town.citizen)
-        request, errors = create_request(request_type=request_type, citizen=citizen, channel=channel,
-                                         formdata=fields, actor=user, now=now)
-        assert not errors, errors
-        return request.id
+    return file_request_as(app, town.id, actor, town.types[code], town.citizen, fields, channel=channel, now=now)
 
 
 def act(app, town, request_id, code, fields=None, comment="", now=None, actor="admin@a.fr"):
-    with in_commune(app, town.id):
-        user = db.session.scalar(select(User).where(User.email == actor))
-        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
-        request = db.session.get(Request, request_id)
-        apply_transition(request, code, actor=user, membership=membership, fields=fields or {}, comment=comment,
-                         now=now)
+    apply_as(app, town.id, actor, request_id, code, fields=fields, comment=comment, now=now)
 
 
 def state(app, town, request_id):
