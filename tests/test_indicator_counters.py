@@ -41,37 +41,37 @@ def recounted(app, commune_id) -> dict:
 
 
 def test_counters_follow_filing_closing_reopening_moving_and_deleting(app):
-    town = setup_commune(app)
-    make_agent(app, town.id, "agent@a.fr", "admin")
-    citizen = make_citizen(app, town.id)
-    with in_commune(app, town.id):
+    place = setup_commune(app)
+    make_agent(app, place.id, "agent@a.fr", "admin")
+    citizen = make_citizen(app, place.id)
+    with in_commune(app, place.id):
         agent = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
-        request, errors = create_request(request_type=town.bacs, citizen=db.session.get(Citizen, citizen),
+        request, errors = create_request(request_type=place.bacs, citizen=db.session.get(Citizen, citizen),
                                          channel="guichet",
                                          formdata={"motif": "Bac cassé"}, actor=agent)
         assert not errors
         db.session.commit()
         request_id = request.id
     today = datetime.now(timezone.utc).astimezone(daily.PARIS).date()
-    assert counters(app, town.id) == {(today, town.voirie, town.bacs): (1, 0, 0, 0, 0)}
-    with in_commune(app, town.id):
+    assert counters(app, place.id) == {(today, place.voirie, place.bacs): (1, 0, 0, 0, 0)}
+    with in_commune(app, place.id):
         agent = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
         request = db.session.get(Request, request_id)
         membership = db.session.scalar(select(Membership).where(Membership.user_id == agent.id))
         for code in ("prendre", "clore"):
             apply_transition(request, code, actor=agent, membership=membership)
-    assert counters(app, town.id) == {(today, town.voirie, town.bacs): (1, 1, 1, 1, 0)}
-    with in_commune(app, town.id):
+    assert counters(app, place.id) == {(today, place.voirie, place.bacs): (1, 1, 1, 1, 0)}
+    with in_commune(app, place.id):
         request = db.session.get(Request, request_id)
         request.closed_at, request.state_kind, request.reopened_count = None, "open", 1
-        request.service_id = town.accueil
+        request.service_id = place.accueil
         db.session.commit()
-    assert counters(app, town.id) == {(today, town.accueil, town.bacs): (1, 0, 0, 0, 0)}
-    assert counters(app, town.id) == recounted(app, town.id)
-    with in_commune(app, town.id):
+    assert counters(app, place.id) == {(today, place.accueil, place.bacs): (1, 0, 0, 0, 0)}
+    assert counters(app, place.id) == recounted(app, place.id)
+    with in_commune(app, place.id):
         db.session.delete(db.session.get(Request, request_id))
         db.session.commit()
-    assert counters(app, town.id) == {}
+    assert counters(app, place.id) == {}
 
 
 def test_a_rolled_back_change_leaves_the_counters_as_they_were(app, town):  # noqa: F811

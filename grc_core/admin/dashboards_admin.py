@@ -29,7 +29,6 @@ from ..indicators import subscriptions
 from ..indicators.charts import build_chart
 from ..indicators.periods import PeriodError
 from ..models import RequestType, Service
-from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..requests.export import neutralize
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS
 from ..tenancy.activation import active_plugins
@@ -228,7 +227,8 @@ def table_rows(computed) -> list[list]:
         change = None if computed.change is None else round(computed.change, 1)
         return [header, [str(computed.widget.label), result.value, computed.previous, change]]
     header = [_("Category"), *[s.label for s in result.series]]
-    return [header, *[[label, *[s.values[i] for s in result.series]] for i, (_k, label) in enumerate(result.categories)]]
+    rows = [[label, *[s.values[i] for s in result.series]] for i, (_k, label) in enumerate(result.categories)]
+    return [header, *rows]
 
 
 def to_csv(rows) -> bytes:

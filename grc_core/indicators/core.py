@@ -263,7 +263,8 @@ def received_over_time(commune, filters: IndicatorFilters) -> IndicatorResult:
     return IndicatorResult(
         value=sum(counts.values()),
         categories=tuple((first.isoformat(), label) for first, label in categories),
-        series=(Series("received", _("Requests received"), tuple(counts.get((first,), 0) for first, _l in categories)),),
+        series=(Series("received", _("Requests received"),
+                       tuple(counts.get((first,), 0) for first, _l in categories)),),
         drilldown={"": {**base, "kind": "all", **_period_args(filters, "received")}, **drilldown},
         note=_("Requests received in the period, per %(bucket)s.", bucket=_granularity_word(filters.granularity)),
     )
@@ -299,7 +300,9 @@ def _received_by(column, labels, arg: str, note: str):
 
 def _type_names(ids) -> dict:
     ids = [i for i in ids if i is not None]
-    return dict(db.session.execute(select(RequestType.id, RequestType.label).where(RequestType.id.in_(ids))).all()) if ids else {}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(RequestType.id, RequestType.label).where(RequestType.id.in_(ids))).all())
 
 
 def _domain_names(plugins) -> dict:
@@ -490,7 +493,8 @@ def sla_compliance(commune, filters: IndicatorFilters) -> IndicatorResult:
     return IndicatorResult(
         value=_round(kept * 100 / total) if total else None,
         categories=tuple((str(r[0]), names[r[0]]) for r in order),
-        series=(Series("rate", _("Closed by the due date (%)"), tuple(_round(int(r[2] or 0) * 100 / r[1]) for r in order)),
+        series=(Series("rate", _("Closed by the due date (%)"),
+                       tuple(_round(int(r[2] or 0) * 100 / r[1]) for r in order)),
                 Series("count", _("Requests with a due date"), tuple(r[1] for r in order))),
         note=_("Share of the requests closed in the period that had a due date and were closed by it "
                "(%(kept)s of %(total)s).", kept=kept, total=total),
@@ -513,7 +517,8 @@ def first_contact_resolution(commune, filters: IndicatorFilters) -> IndicatorRes
     return IndicatorResult(
         value=_round(solved * 100 / total) if total else None,
         categories=tuple((r[0], str(CHANNEL_LABELS.get(r[0], r[0]))) for r in order),
-        series=(Series("rate", _("Answered on the spot (%)"), tuple(_round(int(r[2] or 0) * 100 / r[1]) for r in order)),
+        series=(Series("rate", _("Answered on the spot (%)"),
+                       tuple(_round(int(r[2] or 0) * 100 / r[1]) for r in order)),
                 Series("count", _("Contacts"), tuple(r[1] for r in order))),
         note=_("Share of the contacts logged in the period (counter, phone, letter, e-mail) answered on the spot, "
                "without a request (%(solved)s of %(total)s).", solved=solved, total=total),

@@ -33,7 +33,8 @@ SUMMARY_INDICATORS = (
 
 
 def is_subscribed(user_id: int) -> bool:
-    return db.session.scalar(select(DashboardSubscription.id).where(DashboardSubscription.user_id == user_id)) is not None
+    found = db.session.scalar(select(DashboardSubscription.id).where(DashboardSubscription.user_id == user_id))
+    return found is not None
 
 
 def set_subscribed(user_id: int, wanted: bool) -> None:

@@ -17,7 +17,8 @@ from .workflow import TimerRun, Workflow
 
 __all__ = [
     "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "Commune", "CommunePlugin", "CommuneScoped",
-    "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message", "NotificationTemplate",
-    "OutboxMessage", "ReferenceCounter", "Request", "RequestDayStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView",
-    "Service", "TenantMixin", "TimerRun", "TimestampMixin", "User", "Workflow", "membership_service", "utcnow",
+    "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
+    "NotificationTemplate", "OutboxMessage", "ReferenceCounter", "Request", "RequestDayStat", "RequestEvent",
+    "RequestType", "RoutingRule", "SavedView", "Service", "TenantMixin", "TimerRun", "TimestampMixin", "User",
+    "Workflow", "membership_service", "utcnow",
 ]
