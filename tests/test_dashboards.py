@@ -203,3 +203,23 @@ def test_managers_subscribe_to_a_weekly_summary_sent_once_a_week(app, towns):
     assert elu.post("/admin/dashboards/subscription", data={"csrf_token": token, "subscribe": "1"}).status_code == 403
     with in_commune(app, a.id):
         assert db.session.scalar(select(func.count()).select_from(DashboardSubscription)) == 1
+
+
+def test_an_indicator_under_a_permission_shows_only_to_its_holders(app, towns, monkeypatch):
+    """A plugin's figure finer than a count (social.read, say) stays hidden from
+    the others — page and export alike."""
+    from grc_core.plugins.registry import Declared
+    from grc_core.plugins.types import IndicatorDecl, WidgetDecl
+
+    registry = app.extensions["grc"]
+    secret = IndicatorDecl("core.test_secret", "Montants par foyer", "€", lambda commune, filters: 1234,
+                           permission="core.audit.read")
+    widget = WidgetDecl("core.test_secret_widget", "Montants par foyer", "core.test_secret", "number", "strategic")
+    monkeypatch.setitem(registry.declarations["grc_register_indicators"], secret.code, Declared(None, secret))
+    monkeypatch.setitem(registry.declarations["grc_register_dashboard_widgets"], widget.code, Declared(None, widget))
+    admin = signed_in(app, "admin@a.fr")  # holds core.audit.read
+    assert number(page(admin, "/admin/dashboards/strategic/")[1], "core.test_secret_widget") == "1234"
+    for email in ("chef@a.fr", "elu@a.fr"):
+        client = signed_in(app, email)
+        assert 'data-widget="core.test_secret_widget"' not in page(client, "/admin/dashboards/strategic/")[1]
+        assert client.get("/admin/dashboards/strategic/export/core.test_secret_widget.csv").status_code == 404
