@@ -26,7 +26,10 @@ COMMUNES = (
 CORE_AGENTS = {
     "45901": (
         ("admin@villeneuve-sur-loire.fr", "Claire Morel", "admin", (), ()),
+        # Without services: the DGS sees every service, in queues and dashboards.
         ("dgs@villeneuve-sur-loire.fr", "Philippe Garnier", "manager", (), ()),
+        # The technical services are created with the demo requests, then given to him.
+        ("technique@villeneuve-sur-loire.fr", "Marc Lambert", "manager", (), ()),
         ("accueil@villeneuve-sur-loire.fr", "Nadia Benali", "accueil", (), ()),
         ("elu@villeneuve-sur-loire.fr", "Jean-Marc Lefèvre", "elu", (), ()),
     ),

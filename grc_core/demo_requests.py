@@ -176,10 +176,11 @@ def _demo_path(rng):
 
 
 def _attach_demo_agents_to_services(services) -> None:
-    """Give the demo manager the technical services, so that his queue is not empty."""
-    for membership in db.session.scalars(select(Membership).where(Membership.role == "manager")):
-        if not membership.services:
-            membership.services = [services["voirie"], services["proprete"], services["espaces_verts"]]
+    """Give the head of the technical services his services (created with the demo requests)."""
+    chief = db.session.scalar(select(Membership).join(User, User.id == Membership.user_id)
+                              .where(User.email.like("technique@%")))
+    if chief is not None and not chief.services:
+        chief.services = [services["voirie"], services["proprete"], services["espaces_verts"]]
 
 
 def _demo_citizens(rng, city: str) -> list[Citizen]:
