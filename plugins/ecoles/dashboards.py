@@ -169,20 +169,20 @@ def occupancy(commune, filters) -> IndicatorResult:
 def indicators() -> list[IndicatorDecl]:
     return [
         IndicatorDecl("ecoles.effectifs", _l("Enrolment per school and level, coming school year"), _l("pupils"),
-                      compute=enrolment_vs_capacity, dimensions=("school", "level"),
+                      compute=enrolment_vs_capacity, dimensions=("school", "level", "now"),
                       description=_l("Pupils enrolled for the coming school year against the places of each level.")),
         IndicatorDecl("ecoles.effectifs_ecole", _l("Enrolment per school, coming school year"), _l("pupils"),
-                      compute=enrolment_by_school, dimensions=("school",),
+                      compute=enrolment_by_school, dimensions=("school", "now"),
                       description=_l("Pupils enrolled for the coming school year against each school's places.")),
         IndicatorDecl("ecoles.prevision_ps", _l("Forecast of next year's petite section"), _l("children"),
-                      compute=petite_section_forecast, dimensions=("quartier",),
+                      compute=petite_section_forecast, dimensions=("quartier", "now"),
                       description=_l("Children of the commune's households born three years before the coming "
                                      "rentrée.")),
         IndicatorDecl("ecoles.derogations", _l("Dérogations by reason and outcome"), _l("requests"),
                       compute=derogations, dimensions=("reason", "outcome"),
                       description=_l("Requests for a change of school sector received in the period.")),
         IndicatorDecl("ecoles.occupation", _l("Canteen and after-school occupancy"), "%",
-                      compute=occupancy, dimensions=("service",),
+                      compute=occupancy, dimensions=("service", "now"),
                       description=_l("Children registered against places, school year in progress.")),
     ]
 

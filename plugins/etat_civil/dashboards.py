@@ -235,7 +235,7 @@ INDICATORS = (
     IndicatorDecl("etat_civil.refus_par_motif", _l("Refusals by reason"), _l("refusals"), compute=refusals_by_reason,
                   dimensions=("reason",)),
     IndicatorDecl("etat_civil.unions_a_venir", _l("Marriages and PACS of the coming weeks"), _l("files"),
-                  compute=coming_unions, dimensions=("week",)),
+                  compute=coming_unions, dimensions=("week", "now")),
     IndicatorDecl("etat_civil.recensements", _l("Recensements against the cohort turning 16"), _l("young people"),
                   compute=recensements_vs_cohort, dimensions=("quarter",)),
 )

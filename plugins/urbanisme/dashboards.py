@@ -151,7 +151,7 @@ def indicators() -> list[IndicatorDecl]:
                       files_by_procedure_and_status, dimensions=("procedure", "state"),
                       description=_l("Files deposited in the period, by procedure and state.")),
         IndicatorDecl("urbanisme.deadlines", _l("Legal deadlines in the next 7 / 15 / 30 days"), _l("files"),
-                      deadlines_ahead, dimensions=("period",),
+                      deadlines_ahead, dimensions=("period", "now"),
                       description=_l("Running files whose last day to notify a decision is near.")),
         IndicatorDecl("urbanisme.tacit", _l("Tacit decisions per year"), _l("decisions"),
                       tacit_decisions_per_year, dimensions=("year",),
@@ -162,7 +162,7 @@ def indicators() -> list[IndicatorDecl]:
         IndicatorDecl("urbanisme.incomplete_rate", _l("Incomplete-file rate"), "%", incomplete_rate,
                       description=_l("Files that received a request for missing pieces.")),
         IndicatorDecl("urbanisme.consultations_pending", _l("Consultations awaiting an answer"),
-                      _l("consultations"), consultations_pending, dimensions=("body",),
+                      _l("consultations"), consultations_pending, dimensions=("body", "now"),
                       description=_l("Consultations sent whose answer has not come back.")),
     ]
 
