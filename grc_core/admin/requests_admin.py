@@ -545,10 +545,16 @@ class IntakeView(RequestsArea):
             request_type=source.get("type"), channel=channel, formdata=formdata,
             priority=source.get("priority") or None, files=request.files.getlist("files"))
         errors.update(submission_errors)
-        data_form = build_form(request_type, formdata=formdata) if request_type is not None else None
-        if data_form is not None:
-            show_next_to_fields(data_form, errors)
+
+        def form_with_messages():
+            # Built only to show the page again: a valid filing never needs it.
+            data_form = build_form(request_type, formdata=formdata) if request_type is not None else None
+            if data_form is not None:
+                show_next_to_fields(data_form, errors)
+            return data_form
+
         if errors:
+            data_form = form_with_messages()
             return self._page(source=source, citizen=citizen, contact=contact, channel=channel,
                               request_type=request_type, data_form=data_form, citizen_form=citizen_form,
                               errors=errors, duplicates=duplicates, status=400)
@@ -566,7 +572,7 @@ class IntakeView(RequestsArea):
         if created is None:
             db.session.rollback()
             return self._page(source=source, citizen=None if new_citizen else citizen, contact=contact,
-                              channel=channel, request_type=request_type, data_form=data_form,
+                              channel=channel, request_type=request_type, data_form=form_with_messages(),
                               citizen_form=citizen_form, errors=errors, status=400)
         return redirect(url_for(".done", request_id=created.id))
 
