@@ -113,6 +113,10 @@ def test_the_request_page_shows_the_plugins_panels_and_its_guards_refuse(dummy_a
                           data={"csrf_token": token, "transition": code, "version": version})
 
     assert act("prendre").status_code == 302
+    # The guard refuses closing as things stand: no button for it...
+    page = agent.get(f"/admin/requests/{request_id}/").get_data(as_text=True)
+    assert 'value="clore"' not in page
+    # ...and a forged POST is refused by the server all the same.
     refused = act("clore")
     assert refused.status_code == 409
     assert dummy.GARE_NOT_CLOSED.replace("'", "&#39;") in refused.get_data(as_text=True)

@@ -321,7 +321,7 @@ class RequestsView(RequestsArea):
     # --- one request
 
     def _render_request(self, req: Request, message_body: str = "", status: int = 200):
-        from ..workflows.engine import available_transitions
+        from ..workflows.engine import offered_transitions
 
         events = list(db.session.scalars(
             select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)
@@ -335,7 +335,7 @@ class RequestsView(RequestsArea):
         definition = req.workflow.definition if req.workflow else None
         history = [(event, EVENT_LABELS.get(event.kind, event.kind), describe_event(event, names, definition))
                    for event in events]
-        transitions = available_transitions(req, current_user, _membership())
+        transitions = offered_transitions(req, current_user, _membership())
         specs = {spec.get("name"): spec for spec in req.request_type.fields or ()}
         names = dict.fromkeys(name for transition in transitions for name in transition.get("required_fields") or ())
         # A field of the form keeps its label and type; one only a transition

@@ -94,6 +94,20 @@ def available_transitions(request, user, membership) -> list[dict]:
     ]
 
 
+def offered_transitions(request, user, membership) -> list[dict]:
+    """The buttons of the request page: the available transitions, less those
+    that ask for no field and that a plugin's guard refuses as things stand —
+    clicking them could only be refused (the server checks again anyway)."""
+    commune = _commune(request)
+    guards = current_app.extensions["grc"].check_transition
+    active = active_plugins(commune)
+    return [
+        transition for transition in available_transitions(request, user, membership)
+        if transition.get("required_fields")
+        or not guards(active, request, wf.transition_spec(transition), {}, user, commune)
+    ]
+
+
 def _refusal(request, transition: dict | None, code: str, *, actor, membership, comment: str,
              fields: dict, expected_version: int | None, timer: str | None, commune) -> str | None:
     """Why the transition cannot be applied, or None."""

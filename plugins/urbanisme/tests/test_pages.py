@@ -52,7 +52,10 @@ def test_only_a_signer_may_sign_and_only_an_instructor_may_instruct(app, town):
     assert dossier_of(app, town, request_id).state == "decision_proposee"
     signer = signed_in(app, "dst@a.fr")
     assert transition(signer, request_id, "signer").status_code == 302
-    # Notifying a refusal for an approval is refused by the guard, with its reason.
+    # A signed approval offers only « Notifier l'accord »; forcing the refusal's
+    # notification is refused by the guard, with its reason.
+    page = instructor.get(f"/admin/requests/{request_id}/").get_data(as_text=True)
+    assert 'value="notifier"' in page and 'value="notifier_refus"' not in page
     wrong = transition(instructor, request_id, "notifier_refus")
     assert wrong.status_code == 409 and "utilisez « Notifier l" in wrong.get_data(as_text=True)
     assert transition(instructor, request_id, "notifier").status_code == 302
