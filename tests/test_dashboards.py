@@ -150,7 +150,8 @@ def test_unknown_dashboards_and_widgets(app, towns):
     assert client.get("/admin/dashboards/strategic/export/core.nothing.csv").status_code == 404
     assert client.get("/admin/dashboards/strategic/export/core.st_received.pdf").status_code == 404
     # A widget of another dashboard is not exported from this one.
-    assert client.get("/admin/dashboards/strategic/export/core.op_new.csv").status_code == 404
+    refused = client.get("/admin/dashboards/strategic/export/core.op_new.csv")
+    assert refused.status_code == 404 and refused.mimetype == "text/html" and "attachment" not in str(refused.headers)
 
 
 def test_exports_hold_the_widget_values_and_are_audited(app, towns):

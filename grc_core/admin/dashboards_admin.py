@@ -7,9 +7,6 @@ Who may open which dashboard and read which figure is decided in
 """
 from __future__ import annotations
 
-import csv
-import io
-import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -19,7 +16,6 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from ..audit import record
@@ -29,7 +25,7 @@ from ..indicators import subscriptions
 from ..indicators.charts import build_chart
 from ..indicators.periods import PeriodError
 from ..models import RequestType, Service
-from ..requests.export import neutralize
+from ..requests.export import table_to_csv, table_to_xlsx
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS
 from ..tenancy.activation import active_plugins
 from ..tenancy.resolver import current_commune
@@ -90,15 +86,18 @@ class DashboardsView(SecureView):
             abort(403)
         return viewer
 
-    def _dashboard(self, code: str, viewer: boards.Viewer) -> None:
-        """404 for what does not exist here, 403 (audited) for what exists but is not theirs."""
+    def _dashboard(self, code: str, viewer: boards.Viewer) -> list[str]:
+        """The viewer's dashboards; 404 for what does not exist here, 403
+        (audited) for what exists but is not theirs."""
         commune = current_commune()
         known = set(boards.CORE_DASHBOARDS) | set(active_plugins(commune))
         if code not in known:
             abort(404)
-        if code not in boards.dashboards_of(viewer, commune):
+        mine = boards.dashboards_of(viewer, commune)
+        if code not in mine:
             record("permission.refused", target=request.path, details={"dashboard": code})
             abort(403)
+        return mine
 
     def _filters(self, viewer):
         """(period, filters, error message): nothing is computed when the filters are wrong."""
@@ -111,8 +110,6 @@ class DashboardsView(SecureView):
             return None, None, str(FILTER_ERRORS[error.code])
 
     def _link_for(self, viewer, result):
-        queue_args_base = {}
-
         def link(category: str, series: str | None = None):
             if not viewer.may_drill_down:
                 return None
@@ -123,7 +120,7 @@ class DashboardsView(SecureView):
                 return None
             if isinstance(target, str):
                 return target
-            return url_for("core_requests.index") + "?" + urlencode({**queue_args_base, **target})
+            return url_for("core_requests.index") + "?" + urlencode(target)
         return link
 
     @expose("/")
@@ -135,7 +132,7 @@ class DashboardsView(SecureView):
     @expose("/<code>/")
     def show(self, code):
         viewer = self._viewer()
-        self._dashboard(code, viewer)
+        mine = self._dashboard(code, viewer)
         commune = current_commune()
         period, filters, error = self._filters(viewer)
         widgets = []
@@ -150,7 +147,7 @@ class DashboardsView(SecureView):
         return self.render(
             "grc/dashboards/dashboard.html", code=code, title=dashboard_label(code), error=error,
             widgets=widgets, period=period, filters=filters, args=request.args,
-            dashboards=[(c, dashboard_label(c)) for c in boards.dashboards_of(viewer, commune)],
+            dashboards=[(c, dashboard_label(c)) for c in mine],
             period_labels=PERIOD_LABELS, viewer=viewer, number=_number, unit_label=unit_label,
             services=self._services(viewer), types=self._types(), channels=CHANNEL_LABELS, states=self._states(),
             priorities=PRIORITY_LABELS, agents=boards.agent_choices(viewer) if viewer.may_drill_down else [],
@@ -197,8 +194,8 @@ class DashboardsView(SecureView):
                details={"dashboard": code, "format": fmt, "start": period.start.isoformat(),
                         "end": period.end.isoformat()})
         filename = f"{widget_code.replace('.', '-')}-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
-        body, mimetype = (to_csv(rows), "text/csv; charset=utf-8") if fmt == "csv" else (
-            to_xlsx(rows, str(computed.widget.label)),
+        body, mimetype = (table_to_csv(rows), "text/csv; charset=utf-8") if fmt == "csv" else (
+            table_to_xlsx(rows, str(computed.widget.label)),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response = current_app.response_class(body, mimetype=mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -229,25 +226,6 @@ def table_rows(computed) -> list[list]:
     header = [_("Category"), *[s.label for s in result.series]]
     rows = [[label, *[s.values[i] for s in result.series]] for i, (_k, label) in enumerate(result.categories)]
     return [header, *rows]
-
-
-def to_csv(rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    for row in rows:
-        writer.writerow(["" if v is None else neutralize(v) if isinstance(v, str) else v for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(rows, title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    # A sheet's title may not hold []:*?/\ and is at most 31 characters.
-    sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "GRC")
-    for row in rows:
-        sheet.append([neutralize(v) if isinstance(v, str) else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def views() -> list:

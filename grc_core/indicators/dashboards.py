@@ -79,14 +79,11 @@ def dashboards_of(viewer: Viewer, commune) -> list[str]:
     codes = ["operational"]
     if viewer.role in STRATEGIC_ROLES:
         codes.append("strategic")
-    registry = current_app.extensions["grc"]
     active = active_plugins(commune)
-    with_widgets = {registry.owner_of("grc_register_dashboard_widgets", w.code)
-                    for w in registry.dashboard_widgets(active)}
-    for plugin in sorted(p for p in active if p in with_widgets):
-        if any(w.dashboard == plugin for w in registry.dashboard_widgets([plugin])) and (
-                viewer.service_ids is None or viewer.service_ids & plugin_services(plugin)):
-            codes.append(plugin)
+    # A domain has a dashboard when widgets are placed on its name.
+    domains = {w.dashboard for w in current_app.extensions["grc"].dashboard_widgets(active)} & set(active)
+    codes += [plugin for plugin in sorted(domains)
+              if viewer.service_ids is None or viewer.service_ids & plugin_services(plugin)]
     return codes
 
 

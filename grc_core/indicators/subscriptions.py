@@ -22,14 +22,8 @@ from . import core
 from .dashboards import viewer_of
 from .periods import Period
 
-SUMMARY_INDICATORS = (
-    ("core.received_over_time", core.received_over_time),
-    ("core.throughput", core.throughput),
-    ("core.received_not_processed", core.received_not_processed),
-    ("core.overdue", core.overdue),
-    ("core.processing_time", core.processing_time),
-    ("core.sla_compliance", core.sla_compliance),
-)
+SUMMARY_INDICATORS = ("core.received_over_time", "core.throughput", "core.received_not_processed", "core.overdue",
+                      "core.processing_time", "core.sla_compliance")
 
 
 def is_subscribed(user_id: int) -> bool:
@@ -61,13 +55,13 @@ def summary_body(commune, viewer, week: Period) -> str:
     before = week.previous()
     lines = [_("Summary of the week from %(start)s to %(end)s — %(commune)s",
                start=week.start.strftime("%d/%m/%Y"), end=week.end.strftime("%d/%m/%Y"), commune=commune.name), ""]
-    labels = {decl.code: decl.label for decl in core.INDICATORS}
-    for code, compute in SUMMARY_INDICATORS:
-        value = compute(commune, filters).value
-        line = f"- {labels[code]} : {'—' if value is None else value}"
-        decl = next(d for d in core.INDICATORS if d.code == code)
+    declared = {decl.code: decl for decl in core.INDICATORS}
+    for code in SUMMARY_INDICATORS:
+        decl = declared[code]
+        value = decl.compute(commune, filters).value
+        line = f"- {decl.label} : {'—' if value is None else value}"
         if "now" not in decl.dimensions and value is not None:
-            previous = compute(commune, replace(filters, start=before.start, end=before.end)).value
+            previous = decl.compute(commune, replace(filters, start=before.start, end=before.end)).value
             if previous is not None:
                 line += " " + _("(previous week: %(value)s)", value=previous)
         lines.append(line)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -79,16 +80,18 @@ def export_rows(statement) -> list:
     return list(db.session.scalars(ordered(statement)).unique())
 
 
-def to_csv(requests) -> bytes:
+def _csv_cell(value):
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return "" if value is None else neutralize(value)
+
+
+def table_to_csv(rows) -> bytes:
     """Semicolon-separated UTF-8 with a BOM: what French spreadsheets open as is."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(headers())
-    for request in requests:
-        writer.writerow([
-            value.strftime("%d/%m/%Y %H:%M") if isinstance(value, datetime) else neutralize(value or "")
-            for value in row_values(request)
-        ])
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -99,12 +102,20 @@ def _xlsx_cell(value):
     return value
 
 
-def to_xlsx(requests) -> bytes:
+def table_to_xlsx(rows, title: str) -> bytes:
+    """One sheet named ``title`` (without the characters a sheet's name may not hold)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Requests"))
-    sheet.append(headers())
-    for request in requests:
-        sheet.append([_xlsx_cell(value) for value in row_values(request)])
+    sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "GRC")
+    for row in rows:
+        sheet.append([_xlsx_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def to_csv(requests) -> bytes:
+    return table_to_csv([headers(), *(row_values(request) for request in requests)])
+
+
+def to_xlsx(requests) -> bytes:
+    return table_to_xlsx([headers(), *(row_values(request) for request in requests)], _("Requests"))
