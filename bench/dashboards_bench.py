@@ -127,6 +127,7 @@ def run_scale(url: str, citizens: int, requests: int, repeat: int, reuse: bool, 
     log(f"== {backend}, {citizens:,} citizens, {requests:,} requests")
     if reuse and database_has(url, requests):
         log("  reusing the data already loaded")
+        seeding.complete_schema(url, log)
     else:
         report = seeding.seed(url, citizens, requests, reset=True, log=log)
         for line in report.lines():

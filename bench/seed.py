@@ -779,17 +779,43 @@ def seed(database_url: str, citizens: int, requests: int, reset: bool = True, se
         rows["reference_counter"] = len(counters)
         log(f"  requests and history: {time.perf_counter() - step:.1f} s; committing and analysing")
         writer.finish()
-        step = time.perf_counter()
-        # Loaded outside the ORM: the dashboards' daily counters are recounted,
-        # as `grc indicators rebuild` does after any bulk load.
-        from grc_core.indicators.daily import count_all
-
-        with engine.begin() as connection:
-            rows["request_day_stat"] = count_all(connection, reference.commune_id)
-        log(f"  daily counters of the dashboards: {rows['request_day_stat']:,} rows in "
-            f"{time.perf_counter() - step:.1f} s")
+        count_aggregates(engine, reference.commune_id, rows, log)
         engine.dispose()
     return SeedReport(database_url, citizens, requests, rows, time.perf_counter() - started, reference.commune_id)
+
+
+def count_aggregates(engine, commune_id: int, rows: dict, log) -> None:
+    """Loaded outside the ORM: the dashboards' daily counters and histograms
+    of durations are recounted, as `grc indicators rebuild` does after any
+    bulk load."""
+    from grc_core.indicators import daily, durations
+
+    for table, count_all in (("request_day_stat", daily.count_all), ("request_duration_stat", durations.count_all)):
+        step = time.perf_counter()
+        with engine.begin() as connection:
+            rows[table] = count_all(connection, commune_id)
+        log(f"  {table} (dashboards): {rows[table]:,} rows in {time.perf_counter() - step:.1f} s")
+
+
+def complete_schema(url: str, log) -> None:
+    """Data reused from an earlier run may predate tables the application
+    added since (the histograms of durations): create them and recount the
+    dashboards' aggregates."""
+    from sqlalchemy import inspect
+
+    from grc_core.extensions import db
+    from grc_core.models import Commune
+
+    app = bench_app(url)
+    with app.app_context():
+        missing = set(db.metadata.tables) - set(inspect(db.engine).get_table_names())
+        if missing:
+            log(f"  tables added since the load: {', '.join(sorted(missing))}")
+            db.create_all()
+            commune_id = db.session.scalar(select(Commune.id).where(Commune.slug == BENCH_COMMUNE[2]))
+            db.session.remove()
+            count_aggregates(db.engine, commune_id, {}, log)
+        db.engine.dispose()
 
 
 def main(argv=None) -> None:

@@ -321,8 +321,9 @@ def indicators_group():
     pass
 
 
-@indicators_group.command("rebuild", help="Recompte les compteurs quotidiens des demandes d'une commune "
-                                          "(après un chargement en masse hors de l'application).")
+@indicators_group.command("rebuild", help="Recompte les compteurs quotidiens et les histogrammes de durées "
+                                          "des demandes d'une commune (après un chargement en masse hors de "
+                                          "l'application).")
 @click.option("--commune", "slug", required=True, help="Identifiant court de la commune.")
 @with_appcontext
 def indicators_rebuild(slug):
@@ -332,7 +333,7 @@ def indicators_rebuild(slug):
     with use_commune(commune.id):
         rows = rebuild(commune.id)
         db.session.commit()
-    click.echo(f"{commune.name} : {rows} ligne(s) de compteurs quotidiens recalculée(s).")
+    click.echo(f"{commune.name} : {rows} ligne(s) de compteurs et d'histogrammes recalculée(s).")
 
 
 def main() -> None:

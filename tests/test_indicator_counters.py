@@ -1,6 +1,7 @@
-"""The daily counters of the dashboards follow every change of a request —
-filing, closing, reopening, a new service, a deletion — in its transaction,
-and give the same figures as the requests themselves."""
+"""The daily counters and the monthly histograms of durations of the
+dashboards follow every change of a request — filing, closing, reopening, a
+new service, a deletion — in its transaction, and give the same figures as
+the requests themselves."""
 from datetime import date, datetime, timezone
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from grc_core.cli import cli
 from grc_core.extensions import db
 from grc_core.indicators import core, daily
-from grc_core.models import Citizen, Commune, Membership, Request, RequestDayStat, User
+from grc_core.models import Citizen, Commune, Membership, Request, RequestDayStat, RequestDurationStat, User
 from grc_core.plugins.testing import in_commune, make_agent
 from grc_core.plugins.types import IndicatorFilters
 from grc_core.requests.service import create_request
@@ -18,7 +19,7 @@ from tests.test_indicators import OCTOBER, town  # noqa: F401 — the fixture
 from tests.test_requests import make_citizen, setup_commune
 
 COUNTED = ("received_over_time", "throughput", "backlog", "received_by_type", "received_by_service",
-           "received_by_domain", "sla_compliance", "reopened")
+           "received_by_domain", "sla_compliance", "reopened", "processing_time", "first_response_time")
 
 
 def counters(app, commune_id) -> dict:
@@ -28,16 +29,28 @@ def counters(app, commune_id) -> dict:
                 for r in rows if any(getattr(r, m) for m in daily.MEASURES)}
 
 
-def recounted(app, commune_id) -> dict:
-    """The counters recomputed from scratch, then put back as they were."""
+def histograms(app, commune_id) -> dict:
+    with in_commune(app, commune_id):
+        return {(r.month, r.service_id, r.request_type_id, r.measure, r.bin_hours): r.count
+                for r in db.session.scalars(select(RequestDurationStat)) if r.count}
+
+
+def recounted(app, commune_id) -> tuple[dict, dict]:
+    """The counters and histograms recomputed from scratch, then put back as they were."""
     with in_commune(app, commune_id):
         daily.rebuild(commune_id)
         db.session.flush()
         rows = db.session.scalars(select(RequestDayStat)).all()
-        result = {(r.day, r.service_id, r.request_type_id): tuple(getattr(r, m) for m in daily.MEASURES)
-                  for r in rows if any(getattr(r, m) for m in daily.MEASURES)}
+        days = {(r.day, r.service_id, r.request_type_id): tuple(getattr(r, m) for m in daily.MEASURES)
+                for r in rows if any(getattr(r, m) for m in daily.MEASURES)}
+        bins = {(r.month, r.service_id, r.request_type_id, r.measure, r.bin_hours): r.count
+                for r in db.session.scalars(select(RequestDurationStat)) if r.count}
         db.session.rollback()
-        return result
+        return days, bins
+
+
+def kept(app, commune_id) -> tuple[dict, dict]:
+    return counters(app, commune_id), histograms(app, commune_id)
 
 
 def test_counters_follow_filing_closing_reopening_moving_and_deleting(app):
@@ -54,6 +67,7 @@ def test_counters_follow_filing_closing_reopening_moving_and_deleting(app):
         request_id = request.id
     today = datetime.now(timezone.utc).astimezone(daily.PARIS).date()
     assert counters(app, place.id) == {(today, place.voirie, place.bacs): (1, 0, 0, 0, 0)}
+    assert histograms(app, place.id) == {}
     with in_commune(app, place.id):
         agent = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
         request = db.session.get(Request, request_id)
@@ -61,32 +75,37 @@ def test_counters_follow_filing_closing_reopening_moving_and_deleting(app):
         for code in ("prendre", "clore"):
             apply_transition(request, code, actor=agent, membership=membership)
     assert counters(app, place.id) == {(today, place.voirie, place.bacs): (1, 1, 1, 1, 0)}
+    # Taken and closed within the second: both durations in the bin of none.
+    month = today.replace(day=1)
+    assert histograms(app, place.id) == {(month, place.voirie, place.bacs, "processing", 0): 1,
+                                         (month, place.voirie, place.bacs, "first_response", 0): 1}
     with in_commune(app, place.id):
         request = db.session.get(Request, request_id)
         request.closed_at, request.state_kind, request.reopened_count = None, "open", 1
         request.service_id = place.accueil
         db.session.commit()
     assert counters(app, place.id) == {(today, place.accueil, place.bacs): (1, 0, 0, 0, 0)}
-    assert counters(app, place.id) == recounted(app, place.id)
+    assert histograms(app, place.id) == {(month, place.accueil, place.bacs, "first_response", 0): 1}
+    assert kept(app, place.id) == recounted(app, place.id)
     with in_commune(app, place.id):
         db.session.delete(db.session.get(Request, request_id))
         db.session.commit()
-    assert counters(app, place.id) == {}
+    assert counters(app, place.id) == {} and histograms(app, place.id) == {}
 
 
 def test_a_rolled_back_change_leaves_the_counters_as_they_were(app, town):  # noqa: F811
-    before = counters(app, town.id)
+    before = kept(app, town.id)
     with in_commune(app, town.id):
         db.session.add(Request(reference="2026-09999", request_type_id=town.bacs, service_id=town.voirie,
                                channel="guichet", priority="normale", state="nouvelle", state_kind="new",
                                data={}, workflow_id=town.workflow))
         db.session.flush()
         db.session.rollback()
-    assert counters(app, town.id) == before
+    assert kept(app, town.id) == before
 
 
 def test_the_counters_match_a_recount(app, town):  # noqa: F811
-    assert counters(app, town.id) == recounted(app, town.id)
+    assert kept(app, town.id) == recounted(app, town.id)
 
 
 @pytest.mark.parametrize("name", COUNTED)
@@ -96,7 +115,11 @@ def test_counters_and_requests_give_the_same_figures(app, town, monkeypatch, nam
                                      granularity="month")
     voirie = IndicatorFilters(start=OCTOBER.start, end=OCTOBER.end, today=OCTOBER.today,
                               service_ids=frozenset({town.voirie}), request_type="bacs")
-    for filters in (OCTOBER, twelve_months, voirie):
+    # Whole October from the histograms, the days of September and
+    # November around it from the requests.
+    around = IndicatorFilters(start=date(2026, 9, 15), end=date(2026, 11, 3), today=OCTOBER.today)
+    this_month = IndicatorFilters(start=date(2026, 10, 1), end=date(2026, 10, 16), today=date(2026, 10, 16))
+    for filters in (OCTOBER, twelve_months, voirie, around, this_month):
         with in_commune(app, town.id):
             commune = db.session.get(Commune, town.id)
             from_counters = indicator(commune, filters)
@@ -104,14 +127,16 @@ def test_counters_and_requests_give_the_same_figures(app, town, monkeypatch, nam
             from_requests = indicator(commune, filters)
             monkeypatch.undo()
         assert from_counters == from_requests
+        assert from_counters.value is not None or name not in ("processing_time", "first_response_time")
 
 
 def test_grc_indicators_rebuild(app, town):  # noqa: F811
     with in_commune(app, town.id):
         db.session.execute(RequestDayStat.__table__.delete())
+        db.session.execute(RequestDurationStat.__table__.delete())
         db.session.commit()
-    assert counters(app, town.id) == {}
+    assert kept(app, town.id) == ({}, {})
     result = app.test_cli_runner().invoke(cli, ["indicators", "rebuild", "--commune", "villeneuve"])
     assert result.exit_code == 0, result.output
-    assert "ligne(s) de compteurs quotidiens recalculée(s)" in result.output
-    assert counters(app, town.id) == recounted(app, town.id) != {}
+    assert "ligne(s) de compteurs et d'histogrammes recalculée(s)" in result.output
+    assert kept(app, town.id) == recounted(app, town.id) != ({}, {})

@@ -7,7 +7,7 @@ import pytest
 from grc_core.extensions import db
 from grc_core.indicators import core
 from grc_core.indicators.periods import Period, PeriodError, buckets, period_of, trend
-from grc_core.indicators.sql import median, percentile
+from grc_core.indicators.durations import bin_of, figures
 from grc_core.models import Commune, Contact, Request, RequestEvent
 from grc_core.plugins.testing import in_commune
 from grc_core.plugins.types import IndicatorFilters
@@ -183,17 +183,59 @@ def test_due_this_week(app, town):
 
 # --- pure helpers ------------------------------------------------------------------
 
-@pytest.mark.parametrize("values, expected_median, expected_p90", [
+@pytest.mark.parametrize("days, expected_median, expected_p90", [
     ([], None, None),
-    ([4.0], 4.0, 4.0),
-    ([1.0, 2.0, 10.0, 17.0], 6.0, 17.0),
-    ([float(n) for n in range(1, 11)], 5.5, 9.0),
-    ([float(n) for n in range(1, 12)], 6.0, 10.0),
-    ([float(n) for n in range(1, 71)], 35.5, 63.0),
+    ([4], 4.0, 4.0),
+    ([1, 2, 10, 17], 6.0, 17.0),
+    (list(range(1, 11)), 5.5, 9.0),
+    (list(range(1, 12)), 6.0, 10.0),
+    (list(range(1, 71)), 35.5, 63.0),
 ])
-def test_median_and_nearest_rank_percentile(values, expected_median, expected_p90):
-    assert median(values) == expected_median
-    assert percentile(values, 90) == expected_p90
+def test_median_and_nearest_rank_percentile_of_a_histogram(days, expected_median, expected_p90):
+    histogram = {}
+    for d in days:
+        histogram[d * 24] = histogram.get(d * 24, 0) + 1
+    assert figures(histogram) == (len(days), expected_median, expected_p90)
+
+
+HOUR, DAY = 3600, 86400
+
+
+@pytest.mark.parametrize("start, end, months, add, remove", [
+    # This month up to today: its histogram, less the days still to come (empty).
+    ("2026-11-01", "2026-11-28", ["2026-11-01"], [], [("2026-11-29", "2026-11-30")]),
+    # Last month like for like: less its last three days.
+    ("2026-10-01", "2026-10-28", ["2026-10-01"], [], [("2026-10-29", "2026-10-31")]),
+    # Twelve months.
+    ("2025-12-01", "2026-11-28", [f"{y}-{m:02d}-01" for y, m in [(2025, 12)] + [(2026, m) for m in range(1, 12)]],
+     [], [("2026-11-29", "2026-11-30")]),
+    # A day, a week across two months: from the requests.
+    ("2026-11-28", "2026-11-28", [], [("2026-11-28", "2026-11-28")], []),
+    ("2026-09-28", "2026-10-04", [], [("2026-09-28", "2026-09-30"), ("2026-10-01", "2026-10-04")], []),
+    # Around a whole month; half of a leap February is enough.
+    ("2026-09-25", "2026-11-03", ["2026-10-01"], [("2026-09-25", "2026-09-30"), ("2026-11-01", "2026-11-03")], []),
+    ("2028-02-01", "2028-02-15", ["2028-02-01"], [], [("2028-02-16", "2028-02-29")]),
+])
+def test_a_period_reads_the_months_it_mostly_covers_from_the_histograms(start, end, months, add, remove):
+    from grc_core.indicators.durations import plan
+
+    days = lambda pairs: [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in pairs]  # noqa: E731
+    assert plan(date.fromisoformat(start), date.fromisoformat(end)) == (
+        [date.fromisoformat(m) for m in months], days(add), days(remove))
+
+
+@pytest.mark.parametrize("seconds, upper_hours", [
+    (-5 * DAY, 0), (0, 0), (1, 0), (60, 1), (HOUR, 1), (HOUR + 60, 2), (47.5 * HOUR, 48), (2 * DAY, 48),
+    (2 * DAY + 60, 72), (3 * DAY, 72), (3 * DAY + 60, 96), (400 * DAY, 400 * 24),
+])
+def test_durations_are_binned_to_the_hour_under_two_days_and_to_the_day_beyond(app, seconds, upper_hours):
+    from sqlalchemy import literal, select
+
+    from grc_core.indicators.durations import bin_expression
+
+    assert bin_of(seconds) == upper_hours
+    with app.app_context():
+        assert db.session.scalar(select(bin_expression(literal(seconds / DAY)))) == upper_hours
 
 
 @pytest.mark.parametrize("preset, start, end", [
@@ -243,28 +285,33 @@ def test_granularity_and_buckets():
     assert trend(120, 100) == 20.0 and trend(5, 0) is None and trend(None, 3) is None
 
 
-def test_the_database_ranks_give_the_same_median_and_percentile(app, town):
-    """duration_percentiles (window functions) against the plain definitions."""
+def test_the_database_bins_durations_as_python_does(app, town):
+    """duration_percentiles (binned by the database) against bin_of and the
+    plain definitions of a median and a nearest-rank percentile."""
     import random
+    import statistics
 
     from sqlalchemy import select
 
-    from grc_core.indicators.sql import ALL, days_between, duration_percentiles
+    from grc_core.indicators.durations import ALL, duration_percentiles
+    from grc_core.indicators.sql import days_between
 
     rng = random.Random(3)
     with in_commune(app, town.id):
         for n in range(37):
-            received = at("2026-06-01") + timedelta(hours=rng.randrange(0, 2000))
+            received = at("2026-06-01") + timedelta(minutes=rng.randrange(0, 120_000))
             add(town, f"2026-1{n:04d}", town.bacs if n % 3 else town.attestation, town.voirie, "web", received,
-                closed=received + timedelta(hours=rng.randrange(1, 900)))
+                closed=received + timedelta(minutes=rng.randrange(1, 50_000)))
         db.session.flush()
         statement = select(Request.request_type_id, days_between(Request.received_at, Request.closed_at)).where(
             Request.closed_at.is_not(None))
-        figures = duration_percentiles(statement)
-        rows = db.session.execute(statement).all()
+        computed = duration_percentiles(statement)
+        rows = [(r.request_type_id, bin_of((r.closed_at - r.received_at).total_seconds()))
+                for r in db.session.scalars(select(Request).where(Request.closed_at.is_not(None)))]
         db.session.rollback()
     for key in (town.bacs, town.attestation, ALL):
-        values = sorted(max(0.0, float(days)) for k, days in rows if key is ALL or k == key)
-        count, middle, p90 = figures[key]
-        assert count == len(values)
-        assert middle == pytest.approx(median(values)) and p90 == pytest.approx(percentile(values, 90))
+        bins = sorted(upper / 24 for k, upper in rows if key is ALL or k == key)
+        count, middle, p90 = computed[key]
+        assert count == len(bins)
+        assert middle == pytest.approx(statistics.median(bins))
+        assert p90 == pytest.approx(bins[-(-len(bins) * 9 // 10) - 1])

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
 from ..models import Contact, Request, RequestEvent, RequestType, Service, User, utcnow
@@ -23,10 +23,9 @@ from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 # A literal, not a bound parameter: the partial index of open requests applies.
 from ..requests.queue import NOT_CLOSED
 from . import daily
+from .durations import ALL, FIRST_RESPONSE, PRECISION, PROCESSING, duration_percentiles, period_percentiles
 from .periods import buckets
-from .sql import (
-    ALL, counts_by_bucket, days_between, duration_percentiles, local_midnight, period_bounds, request_conditions,
-)
+from .sql import counts_by_bucket, days_between, in_services, local_midnight, period_bounds, request_conditions
 
 OPEN_KINDS = ("new", "open", "waiting")
 
@@ -65,9 +64,13 @@ def _grouped(column, where) -> dict:
     return dict(db.session.execute(select(column, func.count()).where(*where).group_by(column)).all())
 
 
-def _in_period(column, filters: IndicatorFilters) -> list:
-    start, end = period_bounds(filters.start, filters.end)
+def _days_of(column, first: date, last: date) -> list:
+    start, end = period_bounds(first, last)
     return [column >= start, column < end]
+
+
+def _in_period(column, filters: IndicatorFilters) -> list:
+    return _days_of(column, filters.start, filters.end)
 
 
 def _period_args(filters: IndicatorFilters, prefix: str) -> dict[str, str]:
@@ -408,9 +411,12 @@ def processing_time(commune, filters: IndicatorFilters) -> IndicatorResult:
     reception to closing; per request type."""
     if filters.states:
         return _time_between_states(filters)
-    where = [*request_conditions(filters), *_in_period(Request.closed_at, filters)]
-    figures = duration_percentiles(
-        select(Request.request_type_id, days_between(Request.received_at, Request.closed_at)).where(*where))
+
+    def closed_between(first: date, last: date):
+        return (select(Request.request_type_id, days_between(Request.received_at, Request.closed_at))
+                .where(*request_conditions(filters), *_days_of(Request.closed_at, first, last)))
+
+    figures = period_percentiles(PROCESSING, filters, closed_between)
     categories, series = _duration_table(figures, _type_names(k for k in figures if k is not ALL))
     total, middle, _p90 = figures.get(ALL, (0, None, None))
     base = {**_base_args(filters), "kind": "closed", **_period_args(filters, "closed")}
@@ -418,10 +424,12 @@ def processing_time(commune, filters: IndicatorFilters) -> IndicatorResult:
         value=_round(middle),
         categories=categories, series=series,
         drilldown={"": base, **{key: {**base, "type": key} for key, _label in categories}},
-        note=_("Calendar days from reception to closing, over the requests closed in the period only — requests "
-               "still open do not count, so an old open request cannot distort the figure. Median: half of them "
-               "took less; 90th percentile: nine in ten took at most that (nearest rank). %(n)s request(s).",
-               n=total),
+        note=" ".join((
+            _("Calendar days from reception to closing, over the requests closed in the period only — requests "
+              "still open do not count, so an old open request cannot distort the figure. Median: half of them "
+              "took at most that; 90th percentile: nine in ten took at most that (nearest rank). %(n)s "
+              "request(s).", n=total),
+            str(PRECISION))),
     )
 
 
@@ -452,28 +460,35 @@ def _time_between_states(filters: IndicatorFilters) -> IndicatorResult:
     total, middle, _p90 = figures.get(ALL, (0, None, None))
     return IndicatorResult(
         value=_round(middle), categories=categories, series=series,
-        note=_("Calendar days from the first entry into « %(source)s » to the first entry into « %(target)s », "
-               "over the requests that reached « %(target)s » in the period only (%(n)s request(s)).",
-               source=source, target=target, n=total),
+        note=" ".join((
+            _("Calendar days from the first entry into « %(source)s » to the first entry into « %(target)s », "
+              "over the requests that reached « %(target)s » in the period only (%(n)s request(s)).",
+              source=source, target=target, n=total),
+            str(PRECISION))),
     )
 
 
 def first_response_time(commune, filters: IndicatorFilters) -> IndicatorResult:
-    where = [*request_conditions(filters), *_in_period(Request.received_at, filters)]
-    figures = duration_percentiles(
-        select(literal(1), days_between(Request.received_at, Request.first_response_at))
-        .where(*where, Request.first_response_at.is_not(None)))
-    answered, middle, p90 = figures.get(ALL, (0, None, None))
-    waiting = db.session.scalar(select(func.count()).select_from(Request)
-                                .where(*where, Request.first_response_at.is_(None)))
+    def answered_among_received(first: date, last: date):
+        return (select(Request.request_type_id, days_between(Request.received_at, Request.first_response_at))
+                .where(*request_conditions(filters), *_days_of(Request.received_at, first, last),
+                       Request.first_response_at.is_not(None)))
+
+    answered, middle, p90 = period_percentiles(FIRST_RESPONSE, filters, answered_among_received).get(
+        ALL, (0, None, None))
+    waiting = db.session.scalar(select(func.count()).select_from(Request).where(
+        *request_conditions(filters), *_in_period(Request.received_at, filters),
+        Request.first_response_at.is_(None)))
     return IndicatorResult(
         value=_round(middle),
         categories=(("median", _("Median (days)")), ("p90", _("90th percentile (days)")),
                     ("waiting", _("Still without response"))),
         series=(Series("value", _("Value"), (_round(middle), _round(p90), waiting)),),
-        note=_("Calendar days from reception to the first action of an agent, over the requests received in the "
-               "period that had one (%(answered)s); %(waiting)s still wait and are counted apart, not guessed.",
-               answered=answered, waiting=waiting),
+        note=" ".join((
+            _("Calendar days from reception to the first action of an agent, over the requests received in the "
+              "period that had one (%(answered)s); %(waiting)s still wait and are counted apart, not guessed.",
+              answered=answered, waiting=waiting),
+            str(PRECISION))),
     )
 
 
@@ -505,7 +520,7 @@ def first_contact_resolution(commune, filters: IndicatorFilters) -> IndicatorRes
     start, end = period_bounds(filters.start, filters.end)
     where = [Contact.at >= start, Contact.at < end]
     if filters.service_ids is not None:
-        where.append(Contact.service_id.in_(sorted(filters.service_ids)))
+        where.append(in_services(Contact.service_id, filters.service_ids))
     if filters.agent_id is not None:
         where.append(Contact.agent_id == filters.agent_id)
     answered = func.sum(case((Contact.outcome == "answered", 1), else_=0))

@@ -26,10 +26,11 @@ from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 from ..extensions import db
 from ..models import Request, RequestType
 from ..plugins.types import IndicatorFilters
-from .periods import bucket_start
 from ..models.dashboard import RequestDayStat
 from ..tenancy.scoping import current_commune_id
 from ..workflows.deadlines import PARIS
+from .periods import bucket_start
+from .sql import in_services
 
 MEASURES = ("received", "closed", "closed_due", "closed_on_time", "closed_reopened")
 TRACKED = ("received_at", "closed_at", "due_at", "service_id", "request_type_id", "reopened_count")
@@ -78,16 +79,19 @@ def _current(request: Request, name: str):
     return getattr(request, name)
 
 
-def _changed(request: Request) -> bool:
-    names = (*TRACKED, *RELATIONSHIPS.values())
+def changed(request: Request, tracked: tuple[str, ...]) -> bool:
+    """Whether a flush changes one of the ``tracked`` columns of a request."""
+    names = (*tracked, *(RELATIONSHIPS[name] for name in tracked if name in RELATIONSHIPS))
     return any(get_history(request, name, passive=PASSIVE_NO_INITIALIZE).has_changes() for name in names)
 
 
-def _values(request: Request, old: bool = False) -> dict:
+def values_of(request: Request, tracked: tuple[str, ...], old: bool = False) -> dict:
+    """The ``tracked`` columns of a request in a flush: as they will be, or
+    (``old``) as the database still has them."""
     if not old:
-        return {name: _current(request, name) for name in TRACKED}
+        return {name: _current(request, name) for name in tracked}
     values = {}
-    for name in TRACKED:
+    for name in tracked:
         history = get_history(request, name)
         if history.deleted:
             values[name] = history.deleted[0]
@@ -109,14 +113,14 @@ def _count_requests(session: Session, flush_context, instances) -> None:
     deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for obj in session.new:
         if isinstance(obj, Request):
-            _add(deltas, obj.commune_id or current_commune_id(), contribution(_values(obj)), +1)
+            _add(deltas, obj.commune_id or current_commune_id(), contribution(values_of(obj, TRACKED)), +1)
     for obj in session.dirty:
-        if isinstance(obj, Request) and _changed(obj):
-            _add(deltas, obj.commune_id, contribution(_values(obj, old=True)), -1)
-            _add(deltas, obj.commune_id, contribution(_values(obj)), +1)
+        if isinstance(obj, Request) and changed(obj, TRACKED):
+            _add(deltas, obj.commune_id, contribution(values_of(obj, TRACKED, old=True)), -1)
+            _add(deltas, obj.commune_id, contribution(values_of(obj, TRACKED)), +1)
     for obj in session.deleted:
         if isinstance(obj, Request):
-            _add(deltas, obj.commune_id, contribution(_values(obj, old=True)), -1)
+            _add(deltas, obj.commune_id, contribution(values_of(obj, TRACKED, old=True)), -1)
     changes = [(key, counters) for key, counters in deltas.items() if any(counters.values())]
     if changes:
         apply(session, changes)
@@ -168,8 +172,11 @@ def count_all(connection, commune_id: int | None = None) -> int:
 
 def rebuild(commune_id: int) -> int:
     """Recompute a commune's counters in the session's transaction (after a
-    bulk load, ``grc indicators rebuild``)."""
-    return count_all(db.session.connection(), commune_id)
+    bulk load, ``grc indicators rebuild``; the histograms of durations too)."""
+    from .durations import count_all as count_durations
+
+    connection = db.session.connection()
+    return count_all(connection, commune_id) + count_durations(connection, commune_id)
 
 
 # --- reading ------------------------------------------------------------------------
@@ -186,7 +193,7 @@ def _conditions(filters: IndicatorFilters, since: date | None = None) -> list:
     if since is None:
         where.append(stat.day <= filters.end)
     if filters.service_ids is not None:
-        where.append(stat.service_id.in_(sorted(filters.service_ids)))
+        where.append(in_services(stat.service_id, filters.service_ids))
     if filters.request_type:
         where.append(stat.request_type_id.in_(
             select(RequestType.id).where(RequestType.code == filters.request_type).scalar_subquery()))

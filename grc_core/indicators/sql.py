@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
-
 from functools import lru_cache
 
-from sqlalchemy import case, func, or_, select
+from flask import g
+from sqlalchemy import case, func, select
 
 from ..extensions import db
-from ..models import Request, RequestType
+from ..models import Request, RequestType, Service
 from ..plugins.types import IndicatorFilters
+from ..tenancy.scoping import current_commune_id
 from ..workflows.deadlines import PARIS
 from .periods import bucket_start
 
@@ -36,11 +37,33 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return local_midnight(start), local_midnight(end + timedelta(days=1))
 
 
+def _services_of_the_commune() -> frozenset[int]:
+    """Ids of every service of the current commune, read once per request."""
+    cache = g.setdefault("grc_commune_services", {})
+    commune_id = current_commune_id()
+    if commune_id not in cache:
+        cache[commune_id] = frozenset(db.session.scalars(select(Service.id)))
+    return cache[commune_id]
+
+
+def in_services(column, service_ids: frozenset[int]):
+    """``column IN service_ids``; for a viewer of every service of the
+    commune (a manager of all of them), "in a service" — written so that no
+    index serves it: the database then reads the index of the other
+    conditions (the open requests', the period's) instead of one range of
+    the service index per service. Service ids are positive; the counters
+    keep 0 for "no service"."""
+    every = _services_of_the_commune()
+    if every and every <= service_ids:
+        return func.coalesce(column, 0) != 0
+    return column.in_(sorted(service_ids))
+
+
 def request_conditions(filters: IndicatorFilters) -> list:
     """The dashboard's narrowing filters on Request (not the period)."""
     where = []
     if filters.service_ids is not None:
-        where.append(Request.service_id.in_(sorted(filters.service_ids)))
+        where.append(in_services(Request.service_id, filters.service_ids))
     if filters.request_type:
         where.append(Request.request_type_id.in_(
             select(RequestType.id).where(RequestType.code == filters.request_type).scalar_subquery()))
@@ -91,53 +114,3 @@ def counts_by_bucket(column, where: list, granularity: str, *dimensions) -> dict
         key = (bucket_start(local_day_of_slot(row[0], row[1]), granularity), *row[2:-1])
         counts[key] += row[-1]
     return counts
-
-
-def percentile(sorted_values: list[float], percent: int) -> float | None:
-    """Nearest-rank percentile: the smallest value with at least ``percent`` %
-    of the values at or below it, taken from the data itself (the 90th of 10
-    values is the 9th, of 11 values the 10th)."""
-    if not sorted_values:
-        return None
-    rank = max(1, -(-len(sorted_values) * percent // 100))
-    return sorted_values[rank - 1]
-
-
-def median(sorted_values: list[float]) -> float | None:
-    """Middle value; the mean of the two middle ones for an even count."""
-    n = len(sorted_values)
-    if not n:
-        return None
-    middle = n // 2
-    return sorted_values[middle] if n % 2 else (sorted_values[middle - 1] + sorted_values[middle]) / 2
-
-
-def duration_percentiles(statement) -> dict:
-    """{key: (count, median, 90th percentile)} of the ``(key, days)`` rows of
-    ``statement``, and under the key ``ALL`` the same for every row.
-
-    The database ranks the rows (window functions, on SQLite as on
-    PostgreSQL) and sends only the two or three ranks each figure needs —
-    not a year of durations. Median and nearest-rank percentile as
-    :func:`median` and :func:`percentile` compute them."""
-    source = statement.subquery()
-    key, days = source.c[0], source.c[1]
-    out = {}
-    for partition in (key, None):
-        rank = func.row_number().over(partition_by=partition, order_by=days)
-        count = func.count().over(partition_by=partition)
-        ranked = select(key.label("k"), days.label("v"), rank.label("rn"), count.label("n")).subquery()
-        rn, n = ranked.c.rn, ranked.c.n
-        wanted = select(ranked.c.k, n, rn, ranked.c.v).where(
-            or_(rn == (n + 1) // 2, rn == (n + 2) // 2, rn == (n * 9 + 9) // 10))
-        values: dict = defaultdict(dict)
-        for k, total, position, value in db.session.execute(wanted):
-            values[k if partition is not None else ALL][(int(total), int(position))] = max(0.0, float(value))
-        for k, picked in values.items():
-            total = next(iter(picked))[0]
-            middle = (picked[(total, (total + 1) // 2)] + picked[(total, (total + 2) // 2)]) / 2
-            out[k] = (total, middle, picked[(total, (total * 9 + 9) // 10)])
-    return out
-
-
-ALL = object()

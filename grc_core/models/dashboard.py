@@ -1,10 +1,10 @@
 """What the dashboards keep: managers' subscriptions to the weekly summary,
-and the daily counters of requests."""
+the daily counters of requests and the monthly histograms of durations."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -39,3 +39,25 @@ class RequestDayStat(TenantMixin, db.Model):
     closed_due: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     closed_on_time: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     closed_reopened: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class RequestDurationStat(TenantMixin, db.Model):
+    """How many durations of one measure fell in one bin, per local month,
+    service and request type (grc_core.indicators.durations)."""
+
+    __tablename__ = "request_duration_stat"
+    __table_args__ = (
+        UniqueConstraint("commune_id", "month", "service_id", "request_type_id", "measure", "bin_hours",
+                         name="uq_request_duration_stat_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # First day of the local month.
+    month: Mapped[date] = mapped_column(Date, nullable=False)
+    # 0 for the requests in no service, as in RequestDayStat.
+    service_id: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    request_type_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    measure: Mapped[str] = mapped_column(String(20), nullable=False)
+    # Upper bound of the bin, in hours (durations.bin_of).
+    bin_hours: Mapped[int] = mapped_column(Integer, nullable=False)
+    count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from grc_core.extensions import db
+from grc_core.indicators.sql import in_services
 from grc_core.models import Citizen, HouseholdLink, Request, RequestType, Service
 from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
 
@@ -134,7 +135,7 @@ def derogations(commune, filters) -> IndicatorResult:
                         Request.received_at >= _local_midnight(filters.start),
                         Request.received_at < _local_midnight(filters.end + timedelta(days=1))))
     if filters.service_ids is not None:
-        statement = statement.where(Request.service_id.in_(filters.service_ids))
+        statement = statement.where(in_services(Request.service_id, filters.service_ids))
     counts = Counter()
     for data, state in db.session.execute(statement):
         outcome = state if state in ("accordee", "refusee") else "en_cours"

@@ -14,7 +14,8 @@ from sqlalchemy import literal, select
 
 from grc_core.calendar import add_months, birthday
 from grc_core.extensions import db
-from grc_core.indicators.sql import ALL, days_between, duration_percentiles
+from grc_core.indicators.durations import ALL, PRECISION, duration_percentiles
+from grc_core.indicators.sql import counts_by_bucket, days_between, in_services
 from grc_core.models import Citizen, Request, RequestEvent, RequestType
 from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
 from grc_core.requests.queue import NOT_CLOSED
@@ -42,7 +43,7 @@ def _requests(filters, codes, column=Request.received_at, *extra):
              .join(RequestType, Request.request_type_id == RequestType.id)
              .where(RequestType.code.in_(list(codes)), column >= start, column < end, *extra))
     if filters.service_ids is not None:
-        query = query.where(Request.service_id.in_(list(filters.service_ids)))
+        query = query.where(in_services(Request.service_id, filters.service_ids))
     return db.session.execute(query.order_by(Request.id)).all()
 
 
@@ -57,15 +58,22 @@ def months_of(filters) -> list[tuple[str, str]]:
 KINDS = tuple((str(kind), label) for kind, label in rt.ACT_LABELS.items())
 
 
-def _per_kind_and_month(filters, requests, moment) -> IndicatorResult:
+def _per_kind_and_month(filters, column, *extra) -> IndicatorResult:
+    """Acts requests per act (the form's « acte ») and local month of
+    ``column``, counted by the database: a year of a large town is tens of
+    thousands of requests."""
+    start, end = _bounds(filters)
+    where = [Request.request_type_id.in_(select(RequestType.id).where(RequestType.code == rt.ACTE)
+                                         .scalar_subquery()),
+             column >= start, column < end, *extra]
+    if filters.service_ids is not None:
+        where.append(in_services(Request.service_id, filters.service_ids))
     months = months_of(filters)
     index = {key: n for n, (key, _label) in enumerate(months)}
     counts = {kind: [0] * len(months) for kind, _label in KINDS}
-    for req in requests:
-        kind = (req.data or {}).get("acte")
-        month = f"{local_date(moment(req)):%Y-%m}"
-        if kind in counts and month in index:
-            counts[kind][index[month]] += 1
+    for (month, kind), n in counts_by_bucket(column, where, "month", Request.data["acte"].as_string()).items():
+        if kind in counts and f"{month:%Y-%m}" in index:
+            counts[kind][index[f"{month:%Y-%m}"]] += n
     series = tuple(Series(kind, label, tuple(counts[kind])) for kind, label in KINDS)
     return IndicatorResult(value=sum(sum(v) for v in counts.values()), categories=tuple(months), series=series)
 
@@ -91,7 +99,7 @@ def _month_periods(filters, months):
 
 def acts_requested(commune, filters) -> IndicatorResult:
     """Requests for copies of acts received in the period, per act and month of reception."""
-    result = _per_kind_and_month(filters, _requests(filters, [rt.ACTE]), lambda r: r.received_at)
+    result = _per_kind_and_month(filters, Request.received_at)
     return IndicatorResult(result.value, result.categories, result.series,
                            drilldown=_received_drilldown(rt.ACTE, _month_periods(filters, result.categories)),
                            note=_("Requests for copies and extracts, by month of reception."))
@@ -99,30 +107,31 @@ def acts_requested(commune, filters) -> IndicatorResult:
 
 def acts_delivered(commune, filters) -> IndicatorResult:
     """Acts delivered in the period (by day of delivery), per act and month."""
-    requests = _requests(filters, [rt.ACTE], Request.closed_at, Request.state == DELIVERED)
-    result = _per_kind_and_month(filters, requests, lambda r: r.closed_at)
+    result = _per_kind_and_month(filters, Request.closed_at, Request.state == DELIVERED)
     return IndicatorResult(result.value, result.categories, result.series,
                            note=_("Acts delivered, by month of delivery."))
 
 
 def delivery_delay(commune, filters) -> IndicatorResult:
     """Days from reception to delivery of the acts delivered in the period: median and 90th percentile
-    (ranked by the database, as the core's processing time)."""
+    (binned by the database, as the core's processing time)."""
     start, end = _bounds(filters)
     statement = (select(literal(1), days_between(Request.received_at, Request.closed_at))
                  .join(RequestType, Request.request_type_id == RequestType.id)
                  .where(RequestType.code == rt.ACTE, Request.state == DELIVERED,
                         Request.closed_at >= start, Request.closed_at < end))
     if filters.service_ids is not None:
-        statement = statement.where(Request.service_id.in_(list(filters.service_ids)))
+        statement = statement.where(in_services(Request.service_id, filters.service_ids))
     count, median, p90 = duration_percentiles(statement).get(ALL, (0, None, None))
     median, p90 = (None if v is None else round(v, 1) for v in (median, p90))
     return IndicatorResult(
         value=median, categories=(("median", _("Median")), ("p90", _("90th percentile"))),
         series=(Series("jours", _("Days"), (median, p90)),),
-        note=_("Calendar days from reception to delivery, computed only on the %(count)s requests delivered in "
-               "the period (refused, closed and pending requests are not counted); 90th percentile by nearest "
-               "rank.", count=count))
+        note=" ".join((
+            _("Calendar days from reception to delivery, computed only on the %(count)s requests delivered in "
+              "the period (refused, closed and pending requests are not counted); 90th percentile by nearest "
+              "rank.", count=count),
+            str(PRECISION))))
 
 
 def refusals_by_reason(commune, filters) -> IndicatorResult:
@@ -136,7 +145,7 @@ def refusals_by_reason(commune, filters) -> IndicatorResult:
                .where(RequestType.code.in_(list(rt.CODES)), Request.state == "refusee",
                       Request.closed_at >= start, Request.closed_at < end))
     if filters.service_ids is not None:
-        refused = refused.where(Request.service_id.in_(list(filters.service_ids)))
+        refused = refused.where(in_services(Request.service_id, filters.service_ids))
     query = select(RequestEvent.details).where(
         RequestEvent.request_id.in_(refused.scalar_subquery()), RequestEvent.kind == "transition",
         RequestEvent.to_state == "refusee", RequestEvent.at >= start, RequestEvent.at < end)
@@ -164,7 +173,7 @@ def coming_unions(commune, filters, weeks: int = 8) -> IndicatorResult:
     query = (select(RequestType.code, Request.data).join(RequestType, Request.request_type_id == RequestType.id)
              .where(RequestType.code.in_([rt.MARIAGE, rt.PACS]), NOT_CLOSED))
     if filters.service_ids is not None:
-        query = query.where(Request.service_id.in_(list(filters.service_ids)))
+        query = query.where(in_services(Request.service_id, filters.service_ids))
     marriages, pacs = [0] * weeks, [0] * weeks
     for code, data in db.session.execute(query):
         data = data or {}

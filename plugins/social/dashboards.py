@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from grc_core.calendar import add_months
 from grc_core.extensions import db
+from grc_core.indicators.sql import in_services
 from grc_core.models import Request, RequestType
 from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
 from grc_core.requests.queue import NOT_CLOSED
@@ -48,7 +49,7 @@ def _social(*where):
 
 
 def _services(query, filters):
-    return query.where(Request.service_id.in_(list(filters.service_ids))) if filters.service_ids is not None \
+    return query.where(in_services(Request.service_id, filters.service_ids)) if filters.service_ids is not None \
         else query
 
 
@@ -127,7 +128,7 @@ def _grants(filters):
     query = select(AidGrant).where(AidGrant.granted_on >= filters.start, AidGrant.granted_on <= filters.end)
     if filters.service_ids is not None:
         query = query.join(Request, AidGrant.request_id == Request.id).where(
-            Request.service_id.in_(list(filters.service_ids)))
+            in_services(Request.service_id, filters.service_ids))
     return list(db.session.scalars(query))
 
 
