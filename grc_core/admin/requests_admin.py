@@ -19,6 +19,7 @@ from flask_babel import format_decimal, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -574,7 +575,8 @@ class IntakeView(RequestsArea):
             return self._page(source=source, citizen=None if new_citizen else citizen, contact=contact,
                               channel=channel, request_type=request_type, data_form=form_with_messages(),
                               citizen_form=citizen_form, errors=errors, status=400)
-        return redirect(url_for(".done", request_id=created.id))
+        # The id from the identity key: reading created.id would reload the committed row.
+        return redirect(url_for(".done", request_id=sa_inspect(created).identity[0]))
 
     @expose("/done/<int:request_id>")
     def done(self, request_id):

@@ -162,13 +162,16 @@ def create_request(*, request_type, citizen, channel, formdata, actor, priority=
         # an autoflush then would insert a request without a state.
         start(request, resolved.workflow, now=now)
         db.session.add(request)
-        db.session.flush()
         db.session.add(RequestEvent(request=request, at=now, actor_id=getattr(actor, "id", None), kind="created",
                                     details={"channel": channel}))
-        apply_routing(request, actor=actor, now=now)
+        # Routed before its first INSERT, so that it is written once with its
+        # service (the rules' queries must not flush it half-routed).
+        with db.session.no_autoflush:
+            apply_routing(request, actor=actor, now=now)
         if priority:
             # The agent's explicit choice wins over the type's and the rules'.
             request.priority = priority
+        db.session.flush()
         for item in checked:
             attachment, path = attachments.store(request, item, actor=actor)
             written.append(path)

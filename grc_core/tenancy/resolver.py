@@ -39,31 +39,38 @@ def commune_for_host(host: str) -> Commune | None:
     return next((c for c in candidates if host in c.hostname_list), None)
 
 
+def _memberships_and_communes(user) -> list[tuple[Membership, Commune]]:
+    with unscoped():
+        return [(membership, commune) for membership, commune in db.session.execute(
+            select(Membership, Commune).join(Commune).where(Membership.user_id == user.id, Commune.active.is_(True))
+            .order_by(Commune.name))]
+
+
 def memberships_of(user) -> list[Membership]:
     """Every membership of the user, across communes (for choosing one)."""
-    with unscoped():
-        return list(db.session.scalars(
-            select(Membership).join(Commune).where(Membership.user_id == user.id, Commune.active.is_(True))
-            .order_by(Commune.name)
-        ))
+    return [membership for membership, _commune in _memberships_and_communes(user)]
 
 
-def backoffice_commune(user) -> Commune | None:
-    """The commune the agent works in now, remembered in the session."""
+def backoffice_place(user) -> tuple[Commune | None, Membership | None]:
+    """The commune the agent works in now, remembered in the session, and
+    his membership there — one query for both, as every page asks."""
     wanted = session.get(SESSION_KEY)
     if user.is_platform_admin and wanted:
         commune = db.session.get(Commune, wanted)
         if commune is not None:
-            return commune
-    memberships = memberships_of(user)
-    chosen = next((m for m in memberships if m.commune_id == wanted), None)
-    if chosen is None and memberships:
-        chosen = memberships[0]
+            return commune, None
+    pairs = _memberships_and_communes(user)
+    chosen = next((pair for pair in pairs if pair[0].commune_id == wanted), None) or (pairs[0] if pairs else None)
     if chosen is not None:
-        return db.session.get(Commune, chosen.commune_id)
+        return chosen[1], chosen[0]
     if user.is_platform_admin:
-        return db.session.scalar(select(Commune).where(Commune.active.is_(True)).order_by(Commune.name))
-    return None
+        return db.session.scalar(select(Commune).where(Commune.active.is_(True)).order_by(Commune.name)), None
+    return None, None
+
+
+def backoffice_commune(user) -> Commune | None:
+    """The commune the agent works in now, remembered in the session."""
+    return backoffice_place(user)[0]
 
 
 def current_commune() -> Commune | None:
@@ -79,6 +86,7 @@ def _resolve() -> None:
     g.grc_membership = None
     g.grc_public = False
     set_current_commune(None)
+    membership = None
 
     slug = (request.view_args or {}).get("commune_slug")
     if slug is not None:
@@ -89,7 +97,7 @@ def _resolve() -> None:
             abort(404)
         g.grc_public = True
     elif current_user.is_authenticated:
-        commune = backoffice_commune(current_user)
+        commune, membership = backoffice_place(current_user)
     else:
         commune = None
     if commune is None:
@@ -97,7 +105,7 @@ def _resolve() -> None:
     g.grc_commune = commune
     set_current_commune(commune.id)
     if current_user.is_authenticated and not g.grc_public:
-        g.grc_membership = db.session.scalar(
+        g.grc_membership = membership if membership is not None else db.session.scalar(
             select(Membership).where(Membership.user_id == current_user.id)
         )
 
