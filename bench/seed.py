@@ -785,12 +785,13 @@ def seed(database_url: str, citizens: int, requests: int, reset: bool = True, se
 
 
 def count_aggregates(engine, commune_id: int, rows: dict, log) -> None:
-    """Loaded outside the ORM: the dashboards' daily counters and histograms
-    of durations are recounted, as `grc indicators rebuild` does after any
-    bulk load."""
+    """Loaded outside the ORM: the dashboards' daily counters (per type, per
+    channel) and histograms of durations are recounted, as `grc indicators
+    rebuild` does after any bulk load."""
     from grc_core.indicators import daily, durations
 
-    for table, count_all in (("request_day_stat", daily.count_all), ("request_duration_stat", durations.count_all)):
+    for table, count_all in (("request_day_stat", daily.count_all), ("request_channel_stat", daily.count_channels),
+                             ("request_duration_stat", durations.count_all)):
         step = time.perf_counter()
         with engine.begin() as connection:
             rows[table] = count_all(connection, commune_id)

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from grc_core.cli import cli
 from grc_core.extensions import db
 from grc_core.indicators import core, daily
-from grc_core.models import Citizen, Commune, Membership, Request, RequestDayStat, RequestDurationStat, User
+from grc_core.models import (
+    Citizen, Commune, Membership, Request, RequestChannelStat, RequestDayStat, RequestDurationStat, User,
+)
 from grc_core.plugins.testing import in_commune, make_agent
 from grc_core.plugins.types import IndicatorFilters
 from grc_core.requests.service import create_request
@@ -19,7 +21,8 @@ from tests.test_indicators import OCTOBER, town  # noqa: F401 — the fixture
 from tests.test_requests import make_citizen, setup_commune
 
 COUNTED = ("received_over_time", "throughput", "backlog", "received_by_type", "received_by_service",
-           "received_by_domain", "sla_compliance", "reopened", "processing_time", "first_response_time")
+           "received_by_domain", "received_by_channel", "sla_compliance", "reopened", "processing_time",
+           "first_response_time")
 
 
 def counters(app, commune_id) -> dict:
@@ -29,13 +32,19 @@ def counters(app, commune_id) -> dict:
                 for r in rows if any(getattr(r, m) for m in daily.MEASURES)}
 
 
+def per_channel(app, commune_id) -> dict:
+    with in_commune(app, commune_id):
+        return {(r.day, r.service_id, r.channel): r.received
+                for r in db.session.scalars(select(RequestChannelStat)) if r.received}
+
+
 def histograms(app, commune_id) -> dict:
     with in_commune(app, commune_id):
         return {(r.month, r.service_id, r.request_type_id, r.measure, r.bin_hours): r.count
                 for r in db.session.scalars(select(RequestDurationStat)) if r.count}
 
 
-def recounted(app, commune_id) -> tuple[dict, dict]:
+def recounted(app, commune_id) -> tuple[dict, dict, dict]:
     """The counters and histograms recomputed from scratch, then put back as they were."""
     with in_commune(app, commune_id):
         daily.rebuild(commune_id)
@@ -45,12 +54,14 @@ def recounted(app, commune_id) -> tuple[dict, dict]:
                 for r in rows if any(getattr(r, m) for m in daily.MEASURES)}
         bins = {(r.month, r.service_id, r.request_type_id, r.measure, r.bin_hours): r.count
                 for r in db.session.scalars(select(RequestDurationStat)) if r.count}
+        channels = {(r.day, r.service_id, r.channel): r.received
+                    for r in db.session.scalars(select(RequestChannelStat)) if r.received}
         db.session.rollback()
-        return days, bins
+        return days, bins, channels
 
 
-def kept(app, commune_id) -> tuple[dict, dict]:
-    return counters(app, commune_id), histograms(app, commune_id)
+def kept(app, commune_id) -> tuple[dict, dict, dict]:
+    return counters(app, commune_id), histograms(app, commune_id), per_channel(app, commune_id)
 
 
 def test_counters_follow_filing_closing_reopening_moving_and_deleting(app):
@@ -67,6 +78,7 @@ def test_counters_follow_filing_closing_reopening_moving_and_deleting(app):
         request_id = request.id
     today = datetime.now(timezone.utc).astimezone(daily.PARIS).date()
     assert counters(app, place.id) == {(today, place.voirie, place.bacs): (1, 0, 0, 0, 0)}
+    assert per_channel(app, place.id) == {(today, place.voirie, "guichet"): 1}
     assert histograms(app, place.id) == {}
     with in_commune(app, place.id):
         agent = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
@@ -86,11 +98,12 @@ def test_counters_follow_filing_closing_reopening_moving_and_deleting(app):
         db.session.commit()
     assert counters(app, place.id) == {(today, place.accueil, place.bacs): (1, 0, 0, 0, 0)}
     assert histograms(app, place.id) == {(month, place.accueil, place.bacs, "first_response", 0): 1}
+    assert per_channel(app, place.id) == {(today, place.accueil, "guichet"): 1}
     assert kept(app, place.id) == recounted(app, place.id)
     with in_commune(app, place.id):
         db.session.delete(db.session.get(Request, request_id))
         db.session.commit()
-    assert counters(app, place.id) == {} and histograms(app, place.id) == {}
+    assert kept(app, place.id) == ({}, {}, {})
 
 
 def test_a_rolled_back_change_leaves_the_counters_as_they_were(app, town):  # noqa: F811
@@ -119,11 +132,13 @@ def test_counters_and_requests_give_the_same_figures(app, town, monkeypatch, nam
     # November around it from the requests.
     around = IndicatorFilters(start=date(2026, 9, 15), end=date(2026, 11, 3), today=OCTOBER.today)
     this_month = IndicatorFilters(start=date(2026, 10, 1), end=date(2026, 10, 16), today=date(2026, 10, 16))
-    for filters in (OCTOBER, twelve_months, voirie, around, this_month):
+    guichet = IndicatorFilters(start=OCTOBER.start, end=OCTOBER.end, today=OCTOBER.today, channel="guichet")
+    for filters in (OCTOBER, twelve_months, voirie, around, this_month, guichet):
         with in_commune(app, town.id):
             commune = db.session.get(Commune, town.id)
             from_counters = indicator(commune, filters)
             monkeypatch.setattr(daily, "answers", lambda f: False)
+            monkeypatch.setattr(daily, "answers_per_channel", lambda f: False)
             from_requests = indicator(commune, filters)
             monkeypatch.undo()
         assert from_counters == from_requests
@@ -134,9 +149,10 @@ def test_grc_indicators_rebuild(app, town):  # noqa: F811
     with in_commune(app, town.id):
         db.session.execute(RequestDayStat.__table__.delete())
         db.session.execute(RequestDurationStat.__table__.delete())
+        db.session.execute(RequestChannelStat.__table__.delete())
         db.session.commit()
-    assert kept(app, town.id) == ({}, {})
+    assert kept(app, town.id) == ({}, {}, {})
     result = app.test_cli_runner().invoke(cli, ["indicators", "rebuild", "--commune", "villeneuve"])
     assert result.exit_code == 0, result.output
     assert "ligne(s) de compteurs et d'histogrammes recalculée(s)" in result.output
-    assert kept(app, town.id) == recounted(app, town.id) != ({}, {})
+    assert kept(app, town.id) == recounted(app, town.id) != ({}, {}, {})

@@ -282,6 +282,8 @@ def _received_per(column, filters: IndicatorFilters) -> dict:
     if column.key in ("service_id", "request_type_id") and daily.answers(filters):
         return {key: sums[0] for key, sums in daily.by_dimension(column.key, filters, "received").items()
                 if sums[0]}
+    if column.key == "channel" and daily.answers_per_channel(filters):
+        return daily.received_per_channel(filters)
     return _grouped(column, [*request_conditions(filters), *_in_period(Request.received_at, filters)])
 
 

@@ -8,13 +8,15 @@ applies the difference between its old and new contribution, so the
 counters are exact, never stale; ``rebuild`` recomputes them from the
 requests for data loaded in bulk, outside the ORM (``grc indicators
 rebuild``). A year of a large town is ~11,000 rows instead of 200,000.
+Beside them, the requests received per day, service and channel
+(``request_channel_stat``), for the figures per channel.
 
-Channel, priority, quartier and assignee are not kept: a dashboard filtered
-on them reads the requests (grc_core.indicators.core).
+Priority, quartier and assignee are not kept: a dashboard filtered on them
+reads the requests (grc_core.indicators.core).
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
@@ -26,14 +28,14 @@ from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 from ..extensions import db
 from ..models import Request, RequestType
 from ..plugins.types import IndicatorFilters
-from ..models.dashboard import RequestDayStat
+from ..models.dashboard import RequestChannelStat, RequestDayStat
 from ..tenancy.scoping import current_commune_id
 from ..workflows.deadlines import PARIS
 from .periods import bucket_start
 from .sql import in_services
 
 MEASURES = ("received", "closed", "closed_due", "closed_on_time", "closed_reopened")
-TRACKED = ("received_at", "closed_at", "due_at", "service_id", "request_type_id", "reopened_count")
+TRACKED = ("received_at", "closed_at", "due_at", "service_id", "request_type_id", "reopened_count", "channel")
 
 
 def local_day(moment: datetime) -> date:
@@ -63,6 +65,13 @@ def contribution(values: dict) -> dict[tuple, dict[str, int]]:
         if values.get("reopened_count"):
             counters["closed_reopened"] += 1
     return out
+
+
+def channel_contribution(values: dict) -> Counter:
+    """What one request adds to the counts per channel: {(day, service, channel): 1}."""
+    if values.get("received_at") is None or not values.get("channel"):
+        return Counter()
+    return Counter({(local_day(values["received_at"]), values.get("service_id") or 0, values["channel"]): 1})
 
 
 # Set through the relationship, a key reaches its column only during the flush.
@@ -108,22 +117,37 @@ def _add(deltas, commune_id, parts, sign):
             deltas[(commune_id, day, service_id, type_id)][measure] += sign * n
 
 
+def _channels(commune_id: int, values: dict) -> Counter:
+    return Counter({(commune_id, *key): n for key, n in channel_contribution(values).items()})
+
+
 @event.listens_for(Session, "before_flush")
 def _count_requests(session: Session, flush_context, instances) -> None:
     deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    channels: Counter = Counter()
     for obj in session.new:
         if isinstance(obj, Request):
-            _add(deltas, obj.commune_id or current_commune_id(), contribution(values_of(obj, TRACKED)), +1)
+            commune_id, values = obj.commune_id or current_commune_id(), values_of(obj, TRACKED)
+            _add(deltas, commune_id, contribution(values), +1)
+            channels.update(_channels(commune_id, values))
     for obj in session.dirty:
         if isinstance(obj, Request) and changed(obj, TRACKED):
-            _add(deltas, obj.commune_id, contribution(values_of(obj, TRACKED, old=True)), -1)
-            _add(deltas, obj.commune_id, contribution(values_of(obj, TRACKED)), +1)
+            old, new = values_of(obj, TRACKED, old=True), values_of(obj, TRACKED)
+            _add(deltas, obj.commune_id, contribution(old), -1)
+            _add(deltas, obj.commune_id, contribution(new), +1)
+            channels.subtract(_channels(obj.commune_id, old))
+            channels.update(_channels(obj.commune_id, new))
     for obj in session.deleted:
         if isinstance(obj, Request):
-            _add(deltas, obj.commune_id, contribution(values_of(obj, TRACKED, old=True)), -1)
+            old = values_of(obj, TRACKED, old=True)
+            _add(deltas, obj.commune_id, contribution(old), -1)
+            channels.subtract(_channels(obj.commune_id, old))
     changes = [(key, counters) for key, counters in deltas.items() if any(counters.values())]
     if changes:
         apply(session, changes)
+    rows = [_channel_row(key, n) for key, n in channels.items() if n]
+    if rows:
+        session.connection().execute(_channel_upsert(session.get_bind().dialect.name), rows)
 
 
 @lru_cache(maxsize=4)
@@ -137,6 +161,20 @@ def _upsert(dialect: str):
         set_={measure: table.c[measure] + statement.excluded[measure] for measure in MEASURES})
 
 
+@lru_cache(maxsize=4)
+def _channel_upsert(dialect: str):
+    table = RequestChannelStat.__table__
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(index_elements=["commune_id", "day", "service_id", "channel"],
+                                           set_={"received": table.c.received + statement.excluded.received})
+
+
+def _channel_row(key: tuple, received: int) -> dict:
+    commune_id, day, service_id, channel = key
+    return {"commune_id": commune_id, "day": day, "service_id": service_id, "channel": channel,
+            "received": received}
+
+
 def apply(session, changes) -> None:
     """Add the counters to their rows, creating them (one statement, a row each)."""
     rows = [{"commune_id": commune_id, "day": day, "service_id": service_id, "request_type_id": type_id,
@@ -145,29 +183,52 @@ def apply(session, changes) -> None:
     session.connection().execute(_upsert(session.get_bind().dialect.name), rows)
 
 
-def count_all(connection, commune_id: int | None = None) -> int:
-    """Recompute the counters from the requests — of one commune, or of all
-    (the migration that creates them) — on a plain connection; returns the
-    number of counter rows. Not committed."""
-    table, requests = RequestDayStat.__table__, Request.__table__
-    only = (lambda t: t.c.commune_id == commune_id) if commune_id is not None else (lambda t: true())
-    connection.execute(delete(table).where(only(table)))
-    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    statement = (select(requests.c.id, requests.c.commune_id, *[requests.c[name] for name in TRACKED])
-                 .where(only(requests)).order_by(requests.c.id).limit(50_000))
+def pages(connection, commune_id: int | None, columns: tuple[str, ...]):
+    """The requests' ``columns`` (after id and commune id), 50,000 at a time —
+    by id rather than through a server-side cursor, which a migration's
+    transaction on PostgreSQL refuses."""
+    requests = Request.__table__
+    statement = select(requests.c.id, requests.c.commune_id, *[requests.c[name] for name in columns])
+    if commune_id is not None:
+        statement = statement.where(requests.c.commune_id == commune_id)
+    statement = statement.order_by(requests.c.id).limit(50_000)
     last = 0
-    # Pages by id rather than a server-side cursor, which a migration's
-    # transaction on PostgreSQL refuses.
     while rows := connection.execute(statement.where(requests.c.id > last)).all():
-        for row in rows:
-            _add(totals, row[1], contribution(dict(zip(TRACKED, row[2:]))), +1)
+        yield rows
         last = rows[-1][0]
-    records = [{"commune_id": c, "day": d, "service_id": s, "request_type_id": t,
-                **{measure: counters.get(measure, 0) for measure in MEASURES}}
-               for (c, d, s, t), counters in totals.items()]
+
+
+def replace_rows(connection, table, commune_id: int | None, records: list[dict]) -> int:
+    connection.execute(delete(table).where(table.c.commune_id == commune_id if commune_id is not None else true()))
     for start in range(0, len(records), 5_000):
         connection.execute(table.insert(), records[start:start + 5_000])
     return len(records)
+
+
+def count_all(connection, commune_id: int | None = None) -> int:
+    """Recompute the counters per type from the requests — of one commune, or
+    of all (the migration that creates them) — on a plain connection;
+    returns the number of counter rows. Not committed."""
+    columns = ("received_at", "closed_at", "due_at", "service_id", "request_type_id", "reopened_count")
+    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for rows in pages(connection, commune_id, columns):
+        for row in rows:
+            _add(totals, row[1], contribution(dict(zip(columns, row[2:]))), +1)
+    records = [{"commune_id": c, "day": d, "service_id": s, "request_type_id": t,
+                **{measure: counters.get(measure, 0) for measure in MEASURES}}
+               for (c, d, s, t), counters in totals.items()]
+    return replace_rows(connection, RequestDayStat.__table__, commune_id, records)
+
+
+def count_channels(connection, commune_id: int | None = None) -> int:
+    """The same for the counts per channel."""
+    columns = ("received_at", "service_id", "channel")
+    totals: Counter = Counter()
+    for rows in pages(connection, commune_id, columns):
+        for row in rows:
+            totals.update(_channels(row[1], dict(zip(columns, row[2:]))))
+    records = [_channel_row(key, n) for key, n in totals.items() if n]
+    return replace_rows(connection, RequestChannelStat.__table__, commune_id, records)
 
 
 def rebuild(commune_id: int) -> int:
@@ -176,7 +237,7 @@ def rebuild(commune_id: int) -> int:
     from .durations import count_all as count_durations
 
     connection = db.session.connection()
-    return count_all(connection, commune_id) + count_durations(connection, commune_id)
+    return sum(count(connection, commune_id) for count in (count_all, count_channels, count_durations))
 
 
 # --- reading ------------------------------------------------------------------------
@@ -185,6 +246,23 @@ def answers(filters: IndicatorFilters) -> bool:
     """Whether the counters can answer these filters (they keep no channel,
     priority, quartier nor assignee)."""
     return not (filters.channel or filters.priority or filters.quartier or filters.agent_id is not None)
+
+
+def answers_per_channel(filters: IndicatorFilters) -> bool:
+    """Whether the counts per channel can (they keep no request type either)."""
+    return not (filters.request_type or filters.priority or filters.quartier or filters.agent_id is not None)
+
+
+def received_per_channel(filters: IndicatorFilters) -> dict[str, int]:
+    """{channel: requests received in the period}."""
+    stat = RequestChannelStat
+    where = [stat.day >= filters.start, stat.day <= filters.end]
+    if filters.service_ids is not None:
+        where.append(in_services(stat.service_id, filters.service_ids))
+    if filters.channel:
+        where.append(stat.channel == filters.channel)
+    rows = db.session.execute(select(stat.channel, func.sum(stat.received)).where(*where).group_by(stat.channel))
+    return {channel: int(total) for channel, total in rows if total}
 
 
 def _conditions(filters: IndicatorFilters, since: date | None = None) -> list:

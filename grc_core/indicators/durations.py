@@ -10,8 +10,10 @@ the bin that holds its rank: "half of the requests took at most 3 days"
 stays true, and the page states the precision (``PRECISION``). Bins add
 up: a year is the sum of its twelve monthly histograms.
 
-``request_duration_stat`` holds, per commune, local month, service, request
-type and measure, how many durations fell in each bin. A flush that
+``request_duration_stat`` holds, per commune, measure, local month, service,
+request type and — for the processing time — the state the request was
+closed in (a delivered act, a refused one), how many durations fell in each
+bin. A flush that
 changes a request applies the difference in its transaction, as
 grc_core.indicators.daily does for the counts, so nothing is ever stale;
 ``count_all`` recomputes them after bulk loads (``grc indicators
@@ -31,7 +33,7 @@ from typing import Callable
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, case, cast, delete, event, func, select, true
+from sqlalchemy import Integer, case, cast, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -52,7 +54,7 @@ HOURLY_UNTIL = 48
 # A duration the database computes a hair past a whole hour (SQLite's
 # julianday is a float) stays in that hour's bin.
 TOLERANCE_SECONDS = 1.0
-TRACKED = ("received_at", "closed_at", "first_response_at", "service_id", "request_type_id")
+TRACKED = ("received_at", "closed_at", "first_response_at", "service_id", "request_type_id", "state")
 
 PRECISION = _l("Durations are counted to the hour under two days and to the day beyond; each figure is the upper "
                "bound of its bin (« at most »).")
@@ -157,7 +159,7 @@ def _seconds(start: datetime, end: datetime) -> float:
 
 
 def contribution(values: dict) -> Counter:
-    """What one request adds to the histograms: {(month, service, type, measure, bin): 1}."""
+    """What one request adds to the histograms: {(measure, month, service, type, state, bin): 1}."""
     out: Counter = Counter()
     received, type_id = values.get("received_at"), values.get("request_type_id")
     if received is None or type_id is None:
@@ -165,10 +167,11 @@ def contribution(values: dict) -> Counter:
     service_id = values.get("service_id") or 0
     if values.get("closed_at") is not None:
         closed = values["closed_at"]
-        out[(_month(closed), service_id, type_id, PROCESSING, bin_of(_seconds(received, closed)))] += 1
+        out[(PROCESSING, _month(closed), service_id, type_id, values.get("state") or "",
+             bin_of(_seconds(received, closed)))] += 1
     if values.get("first_response_at") is not None:
         answered = values["first_response_at"]
-        out[(_month(received), service_id, type_id, FIRST_RESPONSE, bin_of(_seconds(received, answered)))] += 1
+        out[(FIRST_RESPONSE, _month(received), service_id, type_id, "", bin_of(_seconds(received, answered)))] += 1
     return out
 
 
@@ -195,9 +198,9 @@ def _bin_durations(session: Session, flush_context, instances) -> None:
 
 
 def _row(key: tuple, count: int) -> dict:
-    commune_id, month, service_id, type_id, measure, upper = key
-    return {"commune_id": commune_id, "month": month, "service_id": service_id, "request_type_id": type_id,
-            "measure": measure, "bin_hours": upper, "count": count}
+    commune_id, measure, month, service_id, type_id, state, upper = key
+    return {"commune_id": commune_id, "measure": measure, "month": month, "service_id": service_id,
+            "request_type_id": type_id, "state": state, "bin_hours": upper, "count": count}
 
 
 @lru_cache(maxsize=4)
@@ -205,7 +208,7 @@ def _upsert(dialect: str):
     table = RequestDurationStat.__table__
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return statement.on_conflict_do_update(
-        index_elements=["commune_id", "month", "service_id", "request_type_id", "measure", "bin_hours"],
+        index_elements=["commune_id", "measure", "month", "service_id", "request_type_id", "state", "bin_hours"],
         set_={"count": table.c.count + statement.excluded.count})
 
 
@@ -213,22 +216,12 @@ def count_all(connection, commune_id: int | None = None) -> int:
     """Recompute the histograms from the requests — of one commune, or of all
     (the migration that creates them) — on a plain connection; returns the
     number of rows. Not committed."""
-    table, requests = RequestDurationStat.__table__, Request.__table__
-    only = (lambda t: t.c.commune_id == commune_id) if commune_id is not None else (lambda t: true())
-    connection.execute(delete(table).where(only(table)))
     totals: Counter = Counter()
-    statement = (select(requests.c.id, requests.c.commune_id, *[requests.c[name] for name in TRACKED])
-                 .where(only(requests)).order_by(requests.c.id).limit(50_000))
-    last = 0
-    # Pages by id, as grc_core.indicators.daily.count_all.
-    while rows := connection.execute(statement.where(requests.c.id > last)).all():
+    for rows in daily.pages(connection, commune_id, TRACKED):
         for row in rows:
             totals.update(_keyed(row[1], dict(zip(TRACKED, row[2:]))))
-        last = rows[-1][0]
-    records = [_row(key, n) for key, n in totals.items() if n]
-    for start in range(0, len(records), 5_000):
-        connection.execute(table.insert(), records[start:start + 5_000])
-    return len(records)
+    return daily.replace_rows(connection, RequestDurationStat.__table__, commune_id,
+                              [_row(key, n) for key, n in totals.items() if n])
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -260,7 +253,7 @@ def plan(start: date, end: date) -> tuple[list[date], list[tuple[date, date]], l
     return months, add, remove
 
 
-def _stored(measure: str, filters: IndicatorFilters, months: list[date]) -> dict:
+def _stored(measure: str, filters: IndicatorFilters, months: list[date], states) -> dict:
     stat = RequestDurationStat
     where = [stat.measure == measure, stat.month.in_(months)]
     if filters.service_ids is not None:
@@ -268,6 +261,8 @@ def _stored(measure: str, filters: IndicatorFilters, months: list[date]) -> dict
     if filters.request_type:
         where.append(stat.request_type_id.in_(
             select(RequestType.id).where(RequestType.code == filters.request_type).scalar_subquery()))
+    if states is not None:
+        where.append(stat.state.in_(list(states)))
     out: dict = defaultdict(Counter)
     rows = db.session.execute(select(stat.request_type_id, stat.bin_hours, func.sum(stat.count))
                               .where(*where).group_by(stat.request_type_id, stat.bin_hours))
@@ -276,16 +271,19 @@ def _stored(measure: str, filters: IndicatorFilters, months: list[date]) -> dict
     return out
 
 
-def period_percentiles(measure: str, filters: IndicatorFilters, raw: Callable[[date, date], object]) -> dict:
+def period_percentiles(measure: str, filters: IndicatorFilters, raw: Callable[[date, date], object],
+                       closed_in: tuple[str, ...] | None = None) -> dict:
     """{request type id: figures, ALL: figures} of ``measure`` over the
-    filters' period (:func:`plan`). ``raw(first_day, last_day)`` is the
-    statement of the ``(request type id, days)`` rows of those days, for what
-    the histograms cannot answer: the days around the months, or the filters
-    they do not keep (channel, priority, quartier, agent)."""
+    filters' period (:func:`plan`), of the requests closed in the states
+    ``closed_in`` only when given (processing time). ``raw(first_day,
+    last_day)`` is the statement of the ``(request type id, days)`` rows of
+    those days — the same requests — for what the histograms cannot answer:
+    the days around the months, or the filters they do not keep (channel,
+    priority, quartier, agent)."""
     if not daily.answers(filters):
         return duration_percentiles(raw(filters.start, filters.end))
     months, add, remove = plan(filters.start, filters.end)
-    histograms = _stored(measure, filters, months) if months else defaultdict(Counter)
+    histograms = _stored(measure, filters, months, closed_in) if months else defaultdict(Counter)
     for days, sign in [(d, +1) for d in add] + [(d, -1) for d in remove]:
         for key, histogram in histograms_of(raw(*days)).items():
             histograms[key].update({upper: sign * n for upper, n in histogram.items()})

@@ -4,7 +4,7 @@ from .base import CommuneScoped, TenantMixin, TimestampMixin, utcnow
 from .citizen import Citizen, Consent, HouseholdLink
 from .commune import Commune, CommunePlugin
 from .contact import Contact
-from .dashboard import DashboardSubscription, RequestDayStat, RequestDurationStat
+from .dashboard import DashboardSubscription, RequestChannelStat, RequestDayStat, RequestDurationStat
 from .outbox import NotificationTemplate, OutboxMessage
 from .request import (
     AppendOnlyError, Attachment, Message, ReferenceCounter, Request, RequestEvent, RequestType,
@@ -18,7 +18,7 @@ from .workflow import TimerRun, Workflow
 __all__ = [
     "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "Commune", "CommunePlugin", "CommuneScoped",
     "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
-    "NotificationTemplate", "OutboxMessage", "ReferenceCounter", "Request", "RequestDayStat", "RequestDurationStat",
-    "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Service", "TenantMixin", "TimerRun", "TimestampMixin", "User",
-    "Workflow", "membership_service", "utcnow",
+    "NotificationTemplate", "OutboxMessage", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
+    "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Service", "TenantMixin",
+    "TimerRun", "TimestampMixin", "User", "Workflow", "membership_service", "utcnow",
 ]

@@ -59,13 +59,22 @@ def _type_labels() -> list[tuple[str, str]]:
     return [(code, labels.get(code, code)) for code in rt.CODES]
 
 
+def _type_codes() -> dict[int, str]:
+    """{request type id: code} of the CCAS types: the requests are then read
+    by type id, through the index of each type's requests by date."""
+    return dict(db.session.execute(select(RequestType.id, RequestType.code)
+                                   .where(RequestType.code.in_(list(rt.CODES)))).all())
+
+
 def requests_by_type(commune, filters) -> IndicatorResult:
     """CCAS requests received in the period, per type (counts only)."""
     start, end = _bounds(filters)
-    rows = db.session.execute(_services(_social(Request.received_at >= start, Request.received_at < end), filters)
-                              .with_only_columns(RequestType.code, func.count(Request.id))
-                              .group_by(RequestType.code)).all()
-    counts = dict(rows)
+    codes = _type_codes()
+    rows = db.session.execute(_services(
+        select(Request.request_type_id, func.count(Request.id))
+        .where(Request.request_type_id.in_(list(codes)), Request.received_at >= start, Request.received_at < end),
+        filters).group_by(Request.request_type_id)).all()
+    counts = {codes[type_id]: n for type_id, n in rows}
     categories = tuple(_type_labels())
     values = tuple(float(counts.get(code, 0)) for code, _label in categories)
     return IndicatorResult(value=sum(values), categories=categories,
@@ -94,9 +103,10 @@ def delay_by_type(commune, filters) -> IndicatorResult:
 def domiciliations(commune, filters) -> IndicatorResult:
     """Active domiciliations today, those whose attestation expires within 30 days, and those warned."""
     # Two columns of the open requests (their own small index), not whole files.
-    rows = db.session.execute(_services(_social(RequestType.code == rt.DOMICILIATION, NOT_CLOSED,
-                                                Request.state.in_(("active", "avertie"))), filters)
-                              .with_only_columns(Request.state, Request.data)).all()
+    domiciliation = [type_id for type_id, code in _type_codes().items() if code == rt.DOMICILIATION]
+    rows = db.session.execute(_services(
+        select(Request.state, Request.data).where(Request.request_type_id.in_(domiciliation), NOT_CLOSED,
+                                                  Request.state.in_(("active", "avertie"))), filters)).all()
     horizon = filters.today + timedelta(days=EXPIRY_HORIZON_DAYS)
     expiring = sum(1 for _state, data in rows
                    if (day := checks.parse_day((data or {}).get("date_expiration"))) and day <= horizon)

@@ -112,6 +112,17 @@ def test_delay_median_and_90th_percentile_on_delivered_requests_only(app, town):
     assert compute(app, town, dashboards.delivery_delay, date(2026, 6, 1), date(2026, 6, 30)).value is None
 
 
+def test_delay_from_the_histograms_equals_the_delay_from_the_requests(app, town, monkeypatch):
+    from grc_core.indicators import daily
+
+    for period in (SPRING, (date(2026, 3, 1), date(2026, 4, 30)), (date(2026, 2, 20), date(2026, 3, 10))):
+        from_histograms = compute(app, town, dashboards.delivery_delay, *period)
+        monkeypatch.setattr(daily, "answers", lambda f: False)
+        from_requests = compute(app, town, dashboards.delivery_delay, *period)
+        monkeypatch.undo()
+        assert from_histograms == from_requests
+
+
 def test_refusals_by_reason(app, town):
     result = compute(app, town, dashboards.refusals_by_reason, *SPRING)
     assert result.value == 2
