@@ -28,6 +28,7 @@ from grc_core.plugins.testing import (
 )
 from grc_core.routing.engine import apply_routing, route
 from grc_core.tenancy import disable_plugin, use_commune
+from tests.plugins.dummy import plugin as dummy_plugin
 
 REFUSED = "Le signalement factice ne peut pas contenir le mot « refuse »."
 SEQUENCE = itertools.count(1)
@@ -88,6 +89,10 @@ def test_plugin_validators_refuse_what_no_spec_expresses(dummy_app, communes):
         data, errors = validate_request_data(request_type, MultiDict({"f_motif": "Trou", "f_quartier": "gare"}),
                                              commune)
         assert errors == {} and data == {"motif": "Trou", "quartier": "gare"}
+        # A FieldError is about one field: it goes next to it.
+        data, errors = validate_request_data(
+            request_type, MultiDict({"f_motif": "Abribus cassé", "f_quartier": "gare"}), commune)
+        assert errors == {"quartier": [dummy_plugin.GARE_SHELTERS]}
         # Field errors first: the plugin sees only data that passed the form.
         data, errors = validate_request_data(request_type, MultiDict({"f_quartier": "refuse"}), commune)
         assert errors == {"motif": ["This field is required."], "quartier": ["Not a valid choice."]}

@@ -5,6 +5,7 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
@@ -63,6 +64,12 @@ def test_a_plugin_type_is_filed_routed_and_announced_to_the_plugin(dummy_app, to
     response = file_signalement(client, town, f_motif="je refuse")
     assert response.status_code == 400
     assert "Le signalement factice ne peut pas contenir le mot « refuse »." in response.get_data(as_text=True)
+    assert counts(dummy_app, town.id) == before
+    # A message about one field is shown next to that field.
+    response = file_signalement(client, town, f_motif="Abribus cassé", f_quartier="gare")
+    assert response.status_code == 400
+    assert (f'data-grc-error-for="quartier">{escape(dummy.GARE_SHELTERS)}</div>'
+            in response.get_data(as_text=True))
     assert counts(dummy_app, town.id) == before
 
 

@@ -5,7 +5,8 @@ the API call: it builds the type's form, validates it, turns the values into
 plain JSON (dates as ISO strings, decimals as strings), drops the fields
 whose condition does not hold, then asks the active plugins' validators
 (``grc_validate_request``) for the rules no spec can express. Field errors
-are keyed by field name; the plugins' messages go under ``"__all__"``.
+are keyed by field name — a plugin's ``FieldError`` too —, the plugins'
+other messages go under ``"__all__"``.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
 from ..models import RequestType
-from ..plugins.types import FieldSpec
+from ..plugins.types import FieldError, FieldSpec
 from ..tenancy import active_plugins
 from .builder import PREFIX, build_form_class, condition_holds, input_name, is_empty, normalise_phone, spec_fields
 from .specs import fields_of
@@ -136,8 +137,10 @@ def validate_form(request_type: RequestType, form, commune) -> tuple[RequestData
         messages = current_app.extensions["grc"].validate_request(
             active_plugins(commune), request_type=request_type, data=dict(data), commune=commune,
         )
-        if messages:
-            errors[ALL] = [str(message) for message in messages]
+        fields = {spec.name for spec, _field in spec_fields(form)}
+        for message in messages:
+            key = message.field if isinstance(message, FieldError) and message.field in fields else ALL
+            errors.setdefault(key, []).append(str(message))
     return data, errors
 
 

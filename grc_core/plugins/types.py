@@ -170,6 +170,18 @@ class RoutingDecision:
 
 
 @dataclass(frozen=True)
+class FieldError:
+    """A ``grc_validate_request`` message about one field of the form: shown
+    next to that field (a plain string goes above the form)."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True)
 class IndicatorFilters:
     """What a dashboard asks an indicator for; built and checked by the core.
 

@@ -30,9 +30,8 @@ from grc_core.extensions import db
 from grc_core.models import Commune, Service
 from grc_core.plugins import hookimpl
 from grc_core.plugins.types import (
-    CitizenPanel, FieldSpec, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest, RequestTypeDecl,
-    RequestPanel, RetentionPolicyDecl,
-    RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
+    CitizenPanel, FieldError, FieldSpec, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest,
+    RequestTypeDecl, RequestPanel, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
     WidgetDecl, WorkflowDecl,
 )
 from grc_core.security.permissions import can
@@ -42,6 +41,7 @@ from grc_core.tenancy.resolver import current_commune
 HERE = Path(__file__).parent
 JOURNAL = "dummy.journal"
 GARE_NOT_CLOSED = "Un signalement factice du quartier de la gare ne se clôt qu'après une visite."
+GARE_SHELTERS = "Les abribus du quartier de la gare relèvent de l'intercommunalité, pas de la commune."
 
 manifest = PluginManifest(
     name="dummy",
@@ -284,6 +284,9 @@ def grc_validate_request(request_type, data):
         return None
     if any("refuse" in str(value) for value in data.values()):
         return ["Le signalement factice ne peut pas contenir le mot « refuse »."]
+    if data.get("quartier") == "gare" and "abribus" in str(data.get("motif", "")).lower():
+        # About one field: shown next to it.
+        return [FieldError("quartier", GARE_SHELTERS)]
     return []
 
 
