@@ -1,4 +1,4 @@
-"""The plugin's back-office pages: files by legal deadline, and a file's land, consultations and delays.
+"""The plugin's back-office pages: files by legal deadline or by number, and a file's land, consultations, delays.
 
 Access: signed in, in a commune where the plugin is active, holding
 ``urbanisme.instruct`` (SecureView). A file of another commune is invisible
@@ -13,21 +13,25 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from grc_core.admin.base import SecureView
 from grc_core.extensions import db
 from grc_core.models import Request
+from grc_core.requests.queue import REFERENCE
+from grc_core.requests.references import format_reference
 from grc_core.workflows.definition import state_label
 
 from . import rules
 from .dossier import instruction_delay, parse_parcels, recompute, today
 from .models import Consultation, Dossier, Parcel
-from .panels import deadline_status, fr, procedure_label, request_panels
-from .request_types import BODIES, CONSULTATIONS, OPINIONS, PROTECTIONS
+from .numbering import search_condition
+from .panels import deadline_status, fr, number_text, request_panels
+from .request_types import BODIES, CONSULTATIONS, OPINIONS, PROTECTIONS, procedure_label
 
 PERIODS = (7, 15, 30)
 BLANK_CONSULTATIONS = 2
+SEARCH_LIMIT = 100
 CONFORMITY_CASES = (
     ("droit_commun", "Cas général (3 mois)"),
     ("immeuble_inscrit_mh", "Immeuble inscrit MH (récolement, 5 mois)"),
@@ -48,6 +52,7 @@ class DeadlineRow:
     left: int
     red: bool
     outcome: str
+    number: str
 
 
 def scope():
@@ -76,6 +81,21 @@ def running_files(until: date | None):
     return db.session.execute(query).all()
 
 
+def found_files(text: str):
+    """Every file (running or not) whose number, or its authorisation's, is ``text`` — with or without
+    spaces, or part of it — or whose request has that reference; newest first, for the member's queue."""
+    match = REFERENCE.match(text)
+    condition = search_condition(text)
+    if match:
+        condition = or_(condition, Request.reference == format_reference(int(match.group(1)), int(match.group(2))))
+    query = (select(Dossier, Request).join(Request, Request.id == Dossier.request_id).where(condition)
+             .order_by(Dossier.deposit_date.desc(), Dossier.id.desc()).limit(SEARCH_LIMIT))
+    visible = scope()
+    if visible is not None:
+        query = query.where(visible)
+    return db.session.execute(query).all()
+
+
 def _date(value: str) -> date | None:
     value = (value or "").strip()
     if not value:
@@ -94,15 +114,16 @@ class UrbanismeView(SecureView):
         raw = request.args.get("days", "30")
         days = None if raw == "all" else (int(raw) if raw.isdigit() and int(raw) in PERIODS else 30)
         until = today() + timedelta(days=days) if days is not None else None
+        search = request.args.get("q", "").strip()[:60]
         commune = g.grc_commune
         rows = []
-        for dossier, req in running_files(until):
+        for dossier, req in found_files(search) if search else running_files(until):
             left, red = deadline_status(dossier, commune, req)
             rows.append(DeadlineRow(
                 req, dossier, procedure_label(dossier),
                 state_label(req.workflow.definition if req.workflow else None, req.state), left, red,
-                rules.Outcome(dossier.tacit_outcome).label if dossier.tacit_outcome else ""))
-        return self.render("urbanisme/deadlines.html", rows=rows, days=days, fr=fr)
+                rules.Outcome(dossier.tacit_outcome).label if dossier.tacit_outcome else "", number_text(dossier)))
+        return self.render("urbanisme/deadlines.html", rows=rows, days=days, search=search, fr=fr)
 
     def _load(self, request_id: int) -> tuple[Request, Dossier]:
         query = select(Dossier).join(Request, Request.id == Dossier.request_id).where(

@@ -1,9 +1,12 @@
 """Demo data: a year of planning files of a commune of 20,000 inhabitants, some near their deadline.
 
 Filed and moved through the core (create_request, apply_transition), so the
-history is real. Idempotent: nothing happens when the commune has files.
-About 40 files a year (a town of that size files ~150-250; fewer keep
-``grc demo`` quick), DP first, then PCMI.
+history, the file numbers and the links are real. Idempotent: nothing
+happens when the commune has files. About 40 files a year (a town of that
+size files ~150-250; fewer keep ``grc demo`` quick), DP first, then PCMI;
+then follow-ups of permits granted among them: a prorogation granted (the
+permit's validity is extended), a transfert granted, a DOC, a DAACT and a
+permis modificatif under instruction.
 """
 from __future__ import annotations
 
@@ -19,12 +22,14 @@ from grc_core.workflows.deadlines import PARIS
 
 from .dossier import of_request, recompute, today
 from .models import Dossier
+from .workflows import FAVOURABLE_DECISIONS
 
 FILES = 40
-# (request type, weight)
+# (request type, weight); the follow-ups are filed after, on the permits granted among these.
 MIX = (("urbanisme.dp", 45), ("urbanisme.pcmi", 18), ("urbanisme.pc", 6), ("urbanisme.pa", 2),
-       ("urbanisme.pd", 2), ("urbanisme.cua", 12), ("urbanisme.cub", 4), ("urbanisme.modificatif", 3),
-       ("urbanisme.prorogation", 2), ("urbanisme.transfert", 1), ("urbanisme.doc", 3), ("urbanisme.daact", 2))
+       ("urbanisme.pd", 2), ("urbanisme.cua", 12), ("urbanisme.cub", 4))
+PERMITS = ("permis_de_construire_mi", "permis_de_construire", "permis_amenager", "permis_demolir")
+AUTHORISATIONS = (*PERMITS, "declaration_prealable")
 WORKS = {
     "urbanisme.dp": ("Pose de panneaux photovoltaïques en toiture", "Remplacement des menuiseries extérieures",
                      "Construction d'un abri de jardin de 12 m²", "Édification d'une clôture en limite de voie",
@@ -41,10 +46,10 @@ WORKS = {
 ZONES = ("UA", "UB", "UB", "UC", "1AU", "A", "N")
 
 
-def _data(kind, rng, deposit, street):
+def _data(kind, rng, deposit, street, **given):
     from .request_types import BY_CODE, fields_for
 
-    data = {"date_depot": deposit.isoformat(), "demandeur_type": "personne"}
+    data = {"date_depot": deposit.isoformat(), "demandeur_type": "personne", **given}
     company = kind in ("urbanisme.pc", "urbanisme.pa") and rng.random() < 0.6
     if company:
         data |= {"demandeur_type": "societe", "siret": f"{rng.randint(10**13, 10**14 - 1)}",
@@ -76,12 +81,6 @@ def _data(kind, rng, deposit, street):
             data[name] = ["abords_monument_historique"] if rng.random() < 0.2 else []
         elif name == "consultations":
             data[name] = ["autre_legislation"] if rng.random() < 0.05 else []
-        elif name == "autorisation_initiale":
-            data[name] = f"PC 045 901 {deposit.year % 100 - 1:02d} {rng.randint(1, 90):05d}"
-        elif name == "procedure_initiale":
-            data[name] = "permis_de_construire_mi"
-        elif name in ("date_achevement", "date_ouverture"):
-            data[name] = (deposit - timedelta(days=rng.randint(0, 10))).isoformat()
         elif name == "pieces":
             data[name] = "Plan de situation, plan de masse, notice descriptive, photographies."
     return data
@@ -128,15 +127,12 @@ def load_demo_files(commune, rng_seed: int = 2026) -> int:
             raise RuntimeError(f"demo planning file refused: {errors}")
         filed += 1
         _advance(request, rng, now_day, instructor, signer, apply_transition, TransitionError)
-    return filed
+    return filed + _follow_ups(rng, now_day, citizens, types, instructor, signer, create_request, apply_transition,
+                               TransitionError)
 
 
-def _advance(request, rng, now_day, instructor, signer, apply_transition, TransitionError):
-    """Move a file along its workflow as the service would have, never into the future."""
-    dossier = of_request(request)
-    deposit = dossier.deposit_date
-    code = request.request_type.code
-
+def _stepper(request, now_day, instructor, apply_transition, TransitionError):
+    """``step(transition, day, member, comment)``: apply it on that day, never into the future; True when done."""
     def step(transition, day, member=instructor, comment=""):
         if day >= now_day:
             return False
@@ -146,15 +142,16 @@ def _advance(request, rng, now_day, instructor, signer, apply_transition, Transi
         except TransitionError:
             return False
         return True
+    return step
 
-    if code == "urbanisme.doc":
-        step("enregistrer", deposit + timedelta(days=2))
-        return
-    if code == "urbanisme.daact":
-        if step("recoler", deposit + timedelta(days=10)):
-            step("constater_conformite", deposit + timedelta(days=40))
-        return
-    if request.workflow.code != "urbanisme.autorisation":
+
+def _advance(request, rng, now_day, instructor, signer, apply_transition, TransitionError):
+    """Move a file along its workflow as the service would have, never into the future."""
+    dossier = of_request(request)
+    deposit = dossier.deposit_date
+    step = _stepper(request, now_day, instructor, apply_transition, TransitionError)
+
+    if request.workflow.code != "urbanisme.autorisation":  # a certificate
         if step("instruire", deposit + timedelta(days=3)) and dossier.legal_deadline:
             decide = dossier.legal_deadline - timedelta(days=rng.randint(5, 12))
             if step("proposer_accord", decide) and step("signer", decide + timedelta(days=2), signer):
@@ -208,3 +205,77 @@ def _advance(request, rng, now_day, instructor, signer, apply_transition, Transi
     started = decide + timedelta(days=rng.randint(30, 90))
     if step("ouvrir_chantier", started) and step("declarer_achevement", started + timedelta(days=rng.randint(60, 150))):
         step("constater_conformite", started + timedelta(days=rng.randint(160, 240)))
+
+
+def _follow_ups(rng, now_day, citizens, types, instructor, signer, create_request, apply_transition,
+                TransitionError) -> int:
+    """Follow-ups of granted permits and DP, each typed as an applicant would (number with or without
+    spaces, or the request's reference); return how many were filed. A follow-up that no authorisation
+    fits the dates of (a young demo year) is left out."""
+    granted = [d for d in db.session.scalars(select(Dossier).where(Dossier.procedure.in_(AUTHORISATIONS),
+                                                                   Dossier.notified_on.is_not(None))
+                                             .order_by(Dossier.notified_on, Dossier.id))
+               if d.decision in FAVOURABLE_DECISIONS]
+    used: set[int] = set()
+
+    def authorisation(fits):
+        found = next((d for d in granted if d.id not in used and fits(d)), None)
+        if found is not None:
+            used.add(found.id)
+        return found
+
+    def notified_before(days, procedures=AUTHORISATIONS):
+        return lambda d: d.procedure in procedures and d.notified_on + timedelta(days=days) < now_day
+
+    def file(kind, original, deposit, typed, citizen=None, **given):
+        data = _data(kind, rng, deposit, "", autorisation_initiale=typed, **given)
+        if "adresse_terrain" in data:  # the authorisation's land
+            data["adresse_terrain"] = original.land_address
+        request, errors = create_request(
+            request_type=types[kind], citizen=citizen or original.request.citizen, channel="guichet",
+            formdata=data, actor=instructor.user, subject=types[kind].label, now=_at(deposit, 9))
+        if errors:
+            raise RuntimeError(f"demo planning follow-up refused: {errors}")
+        return _stepper(request, now_day, instructor, apply_transition, TransitionError)
+
+    def granted_on_request(step, deposit):
+        for transition, days, member in (("instruire", 3, instructor), ("proposer_accord", 20, instructor),
+                                         ("signer", 22, signer), ("notifier", 23, instructor)):
+            step(transition, deposit + timedelta(days=days), member)
+
+    filed = 0
+    # A prorogation and a transfer asked a month after the permit, granted 23 days later.
+    extended = authorisation(notified_before(60, PERMITS))
+    if extended is not None:
+        deposit = extended.notified_on + timedelta(days=30)
+        granted_on_request(file("urbanisme.prorogation", extended, deposit, extended.file_number), deposit)
+        filed += 1
+    sold = authorisation(notified_before(60, PERMITS))
+    if sold is not None:
+        deposit = sold.notified_on + timedelta(days=30)
+        buyer = next((c for c in citizens if c.id != sold.request.citizen_id), citizens[0])
+        granted_on_request(file("urbanisme.transfert", sold, deposit, sold.file_number.replace(" ", ""),
+                                citizen=buyer, demandeur_nom=buyer.full_name), deposit)
+        filed += 1
+    # A DOC, then the DAACT of the same works when the dates allow, else of other works under way.
+    opened = authorisation(lambda d: d.works_started_on is None and notified_before(70)(d)) or authorisation(
+        lambda d: d.works_started_on is None and notified_before(15)(d))
+    if opened is not None:
+        deposit = opened.notified_on + timedelta(days=14)
+        file("urbanisme.doc", opened, deposit, opened.request.reference,
+             date_ouverture=(deposit - timedelta(days=3)).isoformat())("enregistrer", deposit + timedelta(days=1))
+        used.discard(opened.id)
+        filed += 1
+    built = authorisation(lambda d: d.works_started_on is not None and d.daact_date is None
+                          and d.works_started_on + timedelta(days=45) < now_day)
+    if built is not None:
+        deposit = built.works_started_on + timedelta(days=40)
+        file("urbanisme.daact", built, deposit, built.file_number,
+             date_achevement=(deposit - timedelta(days=5)).isoformat())("recoler", deposit + timedelta(days=2))
+        filed += 1
+    # A permis modificatif filed a few days ago, under instruction.
+    changed = authorisation(notified_before(10, PERMITS))
+    if changed is not None:
+        file("urbanisme.modificatif", changed, now_day - timedelta(days=5), changed.file_number.lower())
+        filed += 1
+    return filed

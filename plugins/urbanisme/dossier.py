@@ -3,7 +3,9 @@
 Every legal date is computed by :mod:`.rules` (never here) from the facts the
 service records (deposit, request for pieces, completion, notification of a
 modified delay, decision, display, DAACT), stored on the file and mirrored in
-the request's data where the workflow timers read their anchor.
+the request's data where the workflow timers read their anchor. A new file
+gets its official number (:mod:`.numbering`) and, for a follow-up, its link
+to the authorisation it concerns (:mod:`.linking`).
 """
 from __future__ import annotations
 
@@ -17,15 +19,16 @@ from grc_core.extensions import db
 from grc_core.models import utcnow
 from grc_core.workflows.deadlines import is_alsace_moselle, local_date
 
-from . import rules
+from . import linking, numbering, rules
 from .models import Consultation, Dossier, Parcel
-from .request_types import BODY_OF_CIRCUMSTANCE, BY_CODE
+from .request_types import BODY_OF_CIRCUMSTANCE, BY_CODE, FOLLOW_UPS
 from .workflows import ANCHOR_FAVOURABLE, ANCHOR_PIECES, ANCHOR_UNFAVOURABLE, FAVOURABLE_DECISIONS
 
 PARCEL = re.compile(r"^\s*([0-9]{0,3}[A-Za-z]{1,2})\s*[- ]?\s*([0-9]{1,4})\s*$")
 AUTHORISATIONS = {rules.Procedure.DECLARATION_PREALABLE, rules.Procedure.PERMIS_DE_CONSTRUIRE_MI,
                   rules.Procedure.PERMIS_DE_CONSTRUIRE, rules.Procedure.PERMIS_AMENAGER,
                   rules.Procedure.PERMIS_DEMOLIR, rules.Procedure.PERMIS_MODIFICATIF}
+CERTIFICATES = {rules.Procedure.CERTIFICAT_URBANISME_A, rules.Procedure.CERTIFICAT_URBANISME_B}
 # ABF opinions that make silence a refusal (R*424-3).
 ABF_REFUSAL = {"defavorable", "prescriptions"}
 
@@ -66,18 +69,18 @@ def of_request(request) -> Dossier | None:
     return db.session.scalar(select(Dossier).where(Dossier.request_id == request.id))
 
 
-def create_from_request(request) -> Dossier | None:
+def create_from_request(request, commune) -> Dossier | None:
     """The file of a freshly filed request of a planning type (grc_request_submitted)."""
     kind = BY_CODE.get(request.request_type.code)
     if kind is None:
         return None
     data = request.data or {}
     circumstances = list(dict.fromkeys([*(data.get("protections") or ()), *(data.get("consultations") or ())]))
+    deposit = _date(data.get("date_depot")) or local_date(request.received_at)
     dossier = Dossier(
         request_id=request.id, procedure=kind.procedure.value,
         cerfa=data.get("cerfa") or (rules.cerfa_numbers(kind.procedure) or ("",))[0],
         initial_procedure=data.get("procedure_initiale") or None,
-        initial_reference=(data.get("autorisation_initiale") or "")[:60],
         applicant_kind=data.get("demandeur_type") or "personne",
         applicant_name=(data.get("demandeur_nom") or "")[:200],
         company_siret=(data.get("siret") or "").replace(" ", "")[:14],
@@ -89,12 +92,17 @@ def create_from_request(request) -> Dossier | None:
         plu_zone=(data.get("zone_plu") or "").upper()[:20],
         circumstances=circumstances,
         pieces_provided=data.get("pieces") or "",
-        deposit_date=_date(data.get("date_depot")) or local_date(request.received_at),
-        daact_date=_date(data.get("date_achevement")),
+        deposit_date=deposit,
+        # The conformity delay runs from the DAACT's receipt in mairie (R462-6), not from the
+        # completion date it declares (kept in the request's data).
+        daact_date=deposit if kind.procedure is rules.Procedure.DAACT else None,
         works_started_on=_date(data.get("date_ouverture")),
         # Column defaults apply at INSERT only; recompute() reads these before.
         conformity_case="droit_commun", prorogations=0, pieces_request_count=0, decision="",
     )
+    if kind.procedure in FOLLOW_UPS:
+        linking.link(dossier, data.get("autorisation_initiale"), commune.id)
+    numbering.assign(dossier, commune)
     for section, number in parse_parcels(data.get("parcelles") or "") or ():
         dossier.parcels.append(Parcel(section=section, number=number))
     for body in dict.fromkeys(BODY_OF_CIRCUMSTANCE[c] for c in circumstances if c in BODY_OF_CIRCUMSTANCE):
@@ -168,12 +176,18 @@ def recompute(dossier: Dossier, request=None) -> None:
 
 def _decision_dates(dossier: Dossier, request) -> None:
     decided = dossier.notified_on or dossier.tacit_applied_on
-    # Validity, display, appeal and withdrawal are those of an authorisation (DP, permits);
+    procedure = rules.Procedure(dossier.procedure)
+    # Display, appeal and withdrawal are those of an authorisation (DP, permits, modificatif);
     # a certificate, a transfer or a prorogation has no such dates of its own here.
-    favourable = dossier.decision in FAVOURABLE_DECISIONS and rules.Procedure(dossier.procedure) in AUTHORISATIONS
+    granted = dossier.decision in FAVOURABLE_DECISIONS
+    favourable = granted and procedure in AUTHORISATIONS
     dossier.validity_end = dossier.withdrawal_end = dossier.display_until = dossier.appeal_end = None
-    if decided and favourable:
+    # A permis modificatif has no validity of its own: its permit's runs on (it does not extend it).
+    if decided and favourable and procedure is not rules.Procedure.PERMIS_MODIFICATIF:
         dossier.validity_end = rules.validity_end(decided, min(dossier.prorogations, rules.MAX_PROROGATIONS)).value
+    elif decided and granted and procedure in CERTIFICATES:
+        dossier.validity_end = rules.certificate_validity_end(decided, dossier.prorogations).value
+    if decided and favourable:
         dossier.withdrawal_end = rules.withdrawal_window_end(decided).value
         dossier.display_until = rules.decision_display_deadlines(decided, dossier.display_start).display_until
     if dossier.display_start and favourable:
@@ -233,10 +247,11 @@ def on_transition(dossier: Dossier, request, code: str, on: date) -> None:
         dossier.decision_date = born or on
     elif code == "afficher":
         dossier.display_start = on
+    # A DOC or a DAACT filed as its own file has already recorded the declared day: it stays.
     elif code == "ouvrir_chantier":
-        dossier.works_started_on = on
+        dossier.works_started_on = dossier.works_started_on or on
     elif code == "declarer_achevement":
-        dossier.daact_date = on
+        dossier.daact_date = dossier.daact_date or on
     elif code in ("constater_conformite", "contester_conformite"):
         dossier.conformity_date = on
     recompute(dossier, request)

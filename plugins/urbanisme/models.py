@@ -1,9 +1,12 @@
 """The plugin's own tables: one planning file per core request, its parcels and consultations.
 
 The core ``Request`` carries the workflow, the history and the citizen; the
-file (``urbanisme_dossier``) carries what the law needs: the land, the works,
-the protections and every legal date, computed by :mod:`.rules` through
-:mod:`.dossier` and stored so that lists and dashboards can filter on them.
+file (``urbanisme_dossier``) carries what the law needs: its official number,
+the land, the works, the protections and every legal date, computed by
+:mod:`.rules` through :mod:`.dossier` and stored so that lists and dashboards
+can filter on them. A follow-up file (permis modificatif, transfert,
+prorogation, DOC, DAACT) points to the file of the authorisation it concerns;
+``urbanisme_number_counter`` hands out the file numbers.
 """
 from __future__ import annotations
 
@@ -20,15 +23,28 @@ class Dossier(TenantMixin, db.Model):
     """A planning file (DP, PC, PA, PD, CU, follow-up procedures), 1:1 with its request."""
 
     __tablename__ = "urbanisme_dossier"
-    __table_args__ = (UniqueConstraint("request_id", name="uq_urbanisme_dossier_request"),)
+    __table_args__ = (
+        UniqueConstraint("request_id", name="uq_urbanisme_dossier_request"),
+        # Also the index that finds a file by its number in its commune.
+        UniqueConstraint("commune_id", "file_number", name="uq_urbanisme_dossier_file_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), nullable=False)
     procedure: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
     cerfa: Mapped[str] = mapped_column(String(10), nullable=False, default="")
-    # Follow-up procedures: the permit they refer to.
+    # "PC 045 901 26 00012", "… M01" (numbering.py); None for a prorogation, a DOC or a DAACT,
+    # which carry the number of the authorisation they concern (initial_reference).
+    file_number: Mapped[str | None] = mapped_column(String(30))
+    # Follow-up procedures: the authorisation they concern — its file in this commune when GRC has
+    # it (initial_dossier_id), its number as the national format writes it, and its procedure.
+    initial_dossier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("urbanisme_dossier.id", ondelete="SET NULL"), index=True)
     initial_procedure: Mapped[str | None] = mapped_column(String(40))
     initial_reference: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    # Set when a transfert of this permit is granted (None: the applicant holds it).
+    holder_name: Mapped[str | None] = mapped_column(String(200))
+    holder_since: Mapped[date | None] = mapped_column(Date)
 
     applicant_kind: Mapped[str] = mapped_column(String(20), nullable=False, default="personne")
     applicant_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
@@ -76,6 +92,7 @@ class Dossier(TenantMixin, db.Model):
     explanation: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     request = relationship("Request")
+    initial_dossier = relationship("Dossier", remote_side=[id])
     parcels = relationship("Parcel", back_populates="dossier", cascade="all, delete-orphan",
                            order_by="Parcel.id")
     consultations = relationship("Consultation", back_populates="dossier", cascade="all, delete-orphan",
@@ -114,3 +131,16 @@ class Consultation(TenantMixin, db.Model):
     opinion: Mapped[str] = mapped_column(String(30), nullable=False, default="")
 
     dossier = relationship("Dossier", back_populates="consultations")
+
+
+class NumberCounter(TenantMixin, db.Model):
+    """Last number given in a commune for a year and a kind (``PC``; ``PC 045 901 26 00012 M`` for a
+    permit's modificatifs), taken by :func:`.numbering.next_in_sequence`."""
+
+    __tablename__ = "urbanisme_number_counter"
+    __table_args__ = (UniqueConstraint("commune_id", "year", "kind", name="uq_urbanisme_number_counter_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -1,11 +1,13 @@
 """Blocks on the request's page and on the citizen's page (HTML escaped by Jinja)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from grc_core.extensions import db
@@ -15,9 +17,10 @@ from grc_core.security.permissions import can
 from grc_core.workflows.definition import state_label
 
 from . import rules
-from .dossier import instruction_delay, of_request, today
+from .dossier import CERTIFICATES, instruction_delay, of_request, today
+from .follow_ups import Linked, follow_ups_of, original_of
 from .models import Dossier
-from .request_types import BY_PROCEDURE
+from .request_types import FOLLOW_UPS, procedure_label
 from .workflows import DECISION_LABELS
 
 
@@ -34,9 +37,48 @@ def fr(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def procedure_label(dossier: Dossier) -> str:
-    kind = BY_PROCEDURE.get(rules.Procedure(dossier.procedure))
-    return kind.label if kind else dossier.procedure
+def number_text(dossier: Dossier) -> str:
+    """The file's number, or for a follow-up without one, the number of the authorisation it concerns."""
+    if dossier.file_number:
+        return dossier.file_number
+    if dossier.initial_reference:
+        return _("concerns %(number)s", number=dossier.initial_reference)
+    return ""
+
+
+@dataclass(frozen=True)
+class Links:
+    """What links a file to others, as its panel shows them.
+
+    ``original`` and ``follow_ups`` hold only the files the member may see (an
+    instructor, within the queue's visibility); ``concerns`` is the number the
+    follow-up names, ``outside_grc`` when no file of GRC has it."""
+
+    concerns: str
+    outside_grc: bool
+    original: Linked | None
+    follow_ups: list[Linked]
+
+    @property
+    def transfer(self) -> Linked | None:
+        """The last transfer in force (it named the holder shown)."""
+        granted = [f for f in self.follow_ups if f.dossier.procedure == rules.Procedure.TRANSFERT_PERMIS
+                   and (f.dossier.notified_on or f.dossier.tacit_applied_on)]
+        return granted[-1] if granted else None
+
+
+def links_of(dossier: Dossier) -> Links:
+    follow_up = rules.Procedure(dossier.procedure) in FOLLOW_UPS
+    original, follow_ups = None, []
+    if can("urbanisme.instruct"):
+        from .admin import scope
+
+        visible = scope()
+        original = original_of(dossier, visible)
+        follow_ups = follow_ups_of(dossier, visible)
+    return Links(dossier.initial_reference if follow_up else "",
+                 follow_up and bool(dossier.initial_reference) and dossier.initial_dossier_id is None,
+                 original, follow_ups)
 
 
 def legal_dates(dossier: Dossier) -> list[tuple[str, date | None, str]]:
@@ -88,8 +130,14 @@ def legal_dates(dossier: Dossier) -> list[tuple[str, date | None, str]]:
         rows.append((_("Withdrawal possible until"), dossier.withdrawal_end,
                      _("An illegal decision may be withdrawn within 3 months (L424-5).")))
     if dossier.validity_end:
-        rows.append((_("Valid until"), dossier.validity_end,
-                     _("Works must start by this day: 3 years, plus one year per prorogation (R424-17).")))
+        certificate = rules.Procedure(dossier.procedure) in CERTIFICATES
+        meaning = (_("The certificate's rules and taxes hold until this day: 18 months, plus one year per prorogation "
+                     "(L410-1, R410-17).") if certificate else
+                   _("Works must start by this day: 3 years, plus one year per prorogation (R424-17)."))
+        if dossier.prorogations:
+            meaning += " " + ngettext("Prorogation granted: %(num)d.", "Prorogations granted: %(num)d.",
+                                      dossier.prorogations)
+        rows.append((_("Valid until"), dossier.validity_end, meaning))
     if dossier.works_started_on:
         rows.append((_("Works started on"), dossier.works_started_on, _("Declared opening of the works (DOC).")))
     if dossier.daact_date:
@@ -117,7 +165,8 @@ def request_panels(request, commune):
     left, red = deadline_status(dossier, commune, request)
     html = render_template(
         "urbanisme/request_panel.html", dossier=dossier, rows=legal_dates(dossier), fr=fr, left=left, red=red,
-        procedure=procedure_label(dossier), may_edit=can("urbanisme.instruct"),
+        procedure=procedure_label(dossier), may_edit=can("urbanisme.instruct"), links=links_of(dossier),
+        modificatif=dossier.procedure == rules.Procedure.PERMIS_MODIFICATIF,
         explanation=dossier.explanation.splitlines())
     return [RequestPanel(str(_l("Legal dates of the planning file")), html, order=10)]
 
@@ -136,7 +185,8 @@ def citizen_panels(citizen, commune):
     if not rows:
         return None
     files = [(request, dossier, procedure_label(dossier),
-              state_label(request.workflow.definition if request.workflow else None, request.state))
+              state_label(request.workflow.definition if request.workflow else None, request.state),
+              number_text(dossier))
              for dossier, request in rows]
     html = render_template("urbanisme/citizen_panel.html", files=files, fr=fr, decisions=DECISION_LABELS)
     return [CitizenPanel(str(_l("Planning files")), html, order=40)]

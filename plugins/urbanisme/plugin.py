@@ -21,7 +21,7 @@ HERE = Path(__file__).parent
 manifest = PluginManifest(
     name="urbanisme",
     label=_l("Town planning"),
-    version="0.2.0",
+    version="0.3.0",
     description=_l("Planning-permission files with legal instruction delays."),
     author="GRC",
 )
@@ -91,6 +91,41 @@ def grc_register_dashboard_widgets():
 
 
 @hookimpl
+def grc_register_commands(cli):
+    import click
+    from sqlalchemy import select
+
+    from grc_core.extensions import db
+    from grc_core.models import Commune
+    from grc_core.tenancy import use_commune
+
+    from .numbering import NumberingError, continue_after
+
+    @cli.group("urbanisme", help="Urbanisme : numérotation des dossiers.")
+    def urbanisme():
+        pass
+
+    @urbanisme.command("numerotation")
+    @click.option("--commune", "slug", required=True, help="Identifiant court de la commune.")
+    @click.option("--annee", type=int, required=True, help="Année des numéros (celle du dépôt).")
+    @click.option("--type", "letters", required=True, help="DP, PC, PA, PD ou CU.")
+    @click.option("--dernier", type=int, required=True, help="Dernier numéro attribué avant GRC.")
+    def numerotation(slug, annee, letters, dernier):
+        """Fait suivre la numérotation de GRC le dernier numéro attribué avant GRC cette année-là."""
+        commune = db.session.scalar(select(Commune).where(Commune.slug == slug))
+        if commune is None:
+            raise click.UsageError(f"Commune « {slug} » inconnue.")
+        with use_commune(commune.id):
+            try:
+                continue_after(commune.id, annee, letters.upper(), dernier)
+            except NumberingError as error:
+                raise click.UsageError(str(error)) from None
+            db.session.commit()
+        click.echo(f"{commune.name} : le prochain dossier {letters.upper()} de {annee} portera le numéro "
+                   f"{dernier + 1:05d}.")
+
+
+@hookimpl
 def grc_blueprints():
     return [templates_bp]
 
@@ -126,24 +161,28 @@ def grc_migrations_dir():
 def grc_validate_request(request_type, data, commune):
     from .validation import validate
 
-    return validate(request_type, data)
+    return validate(request_type, data, commune)
 
 
 @hookimpl
 def grc_request_submitted(request, commune):
     from .dossier import create_from_request
+    from .follow_ups import on_filed
 
-    create_from_request(request)
+    dossier = create_from_request(request, commune)
+    if dossier is not None:
+        on_filed(dossier, request)
 
 
 @hookimpl
 def grc_check_transition(request, transition, fields, actor, commune):
     from .dossier import of_request, today, transition_objection
+    from .follow_ups import objection
 
     dossier = of_request(request)
     if dossier is None:
         return None
-    return transition_objection(dossier, transition.code, today())
+    return transition_objection(dossier, transition.code, today()) + objection(dossier, transition.code)
 
 
 @hookimpl
@@ -151,10 +190,12 @@ def grc_request_transitioned(request, transition, actor, commune):
     from grc_core.workflows.deadlines import local_date
 
     from .dossier import of_request, on_transition
+    from .follow_ups import on_transitioned
 
     dossier = of_request(request)
     if dossier is not None:
         on_transition(dossier, request, transition.code, local_date(request.state_entered_at))
+        on_transitioned(dossier, request, transition.code, actor)
 
 
 @hookimpl

@@ -52,6 +52,13 @@ PROCEDURES = (
 BY_CODE = {p.code: p for p in PROCEDURES}
 BY_PROCEDURE = {p.procedure: p for p in PROCEDURES}
 
+
+def procedure_label(dossier) -> str:
+    """The label of a file's procedure, as its request type says it."""
+    kind = BY_PROCEDURE.get(Procedure(dossier.procedure))
+    return kind.label if kind else dossier.procedure
+
+
 # Procedures that follow an earlier authorisation (its reference is asked).
 FOLLOW_UPS = {Procedure.PERMIS_MODIFICATIF, Procedure.TRANSFERT_PERMIS, Procedure.PROROGATION,
               Procedure.DECLARATION_OUVERTURE_CHANTIER, Procedure.DAACT}
@@ -133,11 +140,15 @@ def fields_for(kind: ProcedureType) -> tuple[FieldSpec, ...]:
     ]
     if procedure in FOLLOW_UPS:
         fields.append(FieldSpec("autorisation_initiale", "Numéro de l'autorisation initiale", required=True,
-                                help="Par exemple PC 045 901 25 00012."))
+                                help="Son numéro (PC 045 901 25 00012, avec ou sans espaces) ou la référence GRC "
+                                     "de sa demande (2026-00042)."))
     if procedure is Procedure.PERMIS_MODIFICATIF:
-        fields.append(FieldSpec("procedure_initiale", "Nature de l'autorisation initiale", "choice", required=True,
+        # Taken from the permit's file when GRC has it (linking.py); needed otherwise, for a « PC »
+        # number, which may be a PCMI's: the modificatif's delay is its permit's.
+        fields.append(FieldSpec("procedure_initiale", "Nature de l'autorisation initiale", "choice",
                                 choices=tuple(c for c in INITIAL_PROCEDURES
-                                              if c[0] != Procedure.DECLARATION_PREALABLE.value)))
+                                              if c[0] != Procedure.DECLARATION_PREALABLE.value),
+                                help="Reprise du dossier du permis s'il est dans GRC ; à préciser sinon."))
     if procedure in WITH_LAND or procedure is Procedure.DAACT:
         fields.append(FieldSpec("adresse_terrain", "Adresse du terrain", "address", required=True))
     if procedure in WITH_LAND:

@@ -66,7 +66,7 @@ pages can say how each figure is computed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -79,6 +79,7 @@ __all__ = [
     "ConformityCase",
     "DisplayDeadlines",
     "ExceptionalProlongation",
+    "FileNumber",
     "InstructionDelay",
     "LegalDeadline",
     "Outcome",
@@ -88,20 +89,32 @@ __all__ = [
     "TacitOutcome",
     "UrbanismeRuleError",
     "EVALUATION_ENVIRONNEMENTALE_SINCE",
+    "FILE_NUMBER_LETTERS",
+    "FOLLOW_UP_ORIGINALS",
+    "FOLLOW_UP_SUFFIXES",
+    "MAX_FILE_SEQUENCE",
+    "MAX_FOLLOW_UP_RANK",
     "MAX_PROROGATIONS",
     "add_days",
     "cerfa_numbers",
+    "certificate_validity_end",
     "completeness_expiry",
     "conformity_check_deadline",
     "deadline_alert_level",
     "decision_display_deadlines",
     "deemed_complete_on",
     "deposit_notice_deadline",
+    "file_number",
+    "follow_up_number",
+    "follow_up_refusal",
+    "follow_up_type_refusal",
+    "insee_parts",
     "instruction_delay",
     "legal_deadline",
     "may_still_notify_exceptional_prolongation",
     "may_still_notify_modified_delay",
     "modified_delay_notification_deadline",
+    "parse_file_number",
     "pieces_received_in_time",
     "pieces_request_deadline",
     "pieces_request_status",
@@ -1236,6 +1249,29 @@ def prorogation_request_deadline(validity_last_day: date) -> RuleDate:
     )
 
 
+def certificate_validity_end(issued_on: date, prorogations: int = 0) -> RuleDate:
+    """Last day of a certificat d'urbanisme's effects (L410-1, R410-17; DR §2.7, conf. B).
+
+    The rules, taxes and limitations it states are "crystallised" for 18 months
+    from its date (``issued_on``: notification, or the tacit certificate's date),
+    extended by one year for each prorogation. R410-17 sets no maximum number of
+    prorogations (only that rules and taxes have not changed), so none is
+    enforced here. The request is due 2 months before the end, as for a permit
+    (:func:`prorogation_request_deadline`).
+    """
+    if prorogations < 0:
+        raise UrbanismeRuleError("Le nombre de prorogations ne peut être négatif.")
+    months = 18 + 12 * prorogations
+    last = add_months(issued_on, months)
+    extra = f", prorogé {prorogations} fois d'un an (R410-17)" if prorogations else ""
+    return RuleDate(
+        last,
+        f"Certificat d'urbanisme du {_fmt(issued_on)} valable 18 mois (L410-1){extra} : effets jusqu'au "
+        f"{_fmt(last)}{_clamp_note(issued_on, last)}.",
+        "L410-1, R410-17 (DR §2.7, conf. B)",
+    )
+
+
 def third_party_appeal_end(display_start: date, *, alsace_moselle: bool = False) -> RuleDate:
     """Last day for a third party to file a contentious appeal (R600-2; DR §2.6).
 
@@ -1302,6 +1338,288 @@ def withdrawal_window_end(decision_date: date) -> RuleDate:
         f"inclus{_clamp_note(decision_date, last)} ; ensuite seulement à la demande du bénéficiaire (L424-5).",
         "L424-5 (DR §2.6)",
     )
+
+
+# ---------------------------------------------------------------------------
+# Follow-up procedures: which authorisation they may concern, and when
+# ---------------------------------------------------------------------------
+
+#: The authorisations each follow-up procedure may concern (interpretation, conf. C):
+#: a permis modificatif and a transfert concern a permit (R431-4 ff. list them as
+#: permit requests; a DP is not transferred, a new DP is filed); a prorogation a
+#: permit or a DP (R424-21) or a certificat d'urbanisme (R410-17); a DOC and a DAACT
+#: the works of a permit or a DP (R424-16 names permits; the plugin's workflow
+#: records the opening and the completion of a DP's works the same way; R462-1).
+FOLLOW_UP_ORIGINALS: dict[Procedure, frozenset[Procedure]] = {
+    Procedure.PERMIS_MODIFICATIF: _PERMITS,
+    Procedure.TRANSFERT_PERMIS: _PERMITS,
+    Procedure.PROROGATION: _PERMITS | _DP | _CU,
+    Procedure.DECLARATION_OUVERTURE_CHANTIER: _PERMITS | _DP,
+    Procedure.DAACT: _PERMITS | _DP,
+}
+
+_WHAT_MAY_BE_FOLLOWED: dict[Procedure, str] = {
+    Procedure.PERMIS_MODIFICATIF: "Un permis modificatif ne peut modifier qu'un permis (de construire, d'aménager "
+                                  "ou de démolir)",
+    Procedure.TRANSFERT_PERMIS: "Seul un permis (de construire, d'aménager ou de démolir) peut être transféré",
+    Procedure.PROROGATION: "Seuls un permis, une déclaration préalable ou un certificat d'urbanisme peuvent être "
+                           "prorogés (R424-21, R410-17)",
+    Procedure.DECLARATION_OUVERTURE_CHANTIER: "Une déclaration d'ouverture de chantier ne porte que sur un permis "
+                                              "ou une déclaration préalable",
+    Procedure.DAACT: "Une DAACT ne porte que sur un permis ou une déclaration préalable (R462-1)",
+}
+
+_FOLLOW_UP_NAMES: dict[Procedure, str] = {
+    Procedure.PERMIS_MODIFICATIF: "d'un permis modificatif",
+    Procedure.TRANSFERT_PERMIS: "d'un transfert",
+    Procedure.PROROGATION: "d'une prorogation",
+    Procedure.DECLARATION_OUVERTURE_CHANTIER: "d'une déclaration d'ouverture de chantier",
+    Procedure.DAACT: "d'une DAACT",
+}
+
+
+def follow_up_type_refusal(procedure: Procedure, original_procedure: Procedure) -> str | None:
+    """Why ``original_procedure`` cannot be the authorisation a follow-up ``procedure`` concerns, or None.
+
+    See :data:`FOLLOW_UP_ORIGINALS` (interpretation, conf. C). ``procedure``
+    that is not a follow-up raises :class:`UrbanismeRuleError`.
+    """
+    procedure, original = Procedure(procedure), Procedure(original_procedure)
+    if procedure not in FOLLOW_UP_ORIGINALS:
+        raise UrbanismeRuleError(f"« {procedure.label} » ne fait suite à aucune autorisation.")
+    if original in FOLLOW_UP_ORIGINALS[procedure]:
+        return None
+    return f"{_WHAT_MAY_BE_FOLLOWED[procedure]} ; l'autorisation initiale indiquée est : {original.label}."
+
+
+def follow_up_refusal(
+    procedure: Procedure,
+    original_procedure: Procedure,
+    *,
+    granted: bool,
+    filed_on: date,
+    validity_last_day: date | None = None,
+    prorogations: int = 0,
+) -> str | None:
+    """Why a follow-up filed on ``filed_on`` cannot concern this authorisation, or None (French).
+
+    In this order:
+
+    - the kind of authorisation (:func:`follow_up_type_refusal`);
+    - it must have been granted (``granted``: express approval notified, or
+      tacit approval / non-opposition): a refused or pending request has
+      nothing to modify, transfer, extend or carry out;
+    - a prorogation of a permit or a DP: at most two (R424-21, DR §2.6, conf. B,
+      ``prorogations`` already granted); none of a certificate is limited in
+      number (R410-17);
+    - a prorogation: the authorisation must still be valid on ``filed_on``
+      (``validity_last_day``: :func:`validity_end` or
+      :func:`certificate_validity_end`, prorogations included), and the request
+      filed at least 2 months before that day (R424-22, R410-17; conf. C and B):
+      :func:`prorogation_request_deadline`.
+    """
+    procedure, original = Procedure(procedure), Procedure(original_procedure)
+    wrong_kind = follow_up_type_refusal(procedure, original)
+    if wrong_kind:
+        return wrong_kind
+    if not granted:
+        return (
+            f"L'autorisation initiale ({original.label}) n'a pas été accordée — ni accord notifié, ni accord tacite "
+            f"ou non-opposition : elle ne peut faire l'objet {_FOLLOW_UP_NAMES[procedure]}."
+        )
+    if procedure is not Procedure.PROROGATION:
+        return None
+    certificate = original in _CU
+    if not certificate and prorogations >= MAX_PROROGATIONS:
+        return (
+            "Une troisième prorogation est impossible : l'autorisation a déjà été prorogée deux fois, et ne peut "
+            "l'être que deux fois, pour une année chacune (R424-21)."
+        )
+    if validity_last_day is None:
+        return None
+    if filed_on > validity_last_day:
+        return (
+            f"L'autorisation initiale n'était valable que jusqu'au {_fmt(validity_last_day)} : périmée, elle ne "
+            f"peut plus être prorogée ({'R410-17' if certificate else 'R424-17, R424-21'})."
+        )
+    deadline = prorogation_request_deadline(validity_last_day).value
+    if filed_on > deadline:
+        return (
+            f"Demande de prorogation déposée le {_fmt(filed_on)}, moins de 2 mois avant la fin de validité de "
+            f"l'autorisation ({_fmt(validity_last_day)}) : elle devait être déposée au plus tard le "
+            f"{_fmt(deadline)} ({'R410-17' if certificate else 'R424-22'})."
+        )
+    return None
+
+
+# ---------------------------------------------------------------------------
+# File numbers (arrêté du 6 juin 2007, C. urb. A.423-1 ff.) — not in DR
+# ---------------------------------------------------------------------------
+
+#: Type letters of a file number. A PCMI is numbered as a PC, CUa and CUb as CU;
+#: follow-up procedures have no letters of their own (:func:`follow_up_number`).
+FILE_NUMBER_LETTERS: dict[Procedure, str] = {
+    Procedure.DECLARATION_PREALABLE: "DP",
+    Procedure.PERMIS_DE_CONSTRUIRE_MI: "PC",
+    Procedure.PERMIS_DE_CONSTRUIRE: "PC",
+    Procedure.PERMIS_AMENAGER: "PA",
+    Procedure.PERMIS_DEMOLIR: "PD",
+    Procedure.CERTIFICAT_URBANISME_A: "CU",
+    Procedure.CERTIFICAT_URBANISME_B: "CU",
+}
+_PERMIT_LETTERS = frozenset(FILE_NUMBER_LETTERS[p] for p in _PERMITS)
+#: The sequence has 5 digits; a 100,000th file of one type in a commune in one year is refused
+#: rather than widened: other systems (Sit@del, PLAT'AU) read the number by fixed positions.
+MAX_FILE_SEQUENCE = 99_999
+#: A permis modificatif or a transfert is numbered ``M01``…``M99`` / ``T01``…``T99`` after its permit.
+MAX_FOLLOW_UP_RANK = 99
+#: The letter after a permit's number that numbers its modificatifs and its transfers.
+FOLLOW_UP_SUFFIXES = {Procedure.PERMIS_MODIFICATIF: "M", Procedure.TRANSFERT_PERMIS: "T"}
+# Follow-ups without a number of their own: they carry the number of the authorisation they concern.
+_CARRY_ORIGINAL_NUMBER = frozenset(
+    {Procedure.PROROGATION, Procedure.DECLARATION_OUVERTURE_CHANTIER, Procedure.DAACT}
+)
+
+
+@dataclass(frozen=True)
+class FileNumber:
+    """A parsed file number: ``PC 045 901 26 00012`` (``M01`` / ``T01`` after a permit's follow-ups).
+
+    ``department`` and ``commune`` are the 3 characters of each (``"045"``,
+    ``"02A"``, ``"974"``; ``"901"``), ``year`` the 2 digits of the year,
+    ``suffix`` ``"M"`` (permis modificatif) or ``"T"`` (transfert) with its
+    ``rank``, or ``""`` for the authorisation itself. ``str()`` gives the
+    canonical spaced form.
+    """
+
+    letters: str
+    department: str
+    commune: str
+    year: int
+    sequence: int
+    suffix: str = ""
+    rank: int = 0
+
+    def __str__(self) -> str:
+        number = f"{self.letters} {self.department} {self.commune} {self.year:02d} {self.sequence:05d}"
+        return f"{number} {self.suffix}{self.rank:02d}" if self.suffix else number
+
+    @property
+    def original(self) -> FileNumber:
+        """The number of the authorisation itself (a modificatif's or a transfer's suffix removed)."""
+        return replace(self, suffix="", rank=0)
+
+    @property
+    def procedures(self) -> tuple[Procedure, ...]:
+        """The procedures numbered with these letters (PC: PCMI and PC; CU: CUa and CUb)."""
+        return tuple(p for p, letters in FILE_NUMBER_LETTERS.items() if letters == self.letters)
+
+
+def insee_parts(insee_code: str) -> tuple[str, str]:
+    """(department, commune) on 3 characters each, from a commune's 5-character INSEE code.
+
+    Metropolitan France: ``45901`` → ``("045", "901")`` (department padded with a
+    leading zero); Corsica: ``2A004`` → ``("02A", "004")``. Overseas (codes
+    ``97xxx``, and ``98xxx`` by the same INSEE structure): the department has 3
+    digits and the commune is the code's last three, ``97411`` → ``("974",
+    "411")`` — the two overlap on the third digit, as in the numbers the
+    communes of La Réunion issue (``PC 974 411 …``). Interpretation, conf. C: the
+    arrêté asks for "le numéro du département" and "le numéro de la commune" on
+    three characters each without saying how an overseas code splits.
+    """
+    code = str(insee_code or "").strip().upper()
+    if len(code) == 5 and code[2:].isdigit() and code.isascii():
+        if code[:2] in ("97", "98"):
+            return code[:3], code[2:]
+        if code[:2] in ("2A", "2B") or code[:2].isdigit():
+            return "0" + code[:2], code[2:]
+    raise UrbanismeRuleError(f"Code INSEE de commune invalide : « {insee_code} » (5 caractères, par exemple 45901).")
+
+
+def file_number(kind_letters: str, insee_code: str, year: int, sequence: int) -> str:
+    """The official number of a file (arrêté du 6 juin 2007, A.423-1 ff.; conf. C, not in DR).
+
+    ``PC 045 901 26 00012``: the type letters (DP, PC — also for a PCMI —, PA,
+    PD, CU — CUa and CUb —), the department and the commune on 3 characters each
+    (:func:`insee_parts`), the last 2 digits of ``year`` (a calendar year, 2026,
+    or already 26) and the ``sequence`` on 5 digits, counted per commune, year
+    and type letters. A sequence outside 1–99,999 raises
+    :class:`UrbanismeRuleError` (:data:`MAX_FILE_SEQUENCE`: refused, not widened).
+    """
+    letters = str(kind_letters or "").strip().upper()
+    if letters not in FILE_NUMBER_LETTERS.values():
+        raise UrbanismeRuleError(f"Lettres de type inconnues : « {kind_letters} » (DP, PC, PA, PD ou CU).")
+    if year < 0:
+        raise UrbanismeRuleError("L'année d'un numéro de dossier ne peut être négative.")
+    if not 1 <= sequence <= MAX_FILE_SEQUENCE:
+        raise UrbanismeRuleError(
+            f"Numéro d'ordre {sequence} impossible : il s'écrit sur 5 chiffres, de 00001 à {MAX_FILE_SEQUENCE}."
+        )
+    department, commune = insee_parts(insee_code)
+    return str(FileNumber(letters, department, commune, year % 100, sequence))
+
+
+def _department_ok(department: str) -> bool:
+    if department in ("02A", "02B"):
+        return True
+    return department.isdigit() and (1 <= int(department) <= 95 or 971 <= int(department) <= 989)
+
+
+def parse_file_number(text) -> FileNumber | None:
+    """The file number written in ``text``, or None when it is not one.
+
+    Spaces (anywhere, any amount) and case are forgiven: ``pc045901 26 00012``
+    reads as ``PC 045 901 26 00012``. A ``M01``/``T01`` suffix is read after a
+    permit's letters only (a DP or a CU is neither modified nor transferred).
+    Sequence 00000 and rank 00 do not exist.
+    """
+    compact = "".join(str(text or "").split()).upper()
+    if len(compact) not in (15, 18) or not compact.isascii():
+        return None
+    letters, department, commune = compact[:2], compact[2:5], compact[5:8]
+    year, sequence, suffix = compact[8:10], compact[10:15], compact[15:]
+    if letters not in FILE_NUMBER_LETTERS.values() or not _department_ok(department):
+        return None
+    if not (commune.isdigit() and year.isdigit() and sequence.isdigit()) or int(sequence) == 0:
+        return None
+    if not suffix:
+        return FileNumber(letters, department, commune, int(year), int(sequence))
+    kind, rank = suffix[0], suffix[1:]
+    if kind not in FOLLOW_UP_SUFFIXES.values() or letters not in _PERMIT_LETTERS or not rank.isdigit():
+        return None
+    if int(rank) == 0:
+        return None
+    return FileNumber(letters, department, commune, int(year), int(sequence), kind, int(rank))
+
+
+def follow_up_number(original_number, procedure: Procedure, rank: int = 1) -> str:
+    """The number of a follow-up file of the authorisation numbered ``original_number`` (conf. C).
+
+    A permis modificatif: the permit's number followed by ``M`` and its rank on
+    2 digits (``PC 045 901 26 00012 M01``); a transfert: ``T01``, ``T02``…; a
+    prorogation, a DOC or a DAACT has no number of its own: the permit's (or the
+    DP's, the CU's) number is returned, ``rank`` ignored. A suffixed
+    ``original_number`` stands for its permit. Raises
+    :class:`UrbanismeRuleError` for an unreadable number, a modificatif or
+    transfert of anything but a permit, a rank outside 1–99
+    (:data:`MAX_FOLLOW_UP_RANK`) or a procedure that is not a follow-up.
+    """
+    parsed = parse_file_number(original_number)
+    if parsed is None:
+        raise UrbanismeRuleError(f"Numéro d'autorisation illisible : « {original_number} ».")
+    original = parsed.original
+    procedure = Procedure(procedure)
+    if procedure in _CARRY_ORIGINAL_NUMBER:
+        return str(original)
+    if procedure not in FOLLOW_UP_SUFFIXES:
+        raise UrbanismeRuleError(f"« {procedure.label} » a son propre numéro : ce n'est pas une suite.")
+    if original.letters not in _PERMIT_LETTERS:
+        raise UrbanismeRuleError(f"{_WHAT_MAY_BE_FOLLOWED[procedure]} ; « {original} » n'en est pas un.")
+    if not 1 <= rank <= MAX_FOLLOW_UP_RANK:
+        raise UrbanismeRuleError(
+            f"Rang {rank} impossible : il s'écrit sur 2 chiffres, de 01 à {MAX_FOLLOW_UP_RANK}."
+        )
+    return str(replace(original, suffix=FOLLOW_UP_SUFFIXES[procedure], rank=rank))
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Shared helpers of the urbanisme tests: a commune with the plugin, its agents, filing files."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import Citizen, Request, RequestEvent, RequestType, User
-from grc_core.plugins.testing import csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.plugins.testing import apply_as, csrf_token, in_commune, login, make_agent, make_commune
 from grc_core.requests.service import create_request
 
 from plugins.urbanisme.models import Consultation, Dossier, Parcel
@@ -40,6 +40,9 @@ def good_data(kind_code: str, deposit: date | str = "2026-01-31", **extra) -> di
 
     data = {"date_depot": deposit if isinstance(deposit, str) else deposit.isoformat(),
             "demandeur_type": "personne", "demandeur_nom": "Jeanne Martin"}
+    if kind_code == "urbanisme.modificatif":
+        # The permit of the default number is not in GRC: its nature must be given.
+        data["procedure_initiale"] = "permis_de_construire"
     for spec in fields_for(BY_CODE[kind_code]):
         if spec.name in data or not spec.required:
             continue
@@ -103,3 +106,25 @@ def intake_post(client, town, kind_code, data: dict):
     from werkzeug.datastructures import MultiDict
 
     return client.post("/admin/intake/", data=MultiDict(items))
+
+
+def decide(app, town, request_id, notified_on: date, *, approve=True):
+    """Instruct, propose, sign and notify a decision on the request, notified on ``notified_on`` (the steps
+    before it the days before)."""
+    with in_commune(app, town.id):
+        workflow = db.session.get(Request, request_id).workflow.code
+    first = "declarer_complet" if workflow == "urbanisme.autorisation" else "instruire"
+    instructor, signer = f"instructeur@{town.suffix}", f"dst@{town.suffix}"
+    steps = ((first, 10, instructor), ("proposer_accord" if approve else "proposer_refus", 3, instructor),
+             ("signer", 1, signer), ("notifier" if approve else "notifier_refus", 0, instructor))
+    for code, days_before, email in steps:
+        apply_as(app, town.id, email, request_id, code, now=at(notified_on - timedelta(days=days_before)))
+
+
+def history_of(app, town, request_id) -> list[SimpleNamespace]:
+    """The request's « field changed » events — what follow-ups did to it (plain values, oldest first)."""
+    with in_commune(app, town.id):
+        events = db.session.scalars(select(RequestEvent).where(RequestEvent.request_id == request_id,
+                                                               RequestEvent.kind == "field_changed")
+                                    .order_by(RequestEvent.id)).all()
+        return [SimpleNamespace(actor_id=e.actor_id, details=dict(e.details), at=e.at) for e in events]

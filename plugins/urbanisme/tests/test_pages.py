@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from grc_core.calendar import add_months
 from grc_core.extensions import db
 from grc_core.models import Commune, Request
 from grc_core.plugins.testing import csrf_token, in_commune, make_agent, make_commune
@@ -182,6 +183,25 @@ def test_demo_files_are_realistic_quick_and_idempotent(app):
         # Nothing tacit: the demo service answers in time.
         assert db.session.scalar(select(func.count()).select_from(Dossier).where(
             Dossier.tacit_applied_on.is_not(None))) == 0
+        # Every file has its number, but the follow-ups that carry their permit's.
+        files = db.session.scalars(select(Dossier)).all()
+        carrying = {"prorogation", "declaration_ouverture_chantier", "daact"}
+        assert all(bool(d.file_number) != (d.procedure in carrying) for d in files)
+        assert len({d.file_number for d in files if d.file_number}) == len([d for d in files if d.file_number])
+        # Follow-ups linked to granted permits, and what they changed on them.
+        follow_ups = {d.procedure: d for d in files if d.initial_dossier_id}
+        assert set(follow_ups) == {"prorogation", "transfert_permis", "declaration_ouverture_chantier", "daact",
+                                   "permis_modificatif"}
+        extended = follow_ups["prorogation"].initial_dossier
+        assert follow_ups["prorogation"].notified_on and extended.prorogations == 1
+        assert extended.validity_end == add_months(extended.notified_on, 48)
+        sold = follow_ups["transfert_permis"].initial_dossier
+        assert sold.holder_name == follow_ups["transfert_permis"].applicant_name and sold.holder_since
+        assert follow_ups["declaration_ouverture_chantier"].initial_dossier.works_started_on
+        assert follow_ups["daact"].initial_dossier.daact_date == follow_ups["daact"].deposit_date
+        modificatif = follow_ups["permis_modificatif"]
+        assert modificatif.file_number == f"{modificatif.initial_dossier.file_number} M01"
+        assert modificatif.decision == "" and modificatif.legal_deadline
 
 
 def test_a_commune_without_the_plugin_has_no_page_panel_nor_type(app):

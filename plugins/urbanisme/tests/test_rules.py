@@ -13,6 +13,7 @@ import pytest
 
 from plugins.urbanisme.rules import (
     EVALUATION_ENVIRONNEMENTALE_SINCE,
+    MAX_FILE_SEQUENCE,
     AlertLevel,
     Circumstance,
     ConformityCase,
@@ -22,17 +23,24 @@ from plugins.urbanisme.rules import (
     UrbanismeRuleError,
     add_days,
     cerfa_numbers,
+    certificate_validity_end,
     completeness_expiry,
     conformity_check_deadline,
     deadline_alert_level,
     decision_display_deadlines,
     deemed_complete_on,
     deposit_notice_deadline,
+    file_number,
+    follow_up_number,
+    follow_up_refusal,
+    follow_up_type_refusal,
+    insee_parts,
     instruction_delay,
     legal_deadline,
     may_still_notify_exceptional_prolongation,
     may_still_notify_modified_delay,
     modified_delay_notification_deadline,
+    parse_file_number,
     pieces_received_in_time,
     pieces_request_deadline,
     pieces_request_status,
@@ -955,3 +963,210 @@ def test_rules_module_is_pure():
     assert grc_core == {"grc_core.calendar"}
     roots = {m.split(".")[0] for m in modules - grc_core}
     assert roots <= {"__future__", "collections", "dataclasses", "datetime", "enum", "dateutil"}
+
+
+# ---------------------------------------------------------------------------
+# Certificate validity (L410-1, R410-17)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("issued", "prorogations", "last"), [
+    (D(2026, 1, 31), 0, D(2027, 7, 31)),
+    (D(2026, 1, 31), 1, D(2028, 7, 31)),
+    (D(2024, 8, 31), 0, D(2026, 2, 28)),  # no 31 February
+    (D(2026, 3, 10), 3, D(2030, 9, 10)),  # R410-17 sets no maximum
+])
+def test_certificate_validity_end(issued, prorogations, last):
+    result = certificate_validity_end(issued, prorogations)
+    assert result.value == last
+    assert "L410-1" in result.source
+
+
+# ---------------------------------------------------------------------------
+# File numbers (arrêté du 6 juin 2007, A.423-1 ff.)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("insee", "parts"), [
+    ("45901", ("045", "901")),
+    ("01004", ("001", "004")),
+    ("2A004", ("02A", "004")),  # Ajaccio
+    ("2b033", ("02B", "033")),  # Bastia, typed in lower case
+    ("97411", ("974", "411")),  # Saint-Denis (La Réunion): department 974, the code's last three digits
+    ("97611", ("976", "611")),  # Mamoudzou (Mayotte)
+    ("97105", ("971", "105")),  # Basse-Terre (Guadeloupe)
+])
+def test_insee_parts(insee, parts):
+    assert insee_parts(insee) == parts
+
+
+@pytest.mark.parametrize("insee", ["4590", "459011", "2C004", "ABCDE", "", None, "45 01", "٤٥٩٠١"])
+def test_insee_parts_refuses_what_is_not_a_commune_code(insee):
+    with pytest.raises(UrbanismeRuleError, match="Code INSEE"):
+        insee_parts(insee)
+
+
+@pytest.mark.parametrize(("letters", "insee", "year", "sequence", "number"), [
+    ("PC", "45901", 2026, 12, "PC 045 901 26 00012"),
+    ("pc", "45901", 26, 12, "PC 045 901 26 00012"),  # the year already on 2 digits
+    ("DP", "2A004", 2026, 1, "DP 02A 004 26 00001"),
+    ("CU", "2B033", 2027, 350, "CU 02B 033 27 00350"),
+    ("PA", "97411", 2026, 7, "PA 974 411 26 00007"),
+    ("PD", "45901", 2100, 99_999, "PD 045 901 00 99999"),  # the last sequence; the century is not written
+    ("DP", "45901", 2009, 1, "DP 045 901 09 00001"),
+])
+def test_file_number(letters, insee, year, sequence, number):
+    assert file_number(letters, insee, year, sequence) == number
+    assert str(parse_file_number(number)) == number
+
+
+@pytest.mark.parametrize(("letters", "insee", "year", "sequence", "message"), [
+    ("PC", "45901", 2026, MAX_FILE_SEQUENCE + 1, "5 chiffres"),  # refused, not widened
+    ("PC", "45901", 2026, 0, "5 chiffres"),
+    ("PC", "45901", -1, 1, "négative"),
+    ("PCMI", "45901", 2026, 1, "Lettres de type"),  # a PCMI is numbered PC
+    ("CUa", "45901", 2026, 1, "Lettres de type"),
+    ("PC", "4590", 2026, 1, "Code INSEE"),
+])
+def test_file_number_refusals(letters, insee, year, sequence, message):
+    with pytest.raises(UrbanismeRuleError, match=message):
+        file_number(letters, insee, year, sequence)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("PC 045 901 26 00012", "PC 045 901 26 00012"),
+    ("pc04590126 00012", "PC 045 901 26 00012"),
+    ("  PC\t045 901\n26 00012 ", "PC 045 901 26 00012"),
+    ("PC0459012600012", "PC 045 901 26 00012"),
+    ("dp 02a 004 26 00001", "DP 02A 004 26 00001"),
+    ("PC 974 411 26 00001", "PC 974 411 26 00001"),
+    ("PC 045 901 26 00012 M01", "PC 045 901 26 00012 M01"),
+    ("pc045901260001 2t02", "PC 045 901 26 00012 T02"),
+    ("PA 045 901 26 00003 M12", "PA 045 901 26 00003 M12"),
+])
+def test_parse_file_number_forgives_spaces_and_case(text, number):
+    parsed = parse_file_number(text)
+    assert str(parsed) == number
+    assert str(parsed.original) == number[:19]
+
+
+@pytest.mark.parametrize("text", [
+    None, "", "garbage", "2026-00042",
+    "PC 045 901 26 0012",  # 4-digit sequence
+    "PC 045 901 26 000123",  # 6 digits
+    "PX 045 901 26 00012",  # unknown letters
+    "PCMI 045 901 26 00012",
+    "PC 45 901 26 00012",  # department on 2 characters
+    "PC 096 901 26 00012",  # no department 96
+    "PC 02C 004 26 00001",
+    "PC 045 9O1 26 00012",  # a letter O for a zero
+    "PC 045 901 26 00000",  # no sequence 0
+    "PC 045 901 26 00012 M00",  # no rank 0
+    "PC 045 901 26 00012 X01",
+    "PC 045 901 26 00012 M1",
+    "DP 045 901 26 00012 M01",  # a DP is neither modified nor transferred
+    "CU 045 901 26 00012 T01",
+    "PC ０４５ 901 26 00012",  # full-width digits
+])
+def test_parse_file_number_returns_none_on_garbage(text):
+    assert parse_file_number(text) is None
+
+
+def test_a_number_knows_the_procedures_of_its_letters():
+    assert parse_file_number("PC 045 901 26 00012").procedures == (PCMI, PC)
+    assert parse_file_number("CU 045 901 26 00012").procedures == (CUA, CUB)
+    assert parse_file_number("PA 045 901 26 00012 M01").procedures == (PA,)
+
+
+@pytest.mark.parametrize(("original", "procedure", "rank", "number"), [
+    ("PC 045 901 26 00012", P.PERMIS_MODIFICATIF, 1, "PC 045 901 26 00012 M01"),
+    ("pc04590126 00012", P.PERMIS_MODIFICATIF, 2, "PC 045 901 26 00012 M02"),
+    ("PC 045 901 26 00012", P.TRANSFERT_PERMIS, 1, "PC 045 901 26 00012 T01"),
+    ("PC 045 901 26 00012 M03", P.TRANSFERT_PERMIS, 99, "PC 045 901 26 00012 T99"),  # numbered after the permit
+    ("PD 02A 004 26 00001", P.PERMIS_MODIFICATIF, 1, "PD 02A 004 26 00001 M01"),
+    # No number of their own: the authorisation's.
+    ("PC 045 901 26 00012", P.PROROGATION, 1, "PC 045 901 26 00012"),
+    ("PC 045 901 26 00012 T01", P.PROROGATION, 1, "PC 045 901 26 00012"),
+    ("DP 045 901 26 00004", P.DECLARATION_OUVERTURE_CHANTIER, 1, "DP 045 901 26 00004"),
+    ("CU 045 901 26 00004", P.PROROGATION, 1, "CU 045 901 26 00004"),
+    ("PA 974 411 26 00002", P.DAACT, 1, "PA 974 411 26 00002"),
+])
+def test_follow_up_number(original, procedure, rank, number):
+    assert follow_up_number(original, procedure, rank) == number
+
+
+@pytest.mark.parametrize(("original", "procedure", "rank", "message"), [
+    ("DP 045 901 26 00012", P.PERMIS_MODIFICATIF, 1, "ne peut modifier qu'un permis"),
+    ("CU 045 901 26 00012", P.TRANSFERT_PERMIS, 1, "Seul un permis"),
+    ("PC 045 901 26 00012", P.PERMIS_MODIFICATIF, 0, "Rang 0"),
+    ("PC 045 901 26 00012", P.TRANSFERT_PERMIS, 100, "Rang 100"),
+    ("mon permis", P.PERMIS_MODIFICATIF, 1, "illisible"),
+    ("PC 045 901 26 00012", P.PERMIS_DE_CONSTRUIRE, 1, "son propre numéro"),
+])
+def test_follow_up_number_refusals(original, procedure, rank, message):
+    with pytest.raises(UrbanismeRuleError, match=message):
+        follow_up_number(original, procedure, rank)
+
+
+# ---------------------------------------------------------------------------
+# Follow-up procedures: which authorisation, granted, valid, in time
+# ---------------------------------------------------------------------------
+
+FOLLOW_UP_KINDS = [
+    # (follow-up, original, allowed)
+    *[(P.PERMIS_MODIFICATIF, original, original in PERMITS) for original in INSTRUCTED],
+    *[(P.TRANSFERT_PERMIS, original, original in PERMITS) for original in INSTRUCTED],
+    *[(P.PROROGATION, original, True) for original in INSTRUCTED],
+    *[(P.DECLARATION_OUVERTURE_CHANTIER, original, original not in (CUA, CUB)) for original in INSTRUCTED],
+    *[(P.DAACT, original, original not in (CUA, CUB)) for original in INSTRUCTED],
+    (P.PROROGATION, P.PERMIS_MODIFICATIF, False),  # a modificatif is not the authorisation
+    (P.DAACT, P.DAACT, False),
+]
+
+
+@pytest.mark.parametrize(("procedure", "original", "allowed"), FOLLOW_UP_KINDS)
+def test_follow_up_type_refusal(procedure, original, allowed):
+    refusal = follow_up_type_refusal(procedure, original)
+    assert (refusal is None) == allowed
+    if refusal:
+        assert original.label in refusal
+
+
+def test_only_a_follow_up_follows_something():
+    with pytest.raises(UrbanismeRuleError):
+        follow_up_type_refusal(PC, PC)
+
+
+VALID_UNTIL = D(2029, 3, 10)  # permit notified on 10/03/2026
+FOLLOW_UP_REFUSALS = [
+    # (procedure, original, keywords, expected refusal excerpt or None)
+    (P.TRANSFERT_PERMIS, PC, {"granted": True}, None),
+    (P.TRANSFERT_PERMIS, PC, {"granted": False}, "n'a pas été accordée"),
+    (P.DAACT, DP, {"granted": False}, "ne peut faire l'objet d'une DAACT"),
+    (P.DECLARATION_OUVERTURE_CHANTIER, CUA, {"granted": True}, "ne porte que sur un permis"),
+    (P.PROROGATION, PC, {"granted": True, "validity_last_day": VALID_UNTIL}, None),
+    # Requested 2 months before the end, at the latest (R424-22).
+    (P.PROROGATION, PC, {"granted": True, "validity_last_day": VALID_UNTIL, "filed_on": D(2029, 1, 10)}, None),
+    (P.PROROGATION, PC, {"granted": True, "validity_last_day": VALID_UNTIL, "filed_on": D(2029, 1, 11)},
+     "devait être déposée au plus tard le 10/01/2029 (R424-22)"),
+    (P.PROROGATION, PC, {"granted": True, "validity_last_day": VALID_UNTIL, "filed_on": D(2029, 3, 10)},
+     "au plus tard le 10/01/2029"),
+    (P.PROROGATION, PC, {"granted": True, "validity_last_day": VALID_UNTIL, "filed_on": D(2029, 3, 11)},
+     "périmée, elle ne peut plus être prorogée"),
+    (P.PROROGATION, DP, {"granted": True, "validity_last_day": VALID_UNTIL, "prorogations": 1}, None),
+    (P.PROROGATION, PCMI, {"granted": True, "validity_last_day": VALID_UNTIL, "prorogations": 2},
+     "troisième prorogation est impossible"),
+    # A certificate: any number of one-year prorogations, requested 2 months before (R410-17).
+    (P.PROROGATION, CUB, {"granted": True, "validity_last_day": VALID_UNTIL, "prorogations": 4}, None),
+    (P.PROROGATION, CUA, {"granted": True, "validity_last_day": VALID_UNTIL, "filed_on": D(2029, 2, 1)},
+     "(R410-17)"),
+    (P.PROROGATION, PC, {"granted": False, "validity_last_day": VALID_UNTIL}, "n'a pas été accordée"),
+]
+
+
+@pytest.mark.parametrize(("procedure", "original", "keywords", "expected"), FOLLOW_UP_REFUSALS)
+def test_follow_up_refusal(procedure, original, keywords, expected):
+    keywords = {"filed_on": D(2026, 6, 1), **keywords}
+    refusal = follow_up_refusal(procedure, original, **keywords)
+    if expected is None:
+        assert refusal is None
+    else:
+        assert expected in refusal
