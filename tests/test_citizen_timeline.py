@@ -1,10 +1,8 @@
 """The 360° page: one timeline of requests, status changes, messages and
 contacts, newest first, and the panels of the plugins active in the commune."""
-import os
 from datetime import date
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from grc_core.citizens import citizen_timeline
 from grc_core.extensions import db
@@ -78,13 +76,7 @@ def test_citizen_page_shows_identity_and_the_timeline(app, client, story):
 
 @pytest.fixture(scope="module")
 def dummy_app(tmp_path_factory):
-    url = os.environ.get("GRC_TEST_DATABASE_URL")
-    with pytest.MonkeyPatch.context() as patch:
-        if url:
-            parsed = make_url(url)
-            own = parsed.set(database=f"{parsed.database}_citizens").render_as_string(hide_password=False)
-            patch.setenv("GRC_TEST_DATABASE_URL", own)
-        app = build_test_app(tmp_path_factory, plugins=["dummy"], extra_plugins=DUMMY, name="citizens")
+    app = build_test_app(tmp_path_factory, plugins=["dummy"], extra_plugins=DUMMY, name="citizens", own_database=True)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -18,11 +18,9 @@ run, core mechanism) and the real confidential types of the loaded plugins
 from __future__ import annotations
 
 import io
-import os
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from grc_core.extensions import db
@@ -43,13 +41,8 @@ FORMATS = {"fmt": ["csv", "xlsx"], "export_type": ["csv"]}
 @pytest.fixture(scope="module")
 def secret_app(tmp_path_factory):
     # A database of its own (on PostgreSQL too): the session's app keeps its schema.
-    url = os.environ.get("GRC_TEST_DATABASE_URL")
-    with pytest.MonkeyPatch.context() as patch:
-        if url:
-            parsed = make_url(url)
-            patch.setenv("GRC_TEST_DATABASE_URL",
-                         parsed.set(database=f"{parsed.database}_secret").render_as_string(hide_password=False))
-        application = build_test_app(tmp_path_factory, plugins=["secret"], extra_plugins=SECRET, name="secret")
+    application = build_test_app(tmp_path_factory, plugins=["secret"], extra_plugins=SECRET, name="secret",
+                                 own_database=True)
     yield application
     with application.app_context():
         db.engine.dispose()

@@ -9,14 +9,12 @@ every other report through ``grc_route_request``.
 from __future__ import annotations
 
 import itertools
-import os
 from contextlib import contextmanager
 
 import pytest
 from flask_babel import gettext
 from markupsafe import escape
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 from werkzeug.datastructures import MultiDict
 
 from grc_core.extensions import db
@@ -37,14 +35,8 @@ SEQUENCE = itertools.count(1)
 @pytest.fixture(scope="module")
 def dummy_app(tmp_path_factory):
     """An app loading only the dummy plugin, on its own database."""
-    url = os.environ.get("GRC_TEST_DATABASE_URL")
-    with pytest.MonkeyPatch.context() as patch:
-        if url:
-            parsed = make_url(url)
-            patch.setenv("GRC_TEST_DATABASE_URL", parsed.set(database=f"{parsed.database}_forms_dummy")
-                         .render_as_string(hide_password=False))
-        app = build_test_app(tmp_path_factory, plugins=["dummy"],
-                             extra_plugins={"dummy": "tests.plugins.dummy.plugin"}, name="forms_dummy")
+    app = build_test_app(tmp_path_factory, plugins=["dummy"], extra_plugins={"dummy": "tests.plugins.dummy.plugin"},
+                         name="forms_dummy", own_database=True)
     yield app
     with app.app_context():
         db.engine.dispose()

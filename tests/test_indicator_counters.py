@@ -156,3 +156,19 @@ def test_grc_indicators_rebuild(app, town):  # noqa: F811
     assert result.exit_code == 0, result.output
     assert "ligne(s) de compteurs et d'histogrammes recalculée(s)" in result.output
     assert kept(app, town.id) == recounted(app, town.id) != ({}, {}, {})
+
+
+def test_another_communes_requests_never_reach_the_counters_read(app, town):  # noqa: F811
+    """Same type codes, same services, same days: the other commune's rows stay its own."""
+    from tests.test_indicators import add, at, compute
+
+    names = ("received_by_channel", "processing_time", "first_response_time", "throughput", "received_by_type")
+    before = {name: compute(app, town, getattr(core, name)) for name in names}
+    other = setup_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
+    with in_commune(app, other.id):
+        for n in range(5):
+            add(other, f"2026-0900{n}", other.bacs, other.voirie, "web", at("2026-10-03"),
+                closed=at("2026-10-20"), first=at("2026-10-04"))
+        db.session.commit()
+    assert {name: compute(app, town, getattr(core, name)) for name in names} == before
+    assert compute(app, other, core.processing_time).value == 17.0

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,7 +23,6 @@ from alembic.script import ScriptDirectory
 from flask import template_rendered
 from flask_babel import Domain
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 
 from grc_core.demo import DEMO_PASSWORD as DEMO_DATA_PASSWORD
 from grc_core.demo import load_demo
@@ -55,13 +53,7 @@ FORBIDDEN = "Le guichet voisin refuse le mot « interdit »."
 def _build(tmp_path_factory, plugins, extra, name):
     """An app on its own database: its own SQLite file, or on PostgreSQL a
     database named after the shared test one (the shared ``app`` uses that)."""
-    url = os.environ.get("GRC_TEST_DATABASE_URL")
-    with pytest.MonkeyPatch.context() as patch:
-        if url:
-            parsed = make_url(url)
-            own = parsed.set(database=f"{parsed.database}_{name}").render_as_string(hide_password=False)
-            patch.setenv("GRC_TEST_DATABASE_URL", own)
-        return build_test_app(tmp_path_factory, plugins=plugins, extra_plugins=extra, name=name)
+    return build_test_app(tmp_path_factory, plugins=plugins, extra_plugins=extra, name=name, own_database=True)
 
 
 def _dispose(app):

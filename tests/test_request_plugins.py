@@ -1,13 +1,11 @@
 """Requests of a plugin's types: filed and routed while the domain is enabled;
 once it is disabled, refused even with a forged form, and out of sight."""
 import io
-import os
 from types import SimpleNamespace
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
 from grc_core.extensions import db
 from grc_core.models import Attachment, Commune, Request, RequestType
@@ -21,14 +19,8 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 @pytest.fixture(scope="module")
 def dummy_app(tmp_path_factory):
-    url = os.environ.get("GRC_TEST_DATABASE_URL")
-    with pytest.MonkeyPatch.context() as patch:
-        if url:
-            parsed = make_url(url)
-            patch.setenv("GRC_TEST_DATABASE_URL",
-                         parsed.set(database=f"{parsed.database}_requests").render_as_string(hide_password=False))
-        app = build_test_app(tmp_path_factory, plugins=["dummy"], extra_plugins={"dummy": "tests.plugins.dummy.plugin"},
-                             name="requests")
+    app = build_test_app(tmp_path_factory, plugins=["dummy"], extra_plugins={"dummy": "tests.plugins.dummy.plugin"},
+                         name="requests", own_database=True)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -177,19 +177,10 @@ KEEPERS = {"dummy": "tests.plugins.dummy.plugin", "keeper": "tests.plugins.keepe
 def keeper_app(tmp_path_factory):
     """Its own app (and database) with the dummy and keeper policies only, so
     that the page lists exactly what the test expects."""
-    import os
-
-    from sqlalchemy.engine import make_url
-
     from grc_core.plugins.testing import build_test_app
 
-    url = os.environ.get("GRC_TEST_DATABASE_URL")
-    with pytest.MonkeyPatch.context() as patch:
-        if url:
-            parsed = make_url(url)
-            patch.setenv("GRC_TEST_DATABASE_URL", parsed.set(database=f"{parsed.database}_keeper").render_as_string(
-                hide_password=False))
-        app = build_test_app(tmp_path_factory, plugins=["dummy", "keeper"], extra_plugins=KEEPERS, name="keeper")
+    app = build_test_app(tmp_path_factory, plugins=["dummy", "keeper"], extra_plugins=KEEPERS, name="keeper",
+                         own_database=True)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -100,7 +100,8 @@ def _base_args(filters: IndicatorFilters) -> dict[str, str]:
 # --- the queue as it stands ----------------------------------------------------
 
 def received_not_processed(commune, filters: IndicatorFilters) -> IndicatorResult:
-    where = [Request.state_kind == "new", *request_conditions(filters)]
+    # NOT_CLOSED, implied by "new", tells the database the open requests' index holds them all.
+    where = [Request.state_kind == "new", NOT_CLOSED, *request_conditions(filters)]
     by_service = _grouped(Request.service_id, where)
     names = _service_names(by_service)
     order = sorted(by_service, key=lambda s: (-by_service[s], names[s]))
@@ -285,6 +286,12 @@ def _received_per(column, filters: IndicatorFilters) -> dict:
     if column.key == "channel" and daily.answers_per_channel(filters):
         return daily.received_per_channel(filters)
     return _grouped(column, [*request_conditions(filters), *_in_period(Request.received_at, filters)])
+
+
+def received_per_type(filters: IndicatorFilters) -> dict[int, int]:
+    """{request type id: requests received in the period} — from the daily
+    counters when they can answer the filters (for the plugins' figures)."""
+    return _received_per(Request.request_type_id, filters)
 
 
 def _received_by(column, labels, arg: str, note: str):
@@ -476,8 +483,8 @@ def first_response_time(commune, filters: IndicatorFilters) -> IndicatorResult:
                 .where(*request_conditions(filters), *_days_of(Request.received_at, first, last),
                        Request.first_response_at.is_not(None)))
 
-    answered, middle, p90 = period_percentiles(FIRST_RESPONSE, filters, answered_among_received).get(
-        ALL, (0, None, None))
+    answered, middle, p90 = period_percentiles(FIRST_RESPONSE, filters, answered_among_received,
+                                               per_type=False).get(ALL, (0, None, None))
     waiting = db.session.scalar(select(func.count()).select_from(Request).where(
         *request_conditions(filters), *_in_period(Request.received_at, filters),
         Request.first_response_at.is_(None)))

@@ -253,9 +253,15 @@ def plan(start: date, end: date) -> tuple[list[date], list[tuple[date, date]], l
     return months, add, remove
 
 
-def _stored(measure: str, filters: IndicatorFilters, months: list[date], states) -> dict:
-    stat = RequestDurationStat
-    where = [stat.measure == measure, stat.month.in_(months)]
+def _stored(measure: str, filters: IndicatorFilters, months: list[date], states, per_type: bool) -> dict:
+    """{request type id (None unless ``per_type``): {bin: count}} summed from the histograms.
+
+    Run on the session's connection, not through the ORM: a year of a large
+    town is thousands of (type, bin) rows, and the ORM's handling of each
+    row would cost more than the database; the commune's condition is
+    therefore written here, as the tenancy scoping would add it."""
+    stat = RequestDurationStat.__table__.c
+    where = [stat.commune_id == current_commune_id(), stat.measure == measure, stat.month.in_(months)]
     if filters.service_ids is not None:
         where.append(in_services(stat.service_id, filters.service_ids))
     if filters.request_type:
@@ -263,28 +269,32 @@ def _stored(measure: str, filters: IndicatorFilters, months: list[date], states)
             select(RequestType.id).where(RequestType.code == filters.request_type).scalar_subquery()))
     if states is not None:
         where.append(stat.state.in_(list(states)))
+    keys = (stat.request_type_id, stat.bin_hours) if per_type else (stat.bin_hours,)
     out: dict = defaultdict(Counter)
-    rows = db.session.execute(select(stat.request_type_id, stat.bin_hours, func.sum(stat.count))
-                              .where(*where).group_by(stat.request_type_id, stat.bin_hours))
-    for type_id, upper, count in rows:
-        out[type_id][upper] += int(count or 0)
+    for *key, upper, count in db.session.connection().execute(
+            select(*keys, func.sum(stat.count)).where(*where).group_by(*keys)):
+        out[key[0] if per_type else None][upper] += int(count or 0)
     return out
 
 
 def period_percentiles(measure: str, filters: IndicatorFilters, raw: Callable[[date, date], object],
-                       closed_in: tuple[str, ...] | None = None) -> dict:
+                       closed_in: tuple[str, ...] | None = None, per_type: bool = True) -> dict:
     """{request type id: figures, ALL: figures} of ``measure`` over the
     filters' period (:func:`plan`), of the requests closed in the states
-    ``closed_in`` only when given (processing time). ``raw(first_day,
-    last_day)`` is the statement of the ``(request type id, days)`` rows of
-    those days — the same requests — for what the histograms cannot answer:
-    the days around the months, or the filters they do not keep (channel,
-    priority, quartier, agent)."""
+    ``closed_in`` only when given (processing time); only ``ALL`` unless
+    ``per_type``. ``raw(first_day, last_day)`` is the statement of the
+    ``(request type id, days)`` rows of those days — the same requests — for
+    what the histograms cannot answer: the days around the months, or the
+    filters they do not keep (channel, priority, quartier, agent)."""
     if not daily.answers(filters):
-        return duration_percentiles(raw(filters.start, filters.end))
+        return _keep(duration_percentiles(raw(filters.start, filters.end)), per_type)
     months, add, remove = plan(filters.start, filters.end)
-    histograms = _stored(measure, filters, months, closed_in) if months else defaultdict(Counter)
+    histograms = _stored(measure, filters, months, closed_in, per_type) if months else defaultdict(Counter)
     for days, sign in [(d, +1) for d in add] + [(d, -1) for d in remove]:
         for key, histogram in histograms_of(raw(*days)).items():
-            histograms[key].update({upper: sign * n for upper, n in histogram.items()})
-    return percentiles(histograms)
+            histograms[key if per_type else None].update({upper: sign * n for upper, n in histogram.items()})
+    return _keep(percentiles(histograms), per_type)
+
+
+def _keep(figures_by_key: dict, per_type: bool) -> dict:
+    return figures_by_key if per_type else {ALL: figures_by_key[ALL]} if ALL in figures_by_key else {}

@@ -26,10 +26,15 @@ DEMO_PASSWORD = "motdepasse-tres-sur"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def database_url_for_tests(tmp_path_factory, name: str = "grc") -> str:
+def database_url_for_tests(tmp_path_factory, name: str = "grc", own: bool = False) -> str:
+    """An SQLite file of its own, or ``GRC_TEST_DATABASE_URL`` — its database
+    suffixed with ``name`` when the app needs one of its own (``own``)."""
     url = os.environ.get("GRC_TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / f'{name}.sqlite'}"
+    if own:
+        parsed = make_url(url)
+        return parsed.set(database=f"{parsed.database}_{name}").render_as_string(hide_password=False)
     return url
 
 
@@ -53,13 +58,15 @@ def reset_database(url: str) -> None:
     engine.dispose()
 
 
-def build_test_app(tmp_path_factory, plugins=None, extra_plugins=None, name="grc"):
-    """An app on a fresh, migrated database."""
+def build_test_app(tmp_path_factory, plugins=None, extra_plugins=None, name="grc", own_database=False):
+    """An app on a fresh, migrated database — on PostgreSQL, a database of its
+    own (named after ``name``) with ``own_database``, for an app loading other
+    plugins than the session's."""
     import flask_migrate
 
     from grc_core import create_app
 
-    url = database_url_for_tests(tmp_path_factory, name)
+    url = database_url_for_tests(tmp_path_factory, name, own=own_database)
     reset_database(url)
     if plugins is None:
         plugins = os.environ.get("GRC_TEST_PLUGINS", "*")

@@ -22,9 +22,10 @@ from sqlalchemy import func, select
 
 from grc_core.calendar import add_months
 from grc_core.extensions import db
+from grc_core.indicators.core import received_per_type
 from grc_core.indicators.sql import in_services
 from grc_core.models import Request, RequestType
-from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
+from grc_core.plugins.types import IndicatorDecl, IndicatorFilters, IndicatorResult, Series, WidgetDecl
 from grc_core.requests.queue import NOT_CLOSED
 from grc_core.workflows.deadlines import PARIS
 
@@ -60,21 +61,19 @@ def _type_labels() -> list[tuple[str, str]]:
 
 
 def _type_codes() -> dict[int, str]:
-    """{request type id: code} of the CCAS types: the requests are then read
-    by type id, through the index of each type's requests by date."""
+    """{request type id: code} of the CCAS types (requests are read by type
+    id: through the index of each type's requests, not a join)."""
     return dict(db.session.execute(select(RequestType.id, RequestType.code)
                                    .where(RequestType.code.in_(list(rt.CODES)))).all())
 
 
 def requests_by_type(commune, filters) -> IndicatorResult:
-    """CCAS requests received in the period, per type (counts only)."""
-    start, end = _bounds(filters)
+    """CCAS requests received in the period, per type (counts only), from the core's daily counters."""
     codes = _type_codes()
-    rows = db.session.execute(_services(
-        select(Request.request_type_id, func.count(Request.id))
-        .where(Request.request_type_id.in_(list(codes)), Request.received_at >= start, Request.received_at < end),
-        filters).group_by(Request.request_type_id)).all()
-    counts = {codes[type_id]: n for type_id, n in rows}
+    # The period and the services narrow it, as the other figures of the CCAS; the other filters do not.
+    received = received_per_type(IndicatorFilters(start=filters.start, end=filters.end, today=filters.today,
+                                                  service_ids=filters.service_ids))
+    counts = {code: received.get(type_id, 0) for type_id, code in codes.items()}
     categories = tuple(_type_labels())
     values = tuple(float(counts.get(code, 0)) for code, _label in categories)
     return IndicatorResult(value=sum(values), categories=categories,

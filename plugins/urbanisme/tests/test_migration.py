@@ -1,11 +1,9 @@
 """urbanisme_0003 numbers the files of an upgraded database as if they had been filed with numbers."""
-import os
 from datetime import date
 
 import flask_migrate
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
 
 from grc_core.extensions import db
 from grc_core.plugins.testing import build_test_app, in_commune
@@ -17,13 +15,7 @@ from plugins.urbanisme.tests.helpers import file, good_data, setup_town
 @pytest.fixture(scope="module")
 def migrated_app(tmp_path_factory):
     """An app with only this plugin, on its own database (it goes down and up again)."""
-    url = os.environ.get("GRC_TEST_DATABASE_URL")
-    with pytest.MonkeyPatch.context() as patch:
-        if url:
-            parsed = make_url(url)
-            patch.setenv("GRC_TEST_DATABASE_URL", parsed.set(database=f"{parsed.database}_urbanisme_migration")
-                         .render_as_string(hide_password=False))
-        app = build_test_app(tmp_path_factory, plugins=["urbanisme"], name="urbanisme_migration")
+    app = build_test_app(tmp_path_factory, plugins=["urbanisme"], name="urbanisme_migration", own_database=True)
     yield app
     with app.app_context():
         db.engine.dispose()
