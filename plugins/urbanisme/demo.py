@@ -231,6 +231,11 @@ def _follow_ups(rng, now_day, citizens, types, instructor, signer, create_reques
         data = _data(kind, rng, deposit, "", autorisation_initiale=typed, **given)
         if "adresse_terrain" in data:  # the authorisation's land
             data["adresse_terrain"] = original.land_address
+        if "demandeur_nom" in data and "demandeur_nom" not in given:  # asked by the authorisation's holder
+            data["demandeur_nom"] = original.holder_name or original.applicant_name
+            data["demandeur_type"] = original.applicant_kind
+            if original.company_siret:
+                data["siret"] = original.company_siret
         request, errors = create_request(
             request_type=types[kind], citizen=citizen or original.request.citizen, channel="guichet",
             formdata=data, actor=instructor.user, subject=types[kind].label, now=_at(deposit, 9))
