@@ -39,13 +39,22 @@ FORMATS = {"fmt": ["csv", "xlsx"], "export_type": ["csv"]}
 
 
 @pytest.fixture(scope="module")
-def secret_app(tmp_path_factory):
+def secret_module_app(tmp_path_factory):
     # A database of its own (on PostgreSQL too): the session's app keeps its schema.
     application = build_test_app(tmp_path_factory, plugins=["secret"], extra_plugins=SECRET, name="secret",
                                  own_database=True)
     yield application
     with application.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def secret_app(secret_module_app):
+    """The secret plugin's app, emptied after each test."""
+    from grc_core.plugins.testing import empty_tables
+
+    yield secret_module_app
+    empty_tables(secret_module_app)
 
 
 def confidential_decls(app):
@@ -261,102 +270,79 @@ def run_all(app, plugins, decl):
 # --- the core mechanism, with the secret test plugin ------------------------------------
 
 def test_secret_plugin_requests_show_nowhere_without_the_permission(secret_app):
-    decl = confidential_decls(secret_app)[0]
-    try:
-        run_all(secret_app, ["secret"], decl)
-    finally:
-        from grc_core.plugins.testing import empty_tables
-        empty_tables(secret_app)
+    run_all(secret_app, ["secret"], confidential_decls(secret_app)[0])
 
 
 def test_the_front_desk_files_a_confidential_request_and_gets_its_reference_only(secret_app):
-    from grc_core.plugins.testing import empty_tables
-
-    try:
-        decl = confidential_decls(secret_app)[0]
-        commune, ids = setup_confidential(secret_app, ["secret"], decl)
-        mine = file_confidential(secret_app, commune, decl, citizen_id=ids["citizen_id"], actor_email="accueil@a.fr")
-        client = secret_app.test_client()
-        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-        login(client, "accueil@a.fr")
-        response = client.get(f"/admin/intake/done/{mine['request_id']}", follow_redirects=True)
-        text = response.get_data(as_text=True)
-        assert f"Request {mine['reference']} filed. It is confidential" in text
-        assert CANARY not in text
-        # Someone else's confidential request: not even its reference.
-        assert client.get(f"/admin/intake/done/{ids['request_id']}").status_code == 404
-        with in_commune(secret_app, commune):
-            assert not db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "confidential.read"))
-    finally:
-        empty_tables(secret_app)
+    decl = confidential_decls(secret_app)[0]
+    commune, ids = setup_confidential(secret_app, ["secret"], decl)
+    mine = file_confidential(secret_app, commune, decl, citizen_id=ids["citizen_id"], actor_email="accueil@a.fr")
+    client = secret_app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login(client, "accueil@a.fr")
+    response = client.get(f"/admin/intake/done/{mine['request_id']}", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert f"Request {mine['reference']} filed. It is confidential" in text
+    assert CANARY not in text
+    # Someone else's confidential request: not even its reference.
+    assert client.get(f"/admin/intake/done/{ids['request_id']}").status_code == 404
+    with in_commune(secret_app, commune):
+        assert not db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "confidential.read"))
 
 
 def test_a_commune_without_the_plugin_has_no_confidential_types(secret_app):
-    from grc_core.plugins.testing import empty_tables
     from grc_core.requests.confidentiality import confidential_types, readable_condition, unreadable_codes
 
-    try:
-        with_plugin = make_commune(secret_app, "Villeneuve-sur-Loire", "45901", "villeneuve", plugins=["secret"])
-        without = make_commune(secret_app, "Saint-Aubin", "45902", "saint-aubin", plugins=[])
-        user = make_agent(secret_app, with_plugin, "agent@a.fr", "agent")
-        with in_commune(secret_app, with_plugin):
-            assert confidential_types(with_plugin) == {"secret.dossier": ("secret.read", "secret")}
-            agent = db.session.get(User, user)
-            membership = db.session.scalar(select(Membership).where(Membership.user_id == user))
-            assert unreadable_codes(agent, membership, with_plugin) == {"secret.dossier"}
-        with in_commune(secret_app, without):
-            assert confidential_types(without) == {}
-            # Nothing confidential: the queue's SQL is left as it is.
-            assert readable_condition(agent, None, without) is None
-    finally:
-        empty_tables(secret_app)
+    with_plugin = make_commune(secret_app, "Villeneuve-sur-Loire", "45901", "villeneuve", plugins=["secret"])
+    without = make_commune(secret_app, "Saint-Aubin", "45902", "saint-aubin", plugins=[])
+    user = make_agent(secret_app, with_plugin, "agent@a.fr", "agent")
+    with in_commune(secret_app, with_plugin):
+        assert confidential_types(with_plugin) == {"secret.dossier": ("secret.read", "secret")}
+        agent = db.session.get(User, user)
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user))
+        assert unreadable_codes(agent, membership, with_plugin) == {"secret.dossier"}
+    with in_commune(secret_app, without):
+        assert confidential_types(without) == {}
+        # Nothing confidential: the queue's SQL is left as it is.
+        assert readable_condition(agent, None, without) is None
 
 
 def test_home_counts_and_queue_leave_out_what_the_agent_may_not_read(secret_app):
-    from grc_core.plugins.testing import empty_tables
     from grc_core.requests import queue
 
-    try:
-        decl = confidential_decls(secret_app)[0]
-        commune, ids = setup_confidential(secret_app, ["secret"], decl)
-        with in_commune(secret_app, commune):
-            def counts_of(email):
-                user = db.session.scalar(select(User).where(User.email == email))
-                membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
-                return {name: value for name, (value, _args) in
-                        queue.home_counts(user=user, membership=membership).items()}
+    decl = confidential_decls(secret_app)[0]
+    commune, ids = setup_confidential(secret_app, ["secret"], decl)
+    with in_commune(secret_app, commune):
+        def counts_of(email):
+            user = db.session.scalar(select(User).where(User.email == email))
+            membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+            return {name: value for name, (value, _args) in
+                    queue.home_counts(user=user, membership=membership).items()}
 
-            assert counts_of("reader@a.fr")["todo"] == 1
-            assert counts_of("agent@a.fr") == {"todo": 0, "mine": 0, "overdue": 0, "waiting": 0}
-            assert counts_of("admin@a.fr")["todo"] == 0
-    finally:
-        empty_tables(secret_app)
+        assert counts_of("reader@a.fr")["todo"] == 1
+        assert counts_of("agent@a.fr") == {"todo": 0, "mine": 0, "overdue": 0, "waiting": 0}
+        assert counts_of("admin@a.fr")["todo"] == 0
 
 
 def test_a_closed_file_leaves_no_line_and_a_bulk_action_is_audited(secret_app):
-    from grc_core.plugins.testing import empty_tables
-
-    try:
-        decl = confidential_decls(secret_app)[0]
-        commune, ids = setup_confidential(secret_app, ["secret"], decl)
-        reader = secret_app.test_client()
-        login(reader, "reader@a.fr")
-        token = csrf_token(reader, "/admin/")
-        response = reader.post("/admin/requests/bulk", data={
-            "csrf_token": token, "ids": [str(ids["request_id"])], "action": "transition", "transition": "clore",
-            "filters": ""})
-        assert response.status_code == 200
-        with in_commune(secret_app, commune):
-            assert db.session.get(Request, ids["request_id"]).state == "clos"
-            event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "confidential.read"))
-            assert event.target == f"request:{ids['request_id']}" and event.details["view"] == "bulk"
-        agent = secret_app.test_client()
-        agent.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-        login(agent, "agent@a.fr")
-        text = agent.get(f"/admin/citizens/{ids['citizen_id']}/").get_data(as_text=True)
-        assert "Confidential file in progress" not in text and CANARY not in text
-    finally:
-        empty_tables(secret_app)
+    decl = confidential_decls(secret_app)[0]
+    commune, ids = setup_confidential(secret_app, ["secret"], decl)
+    reader = secret_app.test_client()
+    login(reader, "reader@a.fr")
+    token = csrf_token(reader, "/admin/")
+    response = reader.post("/admin/requests/bulk", data={
+        "csrf_token": token, "ids": [str(ids["request_id"])], "action": "transition", "transition": "clore",
+        "filters": ""})
+    assert response.status_code == 200
+    with in_commune(secret_app, commune):
+        assert db.session.get(Request, ids["request_id"]).state == "clos"
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "confidential.read"))
+        assert event.target == f"request:{ids['request_id']}" and event.details["view"] == "bulk"
+    agent = secret_app.test_client()
+    agent.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login(agent, "agent@a.fr")
+    text = agent.get(f"/admin/citizens/{ids['citizen_id']}/").get_data(as_text=True)
+    assert "Confidential file in progress" not in text and CANARY not in text
 
 
 # --- every confidential type of the loaded plugins (social / CCAS) ------------------------

@@ -16,6 +16,7 @@ from grc_core.models import (
 from grc_core.plugins.testing import in_commune, make_agent
 from grc_core.plugins.types import IndicatorFilters
 from grc_core.requests.service import create_request
+from grc_core.workflows.deadlines import local_date
 from grc_core.workflows.engine import apply_transition
 from tests.test_indicators import OCTOBER, town  # noqa: F401 — the fixture
 from tests.test_requests import make_citizen, setup_commune
@@ -76,7 +77,7 @@ def test_counters_follow_filing_closing_reopening_moving_and_deleting(app):
         assert not errors
         db.session.commit()
         request_id = request.id
-    today = datetime.now(timezone.utc).astimezone(daily.PARIS).date()
+    today = local_date(datetime.now(timezone.utc))
     assert counters(app, place.id) == {(today, place.voirie, place.bacs): (1, 0, 0, 0, 0)}
     assert per_channel(app, place.id) == {(today, place.voirie, "guichet"): 1}
     assert histograms(app, place.id) == {}

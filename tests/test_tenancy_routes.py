@@ -84,6 +84,7 @@ def test_home_and_menus_of_a_show_nothing_of_b(app, client, two_communes, b_data
 
 def test_an_agent_cannot_switch_to_a_commune_he_does_not_belong_to(app, client, two_communes):
     login(client, two_communes["admin_a"])
+    assert 'id="grc-commune"' not in client.get("/admin/").get_data(as_text=True)
     response = post_form(client, "/commune", {"commune_id": two_communes["b"]})
     assert response.status_code == 404
     assert "Villeneuve-sur-Loire" in client.get("/admin/").get_data(as_text=True)
@@ -104,6 +105,10 @@ def test_agent_of_two_communes_works_in_the_chosen_one(app, client, two_communes
     make_agent(app, two_communes["a"], "inter@grc.fr", "admin")
     make_agent(app, two_communes["b"], "inter@grc.fr", "admin")
     login(client, "inter@grc.fr")
+    # The menu offers both communes, by name; an agent of one commune gets no such menu.
+    menu = client.get("/admin/").get_data(as_text=True).split('id="grc-commune"')[1].split("</select>")[0]
+    assert f'value="{two_communes["a"]}"' in menu and f'value="{two_communes["b"]}"' in menu
+    assert "Villeneuve-sur-Loire" in menu and "Saint-Aubin" in menu
     post_form(client, "/commune", {"commune_id": two_communes["a"]})
     assert B_MARKER not in client.get("/admin/core_services/").get_data(as_text=True)
     post_form(client, "/commune", {"commune_id": two_communes["b"]})

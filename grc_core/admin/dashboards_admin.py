@@ -24,7 +24,7 @@ from ..indicators import dashboards as boards
 from ..indicators import subscriptions
 from ..indicators.charts import build_chart
 from ..indicators.periods import PeriodError
-from ..models import RequestType, Service
+from ..models import RequestType, Service, Workflow
 from ..requests.export import table_to_csv, table_to_xlsx
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS
 from ..tenancy.activation import active_plugins
@@ -163,8 +163,6 @@ class DashboardsView(SecureView):
 
     def _states(self):
         """The states of the commune's workflows, for the time between two of them."""
-        from ..models import Workflow
-
         states = {"received": _("Filing of the request")}
         for definition in db.session.scalars(select(Workflow.definition)):
             for state in (definition or {}).get("states", ()):

@@ -101,6 +101,14 @@ def _display_value(spec, value) -> str:
     return str(value)
 
 
+def _transition_input(name: str, spec: dict) -> tuple[str, str]:
+    """(label, input type) of a field a transition asks for: a field of the
+    form keeps its label and type; one only a transition asks for reads as
+    words, and a ``date_*`` one gets a date picker."""
+    kind = spec.get("type") or ("date" if name.startswith("date") else "text")
+    return spec.get("label") or name.replace("_", " ").capitalize(), "date" if kind == "date" else "text"
+
+
 def form_data_rows(req: Request) -> list[tuple[str, str]]:
     """(label, value) of the request's form data; fields since removed from the type keep their name.
 
@@ -339,13 +347,7 @@ class RequestsView(RequestsArea):
         transitions = offered_transitions(req, current_user, _membership())
         specs = {spec.get("name"): spec for spec in req.request_type.fields or ()}
         names = dict.fromkeys(name for transition in transitions for name in transition.get("required_fields") or ())
-        # A field of the form keeps its label and type; one only a transition
-        # asks for reads as words, and a date_* one gets a date picker.
-        required_fields = [
-            (name, specs.get(name, {}).get("label") or name.replace("_", " ").capitalize(),
-             "date" if specs.get(name, {}).get("type", "date" if name.startswith("date") else "text") == "date"
-             else "text")
-            for name in names]
+        required_fields = [(name, *_transition_input(name, specs.get(name, {}))) for name in names]
         return self.render(
             "grc/requests/detail.html", req=req, status=status_of(req), data_rows=form_data_rows(req),
             transitions=transitions, required_fields=required_fields, messages=messages,

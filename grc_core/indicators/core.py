@@ -20,7 +20,6 @@ from ..models import Contact, Request, RequestEvent, RequestType, Service, User,
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..plugins.types import IndicatorDecl, IndicatorFilters, IndicatorResult, Series, WidgetDecl
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
-# A literal, not a bound parameter: the partial index of open requests applies.
 from ..requests.queue import NOT_CLOSED
 from . import daily
 from .durations import ALL, FIRST_RESPONSE, PRECISION, PROCESSING, duration_percentiles, period_percentiles
@@ -241,24 +240,20 @@ def workload_per_agent(commune, filters: IndicatorFilters) -> IndicatorResult:
 
 # --- what happened in the period --------------------------------------------------
 
-def _received_by_bucket(filters: IndicatorFilters, granularity: str, since: date | None = None) -> dict:
+def _counted_by_bucket(measure: str, filters: IndicatorFilters, granularity: str,
+                       since: date | None = None) -> dict:
+    """Requests ``received`` or ``closed`` per bucket over the period (or every
+    day from ``since``): from the daily counters when they can answer."""
     if daily.answers(filters):
-        return daily.by_bucket("received", filters, granularity, since)
-    where = [*request_conditions(filters), *(
-        [Request.received_at >= local_midnight(since)] if since else _in_period(Request.received_at, filters))]
-    return counts_by_bucket(Request.received_at, where, granularity)
-
-
-def _closed_by_bucket(filters: IndicatorFilters, granularity: str, since: date | None = None) -> dict:
-    if daily.answers(filters):
-        return daily.by_bucket("closed", filters, granularity, since)
-    where = [*request_conditions(filters), *(
-        [Request.closed_at >= local_midnight(since)] if since else _in_period(Request.closed_at, filters))]
-    return counts_by_bucket(Request.closed_at, where, granularity)
+        return daily.by_bucket(measure, filters, granularity, since)
+    column = Request.received_at if measure == "received" else Request.closed_at
+    where = [*request_conditions(filters),
+             *([column >= local_midnight(since)] if since else _in_period(column, filters))]
+    return counts_by_bucket(column, where, granularity)
 
 
 def received_over_time(commune, filters: IndicatorFilters) -> IndicatorResult:
-    counts = _received_by_bucket(filters, filters.granularity)
+    counts = _counted_by_bucket("received", filters, filters.granularity)
     categories = _time_categories(filters)
     base = _base_args(filters)
     drilldown = {first.isoformat(): {**base, "kind": "all", "received_from": max(first, filters.start).isoformat(),
@@ -352,7 +347,7 @@ def received_by_domain(commune, filters: IndicatorFilters) -> IndicatorResult:
 
 
 def throughput(commune, filters: IndicatorFilters) -> IndicatorResult:
-    counts = _closed_by_bucket(filters, filters.granularity)
+    counts = _counted_by_bucket("closed", filters, filters.granularity)
     categories = _time_categories(filters)
     base = _base_args(filters)
     drilldown = {first.isoformat(): {**base, "kind": "closed", "closed_from": max(first, filters.start).isoformat(),
@@ -373,8 +368,8 @@ def backlog(commune, filters: IndicatorFilters) -> IndicatorResult:
     backlog(t) = backlog(now) − received after t + closed after t."""
     conditions = request_conditions(filters)
     now_open = db.session.scalar(select(func.count()).select_from(Request).where(NOT_CLOSED, *conditions))
-    received = _received_by_bucket(filters, "day", since=filters.start)
-    closed = _closed_by_bucket(filters, "day", since=filters.start)
+    received = _counted_by_bucket("received", filters, "day", since=filters.start)
+    closed = _counted_by_bucket("closed", filters, "day", since=filters.start)
     change = defaultdict(int)  # per local day: received − closed
     for (day,), n in received.items():
         change[day] += n

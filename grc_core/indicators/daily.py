@@ -17,7 +17,7 @@ reads the requests (grc_core.indicators.core).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime, timezone
+from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import delete, event, func, select, true
@@ -30,19 +30,12 @@ from ..models import Request, RequestType
 from ..plugins.types import IndicatorFilters
 from ..models.dashboard import RequestChannelStat, RequestDayStat
 from ..tenancy.scoping import current_commune_id
-from ..workflows.deadlines import PARIS
+from ..workflows.deadlines import as_utc, local_date
 from .periods import bucket_start
 from .sql import in_services
 
 MEASURES = ("received", "closed", "closed_due", "closed_on_time", "closed_reopened")
 TRACKED = ("received_at", "closed_at", "due_at", "service_id", "request_type_id", "reopened_count", "channel")
-
-
-def local_day(moment: datetime) -> date:
-    """The local day of a stored instant (SQLite gives it back without zone: UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(PARIS).date()
 
 
 def contribution(values: dict) -> dict[tuple, dict[str, int]]:
@@ -51,15 +44,14 @@ def contribution(values: dict) -> dict[tuple, dict[str, int]]:
     if values.get("received_at") is None or values.get("request_type_id") is None:
         return out
     dims = (values.get("service_id") or 0, values["request_type_id"])
-    out[(local_day(values["received_at"]), *dims)]["received"] += 1
+    out[(local_date(values["received_at"]), *dims)]["received"] += 1
     closed = values.get("closed_at")
     if closed is not None:
-        counters = out[(local_day(closed), *dims)]
+        counters = out[(local_date(closed), *dims)]
         counters["closed"] += 1
         due = values.get("due_at")
         if due is not None:
             counters["closed_due"] += 1
-            as_utc = lambda m: m if m.tzinfo else m.replace(tzinfo=timezone.utc)  # noqa: E731
             if as_utc(closed) <= as_utc(due):
                 counters["closed_on_time"] += 1
         if values.get("reopened_count"):
@@ -71,7 +63,7 @@ def channel_contribution(values: dict) -> Counter:
     """What one request adds to the counts per channel: {(day, service, channel): 1}."""
     if values.get("received_at") is None or not values.get("channel"):
         return Counter()
-    return Counter({(local_day(values["received_at"]), values.get("service_id") or 0, values["channel"]): 1})
+    return Counter({(local_date(values["received_at"]), values.get("service_id") or 0, values["channel"]): 1})
 
 
 # Set through the relationship, a key reaches its column only during the flush.
@@ -177,10 +169,14 @@ def _channel_row(key: tuple, received: int) -> dict:
 
 def apply(session, changes) -> None:
     """Add the counters to their rows, creating them (one statement, a row each)."""
-    rows = [{"commune_id": commune_id, "day": day, "service_id": service_id, "request_type_id": type_id,
-             **{measure: counters.get(measure, 0) for measure in MEASURES}}
-            for (commune_id, day, service_id, type_id), counters in changes]
+    rows = [_day_row(key, counters) for key, counters in changes]
     session.connection().execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+def _day_row(key: tuple, counters: dict[str, int]) -> dict:
+    commune_id, day, service_id, type_id = key
+    return {"commune_id": commune_id, "day": day, "service_id": service_id, "request_type_id": type_id,
+            **{measure: counters.get(measure, 0) for measure in MEASURES}}
 
 
 def pages(connection, commune_id: int | None, columns: tuple[str, ...]):
@@ -214,9 +210,7 @@ def count_all(connection, commune_id: int | None = None) -> int:
     for rows in pages(connection, commune_id, columns):
         for row in rows:
             _add(totals, row[1], contribution(dict(zip(columns, row[2:]))), +1)
-    records = [{"commune_id": c, "day": d, "service_id": s, "request_type_id": t,
-                **{measure: counters.get(measure, 0) for measure in MEASURES}}
-               for (c, d, s, t), counters in totals.items()]
+    records = [_day_row(key, counters) for key, counters in totals.items()]
     return replace_rows(connection, RequestDayStat.__table__, commune_id, records)
 
 

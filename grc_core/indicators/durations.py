@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Callable
 
@@ -42,6 +42,7 @@ from ..models import Request, RequestType
 from ..models.dashboard import RequestDurationStat
 from ..plugins.types import IndicatorFilters
 from ..tenancy.scoping import current_commune_id
+from ..workflows.deadlines import as_utc, local_date
 from . import daily
 from .sql import in_services
 
@@ -150,11 +151,10 @@ def duration_percentiles(statement) -> dict:
 # --- the monthly histograms, kept up to date ------------------------------------------
 
 def _month(moment: datetime) -> date:
-    return daily.local_day(moment).replace(day=1)
+    return local_date(moment).replace(day=1)
 
 
 def _seconds(start: datetime, end: datetime) -> float:
-    as_utc = lambda m: m if m.tzinfo else m.replace(tzinfo=timezone.utc)  # noqa: E731
     return (as_utc(end) - as_utc(start)).total_seconds()
 
 

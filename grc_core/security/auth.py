@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Email, Length
 from ..audit import client_ip, record
 from ..extensions import db, login_manager
 from ..models import Commune, User, utcnow
-from ..tenancy.resolver import SESSION_KEY, backoffice_commune, memberships_of
+from ..tenancy.resolver import SESSION_KEY, backoffice_commune, memberships_and_communes, memberships_of
 from ..tenancy.scoping import use_commune
 from .throttling import minutes_until_allowed, record_attempt
 
@@ -110,7 +110,7 @@ def commune_choices(user) -> list[tuple[int, str]]:
     if user.is_platform_admin:
         communes = db.session.scalars(select(Commune).where(Commune.active.is_(True)).order_by(Commune.name))
         return [(c.id, c.name) for c in communes]
-    return [(m.commune_id, db.session.get(Commune, m.commune_id).name) for m in memberships_of(user)]
+    return [(commune.id, commune.name) for _membership, commune in memberships_and_communes(user)]
 
 
 @bp.route("/commune", methods=["POST"])

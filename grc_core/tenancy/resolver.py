@@ -39,16 +39,17 @@ def commune_for_host(host: str) -> Commune | None:
     return next((c for c in candidates if host in c.hostname_list), None)
 
 
-def _memberships_and_communes(user) -> list[tuple[Membership, Commune]]:
+def memberships_and_communes(user) -> list[tuple[Membership, Commune]]:
+    """Every membership of the user with its (active) commune, by commune name: one query."""
     with unscoped():
-        return [(membership, commune) for membership, commune in db.session.execute(
+        return db.session.execute(
             select(Membership, Commune).join(Commune).where(Membership.user_id == user.id, Commune.active.is_(True))
-            .order_by(Commune.name))]
+            .order_by(Commune.name)).all()
 
 
 def memberships_of(user) -> list[Membership]:
     """Every membership of the user, across communes (for choosing one)."""
-    return [membership for membership, _commune in _memberships_and_communes(user)]
+    return [membership for membership, _commune in memberships_and_communes(user)]
 
 
 def backoffice_place(user) -> tuple[Commune | None, Membership | None]:
@@ -59,7 +60,7 @@ def backoffice_place(user) -> tuple[Commune | None, Membership | None]:
         commune = db.session.get(Commune, wanted)
         if commune is not None:
             return commune, None
-    pairs = _memberships_and_communes(user)
+    pairs = memberships_and_communes(user)
     chosen = next((pair for pair in pairs if pair[0].commune_id == wanted), None) or (pairs[0] if pairs else None)
     if chosen is not None:
         return chosen[1], chosen[0]
