@@ -8,7 +8,8 @@ Environment:
 
 - ``GRC_TEST_DATABASE_URL``: the database to test on (default: an SQLite
   file in a temporary folder). It is emptied and rebuilt with the
-  migrations at the start of the session.
+  migrations at the start of the session; under pytest-xdist each worker
+  uses a database of its own, suffixed with the worker's name (``_gw0``).
 - ``GRC_TEST_PLUGINS``: plugins to load (default ``*``: all installed;
   empty: the core alone).
 """
@@ -32,10 +33,14 @@ def database_url_for_tests(tmp_path_factory, name: str = "grc", own: bool = Fals
     url = os.environ.get("GRC_TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / f'{name}.sqlite'}"
+    parsed = make_url(url)
+    # Under pytest-xdist each worker empties and rebuilds its database: one each.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        parsed = parsed.set(database=f"{parsed.database}_{worker}")
     if own:
-        parsed = make_url(url)
-        return parsed.set(database=f"{parsed.database}_{name}").render_as_string(hide_password=False)
-    return url
+        parsed = parsed.set(database=f"{parsed.database}_{name}")
+    return parsed.render_as_string(hide_password=False)
 
 
 def reset_database(url: str) -> None:
