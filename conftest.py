@@ -1,2 +1,2 @@
 # The fixtures shared by the core's and every plugin's tests.
-pytest_plugins = ("grc_core.plugins.testing",)
+pytest_plugins = ("grc_core.plugin_api.testing",)

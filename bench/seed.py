@@ -142,7 +142,7 @@ class Reference:
 
 
 def _field(name, label, type_="text", required=False, choices=(), **extra) -> dict:
-    from grc_core.plugins.types import FieldSpec
+    from grc_core.plugin_api import FieldSpec
 
     spec = asdict(FieldSpec(name=name, label=label, type=type_, required=required,
                             choices=tuple(choices), **extra))

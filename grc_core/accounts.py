@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .models import Commune, Membership, Service, User
-from .plugins.types import ROLES
+from .plugin_api.types import ROLES
 from .tenancy.activation import enable_plugin
 from .tenancy.scoping import use_commune
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Commune, Service
-from grc_core.plugins.testing import in_commune, login, make_agent, make_commune, post_form
+from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune, post_form
 from grc_core.tenancy import active_plugins, disable_plugin, enable_plugin
 
 

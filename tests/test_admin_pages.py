@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import Commune, Membership, Service, User
-from grc_core.plugins.testing import DEMO_PASSWORD, in_commune, login, make_agent, make_commune, post_form
+from grc_core.plugin_api.testing import DEMO_PASSWORD, in_commune, login, make_agent, make_commune, post_form
 from grc_core.tenancy import unscoped
 
 

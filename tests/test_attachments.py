@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import Attachment, RequestEvent
-from grc_core.plugins.testing import csrf_token, in_commune, make_agent
+from grc_core.plugin_api.testing import csrf_token, in_commune, make_agent
 from grc_core.requests import attachments
 from test_requests import file_request, make_citizen, setup_commune, signed_in
 

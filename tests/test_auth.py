@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, LoginAttempt, Service, User
-from grc_core.plugins.testing import DEMO_PASSWORD, csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import DEMO_PASSWORD, csrf_token, in_commune, login, make_agent, make_commune
 from grc_core.tenancy import unscoped
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import Citizen, Contact, Message, Request, RequestEvent, RequestType, Workflow
-from grc_core.plugins.testing import in_commune
+from grc_core.plugin_api.testing import in_commune
 
 WORKFLOW = {
     "states": [

@@ -9,7 +9,7 @@ from grc_core.citizens import find_duplicates, merge_citizens
 from grc_core.citizens.merge import MergeError
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Citizen, Consent, Contact, HouseholdLink, Request, RequestEvent, User
-from grc_core.plugins.testing import in_commune, login, make_agent, make_commune, post_form
+from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune, post_form
 from tests.test_citizen_helpers import add_contact, at, english, make_citizen, make_request
 
 XSS = '<script>alert("x")</script>'

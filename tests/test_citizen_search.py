@@ -7,7 +7,7 @@ from grc_core.citizens import normalize, phone_key, phonetic_key, search_citizen
 from grc_core.citizens.search import parse_query
 from grc_core.extensions import db
 from grc_core.models import Citizen
-from grc_core.plugins.testing import in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune
 from tests.test_citizen_helpers import english, make_citizen, make_request
 
 

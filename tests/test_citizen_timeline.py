@@ -7,7 +7,7 @@ import pytest
 from grc_core.citizens import citizen_timeline
 from grc_core.extensions import db
 from grc_core.models import Citizen
-from grc_core.plugins.testing import build_test_app, empty_tables, in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import build_test_app, empty_tables, in_commune, login, make_agent, make_commune
 from tests.test_citizen_helpers import (
     add_contact, add_message, add_transition, at, english, make_citizen, make_request,
 )

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from grc_core.cli import cli
 from grc_core.extensions import db
 from grc_core.models import Commune, CommunePlugin, Membership, User
-from grc_core.plugins.testing import in_commune, make_commune
+from grc_core.plugin_api.testing import in_commune, make_commune
 from grc_core.tenancy import unscoped
 
 

@@ -25,7 +25,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Citizen, Contact, Membership, Message, Request, RequestEvent, RequestType, User
-from grc_core.plugins.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
 from grc_core.requests.service import add_attachments, add_message, create_request
 
 CANARY = "Xylocanari7"
@@ -51,7 +51,7 @@ def secret_module_app(tmp_path_factory):
 @pytest.fixture
 def secret_app(secret_module_app):
     """The secret plugin's app, emptied after each test."""
-    from grc_core.plugins.testing import empty_tables
+    from grc_core.plugin_api.testing import empty_tables
 
     yield secret_module_app
     empty_tables(secret_module_app)
@@ -356,7 +356,7 @@ def test_loaded_confidential_types_show_nowhere_without_the_permission(app):
         try:
             commune, ids = setup_confidential(app, None, decl)
         except AssertionError:
-            from grc_core.plugins.testing import empty_tables
+            from grc_core.plugin_api.testing import empty_tables
             empty_tables(app)
             continue
         assert_nothing_shows(app, ids)

@@ -10,7 +10,7 @@ from grc_core.extensions import db
 from grc_core.models import Contact, Service, User
 from grc_core.models.contact import CONTACT_CHANNELS, OUTCOMES
 from grc_core.citizens.contacts import CHANNEL_LABELS, OUTCOME_LABELS
-from grc_core.plugins.testing import in_commune, login, make_agent, make_commune, post_form
+from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune, post_form
 from tests.test_citizen_helpers import add_contact, at, english, make_citizen, make_request
 
 

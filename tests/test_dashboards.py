@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from grc_core.extensions import db
 from grc_core.indicators.subscriptions import send_weekly_summaries
 from grc_core.models import AuditEvent, DashboardSubscription, OutboxMessage
-from grc_core.plugins.testing import csrf_token, in_commune, make_agent
+from grc_core.plugin_api.testing import csrf_token, in_commune, make_agent
 from grc_core.workflows.timers import tick
 from tests.test_indicators import add, at
 from tests.test_requests import setup_commune, signed_in, user_id
@@ -210,7 +210,7 @@ def test_an_indicator_under_a_permission_shows_only_to_its_holders(app, towns, m
     """A plugin's figure finer than a count (social.read, say) stays hidden from
     the others — page and export alike."""
     from grc_core.plugins.registry import Declared
-    from grc_core.plugins.types import IndicatorDecl, WidgetDecl
+    from grc_core.plugin_api import IndicatorDecl, WidgetDecl
 
     registry = app.extensions["grc"]
     secret = IndicatorDecl("core.test_secret", "Montants par foyer", "€", lambda commune, filters: 1234,

@@ -1,7 +1,7 @@
 """Meta-tests: the hook contract, its documentation, its tests and the dummy
 plugin stay complete together (the idea of Datasette's tests/test_docs.py).
 
-A hook added to grc_core/plugins/hookspecs.py fails here until it has a
+A hook added to grc_core/plugin_api/hookspecs.py fails here until it has a
 section in docs/plugin_hooks.md with its exact signature and an example, a
 ``test_hook_<name>`` in tests/test_plugin_hooks.py, and an implementation in
 the dummy plugin.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grc_core.plugins import hookspecs
+from grc_core.plugin_api import hookspecs
 from tests.plugins.dummy import plugin as dummy
 
 ROOT = Path(__file__).resolve().parent.parent

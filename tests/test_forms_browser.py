@@ -12,8 +12,8 @@ from grc_core.extensions import db
 from grc_core.forms.specs import fields_of, spec_to_dict
 from grc_core.forms.validation import build_form, render_fields
 from grc_core.models import RequestType, Workflow
-from grc_core.plugins.testing import browser_login, in_commune, make_agent, make_commune
-from grc_core.plugins.types import FieldSpec
+from grc_core.plugin_api.testing import browser_login, in_commune, make_agent, make_commune
+from grc_core.plugin_api import FieldSpec
 
 pytestmark = pytest.mark.browser
 FORMS_JS = Path(__file__).parents[1] / "grc_core" / "static" / "grc" / "forms.js"

@@ -21,7 +21,7 @@ from grc_core.extensions import db
 from grc_core.forms.specs import active_request_types, fields_of
 from grc_core.forms.validation import ALL, validate_request_data
 from grc_core.models import Commune, Request, RequestEvent, RequestType, RoutingRule, Service, Workflow
-from grc_core.plugins.testing import (
+from grc_core.plugin_api.testing import (
     build_test_app, csrf_token, empty_tables, in_commune, login, make_agent, make_commune,
 )
 from grc_core.routing.engine import apply_routing, route

@@ -17,8 +17,8 @@ from grc_core.forms.display import readable_data
 from grc_core.forms.specs import check_specs, fields_of, spec_from_dict, spec_to_dict, value_matches
 from grc_core.forms.validation import ALL, build_form, render_fields, validate_request_data
 from grc_core.models import Commune, RequestType
-from grc_core.plugins.testing import make_commune
-from grc_core.plugins.types import FieldSpec
+from grc_core.plugin_api.testing import make_commune
+from grc_core.plugin_api import FieldSpec
 
 SPECS = [
     FieldSpec("objet", "Objet", "text", required=True, max=20, help="En quelques mots"),

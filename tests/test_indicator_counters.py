@@ -13,8 +13,8 @@ from grc_core.indicators import core, daily
 from grc_core.models import (
     Citizen, Commune, Membership, Request, RequestChannelStat, RequestDayStat, RequestDurationStat, User,
 )
-from grc_core.plugins.testing import in_commune, make_agent
-from grc_core.plugins.types import IndicatorFilters
+from grc_core.plugin_api.testing import in_commune, make_agent
+from grc_core.plugin_api import IndicatorFilters
 from grc_core.requests.service import create_request
 from grc_core.workflows.deadlines import local_date
 from grc_core.workflows.engine import apply_transition

@@ -9,8 +9,8 @@ from grc_core.indicators import core
 from grc_core.indicators.periods import Period, PeriodError, buckets, period_of, trend
 from grc_core.indicators.durations import bin_of, figures
 from grc_core.models import Commune, Contact, Request, RequestEvent
-from grc_core.plugins.testing import in_commune
-from grc_core.plugins.types import IndicatorFilters
+from grc_core.plugin_api.testing import in_commune
+from grc_core.plugin_api import IndicatorFilters
 from tests.test_requests import setup_commune
 
 UTC = timezone.utc

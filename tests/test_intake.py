@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import Attachment, Citizen, Contact, Request
-from grc_core.plugins.testing import csrf_token, in_commune, make_agent
+from grc_core.plugin_api.testing import csrf_token, in_commune, make_agent
 from test_requests import counts, make_citizen, setup_commune, signed_in
 
 XSS = "<script>alert(1)</script>"

@@ -13,7 +13,7 @@ from grc_core.models import NotificationTemplate, OutboxMessage, Request, Workfl
 from grc_core.notifications import (
     BACKOFF_MINUTES, MAX_ATTEMPTS, enqueue_email, fill, send_pending, status_email,
 )
-from grc_core.plugins.testing import in_commune
+from grc_core.plugin_api.testing import in_commune
 from grc_core.tenancy import unscoped
 from grc_core.workflows.deadlines import as_utc
 from tests.test_workflow_engine import act, new_request, setup_commune

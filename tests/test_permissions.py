@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, CommunePlugin, Service
-from grc_core.plugins.testing import in_commune, login, make_agent, make_commune, post_form
+from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune, post_form
 
 
 def admin_views(app):

@@ -28,7 +28,7 @@ from grc_core.demo import DEMO_PASSWORD as DEMO_DATA_PASSWORD
 from grc_core.demo import load_demo
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Commune, Membership, Service, User
-from grc_core.plugins.testing import (
+from grc_core.plugin_api.testing import (
     build_test_app, empty_tables, in_commune, login, make_agent, make_commune, post_form,
 )
 from grc_core.security.permissions import permissions_of

@@ -15,7 +15,7 @@ import pytest
 
 from grc_core import create_app
 from grc_core.plugins.manager import PluginError, available_plugins, build_plugin_manager, load_order
-from grc_core.plugins.types import PluginManifest
+from grc_core.plugin_api import PluginManifest
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = {
@@ -136,7 +136,7 @@ def test_unmarked_grc_function_that_is_no_hook(tmp_path):
 def test_unmarked_grc_function_that_is_a_hook(tmp_path):
     assert start_error(tmp_path, "bad_unmarked_hook") == (
         "Plugin « bad_unmarked_hook » : la fonction grc_register_permissions n'a pas le décorateur @hookimpl "
-        "(from grc_core.plugins import hookimpl)."
+        "(from grc_core.plugin_api import hookimpl)."
     )
 
 

@@ -1,5 +1,5 @@
 """Public pages: /c/<slug>/ on the platform host, / on a commune's hostname."""
-from grc_core.plugins.testing import make_commune
+from grc_core.plugin_api.testing import make_commune
 
 
 def test_public_home_by_slug(app, client):

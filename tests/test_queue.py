@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 
 from grc_core.extensions import db
 from grc_core.models import Membership, Request, RequestType, SavedView, User
-from grc_core.plugins.testing import csrf_token, in_commune, make_agent
+from grc_core.plugin_api.testing import csrf_token, in_commune, make_agent
 from grc_core.requests import queue as queue_module
 from grc_core.requests.queue import PAGE_SIZE, QueueFilters, queue_page
 from grc_core.tenancy import active_plugins

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import Attachment, Commune, Request, RequestType
-from grc_core.plugins.testing import build_test_app, csrf_token, empty_tables, in_commune, make_agent, make_commune
+from grc_core.plugin_api.testing import build_test_app, csrf_token, empty_tables, in_commune, make_agent, make_commune
 from grc_core.tenancy import disable_plugin
 from test_requests import counts, make_citizen, signed_in
 from tests.plugins.dummy import plugin as dummy

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import ReferenceCounter
-from grc_core.plugins.testing import in_commune, make_commune
+from grc_core.plugin_api.testing import in_commune, make_commune
 from grc_core.requests.references import format_reference, next_reference
 
 

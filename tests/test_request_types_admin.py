@@ -11,7 +11,7 @@ from grc_core.extensions import db
 from grc_core.forms.specs import active_request_types, fields_of, usable_request_type
 from grc_core.forms.validation import validate_request_data
 from grc_core.models import AuditEvent, Commune, RequestType, Service, Workflow
-from grc_core.plugins.testing import csrf_token, in_commune, login, make_agent, make_commune, post_form
+from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent, make_commune, post_form
 
 URL = "/admin/core_request_types/"
 

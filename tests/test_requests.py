@@ -13,7 +13,7 @@ from grc_core.models import (
     Citizen, Contact, Membership, Message, OutboxMessage, Request, RequestEvent, RequestType, Service, User,
     Workflow,
 )
-from grc_core.plugins.testing import in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune
 from grc_core.requests.service import (
     CHANNEL_ERROR, TYPE_ERROR, RequestActionError, StaleRequest, add_message, assign, create_request,
 )

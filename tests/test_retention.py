@@ -13,7 +13,7 @@ from grc_core.models import (
     Attachment, AuditEvent, Membership, Message, OutboxMessage, Request, RequestEvent, User,
 )
 from grc_core.models.request import AppendOnlyError
-from grc_core.plugins.testing import empty_tables, in_commune, make_agent
+from grc_core.plugin_api.testing import empty_tables, in_commune, make_agent
 from grc_core.requests.service import add_attachments, add_message
 from grc_core.retention import anonymise_request, anonymise_requests, closed_requests_due
 from grc_core.workflows.engine import apply_transition
@@ -177,7 +177,7 @@ KEEPERS = {"dummy": "tests.plugins.dummy.plugin", "keeper": "tests.plugins.keepe
 def keeper_app(tmp_path_factory):
     """Its own app (and database) with the dummy and keeper policies only, so
     that the page lists exactly what the test expects."""
-    from grc_core.plugins.testing import build_test_app
+    from grc_core.plugin_api.testing import build_test_app
 
     app = build_test_app(tmp_path_factory, plugins=["dummy", "keeper"], extra_plugins=KEEPERS, name="keeper",
                          own_database=True)
@@ -242,7 +242,7 @@ def audits(app, town):
 
 
 def english_client(app, email):
-    from grc_core.plugins.testing import login
+    from grc_core.plugin_api.testing import login
 
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -274,7 +274,7 @@ def test_the_page_lists_each_policy_and_its_candidates_before_anything_runs(keep
 
 def test_only_admins_see_and_run_retention(keeper_app, towns):
     app, a = keeper_app, towns["a"]
-    from grc_core.plugins.testing import post_form
+    from grc_core.plugin_api.testing import post_form
 
     agent = english_client(app, "agent@a.fr")
     assert agent.get("/admin/core_retention/").status_code == 403
@@ -287,7 +287,7 @@ def test_only_admins_see_and_run_retention(keeper_app, towns):
 
 def test_running_now_anonymises_what_is_due_in_the_commune_only_and_audits_it(keeper_app, towns):
     from grc_core.models import Commune
-    from grc_core.plugins.testing import post_form
+    from grc_core.plugin_api.testing import post_form
     from tests.plugins.dummy.plugin import journal
 
     app, a, b = keeper_app, towns["a"], towns["b"]

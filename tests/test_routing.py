@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import Membership, Request, RequestEvent, RequestType, RoutingRule, Service, User
-from grc_core.plugins.testing import csrf_token, in_commune, login, make_agent, make_commune, post_form
+from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent, make_commune, post_form
 from grc_core.routing.engine import apply_routing, least_loaded_agent, route
 
 SEQUENCE = itertools.count(1)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Membership, Service
-from grc_core.plugins.testing import in_commune, login, make_agent, post_form
+from grc_core.plugin_api.testing import in_commune, login, make_agent, post_form
 
 B_MARKER = "Zorglub"  # appears only in commune B's data
 # What B's rows show; the search term itself ("Zorg") is echoed by the page.

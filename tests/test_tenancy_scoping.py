@@ -4,7 +4,7 @@ from sqlalchemy import delete, func, select, update
 
 from grc_core.extensions import db
 from grc_core.models import Membership, Service
-from grc_core.plugins.testing import in_commune, make_commune
+from grc_core.plugin_api.testing import in_commune, make_commune
 from grc_core.tenancy import TenancyError, unscoped, use_commune
 
 

@@ -13,7 +13,7 @@ from grc_core.models import (
     Attachment, Citizen, Consent, HouseholdLink, Message, Request, RequestEvent, RequestType, SavedView, User,
     Workflow,
 )
-from grc_core.plugins.testing import csrf_token, in_commune, login, make_agent
+from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent
 from tests.test_requests import file_request, make_citizen, setup_commune
 
 

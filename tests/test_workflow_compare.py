@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import Workflow
-from grc_core.plugins.testing import in_commune
-from grc_core.plugins.types import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
+from grc_core.plugin_api.testing import in_commune
+from grc_core.plugin_api import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
 from grc_core.workflows.compare import compare, has_differences
 from grc_core.workflows.definition import fingerprint, from_decl
 from tests.test_workflow_editor import admin, commune, stored, workflow_id  # noqa: F401 (fixtures)

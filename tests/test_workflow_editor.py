@@ -13,8 +13,8 @@ from werkzeug.datastructures import MultiDict
 
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, NotificationTemplate, OutboxMessage, Request, Workflow
-from grc_core.plugins.testing import in_commune, login, post_form
-from grc_core.plugins.types import StateSpec, TransitionSpec, WorkflowDecl
+from grc_core.plugin_api.testing import in_commune, login, post_form
+from grc_core.plugin_api import StateSpec, TransitionSpec, WorkflowDecl
 from grc_core.workflows.definition import fingerprint, from_decl
 from tests.test_workflow_engine import act, new_request, setup_commune, simple_definition
 

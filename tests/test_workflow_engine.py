@@ -15,7 +15,7 @@ from grc_core.extensions import db
 from grc_core.models import (
     Citizen, Membership, OutboxMessage, Request, RequestEvent, RequestType, User, Workflow,
 )
-from grc_core.plugins.testing import in_commune, make_agent, make_commune
+from grc_core.plugin_api.testing import in_commune, make_agent, make_commune
 from grc_core.workflows.deadlines import as_utc
 from grc_core.workflows.engine import (
     TransitionError, apply_transition, available_transitions, start,

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from grc_core.cli import cli
 from grc_core.extensions import db
 from grc_core.models import OutboxMessage, Request, RequestEvent, TimerRun, Workflow
-from grc_core.plugins.testing import in_commune
+from grc_core.plugin_api.testing import in_commune
 from grc_core.workflows.timers import tick
 from tests.test_workflow_engine import act, history, new_request, setup_commune, simple_definition
 

@@ -28,7 +28,7 @@ from ..forms.specs import (
 )
 from ..models import RequestType, Service, Workflow
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
-from ..plugins.types import FIELD_TYPES, FieldSpec
+from ..plugin_api.types import FIELD_TYPES, FieldSpec
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS
 from ..tenancy import active_plugins
 from .base import SecureView

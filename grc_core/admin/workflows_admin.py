@@ -29,7 +29,7 @@ from ..audit import record
 from ..extensions import db
 from ..models import NotificationTemplate, OutboxMessage, Request, RequestType, Workflow, utcnow
 from ..notifications import PLACEHOLDERS, placeholders_in
-from ..plugins.types import ROLES, STATE_KINDS
+from ..plugin_api.types import ROLES, STATE_KINDS
 from ..security.permissions import ROLE_LABELS
 from ..tenancy.activation import active_plugins
 from ..workflows.definition import ANCHORS, fingerprint, from_decl

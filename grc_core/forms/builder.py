@@ -25,7 +25,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, NumberRange, Regexp, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..plugins.types import FieldSpec
+from ..plugin_api.types import FieldSpec
 from .specs import value_matches
 
 PREFIX = "f_"

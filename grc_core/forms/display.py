@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ..models import RequestType
-from ..plugins.types import FieldSpec
+from ..plugin_api.types import FieldSpec
 from .specs import fields_of
 
 EMPTY = "—"

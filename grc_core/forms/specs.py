@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import RequestType
-from ..plugins.types import FIELD_TYPES, FieldSpec
+from ..plugin_api.types import FIELD_TYPES, FieldSpec
 from ..tenancy import active_plugins, current_commune_id
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")

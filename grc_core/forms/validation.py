@@ -21,7 +21,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
 from ..models import RequestType
-from ..plugins.types import FieldError, FieldSpec
+from ..plugin_api.types import FieldError, FieldSpec
 from ..tenancy import active_plugins
 from .builder import PREFIX, build_form_class, condition_holds, input_name, is_empty, normalise_phone, spec_fields
 from .specs import fields_of

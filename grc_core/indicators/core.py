@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, func, select
 from ..extensions import db
 from ..models import Contact, Request, RequestEvent, RequestType, Service, User, utcnow
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
-from ..plugins.types import IndicatorDecl, IndicatorFilters, IndicatorResult, Series, WidgetDecl
+from ..plugin_api.types import IndicatorDecl, IndicatorFilters, IndicatorResult, Series, WidgetDecl
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from ..requests.queue import NOT_CLOSED
 from . import daily

@@ -27,7 +27,7 @@ from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
 from ..extensions import db
 from ..models import Request, RequestType
-from ..plugins.types import IndicatorFilters
+from ..plugin_api.types import IndicatorFilters
 from ..models.dashboard import RequestChannelStat, RequestDayStat
 from ..tenancy.scoping import current_commune_id
 from ..workflows.deadlines import as_utc, local_date

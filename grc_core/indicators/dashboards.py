@@ -25,7 +25,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import RequestType, Service, User
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
-from ..plugins.types import IndicatorDecl, IndicatorFilters, IndicatorResult, WidgetDecl
+from ..plugin_api.types import IndicatorDecl, IndicatorFilters, IndicatorResult, WidgetDecl
 from ..security.permissions import effective_role, permissions_of
 from ..tenancy.activation import active_plugins
 from .periods import Period, PeriodError, period_of, trend

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import Request, RequestType
 from ..models.dashboard import RequestDurationStat
-from ..plugins.types import IndicatorFilters
+from ..plugin_api.types import IndicatorFilters
 from ..tenancy.scoping import current_commune_id
 from ..workflows.deadlines import as_utc, local_date
 from . import daily

@@ -21,7 +21,7 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import Request, RequestType, Service
-from ..plugins.types import IndicatorFilters
+from ..plugin_api.types import IndicatorFilters
 from ..tenancy.scoping import current_commune_id
 from ..workflows.deadlines import PARIS
 from .periods import bucket_start

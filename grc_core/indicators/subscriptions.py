@@ -48,7 +48,7 @@ def last_week(today: date) -> Period:
 def summary_body(commune, viewer, week: Period) -> str:
     from dataclasses import replace
 
-    from ..plugins.types import IndicatorFilters
+    from ..plugin_api.types import IndicatorFilters
 
     filters = IndicatorFilters(start=week.start, end=week.end, today=week.end + timedelta(days=1),
                                service_ids=viewer.service_ids, granularity="day")

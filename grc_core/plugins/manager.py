@@ -12,8 +12,8 @@ from types import ModuleType
 
 import pluggy
 
-from . import hookspecs
-from .types import PluginManifest
+from ..plugin_api import hookspecs
+from ..plugin_api.types import PluginManifest
 
 ENTRY_POINT_GROUP = "grc.plugins"
 
@@ -92,7 +92,7 @@ def _check_hook_names(name: str, module: ModuleType, pm: pluggy.PluginManager) -
         if pm.parse_hookimpl_opts(module, attribute) is None:
             raise PluginError(
                 f"Plugin « {name} » : la fonction {attribute} n'a pas le décorateur @hookimpl "
-                "(from grc_core.plugins import hookimpl)."
+                "(from grc_core.plugin_api import hookimpl)."
             )
 
 

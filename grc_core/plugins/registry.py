@@ -15,7 +15,7 @@ from typing import Any, Iterable
 import pluggy
 
 from .manager import PluginError
-from .types import (
+from ..plugin_api.types import (
     CitizenPanel, Declared, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest,
     RequestPanel, RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl,
     WidgetDecl, WorkflowDecl,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..audit import record
 from ..extensions import db
 from ..models import Commune, utcnow
-from ..plugins.types import RetentionCandidate, RetentionPolicyDecl
+from ..plugin_api.types import RetentionCandidate, RetentionPolicyDecl
 from ..tenancy import unscoped, use_commune
 from ..tenancy.activation import active_plugins
 from ..workflows.deadlines import local_date

@@ -27,7 +27,7 @@ from ..calendar import add_months
 from ..extensions import db
 from ..models import Attachment, Message, OutboxMessage, Request, RequestEvent, RequestType, utcnow
 from ..models.request import anonymising_history
-from ..plugins.types import RetentionCandidate
+from ..plugin_api.types import RetentionCandidate
 from ..requests.attachments import path_of
 from ..workflows.deadlines import PARIS, as_utc, local_date
 

@@ -11,7 +11,7 @@ from flask import abort, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..plugins.types import PermissionDecl
+from ..plugin_api.types import PermissionDecl
 from ..tenancy.activation import active_plugins
 
 ROLE_LABELS = {

@@ -18,7 +18,7 @@ import hashlib
 import json
 from dataclasses import asdict
 
-from ..plugins.types import TransitionSpec, WorkflowDecl
+from ..plugin_api.types import TransitionSpec, WorkflowDecl
 
 
 def from_decl(decl: WorkflowDecl) -> dict:

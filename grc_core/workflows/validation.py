@@ -11,7 +11,7 @@ from collections import Counter, deque
 
 from flask_babel import gettext as _
 
-from ..plugins.types import ROLES, STATE_KINDS
+from ..plugin_api.types import ROLES, STATE_KINDS
 from .definition import ANCHORS
 
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import NumberRange, Optional
 
-from grc_core.admin.base import SecureModelView
+from grc_core.plugin_api import SecureModelView
 
 from . import rules
 

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from grc_core.extensions import db
-from grc_core.indicators.sql import in_services
-from grc_core.models import Citizen, HouseholdLink, Request, RequestType, Service
-from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
+from grc_core.plugin_api import (
+    Citizen, HouseholdLink, IndicatorDecl, IndicatorResult, Request, RequestType, Series, Service, WidgetDecl, db,
+    in_services,
+)
 
 from . import rules
 from .models import Activity, Enrolment, LevelCapacity, School, SchoolYear

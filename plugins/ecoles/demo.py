@@ -14,8 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from grc_core.extensions import db
-from grc_core.models import Citizen, HouseholdLink, Membership, RequestType, utcnow
+from grc_core.plugin_api import Citizen, HouseholdLink, Membership, RequestType, db, utcnow
 
 from . import rules
 from .models import (
@@ -250,8 +249,8 @@ def _next_year(commune, years, schools, plans):
 # --- requests through the core's services ---------------------------------------------------
 
 def _requests(commune, rng, years, schools):
-    from grc_core.requests.service import create_request
-    from grc_core.workflows.engine import TransitionError, apply_transition
+    from grc_core.plugin_api import create_request
+    from grc_core.plugin_api import TransitionError, apply_transition
 
     types = {t.code: t for t in db.session.scalars(select(RequestType).where(RequestType.plugin == "ecoles"))}
     if len(types) < 5:

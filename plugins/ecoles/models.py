@@ -14,9 +14,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grc_core.extensions import db
-from grc_core.models import Citizen, Request
-from grc_core.models.base import TenantMixin
+from grc_core.plugin_api import Citizen, Request, TenantMixin, db
 
 from . import rules
 

@@ -10,9 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import RequestType
-from grc_core.security.permissions import can
+from grc_core.plugin_api import RequestType, can, db
 
 from . import rules, services
 from .models import Enrolment, School

@@ -12,9 +12,8 @@ from pathlib import Path
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import (
-    CitizenPanel, PermissionDecl, PluginManifest, RequestPanel, ServiceDecl, SettingDecl,
+from grc_core.plugin_api import (
+    CitizenPanel, PermissionDecl, PluginManifest, RequestPanel, ServiceDecl, SettingDecl, hookimpl,
 )
 
 from . import models  # noqa: F401  (the tables, for the migrations and the ORM)
@@ -198,7 +197,7 @@ def grc_migrations_dir():
 
 @hookimpl
 def grc_demo_data(commune):
-    from grc_core.demo import demo_agents
+    from grc_core.plugin_api import demo_agents
 
     from .demo import load_demo
 

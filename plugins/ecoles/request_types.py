@@ -6,9 +6,7 @@ three pieces of D131-3-1 (tested against ``rules.check_requested_pieces``).
 """
 from __future__ import annotations
 
-from grc_core.plugins.types import (
-    FieldSpec, RequestTypeDecl, RoutingRuleDecl, StateSpec, TransitionSpec, WorkflowDecl,
-)
+from grc_core.plugin_api import FieldSpec, RequestTypeDecl, RoutingRuleDecl, StateSpec, TransitionSpec, WorkflowDecl
 
 from . import rules
 

@@ -12,8 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.plugins.types import RetentionCandidate, RetentionPolicyDecl, SettingDecl
+from grc_core.plugin_api import RetentionCandidate, RetentionPolicyDecl, SettingDecl, db
 
 from .models import Enrolment, SchoolYear
 

@@ -43,7 +43,7 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Final
 
-from grc_core.calendar import add_months, birthday
+from grc_core.plugin_api import add_months, birthday
 
 __all__ = [
     # school year

@@ -10,8 +10,7 @@ from datetime import date
 from flask import flash, has_request_context
 from sqlalchemy import and_, func, select
 
-from grc_core.extensions import db
-from grc_core.models import Citizen, HouseholdLink
+from grc_core.plugin_api import Citizen, HouseholdLink, db
 
 from . import rules
 from .models import Activity, Enrolment, School, SchoolYear, SectorStreet, TariffGrid

@@ -12,9 +12,7 @@ from flask import Blueprint, abort, g
 from flask_admin import expose
 from flask_login import current_user
 
-from grc_core.admin.base import SecureView
-from grc_core.admin.requests_admin import load_request
-from grc_core.requests import queue
+from grc_core.plugin_api import SecureView, may_use_queue, readable_request_or_404
 
 from . import rules, services
 from .request_types import CHANGEMENT, INSCRIPTION, RADIATION
@@ -25,7 +23,7 @@ bp = Blueprint("ecoles", __name__, template_folder="templates")
 
 class CertificatesView(SecureView):
     def is_accessible(self) -> bool:
-        return super().is_accessible() and queue.may_use_queue(current_user, g.get("grc_membership"))
+        return super().is_accessible() and may_use_queue(current_user, g.get("grc_membership"))
 
     def is_visible(self) -> bool:
         return False
@@ -37,7 +35,7 @@ class CertificatesView(SecureView):
 
     @expose("/<int:request_id>/inscription")
     def inscription(self, request_id):
-        req = load_request(request_id)
+        req = readable_request_or_404(request_id)
         if req.request_type.code not in (INSCRIPTION, CHANGEMENT):
             abort(404)
         enrolment = services.enrolment_of_request(req.id)
@@ -49,7 +47,7 @@ class CertificatesView(SecureView):
 
     @expose("/<int:request_id>/radiation")
     def radiation(self, request_id):
-        req = load_request(request_id)
+        req = readable_request_or_404(request_id)
         if req.request_type.code != RADIATION or req.state_kind != "closed":
             abort(404)
         enrolment = services.known_enrolment(req.data or {}, ("radiee",))

@@ -11,7 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from grc_core.calendar import age_on
+from grc_core.plugin_api import age_on
 
 from . import rules
 from . import request_types as rt

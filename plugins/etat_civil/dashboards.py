@@ -12,14 +12,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from grc_core.calendar import add_months, birthday
-from grc_core.extensions import db
-from grc_core.indicators.durations import ALL, PRECISION, PROCESSING, period_percentiles
-from grc_core.indicators.sql import counts_by_bucket, days_between, in_services, period_bounds
-from grc_core.models import Citizen, Request, RequestEvent, RequestType
-from grc_core.plugins.types import IndicatorDecl, IndicatorFilters, IndicatorResult, Series, WidgetDecl
-from grc_core.requests.queue import NOT_CLOSED
-from grc_core.workflows.deadlines import PARIS
+from grc_core.plugin_api import (
+    ALL_TYPES, DURATION_PRECISION_NOTE, LOCAL_TIMEZONE, PROCESSING_TIME, REQUEST_NOT_CLOSED, Citizen, IndicatorDecl,
+    IndicatorFilters, IndicatorResult, Request, RequestEvent, RequestType, Series, WidgetDecl, add_months, birthday,
+    counts_by_bucket, days_between, db, in_services, period_bounds, period_percentiles,
+)
 
 from . import checks, rules
 from . import request_types as rt
@@ -31,8 +28,8 @@ NOT_DONE = ("refusee", "classee")
 
 
 def _bounds(filters) -> tuple[datetime, datetime]:
-    return (datetime.combine(filters.start, time(0), tzinfo=PARIS),
-            datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=PARIS))
+    return (datetime.combine(filters.start, time(0), tzinfo=LOCAL_TIMEZONE),
+            datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=LOCAL_TIMEZONE))
 
 
 def months_of(filters) -> list[tuple[str, str]]:
@@ -117,8 +114,8 @@ def delivery_delay(commune, filters) -> IndicatorResult:
             statement = statement.where(in_services(Request.service_id, filters.service_ids))
         return statement
 
-    count, median, p90 = period_percentiles(PROCESSING, acts, delivered_between, closed_in=(DELIVERED,),
-                                            per_type=False).get(ALL, (0, None, None))
+    count, median, p90 = period_percentiles(PROCESSING_TIME, acts, delivered_between, closed_in=(DELIVERED,),
+                                            per_type=False).get(ALL_TYPES, (0, None, None))
     median, p90 = (None if v is None else round(v, 1) for v in (median, p90))
     return IndicatorResult(
         value=median, categories=(("median", _("Median")), ("p90", _("90th percentile"))),
@@ -127,7 +124,7 @@ def delivery_delay(commune, filters) -> IndicatorResult:
             _("Calendar days from reception to delivery, computed only on the %(count)s requests delivered in "
               "the period (refused, closed and pending requests are not counted); 90th percentile by nearest "
               "rank.", count=count),
-            str(PRECISION))))
+            str(DURATION_PRECISION_NOTE))))
 
 
 def refusals_by_reason(commune, filters) -> IndicatorResult:
@@ -167,7 +164,7 @@ def coming_unions(commune, filters, weeks: int = 8) -> IndicatorResult:
     # Files not closed: a celebrated marriage or a registered PACS is closed,
     # and the open requests have their own small index.
     query = (select(RequestType.code, Request.data).join(RequestType, Request.request_type_id == RequestType.id)
-             .where(RequestType.code.in_([rt.MARIAGE, rt.PACS]), NOT_CLOSED))
+             .where(RequestType.code.in_([rt.MARIAGE, rt.PACS]), REQUEST_NOT_CLOSED))
     if filters.service_ids is not None:
         query = query.where(in_services(Request.service_id, filters.service_ids))
     marriages, pacs = [0] * weeks, [0] * weeks

@@ -13,13 +13,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from grc_core.calendar import add_years
-from grc_core.demo_requests import FIRST_NAMES, LAST_NAMES, STREETS
-from grc_core.extensions import db
-from grc_core.models import Citizen, Membership, Request, RequestType, Service, utcnow
-from grc_core.requests.service import create_request
-from grc_core.workflows.deadlines import local_date
-from grc_core.workflows.engine import TransitionError, apply_transition
+from grc_core.plugin_api import (
+    DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_STREETS, Citizen, Membership, Request, RequestType, Service,
+    TransitionError, add_years, apply_transition, create_request, db, local_date, utcnow,
+)
 
 from . import request_types as rt
 from .rules import ActKind, DocumentKind, RequesterQuality
@@ -68,15 +65,15 @@ def _citizens(rng, commune, today) -> list[Citizen]:
     young = []
     # Alone (without the core's demo citizens), the commune needs its adults too.
     for number in range(max(0, 40 - len(existing))):
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        street, quartier = rng.choice(STREETS)
+        first, last = rng.choice(DEMO_FIRST_NAMES), rng.choice(DEMO_LAST_NAMES)
+        street, quartier = rng.choice(DEMO_STREETS)
         young.append(Citizen(civility=rng.choice(("Mme", "M.")), first_name=first, last_name=last,
                              birth_date=date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 50)),
                              birth_place=rng.choice(CITIES), address_number=str(rng.randint(1, 80)),
                              address_street=street, postcode="45900", city=commune.name, quartier=quartier))
     for number in range(14):
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        street, quartier = rng.choice(STREETS)
+        first, last = rng.choice(DEMO_FIRST_NAMES), rng.choice(DEMO_LAST_NAMES)
+        street, quartier = rng.choice(DEMO_STREETS)
         born = add_years(today, -16) + timedelta(days=rng.randint(-75, 80))
         young.append(Citizen(civility=rng.choice(("Mme", "M.")), first_name=first, last_name=last, birth_date=born,
                              birth_place=rng.choice(CITIES[:3]), address_number=str(rng.randint(1, 80)),
@@ -119,7 +116,7 @@ class _Demo:
                 return
 
     def person(self):
-        return self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+        return self.rng.choice(DEMO_FIRST_NAMES), self.rng.choice(DEMO_LAST_NAMES)
 
     def actes(self, count):
         kinds = [ActKind.NAISSANCE] * 12 + [ActKind.MARIAGE] * 5 + [ActKind.DECES] * 4 + [ActKind.RECONNAISSANCE]
@@ -136,7 +133,7 @@ class _Demo:
                 data.update(document=str(DocumentKind.COPIE_INTEGRALE),
                             qualite=self.rng.choice((str(RequesterQuality.DESCENDANT), str(RequesterQuality.NOTAIRE),
                                                      str(RequesterQuality.TIERS))),
-                            nom=self.rng.choice(LAST_NAMES), prenoms=self.rng.choice(FIRST_NAMES),
+                            nom=self.rng.choice(DEMO_LAST_NAMES), prenoms=self.rng.choice(DEMO_FIRST_NAMES),
                             date_deces=(self.today - timedelta(days=self.rng.randint(10, 400))).isoformat(),
                             lieu_deces="Villeneuve-sur-Loire")
             elif kind is ActKind.RECONNAISSANCE:
@@ -150,8 +147,8 @@ class _Demo:
                                             DocumentKind.EXTRAIT_PLURILINGUE))
                 data.update(document=str(document), qualite=str(RequesterQuality.INTERESSE_MAJEUR), nom=last,
                             prenoms=first, date_naissance=born.isoformat(), lieu_naissance="Villeneuve-sur-Loire",
-                            nom_parent_1=last, prenom_parent_1=self.rng.choice(FIRST_NAMES),
-                            nom_parent_2=self.rng.choice(LAST_NAMES), prenom_parent_2=self.rng.choice(FIRST_NAMES))
+                            nom_parent_1=last, prenom_parent_1=self.rng.choice(DEMO_FIRST_NAMES),
+                            nom_parent_2=self.rng.choice(DEMO_LAST_NAMES), prenom_parent_2=self.rng.choice(DEMO_FIRST_NAMES))
                 if kind is ActKind.MARIAGE:
                     data.update(date_mariage=add_years(born, self.rng.randint(22, 40)).isoformat(),
                                 lieu_mariage="Villeneuve-sur-Loire")
@@ -255,6 +252,6 @@ class _Demo:
             adult = self.rng.choice(self.adults)
             request, when = self.file(rt.NOM, adult, {
                 "demandeur_date_naissance": (adult.birth_date or date(1985, 6, 1)).isoformat(),
-                "nom_actuel": adult.last_name, "nom_choisi": f"{adult.last_name}-{self.rng.choice(LAST_NAMES)}"},
+                "nom_actuel": adult.last_name, "nom_choisi": f"{adult.last_name}-{self.rng.choice(DEMO_LAST_NAMES)}"},
                 when=self.received(20))
             self.walk(request, when, [("verifier", "", {}), ("accepter_dossier", "", {})])

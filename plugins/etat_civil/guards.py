@@ -6,9 +6,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from grc_core.calendar import add_months
-from grc_core.models import utcnow
-from grc_core.workflows.deadlines import local_date
+from grc_core.plugin_api import add_months, local_date, utcnow
 
 from . import checks, rules
 from . import request_types as rt

@@ -9,12 +9,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from grc_core.calendar import add_months, age_on
-from grc_core.extensions import db
-from grc_core.models import Request, RequestType
-from grc_core.plugins.types import CitizenPanel, RequestPanel
-from grc_core.workflows.definition import state_label
-from grc_core.workflows.deadlines import local_date
+from grc_core.plugin_api import (
+    CitizenPanel, Request, RequestPanel, RequestType, add_months, age_on, db, local_date, state_label,
+)
 
 from . import checks, rules
 from . import request_types as rt
@@ -167,7 +164,7 @@ def citizen_panels(citizen, user, commune, on_date: date | None = None):
         .where(Request.citizen_id == citizen.id, RequestType.code.in_(rt.CODES))
         .order_by(Request.received_at.desc(), Request.id.desc())))
     # Confidential types are not ours, but an admin may have restricted one: respect it.
-    from grc_core.security.permissions import can
+    from grc_core.plugin_api import can
     requests = [r for r in requests if not getattr(r.request_type, "read_permission", None)
                 or can(r.request_type.read_permission)]
     html = Markup()

@@ -9,7 +9,7 @@ required ones with ``rules.required_fields``.
 """
 from __future__ import annotations
 
-from grc_core.plugins.types import FieldSpec, RequestTypeDecl, RoutingRuleDecl
+from grc_core.plugin_api import FieldSpec, RequestTypeDecl, RoutingRuleDecl
 
 from .rules import ActKind, DocumentKind, LivretRequester, RequesterQuality, RequestField as F
 

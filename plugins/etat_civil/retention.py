@@ -8,8 +8,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from grc_core.plugins.types import RetentionPolicyDecl
-from grc_core.retention import anonymise_requests, closed_requests_due
+from grc_core.plugin_api import RetentionPolicyDecl, anonymise_requests, closed_requests_due
 
 from .request_types import COPY_TYPES
 

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from grc_core.calendar import add_months, add_years, age_on, birthday, next_working_day
+from grc_core.plugin_api import add_months, add_years, age_on, birthday, next_working_day
 
 __all__ = [
     # enums

@@ -1,7 +1,7 @@
 """Commune settings for the rules the law leaves open ("?" in the domain rules)."""
 from __future__ import annotations
 
-from grc_core.plugins.types import SettingDecl
+from grc_core.plugin_api import SettingDecl
 
 MINOR_EXTRAIT_FILIATION = SettingDecl(
     "etat_civil.mineur_extrait_avec_filiation",

@@ -11,12 +11,9 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from grc_core.admin.base import SecureView
-from grc_core.admin.requests_admin import load_request
-from grc_core.extensions import db
-from grc_core.models import Request, RequestType
-from grc_core.tenancy.resolver import current_commune
-from grc_core.workflows.deadlines import PARIS, local_date
+from grc_core.plugin_api import (
+    LOCAL_TIMEZONE, Request, RequestType, SecureView, current_commune, db, local_date, readable_request_or_404,
+)
 
 from . import checks, rules
 from . import request_types as rt
@@ -28,7 +25,8 @@ NOT_RECENSED = ("refusee", "classee")
 def quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
     first = date(year, 3 * quarter - 2, 1)
     after = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-    return (datetime.combine(first, time(0), tzinfo=PARIS), datetime.combine(after, time(0), tzinfo=PARIS))
+    return (datetime.combine(first, time(0), tzinfo=LOCAL_TIMEZONE),
+            datetime.combine(after, time(0), tzinfo=LOCAL_TIMEZONE))
 
 
 def quarter_requests(year: int, quarter: int) -> list[Request]:
@@ -66,7 +64,7 @@ class RecensementView(SecureView):
 
     @expose("/")
     def index(self):
-        today = local_date(datetime.now(PARIS))
+        today = local_date(datetime.now(LOCAL_TIMEZONE))
         try:
             year = int(request.args.get("annee", today.year))
         except ValueError:
@@ -101,7 +99,7 @@ class RecensementView(SecureView):
 
     @expose("/<int:request_id>/attestation")
     def attestation(self, request_id):
-        req = load_request(request_id)
+        req = readable_request_or_404(request_id)
         if req.request_type.code != rt.RECENSEMENT:
             abort(404)
         if req.state != "attestation_delivree":

@@ -15,7 +15,7 @@ Legal timers and guards (guards are in ``guards.py`` and call ``rules.py``):
 """
 from __future__ import annotations
 
-from grc_core.plugins.types import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
+from grc_core.plugin_api import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
 
 AGENTS = ("admin", "manager", "agent", "accueil")
 OFFICERS = ("admin", "manager", "agent")

@@ -9,9 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import or_, select
 
-from grc_core.extensions import db
-from grc_core.models import HouseholdLink, utcnow
-from grc_core.workflows.deadlines import local_date
+from grc_core.plugin_api import HouseholdLink, db, local_date, utcnow
 
 from . import request_types as rt
 from . import rules

@@ -20,14 +20,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from grc_core.calendar import add_months
-from grc_core.extensions import db
-from grc_core.indicators.core import received_per_type
-from grc_core.indicators.sql import in_services
-from grc_core.models import Request, RequestType
-from grc_core.plugins.types import IndicatorDecl, IndicatorFilters, IndicatorResult, Series, WidgetDecl
-from grc_core.requests.queue import NOT_CLOSED
-from grc_core.workflows.deadlines import PARIS
+from grc_core.plugin_api import (
+    LOCAL_TIMEZONE, REQUEST_NOT_CLOSED, IndicatorDecl, IndicatorFilters, IndicatorResult, Request, RequestType,
+    Series, WidgetDecl, add_months, db, in_services, received_per_type,
+)
 
 from . import checks
 from . import request_types as rt
@@ -39,8 +35,8 @@ MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
 
 
 def _bounds(filters) -> tuple[datetime, datetime]:
-    return (datetime.combine(filters.start, time(0), tzinfo=PARIS),
-            datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=PARIS))
+    return (datetime.combine(filters.start, time(0), tzinfo=LOCAL_TIMEZONE),
+            datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=LOCAL_TIMEZONE))
 
 
 def _social(*where):
@@ -104,7 +100,7 @@ def domiciliations(commune, filters) -> IndicatorResult:
     # Two columns of the open requests (their own small index), not whole files.
     domiciliation = [type_id for type_id, code in _type_codes().items() if code == rt.DOMICILIATION]
     rows = db.session.execute(_services(
-        select(Request.state, Request.data).where(Request.request_type_id.in_(domiciliation), NOT_CLOSED,
+        select(Request.state, Request.data).where(Request.request_type_id.in_(domiciliation), REQUEST_NOT_CLOSED,
                                                   Request.state.in_(("active", "avertie"))), filters)).all()
     horizon = filters.today + timedelta(days=EXPIRY_HORIZON_DAYS)
     expiring = sum(1 for _state, data in rows

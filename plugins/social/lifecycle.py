@@ -11,8 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.workflows.deadlines import PARIS, local_date
+from grc_core.plugin_api import LOCAL_TIMEZONE, db, local_date
 
 from . import checks, register, rules
 from . import request_types as rt
@@ -22,7 +21,7 @@ from .settings import ABSENCE_WARNING_DAYS, LOGEMENT_REMINDER_MONTHS, value
 def _end_of(day: date) -> datetime:
     """Due at the end of the last day on time (local), as the core's due dates."""
     # Stored in UTC, as every moment of the core.
-    return (datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS) - timedelta(seconds=1)).astimezone(
+    return (datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TIMEZONE) - timedelta(seconds=1)).astimezone(
         timezone.utc)
 
 

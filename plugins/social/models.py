@@ -18,8 +18,7 @@ from decimal import Decimal
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from grc_core.extensions import db
-from grc_core.models.base import TenantMixin, utcnow
+from grc_core.plugin_api import TenantMixin, db, utcnow
 
 
 class RegisterEntry(TenantMixin, db.Model):

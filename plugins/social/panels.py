@@ -10,11 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Request, RequestType
-from grc_core.plugins.types import CitizenPanel, RequestPanel
-from grc_core.security.permissions import can
-from grc_core.workflows.definition import state_label
+from grc_core.plugin_api import CitizenPanel, Request, RequestPanel, RequestType, can, db, state_label
 
 from . import checks, rules
 from . import request_types as rt

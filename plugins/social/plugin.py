@@ -15,8 +15,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import MenuItem, PermissionDecl, PluginManifest, ServiceDecl
+from grc_core.plugin_api import MenuItem, PermissionDecl, PluginManifest, ServiceDecl, hookimpl
 
 from . import models  # noqa: F401  (the plugin's tables)
 from . import request_types as rt
@@ -120,7 +119,7 @@ def grc_admin_views():
 
 @hookimpl
 def grc_menu_items(user):
-    from grc_core.security.permissions import can
+    from grc_core.plugin_api import can
 
     if not can("social.registre"):
         return []
@@ -184,7 +183,7 @@ def grc_migrations_dir():
 
 @hookimpl
 def grc_demo_data(commune):
-    from grc_core.demo import demo_agents
+    from grc_core.plugin_api import demo_agents
 
     from .demo import load_demo
 

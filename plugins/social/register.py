@@ -11,9 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from grc_core.audit import record
-from grc_core.extensions import db
-from grc_core.models import utcnow
+from grc_core.plugin_api import db, record_audit_event, utcnow
 
 from . import checks, rules
 from .models import Alert, RegisterEntry
@@ -79,14 +77,15 @@ def declare_alert(kind: str, reference: str, user) -> Alert:
     alert = Alert(kind=kind, reference=reference.strip()[:200], declared_by_id=getattr(user, "id", None))
     db.session.add(alert)
     db.session.flush()
-    record("social.alert.declared", target=f"social_alerte:{alert.id}", details={"kind": kind}, commit=False)
+    record_audit_event("social.alert.declared", target=f"social_alerte:{alert.id}", details={"kind": kind},
+                       commit=False)
     db.session.commit()
     return alert
 
 
 def end_alert(alert: Alert) -> None:
     alert.ended_at = utcnow()
-    record("social.alert.ended", target=f"social_alerte:{alert.id}", commit=False)
+    record_audit_event("social.alert.ended", target=f"social_alerte:{alert.id}", commit=False)
     db.session.commit()
 
 
@@ -99,7 +98,8 @@ def prefect_export() -> bytes:
     alert = active_alert()
     decision = rules.prefect_export_allowed(alert is not None)
     if not decision.allowed:
-        record("social.registre.export_refused", target="social_registre", details={"reason": decision.reason_fr})
+        record_audit_event("social.registre.export_refused", target="social_registre",
+                           details={"reason": decision.reason_fr})
         raise ExportRefused(decision.reason_fr)
     rows = entries()
     buffer = io.StringIO()
@@ -113,11 +113,11 @@ def prefect_export() -> bytes:
             QUALITY_LABELS.get(entry.qualite, entry.qualite), entry.adresse, entry.telephone,
             entry.service_aide_domicile, entry.personne_a_prevenir, entry.date_demande.strftime("%d/%m/%Y"),
             entry.tiers_nom, entry.tiers_qualite)])
-    record("social.registre.export", target=f"social_alerte:{alert.id}", details={"entries": len(rows)})
+    record_audit_event("social.registre.export", target=f"social_alerte:{alert.id}", details={"entries": len(rows)})
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _cell(value):
-    from grc_core.requests.export import neutralize
+    from grc_core.plugin_api import neutralize_spreadsheet_cell
 
-    return neutralize(value or "")
+    return neutralize_spreadsheet_cell(value or "")

@@ -8,7 +8,7 @@ with ``rules.py``.
 """
 from __future__ import annotations
 
-from grc_core.plugins.types import FieldSpec, RequestTypeDecl, RoutingRuleDecl
+from grc_core.plugin_api import FieldSpec, RequestTypeDecl, RoutingRuleDecl
 
 from .rules import CommuneLinkCriterion, DisabilityBenefit, LegalAidBenefit, RegisterFiler
 

@@ -19,11 +19,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from grc_core.extensions import db
-from grc_core.models import RequestEvent, RequestType
-from grc_core.plugins.types import RetentionCandidate, RetentionPolicyDecl
-from grc_core.retention import anonymise_requests, closed_requests_due, requests_closed_before
-from grc_core.workflows.deadlines import local_date
+from grc_core.plugin_api import (
+    RequestEvent, RequestType, RetentionCandidate, RetentionPolicyDecl, anonymise_requests, closed_requests_due, db,
+    local_date, requests_closed_before,
+)
 
 from . import request_types as rt
 from . import rules
@@ -55,9 +54,9 @@ def file_candidates(commune, today: date) -> list[RetentionCandidate]:
 def local_date_end(today: date):
     from datetime import datetime, time, timedelta
 
-    from grc_core.workflows.deadlines import PARIS
+    from grc_core.plugin_api import LOCAL_TIMEZONE
 
-    return datetime.combine(today + timedelta(days=1), time(0), tzinfo=PARIS)
+    return datetime.combine(today + timedelta(days=1), time(0), tzinfo=LOCAL_TIMEZONE)
 
 
 def anonymise_files(commune, keys) -> int:

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from grc_core.calendar import add_months, age_on, birthday
+from grc_core.plugin_api import add_months, age_on, birthday
 
 __all__ = [
     # helpers (month and age arithmetic: grc_core.calendar)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from grc_core.plugins.types import SettingDecl
+from grc_core.plugin_api import SettingDecl
 
 from .rules import DEFAULT_ABSENCE_WARNING_LEAD_DAYS, DEFAULT_LOGEMENT_REMINDER_LEAD_MONTHS, AidRules, AidWindow
 from .request_types import AID_KINDS

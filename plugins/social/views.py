@@ -10,8 +10,7 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 
-from grc_core.admin.base import SecureView
-from grc_core.audit import record
+from grc_core.plugin_api import SecureView, record_audit_event
 
 from . import register
 
@@ -22,7 +21,7 @@ class RegisterView(SecureView):
     @expose("/")
     def index(self):
         entries = register.entries()
-        record("social.registre.read", target="social_registre", details={"entries": len(entries)})
+        record_audit_event("social.registre.read", target="social_registre", details={"entries": len(entries)})
         return self.render("social/registre.html", entries=entries, alert=register.active_alert(),
                            kinds=register.ALERT_KINDS, quality_labels=register.QUALITY_LABELS)
 

@@ -25,7 +25,7 @@ the request page.
 """
 from __future__ import annotations
 
-from grc_core.plugins.types import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
+from grc_core.plugin_api import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
 
 # Who acts is decided by the CCAS permissions alone, never by a role: an
 # administrator without them does not even see the files. Transitions the

@@ -15,12 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from grc_core.admin.base import SecureView
-from grc_core.extensions import db
-from grc_core.models import Request
-from grc_core.requests.queue import REFERENCE
-from grc_core.requests.references import format_reference
-from grc_core.workflows.definition import state_label
+from grc_core.plugin_api import REFERENCE_PATTERN, Request, SecureView, db, format_reference, state_label
 
 from . import rules
 from .dossier import instruction_delay, parse_parcels, recompute, today
@@ -56,11 +51,11 @@ class DeadlineRow:
 
 
 def scope():
-    """The core's queue visibility for the signed-in member (their services' requests), or None for all."""
-    from grc_core.requests.queue import QueueForbidden, visibility
+    """The core's queue queue_visibility for the signed-in member (their services' requests), or None for all."""
+    from grc_core.plugin_api import QueueForbidden, queue_visibility
 
     try:
-        return visibility(current_user, g.get("grc_membership"))
+        return queue_visibility(current_user, g.get("grc_membership"))
     except QueueForbidden:
         abort(403)
 
@@ -68,7 +63,7 @@ def scope():
 def running_files(until: date | None):
     """Files whose delay runs (not decided, request not closed), by legal deadline; up to ``until``.
 
-    Only the requests the member may work on (the core's queue visibility)."""
+    Only the requests the member may work on (the core's queue queue_visibility)."""
     query = (select(Dossier, Request).join(Request, Request.id == Dossier.request_id)
              .where(Dossier.legal_deadline.is_not(None), Dossier.notified_on.is_(None),
                     Dossier.tacit_applied_on.is_(None), Request.state_kind != "closed")
@@ -84,7 +79,7 @@ def running_files(until: date | None):
 def found_files(text: str):
     """Every file (running or not) whose number, or its authorisation's, is ``text`` — with or without
     spaces, or part of it — or whose request has that reference; newest first, for the member's queue."""
-    match = REFERENCE.match(text)
+    match = REFERENCE_PATTERN.match(text)
     condition = search_condition(text)
     if match:
         condition = or_(condition, Request.reference == format_reference(int(match.group(1)), int(match.group(2))))

@@ -14,9 +14,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Request, RequestType
-from grc_core.plugins.types import IndicatorDecl, IndicatorResult, Series, WidgetDecl
+from grc_core.plugin_api import IndicatorDecl, IndicatorResult, Request, RequestType, Series, WidgetDecl, db
 
 from .models import Consultation, Dossier
 from .request_types import BODIES, PROCEDURES

@@ -15,10 +15,9 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from grc_core.demo_requests import FIRST_NAMES, LAST_NAMES, STREETS
-from grc_core.extensions import db
-from grc_core.models import Citizen, Membership, RequestType
-from grc_core.workflows.deadlines import PARIS
+from grc_core.plugin_api import (
+    DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_STREETS, LOCAL_TIMEZONE, Citizen, Membership, RequestType, db,
+)
 
 from .dossier import of_request, recompute, today
 from .models import Dossier
@@ -59,7 +58,7 @@ def _data(kind, rng, deposit, street, **given):
         if name in data:
             continue
         if name == "demandeur_nom":
-            data[name] = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            data[name] = f"{rng.choice(DEMO_FIRST_NAMES)} {rng.choice(DEMO_LAST_NAMES)}"
         elif name == "cerfa":
             data[name] = rng.choice(spec.choices)[0]
         elif name == "adresse_terrain":
@@ -91,13 +90,13 @@ def age_days(deposit, now_day) -> int:
 
 
 def _at(day, hour=10):
-    return datetime.combine(day, time(hour, 0), tzinfo=PARIS)
+    return datetime.combine(day, time(hour, 0), tzinfo=LOCAL_TIMEZONE)
 
 
 def load_demo_files(commune, rng_seed: int = 2026) -> int:
     """File and move the commune's demo planning files; return how many were filed."""
-    from grc_core.requests.service import create_request
-    from grc_core.workflows.engine import TransitionError, apply_transition
+    from grc_core.plugin_api import create_request
+    from grc_core.plugin_api import TransitionError, apply_transition
 
     if db.session.scalar(select(Dossier.id).limit(1)) is not None:
         return 0
@@ -117,7 +116,7 @@ def load_demo_files(commune, rng_seed: int = 2026) -> int:
         # Spread over a year, more recent files denser so that some deadlines are near.
         age = int(365 * rng.random() ** 1.4)
         deposit = now_day - timedelta(days=age)
-        street, _quartier = rng.choice(STREETS)
+        street, _quartier = rng.choice(DEMO_STREETS)
         citizen = rng.choice(citizens)
         request, errors = create_request(
             request_type=types[kind], citizen=citizen, channel=rng.choice(("guichet", "guichet", "courrier", "web")),

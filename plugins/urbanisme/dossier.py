@@ -15,9 +15,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import utcnow
-from grc_core.workflows.deadlines import is_alsace_moselle, local_date
+from grc_core.plugin_api import db, is_alsace_moselle, local_date, utcnow
 
 from . import linking, numbering, rules
 from .models import Consultation, Dossier, Parcel
@@ -191,7 +189,7 @@ def _decision_dates(dossier: Dossier, request) -> None:
         dossier.withdrawal_end = rules.withdrawal_window_end(decided).value
         dossier.display_until = rules.decision_display_deadlines(decided, dossier.display_start).display_until
     if dossier.display_start and favourable:
-        from grc_core.models import Commune
+        from grc_core.plugin_api import Commune
 
         commune = db.session.get(Commune, request.commune_id) if request is not None else None
         dossier.appeal_end = rules.third_party_appeal_end(

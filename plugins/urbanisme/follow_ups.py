@@ -27,9 +27,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Request, RequestEvent
-from grc_core.workflows.definition import state_label
+from grc_core.plugin_api import Request, RequestEvent, db, state_label
 
 from . import rules
 from .dossier import recompute

@@ -17,10 +17,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Request
-from grc_core.requests.queue import REFERENCE
-from grc_core.requests.references import format_reference
+from grc_core.plugin_api import REFERENCE_PATTERN, Request, db, format_reference
 
 from . import rules
 from .models import Dossier
@@ -47,7 +44,7 @@ def find_original(text: str, commune_id: int) -> tuple[Original | None, str | No
                                                           Dossier.file_number == str(own)))
         procedures = (rules.Procedure(dossier.procedure),) if dossier is not None else own.procedures
         return Original(dossier, str(own), procedures), None
-    match = REFERENCE.match(text)
+    match = REFERENCE_PATTERN.match(text)
     if match is None:
         return None, _("« %(text)s » is neither an authorisation number (for example PC 045 901 26 00012) nor "
                        "the reference of a request in GRC (for example 2026-00042).", text=text)

@@ -15,8 +15,7 @@ from datetime import date
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grc_core.extensions import db
-from grc_core.models.base import TenantMixin
+from grc_core.plugin_api import TenantMixin, db
 
 
 class Dossier(TenantMixin, db.Model):

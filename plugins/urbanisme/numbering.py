@@ -19,7 +19,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from grc_core.extensions import db
+from grc_core.plugin_api import db
 
 from . import rules
 from .models import Dossier, NumberCounter

@@ -10,11 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Request
-from grc_core.plugins.types import CitizenPanel, RequestPanel
-from grc_core.security.permissions import can
-from grc_core.workflows.definition import state_label
+from grc_core.plugin_api import CitizenPanel, Request, RequestPanel, can, db, state_label
 
 from . import rules
 from .dossier import CERTIFICATES, instruction_delay, of_request, today

@@ -11,8 +11,7 @@ from pathlib import Path
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import MenuItem, PermissionDecl, PluginManifest, ServiceDecl, SettingDecl
+from grc_core.plugin_api import MenuItem, PermissionDecl, PluginManifest, ServiceDecl, SettingDecl, hookimpl
 
 from . import models  # noqa: F401  (the plugin's tables join the metadata when the plugin loads)
 
@@ -95,9 +94,9 @@ def grc_register_commands(cli):
     import click
     from sqlalchemy import select
 
-    from grc_core.extensions import db
-    from grc_core.models import Commune
-    from grc_core.tenancy import use_commune
+    from grc_core.plugin_api import db
+    from grc_core.plugin_api import Commune
+    from grc_core.plugin_api import use_commune
 
     from .numbering import NumberingError, continue_after
 
@@ -140,7 +139,7 @@ def grc_admin_views():
 
 @hookimpl
 def grc_menu_items(user, commune):
-    from grc_core.security.permissions import can
+    from grc_core.plugin_api import can
 
     if can("urbanisme.instruct"):
         return [MenuItem(_l("Planning deadlines"), "urbanisme.index", category=_l("Town planning"), order=20)]
@@ -187,7 +186,7 @@ def grc_check_transition(request, transition, fields, actor, commune):
 
 @hookimpl
 def grc_request_transitioned(request, transition, actor, commune):
-    from grc_core.workflows.deadlines import local_date
+    from grc_core.plugin_api import local_date
 
     from .dossier import of_request, on_transition
     from .follow_ups import on_transitioned
@@ -214,7 +213,7 @@ def grc_citizen_panels(citizen, user, commune):
 
 @hookimpl
 def grc_demo_data(commune):
-    from grc_core.demo import demo_agents
+    from grc_core.plugin_api import demo_agents
 
     from .demo import load_demo_files
 

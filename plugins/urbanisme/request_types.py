@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grc_core.plugins.types import FieldSpec, RequestTypeDecl
+from grc_core.plugin_api import FieldSpec, RequestTypeDecl
 
 from .rules import Circumstance, Procedure, cerfa_numbers
 

@@ -70,7 +70,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from grc_core.calendar import add_months, next_working_day
+from grc_core.plugin_api import add_months, next_working_day
 
 __all__ = [
     "AlertLevel",

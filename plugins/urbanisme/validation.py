@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from grc_core.plugins.types import FieldError
+from grc_core.plugin_api import FieldError
 
 from .dossier import parse_parcels, today
 from .linking import follow_up_errors

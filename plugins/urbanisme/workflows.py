@@ -8,7 +8,7 @@ sits in while the delay runs, a timer watches it: nobody can forget a file.
 """
 from __future__ import annotations
 
-from grc_core.plugins.types import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
+from grc_core.plugin_api import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
 
 # Request-data keys holding the day a tacit decision is born (ISO dates), kept by dossier.sync_anchors.
 ANCHOR_FAVOURABLE = "urbanisme_tacite_favorable"

@@ -1,7 +1,7 @@
 """Headless Chromium: an administrator signs in and enables a domain, in French."""
 import pytest
 
-from grc_core.plugins.testing import browser_login, make_agent, make_commune
+from grc_core.plugin_api.testing import browser_login, make_agent, make_commune
 
 pytestmark = pytest.mark.browser
 

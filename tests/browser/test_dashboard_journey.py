@@ -3,7 +3,7 @@ values, and follows a bar to the requests it counts."""
 import pytest
 
 from grc_core.extensions import db
-from grc_core.plugins.testing import browser_login, in_commune, make_agent
+from grc_core.plugin_api.testing import browser_login, in_commune, make_agent
 from tests.test_indicators import add, at
 from tests.test_requests import setup_commune
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import Citizen, Request, RequestEvent
-from grc_core.plugins.testing import browser_login, in_commune, make_agent
+from grc_core.plugin_api.testing import browser_login, in_commune, make_agent
 from tests.test_requests import file_request, make_citizen, setup_commune
 
 pytestmark = pytest.mark.browser

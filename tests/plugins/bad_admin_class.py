@@ -1,8 +1,7 @@
 """An admin view that skips the core's access checks (plain Flask-Admin BaseView)."""
 from flask_admin import BaseView, expose
 
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PluginManifest
+from grc_core.plugin_api import PluginManifest, hookimpl
 
 manifest = PluginManifest(name="bad_admin_class", label="Admin class", version="0.1.0")
 

@@ -1,9 +1,7 @@
 """An admin view whose endpoint does not start with the plugin name."""
 from flask_admin import expose
 
-from grc_core.admin.base import SecureView
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PluginManifest
+from grc_core.plugin_api import PluginManifest, SecureView, hookimpl
 
 manifest = PluginManifest(name="bad_admin_endpoint", label="Admin endpoint", version="0.1.0")
 

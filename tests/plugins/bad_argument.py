@@ -1,6 +1,5 @@
 """An implementation asking for an argument the hook does not have."""
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import MenuItem, PluginManifest
+from grc_core.plugin_api import MenuItem, PluginManifest, hookimpl
 
 manifest = PluginManifest(name="bad_argument", label="Argument", version="0.1.0")
 

@@ -1,8 +1,7 @@
 """A blueprint whose name does not start with the plugin name."""
 from flask import Blueprint
 
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PluginManifest
+from grc_core.plugin_api import PluginManifest, hookimpl
 
 manifest = PluginManifest(name="bad_blueprint", label="Blueprint", version="0.1.0")
 

@@ -1,6 +1,5 @@
 """Returns a dict where a PermissionDecl is expected."""
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PluginManifest
+from grc_core.plugin_api import PluginManifest, hookimpl
 
 manifest = PluginManifest(name="bad_declaration_type", label="Declaration type", version="0.1.0")
 

@@ -1,6 +1,5 @@
 """Declares the same permission code twice."""
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PermissionDecl, PluginManifest
+from grc_core.plugin_api import PermissionDecl, PluginManifest, hookimpl
 
 manifest = PluginManifest(name="bad_duplicate", label="Duplicate", version="0.1.0")
 

@@ -1,6 +1,5 @@
 """A marked implementation whose name is not a hook (``services``, singular)."""
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PluginManifest, ServiceDecl
+from grc_core.plugin_api import PluginManifest, ServiceDecl, hookimpl
 
 manifest = PluginManifest(name="bad_hook_typo", label="Hook typo", version="0.1.0")
 

@@ -1,5 +1,5 @@
 """A plugin module without a ``manifest``."""
-from grc_core.plugins import hookimpl
+from grc_core.plugin_api import hookimpl
 
 
 @hookimpl

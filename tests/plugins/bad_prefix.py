@@ -1,6 +1,5 @@
 """Declares a request type whose code lacks the plugin's prefix."""
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PluginManifest, RequestTypeDecl
+from grc_core.plugin_api import PluginManifest, RequestTypeDecl, hookimpl
 
 manifest = PluginManifest(name="bad_prefix", label="Prefix", version="0.1.0")
 

@@ -4,8 +4,7 @@ The prefix rule leaves one way for two plugins to clash: a plugin name that
 extends another one with a dot ("bad_shared.annexe"), whose codes also carry
 the shorter name's prefix.
 """
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PermissionDecl, PluginManifest
+from grc_core.plugin_api import PermissionDecl, PluginManifest, hookimpl
 
 manifest = PluginManifest(name="bad_shared", label="Shared", version="0.1.0")
 

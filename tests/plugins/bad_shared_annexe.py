@@ -1,6 +1,5 @@
 """Second of two plugins that declare the same code (see bad_shared)."""
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PermissionDecl, PluginManifest
+from grc_core.plugin_api import PermissionDecl, PluginManifest, hookimpl
 
 manifest = PluginManifest(name="bad_shared.annexe", label="Shared annex", version="0.1.0")
 

@@ -1,5 +1,5 @@
 """An unmarked ``grc_`` function that is no hook: a typo or a misleading helper name."""
-from grc_core.plugins.types import PluginManifest
+from grc_core.plugin_api import PluginManifest
 
 manifest = PluginManifest(name="bad_unmarked_helper", label="Unmarked helper", version="0.1.0")
 

@@ -1,5 +1,5 @@
 """A real hook without ``@hookimpl``: pluggy would never call it."""
-from grc_core.plugins.types import PermissionDecl, PluginManifest
+from grc_core.plugin_api import PermissionDecl, PluginManifest
 
 manifest = PluginManifest(name="bad_unmarked_hook", label="Unmarked hook", version="0.1.0")
 

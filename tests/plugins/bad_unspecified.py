@@ -1,6 +1,5 @@
 """A marked implementation without the ``grc_`` prefix: pluggy leaves it pending."""
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PluginManifest, ServiceDecl
+from grc_core.plugin_api import PluginManifest, ServiceDecl, hookimpl
 
 manifest = PluginManifest(name="bad_unspecified", label="Unspecified", version="0.1.0")
 

@@ -4,9 +4,7 @@ year after closure; ``keeper.broken`` fails when the commune's settings ask
 it to, to show that one failing policy does not stop the others."""
 from __future__ import annotations
 
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import PluginManifest, RetentionPolicyDecl
-from grc_core.retention import anonymise_requests, closed_requests_due
+from grc_core.plugin_api import PluginManifest, RetentionPolicyDecl, anonymise_requests, closed_requests_due, hookimpl
 
 manifest = PluginManifest(name="keeper", label="Keeper domain", version="1.0.0")
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import CitizenPanel, MenuItem, PluginManifest, RoutingDecision, ServiceDecl
+from grc_core.plugin_api import CitizenPanel, MenuItem, PluginManifest, RoutingDecision, ServiceDecl, hookimpl
 
 JOURNAL = "peer.journal"
 

@@ -5,9 +5,9 @@ requests.
 """
 from __future__ import annotations
 
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import (
-    FieldSpec, PermissionDecl, PluginManifest, RequestTypeDecl, ServiceDecl, StateSpec, TransitionSpec, WorkflowDecl,
+from grc_core.plugin_api import (
+    FieldSpec, PermissionDecl, PluginManifest, RequestTypeDecl, ServiceDecl, StateSpec, TransitionSpec,
+    WorkflowDecl, hookimpl,
 )
 
 manifest = PluginManifest(name="secret", label="Domaine secret", version="1.0.0")

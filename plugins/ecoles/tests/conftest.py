@@ -15,9 +15,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from grc_core.extensions import db
-from grc_core.models import Citizen, HouseholdLink, Request, RequestEvent, RequestType
-from grc_core.plugins.testing import csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.plugin_api import Citizen, HouseholdLink, Request, RequestEvent, RequestType, db
+from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent, make_commune
 from plugins.ecoles.models import (
     Activity, Enrolment, LevelCapacity, School, SchoolYear, SectorStreet, TariffGrid, TariffTranche,
 )

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from grc_core.extensions import db
-from grc_core.plugins.testing import csrf_token, in_commune, make_agent, make_commune
+from grc_core.plugin_api import db
+from grc_core.plugin_api.testing import csrf_token, in_commune, make_agent, make_commune
 from plugins.ecoles import services
 from plugins.ecoles.models import School, SectorStreet, TariffGrid
 

@@ -2,7 +2,7 @@
 and prints the certificat d'inscription, in French."""
 import pytest
 
-from grc_core.plugins.testing import browser_login
+from grc_core.plugin_api.testing import browser_login
 
 from .conftest import last_request
 

@@ -6,11 +6,8 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Citizen, Commune, HouseholdLink, Service, User
-from grc_core.plugins.types import IndicatorFilters
-from grc_core.plugins.testing import in_commune
-from grc_core.requests.service import create_request
+from grc_core.plugin_api import Citizen, Commune, HouseholdLink, IndicatorFilters, Service, User, create_request, db
+from grc_core.plugin_api.testing import in_commune
 from plugins.ecoles import dashboards
 from plugins.ecoles.models import Activity, Enrolment
 

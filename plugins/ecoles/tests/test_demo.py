@@ -1,9 +1,8 @@
 """The demo data: a full school year of a 20,000-inhabitant commune, idempotent."""
 from sqlalchemy import func, select
 
-from grc_core.extensions import db
-from grc_core.models import Commune, Request
-from grc_core.plugins.testing import in_commune, make_commune
+from grc_core.plugin_api import Commune, Request, db
+from grc_core.plugin_api.testing import in_commune, make_commune
 from plugins.ecoles import rules, services
 from plugins.ecoles.models import Enrolment, School, SchoolYear
 

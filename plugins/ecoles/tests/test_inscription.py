@@ -2,9 +2,8 @@
 sector school from the carte scolaire, pieces, workflow and certificate."""
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Citizen, HouseholdLink, Request
-from grc_core.plugins.testing import in_commune, make_agent, make_commune
+from grc_core.plugin_api import Citizen, HouseholdLink, Request, db
+from grc_core.plugin_api.testing import in_commune, make_agent, make_commune
 from plugins.ecoles import rules
 from plugins.ecoles.models import Enrolment
 from plugins.ecoles.request_types import PIECE_FIELDS, request_types
@@ -139,7 +138,7 @@ def test_an_unknown_street_never_blocks_and_asks_for_a_manual_assignment(app, to
         enrolment_id = db.session.scalar(select(Enrolment.id))
     edit = agent.get(f"/admin/ecoles_enrolments/edit/?id={enrolment_id}")
     assert edit.status_code == 200
-    from grc_core.plugins.testing import csrf_token
+    from grc_core.plugin_api.testing import csrf_token
     response = agent.post(f"/admin/ecoles_enrolments/edit/?id={enrolment_id}", data={
         "csrf_token": csrf_token(agent, f"/admin/ecoles_enrolments/edit/?id={enrolment_id}"),
         "school": str(town.LIL), "level": "petite_section", "status": "demandee"})

@@ -5,9 +5,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Request
-from grc_core.plugins.testing import in_commune
+from grc_core.plugin_api import Request, db
+from grc_core.plugin_api.testing import in_commune
 from plugins.ecoles.models import Enrolment
 
 from .conftest import act, child_fields, client_for, counts, file_form, last_request, make_parent

@@ -3,9 +3,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import RequestType
-from grc_core.plugins.testing import PluginContract, in_commune, make_agent, make_commune
+from grc_core.plugin_api import RequestType, db
+from grc_core.plugin_api.testing import PluginContract, in_commune, make_agent, make_commune
 
 from .conftest import child_fields, client_for, file_form, last_request, make_parent
 

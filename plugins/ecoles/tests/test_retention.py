@@ -3,9 +3,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Citizen, Commune
-from grc_core.plugins.testing import in_commune
+from grc_core.plugin_api import Citizen, Commune, db
+from grc_core.plugin_api.testing import in_commune
 from plugins.ecoles import retention
 from plugins.ecoles.models import Enrolment, SchoolYear
 

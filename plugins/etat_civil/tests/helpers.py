@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from grc_core.extensions import db
-from grc_core.models import Citizen, Request, RequestEvent, RequestType
-from grc_core.plugins.testing import apply_as, file_request_as, in_commune, make_agent, make_commune, post_intake
-from grc_core.plugins.testing import signed_in  # noqa: F401 — the tests import it from here
+from grc_core.plugin_api import Citizen, Request, RequestEvent, RequestType, db
+from grc_core.plugin_api.testing import (
+    apply_as, file_request_as, in_commune, make_agent, make_commune, post_intake, signed_in,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -4,9 +4,8 @@ import pytest
 
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Request
-from grc_core.plugins.testing import browser_login, in_commune
+from grc_core.plugin_api import Request, db
+from grc_core.plugin_api.testing import browser_login, in_commune
 
 from .helpers import setup_town
 
@@ -44,7 +43,7 @@ def test_counter_agent_files_a_demande_d_acte(app, live_server, page):
 
 
 def test_the_civil_status_dashboard_with_the_demo_month(app, live_server, page):
-    from grc_core.models import Commune
+    from grc_core.plugin_api import Commune
 
     from plugins.etat_civil.plugin import grc_demo_data
 

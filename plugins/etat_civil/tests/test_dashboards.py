@@ -4,10 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from grc_core.extensions import db
-from grc_core.models import Citizen
-from grc_core.plugins.testing import in_commune
-from grc_core.plugins.types import IndicatorFilters
+from grc_core.plugin_api import Citizen, IndicatorFilters, db
+from grc_core.plugin_api.testing import in_commune, without_daily_counters
 
 from plugins.etat_civil import dashboards
 
@@ -78,7 +76,7 @@ def town(app):
 
 def compute(app, town, function, start, end, today=date(2026, 3, 4), service_ids=None):
     with in_commune(app, town.id):
-        from grc_core.models import Commune
+        from grc_core.plugin_api import Commune
         return function(db.session.get(Commune, town.id),
                         IndicatorFilters(start=start, end=end, today=today, service_ids=service_ids))
 
@@ -112,14 +110,11 @@ def test_delay_median_and_90th_percentile_on_delivered_requests_only(app, town):
     assert compute(app, town, dashboards.delivery_delay, date(2026, 6, 1), date(2026, 6, 30)).value is None
 
 
-def test_delay_from_the_histograms_equals_the_delay_from_the_requests(app, town, monkeypatch):
-    from grc_core.indicators import daily
-
+def test_delay_from_the_histograms_equals_the_delay_from_the_requests(app, town):
     for period in (SPRING, (date(2026, 3, 1), date(2026, 4, 30)), (date(2026, 2, 20), date(2026, 3, 10))):
         from_histograms = compute(app, town, dashboards.delivery_delay, *period)
-        monkeypatch.setattr(daily, "answers", lambda f: False)
-        from_requests = compute(app, town, dashboards.delivery_delay, *period)
-        monkeypatch.undo()
+        with without_daily_counters():
+            from_requests = compute(app, town, dashboards.delivery_delay, *period)
         assert from_histograms == from_requests
 
 
@@ -164,7 +159,7 @@ def test_indicators_and_widgets_are_declared_for_the_plugins_dashboard_and_the_s
 
 
 def test_the_dashboards_show_the_demo_data(app):
-    from grc_core.models import Commune
+    from grc_core.plugin_api import Commune
 
     from plugins.etat_civil.plugin import grc_demo_data
 

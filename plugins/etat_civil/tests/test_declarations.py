@@ -1,8 +1,7 @@
 """The declarations: valid workflow templates an admin can edit, request types routed to the service."""
 import pytest
 
-from grc_core.workflows.definition import from_decl
-from grc_core.workflows.validation import validate
+from grc_core.plugin_api.testing import workflow_problems
 
 from plugins.etat_civil import request_types as rt
 from plugins.etat_civil.workflows import WORKFLOWS
@@ -11,7 +10,7 @@ from plugins.etat_civil.workflows import WORKFLOWS
 @pytest.mark.parametrize("decl", WORKFLOWS, ids=lambda d: d.code)
 def test_every_workflow_template_passes_the_editors_checks(app, decl):
     with app.test_request_context(headers={"Accept-Language": "fr"}):
-        assert validate(from_decl(decl)) == []
+        assert workflow_problems(decl) == []
 
 
 def test_every_request_type_has_a_workflow_a_service_and_french_labels():

@@ -1,9 +1,8 @@
 """Demo data: a month of état civil, loaded twice without duplicates."""
 from sqlalchemy import func, select
 
-from grc_core.extensions import db
-from grc_core.models import Citizen, Commune, Request, RequestEvent
-from grc_core.plugins.testing import in_commune
+from grc_core.plugin_api import Citizen, Commune, Request, RequestEvent, db
+from grc_core.plugin_api.testing import in_commune
 
 from plugins.etat_civil.plugin import grc_demo_data
 

@@ -6,10 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from grc_core.calendar import add_months, add_years
-from grc_core.extensions import db
-from grc_core.models import Request
-from grc_core.plugins.testing import in_commune
+from grc_core.plugin_api import Request, add_months, add_years, db
+from grc_core.plugin_api.testing import in_commune
 
 from plugins.etat_civil.guards import today as commune_today
 
@@ -118,7 +116,7 @@ def test_the_commune_settings_of_the_open_rules_apply(app, town, client):
     refused(app, town, client, "etat_civil.acte", fields,
             "L'extrait plurilingue suit les règles applicables à un extrait avec filiation.")
     with in_commune(app, town.id):
-        from grc_core.models import Commune
+        from grc_core.plugin_api import Commune
         commune = db.session.get(Commune, town.id)
         commune.settings = {**(commune.settings or {}), "etat_civil.plurilingue_comme": "extrait_sans_filiation"}
         db.session.commit()

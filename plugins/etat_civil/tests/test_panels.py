@@ -4,10 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from grc_core.calendar import add_years
-from grc_core.extensions import db
-from grc_core.models import Citizen
-from grc_core.plugins.testing import in_commune
+from grc_core.plugin_api import Citizen, add_years, db
+from grc_core.plugin_api.testing import in_commune
 
 from plugins.etat_civil import guards, rules
 

@@ -2,10 +2,8 @@
 from datetime import date
 
 
-from grc_core.extensions import db
-from grc_core.models import Commune, Request
-from grc_core.plugins.testing import in_commune
-from grc_core.retention import pending, run_retention
+from grc_core.plugin_api import Commune, Request, db
+from grc_core.plugin_api.testing import in_commune, retention_pending, run_retention
 
 from plugins.etat_civil import rules
 from plugins.etat_civil.retention import CODE, candidates
@@ -37,7 +35,7 @@ def test_copy_requests_are_anonymised_the_day_after_one_year_from_closure(app):
         assert [c.key for c in found] == [str(copy)] and found[0].due_on == due
         assert "Martin" not in found[0].label and "Durand" not in found[0].label
         # Visible in the back office before it runs.
-        preview = {p.policy.code: p for p in pending(commune, date(2025, 2, 20))}[CODE]
+        preview = {p.policy.code: p for p in retention_pending(commune, date(2025, 2, 20))}[CODE]
         assert [c.key for c in preview.upcoming] == [str(copy)] and not preview.due
         assert run_retention(commune, due)[CODE] == 1
         request = db.session.get(Request, copy)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from grc_core.calendar import is_working_day, next_working_day
+from grc_core.plugin_api import is_working_day, next_working_day
 from plugins.etat_civil import rules
 from plugins.etat_civil.rules import (
     ActKind,
@@ -884,7 +884,7 @@ def test_format_date_fr(day, text):
 
 
 def test_rules_module_is_pure():
-    """rules.py imports only the standard library, python-dateutil and grc_core.calendar."""
+    """rules.py imports only the standard library, python-dateutil and grc_core.plugin_api (date helpers)."""
     tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
     modules = set()
     for node in ast.walk(tree):
@@ -894,7 +894,7 @@ def test_rules_module_is_pure():
             assert node.level == 0 and node.module, "no relative import"
             modules.add(node.module)
     grc_core = {m for m in modules if m.split(".")[0] == "grc_core"}
-    assert grc_core == {"grc_core.calendar"}  # the only grc_core module allowed (and used)
+    assert grc_core == {"grc_core.plugin_api"}  # the only grc_core module allowed (and used)
     roots = {m.split(".")[0] for m in modules - grc_core}
     assert roots - {"dateutil", "__future__"} <= set(sys.stdlib_module_names)
 

@@ -7,11 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from grc_core.extensions import db
-from grc_core.models import Request
-from grc_core.plugins.testing import csrf_token, in_commune
-from grc_core.workflows.engine import TransitionError
-from grc_core.workflows.timers import tick
+from grc_core.plugin_api import Request, TransitionError, db
+from grc_core.plugin_api.testing import csrf_token, in_commune, tick
 
 from plugins.etat_civil import guards, rules
 

@@ -6,10 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from grc_core.extensions import db
-from grc_core.models import Commune, Request, RequestType
-from grc_core.plugins.testing import in_commune
-from grc_core.plugins.types import IndicatorFilters
+from grc_core.plugin_api import Commune, IndicatorFilters, Request, RequestType, db
+from grc_core.plugin_api.testing import in_commune
 
 from plugins.social import dashboards, retention
 from plugins.social import request_types as rt

@@ -1,5 +1,5 @@
 """The social plugin's contract with the core: manifest, declarations, activation."""
-from grc_core.plugins.testing import PluginContract
+from grc_core.plugin_api.testing import PluginContract
 
 
 class TestContract(PluginContract):

@@ -8,13 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from grc_core.calendar import add_months, add_years
-from grc_core.extensions import db
-from grc_core.models import AuditEvent, Request
-from grc_core.plugins.testing import in_commune
-from grc_core.workflows.deadlines import local_date
-from grc_core.workflows.engine import TransitionError
-from grc_core.workflows.timers import fire_due_timers
+from grc_core.plugin_api import AuditEvent, Request, TransitionError, add_months, add_years, db, local_date
+from grc_core.plugin_api.testing import fire_due_timers, in_commune
 
 import pytest
 
@@ -105,7 +100,7 @@ def test_prefect_export_is_refused_without_an_alert_and_logged(app):
     with in_commune(app, town.id):
         assert db.session.scalar(select(AuditEvent.action).where(
             AuditEvent.action == "social.registre.export_refused")) is not None
-    from grc_core.plugins.testing import csrf_token
+    from grc_core.plugin_api.testing import csrf_token
 
     token = csrf_token(client, "/admin/social/registre/")
     client.post("/admin/social/registre/alerte", data={"csrf_token": token, "kind": "canicule",

@@ -7,10 +7,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from grc_core.extensions import db
-from grc_core.models import Citizen, Request, RequestEvent, RequestType, User
-from grc_core.plugins.testing import apply_as, csrf_token, in_commune, login, make_agent, make_commune
-from grc_core.requests.service import create_request
+from grc_core.plugin_api import Citizen, Request, RequestEvent, RequestType, User, create_request, db
+from grc_core.plugin_api.testing import apply_as, csrf_token, in_commune, login, make_agent, make_commune
 
 from plugins.urbanisme.models import Consultation, Dossier, Parcel
 

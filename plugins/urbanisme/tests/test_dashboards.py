@@ -4,10 +4,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Commune, Request, Service
-from grc_core.plugins.testing import in_commune
-from grc_core.plugins.types import IndicatorFilters
+from grc_core.plugin_api import Commune, IndicatorFilters, Request, Service, db
+from grc_core.plugin_api.testing import in_commune
 
 from plugins.urbanisme import dashboards
 from plugins.urbanisme.models import Consultation, Dossier

@@ -4,12 +4,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from grc_core.extensions import db
-from grc_core.models import Request, RequestEvent
-from grc_core.plugins.testing import in_commune
-from grc_core.workflows.engine import apply_transition
-from grc_core.workflows.timers import tick
-from grc_core.models import Membership, User
+from grc_core.plugin_api import Membership, Request, RequestEvent, User, apply_transition, db
+from grc_core.plugin_api.testing import in_commune, tick
 
 from plugins.urbanisme import dossier as dossier_module
 from plugins.urbanisme import rules
@@ -68,7 +64,7 @@ def test_the_stored_deadline_equals_rules_and_the_hand_computed_date(app, town, 
 
 
 def post_file_page(client, request_id, **fields):
-    from grc_core.plugins.testing import csrf_token
+    from grc_core.plugin_api.testing import csrf_token
 
     url = f"/admin/urbanisme/dossier/{request_id}/"
     data = {"csrf_token": csrf_token(client, url), "parcels": "AB 123", "plu_zone": "UB",
@@ -148,7 +144,7 @@ def test_the_three_month_limit_for_missing_pieces(app, town):
 
 def test_a_late_or_second_request_for_pieces_is_refused_and_says_the_deadline_does_not_move(app, town, monkeypatch):
     request_id, _ = file(app, town, "urbanisme.dp", good_data("urbanisme.dp", "2026-01-31"))
-    from grc_core.workflows.engine import TransitionError
+    from grc_core.plugin_api import TransitionError
 
     with pytest.raises(TransitionError) as late:
         act(app, town, request_id, "demander_pieces", date(2026, 3, 1), comment="Plan", monkeypatch=monkeypatch)
@@ -323,10 +319,10 @@ def test_a_prorogation_is_acquired_by_silence_after_two_months(app, town):
 
 
 def test_the_grc_tick_command_applies_an_overdue_tacit_decision(app, town):
-    from grc_core.cli import cli
+    from grc_core.plugin_api.testing import grc_cli
 
     request_id, _ = file(app, town, "urbanisme.dp", good_data("urbanisme.dp", "2026-01-31"))
-    result = app.test_cli_runner().invoke(cli, ["tick"])
+    result = app.test_cli_runner().invoke(grc_cli(), ["tick"])
     assert result.exit_code == 0, result.output
     assert "minuteries déclenchées : 1" in result.output
     stored = dossier_of(app, town, request_id)

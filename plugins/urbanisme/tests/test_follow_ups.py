@@ -5,11 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from grc_core.calendar import add_months
-from grc_core.extensions import db
-from grc_core.models import Request, User
-from grc_core.plugins.testing import apply_as, in_commune, make_agent
-from grc_core.workflows.engine import TransitionError
+from grc_core.plugin_api import Request, TransitionError, User, add_months, db
+from grc_core.plugin_api.testing import apply_as, in_commune, make_agent
 
 from plugins.urbanisme import rules
 from plugins.urbanisme.dossier import recompute, today
@@ -74,10 +71,10 @@ def test_numbers_follow_each_other_per_commune_year_and_type_letters(app, town):
 
 
 def test_a_commune_starting_during_the_year_continues_its_numbering(app, town):
-    from grc_core.cli import cli
+    from grc_core.plugin_api.testing import grc_cli
 
     def numerotation(*args):
-        return app.test_cli_runner().invoke(cli, ["urbanisme", "numerotation", "--commune", "villeneuve", *args])
+        return app.test_cli_runner().invoke(grc_cli(), ["urbanisme", "numerotation", "--commune", "villeneuve", *args])
 
     result = numerotation("--annee", "2026", "--type", "pc", "--dernier", "41")
     assert result.exit_code == 0, result.output
@@ -325,13 +322,13 @@ def test_a_prorogation_granted_extends_the_validity_by_one_year_and_writes_the_h
 
 
 def test_a_prorogation_acquired_by_silence_through_grc_tick_extends_the_validity(app, town):
-    from grc_core.cli import cli
+    from grc_core.plugin_api.testing import grc_cli
 
     notified = today() - timedelta(days=300)
     permit = granted(app, town, notified)
     deposit = today() - timedelta(days=70)  # the 2 months have run (R424-23)
     prorogation = follow_up(app, town, "urbanisme.prorogation", dossier_of(app, town, permit).file_number, deposit)
-    result = app.test_cli_runner().invoke(cli, ["tick"])
+    result = app.test_cli_runner().invoke(grc_cli(), ["tick"])
     assert result.exit_code == 0, result.output
     stored = dossier_of(app, town, prorogation)
     assert (stored.state, stored.decision) == ("tacite_favorable", "accord_tacite")

@@ -7,9 +7,8 @@ from plugins.urbanisme import rules
 from plugins.urbanisme.request_types import PROCEDURES
 from plugins.urbanisme.tests.helpers import counts, dossier_of, good_data, intake_post, setup_town, signed_in
 
-from grc_core.extensions import db
-from grc_core.models import Request
-from grc_core.plugins.testing import in_commune
+from grc_core.plugin_api import Request, db
+from grc_core.plugin_api.testing import in_commune
 from sqlalchemy import select
 
 

@@ -5,8 +5,8 @@ import flask_migrate
 import pytest
 from sqlalchemy import select, text
 
-from grc_core.extensions import db
-from grc_core.plugins.testing import build_test_app, in_commune
+from grc_core.plugin_api import db
+from grc_core.plugin_api.testing import build_test_app, in_commune
 
 from plugins.urbanisme.models import Dossier
 from plugins.urbanisme.tests.helpers import file, good_data, setup_town

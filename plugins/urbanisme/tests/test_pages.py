@@ -4,10 +4,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from grc_core.calendar import add_months
-from grc_core.extensions import db
-from grc_core.models import Commune, Request
-from grc_core.plugins.testing import csrf_token, in_commune, make_agent, make_commune
+from grc_core.plugin_api import Commune, Request, add_months, db
+from grc_core.plugin_api.testing import csrf_token, in_commune, make_agent, make_commune
 
 from plugins.urbanisme.dossier import today
 from plugins.urbanisme.models import Dossier
@@ -155,17 +153,17 @@ def test_the_citizen_page_lists_the_citizens_files(app, town):
 
 
 def test_demo_files_are_realistic_quick_and_idempotent(app):
-    from grc_core.tenancy import use_commune
+    from grc_core.plugin_api import use_commune
     from plugins.urbanisme.demo import load_demo_files
     from plugins.urbanisme.plugin import DEMO_AGENTS
-    from grc_core.demo import demo_agents
+    from grc_core.plugin_api import demo_agents
 
     commune_id = make_commune(app, "Villeneuve-sur-Loire", "45901", "villeneuve", plugins=["urbanisme"])
     with app.app_context(), use_commune(commune_id):
         commune = db.session.get(Commune, commune_id)
         demo_agents(commune, DEMO_AGENTS)
         db.session.commit()
-        from grc_core.models import Citizen
+        from grc_core.plugin_api import Citizen
 
         db.session.add_all([Citizen(first_name=f, last_name="Lefèvre", quartier="Centre")
                             for f in ("Anne", "Paul", "Inès", "Hugo", "Léa")])
@@ -205,7 +203,7 @@ def test_demo_files_are_realistic_quick_and_idempotent(app):
 
 
 def test_a_commune_without_the_plugin_has_no_page_panel_nor_type(app):
-    from grc_core.models import RequestType
+    from grc_core.plugin_api import RequestType
 
     setup_town(app)
     without = make_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin", plugins=[])

@@ -2,7 +2,7 @@
 
 Loaded by the plugin API tests only (``extra_plugins={"dummy":
 "tests.plugins.dummy.plugin"}``); ``tests/test_docs.py`` checks that it
-implements every hook of :mod:`grc_core.plugins.hookspecs`.
+implements every hook of :mod:`grc_core.plugin_api.hookspecs`.
 
 Event and lifecycle hooks write a journal into the commune's settings, under
 the plugin's own key ``dummy.journal``: it is observable from a test through
@@ -25,18 +25,12 @@ from flask_login import login_required
 from markupsafe import escape
 from sqlalchemy import select
 
-from grc_core.admin.base import SecureView
-from grc_core.extensions import db
-from grc_core.models import Commune, Service
-from grc_core.plugins import hookimpl
-from grc_core.plugins.types import (
-    CitizenPanel, FieldError, FieldSpec, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest,
-    RequestTypeDecl, RequestPanel, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
-    WidgetDecl, WorkflowDecl,
+from grc_core.plugin_api import (
+    CitizenPanel, Commune, FieldError, FieldSpec, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest,
+    RequestPanel, RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, SecureView, Service,
+    ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec, WidgetDecl, WorkflowDecl, can, current_commune,
+    db, hookimpl, plugins_active_in,
 )
-from grc_core.security.permissions import can
-from grc_core.tenancy import active_plugins
-from grc_core.tenancy.resolver import current_commune
 
 HERE = Path(__file__).parent
 JOURNAL = "dummy.journal"
@@ -95,7 +89,7 @@ class PanelView(SecureView):
     @expose("/")
     def index(self):
         commune = current_commune()
-        request_types = current_app.extensions["grc"].request_types(active_plugins(commune))
+        request_types = current_app.extensions["grc"].request_types(plugins_active_in(commune))
         return self.render("dummy/panel.html", commune=commune, request_types=request_types)
 
 
@@ -229,7 +223,7 @@ def grc_register_dashboard_widgets():
 
 def journal_candidates(commune, today):
     """Journal entries are due the day they are written: the journal forgets."""
-    from grc_core.plugins.types import RetentionCandidate
+    from grc_core.plugin_api import RetentionCandidate
 
     return [RetentionCandidate(str(n), f"Entrée {n + 1} du journal factice", today)
             for n, entry in enumerate(journal(commune)) if entry != "anonymised"]
@@ -335,6 +329,6 @@ def grc_plugin_disabled(commune):
 
 @hookimpl
 def grc_demo_data(commune):
-    from grc_core.demo import demo_agents
+    from grc_core.plugin_api import demo_agents
 
     demo_agents(commune, DEMO_AGENTS)

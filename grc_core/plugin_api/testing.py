@@ -340,6 +340,65 @@ class PluginContract:
         check_commune_without_plugin_sees_none_of_it(app, client, self.plugin)
 
 
+# --- the core's entry points a plugin's suite drives ----------------------------------
+
+def grc_cli():
+    """The ``grc`` command group, for ``app.test_cli_runner().invoke(grc_cli(), [...])``."""
+    from grc_core.cli import cli
+
+    return cli
+
+
+def tick(now=None):
+    """What ``grc tick`` does (timers of every commune, summaries, outbox), at ``now``."""
+    from grc_core.workflows.timers import tick as core_tick
+
+    return core_tick(now)
+
+
+def fire_due_timers(now=None):
+    """Fire the current commune's due workflow timers at ``now``."""
+    from grc_core.workflows.timers import fire_due_timers as core_fire_due_timers
+
+    return core_fire_due_timers(now)
+
+
+def workflow_problems(decl) -> list[str]:
+    """What the workflow editor would refuse in the template ``decl`` (empty: none)."""
+    from grc_core.workflows.definition import from_decl
+    from grc_core.workflows.validation import validate
+
+    return validate(from_decl(decl))
+
+
+def retention_pending(commune, today=None):
+    """Per retention policy, what the back office lists as due on ``today``."""
+    from grc_core.retention import pending
+
+    return pending(commune, today)
+
+
+def run_retention(commune, today=None):
+    """Anonymise what every active policy has due on ``today``; ``{code: count}``."""
+    from grc_core.retention import run_retention as core_run_retention
+
+    return core_run_retention(commune, today)
+
+
+@contextmanager
+def without_daily_counters():
+    """Compute indicators from the requests themselves, as if the daily
+    counters could not answer: a plugin's figure must be the same both ways."""
+    from grc_core.indicators import daily
+
+    answers = daily.answers
+    daily.answers = lambda filters: False
+    try:
+        yield
+    finally:
+        daily.answers = answers
+
+
 # --- browser tests (headless Chromium through Playwright) ---------------------------
 
 CHROMIUM = os.environ.get("GRC_CHROMIUM", "/usr/bin/chromium")
