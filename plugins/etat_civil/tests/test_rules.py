@@ -6,7 +6,10 @@ docstrings of the rules modules; the tables below follow shared/reference/domain
 
 from __future__ import annotations
 
+import ast
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -884,6 +887,26 @@ def test_copy_request_retention(closed, ends, anonymisable):
 )
 def test_format_date_fr(day, text):
     assert rules.format_date_fr(day) == text
+
+
+def test_rules_module_is_pure():
+    """The rules package imports only the standard library, python-dateutil and grc_core.calendar."""
+    package = Path(rules.__file__).parent
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in package.glob("*.py")]
+    modules = set()
+    for node in (node for tree in trees for node in ast.walk(tree)):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # a module of the package itself
+                assert node.level == 1 and (package / f"{node.module}.py").is_file(), "import from outside"
+                continue
+            assert node.module
+            modules.add(node.module)
+    grc_core = {m for m in modules if m.split(".")[0] == "grc_core"}
+    assert grc_core == {"grc_core.calendar"}  # the only grc_core module allowed (and used)
+    roots = {m.split(".")[0] for m in modules - grc_core}
+    assert roots - {"dateutil", "__future__"} <= set(sys.stdlib_module_names)
 
 
 DATE_HELPERS = {"format_date_fr"}
