@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -397,18 +397,50 @@ def instruction_delay(
     prolongations = tuple(dict.fromkeys(ExceptionalProlongation(p) for p in prolongations))
     base, base_article, base_label = _BASE_DELAYS[resolved]
     reasons.append(f"Délai de base [{base_article}] — {base_label}.")
-    applied_rules = [base_article]
-    ignored: list[Circumstance | ExceptionalProlongation] = []
+    trace = _DelayTrace(reasons, [base_article])
+    modified, rule_name = _modified_delay(base, base_article, _applicable_rules(resolved, circumstances, trace), trace)
+    prolongation = _prolongation(resolved, prolongations, trace)
+    if modified != base:
+        reasons.append(
+            "Le délai modifié n'est opposable que s'il est notifié dans le mois qui suit le dépôt "
+            "(R*423-18 b, R*423-42) ; à défaut, le délai de base s'applique."
+        )
+    outcome = tacit_outcome(resolved, circumstances, deposit_date=deposit_date)
+    reasons.extend(outcome.reasons)
+    return InstructionDelay(
+        procedure=Procedure(procedure),
+        months=modified + prolongation,
+        base_months=base,
+        modified_months=modified,
+        prolongation_months=prolongation,
+        rule=rule_name,
+        applied_rules=tuple(dict.fromkeys(trace.applied_rules)),
+        silence_outcome=outcome.outcome,
+        reasons=tuple(reasons),
+        ignored=tuple(trace.ignored),
+    )
 
-    maj1: list[_CircumstanceRule] = []
-    maj2: list[_CircumstanceRule] = []
-    subst: list[_CircumstanceRule] = []
+
+@dataclass
+class _DelayTrace:
+    """What :func:`instruction_delay` explains as it goes: its reasons, the rules applied, what it ignored."""
+
+    reasons: list[str]
+    applied_rules: list[str]
+    ignored: list[Circumstance | ExceptionalProlongation] = field(default_factory=list)
+
+
+def _applicable_rules(
+    resolved: Procedure, circumstances: tuple[Circumstance, ...], trace: _DelayTrace
+) -> dict[str, list[_CircumstanceRule]]:
+    """The majorations and substitutions that apply, by kind; the others are ignored, with a reason."""
+    by_kind: dict[str, list[_CircumstanceRule]] = {_MAJ1: [], _MAJ2: [], _SUBST: []}
     for c in circumstances:
         rule = _CIRCUMSTANCE_RULES[c]
         if rule.kind == _REFUS:
             continue  # handled by tacit_outcome
         if resolved not in rule.applies_to:
-            ignored.append(c)
+            trace.ignored.append(c)
             if resolved in _CU:
                 why = "aucune majoration n'est prévue pour le certificat d'urbanisme"
             elif rule.kind == _MAJ2 and resolved is Procedure.DECLARATION_PREALABLE:
@@ -417,10 +449,18 @@ def instruction_delay(
                 why = f"le délai de 5 mois ne vise pas cette procédure ({resolved.label})"
             else:
                 why = f"ne s'applique pas à cette procédure ({resolved.label})"
-            reasons.append(f"Non retenu : {rule.label} [{rule.article}] — {why}.")
+            trace.reasons.append(f"Non retenu : {rule.label} [{rule.article}] — {why}.")
             continue
-        {_MAJ1: maj1, _MAJ2: maj2, _SUBST: subst}[rule.kind].append(rule)
+        by_kind[rule.kind].append(rule)
+    return by_kind
 
+
+def _modified_delay(
+    base: int, base_article: str, by_kind: dict[str, list[_CircumstanceRule]], trace: _DelayTrace
+) -> tuple[int, str]:
+    """The delay after majoration (R*423-24/25, not cumulative) or substitution (R*423-28), and its rule."""
+    maj1, maj2, subst = by_kind[_MAJ1], by_kind[_MAJ2], by_kind[_SUBST]
+    reasons, applied_rules = trace.reasons, trace.applied_rules
     rule_name = base_article
     modified = base
     if maj2:
@@ -453,12 +493,19 @@ def instruction_delay(
         modified = max(modified, 5)
         rule_name = "R*423-28"
         applied_rules.append("R*423-28")
+    return modified, rule_name
 
+
+def _prolongation(
+    resolved: Procedure, prolongations: tuple[ExceptionalProlongation, ...], trace: _DelayTrace
+) -> int:
+    """Months of exceptional prolongation: the longest of those that apply (R*423-35, R*423-36-1)."""
+    reasons = trace.reasons
     prolongation = 0
     for p in prolongations:
         months, article, label, applies_to = _PROLONGATION_RULES[p]
         if resolved not in applies_to:
-            ignored.append(p)
+            trace.ignored.append(p)
             reasons.append(f"Non retenu : prolongation [{article}] {label} — ne s'applique pas à cette procédure ({resolved.label}).")
             continue
         if months > prolongation:
@@ -467,31 +514,12 @@ def instruction_delay(
             f"Prolongation exceptionnelle de {months} mois [{article}] : {label} ; à notifier avant la fin du "
             "délai d'instruction (R*423-44)."
         )
-        applied_rules.append(article)
-    if sum(1 for p in prolongations if p not in ignored) > 1:
+        trace.applied_rules.append(article)
+    if sum(1 for p in prolongations if p not in trace.ignored) > 1:
         reasons.append(
             "Prolongations exceptionnelles non cumulées : seule la plus longue est retenue (interprétation)."
         )
-
-    if modified != base:
-        reasons.append(
-            "Le délai modifié n'est opposable que s'il est notifié dans le mois qui suit le dépôt "
-            "(R*423-18 b, R*423-42) ; à défaut, le délai de base s'applique."
-        )
-    outcome = tacit_outcome(resolved, circumstances, deposit_date=deposit_date)
-    reasons.extend(outcome.reasons)
-    return InstructionDelay(
-        procedure=Procedure(procedure),
-        months=modified + prolongation,
-        base_months=base,
-        modified_months=modified,
-        prolongation_months=prolongation,
-        rule=rule_name,
-        applied_rules=tuple(dict.fromkeys(applied_rules)),
-        silence_outcome=outcome.outcome,
-        reasons=tuple(reasons),
-        ignored=tuple(ignored),
-    )
+    return prolongation
 
 
 def modified_delay_notification_deadline(deposit_date: date) -> date:
