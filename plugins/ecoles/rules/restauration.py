@@ -159,24 +159,38 @@ def validate_grid(
       (families with a CAF QF ≤ 1 000 € pay at most 1 €).  The grid must also
       apply to all pupils, residents or not (not checkable here).
     """
-    problems: list[str] = []
-    tranches = grid.tranches
-    unit = grid.unit
     required = min_tranches
     if cantine_a_un_euro:
         required = max(required, _CANTINE_A_UN_EURO_MIN_TRANCHES)
+    problems = _count_problems(grid.tranches, required, cantine_a_un_euro)
+    tranche_problems, well_formed = _tranche_problems(grid.tranches, cost_per_user)
+    problems += tranche_problems
+    problems += _coverage_problems(well_formed, grid.unit)
+    if cantine_a_un_euro and grid.tranches:
+        problems += _cantine_a_un_euro_problems(grid.tranches, well_formed)
+    return tuple(problems)
 
+
+def _count_problems(tranches: tuple[Tranche, ...], required: int, cantine_a_un_euro: bool) -> list[str]:
+    """A grid without tranches, or with fewer than ``required``."""
     if not tranches:
-        problems.append("la grille ne comporte aucune tranche")
-    elif len(tranches) < required:
+        return ["la grille ne comporte aucune tranche"]
+    if len(tranches) < required:
         source = (
             " (condition de l'aide « cantine à 1 € »)" if cantine_a_un_euro else ""
         )
-        problems.append(
+        return [
             f"la grille comporte {len(tranches)} tranche(s) : au moins {required} tranches "
             f"sont requises{source}"
-        )
+        ]
+    return []
 
+
+def _tranche_problems(
+    tranches: tuple[Tranche, ...], cost_per_user: Decimal | None
+) -> tuple[list[str], list[Tranche]]:
+    """Each tranche's problems of bounds and price, and the tranches whose bounds are sound."""
+    problems: list[str] = []
     well_formed: list[Tranche] = []
     for t in tranches:
         ok = True
@@ -199,63 +213,72 @@ def validate_grid(
             )
         if ok:
             well_formed.append(t)
+    return problems, well_formed
 
-    # coverage: gaps and overlaps, scanning tranches by lower bound
+
+def _coverage_problems(well_formed: list[Tranche], unit: Decimal) -> list[str]:
+    """Gaps and overlaps, scanning the tranches by lower bound: every QF from 0 up has exactly one price."""
+    problems: list[str] = []
     ordered = sorted(well_formed, key=lambda t: (t.qf_min, t.qf_max is None, t.qf_max or 0))
-    if ordered:
-        if ordered[0].qf_min > 0:
-            problems.append(
-                f"aucun tarif pour un QF inférieur à {_fmt_eur(ordered[0].qf_min)} "
-                f"(trou avant la tranche « {ordered[0].name} »)"
+    if not ordered:
+        return problems
+    if ordered[0].qf_min > 0:
+        problems.append(
+            f"aucun tarif pour un QF inférieur à {_fmt_eur(ordered[0].qf_min)} "
+            f"(trou avant la tranche « {ordered[0].name} »)"
+        )
+    reach: Decimal | None = ordered[0].qf_max  # highest QF covered so far (None = ∞)
+    reacher = ordered[0]
+    for t in ordered[1:]:
+        if reach is None or t.qf_min <= reach:
+            upper = t.qf_max if reach is None else (
+                reach if t.qf_max is None else min(reach, t.qf_max)
             )
-        reach: Decimal | None = ordered[0].qf_max  # highest QF covered so far (None = ∞)
-        reacher = ordered[0]
-        for t in ordered[1:]:
-            if reach is None or t.qf_min <= reach:
-                upper = t.qf_max if reach is None else (
-                    reach if t.qf_max is None else min(reach, t.qf_max)
-                )
-                span = (
-                    f"à partir de {_fmt_eur(t.qf_min)}" if upper is None
-                    else f"QF de {_fmt_eur(t.qf_min)} à {_fmt_eur(upper)}"
-                )
-                problems.append(
-                    f"chevauchement entre les tranches « {reacher.name} » et « {t.name} » "
-                    f"({span})"
-                )
-            elif t.qf_min > reach + unit:
-                problems.append(
-                    f"trou entre les tranches « {reacher.name} » et « {t.name} » : aucun tarif "
-                    f"pour un QF de {_fmt_eur(reach + unit)} à {_fmt_eur(t.qf_min - unit)}"
-                )
-            if reach is not None and (t.qf_max is None or t.qf_max > reach):
-                reach, reacher = t.qf_max, t
-        if reach is not None:
-            problems.append(
-                f"aucun tarif pour un QF supérieur à {_fmt_eur(reach)} (la dernière tranche "
-                "doit être sans borne supérieure)"
+            span = (
+                f"à partir de {_fmt_eur(t.qf_min)}" if upper is None
+                else f"QF de {_fmt_eur(t.qf_min)} à {_fmt_eur(upper)}"
             )
+            problems.append(
+                f"chevauchement entre les tranches « {reacher.name} » et « {t.name} » "
+                f"({span})"
+            )
+        elif t.qf_min > reach + unit:
+            problems.append(
+                f"trou entre les tranches « {reacher.name} » et « {t.name} » : aucun tarif "
+                f"pour un QF de {_fmt_eur(reach + unit)} à {_fmt_eur(t.qf_min - unit)}"
+            )
+        if reach is not None and (t.qf_max is None or t.qf_max > reach):
+            reach, reacher = t.qf_max, t
+    if reach is not None:
+        problems.append(
+            f"aucun tarif pour un QF supérieur à {_fmt_eur(reach)} (la dernière tranche "
+            "doit être sans borne supérieure)"
+        )
+    return problems
 
-    if cantine_a_un_euro and tranches:
-        if not any(t.price <= CANTINE_A_UN_EURO_MAX_PRICE for t in tranches):
+
+def _cantine_a_un_euro_problems(tranches: tuple[Tranche, ...], well_formed: list[Tranche]) -> list[str]:
+    """The conditions of the State aid « cantine à 1 € » (§3.4, B)."""
+    problems: list[str] = []
+    if not any(t.price <= CANTINE_A_UN_EURO_MAX_PRICE for t in tranches):
+        problems.append(
+            "cantine à 1 € : aucune tranche à 1 € ou moins (au moins une tranche ≤ 1 € "
+            "est requise)"
+        )
+    if not any(t.price > CANTINE_A_UN_EURO_MAX_PRICE for t in tranches):
+        problems.append(
+            "cantine à 1 € : aucune tranche à plus de 1 € (au moins une tranche > 1 € est "
+            "requise)"
+        )
+    for t in well_formed:
+        if t.qf_min <= CANTINE_A_UN_EURO_QF_CEILING and t.price > CANTINE_A_UN_EURO_MAX_PRICE:
             problems.append(
-                "cantine à 1 € : aucune tranche à 1 € ou moins (au moins une tranche ≤ 1 € "
-                "est requise)"
+                f"cantine à 1 € : la tranche « {t.name} » s'applique à des QF ≤ "
+                f"{_fmt_eur(CANTINE_A_UN_EURO_QF_CEILING)} avec un tarif de "
+                f"{_fmt_eur(t.price)} (> 1 €) ; les familles de QF ≤ 1 000 € doivent payer "
+                "1 € au plus (depuis le 1er août 2022)"
             )
-        if not any(t.price > CANTINE_A_UN_EURO_MAX_PRICE for t in tranches):
-            problems.append(
-                "cantine à 1 € : aucune tranche à plus de 1 € (au moins une tranche > 1 € est "
-                "requise)"
-            )
-        for t in well_formed:
-            if t.qf_min <= CANTINE_A_UN_EURO_QF_CEILING and t.price > CANTINE_A_UN_EURO_MAX_PRICE:
-                problems.append(
-                    f"cantine à 1 € : la tranche « {t.name} » s'applique à des QF ≤ "
-                    f"{_fmt_eur(CANTINE_A_UN_EURO_QF_CEILING)} avec un tarif de "
-                    f"{_fmt_eur(t.price)} (> 1 €) ; les familles de QF ≤ 1 000 € doivent payer "
-                    "1 € au plus (depuis le 1er août 2022)"
-                )
-    return tuple(problems)
+    return problems
 
 
 _AID_3_EUROS_FROM: Final = date(2021, 1, 1)
