@@ -50,7 +50,7 @@ def register_closed_on(data) -> date | None:
 
 def acte_eligibility(data, commune, today: date) -> rules.Eligibility:
     """``rules.check_eligibility`` on the request's data and the commune's settings."""
-    return rules.check_eligibility(
+    return rules.check_eligibility(rules.EligibilityInput(
         data.get("acte"), data.get("document"), data.get("qualite"),
         register_closed_on=register_closed_on(data), today=today,
         administration_legal_basis=data.get("base_legale") or None,
@@ -60,7 +60,7 @@ def acte_eligibility(data, commune, today: date) -> rules.Eligibility:
         minor_may_obtain_extrait_avec_filiation=bool(st.value(commune, st.MINOR_EXTRAIT_FILIATION)),
         minor_may_obtain_reconnaissance_copy=bool(st.value(commune, st.MINOR_RECONNAISSANCE_COPY)),
         plurilingue_as=st.value(commune, st.PLURILINGUE_AS),
-    )
+    ))
 
 
 def acte_missing_fields(data, commune) -> list[str]:

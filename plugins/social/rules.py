@@ -3,7 +3,7 @@
 Everything here is a pure function of plain values (``datetime.date``, ``int``,
 ``Decimal``, ``bool``, ``StrEnum`` members, frozen dataclasses): no database, no
 Flask.  Standard library only, plus the shared calendar helpers of
-:mod:`grc_core.calendar` (the only ``grc_core`` import allowed here).
+:mod:`grc_core.plugin_api` (the only ``grc_core`` import allowed here).
 
 Sources are the rows of ``shared/reference/domain_rules.md (the project's legal reference)`` (cited as
 "§4.2 'Refusal'", i.e. section and the row's first cell), which themselves cite
@@ -14,7 +14,7 @@ can correct it.
 Date conventions (used by every function below)
 -----------------------------------------------
 * **Months** are calendar months, computed by
-  :func:`grc_core.calendar.add_months` only: same day number in the target
+  :func:`grc_core.plugin_api.add_months` only: same day number in the target
   month, clamped to the month's last day when that day does not exist
   (31 January + 1 month = 28 February, or 29 in a leap year).
   This is the rule of CPC art. 641 al. 2 ("à défaut d'un quantième identique,
@@ -29,7 +29,7 @@ Date conventions (used by every function below)
   last contact"): the functions return the *first day on which the
   consequence applies*, i.e. the day after the period expired.
 * **Ages** are counted birthday to birthday with
-  :func:`grc_core.calendar.birthday` / ``age_on`` (same month arithmetic), so a
+  :func:`grc_core.plugin_api.birthday` / ``age_on`` (same month arithmetic), so a
   person born on 29 February has his birthday on **28 February** in non-leap
   years — the one convention of all plugins (interpretation, not in
   domain_rules.md; it is also the reading favourable to the applicant for the
@@ -47,7 +47,7 @@ from enum import StrEnum
 from grc_core.plugin_api import add_months, age_on, birthday
 
 __all__ = [
-    # helpers (month and age arithmetic: grc_core.calendar)
+    # helpers (month and age arithmetic: grc_core.plugin_api)
     "is_overdue",
     "Decision",
     "ADULT_AGE",
@@ -243,7 +243,7 @@ def register_eligibility(
     * c) **adults** (18 and over, C. civ. 414) receiving AAH, ACTP, carte
       d'invalidité, RQTH or a pension d'invalidité.
 
-    Ages and birthdays: :func:`grc_core.calendar.age_on` / ``birthday`` (born
+    Ages and birthdays: :func:`grc_core.plugin_api.age_on` / ``birthday`` (born
     on 29 February: 65 on 28 February of a non-leap year).
 
     When several categories apply, the first in the order a, b, c is returned

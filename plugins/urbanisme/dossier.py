@@ -154,10 +154,10 @@ def recompute(dossier: Dossier, request=None) -> None:
             explanations.append(expiry.explanation)
         else:
             try:
-                deadline = rules.legal_deadline(
+                deadline = rules.legal_deadline(rules.LegalDeadlineInput(
                     dossier.deposit_date, dossier.completion_date, delay,
                     pieces_request_date=dossier.pieces_request_date,
-                    modification_notified_on=dossier.modification_notified_on)
+                    modification_notified_on=dossier.modification_notified_on))
             except rules.UrbanismeRuleError as error:  # pieces received after the 3 months
                 explanations.append(str(error))
             else:

@@ -1,7 +1,7 @@
-"""Tests of the pure legal rules of the état civil plugin (plugins/etat_civil/rules.py).
+"""Tests of the pure legal rules of the état civil plugin (plugins/etat_civil/rules/).
 
 No database, no Flask: only dates and plain values.  Sources are cited in the
-docstrings of rules.py; the tables below follow shared/reference/domain_rules.md.
+docstrings of the rules modules; the tables below follow shared/reference/domain_rules.md.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from plugins.etat_civil.rules import (
     ActKind,
     DocumentKind,
     Eligibility,
+    EligibilityInput,
     LivretRequester,
     RecensementStatus,
     RequesterQuality,
@@ -134,7 +135,7 @@ def test_matrix_covers_every_quality():
 
 @pytest.mark.parametrize(("quality", "act", "doc", "expected_reason"), MATRIX_CASES)
 def test_eligibility_matrix(quality, act, doc, expected_reason):
-    result = rules.check_eligibility(act, doc, quality, **ROW_KWARGS.get(quality, {}))
+    result = rules.check_eligibility(EligibilityInput(act, doc, quality, **ROW_KWARGS.get(quality, {})))
     if expected_reason is None:
         assert result.allowed is True
         assert result.reason is None
@@ -152,14 +153,14 @@ def test_eligibility_matrix(quality, act, doc, expected_reason):
     ],
 )
 def test_question_mark_cells_can_be_overridden_by_a_commune_setting(act, doc, kwargs):
-    assert rules.check_eligibility(act, doc, Q.INTERESSE_MINEUR, **kwargs).allowed is True
+    assert rules.check_eligibility(EligibilityInput(act, doc, Q.INTERESSE_MINEUR, **kwargs)).allowed is True
 
 
 def test_minor_copie_integrale_is_not_opened_by_the_eaf_setting():
-    result = rules.check_eligibility(
+    result = rules.check_eligibility(EligibilityInput(
         A.NAISSANCE, D.COPIE_INTEGRALE, Q.INTERESSE_MINEUR,
         minor_may_obtain_extrait_avec_filiation=True,
-    )
+    ))
     assert result.reason == R_MINOR_CI
 
 
@@ -167,7 +168,7 @@ def test_minor_copie_integrale_is_not_opened_by_the_eaf_setting():
 
 @pytest.mark.parametrize("quality", list(RequesterQuality), ids=str)
 def test_enfant_sans_vie_copie_integrale(quality):
-    result = rules.check_eligibility(A.ENFANT_SANS_VIE, D.COPIE_INTEGRALE, quality)
+    result = rules.check_eligibility(EligibilityInput(A.ENFANT_SANS_VIE, D.COPIE_INTEGRALE, quality))
     if quality in (Q.INTERESSE_MAJEUR, Q.INTERESSE_MINEUR):
         assert (result.allowed, result.reason) == (False, R_NA_ESV)
     else:
@@ -194,7 +195,7 @@ NOT_AVAILABLE = [
 @pytest.mark.parametrize(("act", "doc", "reason"), NOT_AVAILABLE)
 @pytest.mark.parametrize("quality", [Q.INTERESSE_MAJEUR, Q.NOTAIRE, Q.TIERS])
 def test_document_not_available_for_the_act(act, doc, reason, quality):
-    result = rules.check_eligibility(act, doc, quality)
+    result = rules.check_eligibility(EligibilityInput(act, doc, quality))
     assert (result.allowed, result.reason) == (False, reason)
 
 
@@ -215,18 +216,18 @@ def test_available_documents(act, expected):
 # -- extrait plurilingue ("?" rule: follows the extrait avec filiation by default) ---------------
 
 def test_plurilingue_follows_extrait_avec_filiation_by_default():
-    refused = rules.check_eligibility(A.NAISSANCE, D.EXTRAIT_PLURILINGUE, Q.TIERS)
+    refused = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.EXTRAIT_PLURILINGUE, Q.TIERS))
     assert refused.allowed is False
     assert refused.reason == (
         "L'extrait plurilingue suit les règles applicables à un extrait avec filiation. " + R_TIERS_N
     )
-    assert rules.check_eligibility(A.MARIAGE, D.EXTRAIT_PLURILINGUE, Q.CONJOINT).allowed is True
+    assert rules.check_eligibility(EligibilityInput(A.MARIAGE, D.EXTRAIT_PLURILINGUE, Q.CONJOINT)).allowed is True
 
 
 def test_plurilingue_setting_can_make_it_free():
-    result = rules.check_eligibility(
+    result = rules.check_eligibility(EligibilityInput(
         A.NAISSANCE, D.EXTRAIT_PLURILINGUE, Q.TIERS, plurilingue_as=D.EXTRAIT_SANS_FILIATION
-    )
+    ))
     assert result.allowed is True
 
 
@@ -238,7 +239,7 @@ def test_plurilingue_setting_can_make_it_free():
     [(A.NAISSANCE, D.COPIE_INTEGRALE), (A.MARIAGE, D.EXTRAIT_AVEC_FILIATION), (A.RECONNAISSANCE, D.COPIE_INTEGRALE)],
 )
 def test_administration_without_legal_basis_is_refused(basis, act, doc):
-    result = rules.check_eligibility(act, doc, Q.ADMINISTRATION, administration_legal_basis=basis)
+    result = rules.check_eligibility(EligibilityInput(act, doc, Q.ADMINISTRATION, administration_legal_basis=basis))
     assert (result.allowed, result.reason) == (False, R_ADMIN)
 
 
@@ -246,37 +247,40 @@ def test_administration_without_legal_basis_is_refused(basis, act, doc):
     ("act", "doc"), [(A.NAISSANCE, D.EXTRAIT_SANS_FILIATION), (A.DECES, D.COPIE_INTEGRALE)]
 )
 def test_administration_needs_no_basis_for_documents_open_to_anyone(act, doc):
-    assert rules.check_eligibility(act, doc, Q.ADMINISTRATION).allowed is True
+    assert rules.check_eligibility(EligibilityInput(act, doc, Q.ADMINISTRATION)).allowed is True
 
 
 # -- généalogiste: authorisation AND mandate -----------------------------------------------------
 
 @pytest.mark.parametrize(("authorisation", "mandate"), [(False, False), (True, False), (False, True)])
 def test_genealogist_needs_authorisation_and_mandate(authorisation, mandate):
-    result = rules.check_eligibility(
+    result = rules.check_eligibility(EligibilityInput(
         A.NAISSANCE, D.COPIE_INTEGRALE, Q.GENEALOGISTE,
         genealogist_archives_authorisation=authorisation, genealogist_mandate=mandate,
-    )
+    ))
     assert (result.allowed, result.reason) == (False, R_GENEALOGISTE)
 
 
 # -- avocat: what the client may obtain ----------------------------------------------------------
 
 def test_avocat_without_client_quality_is_allowed_but_flagged_for_restricted_documents():
-    result = rules.check_eligibility(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT)
+    result = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT))
     assert result.allowed is True
     assert result.needs_manual_review is True
     assert result.review_note == (
         "Vérifier que le client de l'avocat est lui-même en droit d'obtenir ce document "
         "(décret n° 2017-890, art. 30)."
     )
-    assert rules.check_eligibility(A.NAISSANCE, D.EXTRAIT_SANS_FILIATION, Q.AVOCAT).needs_manual_review is False
+    free = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.EXTRAIT_SANS_FILIATION, Q.AVOCAT))
+    assert free.needs_manual_review is False
 
 
 def test_avocat_gets_what_the_client_may_obtain():
-    ok = rules.check_eligibility(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT, avocat_client_quality=Q.DESCENDANT)
+    ok = rules.check_eligibility(
+        EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT, avocat_client_quality=Q.DESCENDANT))
     assert (ok.allowed, ok.needs_manual_review) == (True, False)
-    refused = rules.check_eligibility(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT, avocat_client_quality=Q.TIERS)
+    refused = rules.check_eligibility(
+        EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT, avocat_client_quality=Q.TIERS))
     assert refused.allowed is False
     assert refused.reason == (
         "Un avocat ne peut obtenir que les actes que son client est légalement fondé à requérir "
@@ -286,15 +290,16 @@ def test_avocat_gets_what_the_client_may_obtain():
 
 def test_avocat_client_cannot_be_avocat():
     with pytest.raises(ValueError):
-        rules.check_eligibility(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT, avocat_client_quality=Q.AVOCAT)
+        rules.check_eligibility(
+            EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT, avocat_client_quality=Q.AVOCAT))
 
 
 def test_plain_strings_are_accepted():
-    result = rules.check_eligibility("naissance", "extrait_sans_filiation", "tiers")
+    result = rules.check_eligibility(EligibilityInput("naissance", "extrait_sans_filiation", "tiers"))
     assert result.allowed is True
     assert Q.PARTENAIRE_PACS == "partenaire_pacs"
     with pytest.raises(ValueError):
-        rules.check_eligibility("naissance", "copie_integrale", "cousin")
+        rules.check_eligibility(EligibilityInput("naissance", "copie_integrale", "cousin"))
 
 
 # ---------------------------------------------------------------------------
@@ -327,9 +332,9 @@ def test_archives_open_on():
     ],
 )
 def test_archive_rule_edges_for_a_tiers(today, allowed):
-    result = rules.check_eligibility(
+    result = rules.check_eligibility(EligibilityInput(
         A.NAISSANCE, D.COPIE_INTEGRALE, Q.TIERS, register_closed_on=CLOSED, today=today
-    )
+    ))
     assert result.allowed is allowed
     if allowed:
         assert result.archive_access is True
@@ -340,48 +345,49 @@ def test_archive_rule_edges_for_a_tiers(today, allowed):
 
 
 def test_archive_rule_without_register_date_keeps_the_plain_reason():
-    result = rules.check_eligibility(A.NAISSANCE, D.COPIE_INTEGRALE, Q.TIERS)
+    result = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.TIERS))
     assert result.reason == R_TIERS_N
 
 
 def test_archive_rule_after_100_years_is_not_flagged():
-    result = rules.check_eligibility(
+    result = rules.check_eligibility(EligibilityInput(
         A.NAISSANCE, D.EXTRAIT_AVEC_FILIATION, Q.TIERS,
         register_closed_on=date(1920, 12, 31), today=date(2021, 1, 1),
-    )
+    ))
     assert (result.allowed, result.archive_access, result.needs_manual_review) == (True, True, False)
-    flagged = rules.check_eligibility(
+    flagged = rules.check_eligibility(EligibilityInput(
         A.NAISSANCE, D.EXTRAIT_AVEC_FILIATION, Q.TIERS,
         register_closed_on=date(1920, 12, 31), today=date(2020, 12, 31),
-    )
+    ))
     assert (flagged.allowed, flagged.needs_manual_review) == (True, True)
 
 
 def test_archive_rule_marriage_flags_only_when_it_concerns_a_minor():
     kwargs = dict(register_closed_on=date(1940, 6, 15), today=date(2015, 6, 16))
-    plain = rules.check_eligibility(A.MARIAGE, D.COPIE_INTEGRALE, Q.TIERS, **kwargs)
+    plain = rules.check_eligibility(EligibilityInput(A.MARIAGE, D.COPIE_INTEGRALE, Q.TIERS, **kwargs))
     assert (plain.allowed, plain.archive_access, plain.needs_manual_review) == (True, True, False)
-    minor = rules.check_eligibility(A.MARIAGE, D.COPIE_INTEGRALE, Q.TIERS, concerns_minor=True, **kwargs)
+    minor = rules.check_eligibility(
+        EligibilityInput(A.MARIAGE, D.COPIE_INTEGRALE, Q.TIERS, concerns_minor=True, **kwargs))
     assert (minor.allowed, minor.needs_manual_review, minor.review_note) == (True, True, MINOR_NOTE)
 
 
 def test_archive_rule_applies_to_reconnaissance_and_heritiers():
-    reco = rules.check_eligibility(
+    reco = rules.check_eligibility(EligibilityInput(
         A.RECONNAISSANCE, D.COPIE_INTEGRALE, Q.TIERS, register_closed_on=CLOSED, today=date(2025, 1, 1)
-    )
+    ))
     assert (reco.allowed, reco.archive_access, reco.needs_manual_review) == (True, True, True)
-    heir = rules.check_eligibility(
+    heir = rules.check_eligibility(EligibilityInput(
         A.MARIAGE, D.EXTRAIT_AVEC_FILIATION, Q.HERITIER, register_closed_on=CLOSED, today=date(2025, 1, 1)
-    )
+    ))
     assert (heir.allowed, heir.archive_access) == (True, True)
 
 
 @pytest.mark.parametrize(("today", "allowed"), [(date(2015, 5, 10), False), (date(2015, 5, 11), True)])
 def test_archive_rule_25_years_after_death(today, allowed):
-    result = rules.check_eligibility(
+    result = rules.check_eligibility(EligibilityInput(
         A.NAISSANCE, D.COPIE_INTEGRALE, Q.TIERS,
         register_closed_on=date(1980, 12, 31), person_died_on=date(1990, 5, 10), today=today,
-    )
+    ))
     assert result.allowed is allowed
     if allowed:
         assert (result.archive_access, result.needs_manual_review) == (True, False)
@@ -394,16 +400,16 @@ def test_archive_rule_25_years_after_death(today, allowed):
 
 def test_entitled_persons_and_deaths_do_not_depend_on_the_register_date():
     recent = dict(register_closed_on=date(2020, 12, 31), today=date(2025, 1, 1))
-    entitled = rules.check_eligibility(A.NAISSANCE, D.COPIE_INTEGRALE, Q.DESCENDANT, **recent)
+    entitled = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.DESCENDANT, **recent))
     assert (entitled.allowed, entitled.archive_access) == (True, False)
-    deces = rules.check_eligibility(A.DECES, D.COPIE_INTEGRALE, Q.TIERS, **recent)
+    deces = rules.check_eligibility(EligibilityInput(A.DECES, D.COPIE_INTEGRALE, Q.TIERS, **recent))
     assert (deces.allowed, deces.archive_access) == (True, False)
 
 
 def test_archive_rule_does_not_fix_na_cells():
-    result = rules.check_eligibility(
+    result = rules.check_eligibility(EligibilityInput(
         A.MARIAGE, D.COPIE_INTEGRALE, Q.INTERESSE_MINEUR, register_closed_on=CLOSED, today=date(2030, 1, 1)
-    )
+    ))
     assert result.reason == R_MINOR_MARIAGE
 
 
@@ -590,7 +596,7 @@ S = RecensementStatus
         (date(2009, 11, 30), date(2026, 2, 28), S.DANS_LES_DELAIS),
         (date(2009, 11, 30), date(2026, 3, 1), S.REGULARISATION),
         # 29 February: 16th birthday on 29/02/2024 (leap year); 25th birthday on
-        # 28/02/2033 (non-leap year: last day of February, grc_core.calendar.birthday)
+        # 28/02/2033 (non-leap year: last day of February, grc_core.plugin_api.birthday)
         (date(2008, 2, 29), date(2024, 2, 28), S.TROP_TOT),
         (date(2008, 2, 29), date(2024, 2, 29), S.DANS_LES_DELAIS),
         (date(2008, 2, 29), date(2024, 5, 31), S.DANS_LES_DELAIS),
@@ -720,7 +726,7 @@ def test_check_birth_declaration_reason():
 
 
 def test_default_non_working_days_are_the_shared_calendar():
-    """Default predicate: weekends + national holidays of grc_core.calendar (holidays.France)."""
+    """Default predicate: weekends + national holidays of grc_core.plugin_api (holidays.France)."""
     for offset in range(2 * 366):
         born = date.fromordinal(date(2025, 1, 1).toordinal() + offset)
         last_day = date.fromordinal(born.toordinal() + rules.BIRTH_DECLARATION_DELAY_DAYS)
@@ -805,7 +811,7 @@ def test_name_change_extends_to_child(on, consents, extends):
     assert rules.name_change_extends_to_child(date(2012, 5, 20), on, child_consents=consents) is extends
 
 
-# birthday / age_on are grc_core.calendar's (tests/test_calendar.py); here, the
+# birthday / age_on are grc_core.plugin_api's (tests/test_calendar.py); here, the
 # age thresholds of the module for a person born on 29 February.
 
 @pytest.mark.parametrize(
@@ -884,14 +890,18 @@ def test_format_date_fr(day, text):
 
 
 def test_rules_module_is_pure():
-    """rules.py imports only the standard library, python-dateutil and grc_core.plugin_api (date helpers)."""
-    tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
+    """The rules package imports only the standard library, python-dateutil and grc_core.plugin_api."""
+    package = Path(rules.__file__).parent
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in package.glob("*.py")]
     modules = set()
-    for node in ast.walk(tree):
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if isinstance(node, ast.Import):
             modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0 and node.module, "no relative import"
+            if node.level:  # a module of the package itself
+                assert node.level == 1 and (package / f"{node.module}.py").is_file(), "import from outside"
+                continue
+            assert node.module
             modules.add(node.module)
     grc_core = {m for m in modules if m.split(".")[0] == "grc_core"}
     assert grc_core == {"grc_core.plugin_api"}  # the only grc_core module allowed (and used)

@@ -76,7 +76,7 @@ def test_public_api_is_exported():
 
 
 # --------------------------------------------------------------------------- helpers
-# add_months / age_on are grc_core.calendar's (tests/test_calendar.py).
+# add_months / age_on are grc_core.plugin_api's (tests/test_calendar.py).
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,7 @@ def test_the_stored_deadline_equals_rules_and_the_hand_computed_date(app, town, 
     delay = rules.instruction_delay(kind, [rules.Circumstance(c) for c in protections],
                                     deposit_date=date.fromisoformat(deposit),
                                     initial_procedure=stored.initial_procedure)
-    computed = rules.legal_deadline(date.fromisoformat(deposit), None, delay)
+    computed = rules.legal_deadline(rules.LegalDeadlineInput(date.fromisoformat(deposit), None, delay))
     assert stored.legal_deadline == computed.last_day and stored.delay_months == computed.months
 
 

@@ -36,7 +36,7 @@ def test_every_procedure_is_filed_through_the_intake_form(app, town, kind):
     except rules.UrbanismeRuleError:
         assert dossier.legal_deadline is None  # DOC, DAACT, transfert: no instruction delay
     else:
-        expected = rules.legal_deadline(date(2026, 1, 31), None, delay)
+        expected = rules.legal_deadline(rules.LegalDeadlineInput(date(2026, 1, 31), None, delay))
         assert (dossier.legal_deadline, dossier.tacit_decision_date) == (expected.last_day,
                                                                          expected.tacit_decision_date)
     page = client.get(f"/admin/requests/{request_id}/").get_data(as_text=True)

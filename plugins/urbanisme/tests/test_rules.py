@@ -1,4 +1,4 @@
-"""Table-driven tests of plugins/urbanisme/rules.py (pure functions, no database, no Flask).
+"""Table-driven tests of plugins/urbanisme/rules/ (pure functions, no database, no Flask).
 
 Reference: shared/reference/domain_rules.md (the project's legal reference) §0 and §2. Every date is asserted exactly.
 """
@@ -18,6 +18,7 @@ from plugins.urbanisme.rules import (
     Circumstance,
     ConformityCase,
     ExceptionalProlongation,
+    LegalDeadlineInput,
     Outcome,
     Procedure,
     UrbanismeRuleError,
@@ -68,7 +69,7 @@ PERMITS = (PCMI, PD, PC, PA)
 
 # ---------------------------------------------------------------------------
 # Day arithmetic (module convention 5). Month arithmetic (conventions 1-2), public
-# holidays and working days are grc_core.calendar's: tests/test_calendar.py.
+# holidays and working days are grc_core.plugin_api's: tests/test_calendar.py.
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
@@ -545,7 +546,7 @@ LEGAL_DEADLINE_CASES = [
 
 @pytest.mark.parametrize(("procedure", "deposit", "last", "tacit", "outcome"), LEGAL_DEADLINE_CASES)
 def test_legal_deadline_complete_at_deposit(procedure, deposit, last, tacit, outcome):
-    result = legal_deadline(deposit, None, instruction_delay(procedure))
+    result = legal_deadline(LegalDeadlineInput(deposit, None, instruction_delay(procedure)))
     assert (result.start_date, result.last_day, result.tacit_decision_date, result.outcome) == (
         deposit,
         last,
@@ -558,7 +559,7 @@ def test_legal_deadline_complete_at_deposit(procedure, deposit, last, tacit, out
 
 
 def test_legal_deadline_explains_month_end_clamp():
-    result = legal_deadline(D(2025, 1, 31), None, 1)
+    result = legal_deadline(LegalDeadlineInput(D(2025, 1, 31), None, 1))
     assert result.last_day == D(2025, 2, 28)
     assert "dernier jour du mois" in result.explanation
     assert result.outcome is None
@@ -582,7 +583,7 @@ MODIFIED_DELAY_CASES = [
 )
 def test_legal_deadline_modified_delay_notification(procedure, circumstances, deposit, notified, months, last, tacit):
     delay = instruction_delay(procedure, circumstances)
-    result = legal_deadline(deposit, None, delay, modification_notified_on=notified)
+    result = legal_deadline(LegalDeadlineInput(deposit, None, delay, modification_notified_on=notified))
     assert (result.months, result.last_day, result.tacit_decision_date) == (months, last, tacit)
     assert len(result.reasons) == 1
     if months == delay.base_months:
@@ -591,9 +592,9 @@ def test_legal_deadline_modified_delay_notification(procedure, circumstances, de
 
 def test_legal_deadline_after_valid_pieces_request():
     # PC deposited 10/03, request notified on the last day of the month, pieces received 20/05.
-    result = legal_deadline(
+    result = legal_deadline(LegalDeadlineInput(
         D(2026, 3, 10), D(2026, 5, 20), instruction_delay(PC), pieces_request_date=D(2026, 4, 10)
-    )
+    ))
     assert (result.start_date, result.last_day, result.tacit_decision_date) == (
         D(2026, 5, 20),
         D(2026, 8, 20),
@@ -604,8 +605,9 @@ def test_legal_deadline_after_valid_pieces_request():
 
 def test_late_pieces_request_leaves_deadline_unchanged_with_reason():
     delay = instruction_delay(PC)
-    reference = legal_deadline(D(2026, 3, 10), None, delay)
-    late = legal_deadline(D(2026, 3, 10), D(2026, 5, 20), delay, pieces_request_date=D(2026, 4, 11))
+    reference = legal_deadline(LegalDeadlineInput(D(2026, 3, 10), None, delay))
+    late = legal_deadline(
+        LegalDeadlineInput(D(2026, 3, 10), D(2026, 5, 20), delay, pieces_request_date=D(2026, 4, 11)))
     assert (late.start_date, late.last_day, late.tacit_decision_date) == (
         D(2026, 3, 10),
         D(2026, 6, 10),
@@ -619,11 +621,11 @@ def test_late_pieces_request_leaves_deadline_unchanged_with_reason():
 def test_second_pieces_request_leaves_deadline_unchanged():
     deposit, first, pieces_of_first = D(2026, 3, 10), D(2026, 3, 20), D(2026, 4, 15)
     delay = instruction_delay(PC)
-    before = legal_deadline(deposit, pieces_of_first, delay, pieces_request_date=first)
+    before = legal_deadline(LegalDeadlineInput(deposit, pieces_of_first, delay, pieces_request_date=first))
     second = pieces_request_status(deposit, D(2026, 4, 1), [first])
     assert second.allowed is False and "R*423-41" in second.reason
     # the second request does not move the start: the deadline stays computed from the first request
-    after = legal_deadline(deposit, pieces_of_first, delay, pieces_request_date=first)
+    after = legal_deadline(LegalDeadlineInput(deposit, pieces_of_first, delay, pieces_request_date=first))
     assert before == after
     assert (after.start_date, after.last_day, after.tacit_decision_date) == (
         D(2026, 4, 15),
@@ -633,13 +635,13 @@ def test_second_pieces_request_leaves_deadline_unchanged():
 
 
 def test_piece_not_required_deadline_from_deposit():
-    result = legal_deadline(
+    result = legal_deadline(LegalDeadlineInput(
         D(2026, 3, 10),
         D(2026, 5, 20),
         instruction_delay(PC),
         pieces_request_date=D(2026, 3, 20),
         pieces_listed_in_code=False,
-    )
+    ))
     assert (result.start_date, result.last_day, result.tacit_decision_date) == (
         D(2026, 3, 10),
         D(2026, 6, 10),
@@ -651,7 +653,7 @@ def test_piece_not_required_deadline_from_deposit():
 def test_incomplete_file_has_no_running_delay():
     with pytest.raises(UrbanismeRuleError, match="completeness_expiry"):
         # valid request, file still incomplete: the delay has not started
-        legal_deadline(D(2026, 3, 10), None, 3, pieces_request_date=D(2026, 3, 20))
+        legal_deadline(LegalDeadlineInput(D(2026, 3, 10), None, 3, pieces_request_date=D(2026, 3, 20)))
 
 
 @pytest.mark.parametrize(
@@ -661,15 +663,15 @@ def test_incomplete_file_has_no_running_delay():
 def test_legal_deadline_pieces_received_late(completion, ok):
     args = (D(2026, 3, 10), completion, instruction_delay(DP))
     if ok:
-        result = legal_deadline(*args, pieces_request_date=D(2026, 3, 20))
+        result = legal_deadline(LegalDeadlineInput(*args, pieces_request_date=D(2026, 3, 20)))
         assert (result.last_day, result.tacit_decision_date) == (D(2026, 7, 20), D(2026, 7, 21))
     else:
         with pytest.raises(UrbanismeRuleError, match="R\\*423-39"):
-            legal_deadline(*args, pieces_request_date=D(2026, 3, 20))
+            legal_deadline(LegalDeadlineInput(*args, pieces_request_date=D(2026, 3, 20)))
 
 
 def test_legal_deadline_completion_without_request_date_is_trusted():
-    result = legal_deadline(D(2026, 3, 10), D(2026, 4, 2), 1)
+    result = legal_deadline(LegalDeadlineInput(D(2026, 3, 10), D(2026, 4, 2), 1))
     assert (result.start_date, result.last_day, result.tacit_decision_date) == (
         D(2026, 4, 2),
         D(2026, 5, 2),
@@ -678,7 +680,8 @@ def test_legal_deadline_completion_without_request_date_is_trusted():
 
 
 def test_legal_deadline_public_inquiry_start():
-    result = legal_deadline(D(2026, 1, 10), None, instruction_delay(PA), inquiry_report_received_on=D(2026, 5, 31))
+    result = legal_deadline(
+        LegalDeadlineInput(D(2026, 1, 10), None, instruction_delay(PA), inquiry_report_received_on=D(2026, 5, 31)))
     assert (result.start_date, result.last_day, result.tacit_decision_date) == (
         D(2026, 5, 31),
         D(2026, 8, 31),
@@ -697,7 +700,7 @@ def test_legal_deadline_public_inquiry_start():
 )
 def test_legal_deadline_exceptional_prolongation(notified, months, last, tacit):
     delay = instruction_delay(PC, prolongations=[ExceptionalProlongation.RECOURS_PREFET_REGION_ABF])
-    result = legal_deadline(D(2026, 1, 15), None, delay, prolongation_notified_on=notified)
+    result = legal_deadline(LegalDeadlineInput(D(2026, 1, 15), None, delay, prolongation_notified_on=notified))
     assert (result.months, result.last_day, result.tacit_decision_date) == (months, last, tacit)
 
 
@@ -706,19 +709,19 @@ def test_legal_deadline_prolongation_recomputed_from_start():
     delay = instruction_delay(
         DP, [C.ABORDS_MONUMENT_HISTORIQUE], [ExceptionalProlongation.RECOURS_PREFET_REGION_ABF]
     )
-    result = legal_deadline(
+    result = legal_deadline(LegalDeadlineInput(
         D(2026, 1, 31),
         None,
         delay,
         modification_notified_on=D(2026, 2, 10),
         prolongation_notified_on=D(2026, 3, 31),
-    )
+    ))
     assert (result.months, result.last_day, result.tacit_decision_date) == (4, D(2026, 5, 31), D(2026, 6, 1))
 
 
 def test_legal_deadline_refusal_outcome_is_carried():
     delay = instruction_delay(PC, [C.SITE_CLASSE])
-    result = legal_deadline(D(2026, 3, 10), None, delay)
+    result = legal_deadline(LegalDeadlineInput(D(2026, 3, 10), None, delay))
     assert result.outcome is Outcome.REFUS_TACITE
     assert "refus tacite le 11/06/2026" in result.explanation
 
@@ -732,7 +735,7 @@ def test_legal_deadline_refusal_outcome_is_carried():
 )
 def test_legal_deadline_invalid_inputs(kwargs):
     with pytest.raises(UrbanismeRuleError):
-        legal_deadline(**kwargs)
+        legal_deadline(LegalDeadlineInput(**kwargs))
 
 
 # ---------------------------------------------------------------------------
@@ -884,7 +887,7 @@ def test_withdrawal_window_end(decision, last):
 
 
 def test_withdrawal_after_tacit_permit():
-    deadline = legal_deadline(D(2026, 1, 31), None, instruction_delay(PCMI))
+    deadline = legal_deadline(LegalDeadlineInput(D(2026, 1, 31), None, instruction_delay(PCMI)))
     assert deadline.tacit_decision_date == D(2026, 4, 1)
     assert withdrawal_window_end(deadline.tacit_decision_date).value == D(2026, 7, 1)
     assert validity_end(deadline.tacit_decision_date).value == D(2029, 4, 1)
@@ -949,15 +952,17 @@ def test_enum_values_are_french_legal_names():
 
 
 def test_rules_module_is_pure():
-    """Standard library, python-dateutil and grc_core.plugin_api (its date helpers) only (no other grc_core module)."""
-    source = Path(__file__).resolve().parents[1] / "rules.py"
-    tree = ast.parse(source.read_text(encoding="utf-8"))
+    """Standard library, python-dateutil and grc_core.plugin_api only (no other grc_core module)."""
+    package = Path(__file__).resolve().parents[1] / "rules"
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in package.glob("*.py")]
     modules = set()
-    for node in ast.walk(tree):
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if isinstance(node, ast.Import):
             modules |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "no relative import"
+            if node.level:  # a module of the package itself
+                assert node.level == 1 and (package / f"{node.module}.py").is_file(), "import from outside"
+                continue
             modules.add(node.module or "")
     grc_core = {m for m in modules if m.split(".")[0] == "grc_core"}
     assert grc_core == {"grc_core.plugin_api"}
