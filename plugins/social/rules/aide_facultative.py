@@ -116,6 +116,9 @@ def granted_in_window(
     return total
 
 
+_ZERO = Decimal("0.00")
+
+
 def check_aid(
     request_amount: Decimal,
     qf: int | Decimal | None,
@@ -140,20 +143,28 @@ def check_aid(
     _require_money(granted_this_year, "granted_this_year")
     if qf is not None and (isinstance(qf, bool) or not isinstance(qf, int | Decimal)):
         raise TypeError("qf must be an int, a Decimal or None")
-    zero = Decimal("0.00")
+    refusal = _means_refusal(qf, resources, rules)
+    if refusal is not None:
+        return refusal
+    if rules.yearly_ceiling is None:
+        return AidDecision(AidOutcome.ALLOWED, request_amount, "Accordée : conditions remplies.")
+    return _within_yearly_ceiling(request_amount, granted_this_year, rules)
 
+
+def _means_refusal(qf: int | Decimal | None, resources: Decimal | None, rules: AidRules) -> AidDecision | None:
+    """Refusal for a QF or resources missing or above the rules' ceilings, ``None`` when they pass."""
     if rules.qf_ceiling is not None:
         if qf is None:
             return AidDecision(
                 AidOutcome.REFUSED,
-                zero,
+                _ZERO,
                 "Refusée : quotient familial non fourni, requis par le règlement des "
                 "aides facultatives.",
             )
         if qf > rules.qf_ceiling:
             return AidDecision(
                 AidOutcome.REFUSED,
-                zero,
+                _ZERO,
                 f"Refusée : quotient familial {qf} supérieur au plafond de "
                 f"{rules.qf_ceiling} fixé par le règlement des aides facultatives.",
             )
@@ -161,7 +172,7 @@ def check_aid(
         if resources is None:
             return AidDecision(
                 AidOutcome.REFUSED,
-                zero,
+                _ZERO,
                 "Refusée : ressources non fournies, requises par le règlement des "
                 "aides facultatives.",
             )
@@ -169,20 +180,22 @@ def check_aid(
         if resources > rules.resources_ceiling:
             return AidDecision(
                 AidOutcome.REFUSED,
-                zero,
+                _ZERO,
                 f"Refusée : ressources de {_fr_money(resources)} supérieures au plafond "
                 f"de {_fr_money(rules.resources_ceiling)} fixé par le règlement des "
                 "aides facultatives.",
             )
-    if rules.yearly_ceiling is None:
-        return AidDecision(AidOutcome.ALLOWED, request_amount, "Accordée : conditions remplies.")
+    return None
 
+
+def _within_yearly_ceiling(request_amount: Decimal, granted_this_year: Decimal, rules: AidRules) -> AidDecision:
+    """The request against what remains of the yearly ceiling per household: allowed, capped or refused."""
     period = "l'année civile" if rules.window is AidWindow.CALENDAR_YEAR else "les 12 derniers mois"
     remaining = rules.yearly_ceiling - granted_this_year
     if remaining <= 0:
         return AidDecision(
             AidOutcome.REFUSED,
-            zero,
+            _ZERO,
             f"Refusée : plafond de {_fr_money(rules.yearly_ceiling)} par foyer déjà "
             f"atteint sur {period}.",
         )
@@ -196,7 +209,7 @@ def check_aid(
     if not rules.cap_partial:
         return AidDecision(
             AidOutcome.REFUSED,
-            zero,
+            _ZERO,
             f"Refusée : la demande de {_fr_money(request_amount)} dépasse le solde "
             f"disponible de {_fr_money(remaining)} (plafond de "
             f"{_fr_money(rules.yearly_ceiling)} par foyer sur {period}).",
