@@ -1,7 +1,7 @@
 """Plugin ecoles: manifest and hook implementations (the plugin's face).
 
 School enrolment with the carte scolaire, dérogations, canteen and
-after-school care. The legal rules are in rules.py (pure); services.py reads
+after-school care. The legal rules are in rules/ (pure); services.py reads
 and writes the commune's rows for the hooks; the declarations are in
 request_types.py and dashboards.py.
 """

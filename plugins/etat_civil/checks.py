@@ -1,5 +1,5 @@
 """What the law says about one request's data: the bridge between the stored
-form data (plain JSON) and the pure rules of ``rules.py``.
+form data (plain JSON) and the pure rules of ``rules/``.
 
 Used by the submission validator, the transition guards, the request panels
 and the indicators; no database access here either, only the commune's

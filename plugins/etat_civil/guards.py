@@ -1,5 +1,5 @@
 """Transition guards (grc_check_transition): the legal timeline of each file,
-checked with ``rules.py`` before the engine applies a transition."""
+checked with ``rules/`` before the engine applies a transition."""
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -2,9 +2,9 @@
 
 Acts, marriage and PACS files, recensement, name changes. The domain content
 lives in its modules: request_types.py (forms), workflows.py (legal
-timelines), checks.py / guards.py (rules.py applied to a request), panels.py,
+timelines), checks.py / guards.py (rules/ applied to a request), panels.py,
 views.py (recensement attestation and quarterly list), dashboards.py,
-retention.py, demo.py; the legal rules are in rules.py.
+retention.py, demo.py; the legal rules are in rules/.
 """
 from __future__ import annotations
 

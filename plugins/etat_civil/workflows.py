@@ -4,7 +4,7 @@ The common path: reçue → à vérifier → (en attente d'une pièce) → déli
 refusée / classée. Refusals are separate transitions, one per reason, so the
 history says why (the « refusals by reason » indicator reads them).
 
-Legal timers and guards (guards are in ``guards.py`` and call ``rules.py``):
+Legal timers and guards (guards are in ``guards.py`` and call ``rules/``):
 - mariage: the bans are published (date_publication); the celebration date
   is refused before the 10th day after publication or after one year
   (C. civ. 64, 65); a timer moves a file whose publication expired to

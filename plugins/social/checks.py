@@ -1,4 +1,4 @@
-"""``rules.py`` applied to a CCAS request's data: validation at filing
+"""``rules/`` applied to a CCAS request's data: validation at filing
 (grc_validate_request) and the helpers the guards and dates share.
 
 Messages are the rules' own French reasons (plain words for the agent)."""

@@ -1,4 +1,4 @@
-"""Transition guards (grc_check_transition): ``rules.py`` applied before the
+"""Transition guards (grc_check_transition): ``rules/`` applied before the
 engine moves a CCAS file. Dates typed on the request page are stored in ISO
 form (timers read them); amounts with two decimals."""
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """What happens when a CCAS file is filed or moves: the legal dates computed
-by ``rules.py`` and written in the request's data (the timers of
+by ``rules/`` and written in the request's data (the timers of
 ``workflows.py`` are anchored on them, the request page shows them), the
 request's due date, the register and the aid granted.
 

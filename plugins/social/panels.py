@@ -1,5 +1,5 @@
 """Panels of the CCAS: on the citizen's 360° page (only with ``social.read``)
-and on a CCAS request's page (the legal dates computed by rules.py, the
+and on a CCAS request's page (the legal dates computed by rules/, the
 household's aid this year). HTML is built escaped (markupsafe)."""
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ housing — under professional secrecy (L133-5 CASF): every request type is
 declared with ``read_permission="social.read"`` and the core hides it from
 whoever does not hold it, everywhere (grc_core.requests.confidentiality).
 The domain lives in its modules: request_types.py (forms), workflows.py
-(legal timers), checks.py / guards.py / lifecycle.py (rules.py applied),
+(legal timers), checks.py / guards.py / lifecycle.py (rules/ applied),
 register.py and views.py (the register, the préfet's export), panels.py,
-dashboards.py, retention.py, demo.py; the legal rules are in rules.py.
+dashboards.py, retention.py, demo.py; the legal rules are in rules/.
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Every type is confidential (professional secrecy, L133-5 CASF):
 ``read_permission="social.read"`` — the core hides them from whoever does not
 hold it (grc_core.requests.confidentiality). Labels and choices become the
 commune's own editable rows, hence French. ``checks.py`` validates the data
-with ``rules.py``.
+with ``rules/``.
 """
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Workflows of the CCAS, as templates each commune copies and may edit.
 
-Legal timers run on dates the plugin computes with ``rules.py`` and writes in
+Legal timers run on dates the plugin computes with ``rules/`` and writes in
 the request's data when the file is filed or moves (``dates.py``): a timer
 anchored on such a date with no delay fires on that very day. So the law's
-arithmetic stays in one place (rules.py), and an agent reads the dates on
+arithmetic stays in one place (rules/), and an agent reads the dates on
 the request page.
 
 - domiciliation: answer within 2 months, silence = refusal (timer on

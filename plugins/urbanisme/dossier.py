@@ -1,4 +1,4 @@
-"""A planning file's data and legal dates: created from the intake form, recomputed by rules.py.
+"""A planning file's data and legal dates: created from the intake form, recomputed by rules/.
 
 Every legal date is computed by :mod:`.rules` (never here) from the facts the
 service records (deposit, request for pieces, completion, notification of a
@@ -256,7 +256,7 @@ def on_transition(dossier: Dossier, request, code: str, on: date) -> None:
 
 
 def transition_objection(dossier: Dossier, code: str, on: date) -> list[str]:
-    """Why a transition cannot be applied to the file now (French, from rules.py), or []."""
+    """Why a transition cannot be applied to the file now (French, from rules/), or []."""
     if code == "demander_pieces":
         status = rules.pieces_request_status(dossier.deposit_date, on, dossier.pieces_request_count)
         if not status.allowed:

@@ -6,7 +6,7 @@ appends an event to the ORIGINAL request's history saying what changed and
 which follow-up did it:
 
 - prorogation granted (approval notified, or « prorogation acquise » applied by
-  the timer): one more prorogation, the validity recomputed by rules.py;
+  the timer): one more prorogation, the validity recomputed by rules/;
 - transfert granted: the new holder;
 - DOC filed: the day the works started, as declared;
 - DAACT filed: the day it was received, hence the conformity deadline;
@@ -113,7 +113,7 @@ def on_transitioned(dossier: Dossier, request, code: str, actor) -> None:
 
 
 def objection(dossier: Dossier, code: str) -> list[str]:
-    """Why granting this prorogation now is impossible (French, from rules.py), or [].
+    """Why granting this prorogation now is impossible (French, from rules/), or [].
 
     Two prorogations filed in time may both await a decision: only two can
     ever be granted (R424-21)."""

@@ -75,7 +75,7 @@ class Dossier(TenantMixin, db.Model):
     tacit_applied_on: Mapped[date | None] = mapped_column(Date)
     prorogations: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
-    # Legal dates computed by rules.py (dossier.recompute); None when not applicable yet.
+    # Legal dates computed by rules/ (dossier.recompute); None when not applicable yet.
     delay_months: Mapped[int | None] = mapped_column(Integer)
     deposit_notice_by: Mapped[date | None] = mapped_column(Date)
     pieces_request_by: Mapped[date | None] = mapped_column(Date)

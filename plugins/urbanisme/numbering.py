@@ -74,7 +74,7 @@ def assign(dossier: Dossier, commune) -> None:
 
     A prorogation, a DOC or a DAACT gets none (it carries its authorisation's,
     ``initial_reference``). Past the format's limits (99,999 files of a kind in
-    a year, 99 modificatifs of a permit) rules.py raises and the filing rolls
+    a year, 99 modificatifs of a permit) rules/ raises and the filing rolls
     back: nothing is stored.
     """
     procedure = rules.Procedure(dossier.procedure)

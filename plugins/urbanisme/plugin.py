@@ -2,7 +2,7 @@
 
 Planning-permission files with legal instruction delays. The request types,
 workflows, panels, pages and dashboards live in their own modules; the legal
-rules are in rules.py. This module only wires them to the core.
+rules are in rules/. This module only wires them to the core.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Changement de nom (procédure simplifiée) and changement de prénom: majority, confirmation, children (DR §1.6)."""
+"""Changement de nom (procédure simplifiée) and de prénom: majority, confirmation, children (DR §1.6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Dossier de mariage: bans, celebration date, residence; freshness of the pieces of a marriage or PACS file (DR §1.6)."""
+"""Dossier de mariage: bans, celebration date, residence; fresh pieces for a marriage or a PACS (DR §1.6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Shared by the procedures: the error they raise, the day delay, dates and months in French, a dated result."""
+"""Shared by the procedures: their error, the day delay, dates and months in French, a dated result."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Legal dates stored on the file equal rules.py's; completeness edge days; tacit outcomes by `grc tick`."""
+"""Legal dates stored on the file equal those of rules/; completeness edge days; tacit outcomes by `grc tick`."""
 from datetime import date, datetime
 
 import pytest
