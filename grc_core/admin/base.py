@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
-from flask_admin.babel import gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..audit import record
 from ..extensions import db
+from ..forms.hygiene import AdminHygieneForm
 from ..spreadsheet import FORMATS, download
 from ..security.permissions import can
 from ..tenancy.activation import is_active
@@ -61,6 +62,8 @@ class SecureModelView(Guarded, ModelView):
     can_view_details = True
     can_export = True
     export_types = ["csv", "xlsx"]
+    # Control characters, lengths, names and phones (forms.hygiene), as in every other form.
+    form_base_class = AdminHygieneForm
 
     def __init__(self, model, name=None, category=None, endpoint=None, **kwargs):
         super().__init__(model, db, name=name, category=category, endpoint=endpoint, **kwargs)
@@ -78,7 +81,7 @@ class SecureModelView(Guarded, ModelView):
         # Flask-Admin's own CSV writer leaves formulas live: every list's
         # export goes through the one writer that neutralises them.
         if not self.can_export or export_type not in self.export_types or export_type not in FORMATS:
-            flash(gettext("Permission denied."), "error")
+            flash(_("Permission denied."), "error")
             return redirect(self.get_url(".index_view"))
         _count, data = self._export_data()
         rows = [[str(title) for _name, title in self._export_columns]]
