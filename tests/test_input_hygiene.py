@@ -20,6 +20,7 @@ from tests.test_citizen_record import NEW_CITIZEN
 from tests.test_requests import make_citizen, setup_commune
 
 FRENCH = {"Accept-Language": "fr"}
+CONTROL_FR = "Les caractères de contrôle et les marques de direction invisibles ne sont pas acceptés."
 
 
 def all_subclasses(cls):
@@ -130,3 +131,25 @@ def test_an_admin_model_form_refuses_control_characters_and_stores_nothing(app, 
     assert "Les caractères de contrôle et les marques de direction invisibles ne sont pas acceptés." in (
         response.get_data(as_text=True))
     assert count(app, commune.id, Service) == before
+
+
+def test_a_message_or_a_comment_with_control_characters_is_refused_and_nothing_is_stored(app, client, commune):
+    from grc_core.models import Message, RequestEvent
+    from tests.test_request_page import VERSION, page, post
+    from tests.test_requests import file_request
+
+    make_agent(app, commune.id, "voirie@a.fr", "agent", services=["voirie"])
+    request_id, errors = file_request(app, commune.id, actor_email="voirie@a.fr", type_id=commune.bacs)
+    assert not errors
+    login(client, "voirie@a.fr")
+    version = VERSION.search(page(client, request_id)).group(1)
+    refused = post(client, request_id, "message", {"body": "Bonjour\x07", "visibility": "public", "version": version})
+    assert refused.status_code == 409
+    assert CONTROL_FR in refused.get_data(as_text=True)
+    refused = post(client, request_id, "transition", {"transition": "prendre", "comment": "ok\x00", "version": version})
+    assert refused.status_code == 409
+    assert CONTROL_FR in refused.get_data(as_text=True)
+    with in_commune(app, commune.id):
+        assert count(app, commune.id, Message) == 0
+        assert db.session.get(Request, request_id).state == "nouvelle"
+        assert [e.kind for e in db.session.scalars(select(RequestEvent))].count("transition") == 0

@@ -23,7 +23,8 @@ its line breaks and tabs) or an invisible bidirectional override, which
 would make a name read differently from what is stored. A field whose own
 ``Length`` says less keeps its bound. The message is shown next to the
 field, and the form is invalid: nothing is stored. Passwords are never
-read here.
+read here. Free text outside forms (a message, a transition's comment)
+goes through :func:`text_problem`.
 
 A field's kind: ``TextAreaField`` → textarea; ``EmailField`` or an
 ``Email`` validator → email; ``TelField``, ``type="tel"`` or a name such as
@@ -95,12 +96,9 @@ def normal_phone(raw: str) -> str | None:
         number, phonenumbers.PhoneNumberFormat.NATIONAL if national else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def check_field(field) -> str | None:
-    """The message to show next to ``field``, or None; a phone is normalised."""
-    kind = field_kind(field)
-    value = field.data
-    if kind is None or not isinstance(value, str) or not value:
-        return None
+def text_problem(value: str, kind: str = "text") -> str | None:
+    """What is wrong with free text of ``kind``, or None. For text that does
+    not come through a form: messages and comments of the request page."""
     if has_control_character(value, kind):
         return _("Control characters and invisible direction marks are not accepted.")
     limit = LIMITS[kind]
@@ -108,6 +106,18 @@ def check_field(field) -> str | None:
         return _("At most %(max)s characters.", max=format_decimal(limit))
     if kind == "name" and not any(unicodedata.category(char).startswith("L") for char in value):
         return _("A name must contain at least one letter.")
+    return None
+
+
+def check_field(field) -> str | None:
+    """The message to show next to ``field``, or None; a phone is normalised."""
+    kind = field_kind(field)
+    value = field.data
+    if kind is None or not isinstance(value, str) or not value:
+        return None
+    problem = text_problem(value, kind)
+    if problem:
+        return problem
     if kind == "phone" and value.strip():
         phone = normal_phone(value.strip())
         if phone is None:
