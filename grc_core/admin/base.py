@@ -16,8 +16,8 @@ from flask_login import current_user
 from ..audit import record
 from ..extensions import db
 from ..forms.hygiene import AdminHygieneForm
-from ..spreadsheet import FORMATS, download
 from ..security.permissions import can
+from ..spreadsheet import FORMATS, download
 from ..tenancy.activation import is_active
 
 
