@@ -20,6 +20,7 @@ from .extensions import csrf, db, login_manager, migrate
 from .indicators import core as core_indicators
 from .plugins.manager import PluginError, build_plugin_manager
 from .plugins.registry import PluginRegistry
+from .security import headers
 from .security.auth import commune_choices
 from .security.permissions import CORE_PERMISSIONS, can
 from .settings import ConfigError, database_url, load_settings, plugin_names, secret_key
@@ -71,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app, registry)
     init_admin(app, registry)
     resolver.init_app(app)
+    headers.init_app(app)
     _register_page_helpers(app, registry)
     registry.register_commands(app.cli)
     return app
@@ -121,13 +123,6 @@ def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
             "grc_commune_choices": lambda: commune_choices(current_user) if current_user.is_authenticated else [],
             "can": can,
         }
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
     for code in (400, 403, 404, 429):
         app.register_error_handler(code, _error_page(code))

@@ -193,7 +193,7 @@ def _demo_citizens(rng, city: str) -> list[Citizen]:
             birth_date=date(1940, 1, 1) + timedelta(days=rng.randint(0, 365 * 65)),
             email=f"{first}.{last}{number}@exemple.fr".lower().replace(" ", "").replace("é", "e").replace("è", "e")
             .replace("ï", "i").replace("ç", "c"),
-            phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            phone=f"06 {rng.randint(10, 29)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             address_number=str(rng.randint(1, 80)), address_street=street, postcode="45900",
             city=city, quartier=quartier,
         )

@@ -44,6 +44,8 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES_PER_IP": 30,
     # Cookies: secure by default; set false only for plain-HTTP development.
     "SESSION_COOKIE_SECURE": True,
+    # Strict-Transport-Security on responses served over HTTPS; 0 sends none.
+    "HSTS_MAX_AGE": 31_536_000,
     "SESSION_LIFETIME_HOURS": 10,
     # Largest file an agent may attach to a request, in megabytes.
     "MAX_ATTACHMENT_MB": 10,

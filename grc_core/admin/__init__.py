@@ -6,6 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from ..plugins.manager import PluginError
+from ..security.headers import csp_nonce
 from .base import SecureModelView, SecureView
 from .views import HomeView, core_views
 
@@ -18,6 +19,8 @@ def init_admin(app, registry) -> Admin:
         name="GRC",
         theme=Bootstrap4Theme(base_template="grc/admin_base.html", fluid=True),
         index_view=HomeView(name=_l("Home"), url="/admin", endpoint="admin"),
+        # Flask-Admin's few inline scripts carry the page's nonce (security.headers).
+        csp_nonce_generator=csp_nonce,
     )
     for view in core_views():
         admin.add_view(view)

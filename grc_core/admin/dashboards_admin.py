@@ -25,8 +25,8 @@ from ..indicators import subscriptions
 from ..indicators.charts import build_chart
 from ..indicators.periods import PeriodError
 from ..models import RequestType, Service, Workflow
-from ..requests.export import table_to_csv, table_to_xlsx
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS
+from ..spreadsheet import download
 from ..tenancy.activation import active_plugins
 from ..tenancy.resolver import current_commune
 from ..workflows.deadlines import PARIS
@@ -191,14 +191,8 @@ class DashboardsView(SecureView):
         record("dashboard.export", target=widget_code,
                details={"dashboard": code, "format": fmt, "start": period.start.isoformat(),
                         "end": period.end.isoformat()})
-        filename = f"{widget_code.replace('.', '-')}-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
-        body, mimetype = (table_to_csv(rows), "text/csv; charset=utf-8") if fmt == "csv" else (
-            table_to_xlsx(rows, str(computed.widget.label)),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response = current_app.response_class(body, mimetype=mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        filename = f"{widget_code.replace('.', '-')}-{period.start.isoformat()}-{period.end.isoformat()}"
+        return download(rows, fmt, filename, str(computed.widget.label))
 
     @expose("/subscription", methods=["POST"])
     def subscription(self):

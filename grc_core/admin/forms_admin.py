@@ -15,7 +15,6 @@ from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -23,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..audit import record
 from ..extensions import db
+from ..forms.hygiene import GrcForm
 from ..forms.specs import (
     CHOICE_TYPES, FIELD_NAME_MAX, check_specs, fields_of, snake_case, spec_to_dict,
 )
@@ -59,7 +59,7 @@ def _id_or_none(value):
     return None if value in (None, "", "None") else int(value)
 
 
-class RequestTypeForm(FlaskForm):
+class RequestTypeForm(GrcForm):
     """The settings of a type; a plugin's type drops label, code and public."""
 
     label = StringField(_l("Label"), [DataRequired(), Length(max=200)],

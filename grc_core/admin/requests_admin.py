@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
+from .. import spreadsheet
 from ..extensions import db
 from ..models import (
     Attachment, Citizen, Contact, Message, Request, RequestEvent, RequestType, SavedView, Service, User, Workflow,
@@ -281,15 +282,7 @@ class RequestsView(RequestsArea):
                     max=error.limit), "error")
             return redirect(url_for(".index", **filters.to_args()))
         confidentiality.audit_export(rows, fmt)
-        stamp = date.today().isoformat()
-        if fmt == "csv":
-            body, mimetype = export.to_csv(rows), "text/csv; charset=utf-8"
-        else:
-            body, mimetype = export.to_xlsx(rows), export.XLSX_TYPE
-        response = current_app.response_class(body, mimetype=mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="demandes-{stamp}.{fmt}"'
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return spreadsheet.download(export.table(rows), fmt, f"demandes-{date.today().isoformat()}", _("Requests"))
 
     # --- bulk actions
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, ValidationError,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from ..forms.hygiene import GrcForm
 from ..models.citizen import CONSENT_CHANNELS, CONSENT_PURPOSES, RELATIONS
 from .contacts import CHANNEL_LABELS, OUTCOME_LABELS
 from .search import MIN_PHONE_DIGITS, phone_key
@@ -51,7 +51,7 @@ def _plausible_birth_date(form, field) -> None:
         raise ValidationError(_l("Enter a birth date between 1900 and today."))
 
 
-class CitizenForm(FlaskForm):
+class CitizenForm(GrcForm):
     civility = SelectField(_l("Civility"), choices=[("", "—"), ("Mme", "Mme"), ("M.", "M.")],
                            validators=[Optional()])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
@@ -83,23 +83,23 @@ class CitizenForm(FlaskForm):
             setattr(citizen, name, value)
 
 
-class LinkForm(FlaskForm):
+class LinkForm(GrcForm):
     relative_id = HiddenField(validators=[DataRequired()])
     relation = SelectField(_l("Relation"), choices=[(code, RELATION_LABELS[code]) for code in RELATIONS])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(GrcForm):
     duplicate_id = HiddenField(validators=[DataRequired()])
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(GrcForm):
     channel = SelectField(_l("Channel"), choices=[(code, CONSENT_CHANNEL_LABELS[code]) for code in CONSENT_CHANNELS])
     purpose = SelectField(_l("Purpose"), choices=[(code, CONSENT_PURPOSE_LABELS[code]) for code in CONSENT_PURPOSES])
     source = StringField(_l("How it was given"), validators=[Optional(), Length(max=120)],
                          description=_l("e.g. signed form at the counter, e-mail of 12/03"))
 
 
-class ContactForm(FlaskForm):
+class ContactForm(GrcForm):
     channel = RadioField(_l("Channel"), choices=list(CHANNEL_LABELS.items()), default="guichet")
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     outcome = RadioField(_l("Outcome"), choices=list(OUTCOME_LABELS.items()), default="answered")

@@ -26,6 +26,7 @@ from wtforms.validators import Email, Length, NumberRange, Regexp, StopValidatio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..plugin_api.types import FieldSpec
+from .hygiene import GrcForm
 from .specs import value_matches
 
 PREFIX = "f_"
@@ -176,7 +177,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def build_form_class(fields: Iterable[FieldSpec], base: type[FlaskForm] = FlaskForm,
+def build_form_class(fields: Iterable[FieldSpec], base: type[FlaskForm] = GrcForm,
                      prefix: str = PREFIX) -> type[FlaskForm]:
     """A form class with one input per spec, after the fields of ``base``.
 

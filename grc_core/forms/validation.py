@@ -24,6 +24,7 @@ from ..models import RequestType
 from ..plugin_api.types import FieldError, FieldSpec
 from ..tenancy import active_plugins
 from .builder import PREFIX, build_form_class, condition_holds, input_name, is_empty, normalise_phone, spec_fields
+from .hygiene import GrcForm
 from .specs import fields_of
 
 ALL = "__all__"
@@ -86,7 +87,7 @@ def initial_values(specs: list[FieldSpec], data: Mapping | None) -> dict:
 
 
 def build_form(request_type: RequestType, formdata=CURRENT_REQUEST, data: Mapping | None = None,
-               base: type[FlaskForm] = FlaskForm, csrf: bool = False) -> FlaskForm:
+               base: type[FlaskForm] = GrcForm, csrf: bool = False) -> FlaskForm:
     """The type's form, filled from ``formdata`` (the current request's by
     default, a MultiDict of ``f_<name>`` inputs, or the API's plain mapping)
     or else from stored ``data``. CSRF is off by default because the global

@@ -73,7 +73,8 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "apply_transition": ("grc_core.workflows.engine", "apply_transition"),
     "TransitionError": ("grc_core.workflows.engine", "TransitionError"),
     "state_label": ("grc_core.workflows.definition", "state_label"),
-    "neutralize_spreadsheet_cell": ("grc_core.requests.export", "neutralize"),
+    "neutralize_spreadsheet_cell": ("grc_core.spreadsheet", "neutralize"),
+    "spreadsheet_download": ("grc_core.spreadsheet", "download"),
     # Back-office pages.
     "SecureView": ("grc_core.admin.base", "SecureView"),
     "SecureModelView": ("grc_core.admin.base", "SecureModelView"),

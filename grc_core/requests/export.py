@@ -4,21 +4,14 @@ Every matching row (the same filters and the same visibility as the queue
 page), up to :data:`MAX_ROWS`: past that the agent is asked to narrow the
 filters rather than given a silently truncated file.
 
-Spreadsheets run formulas: a cell starting with ``=``, ``+``, ``-`` or ``@``
-(or a tab / carriage return) written by a citizen could execute when an
-agent opens the file, so such cells get a leading apostrophe (OWASP's
-advice for CSV injection), in CSV and XLSX alike.
+The files themselves are written by :mod:`grc_core.spreadsheet`, which
+neutralises formulas.
 """
 from __future__ import annotations
 
-import csv
-import io
-import re
 from datetime import datetime
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..extensions import db
 from ..workflows.definition import state_label
@@ -26,8 +19,6 @@ from ..workflows.deadlines import PARIS, as_utc
 from .queue import capped_count, ordered
 
 MAX_ROWS = 50_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TooManyRows(Exception):
@@ -36,13 +27,6 @@ class TooManyRows(Exception):
     def __init__(self, limit: int):
         super().__init__(limit)
         self.limit = limit
-
-
-def neutralize(value):
-    """A cell a spreadsheet will show as text, never evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -80,42 +64,6 @@ def export_rows(statement) -> list:
     return list(db.session.scalars(ordered(statement)).unique())
 
 
-def _csv_cell(value):
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    return "" if value is None else neutralize(value)
-
-
-def table_to_csv(rows) -> bytes:
-    """Semicolon-separated UTF-8 with a BOM: what French spreadsheets open as is."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx_cell(value):
-    if isinstance(value, str):
-        # XML cannot hold most control characters; openpyxl would refuse the file.
-        return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
-
-
-def table_to_xlsx(rows, title: str) -> bytes:
-    """One sheet named ``title`` (without the characters a sheet's name may not hold)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "GRC")
-    for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def to_csv(requests) -> bytes:
-    return table_to_csv([headers(), *(row_values(request) for request in requests)])
-
-
-def to_xlsx(requests) -> bytes:
-    return table_to_xlsx([headers(), *(row_values(request) for request in requests)], _("Requests"))
+def table(requests) -> list[list]:
+    """Header row, then one row per request: what :func:`grc_core.spreadsheet.download` writes."""
+    return [headers(), *(row_values(request) for request in requests)]

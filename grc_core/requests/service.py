@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
+from ..forms.hygiene import text_problem
 from ..models import Commune, Membership, Message, Request, RequestEvent, RequestType, User, utcnow
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..notifications.outbox import enqueue_email
@@ -224,6 +225,9 @@ def add_message(request: Request, body: str, *, public: bool, actor, expected_ve
         raise RequestActionError(_("The message is empty."))
     if len(body) > MAX_MESSAGE_LENGTH:
         raise RequestActionError(_("The message is too long (at most %(n)d characters).", n=MAX_MESSAGE_LENGTH))
+    problem = text_problem(body, "textarea")
+    if problem:
+        raise RequestActionError(problem)
     check_version(request, expected_version)
     now = now or utcnow()
     message = Message(request=request, at=now, author_id=getattr(actor, "id", None), public=bool(public), body=body)

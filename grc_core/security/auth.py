@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, HiddenField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, Length
 
 from ..audit import client_ip, record
 from ..extensions import db, login_manager
+from ..forms.hygiene import GrcForm
 from ..models import Commune, User, utcnow
 from ..tenancy.resolver import SESSION_KEY, backoffice_commune, memberships_and_communes, memberships_of
 from ..tenancy.scoping import use_commune
@@ -24,17 +24,17 @@ from .throttling import minutes_until_allowed, record_attempt
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(GrcForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
 
 
-class CommuneForm(FlaskForm):
+class CommuneForm(GrcForm):
     commune_id = SelectField(_l("Commune"), coerce=int)
 
 
-class LocaleForm(FlaskForm):
+class LocaleForm(GrcForm):
     locale = SelectField(_l("Language"), choices=[("fr", "Français"), ("en", "English")])
     next = HiddenField()
 

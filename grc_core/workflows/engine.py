@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
+from ..forms.hygiene import text_problem
 from ..models import Commune, RequestEvent, utcnow
 from ..security.permissions import permissions_of
 from ..tenancy import current_commune_id
@@ -127,6 +128,9 @@ def _refusal(request, transition: dict | None, code: str, *, actor, membership, 
         return _("You are not allowed to « %(action)s » this request.", action=transition.get("label") or code)
     if transition.get("comment_required") and not comment.strip():
         return _("« %(action)s » needs a comment.", action=transition.get("label") or code)
+    problem = text_problem(comment, "textarea") if comment else None
+    if problem:
+        return problem
     data = request.data or {}
     missing = [name for name in transition.get("required_fields") or ()
                if _blank(fields.get(name, data.get(name)))]

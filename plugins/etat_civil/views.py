@@ -2,17 +2,16 @@
 a request's page and the quarterly list sent to the military office (CSV)."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, time
 
-from flask import Response, abort, request
+from flask import abort, request
 from flask_admin import expose
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
     LOCAL_TIMEZONE, Request, RequestType, SecureView, current_commune, db, local_date, readable_request_or_404,
+    spreadsheet_download,
 )
 
 from . import checks, rules
@@ -81,21 +80,16 @@ class RecensementView(SecureView):
             abort(404)
         if quarter not in (1, 2, 3, 4) or not 1900 < year < 2200:
             abort(404)
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";")
-        writer.writerow(["Référence", "Nom", "Prénoms", "Date de naissance", "Lieu de naissance", "Adresse",
-                         "Recensé le", "Situation"])
+        table = [["Référence", "Nom", "Prénoms", "Date de naissance", "Lieu de naissance", "Adresse",
+                  "Recensé le", "Situation"]]
         for req in quarter_requests(year, quarter):
             person = _person(req)
-            writer.writerow([
-                person["reference"], person["nom"], person["prenoms"],
-                person["date_naissance"].strftime("%d/%m/%Y") if person["date_naissance"] else "",
+            table.append([
+                person["reference"], person["nom"], person["prenoms"], person["date_naissance"],
                 person["lieu_naissance"], " ".join(str(person["adresse"]).split()),
-                person["recense_le"].strftime("%d/%m/%Y"), STATUS_LABELS.get(person["statut"], ""),
+                person["recense_le"], STATUS_LABELS.get(person["statut"], ""),
             ])
-        name = f"recensement-{year}-T{quarter}.csv"
-        return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return spreadsheet_download(table, "csv", f"recensement-{year}-T{quarter}")
 
     @expose("/<int:request_id>/attestation")
     def attestation(self, request_id):

@@ -76,7 +76,7 @@ class _Demo:
         citizen = Citizen(civility=self.rng.choice(("Mme", "M.")), first_name=first, last_name=last,
                           birth_date=born, address_number=str(self.rng.randint(1, 90)), address_street=street,
                           postcode="45900", city=self.commune.name, quartier=quartier,
-                          phone=f"06{self.rng.randint(10000000, 99999999)}")
+                          phone=f"06{self.rng.randint(10000000, 29999999)}")  # 0610–0629: allocated mobile ranges
         db.session.add(citizen)
         db.session.flush()
         return citizen

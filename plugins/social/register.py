@@ -5,8 +5,6 @@ only while an alert is in force, and logged (audit) whether produced or
 refused."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from sqlalchemy import select
@@ -93,8 +91,8 @@ class ExportRefused(Exception):
     """The préfet's export is not possible now (rules.prefect_export_allowed)."""
 
 
-def prefect_export() -> bytes:
-    """The register as CSV for the préfet, or ExportRefused; both logged."""
+def prefect_export() -> list[list]:
+    """The register's rows for the préfet (header first), or ExportRefused; both logged."""
     alert = active_alert()
     decision = rules.prefect_export_allowed(alert is not None)
     if not decision.allowed:
@@ -102,22 +100,11 @@ def prefect_export() -> bytes:
                            details={"reason": decision.reason_fr})
         raise ExportRefused(decision.reason_fr)
     rows = entries()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["Nom", "Prénoms", "Date de naissance", "Qualité", "Adresse", "Téléphone",
-                     "Service d'aide à domicile", "Personne à prévenir", "Date de la demande", "Tiers demandeur",
-                     "Qualité du tiers"])
-    for entry in rows:
-        writer.writerow([_cell(value) for value in (
-            entry.nom, entry.prenoms, entry.date_naissance.strftime("%d/%m/%Y"),
-            QUALITY_LABELS.get(entry.qualite, entry.qualite), entry.adresse, entry.telephone,
-            entry.service_aide_domicile, entry.personne_a_prevenir, entry.date_demande.strftime("%d/%m/%Y"),
-            entry.tiers_nom, entry.tiers_qualite)])
+    table = [["Nom", "Prénoms", "Date de naissance", "Qualité", "Adresse", "Téléphone",
+              "Service d'aide à domicile", "Personne à prévenir", "Date de la demande", "Tiers demandeur",
+              "Qualité du tiers"]]
+    table += [[entry.nom, entry.prenoms, entry.date_naissance, QUALITY_LABELS.get(entry.qualite, entry.qualite),
+               entry.adresse, entry.telephone, entry.service_aide_domicile, entry.personne_a_prevenir,
+               entry.date_demande, entry.tiers_nom, entry.tiers_qualite] for entry in rows]
     record_audit_event("social.registre.export", target=f"social_alerte:{alert.id}", details={"entries": len(rows)})
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _cell(value):
-    from grc_core.plugin_api import neutralize_spreadsheet_cell
-
-    return neutralize_spreadsheet_cell(value or "")
+    return table

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 
-from grc_core.plugin_api import SecureView, record_audit_event
+from grc_core.plugin_api import SecureView, record_audit_event, spreadsheet_download
 
 from . import register
 
@@ -50,13 +50,11 @@ class RegisterView(SecureView):
     @expose("/prefet.csv")
     def prefect_export(self):
         try:
-            body = register.prefect_export()
+            table = register.prefect_export()
         except register.ExportRefused as refusal:
             flash(str(refusal), "error")
             return redirect(url_for(".index"))
-        name = f"registre-personnes-vulnerables-{date.today().isoformat()}.csv"
-        return Response(body, mimetype="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+        return spreadsheet_download(table, "csv", f"registre-personnes-vulnerables-{date.today().isoformat()}")
 
 
 def current_user_or_none():

@@ -1,0 +1,105 @@
+"""The one writer of CSV and XLSX files, for the core and every plugin.
+
+Spreadsheets run formulas: a cell starting with ``=``, ``+``, ``-`` or ``@``
+(or a tab / carriage return) typed by a citizen could run when an agent
+opens the file (``=HYPERLINK(...)`` sending the row elsewhere, DDE…). Every
+text cell so starting gets a leading apostrophe (OWASP's advice for CSV
+injection), in CSV and XLSX alike. Numbers stay numbers: an ``int``,
+``Decimal`` or ``float`` is written as is, and so is a text that is only a
+number (``-12``, ``-3,5``), which a spreadsheet reads as that number and
+nothing else.
+
+Routes answer with :func:`download`; a file built elsewhere (a job) uses
+:func:`table_to_csv` / :func:`table_to_xlsx`. Nothing else in GRC calls
+``csv.writer`` or ``openpyxl`` to produce a file (tests/test_exports.py
+checks every export route with a formula payload).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Response
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx")
+
+
+def neutralize(value):
+    """A cell a spreadsheet will show as text, never evaluate."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def cell_value(value):
+    """What a writer may hold: numbers, dates and booleans as such, anything
+    else (enums, lazy strings, Markup) as its text."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float, Decimal, date)):
+        return value
+    return str(value)
+
+
+def _csv_cell(value):
+    value = cell_value(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return neutralize(value)
+
+
+def table_to_csv(rows) -> bytes:
+    """Semicolon-separated UTF-8 with a BOM: what French spreadsheets open as is."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx_cell(value):
+    value = cell_value(value)
+    if isinstance(value, str):
+        # XML cannot hold most control characters; openpyxl would refuse the file.
+        return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def table_to_xlsx(rows, title: str) -> bytes:
+    """One sheet named ``title`` (without the characters a sheet's name may not hold)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31] or "GRC")
+    for row in rows:
+        sheet.append([_xlsx_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def download(rows, fmt: str, filename: str, title: str = "GRC") -> Response:
+    """``rows`` (header first) as an attachment ``<filename>.<fmt>``.
+
+    Exports hold personal data: never kept by a cache (``no-store``).
+    """
+    if fmt == "csv":
+        body, mimetype = table_to_csv(rows), CSV_TYPE
+    elif fmt == "xlsx":
+        body, mimetype = table_to_xlsx(rows, title), XLSX_TYPE
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "export"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{safe_name}.{fmt}"',
+        "Cache-Control": "private, no-store",
+    })
