@@ -70,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_migrations(app, registry)
     i18n.init_app(app, registry)
     _register_blueprints(app, registry)
+    _add_plugin_templates(app, registry)
     init_admin(app, registry)
     resolver.init_app(app)
     headers.init_app(app)
@@ -106,6 +107,16 @@ def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
             )
         registry.blueprint_owners[blueprint.name] = plugin
         app.register_blueprint(blueprint)
+
+
+def _add_plugin_templates(app: Flask, registry: PluginRegistry) -> None:
+    """Each plugin's ``templates/`` folder, after the core's: a plugin's
+    templates live in ``templates/<plugin>/`` and never shadow the core's."""
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    folders = list(dict.fromkeys(registry.templates_dirs().values()))
+    if folders:
+        app.jinja_loader = ChoiceLoader([app.jinja_loader, *(FileSystemLoader(folder) for folder in folders)])
 
 
 def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:

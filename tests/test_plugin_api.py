@@ -101,3 +101,54 @@ def test_the_core_itself_never_uses_an_api_1_path():
             "import plugins.etat_civil.plugin, plugins.social.plugin, plugins.urbanisme.plugin, plugins.ecoles.plugin")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# The module map of docs/writing_plugins.md ("Layout"): hook -> the module its
+# implementation takes its answer from.
+MODULE_MAP = {
+    "grc_register_settings": "settings",
+    "grc_register_request_types": "request_types",
+    "grc_register_routing_rules": "request_types",
+    "grc_register_workflows": "workflows",
+    "grc_validate_request": "checks",
+    "grc_check_transition": "guards",
+    "grc_citizen_panels": "panels",
+    "grc_request_panels": "panels",
+    "grc_register_indicators": "dashboards",
+    "grc_register_dashboard_widgets": "dashboards",
+    "grc_register_retention_policies": "retention",
+    "grc_demo_data": "demo",
+}
+SHIPPED = ("ecoles", "etat_civil", "social", "urbanisme")
+
+
+def modules_used_by_hooks(path: Path) -> dict[str, set[str]]:
+    """Hook implementation -> the plugin's own modules it imports from."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            for alias in node.names:
+                top_level[alias.asname or alias.name] = node.module or alias.name
+    used = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("grc_"):
+            modules = set()
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and inner.level == 1:
+                    modules |= {inner.module} if inner.module else {alias.name for alias in inner.names}
+                elif isinstance(inner, ast.Name) and inner.id in top_level:
+                    modules.add(top_level[inner.id])
+            used[node.name] = modules
+    return used
+
+
+@pytest.mark.parametrize("plugin", SHIPPED)
+def test_the_shipped_plugins_follow_the_module_map(plugin):
+    folder = ROOT / "plugins" / plugin
+    for hook, modules in modules_used_by_hooks(folder / "plugin.py").items():
+        if hook in MODULE_MAP:
+            assert MODULE_MAP[hook] in modules, f"{plugin}: {hook} should take its answer from {MODULE_MAP[hook]}.py"
+    # plugin.py forwards none of the folders the core finds by convention.
+    assert (folder / "translations").is_dir() and (folder / "migrations" / "versions").is_dir()
+    assert not {"grc_translations_dir", "grc_migrations_dir"} & set(modules_used_by_hooks(folder / "plugin.py"))

@@ -12,9 +12,10 @@ every hook has its test here.
 """
 from __future__ import annotations
 
-from datetime import date
-
+import importlib
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -28,9 +29,11 @@ from grc_core.demo import DEMO_PASSWORD as DEMO_DATA_PASSWORD
 from grc_core.demo import load_demo
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Commune, Membership, Service, User
+from grc_core.plugin_api import hookimpl
 from grc_core.plugin_api.testing import (
     build_test_app, empty_tables, in_commune, login, make_agent, make_commune, post_form,
 )
+from grc_core.plugins.panels import render_panels
 from grc_core.security.permissions import permissions_of
 from grc_core.tenancy import active_plugins, disable_plugin, enable_plugin
 from tests.plugins import peer
@@ -418,16 +421,21 @@ def test_hook_grc_citizen_panels(pair_app, pair_communes):
     agents(pair_app, pair_communes.a, "agent@a.fr")
     agents(pair_app, pair_communes.b, "agent@b.fr")
     citizen = SimpleNamespace(id=7, full_name="Léa <b>Martin</b>")
+    seen = [SimpleNamespace(reference="2026-00001", subject="<i>Trottoir</i>")]
     with commune_context(pair_app, pair_communes.a) as a:
         user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
-        panels = registry(pair_app).citizen_panels(active_plugins(a), citizen, user, a)
-    assert [(p.title, p.order) for p in panels] == [("Guichet voisin", 10), ("Registre factice", 30)]
-    assert panels[1].html == (
-        "<p>Aucun signalement factice pour Léa &lt;b&gt;Martin&lt;/b&gt; à Villeneuve-sur-Loire.</p>"
-    )
+        panels = registry(pair_app).citizen_panels(active_plugins(a), citizen, seen, user, a)
+        assert [(p.title, p.order) for p in panels] == [("Guichet voisin", 10), ("Registre factice", 30)]
+        assert panels[1].template == "dummy/citizen_panel.html" and panels[1].context["requests"] is seen
+        bodies = [str(panel.body).strip() for panel in render_panels(panels)]
+    assert bodies == [
+        "<p>Léa &lt;b&gt;Martin&lt;/b&gt; : aucun passage.</p>",
+        "<p>Aucun signalement factice pour Léa &lt;b&gt;Martin&lt;/b&gt; à Villeneuve-sur-Loire.</p>\n"
+        '<ul class="dummy-seen"><li>2026-00001 &lt;i&gt;Trottoir&lt;/i&gt;</li></ul>',
+    ]
     with commune_context(pair_app, pair_communes.b) as b:
         user = db.session.scalar(select(User).where(User.email == "agent@b.fr"))
-        assert [p.title for p in registry(pair_app).citizen_panels(active_plugins(b), citizen, user, b)] == [
+        assert [p.title for p in registry(pair_app).citizen_panels(active_plugins(b), citizen, [], user, b)] == [
             "Guichet voisin",
         ]
 
@@ -440,9 +448,9 @@ def test_hook_grc_request_panels(pair_app, pair_communes):
         user.full_name = "Léa <i>Roux</i>"
         panels = registry(pair_app).request_panels(active_plugins(a), SIGNALEMENT, user, a)
         assert registry(pair_app).request_panels(active_plugins(a), other, user, a) == []
+        rendered = [(p.title, str(p.body).strip()) for p in render_panels(panels)]
         db.session.rollback()
-    assert [(p.title, p.html) for p in panels] == [
-        ("Suivi factice", "<p>Signalement factice suivi par Léa &lt;i&gt;Roux&lt;/i&gt;.</p>")]
+    assert rendered == [("Suivi factice", "<p>Signalement factice suivi par Léa &lt;i&gt;Roux&lt;/i&gt;.</p>")]
     with commune_context(pair_app, pair_communes.b) as b:
         assert registry(pair_app).request_panels(active_plugins(b), SIGNALEMENT, None, b) == []
 
@@ -524,14 +532,54 @@ def test_hook_grc_route_request(pair_app, pair_communes):
         assert active == ["dummy", "peer"]
         decision = route(active, SIGNALEMENT, a)
         assert (decision.service, decision.reason) == ("dummy.accueil", "Signalement factice : accueil factice.")
-        # pluggy alone would ask the last registered plugin first.
-        assert pair_app.extensions["grc"].pm.hook.grc_route_request(request=SIGNALEMENT, commune=a).service == "peer.guichet"
+        # Registered in reverse load order, pluggy's own firstresult call asks the dummy first too.
+        assert pair_app.extensions["grc"].pm.hook.grc_route_request(request=SIGNALEMENT, commune=a).service == "dummy.accueil"
         # No opinion from the dummy: the next plugin answers.
         assert route(active, ATTESTATION, a).service == "peer.guichet"
     with commune_context(pair_app, pair_communes.b) as b:
         assert route(active_plugins(b), SIGNALEMENT, b).service == "peer.guichet"
     with commune_context(pair_app, pair_communes.c) as c:
         assert route(active_plugins(c), SIGNALEMENT, c) is None
+
+
+class Countersign:
+    """A hook wrapper, as a third party would add one (pluggy's ``wrapper=True``)."""
+
+    @hookimpl(wrapper=True)
+    def grc_route_request(self, request):
+        decision = yield
+        return None if decision is None else replace(decision, reason=f"{decision.reason} (contresigné)")
+
+
+def test_the_registry_calls_hooks_through_pluggy_wrappers_and_tracing_included(pair_app, pair_communes):
+    pm = registry(pair_app).pm
+    traced = []
+    pm.register(Countersign(), name="countersign")
+    stop_tracing = pm.add_hookcall_monitoring(
+        lambda hook_name, hook_impls, kwargs: traced.append(hook_name), lambda outcome, hook_name, hook_impls, kwargs: None)
+    try:
+        with commune_context(pair_app, pair_communes.a) as a:
+            decision = registry(pair_app).route_request(active_plugins(a), SIGNALEMENT, a)
+            registry(pair_app).request_panels(active_plugins(a), SIGNALEMENT, None, a)
+    finally:
+        stop_tracing()
+        pm.unregister(name="countersign")
+    assert decision.reason == "Signalement factice : accueil factice. (contresigné)"
+    assert traced == ["grc_route_request", "grc_request_panels"]
+
+
+def test_plugin_folders_are_found_by_convention_and_the_old_hooks_override_them(dummy_app, pair_app):
+    # The peer implements neither grc_migrations_dir nor grc_translations_dir:
+    # its templates are found next to its module (tests/plugins/templates).
+    assert registry(pair_app).templates_dirs()["peer"] == str(Path(peer.__file__).parent / "templates")
+    assert "peer" not in registry(pair_app).migrations_dirs()
+    assert registry(pair_app).templates_dirs()["dummy"] == str(DUMMY_DIR / "templates")
+    # The shipped plugins no longer implement them: their folders are found all the same.
+    for name in ("etat_civil", "social", "ecoles", "urbanisme"):
+        module = importlib.import_module(f"plugins.{name}.plugin")
+        assert not hasattr(module, "grc_migrations_dir") and not hasattr(module, "grc_translations_dir")
+    with pair_app.app_context():
+        assert "peer/citizen_panel.html" in pair_app.jinja_env.list_templates()
 
 
 # --- lifecycle -----------------------------------------------------------------------

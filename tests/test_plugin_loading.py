@@ -211,12 +211,14 @@ def test_load_order_names_the_missing_dependency_and_the_cycle():
         load_order(manifests(etat_civil=[], ecoles=["periscolaire"], periscolaire=["ecoles", "etat_civil"]))
 
 
-def test_plugins_are_registered_in_load_order_whatever_the_listing():
+def test_plugins_are_called_in_load_order_whatever_the_listing():
     pm, loaded = build_plugin_manager(["peer", "dummy"], {
         "dummy": "tests.plugins.dummy.plugin", "peer": "tests.plugins.peer",
     })
     assert list(loaded) == ["dummy", "peer"]
-    assert [name for name, _plugin in pm.list_name_plugin()] == ["dummy", "peer"]
+    # pluggy calls the last registered first: registered in reverse, called in load order.
+    assert [name for name, _plugin in pm.list_name_plugin()] == ["peer", "dummy"]
+    assert [impl.plugin_name for impl in reversed(pm.hook.grc_menu_items.get_hookimpls())] == ["dummy", "peer"]
 
 
 # --- the grc command ------------------------------------------------------------------------

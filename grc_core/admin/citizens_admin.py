@@ -29,7 +29,8 @@ from ..citizens.merge import MergeError
 from ..citizens.search import describe, parse_date
 from ..extensions import db
 from ..models import Citizen, Consent, Contact, HouseholdLink, Membership, Request, Service, User, utcnow
-from ..requests.confidentiality import readable_condition
+from ..plugins.panels import render_panels
+from ..requests.confidentiality import readable_condition, readable_requests_of
 from ..security.permissions import effective_role
 from ..tenancy.activation import active_plugins
 from .base import SecureView
@@ -134,8 +135,9 @@ class CitizensView(PersonalDataView):
         consents = db.session.scalars(select(Consent).where(Consent.citizen_id == citizen.id)
                                       .order_by(Consent.given_at.desc(), Consent.id.desc())).all()
         commune = g.grc_commune
-        panels = current_app.extensions["grc"].citizen_panels(
-            active_plugins(commune), citizen=citizen, user=current_user, commune=commune)
+        panels = render_panels(current_app.extensions["grc"].citizen_panels(
+            active_plugins(commune), citizen=citizen, requests=readable_requests_of(citizen.id), user=current_user,
+            commune=commune))
         return self.render(
             "grc/citizens/details.html", citizen=citizen, links=links, consents=consents, panels=panels,
             timeline=citizen_timeline(citizen, request_url=_request_url),

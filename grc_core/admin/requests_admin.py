@@ -30,6 +30,7 @@ from ..models import (
     Attachment, Citizen, Contact, Message, Request, RequestEvent, RequestType, SavedView, Service, User, Workflow,
 )
 from ..models.request import REQUEST_CHANNELS
+from ..plugins.panels import render_panels
 from ..requests import confidentiality, export, queue
 from ..requests.attachments import ALLOWED_LABEL, AttachmentError, download_response
 from ..requests.labels import CHANNEL_LABELS, EVENT_LABELS, PRIORITY_LABELS, STATUS_LABELS
@@ -347,8 +348,8 @@ class RequestsView(RequestsArea):
             attachments=files, history=history, agents=assignable_agent_names(), citizen_url=citizen_url(req.citizen),
             channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, message_body=message_body,
             allowed_files=ALLOWED_LABEL,
-            panels=current_app.extensions["grc"].request_panels(
-                active_plugins(current_commune()), req, current_user, current_commune()),
+            panels=render_panels(current_app.extensions["grc"].request_panels(
+                active_plugins(current_commune()), req, current_user, current_commune())),
         ), status
 
     @expose("/<int:request_id>/")

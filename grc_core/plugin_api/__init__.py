@@ -75,7 +75,8 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "state_label": ("grc_core.workflows.definition", "state_label"),
     "neutralize_spreadsheet_cell": ("grc_core.spreadsheet", "neutralize"),
     "spreadsheet_download": ("grc_core.spreadsheet", "download"),
-    # Back-office pages.
+    # Back-office pages and forms (GrcForm: the input hygiene every form needs).
+    "GrcForm": ("grc_core.forms.hygiene", "GrcForm"),
     "SecureView": ("grc_core.admin.base", "SecureView"),
     "SecureModelView": ("grc_core.admin.base", "SecureModelView"),
     # Dates: the commune's time zone, working days, legal delays.

@@ -3,8 +3,9 @@
 Hooks are called with keyword arguments. An implementation may accept only
 the arguments it needs. Unless said otherwise a hook returns a list and
 ``None`` means "nothing to add". The core calls hooks only through the
-typed functions of :mod:`grc_core.plugins.registry`; results that are shown
-are sorted by their ``order``, never by registration order.
+typed functions of :mod:`grc_core.plugins.registry`, which use pluggy's hook
+callers (``firstresult``, wrappers and tracing apply) and call plugins in
+load order; results that are shown are sorted by their ``order``.
 
 Names are the contract: hooks are added, never renamed. Each one is
 documented with an example in ``docs/plugin_hooks.md`` and tested by the
@@ -43,7 +44,9 @@ def grc_admin_views():
 
 @hookspec
 def grc_migrations_dir():
-    """Return the path of the plugin's Alembic ``versions`` folder, or None.
+    """Optional: the path of the plugin's Alembic ``versions`` folder when it
+    is not ``migrations/versions/`` next to the plugin's module, where the
+    core finds it by convention; None for the convention.
 
     Called once per app. The folder holds the plugin's own branch, labelled
     with the plugin name, whose root revision depends on the core branch.
@@ -52,7 +55,9 @@ def grc_migrations_dir():
 
 @hookspec
 def grc_translations_dir():
-    """Return the path of the plugin's ``translations`` folder, or None.
+    """Optional: the path of the plugin's ``translations`` folder when it is
+    not next to the plugin's module, where the core finds it by convention;
+    None for the convention.
 
     Called once per app. Its catalogs use the domain ``grc_<plugin name>``;
     they are merged into the app's translations.
@@ -141,11 +146,13 @@ def grc_menu_items(user, commune):
 
 
 @hookspec
-def grc_citizen_panels(citizen, user, commune):
+def grc_citizen_panels(citizen, requests, user, commune):
     """Return :class:`CitizenPanel` blocks for the citizen's 360° page.
 
     Called for each display of the page, only for plugins active in the
-    commune. Return nothing the user may not read.
+    commune. ``requests`` are the citizen's requests that ``user`` may read
+    (confidential types already left out), newest first: show requests from
+    this list, never from a query of your own.
     """
 
 
@@ -154,8 +161,8 @@ def grc_request_panels(request, user, commune):
     """Return :class:`RequestPanel` blocks for the request's page.
 
     Called for each display of the page, only for plugins active in the
-    commune (and only for users who may see the request). Return None for
-    requests that are not the plugin's own and nothing the user may not read.
+    commune and only for users who may read the request. Return None for
+    requests that are not the plugin's own.
     """
 
 

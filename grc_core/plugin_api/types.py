@@ -6,6 +6,7 @@ starts with ``<plugin name>.``.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -320,22 +321,50 @@ class MenuItem:
     url_values: tuple[tuple[str, Any], ...] = ()
 
 
+# A template of the plugin's ``templates/`` folder: "<plugin>/<path>.html".
+# The suffix matters: Flask autoescapes .html templates only.
+PANEL_TEMPLATE = re.compile(r"^[a-z][a-z0-9_]*/[A-Za-z0-9_./-]+\.html$")
+
+
+def _check_panel(panel) -> None:
+    # An HTML string here would be shown as it is: refuse it, so that a
+    # forgotten escape() cannot open an XSS hole.
+    if not isinstance(panel.template, str) or not PANEL_TEMPLATE.match(panel.template) or ".." in panel.template:
+        raise TypeError(
+            f"{type(panel).__name__}.template must name a template of the plugin (\"<plugin>/….html\"), "
+            f"rendered with autoescape; got {panel.template!r:.80}"
+        )
+    if not isinstance(panel.context, Mapping):
+        raise TypeError(f"{type(panel).__name__}.context must be a mapping, not {type(panel.context).__name__}")
+
+
 @dataclass(frozen=True)
 class CitizenPanel:
-    """A block on the citizen's 360° page; ``html`` must already be escaped."""
+    """A block on the citizen's 360° page: the plugin's ``template``
+    (``"<plugin>/….html"``) rendered by the core with ``context`` and
+    autoescape. There is no way to hand the core HTML."""
 
     title: str
-    html: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
     order: int = 100
+
+    def __post_init__(self):
+        _check_panel(self)
 
 
 @dataclass(frozen=True)
 class RequestPanel:
-    """A block on a request's page; ``html`` must already be escaped."""
+    """A block on a request's page: the plugin's ``template`` rendered by the
+    core with ``context`` and autoescape, like :class:`CitizenPanel`."""
 
     title: str
-    html: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
     order: int = 100
+
+    def __post_init__(self):
+        _check_panel(self)
 
 
 @dataclass(frozen=True)

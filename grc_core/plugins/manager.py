@@ -125,6 +125,9 @@ def build_plugin_manager(selected: list[str] | None, extra: dict[str, str] | Non
     pm.add_hookspecs(hookspecs)
     for name in order:
         _check_hook_names(name, modules[name], pm)
+    # pluggy calls the last registered plugin first: registered in reverse
+    # load order, its calls (firstresult included) follow the load order.
+    for name in reversed(order):
         try:
             pm.register(modules[name], name=name)
         except pluggy.PluginValidationError as error:

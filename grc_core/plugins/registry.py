@@ -3,13 +3,23 @@
 Declarations are collected once at start-up, validated (prefix, unique
 codes) and kept with the plugin that made them; they are filtered per
 commune when used. Per-page and event hooks are called only for the plugins
-active in the commune, through ``subset_hook_caller``.
+active in the commune, through ``subset_hook_caller``. Every call goes
+through pluggy's hook callers — never the implementations by hand — so that
+``firstresult``, hook wrappers and tracing apply; plugins are registered in
+reverse load order, so pluggy calls them in load order.
+
+A plugin's ``templates/``, ``translations/`` and ``migrations/versions/``
+folders, next to its module, are found by convention; the hooks
+``grc_translations_dir`` and ``grc_migrations_dir`` still override them
+(API 1, optional).
 
 This module is the only place in the core that calls ``pm.hook``.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
 import pluggy
@@ -35,13 +45,6 @@ DECLARATION_HOOKS: dict[str, type] = {
 }
 
 
-def _per_plugin(hook: pluggy.HookCaller, **kwargs) -> Iterable[tuple[str, Any]]:
-    """Call each implementation of a hook alone, to know who returned what."""
-    for impl in hook.get_hookimpls():
-        arguments = {name: kwargs[name] for name in impl.argnames}
-        yield impl.plugin_name, impl.function(**arguments)
-
-
 @dataclass
 class PluginRegistry:
     pm: pluggy.PluginManager
@@ -54,8 +57,14 @@ class PluginRegistry:
     blueprint_owners: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
-        self._collect_declarations()
         self._subset_cache: dict[tuple[str, frozenset[str]], pluggy.HookCaller] = {}
+        self._collect_declarations()
+
+    def _per_plugin(self, hook_name: str, **kwargs) -> Iterable[tuple[str, Any]]:
+        """Each plugin's answers to a hook, in load order, to know who returned what."""
+        for plugin in self.names:
+            for result in self._only(hook_name, plugin)(**kwargs):
+                yield plugin, result
 
     # --- start-up --------------------------------------------------------
 
@@ -67,7 +76,7 @@ class PluginRegistry:
                     collected[permission.code] = Declared(None, permission)
             for item in self.core_declarations.get(hook_name, ()):
                 collected[item.code] = Declared(None, item)
-            for plugin, items in _per_plugin(getattr(self.pm.hook, hook_name)):
+            for plugin, items in self._per_plugin(hook_name):
                 for item in items or ():
                     self._check_declaration(plugin, hook_name, expected, item, collected)
                     collected[item.code] = Declared(plugin, item)
@@ -149,16 +158,31 @@ class PluginRegistry:
 
     def blueprints(self) -> list[tuple[str, Any]]:
         """``(plugin, blueprint)`` pairs."""
-        return [(plugin, bp) for plugin, bps in _per_plugin(self.pm.hook.grc_blueprints) for bp in bps or ()]
+        return [(plugin, bp) for plugin, bps in self._per_plugin("grc_blueprints") for bp in bps or ()]
 
     def admin_views(self) -> list[tuple[str, Any]]:
-        return [(plugin, v) for plugin, views in _per_plugin(self.pm.hook.grc_admin_views) for v in views or ()]
+        return [(plugin, v) for plugin, views in self._per_plugin("grc_admin_views") for v in views or ()]
+
+    def plugin_folder(self, name: str) -> Path:
+        """The folder of the plugin's module (``plugins/<name>/`` for ``plugin.py``)."""
+        return Path(inspect.getfile(self.pm.get_plugin(name))).parent
+
+    def _folders(self, relative: str, override: str | None = None) -> dict[str, str]:
+        found = dict(self._per_plugin(override)) if override else {}
+        for plugin in self.names:
+            folder = self.plugin_folder(plugin) / relative
+            if plugin not in found and folder.is_dir():
+                found[plugin] = str(folder)
+        return {plugin: found[plugin] for plugin in self.names if found.get(plugin)}
 
     def migrations_dirs(self) -> dict[str, str]:
-        return {plugin: path for plugin, path in _per_plugin(self.pm.hook.grc_migrations_dir) if path}
+        return self._folders("migrations/versions", "grc_migrations_dir")
 
     def translations_dirs(self) -> dict[str, str]:
-        return {plugin: path for plugin, path in _per_plugin(self.pm.hook.grc_translations_dir) if path}
+        return self._folders("translations", "grc_translations_dir")
+
+    def templates_dirs(self) -> dict[str, str]:
+        return self._folders("templates")
 
     def register_commands(self, cli) -> None:
         self.pm.hook.grc_register_commands(cli=cli)
@@ -181,8 +205,9 @@ class PluginRegistry:
         results = self._caller("grc_menu_items", active)(user=user, commune=commune)
         return sorted((item for items in results for item in items or ()), key=lambda i: (i.order, i.label))
 
-    def citizen_panels(self, active, citizen, user, commune) -> list[CitizenPanel]:
-        results = self._caller("grc_citizen_panels", active)(citizen=citizen, user=user, commune=commune)
+    def citizen_panels(self, active, citizen, requests, user, commune) -> list[CitizenPanel]:
+        results = self._caller("grc_citizen_panels", active)(citizen=citizen, requests=requests, user=user,
+                                                             commune=commune)
         return sorted((p for panels in results for p in panels or ()), key=lambda p: (p.order, p.title))
 
     def request_panels(self, active, request, user, commune) -> list[RequestPanel]:
@@ -193,13 +218,13 @@ class PluginRegistry:
         results = self._caller("grc_check_transition", active)(
             request=request, transition=transition, fields=fields, actor=actor, commune=commune
         )
-        return [message for messages in reversed(results) for message in messages or ()]
+        return [message for messages in results for message in messages or ()]
 
     def validate_request(self, active, request_type, data, commune) -> list[str]:
         results = self._caller("grc_validate_request", active)(
             request_type=request_type, data=data, commune=commune
         )
-        return [message for messages in reversed(results) for message in messages or ()]
+        return [message for messages in results for message in messages or ()]
 
     def request_submitted(self, active, request, commune) -> None:
         self._caller("grc_request_submitted", active)(request=request, commune=commune)
@@ -210,14 +235,7 @@ class PluginRegistry:
         )
 
     def route_request(self, active, request, commune) -> RoutingDecision | None:
-        # pluggy would ask the last registered first; the contract is load order.
-        caller = self._caller("grc_route_request", active)
-        for impl in caller.get_hookimpls():
-            arguments = {"request": request, "commune": commune}
-            decision = impl.function(**{name: arguments[name] for name in impl.argnames})
-            if decision is not None:
-                return decision
-        return None
+        return self._caller("grc_route_request", active)(request=request, commune=commune)
 
     # --- lifecycle (one plugin) ----------------------------------------------
 

@@ -16,7 +16,9 @@ platform admins unless they were granted it by name — gets:
   file is not closed, at most one neutral line per domain saying that a
   confidential file is in progress — no reference, type, date, service,
   state or text (:func:`open_files_of`);
-- outgoing e-mails in the back office: left out.
+- outgoing e-mails in the back office: left out;
+- the plugins' panels on the 360° page: they get only the requests this
+  member may read (:func:`readable_requests_of`) and never query their own.
 
 Every read by someone who holds the permission (the request page, each
 action on it, a download, an export holding such rows) writes an
@@ -147,3 +149,18 @@ def open_files_of(citizen_id: int, user=None, membership=None, commune=None) -> 
                RequestType.code.in_(sorted(codes))).distinct()))
     declared = confidential_types(commune)
     return sorted({declared[code][1] for code in found})
+
+
+def readable_requests_of(citizen_id: int, user=None, membership=None, commune=None) -> list[Request]:
+    """The citizen's requests this member may read, newest first: what the
+    plugins' panels of the 360° page are given."""
+    from sqlalchemy.orm import joinedload
+
+    from ..extensions import db
+
+    query = (select(Request).options(joinedload(Request.request_type), joinedload(Request.workflow))
+             .where(Request.citizen_id == citizen_id).order_by(Request.received_at.desc(), Request.id.desc()))
+    secret = readable_condition(user, membership, commune)
+    if secret is not None:
+        query = query.where(secret)
+    return list(db.session.scalars(query))

@@ -1,16 +1,15 @@
 """Blocks on the core's pages: a parent's record (each child's schooling) and
-the plugin's requests (level, sector school, capacity, certificates).
-Everything user-typed is escaped here: the core shows ``html`` as is."""
+the plugin's requests (level, sector school, capacity, certificates), as the
+contexts of the templates ``ecoles/panels/*.html``."""
 from __future__ import annotations
 
 from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy import select
 
-from grc_core.plugin_api import RequestType, can, db
+from grc_core.plugin_api import CitizenPanel, RequestPanel, RequestType, can, db
 
 from . import rules, services
 from .models import Enrolment, School
@@ -32,38 +31,28 @@ def enrolment_rows(child) -> list[Enrolment]:
                                    .order_by(Enrolment.school_year_id.desc(), Enrolment.id.desc())))
 
 
-def citizen_panel_html(citizen) -> str:
+def citizen_panels(citizen) -> list[CitizenPanel]:
     children = services.children_of(citizen)
     people = ([citizen] if enrolment_rows(citizen) else []) + children
     if not people:
-        return ""
-    # A list, not a table: the panel sits in the narrow column of the record.
-    items = []
+        return []
+    schooling = []
     for child in people:
-        enrolments = enrolment_rows(child)
-        lines = [Markup("<strong>{}</strong>").format(child.full_name)]
-        if not enrolments:
-            lines.append(Markup("<span class='text-muted'>{}</span>").format(_("No school enrolment.")))
-        for enrolment in enrolments[:2]:
+        lines = []
+        for enrolment in enrolment_rows(child)[:2]:
             canteen = _yes(enrolment.canteen) + (f" ({enrolment.tariff_label})" if enrolment.canteen and
                                                  enrolment.tariff_label else "")
-            lines.append(Markup("{} : {}, {} — {}<br><small>{} : {} · {} : {}</small>").format(
-                enrolment.school_year.label, enrolment.level_label,
-                enrolment.school.name if enrolment.school else _("to be assigned"), enrolment.status_label,
-                _("Canteen"), canteen, _("After-school care"), _after_school(enrolment)))
-        items.append(Markup("<li class='mb-2'>{}</li>").format(Markup("<br>").join(lines)))
-    html = Markup("<ul class='list-unstyled mb-0 ecoles-schooling'>{}</ul>").format(Markup("").join(items))
+            lines.append({"year": enrolment.school_year.label, "level": enrolment.level_label,
+                          "school": enrolment.school.name if enrolment.school else _("to be assigned"),
+                          "status": enrolment.status_label, "canteen": canteen,
+                          "after_school": _after_school(enrolment)})
+        schooling.append((child.full_name, lines))
     inscription = db.session.scalar(select(RequestType.id).where(RequestType.code == INSCRIPTION,
                                                                  RequestType.active.is_(True)))
-    if inscription is not None and can("core.backoffice"):
-        link = url_for("core_intake.index", citizen=citizen.id, type=inscription)
-        html += Markup("<p><a href='{}'>{}</a></p>").format(link, _("Enrol a child"))
-    return str(html)
-
-
-def _dl(items) -> Markup:
-    return Markup("<dl class='row mb-0'>{}</dl>").format(Markup("").join(
-        Markup("<dt class='col-sm-4'>{}</dt><dd class='col-sm-8'>{}</dd>").format(k, v) for k, v in items if v != ""))
+    enrol_url = url_for("core_intake.index", citizen=citizen.id, type=inscription) \
+        if inscription is not None and can("core.backoffice") else None
+    return [CitizenPanel(_("Schooling"), "ecoles/panels/citizen.html",
+                         {"schooling": schooling, "enrol_url": enrol_url}, order=40)]
 
 
 def _capacity_line(school: School, year_id: int | None, level: str) -> str:
@@ -73,7 +62,7 @@ def _capacity_line(school: School, year_id: int | None, level: str) -> str:
              taken=taken, capacity=capacity, level=dict(((lv.value, lv.label) for lv in rules.LEVELS)).get(level, level))
 
 
-def request_panel_html(request, commune) -> str:
+def request_panels(request, commune) -> list[RequestPanel]:
     code = request.request_type.code
     data = request.data or {}
     items = []
@@ -128,7 +117,7 @@ def request_panel_html(request, commune) -> str:
         if enrolment is not None:
             items.append((_("School"), enrolment.school.name if enrolment.school else _("to be assigned")))
             if code == RESTAURATION:
-                for kind in services._activities_requested(data):
+                for kind in services.activities_requested(data):
                     activity = services.activity_of(kind, enrolment.school_id, enrolment.school_year_id)
                     if activity is not None:
                         items.append((services.ACTIVITY_NAMES[kind].capitalize(), _(
@@ -141,11 +130,9 @@ def request_panel_html(request, commune) -> str:
             elif enrolment.status == "radiee":
                 links.append((url_for("ecoles_certificates.radiation", request_id=request.id),
                               _("Print the certificate of removal")))
-    html = _dl(items)
-    if links:
-        html += Markup("<p>{}</p>").format(Markup(" · ").join(
-            Markup("<a href='{}'>{}</a>").format(url, label) for url, label in links))
-    return str(html)
+    return [RequestPanel(_("Schooling"), "ecoles/panels/request.html",
+                         {"items": [(label, value) for label, value in items if value != ""], "links": links},
+                         order=20)]
 
 
 def _communes(commune, data) -> tuple[str, str]:

@@ -1,25 +1,19 @@
 """Plugin ecoles: manifest and hook implementations (the plugin's face).
 
 School enrolment with the carte scolaire, dérogations, canteen and
-after-school care. The legal rules are in rules/ (pure); services.py reads
-and writes the commune's rows for the hooks; the declarations are in
-request_types.py and dashboards.py.
+after-school care. The legal rules are in rules/ (pure); request_types.py,
+workflows.py, settings.py, dashboards.py and retention.py declare; checks.py
+and guards.py apply the rules to a request and a transition; panels.py and
+demo.py; services.py reads and writes the commune's rows for them.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from grc_core.plugin_api import (
-    CitizenPanel, PermissionDecl, PluginManifest, RequestPanel, ServiceDecl, SettingDecl, hookimpl,
-)
+from grc_core.plugin_api import PermissionDecl, PluginManifest, ServiceDecl, hookimpl
 
 from . import models  # noqa: F401  (the tables, for the migrations and the ORM)
 from .request_types import TYPES
-
-HERE = Path(__file__).parent
 
 manifest = PluginManifest(
     name="ecoles",
@@ -48,19 +42,11 @@ def grc_register_services():
     ]
 
 
-# Not fixed by the law: the délibération tariffs decide (§3.4).
-NO_QF_TARIFF = SettingDecl(
-    "ecoles.tarif_sans_qf", "Tarif de cantine sans quotient familial", "tranche_haute",
-    help="« tranche_haute » : la tranche la plus élevée de la grille s'applique tant que la famille ne donne pas "
-         "son quotient familial ; « aucun » : pas de tarif calculé, le service le fixe à la main.",
-)
-
-
 @hookimpl
 def grc_register_settings():
-    from .retention import KEEP_YEARS
+    from .settings import SETTINGS
 
-    return [NO_QF_TARIFF, KEEP_YEARS]
+    return list(SETTINGS)
 
 
 @hookimpl
@@ -91,7 +77,7 @@ def grc_register_request_types():
 
 @hookimpl
 def grc_register_workflows():
-    from .request_types import workflows
+    from .workflows import workflows
 
     return workflows()
 
@@ -118,13 +104,6 @@ def grc_register_dashboard_widgets():
 
 
 @hookimpl
-def grc_blueprints():
-    from .views import bp
-
-    return [bp]
-
-
-@hookimpl
 def grc_admin_views():
     # A view instance belongs to one Admin: new ones for each app.
     from .admin import views
@@ -135,27 +114,26 @@ def grc_admin_views():
 
 
 @hookimpl
-def grc_citizen_panels(citizen, user, commune):
-    from .panels import citizen_panel_html
+def grc_citizen_panels(citizen):
+    from .panels import citizen_panels
 
-    html = citizen_panel_html(citizen)
-    return [CitizenPanel(_("Schooling"), html, order=40)] if html else []
+    return citizen_panels(citizen)
 
 
 @hookimpl
 def grc_request_panels(request, user, commune):
     if not _ours(request):
         return None
-    from .panels import request_panel_html
+    from .panels import request_panels
 
-    return [RequestPanel(_("Schooling"), request_panel_html(request, commune), order=20)]
+    return request_panels(request, commune)
 
 
 @hookimpl
 def grc_validate_request(request_type, data, commune):
     if request_type.code not in TYPES:
         return None
-    from .services import validate
+    from .checks import validate
 
     return validate(request_type.code, data)
 
@@ -164,7 +142,7 @@ def grc_validate_request(request_type, data, commune):
 def grc_check_transition(request, transition, fields, actor, commune):
     if not _ours(request):
         return None
-    from .services import check_transition
+    from .guards import check_transition
 
     return check_transition(request, transition)
 
@@ -183,16 +161,6 @@ def grc_request_transitioned(request, transition, actor, commune):
         from .services import transitioned
 
         transitioned(request, transition, commune)
-
-
-@hookimpl
-def grc_translations_dir():
-    return str(HERE / "translations")
-
-
-@hookimpl
-def grc_migrations_dir():
-    return str(HERE / "migrations" / "versions")
 
 
 @hookimpl

@@ -12,13 +12,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from grc_core.plugin_api import RetentionCandidate, RetentionPolicyDecl, SettingDecl, db
+from grc_core.plugin_api import RetentionCandidate, RetentionPolicyDecl, db
 
 from .models import Enrolment, SchoolYear
-
-KEEP_YEARS = SettingDecl(
-    "ecoles.conservation_qf_annees", "Conservation du quotient familial (années après la fin de l'année scolaire)",
-    2, help="Le quotient familial des inscriptions est effacé ce nombre d'années après la fin de l'année scolaire.")
+from .settings import KEEP_YEARS
 
 
 def _end(year: SchoolYear) -> date:

@@ -1,7 +1,8 @@
-"""What the hooks do with the commune's data: the validators, the guards and
-the reactions to submissions and transitions. The legal decisions are made
-by ``rules`` (pure); this module only reads and writes rows. Every query runs
-in the current commune (tenancy scoping of the ORM).
+"""What the hooks do with the commune's data: the lookups that checks.py,
+guards.py and panels.py share, and the reactions to submissions and
+transitions. The legal decisions are made by ``rules`` (pure); this module
+only reads and writes rows. Every query runs in the current commune (tenancy
+scoping of the ORM).
 """
 from __future__ import annotations
 
@@ -244,61 +245,7 @@ def level_for_form(data) -> tuple[rules.Level | None, str]:
     return None, f"Pas de niveau à l'école primaire pour cet enfant : {level.reason}"
 
 
-def validate(code: str, data) -> list[str]:
-    if code in (INSCRIPTION, CHANGEMENT):
-        return _validate_inscription(code, data)
-    if code == DEROGATION:
-        return _validate_derogation(data)
-    if code == RESTAURATION:
-        return _validate_activities(data)
-    if code == RADIATION:
-        return _validate_radiation(data)
-    return []
-
-
-def _validate_inscription(code, data) -> list[str]:
-    errors = []
-    level, reason = level_for_form(data)
-    if level is None and reason:
-        errors.append(reason)
-    existing = known_enrolment(data) if code == INSCRIPTION else None
-    if existing is not None:
-        where = existing.school.name if existing.school else "école à affecter"
-        errors.append(f"L'enfant est déjà inscrit pour l'année {existing.school_year.label} ({where}) : "
-                      "pour un déménagement, faites une demande de changement d'école.")
-    if code == CHANGEMENT and known_enrolment(data) is None:
-        errors.append("Aucune inscription de cet enfant pour cette année scolaire dans la commune : pour un enfant "
-                      "qui arrive d'une autre commune, faites une inscription scolaire.")
-    if code == CHANGEMENT:
-        try:
-            moved = date.fromisoformat(data.get("date_demenagement") or "")
-        except ValueError:
-            moved = None
-        if moved and moved > date.today() and (moved - date.today()).days > 90:
-            errors.append("La date du déménagement est trop lointaine : déposez la demande dans les trois mois "
-                          "qui précèdent.")
-    return errors
-
-
-def _validate_derogation(data) -> list[str]:
-    errors = []
-    scope = data.get("perimetre")
-    level, reason = level_for_form({**data, "toute_petite_section": True})
-    if level is None and reason:
-        errors.append(reason)
-    if scope in ("intra", "entrante") and find_school(data.get("ecole_demandee") or "") is None:
-        names = ", ".join(s.name for s in db.session.scalars(select(School).where(School.active.is_(True))
-                                                              .order_by(School.name)))
-        errors.append(f"L'école demandée « {data.get('ecole_demandee')} » n'est pas une école de la commune"
-                      + (f" (écoles : {names})." if names else "."))
-    if scope == "entrante" and not (data.get("commune_residence") or "").strip():
-        errors.append("Indiquez la commune de résidence de l'enfant.")
-    if scope == "sortante" and not (data.get("commune_ecole") or "").strip():
-        errors.append("Indiquez la commune de l'école demandée.")
-    return errors
-
-
-def _activities_requested(data) -> list[str]:
+def activities_requested(data) -> list[str]:
     return [kind for kind in ACTIVITY_FLAGS if data.get(kind)]
 
 
@@ -321,24 +268,6 @@ def capacity_problems(enrolment: Enrolment, kinds) -> list[str]:
     return problems
 
 
-def _validate_activities(data) -> list[str]:
-    kinds = _activities_requested(data)
-    if not kinds:
-        return ["Cochez au moins un service : restauration scolaire, accueil du matin, du soir ou du mercredi."]
-    enrolment = known_enrolment(data)
-    if enrolment is None or enrolment.school_id is None:
-        return ["L'enfant n'a pas d'inscription scolaire dans une école de la commune pour cette année : "
-                "faites d'abord l'inscription scolaire."]
-    return capacity_problems(enrolment, kinds)
-
-
-def _validate_radiation(data) -> list[str]:
-    if known_enrolment(data) is None:
-        return ["Aucune inscription de cet enfant pour cette année scolaire : vérifiez le nom, la date de naissance "
-                "et l'année."]
-    return []
-
-
 # --- submission (grc_request_submitted) -------------------------------------------------
 
 def submitted(request) -> None:
@@ -359,29 +288,7 @@ def submitted(request) -> None:
         find_or_create_child(data, request.citizen)
 
 
-# --- workflow guards and effects ---------------------------------------------------------
-
-def check_transition(request, transition) -> list[str]:
-    code = request.request_type.code
-    if code in (INSCRIPTION, CHANGEMENT) and transition.code == "affecter":
-        enrolment = enrolment_of_request(request.id)
-        if enrolment is None or enrolment.school_id is None:
-            return ["Aucune école n'est affectée à cet enfant : choisissez l'école dans « Inscriptions » "
-                    "(affectation manuelle) avant de délivrer le certificat."]
-    if code == RESTAURATION and transition.code in ("inscrire", "refuser"):
-        enrolment = known_enrolment(request.data or {})
-        if enrolment is None:
-            return ["L'enfant n'a plus d'inscription scolaire pour cette année."]
-        problems = capacity_problems(enrolment, _activities_requested(request.data or {}))
-        if transition.code == "inscrire":
-            return problems
-        if not problems:
-            return ["Refus impossible : il reste des places pour chaque service demandé. L'inscription à la "
-                    "cantine est un droit tant que la capacité n'est pas atteinte (C. éduc. L131-13)."]
-    if code == RADIATION and transition.code == "radier" and known_enrolment(request.data or {}) is None:
-        return ["Aucune inscription à radier pour cet enfant et cette année."]
-    return []
-
+# --- workflow effects (grc_request_transitioned) ----------------------------------------
 
 def transitioned(request, transition, commune=None) -> None:
     code = request.request_type.code
@@ -421,7 +328,7 @@ def transitioned(request, transition, commune=None) -> None:
         enrolment.sector_message = f"dérogation accordée (demande {request.reference})"
     elif code == RESTAURATION and transition.code == "inscrire":
         enrolment = known_enrolment(data)
-        for kind in _activities_requested(data):
+        for kind in activities_requested(data):
             setattr(enrolment, FLAG_COLUMN[kind], True)
         qf = data.get("quotient_familial")
         enrolment.quotient_familial = qf

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, g
+from flask import abort, g
 from flask_admin import expose
 from flask_login import current_user
 
@@ -16,9 +16,6 @@ from grc_core.plugin_api import SecureView, may_use_queue, readable_request_or_4
 
 from . import rules, services
 from .request_types import CHANGEMENT, INSCRIPTION, RADIATION
-
-# Registered only for its templates folder.
-bp = Blueprint("ecoles", __name__, template_folder="templates")
 
 
 class CertificatesView(SecureView):

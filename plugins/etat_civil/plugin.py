@@ -8,15 +8,11 @@ retention.py, demo.py; the legal rules are in rules/.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
 from grc_core.plugin_api import MenuItem, PermissionDecl, PluginManifest, ServiceDecl, hookimpl
 
 from . import request_types as rt
-
-HERE = Path(__file__).parent
 
 manifest = PluginManifest(
     name="etat_civil",
@@ -94,14 +90,6 @@ def grc_register_retention_policies():
 
 
 @hookimpl
-def grc_blueprints():
-    from flask import Blueprint
-
-    # No route: it lends the plugin's templates folder to its admin views.
-    return [Blueprint("etat_civil", __name__, template_folder="templates")]
-
-
-@hookimpl
 def grc_admin_views():
     from .views import RecensementView
 
@@ -143,20 +131,10 @@ def grc_request_panels(request, user, commune):
 
 
 @hookimpl
-def grc_citizen_panels(citizen, user, commune):
+def grc_citizen_panels(citizen, requests):
     from .panels import citizen_panels
 
-    return citizen_panels(citizen, user, commune)
-
-
-@hookimpl
-def grc_translations_dir():
-    return str(HERE / "translations")
-
-
-@hookimpl
-def grc_migrations_dir():
-    return str(HERE / "migrations" / "versions")
+    return citizen_panels(citizen, requests)
 
 
 @hookimpl

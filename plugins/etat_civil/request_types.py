@@ -4,7 +4,7 @@ Labels and choices become the commune's own editable rows, hence French.
 Field names of the demande d'acte are the canonical ``rules.RequestField``
 values, so ``rules.required_fields`` names them directly. Which of those
 fields is required depends on the act and document asked (décret 2017-890
-art. 29): conditions show the act's fields, and ``validation.py`` checks the
+art. 29): conditions show the act's fields, and ``checks.py`` checks the
 required ones with ``rules.required_fields``.
 """
 from __future__ import annotations

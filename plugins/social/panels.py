@@ -1,16 +1,15 @@
-"""Panels of the CCAS: on the citizen's 360° page (only with ``social.read``)
-and on a CCAS request's page (the legal dates computed by rules/, the
-household's aid this year). HTML is built escaped (markupsafe)."""
+"""Panels of the CCAS: on the citizen's 360° page and on a CCAS request's
+page (the legal dates computed by rules/, the household's aid this year),
+rendered by ``social/panels/lines.html``. Professional secrecy is the core's:
+it calls these only with the requests the agent may read."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import url_for
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from grc_core.plugin_api import CitizenPanel, Request, RequestPanel, RequestType, can, db, state_label
+from grc_core.plugin_api import CitizenPanel, RequestPanel, db, state_label
 
 from . import checks, rules
 from . import request_types as rt
@@ -42,14 +41,9 @@ def _euros(amount: Decimal) -> str:
     return f"{amount:.2f} €".replace(".", ",")
 
 
-def _items(lines) -> Markup:
-    return Markup("<ul class='list-unstyled mb-0'>") + Markup("").join(
-        Markup("<li>{}</li>").format(line) for line in lines) + Markup("</ul>")
-
-
-def request_panels(request, user, commune):
+def request_panels(request, commune):
     code = request.request_type.code
-    if code not in rt.CODES or not can("social.read"):
+    if code not in rt.CODES:
         return None
     data = request.data or {}
     lines = [f"{label} {_fr(checks.parse_day(data[name]))}" for name, label in DATE_LABELS
@@ -69,31 +63,20 @@ def request_panels(request, user, commune):
             lines.insert(1, f"Plafond par foyer : {_euros(settings.yearly_ceiling)}")
     if not lines:
         return None
-    return [RequestPanel(_("CCAS: legal dates"), str(_items(escape(line) for line in lines)), order=20)]
+    return [RequestPanel(_("CCAS: legal dates"), "social/panels/lines.html", {"lines": lines}, order=20)]
 
 
-def citizen_panels(citizen, user, commune):
-    # Professional secrecy: nothing at all without social.read (the core's
-    # timeline says at most that a file is in progress).
-    if not can("social.read"):
+def citizen_panels(citizen, requests):
+    files = [r for r in requests if r.request_type.code in rt.CODES][:50]
+    if not files:
         return None
-    rows = db.session.execute(
-        select(Request, RequestType.label).join(RequestType, Request.request_type_id == RequestType.id)
-        .where(Request.citizen_id == citizen.id, RequestType.code.in_(list(rt.CODES)))
-        .order_by(Request.received_at.desc()).limit(50)).all()
-    if not rows:
-        return None
-    lines = []
-    for req, label in rows:
-        definition = req.workflow.definition if req.workflow else None
-        lines.append(Markup('<a href="{}">{}</a> — {} — {}').format(
-            url_for("core_requests.details", request_id=req.id), req.reference, label,
-            state_label(definition, req.state)))
     from .models import AidGrant
 
     members = checks.household_ids(citizen.id)
     start, end = rules.aid_window(checks.today())
     total = db.session.scalar(select(db.func.coalesce(db.func.sum(AidGrant.amount), 0)).where(
         AidGrant.citizen_id.in_(members), AidGrant.granted_on >= start, AidGrant.granted_on <= end))
-    lines.append(escape(f"Aides facultatives accordées au foyer en {start.year} : {_euros(Decimal(str(total)))}"))
-    return [CitizenPanel(_("CCAS files"), str(_items(lines)), order=40)]
+    return [CitizenPanel(_("CCAS files"), "social/panels/files.html", {
+        "files": [(r, state_label(r.workflow.definition if r.workflow else None, r.state)) for r in files],
+        "aid": f"Aides facultatives accordées au foyer en {start.year} : {_euros(Decimal(str(total)))}",
+    }, order=40)]

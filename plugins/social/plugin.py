@@ -11,16 +11,12 @@ dashboards.py, retention.py, demo.py; the legal rules are in rules/.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
 from grc_core.plugin_api import MenuItem, PermissionDecl, PluginManifest, ServiceDecl, hookimpl
 
 from . import models  # noqa: F401  (the plugin's tables)
 from . import request_types as rt
-
-HERE = Path(__file__).parent
 
 manifest = PluginManifest(
     name="social",
@@ -101,14 +97,6 @@ def grc_register_retention_policies():
 
 
 @hookimpl
-def grc_blueprints():
-    from flask import Blueprint
-
-    # No routes: it lends the plugin's templates (templates/social/) to its admin views.
-    return [Blueprint("social", __name__, template_folder="templates")]
-
-
-@hookimpl
 def grc_admin_views():
     from .views import RegisterView
 
@@ -158,27 +146,17 @@ def grc_request_transitioned(request, transition, actor, commune):
 
 
 @hookimpl
-def grc_request_panels(request, user, commune):
+def grc_request_panels(request, commune):
     from .panels import request_panels
 
-    return request_panels(request, user, commune)
+    return request_panels(request, commune)
 
 
 @hookimpl
-def grc_citizen_panels(citizen, user, commune):
+def grc_citizen_panels(citizen, requests):
     from .panels import citizen_panels
 
-    return citizen_panels(citizen, user, commune)
-
-
-@hookimpl
-def grc_translations_dir():
-    return str(HERE / "translations")
-
-
-@hookimpl
-def grc_migrations_dir():
-    return str(HERE / "migrations" / "versions")
+    return citizen_panels(citizen, requests)
 
 
 @hookimpl

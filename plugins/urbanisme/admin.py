@@ -146,13 +146,17 @@ class UrbanismeView(SecureView):
         }
 
     def _render(self, req, dossier, form, errors=(), status=200):
-        return self.render(
-            "urbanisme/dossier.html", req=req, dossier=dossier, form=form, errors=errors, fr=fr,
-            procedure=procedure_label(dossier), circumstances=PROTECTIONS + CONSULTATIONS, bodies=BODIES,
-            opinions=OPINIONS, conformity_cases=CONFORMITY_CASES,
-            modification_limit=rules.modified_delay_notification_deadline(dossier.deposit_date),
-            panel="".join(p.html for p in request_panels(req, g.grc_commune) or ()),
-        ), status
+        # The legal dates below the form are the request page's panel, included
+        # with its own context.
+        panel = next(iter(request_panels(req, g.grc_commune) or ()), None)
+        return self.render("urbanisme/dossier.html", **{
+            **(panel.context if panel else {}),
+            "req": req, "dossier": dossier, "form": form, "errors": errors, "fr": fr,
+            "procedure": procedure_label(dossier), "circumstances": PROTECTIONS + CONSULTATIONS, "bodies": BODIES,
+            "opinions": OPINIONS, "conformity_cases": CONFORMITY_CASES,
+            "modification_limit": rules.modified_delay_notification_deadline(dossier.deposit_date),
+            "panel": panel,
+        }), status
 
     @expose("/dossier/<int:request_id>/", methods=["GET", "POST"])
     def dossier(self, request_id):

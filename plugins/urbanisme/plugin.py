@@ -6,16 +6,11 @@ rules are in rules/. This module only wires them to the core.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from grc_core.plugin_api import MenuItem, PermissionDecl, PluginManifest, ServiceDecl, SettingDecl, hookimpl
+from grc_core.plugin_api import MenuItem, PermissionDecl, PluginManifest, ServiceDecl, hookimpl
 
 from . import models  # noqa: F401  (the plugin's tables join the metadata when the plugin loads)
-
-HERE = Path(__file__).parent
 
 manifest = PluginManifest(
     name="urbanisme",
@@ -31,14 +26,6 @@ DEMO_AGENTS = (
     ("urbanisme", "Julien Mercier", "agent", ['urbanisme.ads'], []),
     ("dst", "Hélène Dubois", "manager", ['urbanisme.ads'], ['urbanisme.sign']),
 )
-
-ALERT_DAYS = SettingDecl(
-    "urbanisme.alert_days", "Jours avant l'échéance légale où un dossier s'affiche en rouge", 15,
-    help="Un dossier dont la date limite de notification est à moins de ce nombre de jours est signalé en rouge.",
-)
-
-# Only carries the plugin's templates (no route): the pages are admin views.
-templates_bp = Blueprint("urbanisme_templates", __name__, template_folder="templates")
 
 
 @hookimpl
@@ -58,7 +45,9 @@ def grc_register_permissions():
 
 @hookimpl
 def grc_register_settings():
-    return [ALERT_DAYS]
+    from .settings import SETTINGS
+
+    return list(SETTINGS)
 
 
 @hookimpl
@@ -125,11 +114,6 @@ def grc_register_commands(cli):
 
 
 @hookimpl
-def grc_blueprints():
-    return [templates_bp]
-
-
-@hookimpl
 def grc_admin_views():
     from .admin import UrbanismeView
 
@@ -147,18 +131,8 @@ def grc_menu_items(user, commune):
 
 
 @hookimpl
-def grc_translations_dir():
-    return str(HERE / "translations")
-
-
-@hookimpl
-def grc_migrations_dir():
-    return str(HERE / "migrations" / "versions")
-
-
-@hookimpl
 def grc_validate_request(request_type, data, commune):
-    from .validation import validate
+    from .checks import validate
 
     return validate(request_type, data, commune)
 
@@ -174,14 +148,10 @@ def grc_request_submitted(request, commune):
 
 
 @hookimpl
-def grc_check_transition(request, transition, fields, actor, commune):
-    from .dossier import of_request, today, transition_objection
-    from .follow_ups import objection
+def grc_check_transition(request, transition):
+    from .guards import check
 
-    dossier = of_request(request)
-    if dossier is None:
-        return None
-    return transition_objection(dossier, transition.code, today()) + objection(dossier, transition.code)
+    return check(request, transition)
 
 
 @hookimpl
@@ -205,10 +175,10 @@ def grc_request_panels(request, user, commune):
 
 
 @hookimpl
-def grc_citizen_panels(citizen, user, commune):
+def grc_citizen_panels(citizen, requests):
     from .panels import citizen_panels
 
-    return citizen_panels(citizen, commune)
+    return citizen_panels(citizen, requests)
 
 
 @hookimpl

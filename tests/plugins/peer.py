@@ -8,8 +8,6 @@ settings under ``peer.journal``.
 """
 from __future__ import annotations
 
-from markupsafe import escape
-
 from grc_core.plugin_api import CitizenPanel, MenuItem, PluginManifest, RoutingDecision, ServiceDecl, hookimpl
 
 JOURNAL = "peer.journal"
@@ -39,7 +37,7 @@ def grc_menu_items(user, commune):
 
 @hookimpl
 def grc_citizen_panels(citizen, user, commune):
-    return [CitizenPanel("Guichet voisin", f"<p>{escape(citizen.full_name)} : aucun passage.</p>", order=10)]
+    return [CitizenPanel("Guichet voisin", "peer/citizen_panel.html", {"name": citizen.full_name}, order=10)]
 
 
 @hookimpl

@@ -106,7 +106,7 @@ def test_the_grid_list_shows_the_checks_of_the_law(app, town):
 
 
 def test_without_a_quotient_familial_the_communes_setting_decides(app, town):
-    from plugins.ecoles.plugin import NO_QF_TARIFF
+    from plugins.ecoles.settings import NO_QF_TARIFF
     with in_commune(app, town.id):
         grid = db.session.scalar(select(TariffGrid))
         assert NO_QF_TARIFF.default == "tranche_haute"

@@ -22,7 +22,6 @@ from flask import Blueprint, current_app
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from markupsafe import escape
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
@@ -257,17 +256,17 @@ def grc_menu_items(user):
 
 
 @hookimpl
-def grc_citizen_panels(citizen, commune):
-    html = f"<p>Aucun signalement factice pour {escape(citizen.full_name)} à {escape(commune.name)}.</p>"
-    return [CitizenPanel("Registre factice", html, order=30)]
+def grc_citizen_panels(citizen, requests, commune):
+    # Every request it is given, whatever its type: what the core lets through.
+    return [CitizenPanel("Registre factice", "dummy/citizen_panel.html",
+                         {"citizen": citizen, "commune": commune, "requests": requests}, order=30)]
 
 
 @hookimpl
 def grc_request_panels(request, user):
     if not request.request_type.code.startswith("dummy."):
         return None
-    html = f"<p>Signalement factice suivi par {escape(user.full_name)}.</p>"
-    return [RequestPanel("Suivi factice", html, order=30)]
+    return [RequestPanel("Suivi factice", "dummy/request_panel.html", {"request": request, "user": user}, order=30)]
 
 
 # --- events ------------------------------------------------------------------------
