@@ -19,6 +19,7 @@ from ..extensions import db, login_manager
 from ..models import Commune, User, utcnow
 from ..tenancy.resolver import SESSION_KEY, backoffice_commune, memberships_and_communes, memberships_of
 from ..tenancy.scoping import use_commune
+from .redirects import safe_next
 from .throttling import minutes_until_allowed, record_attempt
 
 bp = Blueprint("auth", __name__)
@@ -43,13 +44,6 @@ class LocaleForm(FlaskForm):
 def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     return user if user is not None and user.active else None
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("admin.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -92,7 +86,7 @@ def login():
                     with use_commune(commune):
                         record("login.succeeded", target=email, user=user, commit=False)
                 db.session.commit()
-                return redirect(_safe_next(form.next.data))
+                return redirect(safe_next(form.next.data))
     elif request.method == "POST":
         status = 400
     return render_template("grc/login.html", form=form), status
@@ -136,7 +130,7 @@ def choose_language():
         db.session.commit()
     else:
         session["locale"] = form.locale.data
-    return redirect(_safe_next(form.next.data))
+    return redirect(safe_next(form.next.data))
 
 
 def select_locale() -> str:
