@@ -171,3 +171,30 @@ def test_serve_demo_prints_the_url_and_serves_french(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_users_create_refuses_an_unknown_permission_with_the_valid_ones(app):
+    make_commune(app, "Villeneuve-sur-Loire", "45901", "villeneuve", plugins=[])
+    bad = run(app, "users", "create", "--email", "x@villeneuve.fr", "--name", "X", "--password",
+              "un-mot-de-passe-long", "--commune", "villeneuve", "--permission", "nosuch.perm")
+    assert bad.exit_code == 2
+    assert "Permission inconnue dans Villeneuve-sur-Loire : nosuch.perm" in bad.output
+    assert "permissions valides : core.admin, core.audit.read)" in bad.output
+    assert counts(app) == (1, 0, 0)
+    good = run(app, "users", "create", "--email", "x@villeneuve.fr", "--name", "X", "--password",
+               "un-mot-de-passe-long", "--commune", "villeneuve", "--permission", "core.audit.read")
+    assert good.exit_code == 0, good.output
+    with app.app_context(), unscoped():
+        assert db.session.scalar(select(Membership.permissions)) == ["core.audit.read"]
+
+
+def test_users_create_refuses_a_permission_of_a_domain_the_commune_does_not_use(app):
+    registry = app.extensions["grc"]
+    foreign = next((p.code for p in registry.permissions() if not p.code.startswith("core.")), None)
+    if foreign is None:
+        pytest.skip("no plugin permission loaded")
+    make_commune(app, "Villeneuve-sur-Loire", "45901", "villeneuve", plugins=[])
+    bad = run(app, "users", "create", "--email", "x@villeneuve.fr", "--name", "X", "--password",
+              "un-mot-de-passe-long", "--commune", "villeneuve", "--permission", foreign)
+    assert bad.exit_code == 2 and f"Permission inconnue dans Villeneuve-sur-Loire : {foreign}" in bad.output
+    assert counts(app) == (1, 0, 0)

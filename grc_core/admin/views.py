@@ -18,7 +18,7 @@ from ..audit import record
 from ..extensions import db
 from ..models import AuditEvent, Commune, Membership, Service, User
 from ..requests.queue import home_counts, may_use_queue
-from ..security.permissions import ROLE_LABELS, require
+from ..security.permissions import ROLE_LABELS, grantable_permissions, require
 from ..tenancy.activation import active_plugins, disable_plugin, enable_plugin
 from ..tenancy.resolver import memberships_of
 from .base import HomeIndexView, SecureModelView, SecureView
@@ -121,8 +121,7 @@ class AgentView(SecureModelView):
 
     def _grantable(self) -> list[tuple[str, str]]:
         """Permissions an admin may grant (every role already uses the back office)."""
-        declared = registry().permissions(active_plugins(g.grc_commune))
-        return [(p.code, f"{p.label} ({p.code})") for p in declared if p.code != "core.backoffice"]
+        return [(p.code, f"{p.label} ({p.code})") for p in grantable_permissions(g.grc_commune)]
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
