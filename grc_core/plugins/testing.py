@@ -119,6 +119,32 @@ def _clean_database(request):
         empty_tables(request.getfixturevalue("app"))
 
 
+class FrozenClock:
+    """The time sign-in decisions are taken at, moved by hand (see security.clock)."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __call__(self):
+        return self.moment
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def auth_clock(app):
+    """Freeze the sign-in clock at 6 December 2026, 09:00 UTC, for the test."""
+    from datetime import datetime, timezone
+
+    clock = FrozenClock(datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc))
+    app.config["AUTH_CLOCK"] = clock
+    yield clock
+    app.config.pop("AUTH_CLOCK", None)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

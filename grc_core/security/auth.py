@@ -6,7 +6,6 @@ from flask import (
     session, url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -20,7 +19,7 @@ from ..models import Commune, User, utcnow
 from ..tenancy.resolver import SESSION_KEY, backoffice_commune, memberships_and_communes, memberships_of
 from ..tenancy.scoping import use_commune
 from .redirects import safe_next
-from .throttling import minutes_until_allowed, record_attempt
+from . import passwords, throttling
 
 bp = Blueprint("auth", __name__)
 
@@ -54,30 +53,23 @@ def login():
     status = 200
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        ip = client_ip()
-        wait = minutes_until_allowed(email, ip)
-        if wait:
+        reservation = throttling.reserve(email, client_ip())
+        if not reservation.allowed:
             record("login.throttled", target=email)
-            form.password.errors.append(ngettext(
-                "Too many failed sign-in attempts. Try again in %(num)d minute.",
-                "Too many failed sign-in attempts. Try again in %(num)d minutes.",
-                wait,
-            ))
+            form.password.errors.append(throttling.wait_message(reservation.wait_seconds))
             status = 429
         else:
             user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-            if user is None or not user.active or not user.check_password(form.password.data):
-                record_attempt(email, ip, succeeded=False)
+            if not passwords.verify(user, form.password.data):
                 record("login.failed", target=email)
                 # The same words whether the account exists or not.
                 form.password.errors.append(_("Unknown e-mail address or wrong password."))
                 status = 401
             elif not user.is_platform_admin and not memberships_of(user):
-                record_attempt(email, ip, succeeded=False)
                 form.password.errors.append(_("This account is not attached to any commune."))
                 status = 403
             else:
-                record_attempt(email, ip, succeeded=True)
+                throttling.settle(reservation, succeeded=True)
                 login_user(user)
                 session.permanent = True
                 user.last_login_at = utcnow()
