@@ -215,6 +215,28 @@ def users_create(email, full_name, password, slug, role, services, permissions, 
     click.echo(f"Compte {email} {'créé' if created else 'existant, rattaché'} ({role}, {slug}).")
 
 
+@users_group.command("reset-2fa", help="Désactive la connexion en deux étapes d'un compte (téléphone et codes de "
+                                        "secours perdus) ; l'agent la configure de nouveau à sa prochaine connexion "
+                                        "si son rôle l'exige. Ferme ses sessions.")
+@click.option("--email", required=True)
+@with_appcontext
+def users_reset_two_factor(email):
+    from sqlalchemy import func
+
+    from .audit import record
+    from .models import User
+    from .security import sessions, two_factor
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.UsageError(f"Aucun compte « {email} ».")
+    two_factor.reset(user)
+    sessions.revoke_all(user.id)
+    record("agent.two_factor_reset", target=user.email, details={"by": "cli"}, commit=False)
+    db.session.commit()
+    click.echo(f"Connexion en deux étapes réinitialisée pour {user.email} ; ses sessions sont fermées.")
+
+
 @cli.group("communes", help="Communes hébergées par ce déploiement.")
 def communes_group():
     pass

@@ -206,11 +206,68 @@ def csrf_token(client, url="/login") -> str:
     return match.group(1)
 
 
+TOTP_SECRET_SHOWN = re.compile(r'id="totp-secret"[^>]*>([A-Z2-7 ]+)<')
+
+
+@contextmanager
+def totp_code(app, email=None, secret=None):
+    """A valid, unused code of the agent's app (or of ``secret`` while
+    enrolling), as his phone would show it; use it inside the ``with``.
+    Codes are single-use per 30-second step: when this step's was used
+    already, the sign-in clock (``AUTH_CLOCK``) shows the next step meanwhile
+    — time injected, never waited for. A test's own frozen clock is moved."""
+    from datetime import datetime, timezone
+
+    import pyotp
+    from sqlalchemy import select
+
+    from grc_core.extensions import db
+    from grc_core.models import User
+    from grc_core.security import clock
+    from grc_core.security.two_factor import STEP_SECONDS
+
+    with app.app_context():
+        last = None
+        if secret is None:
+            user = db.session.scalar(select(User).where(User.email == email))
+            secret, last = user.totp_secret, user.totp_last_step
+        step = int(clock.now().timestamp()) // STEP_SECONDS
+    before = app.config.get("AUTH_CLOCK")
+    if last is not None and step <= last:
+        step = last + 1
+        moment = datetime.fromtimestamp(step * STEP_SECONDS, timezone.utc)
+        if isinstance(before, FrozenClock):
+            before.moment = moment
+        else:
+            app.config["AUTH_CLOCK"] = FrozenClock(moment)
+    try:
+        yield pyotp.TOTP(secret).at(step * STEP_SECONDS)
+    finally:
+        if before is None:
+            app.config.pop("AUTH_CLOCK", None)
+
+
 def login(client, email, password=DEMO_PASSWORD):
+    """Sign in like the agent: password, then the second step when his role
+    asks for one (set up the first time from the key the page shows)."""
+    app = client.application
     response = client.post("/login", data={
         "email": email, "password": password, "csrf_token": csrf_token(client),
     })
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    location = response.headers["Location"]
+    if location.endswith("/login/code"):
+        token = csrf_token(client, "/login/code")
+        with totp_code(app, email) as code:
+            response = client.post("/login/code", data={"code": code, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    elif location.endswith("/login/enrol"):
+        page = client.get("/login/enrol").get_data(as_text=True)
+        secret = TOTP_SECRET_SHOWN.search(page).group(1).replace(" ", "")
+        with totp_code(app, secret=secret) as code:
+            response = client.post("/login/enrol", data={"code": code, "csrf_token": CSRF_INPUT.search(page).group(1)})
+        assert response.status_code == 200 and "recovery-codes" in response.get_data(as_text=True), \
+            response.get_data(as_text=True)[:500]
     return response
 
 
