@@ -107,6 +107,16 @@ def demo_command():
         click.echo(line)
 
 
+@cli.command("demo-code", help="Affiche le code du moment des comptes de démonstration en deux étapes "
+                               "(clé publique de démonstration ; sans effet sur les autres comptes).")
+def demo_code_command():
+    import pyotp
+
+    from .demo import DEMO_TOTP_SECRET
+
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+
+
 @cli.command("serve", help="Prépare ce qui manque et sert GRC (HTTP, une machine).")
 @click.option("--demo", is_flag=True, help="Charge les données de démonstration.")
 @click.option("--host", default="127.0.0.1", show_default=True)

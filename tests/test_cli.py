@@ -60,7 +60,7 @@ def test_init_refuses_a_short_password_and_creates_nothing(app):
     assert counts(app) == (0, 0, 0)
 
 
-def test_demo_is_idempotent_and_prints_logins(app):
+def test_demo_is_idempotent_and_prints_logins(app, auth_clock):
     first = run(app, "demo")
     assert first.exit_code == 0, first.output
     assert "admin@villeneuve-sur-loire.fr" in first.output and "demo-grc-2026" in first.output
@@ -68,6 +68,26 @@ def test_demo_is_idempotent_and_prints_logins(app):
     assert run(app, "demo").exit_code == 0
     assert counts(app) == after_first
     assert after_first[0] == 2
+    # Demo admins sign in with the two-step key the command prints.
+    import pyotp
+
+    from grc_core.demo import DEMO_TOTP_SECRET
+    from grc_core.plugins.testing import csrf_token
+
+    output = first.output
+    assert "admin@villeneuve-sur-loire.fr            Claire Morel (admin) — code à 6 chiffres demandé" in output
+    assert "accueil@villeneuve-sur-loire.fr          Nadia Benali (accueil)\n" in output
+    assert "« grc demo-code »" in output and "GRCD EMOG RCDE MOGR CDEM OGRC DEMO GRC2" in output
+    client = app.test_client()
+    response = client.post("/login", data={"email": "admin@villeneuve-sur-loire.fr", "password": "demo-grc-2026",
+                                            "csrf_token": csrf_token(client)})
+    assert response.headers["Location"].endswith("/login/code")
+    response = client.post("/login/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).at(auth_clock.moment),
+                                                "csrf_token": csrf_token(client, "/login/code")})
+    assert response.headers["Location"] == "/admin/"
+    code = run(app, "demo-code").output.strip()
+    assert code.isdigit() and len(code) == 6
+    assert pyotp.TOTP(DEMO_TOTP_SECRET).verify(code, valid_window=1)
 
 
 def test_plugins_list_enable_disable(app):

@@ -430,6 +430,8 @@ def live_server(app):
 
     from werkzeug.serving import make_server
 
+    global _live_app
+    _live_app = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -462,9 +464,26 @@ def page(chromium):
     context.close()
 
 
+_live_app = None
+
+
 def browser_login(page, base_url, email, password=DEMO_PASSWORD):
+    """Sign in through the browser, second step included (codes as the agent's phone computes them)."""
     page.goto(f"{base_url}/login")
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    if page.url.endswith("/login/enrol"):
+        secret = page.text_content("#totp-secret").replace(" ", "")
+        with totp_code(_live_app, secret=secret) as code:
+            page.fill("#code", code)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+        page.click("#recovery-codes ~ a")
+        page.wait_for_load_state()
+    elif page.url.endswith("/login/code"):
+        with totp_code(_live_app, email) as code:
+            page.fill("#code", code)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
