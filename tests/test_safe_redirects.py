@@ -126,3 +126,18 @@ def test_flask_admin_return_url_is_followed_when_a_path(app, client, agent):
     make_agent(app, agent, "admin@a.fr", "admin")
     login(client, "admin@a.fr")
     assert client.get("/admin/core_services/new/?url=/admin/core_services/").status_code == 200
+
+
+def test_flask_admin_delete_form_with_a_hostile_url_deletes_nothing(app, client, agent):
+    make_agent(app, agent, "admin@a.fr", "admin")
+    login(client, "admin@a.fr")
+    with in_commune(app, agent):
+        db.session.add(Service(code="gardee", name="Gardée"))
+        db.session.commit()
+        service_id = db.session.scalar(select(Service.id).where(Service.code == "gardee"))
+    for target in ("/\r\nSet-Cookie: grc=stolen", "/\t/evil.example/", "https://evil.example/"):
+        response = client.post("/admin/core_services/delete/", data={
+            "id": service_id, "url": target, "csrf_token": csrf_token(client, "/admin/core_services/")})
+        assert response.status_code == 400
+    with in_commune(app, agent):
+        assert db.session.get(Service, service_id) is not None

@@ -42,11 +42,15 @@ class Guarded:
         refused = super()._handle_view(name, **kwargs)
         if refused is not None:
             return refused
-        # Flask-Admin sends the browser back to ``?url=`` after a save or a
-        # delete; its own check lets control characters through (a 500 on
-        # CR/LF), so the same rule as every ``next`` applies here.
-        target = request.values.get("url")
-        if target is not None and not is_safe_path(target):
+        # Flask-Admin sends the browser back to ``url`` (query string, or the
+        # delete form's hidden field) after a save or a delete; its own check
+        # lets control characters through (a 500 on CR/LF), so the same rule
+        # as every ``next`` applies. Other forms may have a "url" field of
+        # their own: only the query string and the delete form are checked.
+        targets = [request.args.get("url")]
+        if name in ("delete_view", "action_view"):
+            targets.append(request.form.get("url"))
+        if any(target is not None and not is_safe_path(target) for target in targets):
             if request.method not in ("GET", "HEAD"):
                 abort(400)
             args = request.args.to_dict(flat=False)
