@@ -123,11 +123,17 @@ def test_wrong_codes_are_throttled_like_passwords(app, client, town, auth_clock)
     guesser = app.test_client()
     guesser.environ_base["REMOTE_ADDR"] = "203.0.113.9"
     password_step(guesser, "admin@a.fr")
-    for number in range(app.config["GRC"]["LOGIN_MAX_FAILURES"]):
+    # The right password alone counts as a failure until the second step succeeds.
+    for number in range(app.config["GRC"]["LOGIN_MAX_FAILURES"] - 1):
         assert code_step(guesser, f"{number:06d}").status_code == 401
     blocked = code_step(guesser, "999999")
     assert blocked.status_code == 429
-    assert "Trop de tentatives de connexion infructueuses" in blocked.get_data(as_text=True)
+    assert "Trop de tentatives de connexion infructueuses. Réessayez dans 15 minutes." in \
+        blocked.get_data(as_text=True)
+    # The admin, from where he signed in before, is not locked out.
+    assert client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")}).status_code == 302
+    login(client, "admin@a.fr")
+    assert client.get("/admin/").status_code == 200
 
 
 def test_the_pending_step_expires(app, client, town, auth_clock):

@@ -114,9 +114,12 @@ def login():
                 form.password.errors.append(_("This account is not attached to any commune."))
                 status = 403
             else:
-                throttling.settle(reservation, succeeded=True)
                 if not two_factor.enabled(user) and not two_factor.required(user):
+                    throttling.settle(reservation, succeeded=True)
                     return redirect(complete_sign_in(user, form.next.data))
+                # Counted as a failure until the second step succeeds: a
+                # password alone neither clears the failures nor makes the
+                # address a known one.
                 _keep_locale_and_clear()
                 session[PENDING_KEY] = {"user": user.id, "since": clock.now().timestamp(),
                                         "next": safe_next(form.next.data)}
