@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from .extensions import db
 from .models import Commune, Membership, Service, User
 from .plugin_api.types import ROLES
+from .security.permissions import check_grantable
 from .tenancy.activation import enable_plugin
 from .tenancy.scoping import use_commune
 
@@ -32,6 +33,7 @@ def get_or_create_agent(commune: Commune, email: str, full_name: str, password: 
     """Return ``(user, created)``; the membership in ``commune`` is created or left as is."""
     if role not in ROLES:
         raise ValueError(f"Rôle inconnu « {role} » (rôles : {', '.join(ROLES)}).")
+    check_grantable(commune, permissions)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
     created = user is None
     if created:

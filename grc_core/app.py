@@ -95,9 +95,11 @@ def _version_locations(config):
 
 def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
     from .public import bp as public_bp
+    from .security.account import bp as account_bp
     from .security.auth import bp as auth_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(public_bp)
     for plugin, blueprint in registry.blueprints():
         if blueprint.name != plugin and not blueprint.name.startswith(f"{plugin}_"):

@@ -107,6 +107,16 @@ def demo_command():
         click.echo(line)
 
 
+@cli.command("demo-code", help="Affiche le code du moment des comptes de démonstration en deux étapes "
+                               "(clé publique de démonstration ; sans effet sur les autres comptes).")
+def demo_code_command():
+    import pyotp
+
+    from .demo import DEMO_TOTP_SECRET
+
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+
+
 @cli.command("serve", help="Prépare ce qui manque et sert GRC (HTTP, une machine).")
 @click.option("--demo", is_flag=True, help="Charge les données de démonstration.")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -213,6 +223,28 @@ def users_create(email, full_name, password, slug, role, services, permissions, 
         raise click.UsageError(str(error)) from None
     db.session.commit()
     click.echo(f"Compte {email} {'créé' if created else 'existant, rattaché'} ({role}, {slug}).")
+
+
+@users_group.command("reset-2fa", help="Désactive la connexion en deux étapes d'un compte (téléphone et codes de "
+                                        "secours perdus) ; l'agent la configure de nouveau à sa prochaine connexion "
+                                        "si son rôle l'exige. Ferme ses sessions.")
+@click.option("--email", required=True)
+@with_appcontext
+def users_reset_two_factor(email):
+    from sqlalchemy import func
+
+    from .audit import record
+    from .models import User
+    from .security import sessions, two_factor
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.UsageError(f"Aucun compte « {email} ».")
+    two_factor.reset(user)
+    sessions.revoke_all(user.id)
+    record("agent.two_factor_reset", target=user.email, details={"by": "cli"}, commit=False)
+    db.session.commit()
+    click.echo(f"Connexion en deux étapes réinitialisée pour {user.email} ; ses sessions sont fermées.")
 
 
 @cli.group("communes", help="Communes hébergées par ce déploiement.")

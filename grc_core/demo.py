@@ -11,10 +11,15 @@ from flask import current_app
 from .accounts import get_or_create_agent, get_or_create_commune
 from .demo_requests import load_demo_requests
 from .extensions import db
+from .security.two_factor import enabled, required, spaced
 from .tenancy.activation import active_plugins
 from .tenancy.scoping import use_commune
 
 DEMO_PASSWORD = "demo-grc-2026"
+# The two-step sign-in key of the demo accounts whose role requires it
+# (admins, CCAS): public, like the demo password. `grc demo-code` prints
+# the current code; any authenticator app accepts the key too.
+DEMO_TOTP_SECRET = "GRCDEMOGRCDEMOGRCDEMOGRCDEMOGRC2"
 
 COMMUNES = (
     # name, INSEE code (fictional: 459xx does not exist), slug
@@ -59,12 +64,35 @@ def load_demo(password: str) -> list[str]:
         if filed:
             lines.append(f"  {filed} demandes de démonstration créées pour {name}.")
         lines.append(f"Commune de démonstration : {name} (/c/{slug}/)")
+    enrolled = enrol_demo_accounts()
     lines.append(f"Comptes de démonstration (mot de passe : {password}) :")
     for agents in CORE_AGENTS.values():
         for email, full_name, role, _services, _permissions in agents:
-            lines.append(f"  {email:<40} {full_name} ({role})")
+            second = " — code à 6 chiffres demandé" if email in enrolled else ""
+            lines.append(f"  {email:<40} {full_name} ({role}){second}")
     lines.append("  …et les agents des services créés par les plugins (voir Administration › Agents).")
+    lines.append("Connexion en deux étapes des administrateurs et du CCAS : code du moment avec « grc demo-code », "
+                 f"ou clé {spaced(DEMO_TOTP_SECRET)} dans une application d'authentification.")
     return lines
+
+
+def enrol_demo_accounts() -> set[str]:
+    """Give the demo accounts that must use a second factor the public demo
+    key, so that a newcomer can sign in with them; returns their e-mails."""
+    from sqlalchemy import select
+
+    from .models import User, utcnow
+
+    emails = set()
+    for user in db.session.scalars(select(User).order_by(User.id)):
+        if enabled(user):
+            if user.totp_secret == DEMO_TOTP_SECRET:
+                emails.add(user.email)
+        elif required(user):
+            user.totp_secret, user.totp_enabled_at, user.totp_last_step = DEMO_TOTP_SECRET, utcnow(), None
+            emails.add(user.email)
+    db.session.commit()
+    return emails
 
 
 def demo_agents(commune, agents) -> None:

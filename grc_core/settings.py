@@ -37,11 +37,16 @@ DEFAULTS: dict[str, object] = {
     "LOCALES": ["fr", "en"],
     "DEFAULT_TIMEZONE": "Europe/Paris",
     "INSTANCE_PATH": "",
-    # Login throttling: failed attempts allowed per account in the window.
+    # Login throttling (grc_core/security/throttling.py): failures of one
+    # account allowed in the window before delays (from an address it signed
+    # in from lately) or a block (from anywhere else).
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     # Per source address, to slow down attempts spread over many accounts.
     "LOGIN_MAX_FAILURES_PER_IP": 30,
+    # An address an account signed in from within these days is "known":
+    # only slowed down there, never blocked.
+    "LOGIN_KNOWN_ADDRESS_DAYS": 30,
     # Cookies: secure by default; set false only for plain-HTTP development.
     "SESSION_COOKIE_SECURE": True,
     # Strict-Transport-Security on responses served over HTTPS; 0 sends none.

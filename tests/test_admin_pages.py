@@ -146,3 +146,13 @@ def test_platform_admin_creates_a_commune(app, client):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Commune.name).where(Commune.slug == "nouvelle")) == "Nouvelle"
+
+
+def test_an_unknown_permission_cannot_be_granted_from_the_agents_form(app, admin_client):
+    before = count(Membership, app, admin_client.commune_id)
+    response = new_agent(admin_client, extra_permissions="nosuch.perm")
+    assert response.status_code == 200
+    assert "«\xa0nosuch.perm\xa0» n&#39;est pas un choix valide pour ce champ." in response.get_data(as_text=True)
+    assert count(Membership, app, admin_client.commune_id) == before
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "i.fournier@a.fr")) is None

@@ -60,7 +60,7 @@ def test_init_refuses_a_short_password_and_creates_nothing(app):
     assert counts(app) == (0, 0, 0)
 
 
-def test_demo_is_idempotent_and_prints_logins(app):
+def test_demo_is_idempotent_and_prints_logins(app, auth_clock):
     first = run(app, "demo")
     assert first.exit_code == 0, first.output
     assert "admin@villeneuve-sur-loire.fr" in first.output and "demo-grc-2026" in first.output
@@ -68,6 +68,26 @@ def test_demo_is_idempotent_and_prints_logins(app):
     assert run(app, "demo").exit_code == 0
     assert counts(app) == after_first
     assert after_first[0] == 2
+    # Demo admins sign in with the two-step key the command prints.
+    import pyotp
+
+    from grc_core.demo import DEMO_TOTP_SECRET
+    from grc_core.plugins.testing import csrf_token
+
+    output = first.output
+    assert "admin@villeneuve-sur-loire.fr            Claire Morel (admin) — code à 6 chiffres demandé" in output
+    assert "accueil@villeneuve-sur-loire.fr          Nadia Benali (accueil)\n" in output
+    assert "« grc demo-code »" in output and "GRCD EMOG RCDE MOGR CDEM OGRC DEMO GRC2" in output
+    client = app.test_client()
+    response = client.post("/login", data={"email": "admin@villeneuve-sur-loire.fr", "password": "demo-grc-2026",
+                                            "csrf_token": csrf_token(client)})
+    assert response.headers["Location"].endswith("/login/code")
+    response = client.post("/login/code", data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).at(auth_clock.moment),
+                                                "csrf_token": csrf_token(client, "/login/code")})
+    assert response.headers["Location"] == "/admin/"
+    code = run(app, "demo-code").output.strip()
+    assert code.isdigit() and len(code) == 6
+    assert pyotp.TOTP(DEMO_TOTP_SECRET).verify(code, valid_window=1)
 
 
 def test_plugins_list_enable_disable(app):
@@ -171,3 +191,30 @@ def test_serve_demo_prints_the_url_and_serves_french(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_users_create_refuses_an_unknown_permission_with_the_valid_ones(app):
+    make_commune(app, "Villeneuve-sur-Loire", "45901", "villeneuve", plugins=[])
+    bad = run(app, "users", "create", "--email", "x@villeneuve.fr", "--name", "X", "--password",
+              "un-mot-de-passe-long", "--commune", "villeneuve", "--permission", "nosuch.perm")
+    assert bad.exit_code == 2
+    assert "Permission inconnue dans Villeneuve-sur-Loire : nosuch.perm" in bad.output
+    assert "permissions valides : core.admin, core.audit.read)" in bad.output
+    assert counts(app) == (1, 0, 0)
+    good = run(app, "users", "create", "--email", "x@villeneuve.fr", "--name", "X", "--password",
+               "un-mot-de-passe-long", "--commune", "villeneuve", "--permission", "core.audit.read")
+    assert good.exit_code == 0, good.output
+    with app.app_context(), unscoped():
+        assert db.session.scalar(select(Membership.permissions)) == ["core.audit.read"]
+
+
+def test_users_create_refuses_a_permission_of_a_domain_the_commune_does_not_use(app):
+    registry = app.extensions["grc"]
+    foreign = next((p.code for p in registry.permissions() if not p.code.startswith("core.")), None)
+    if foreign is None:
+        pytest.skip("no plugin permission loaded")
+    make_commune(app, "Villeneuve-sur-Loire", "45901", "villeneuve", plugins=[])
+    bad = run(app, "users", "create", "--email", "x@villeneuve.fr", "--name", "X", "--password",
+              "un-mot-de-passe-long", "--commune", "villeneuve", "--permission", foreign)
+    assert bad.exit_code == 2 and f"Permission inconnue dans Villeneuve-sur-Loire : {foreign}" in bad.output
+    assert counts(app) == (1, 0, 0)

@@ -17,6 +17,7 @@ from ..audit import record
 from ..extensions import db
 from ..forms.hygiene import AdminHygieneForm
 from ..security.permissions import can
+from ..security.redirects import is_safe_path
 from ..spreadsheet import FORMATS, download
 from ..tenancy.activation import is_active
 
@@ -39,6 +40,26 @@ class Guarded:
 
     def is_visible(self) -> bool:
         return self.is_accessible()
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        # Flask-Admin sends the browser back to ``url`` (query string, or the
+        # delete form's hidden field) after a save or a delete; its own check
+        # lets control characters through (a 500 on CR/LF), so the same rule
+        # as every ``next`` applies. Other forms may have a "url" field of
+        # their own: only the query string and the delete form are checked.
+        targets = [request.args.get("url")]
+        if name in ("delete_view", "action_view"):
+            targets.append(request.form.get("url"))
+        if any(target is not None and not is_safe_path(target) for target in targets):
+            if request.method not in ("GET", "HEAD"):
+                abort(400)
+            args = request.args.to_dict(flat=False)
+            args.pop("url", None)
+            return redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
+        return None
 
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:

@@ -26,6 +26,7 @@ from ..indicators.charts import build_chart
 from ..indicators.periods import PeriodError
 from ..models import RequestType, Service, Workflow
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS
+from ..security.redirects import safe_next
 from ..spreadsheet import download
 from ..tenancy.activation import active_plugins
 from ..tenancy.resolver import current_commune
@@ -205,7 +206,7 @@ class DashboardsView(SecureView):
         db.session.commit()
         flash(_("You will receive the weekly summary every Monday.") if wanted
               else _("You will no longer receive the weekly summary."), "success")
-        return redirect(request.form.get("next") or url_for(".index"))
+        return redirect(safe_next(request.form.get("next"), url_for(".index")))
 
 
 def table_rows(computed) -> list[list]:

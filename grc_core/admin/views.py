@@ -18,7 +18,8 @@ from ..audit import record
 from ..extensions import db
 from ..models import AuditEvent, Commune, Membership, Service, User
 from ..requests.queue import home_counts, may_use_queue
-from ..security.permissions import ROLE_LABELS, require
+from ..security import sessions, two_factor
+from ..security.permissions import ROLE_LABELS, grantable_permissions, require
 from ..tenancy.activation import active_plugins, disable_plugin, enable_plugin
 from ..tenancy.resolver import memberships_of
 from .base import HomeIndexView, SecureModelView, SecureView
@@ -108,10 +109,16 @@ class AgentView(SecureModelView):
             description=_l("Beyond what the role already allows."),
         ),
         "account_active": BooleanField(_l("Account active"), default=True),
+        "reset_two_factor": BooleanField(
+            _l("Reset two-step sign-in"),
+            description=_l("For an agent who lost his phone and his recovery codes: he sets it up again at his "
+                           "next sign-in (if his role requires it)."),
+        ),
     }
     # Extra fields must be listed here too, in display order.
     form_columns = (
         "full_name", "email", "new_password", "role", "services", "extra_permissions", "account_active",
+        "reset_two_factor",
     )
 
     def get_query(self):
@@ -121,8 +128,7 @@ class AgentView(SecureModelView):
 
     def _grantable(self) -> list[tuple[str, str]]:
         """Permissions an admin may grant (every role already uses the back office)."""
-        declared = registry().permissions(active_plugins(g.grc_commune))
-        return [(p.code, f"{p.label} ({p.code})") for p in declared if p.code != "core.backoffice"]
+        return [(p.code, f"{p.label} ({p.code})") for p in grantable_permissions(g.grc_commune)]
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -165,10 +171,11 @@ class AgentView(SecureModelView):
             form.new_password.errors.append(_("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
             ok = False
         if current is not None and self._shared_with_other_communes(current.user):
-            if password or email != current.user.email.lower() or form.full_name.data != current.user.full_name:
+            if (password or email != current.user.email.lower() or form.full_name.data != current.user.full_name
+                    or form.reset_two_factor.data):
                 form.email.errors.append(_(
                     "This agent also works for another commune: only the platform operator may change "
-                    "the account's name, e-mail or password."
+                    "the account's name, e-mail, password or two-step sign-in."
                 ))
                 ok = False
         if current is not None and current.user_id == current_user.id:
@@ -188,6 +195,13 @@ class AgentView(SecureModelView):
         user.active = bool(form.account_active.data)
         if form.new_password.data:
             user.set_password(form.new_password.data)
+            if not is_created:
+                # Whoever held the old password is signed out; an admin changing his own keeps this session.
+                sessions.revoke_all(user.id, keep=sessions.current() if user.id == current_user.id else None)
+        if not is_created and form.reset_two_factor.data:
+            two_factor.reset(user)
+            sessions.revoke_all(user.id, keep=sessions.current() if user.id == current_user.id else None)
+            record("agent.two_factor_reset", target=user.email, commit=False)
         model.permissions = sorted(form.extra_permissions.data or [])
         record("agent.created" if is_created else "agent.updated", target=user.email, commit=False)
 

@@ -42,7 +42,7 @@ from flask_admin.form import BaseForm
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, TelField, TextAreaField
+from wtforms import EmailField, HiddenField, PasswordField, StringField, TelField, TextAreaField
 from wtforms.validators import Email
 
 LIMITS = {"name": 100, "phone": 30, "email": 254, "text": 2_000, "textarea": 20_000}
@@ -58,7 +58,9 @@ BIDI_OVERRIDES = {chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 
 
 def field_kind(field) -> str | None:
     """The kind of a bound field, or None when it is not free text."""
-    if not isinstance(field, StringField) or isinstance(field, PasswordField):
+    # A hidden field is no one's typing: an error there would show nowhere, and
+    # the code reading it checks it (a ``next`` goes through ``safe_next``).
+    if not isinstance(field, StringField) or isinstance(field, (PasswordField, HiddenField)):
         return None
     if isinstance(field, TextAreaField):
         return "textarea"

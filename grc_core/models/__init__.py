@@ -1,4 +1,5 @@
 """The core's models, one module per aggregate."""
+from .agent_session import AgentSession, RecoveryCode
 from .audit import AuditEvent, LoginAttempt
 from .base import CommuneScoped, TenantMixin, TimestampMixin, utcnow
 from .citizen import Citizen, Consent, HouseholdLink
@@ -16,9 +17,9 @@ from .user import Membership, User, membership_service
 from .workflow import TimerRun, Workflow
 
 __all__ = [
-    "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "Commune", "CommunePlugin", "CommuneScoped",
+    "AgentSession", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "Commune", "CommunePlugin", "CommuneScoped",
     "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
-    "NotificationTemplate", "OutboxMessage", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
+    "NotificationTemplate", "OutboxMessage", "RecoveryCode", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
     "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Service", "TenantMixin",
     "TimerRun", "TimestampMixin", "User", "Workflow", "membership_service", "utcnow",
 ]

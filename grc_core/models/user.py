@@ -34,6 +34,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Two-factor sign-in (security.two_factor): the TOTP secret (base32), set
+    # once the first code confirmed it, and the last time step accepted, so
+    # that a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     def set_password(self, password: str) -> None:
         # Werkzeug's scrypt: salted, memory-hard, maintained with Flask.

@@ -124,6 +124,32 @@ def _clean_database(request):
         empty_tables(request.getfixturevalue("app"))
 
 
+class FrozenClock:
+    """The time sign-in decisions are taken at, moved by hand (see security.clock)."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __call__(self):
+        return self.moment
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def auth_clock(app):
+    """Freeze the sign-in clock at 6 December 2026, 09:00 UTC, for the test."""
+    from datetime import datetime, timezone
+
+    clock = FrozenClock(datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc))
+    app.config["AUTH_CLOCK"] = clock
+    yield clock
+    app.config.pop("AUTH_CLOCK", None)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -185,11 +211,68 @@ def csrf_token(client, url="/login") -> str:
     return match.group(1)
 
 
+TOTP_SECRET_SHOWN = re.compile(r'id="totp-secret"[^>]*>([A-Z2-7 ]+)<')
+
+
+@contextmanager
+def totp_code(app, email=None, secret=None):
+    """A valid, unused code of the agent's app (or of ``secret`` while
+    enrolling), as his phone would show it; use it inside the ``with``.
+    Codes are single-use per 30-second step: when this step's was used
+    already, the sign-in clock (``AUTH_CLOCK``) shows the next step meanwhile
+    — time injected, never waited for. A test's own frozen clock is moved."""
+    from datetime import datetime, timezone
+
+    import pyotp
+    from sqlalchemy import select
+
+    from grc_core.extensions import db
+    from grc_core.models import User
+    from grc_core.security import clock
+    from grc_core.security.two_factor import STEP_SECONDS
+
+    with app.app_context():
+        last = None
+        if secret is None:
+            user = db.session.scalar(select(User).where(User.email == email))
+            secret, last = user.totp_secret, user.totp_last_step
+        step = int(clock.now().timestamp()) // STEP_SECONDS
+    before = app.config.get("AUTH_CLOCK")
+    if last is not None and step <= last:
+        step = last + 1
+        moment = datetime.fromtimestamp(step * STEP_SECONDS, timezone.utc)
+        if isinstance(before, FrozenClock):
+            before.moment = moment
+        else:
+            app.config["AUTH_CLOCK"] = FrozenClock(moment)
+    try:
+        yield pyotp.TOTP(secret).at(step * STEP_SECONDS)
+    finally:
+        if before is None:
+            app.config.pop("AUTH_CLOCK", None)
+
+
 def login(client, email, password=DEMO_PASSWORD):
+    """Sign in like the agent: password, then the second step when his role
+    asks for one (set up the first time from the key the page shows)."""
+    app = client.application
     response = client.post("/login", data={
         "email": email, "password": password, "csrf_token": csrf_token(client),
     })
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    location = response.headers["Location"]
+    if location.endswith("/login/code"):
+        token = csrf_token(client, "/login/code")
+        with totp_code(app, email) as code:
+            response = client.post("/login/code", data={"code": code, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    elif location.endswith("/login/enrol"):
+        page = client.get("/login/enrol").get_data(as_text=True)
+        secret = TOTP_SECRET_SHOWN.search(page).group(1).replace(" ", "")
+        with totp_code(app, secret=secret) as code:
+            response = client.post("/login/enrol", data={"code": code, "csrf_token": CSRF_INPUT.search(page).group(1)})
+        assert response.status_code == 200 and "recovery-codes" in response.get_data(as_text=True), \
+            response.get_data(as_text=True)[:500]
     return response
 
 
@@ -411,6 +494,8 @@ def live_server(app):
 
     from werkzeug.serving import make_server
 
+    global _live_app
+    _live_app = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -443,9 +528,26 @@ def page(chromium):
     context.close()
 
 
+_live_app = None
+
+
 def browser_login(page, base_url, email, password=DEMO_PASSWORD):
+    """Sign in through the browser, second step included (codes as the agent's phone computes them)."""
     page.goto(f"{base_url}/login")
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    if page.url.endswith("/login/enrol"):
+        secret = page.text_content("#totp-secret").replace(" ", "")
+        with totp_code(_live_app, secret=secret) as code:
+            page.fill("#code", code)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+        page.click("#recovery-codes ~ a")
+        page.wait_for_load_state()
+    elif page.url.endswith("/login/code"):
+        with totp_code(_live_app, email) as code:
+            page.fill("#code", code)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()

@@ -40,6 +40,23 @@ def effective_role(user, membership) -> str | None:
     return None
 
 
+def grantable_permissions(commune) -> list[PermissionDecl]:
+    """What may be granted on a membership in the commune: the permissions
+    its active plugins and the core declare (every role already uses the
+    back office, so that one is not granted)."""
+    declared = current_app.extensions["grc"].permissions(active_plugins(commune))
+    return [p for p in declared if p.code != "core.backoffice"]
+
+
+def check_grantable(commune, codes) -> None:
+    """Raise ValueError naming the valid codes when one of ``codes`` is not grantable."""
+    valid = [p.code for p in grantable_permissions(commune)]
+    unknown = sorted(set(codes) - set(valid))
+    if unknown:
+        raise ValueError(f"Permission inconnue dans {commune.name} : {', '.join(unknown)} "
+                         f"(permissions valides : {', '.join(sorted(valid))}).")
+
+
 def permissions_of(user, membership, commune) -> set[str]:
     """Every permission the user holds in the commune (core + active plugins)."""
     role = effective_role(user, membership)

@@ -1,60 +1,145 @@
-"""Login throttling.
+"""Sign-in throttling: guessing is slowed down, nobody can lock an agent out.
 
-Failed attempts are rows in ``login_attempt`` so that the limit holds across
-gunicorn workers without Redis on the embedded default: after
-``LOGIN_MAX_FAILURES`` failures for one account (or ``LOGIN_MAX_FAILURES_PER_IP``
-from one address) within ``LOGIN_FAILURE_WINDOW_MINUTES``, sign-in is refused
-until the oldest failure leaves the window, with a message that says when.
+Attempts are rows in ``login_attempt`` so that limits hold across gunicorn
+workers without Redis. An attempt is *reserved* before the password is
+checked, atomically (an advisory lock per account and per address on
+PostgreSQL; on SQLite the reservation's first statement is a write, which
+serialises writers), and counts as a failure until it is settled: fifteen
+simultaneous guesses on one account are counted one after the other.
+
+Three rules, within ``LOGIN_FAILURE_WINDOW_MINUTES``:
+
+- per (account, address): after ``LOGIN_MAX_FAILURES`` failures, each new
+  failure doubles the wait before the next try (15 s, 30 s, 1 min… up to
+  the window) — the agent's own address is only ever slowed down;
+- per account, from addresses the account has not signed in from lately
+  (``LOGIN_KNOWN_ADDRESS_DAYS``): blocked after ``LOGIN_MAX_FAILURES``
+  failures, until the oldest leaves the window;
+- per address, for the accounts that never signed in from it lately: blocked
+  after ``LOGIN_MAX_FAILURES_PER_IP`` failures. The agents of a town hall
+  behind one address keep signing in whatever happens on that address, and
+  an attacker elsewhere can only block the account from elsewhere.
 """
 from __future__ import annotations
 
+import hashlib
 import math
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from flask_babel import ngettext
+from sqlalchemy import delete, exists, select, text, update
 
 from ..extensions import db
-from ..models import LoginAttempt, utcnow
+from ..models import LoginAttempt
+from . import clock
+
+FIRST_DELAY_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """An attempt allowed now (``attempt_id``) or refused for ``wait_seconds``."""
+
+    attempt_id: int | None
+    wait_seconds: int = 0
+
+    @property
+    def allowed(self) -> bool:
+        return self.attempt_id is not None
+
+
+def _settings() -> dict:
+    return current_app.config["GRC"]
 
 
 def _window() -> timedelta:
-    return timedelta(minutes=int(current_app.config["GRC"]["LOGIN_FAILURE_WINDOW_MINUTES"]))
+    return timedelta(minutes=int(_settings()["LOGIN_FAILURE_WINDOW_MINUTES"]))
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+def _lock(*keys: str) -> None:
+    """Serialise the reservations touching the same account or address."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        for key in keys:  # always the account first, then the address: no deadlock
+            number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+            db.session.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": number})
 
 
-def minutes_until_allowed(email: str, ip: str) -> int:
-    """0 when a sign-in may be tried now; else whole minutes to wait."""
-    settings = current_app.config["GRC"]
-    since = utcnow() - _window()
-    waits = []
-    for column, value, limit in (
-        (LoginAttempt.email, email.lower(), int(settings["LOGIN_MAX_FAILURES"])),
-        (LoginAttempt.ip, ip, int(settings["LOGIN_MAX_FAILURES_PER_IP"])),
-    ):
-        failures = list(db.session.scalars(
-            select(LoginAttempt.at)
-            .where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since)
-            .order_by(LoginAttempt.at.desc())
-            .limit(limit)
-        ))
-        if len(failures) >= limit:
-            oldest_counted = _aware(failures[-1])
-            waits.append((oldest_counted + _window() - utcnow()).total_seconds())
-    return max(1, math.ceil(max(waits) / 60)) if waits else 0
+def pair_delay(failures: int) -> timedelta:
+    """The wait after ``failures`` failures of one account from one address."""
+    beyond = failures - int(_settings()["LOGIN_MAX_FAILURES"])
+    if beyond < 0:
+        return timedelta(0)
+    return min(_window(), timedelta(seconds=FIRST_DELAY_SECONDS * 2 ** min(beyond, 20)))
 
 
-def record_attempt(email: str, ip: str, succeeded: bool) -> None:
-    db.session.add(LoginAttempt(email=email.lower(), ip=ip, succeeded=succeeded))
-    if succeeded:
-        # A success clears the account's failures.
-        db.session.execute(delete(LoginAttempt).where(
-            LoginAttempt.email == email.lower(), LoginAttempt.succeeded.is_(False)
-        ))
-    # Attempts older than the window serve nothing; keep the table small.
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - 2 * _window()))
+def _failures(condition, since: datetime, limit: int | None = None) -> list[datetime]:
+    query = (select(LoginAttempt.at).where(condition, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since)
+             .order_by(LoginAttempt.at.desc()))
+    return [clock.aware(at) for at in db.session.scalars(query.limit(limit) if limit else query)]
+
+
+def _wait(email: str, ip: str, now: datetime) -> float:
+    settings = _settings()
+    since = now - _window()
+    waits = [0.0]
+    pair = _failures((LoginAttempt.email == email) & (LoginAttempt.ip == ip), since)
+    if pair and pair_delay(len(pair)):
+        waits.append((pair[0] + pair_delay(len(pair)) - now).total_seconds())
+    known = db.session.scalar(select(exists().where(
+        LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(True),
+        LoginAttempt.at >= now - timedelta(days=int(settings["LOGIN_KNOWN_ADDRESS_DAYS"])),
+    )))
+    if not known:
+        for condition, limit in ((LoginAttempt.email == email, int(settings["LOGIN_MAX_FAILURES"])),
+                                 (LoginAttempt.ip == ip, int(settings["LOGIN_MAX_FAILURES_PER_IP"]))):
+            failures = _failures(condition, since, limit)
+            if len(failures) >= limit:
+                waits.append((failures[-1] + _window() - now).total_seconds())
+    return max(waits)
+
+
+def reserve(email: str, ip: str) -> Reservation:
+    """Take one attempt for ``email`` from ``ip`` (committed), or say how long to wait."""
+    email = email.lower()
+    now = clock.now()
+    _lock(f"login:{email}", f"login-ip:{ip}")
+    # A write first: on SQLite it takes the database's write lock for the
+    # whole reservation. Old rows serve nothing; keep the table small.
+    db.session.execute(delete(LoginAttempt).where(
+        LoginAttempt.at < now - timedelta(days=int(_settings()["LOGIN_KNOWN_ADDRESS_DAYS"]))))
+    db.session.execute(delete(LoginAttempt).where(
+        LoginAttempt.succeeded.is_(False), LoginAttempt.at < now - 2 * _window()))
+    now = clock.now()  # after waiting for the lock: later than the attempts it waited for
+    wait = _wait(email, ip, now)
+    if wait > 0:
+        db.session.commit()
+        return Reservation(None, max(1, math.ceil(wait)))
+    attempt = LoginAttempt(email=email, ip=ip, at=now, succeeded=False)
+    db.session.add(attempt)
     db.session.commit()
+    return Reservation(attempt.id)
+
+
+def settle(reservation: Reservation, succeeded: bool) -> None:
+    """A failure stays counted; a success clears the failures of that account from that address."""
+    if not succeeded:
+        return
+    attempt = db.session.get(LoginAttempt, reservation.attempt_id)
+    if attempt is None:
+        return
+    db.session.execute(delete(LoginAttempt).where(
+        LoginAttempt.email == attempt.email, LoginAttempt.ip == attempt.ip, LoginAttempt.succeeded.is_(False),
+        LoginAttempt.id != attempt.id))
+    db.session.execute(update(LoginAttempt).where(LoginAttempt.id == attempt.id).values(succeeded=True))
+    db.session.commit()
+
+
+def wait_message(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext("Too many failed sign-in attempts. Try again in %(num)d second.",
+                        "Too many failed sign-in attempts. Try again in %(num)d seconds.", seconds)
+    minutes = math.ceil(seconds / 60)
+    return ngettext("Too many failed sign-in attempts. Try again in %(num)d minute.",
+                    "Too many failed sign-in attempts. Try again in %(num)d minutes.", minutes)
