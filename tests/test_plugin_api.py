@@ -152,3 +152,12 @@ def test_the_shipped_plugins_follow_the_module_map(plugin):
     # plugin.py forwards none of the folders the core finds by convention.
     assert (folder / "translations").is_dir() and (folder / "migrations" / "versions").is_dir()
     assert not {"grc_translations_dir", "grc_migrations_dir"} & set(modules_used_by_hooks(folder / "plugin.py"))
+
+
+def test_the_date_helpers_load_neither_flask_nor_a_database():
+    """The plugins' pure rules modules import them from the plugin API."""
+    code = ("import sys; import plugins.etat_civil.rules, plugins.social.rules, plugins.ecoles.rules, "
+            "plugins.urbanisme.rules; print(sorted({'flask', 'sqlalchemy'} & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
