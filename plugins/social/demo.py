@@ -79,7 +79,7 @@ class _Demo:
         citizen = Citizen(civility=self.rng.choice(("Mme", "M.")), first_name=first, last_name=last,
                           birth_date=born, address_number=str(self.rng.randint(1, 90)), address_street=street,
                           postcode="45900", city=self.commune.name, quartier=quartier,
-                          phone=f"06{self.rng.randint(10000000, 99999999)}")
+                          phone=_mobile(self.rng.randint(10000000, 99999999)))
         db.session.add(citizen)
         db.session.flush()
         return citizen
@@ -201,3 +201,8 @@ class _Demo:
             if self.rng.random() < 0.15:
                 steps.append(("attribuer", "", {}))
             self.walk(request, when, steps)
+
+
+def _mobile(digits: int) -> str:
+    """A metropolitan mobile number (06 10 to 06 38) from eight random digits."""
+    return f"06{10 + digits // 1_000_000 % 29}{digits % 1_000_000:06d}"
