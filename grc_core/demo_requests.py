@@ -193,7 +193,9 @@ def _demo_citizens(rng, city: str) -> list[Citizen]:
             birth_date=date(1940, 1, 1) + timedelta(days=rng.randint(0, 365 * 65)),
             email=f"{first}.{last}{number}@exemple.fr".lower().replace(" ", "").replace("é", "e").replace("è", "e")
             .replace("ï", "i").replace("ç", "c"),
-            phone=f"06 {rng.randint(10, 29)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            # 06 10 to 06 38: metropolitan mobiles (06 39 and 06 90… are overseas or unallocated).
+            phone=" ".join(["06", str(10 + rng.randint(10, 99) % 29),
+                            *(str(rng.randint(10, 99)) for _pair in range(3))]),
             address_number=str(rng.randint(1, 80)), address_street=street, postcode="45900",
             city=city, quartier=quartier,
         )

@@ -10,7 +10,7 @@ form's own validators, each text field is checked by its kind:
 kind      at most     and
 ========  ==========  ==================================================
 name      100         at least one letter (a person's name)
-phone     30          a real number (``phonenumbers``, France by default),
+phone     30          a real number (``phonenumbers``, French by default),
                       stored as read on the phone: ``01 23 45 67 89``,
                       abroad ``+44 20 7946 0958``
 email     254         (the address itself is checked by its validator)
@@ -46,7 +46,8 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField, TelFiel
 from wtforms.validators import Email
 
 LIMITS = {"name": 100, "phone": 30, "email": 254, "text": 2_000, "textarea": 20_000}
-DEFAULT_REGION = "FR"
+# Where a number written without its country code may be: France first.
+FRENCH_REGIONS = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
 # Inputs are named f_<name> by the FieldSpec builder and <prefix>-<name> in sub-forms.
 PERSON_NAME = re.compile(
     r"(?:^|[_-])(?:last_name|first_name|birth_name|full_name|nom|noms|prenom|prenoms|nom_naissance|nom_usage)$")
@@ -84,18 +85,26 @@ def has_control_character(value: str, kind: str) -> bool:
 
 
 def normal_phone(raw: str) -> str | None:
-    """``raw`` as read on the phone, or None when it is no phone number."""
+    """``raw`` as read on the phone, or None when it is no phone number.
+
+    A number without its country code is French: metropolitan first, then
+    the overseas départements and collectivités (0690…, 0262…), which share
+    the 0 trunk prefix but not the +33 code.
+    """
     if not PHONE_CHARACTERS.fullmatch(raw):
         return None  # letters (1-800-FLOWERS), slashes of a date…
-    try:
-        number = phonenumbers.parse(raw, DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    national = phonenumbers.region_code_for_number(number) == DEFAULT_REGION
-    return phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.NATIONAL if national else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    for region in FRENCH_REGIONS:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            return None
+        if phonenumbers.is_valid_number(number):
+            french = phonenumbers.region_code_for_number(number) in FRENCH_REGIONS
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL if french
+                                              else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        if raw.lstrip().startswith(("+", "00")):
+            return None  # the country was given: no other reading
+    return None
 
 
 def text_problem(value: str, kind: str = "text") -> str | None:

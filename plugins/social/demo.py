@@ -17,10 +17,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from grc_core.plugin_api import (
-    DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_STREETS, Citizen, Membership, Request, RequestType, TransitionError,
-    add_years, apply_transition, create_request, db, local_date, utcnow,
-)
+from grc_core.calendar import add_years
+from grc_core.demo_requests import FIRST_NAMES, LAST_NAMES, STREETS
+from grc_core.extensions import db
+from grc_core.models import Citizen, Membership, Request, RequestType, utcnow
+from grc_core.requests.service import create_request
+from grc_core.workflows.deadlines import local_date
+from grc_core.workflows.engine import TransitionError, apply_transition
 
 from . import request_types as rt
 
@@ -68,15 +71,15 @@ class _Demo:
         self.filed = 0
 
     def citizen(self, *, born_before: date | None = None, born_after: date | None = None) -> Citizen:
-        first, last = self.rng.choice(DEMO_FIRST_NAMES), self.rng.choice(DEMO_LAST_NAMES)
-        street, quartier = self.rng.choice(DEMO_STREETS)
+        first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+        street, quartier = self.rng.choice(STREETS)
         low = born_after or date(1940, 1, 1)
         high = born_before or date(2000, 1, 1)
         born = low + timedelta(days=self.rng.randint(0, (high - low).days))
         citizen = Citizen(civility=self.rng.choice(("Mme", "M.")), first_name=first, last_name=last,
                           birth_date=born, address_number=str(self.rng.randint(1, 90)), address_street=street,
                           postcode="45900", city=self.commune.name, quartier=quartier,
-                          phone=f"06{self.rng.randint(10000000, 29999999)}")  # 0610–0629: allocated mobile ranges
+                          phone=_mobile(self.rng.randint(10000000, 99999999)))
         db.session.add(citizen)
         db.session.flush()
         return citizen
@@ -118,9 +121,9 @@ class _Demo:
                     "adresse": f"{person.address_number} {person.address_street}, 45900 {self.commune.name}",
                     "telephone": person.phone, "demande_ecrite": True,
                     "deposant": "tiers" if third else "personne",
-                    "personne_a_prevenir": f"{self.rng.choice(DEMO_FIRST_NAMES)} {person.last_name}, 06 12 34 56 78"}
+                    "personne_a_prevenir": f"{self.rng.choice(FIRST_NAMES)} {person.last_name}, 06 12 34 56 78"}
             if third:
-                data.update(tiers_nom=f"{self.rng.choice(DEMO_FIRST_NAMES)} {self.rng.choice(DEMO_LAST_NAMES)}",
+                data.update(tiers_nom=f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}",
                             tiers_qualite=self.rng.choice(("Voisine", "Fille", "Médecin traitant")))
             request = self.file(rt.REGISTRE, person, data, when, channel=self.rng.choice(("courrier", "guichet")))
             steps = [("inscrire", "", {})]
@@ -198,3 +201,8 @@ class _Demo:
             if self.rng.random() < 0.15:
                 steps.append(("attribuer", "", {}))
             self.walk(request, when, steps)
+
+
+def _mobile(digits: int) -> str:
+    """A metropolitan mobile number (06 10 to 06 38) from eight random digits."""
+    return f"06{10 + digits // 1_000_000 % 29}{digits % 1_000_000:06d}"
