@@ -90,6 +90,12 @@ class LinkForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     duplicate_id = HiddenField(validators=[DataRequired()])
+    confirm_birth_dates = BooleanField(_l("I checked: these two records are the same person, although their birth "
+                                          "dates differ"))
+
+
+class UndoMergeForm(FlaskForm):
+    """Only the CSRF token: the merge is in the URL."""
 
 
 class ConsentForm(FlaskForm):
