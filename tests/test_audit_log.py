@@ -15,7 +15,7 @@ from grc_core.audit import record
 from grc_core.audit_chain import GENESIS, verify_chain
 from grc_core.cli import cli
 from grc_core.extensions import db
-from grc_core.models import AuditEvent, Citizen, Membership, RequestType, User
+from grc_core.models import AuditEvent, Citizen, RequestType, User
 from grc_core.plugins.testing import in_commune, login, make_agent, make_commune
 from grc_core.requests.service import create_request
 from grc_core.tenancy import unscoped

@@ -149,7 +149,7 @@ def test_an_admin_undoes_a_merge_and_everything_goes_back(privacy_app, town):
     app = privacy_app
     before = state(app, town)
     merge_id = merge_as_reader(app, town)
-    kept, duplicate = town["kept"], town["duplicate"]
+    kept = town["kept"]
     # Added to the kept record after the merge: stays there.
     later = add_contact(app, town["commune"], kept, "Après la fusion", at(3))
     admin = client_of(app, "admin@a.fr")

@@ -2,18 +2,17 @@
 
 Everything the duplicate owns moves to the kept record — requests (with
 their messages and history, which hang on the request), contacts, consents,
-household links, and every plugin row that points to the citizen (found
-through the foreign keys to ``citizen.id``, so a new plugin is covered
-without code here) — and the duplicate stays as an empty shell pointing to
+household links, and every plugin row that points to the citizen
+(grc_core.citizens.holdings finds them through their foreign keys to
+``citizen.id``) — and the duplicate stays as an empty shell pointing to
 the kept one (``merged_into_id``): search never shows it again, and an old
 link to it can still say where the person went.
 
 Refused, with the reason and nothing moved:
 
 - when the agent may not read every request that would move (a CCAS file
-  the front desk does not read), or a plugin's rows of a domain whose
-  confidential files the agent may not read (a table is a plugin's when its
-  name starts with the plugin's name);
+  the front desk does not read), or plugin rows of a domain whose
+  confidential files the agent may not read;
 - when both records have a birth date and they differ, unless the agent
   confirmed that they are the same person.
 
@@ -25,46 +24,30 @@ commits (or rolls back) the whole merge as one transaction.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, g, has_request_context
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
 from ..extensions import db
-from ..models import Citizen, CitizenMerge, Consent, Contact, HouseholdLink, Membership, Request, RequestEvent, \
-    RequestType, utcnow
-from ..requests.confidentiality import confidential_types, unreadable_codes
-from ..security.permissions import permissions_of
+from ..models import Citizen, CitizenMerge, Commune, Consent, Contact, HouseholdLink, Request, RequestEvent, utcnow
+from ..requests.confidentiality import confidential_types
+from .holdings import ForeignRows, Unreadable, foreign_rows, permissions_involved, plugin_of, unreadable
 
 # Copied from the duplicate when the kept record has nothing there.
 IDENTITY_FIELDS = ("civility", "birth_name", "birth_date", "birth_place", "email", "phone", "quartier")
 # An address is taken whole, never mixed from two records.
 ADDRESS_FIELDS = ("address_number", "address_street", "postcode", "city")
 UNDO_DAYS = 30
-# Core tables pointing to a citizen that the merge handles by name; every
-# other table with a foreign key to citizen.id is moved generically.
-HANDLED_TABLES = {"citizen", "request", "contact", "consent", "household_link", "citizen_merge"}
 
 
 class MergeError(ValueError):
     """A merge (or undo) that must not happen; the message is for the agent."""
-
-
-@dataclass
-class ForeignRows:
-    """Rows of a plugin table pointing to a citizen through ``column``."""
-
-    table: str
-    column: str
-    plugin: str | None
-    keys: list = field(default_factory=list)  # primary keys, as lists
 
 
 @dataclass
@@ -74,7 +57,7 @@ class MergePlan:
     requests: int
     unreadable_requests: int
     rows: list[ForeignRows]
-    guarded_plugins: list[str]  # plugins with rows to move whose confidential files the agent may not read
+    hidden: Unreadable
     birth_dates_differ: bool
 
     @property
@@ -85,15 +68,10 @@ class MergePlan:
                 "allowed to read it may merge these records.",
                 "%(num)d requests of this record are confidential and you may not read them: only an agent "
                 "allowed to read them may merge these records.", self.unreadable_requests)
-        if self.guarded_plugins:
+        if self.hidden.plugins:
             return _("This record holds confidential data (%(domains)s) you may not read: only an agent "
-                     "allowed to read it may merge these records.", domains=_labels(self.guarded_plugins))
+                     "allowed to read it may merge these records.", domains=self.hidden.plugin_labels())
         return None
-
-
-def _labels(plugins) -> str:
-    manifests = current_app.extensions["grc"].manifests
-    return ", ".join(str(manifests[name].label) for name in plugins)
 
 
 def check_merge(kept: Citizen, duplicate: Citizen) -> None:
@@ -105,78 +83,12 @@ def check_merge(kept: Citizen, duplicate: Citizen) -> None:
         raise MergeError(_("This record was already merged into another one."))
 
 
-def _membership_of(actor, commune_id):
-    if actor is None:
-        return None
-    if has_request_context() and current_user.is_authenticated and current_user.id == actor.id:
-        return g.get("grc_membership")
-    return db.session.scalar(select(Membership).where(Membership.user_id == actor.id,
-                                                      Membership.commune_id == commune_id))
-
-
-def _guarding(actor, commune_id) -> tuple[frozenset[str], dict[str, set[str]]]:
-    """Type codes the actor may not read, and per plugin the read permissions
-    of its confidential types (its rows need all of them)."""
-    membership = _membership_of(actor, commune_id)
-    from ..models import Commune
-
-    commune = db.session.get(Commune, commune_id)
-    by_plugin: dict[str, set[str]] = {}
-    for permission, plugin in confidential_types(commune).values():
-        by_plugin.setdefault(plugin, set()).add(permission)
-    if actor is None:
-        return frozenset(), by_plugin
-    return unreadable_codes(actor, membership, commune), by_plugin
-
-
-def _held(actor, commune_id) -> set[str] | None:
-    if actor is None:
-        return None
-    from ..models import Commune
-
-    return permissions_of(actor, _membership_of(actor, commune_id), db.session.get(Commune, commune_id))
-
-
-def citizen_foreign_keys() -> list[tuple[str, str]]:
-    """``(table, column)`` of every table outside :data:`HANDLED_TABLES` that
-    points to ``citizen.id`` (plugins' tables)."""
-    found = []
-    for table in db.metadata.sorted_tables:
-        if table.name in HANDLED_TABLES:
-            continue
-        for foreign_key in table.foreign_keys:
-            if foreign_key.column.table.name == "citizen" and foreign_key.column.name == "id":
-                found.append((table.name, foreign_key.parent.name))
-    return found
-
-
-def _plugin_of(table_name: str) -> str | None:
-    names = current_app.extensions["grc"].names
-    return next((name for name in names if table_name.startswith(f"{name}_")), None)
-
-
-def _foreign_rows(citizen_id: int) -> list[ForeignRows]:
-    out = []
-    for table_name, column_name in citizen_foreign_keys():
-        table = db.metadata.tables[table_name]
-        primary = list(table.primary_key.columns)
-        keys = [list(row) for row in db.session.execute(
-            select(*primary).where(table.c[column_name] == citizen_id).order_by(*primary))]
-        if keys:
-            out.append(ForeignRows(table_name, column_name, _plugin_of(table_name), keys))
-    return out
-
-
 def plan_merge(kept: Citizen, duplicate: Citizen, *, actor) -> MergePlan:
-    unreadable, by_plugin = _guarding(actor, duplicate.commune_id)
-    codes = db.session.scalars(select(RequestType.code).join(Request, Request.request_type_id == RequestType.id)
-                               .where(Request.citizen_id == duplicate.id)).all()
-    rows = _foreign_rows(duplicate.id)
-    held = _held(actor, duplicate.commune_id)
-    guarded = sorted({r.plugin for r in rows if r.plugin in by_plugin and held is not None
-                      and not by_plugin[r.plugin] <= held})
+    request_ids = db.session.scalars(select(Request.id).where(Request.citizen_id == duplicate.id)).all()
+    rows = foreign_rows(duplicate.id)
+    hidden = unreadable(actor, duplicate.commune_id, request_ids, rows)
     differ = bool(kept.birth_date and duplicate.birth_date and kept.birth_date != duplicate.birth_date)
-    return MergePlan(len(codes), sum(1 for code in codes if code in unreadable), rows, guarded, differ)
+    return MergePlan(len(request_ids), hidden.requests, rows, hidden, differ)
 
 
 def merge_citizens(kept: Citizen, duplicate: Citizen, *, actor, confirm_birth_dates: bool = False) -> CitizenMerge:
@@ -229,29 +141,19 @@ def merge_citizens(kept: Citizen, duplicate: Citizen, *, actor, confirm_birth_da
 
 
 def _audit(action: str, merge: CitizenMerge, requests, rows, actor) -> None:
-    """One event; guarded by the permission of the confidential files involved,
-    and naming only the requests that permission (or none) covers."""
-    declared = confidential_types(_commune(merge))
-    guarded = {r.id: declared[r.request_type.code][0] for r in requests if r.request_type.code in declared}
-    permissions = set(guarded.values())
-    for plugin_rows in rows:
-        permissions |= {permission for permission, plugin in declared.values() if plugin == plugin_rows.plugin}
-    # Several permissions at once would need an event each; one guards it,
-    # and requests under another are counted, not named.
-    permission = sorted(permissions)[0] if permissions else None
+    """One event, guarded by the read permission of the confidential files
+    involved. Several permissions at once would need an event each: the
+    first guards it, and requests under another are counted, not named."""
+    permissions = permissions_involved(merge.commune_id, [r.request_type.code for r in requests], rows)
+    permission = permissions[0] if permissions else None
+    declared = confidential_types(db.session.get(Commune, merge.commune_id))
+    named = [r for r in requests if declared.get(r.request_type.code, (permission,))[0] == permission]
     record(action, target=f"citizen:{merge.kept_id}", user=actor, commit=False, permission=permission, details={
         "merge": merge.id, "kept": merge.kept_id, "duplicate": merge.duplicate_id,
-        "requests": [r.reference for r in requests if guarded.get(r.id) in (None, permission)],
-        "hidden_requests": sum(1 for r in requests if guarded.get(r.id) not in (None, permission)),
+        "requests": [r.reference for r in named], "hidden_requests": len(requests) - len(named),
         "contacts": len(merge.moved["contacts"]), "consents": len(merge.moved["consents"]),
         "rows": {r.table: len(r.keys) for r in rows},
     })
-
-
-def _commune(merge: CitizenMerge):
-    from ..models import Commune
-
-    return db.session.get(Commune, merge.commune_id)
 
 
 def _move_household_links(kept: Citizen, duplicate: Citizen) -> tuple[list, list]:
@@ -325,24 +227,20 @@ def undo_merge(merge: CitizenMerge, *, actor, now=None) -> None:
     if kept.merged_into_id is not None or duplicate.merged_into_id != kept.id:
         raise MergeError(_("The record kept was merged into another one since: undo that merge first."))
     moved = merge.moved
-    unreadable, by_plugin = _guarding(actor, merge.commune_id)
     requests = db.session.scalars(select(Request).where(Request.id.in_(moved.get("requests") or [-1]),
                                                         Request.citizen_id == kept.id).order_by(Request.id)).all()
-    hidden = sum(1 for r in requests if r.request_type.code in unreadable)
-    if hidden:
+    rows = [ForeignRows(r["table"], r["column"], plugin_of(r["table"]), r["keys"]) for r in moved.get("rows", [])
+            if r["table"] in db.metadata.tables]
+    hidden = unreadable(actor, merge.commune_id, [r.id for r in requests], rows)
+    if hidden.requests:
         raise MergeError(ngettext(
             "%(num)d request of this merge is confidential and you may not read it: only an agent allowed to read "
             "it may undo this merge.",
             "%(num)d requests of this merge are confidential and you may not read them: only an agent allowed to "
-            "read them may undo this merge.", hidden))
-    held = _held(actor, merge.commune_id)
-    rows = [ForeignRows(r["table"], r["column"], _plugin_of(r["table"]), r["keys"]) for r in moved.get("rows", [])
-            if r["table"] in db.metadata.tables]
-    guarded = sorted({r.plugin for r in rows if r.plugin in by_plugin and held is not None
-                      and not by_plugin[r.plugin] <= held})
-    if guarded:
+            "read them may undo this merge.", hidden.requests))
+    if hidden.plugins:
         raise MergeError(_("This merge moved confidential data (%(domains)s) you may not read: only an agent "
-                           "allowed to read it may undo this merge.", domains=_labels(guarded)))
+                           "allowed to read it may undo this merge.", domains=hidden.plugin_labels()))
     actor_id = getattr(actor, "id", None)
     for request in requests:
         request.citizen_id = duplicate.id
