@@ -8,10 +8,11 @@ here: the tenancy criteria hide it, and its ids answer 404.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,7 +26,9 @@ from ..citizens.forms import (
     CONSENT_CHANNEL_LABELS, CONSENT_PURPOSE_LABELS, RELATION_LABELS, CitizenForm, ConsentForm, ContactForm,
     LinkForm, MergeForm, UndoMergeForm,
 )
+from ..citizens import rgpd_access, rgpd_pdf
 from ..citizens.merge import UNDO_DAYS, MergeError, plan_merge, undo_merge
+from ..citizens.rectification import rectify
 from ..citizens.search import describe, parse_date
 from ..extensions import db
 from ..models import (
@@ -117,7 +120,7 @@ class CitizensView(PersonalDataView):
         citizen = _citizen_or_404(citizen_id)
         form = CitizenForm(obj=citizen)
         if form.validate_on_submit():
-            form.apply_to(citizen)
+            rectify(citizen, form.apply_to, actor=current_user._get_current_object())
             db.session.commit()
             flash(_("Record of %(name)s saved.", name=citizen.full_name), "success")
             return redirect(url_for(".details", citizen_id=citizen.id))
@@ -146,6 +149,27 @@ class CitizensView(PersonalDataView):
             purpose_labels=CONSENT_PURPOSE_LABELS, new_request_url=intake_url(citizen=citizen),
             new_contact_url=url_for("core_contacts.create", citizen=citizen.id),
         )
+
+    @expose("/<int:citizen_id>/rgpd.<fmt>")
+    def rgpd_export(self, citizen_id, fmt):
+        if fmt not in ("json", "pdf"):
+            abort(404)
+        citizen = _citizen_or_404(citizen_id)
+        actor = current_user._get_current_object()
+        reason = rgpd_access.refusal(citizen, actor)
+        rgpd_access.audit_export(citizen, fmt, actor, refused=reason is not None)
+        if reason:
+            flash(reason, "error")
+            return redirect(url_for(".details", citizen_id=citizen.id))
+        data = rgpd_access.collect(citizen)
+        if fmt == "json":
+            body, mimetype = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
+        else:
+            body, mimetype = rgpd_pdf.render(data), "application/pdf"
+        return Response(body, mimetype=mimetype, headers={
+            "Content-Disposition": f'attachment; filename="rgpd-acces-{citizen.id}.{fmt}"',
+            "Cache-Control": "no-store",
+        })
 
     @expose("/<int:citizen_id>/links", methods=("POST",))
     def add_link(self, citizen_id):
