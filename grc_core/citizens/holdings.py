@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app, g, has_request_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from ..extensions import db
 from ..models import Commune, Membership, Request, RequestType
@@ -50,12 +50,22 @@ class Unreadable:
         return ", ".join(str(manifests[name].label) for name in self.plugins)
 
 
+def _tables_in_database() -> frozenset[str]:
+    # The metadata holds every imported plugin's tables; the database only
+    # those of the plugins this deployment loads (read once: migrations are done).
+    extensions = current_app.extensions
+    if "grc_tables_in_database" not in extensions:
+        extensions["grc_tables_in_database"] = frozenset(inspect(db.engine).get_table_names())
+    return extensions["grc_tables_in_database"]
+
+
 def citizen_foreign_keys() -> list[tuple[str, str]]:
     """``(table, column)`` of every table outside :data:`CORE_TABLES` that
     points to ``citizen.id``."""
     found = []
+    present = _tables_in_database()
     for table in db.metadata.sorted_tables:
-        if table.name in CORE_TABLES:
+        if table.name in CORE_TABLES or table.name not in present:
             continue
         for foreign_key in table.foreign_keys:
             if foreign_key.column.table.name == "citizen" and foreign_key.column.name == "id":
