@@ -6,10 +6,12 @@ One chain per commune, and one for platform events (no commune): ``chain``
 is the commune's id, 0 for the platform. ``seq`` numbers the chain's events
 from 1 without gaps; ``(chain, seq)`` is unique, so two writers that read the
 same last event cannot both append after it — the second one fails instead
-of forking the chain. They do not even get there: :func:`lock_chain` makes
-writers of one chain wait for each other until the first one commits
-(PostgreSQL: a transaction-level advisory lock; SQLite: its database write
-lock, taken before the last event is read).
+of forking the chain. They do not even get there: a transaction's events
+are chained as it commits (grc_core.audit), after :func:`lock_chain` made
+the other writers of the chain wait until that commit (PostgreSQL: a
+transaction-level advisory lock; SQLite: its database write lock, taken
+before the last event is read). Taken at the commit only, the lock cannot
+deadlock with the row locks the transaction took before.
 
 What is hashed is every column an event is read by (time, commune, user,
 action, target, address, details, guarding permission) plus the previous
@@ -54,25 +56,24 @@ def chain_of(commune_id) -> int:
     return commune_id or 0
 
 
-def lock_chain(chain: int) -> None:
+def lock_chain(session, chain: int) -> None:
     """Make other writers of ``chain`` wait until this transaction ends."""
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :chain)"),
-                           {"namespace": LOCK_NAMESPACE, "chain": chain})
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :chain)"),
+                        {"namespace": LOCK_NAMESPACE, "chain": chain})
     else:
         # Any write statement takes SQLite's write lock (held until commit),
         # even one that changes no row: nobody appends meanwhile.
-        db.session.execute(text("UPDATE audit_event SET seq = seq WHERE 1 = 0"))
+        session.execute(text("UPDATE audit_event SET seq = seq WHERE 1 = 0"))
 
 
-def last_link(chain: int) -> tuple[int, str]:
+def last_link(session, chain: int) -> tuple[int, str]:
     """``(seq, hash)`` of the newest event of ``chain``, ``(0, GENESIS)`` when empty."""
     from .models import AuditEvent
 
     table = AuditEvent.__table__  # a Core query: the chain crosses no tenancy criteria
-    row = db.session.execute(select(table.c.seq, table.c.hash).where(table.c.chain == chain)
-                             .order_by(table.c.seq.desc()).limit(1)).first()
+    row = session.execute(select(table.c.seq, table.c.hash).where(table.c.chain == chain)
+                          .order_by(table.c.seq.desc()).limit(1)).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 

@@ -145,6 +145,19 @@ def _three_events(app):
     return commune, ids
 
 
+def test_an_event_of_a_rolled_back_transaction_is_not_written_and_the_chain_holds(privacy_app):
+    app = privacy_app
+    commune, ids = _three_events(app)
+    with in_commune(app, commune):
+        record("test.cancelled", commit=False)
+        db.session.rollback()
+        record("test.kept", commit=False)
+        db.session.commit()
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
+        assert actions == ["test.done", "test.done", "test.done", "test.kept"]
+        assert verify_chain(commune).ok and verify_chain(commune).length == 4
+
+
 def test_an_altered_row_is_reported_as_the_first_broken_link(privacy_app):
     app = privacy_app
     commune, ids = _three_events(app)

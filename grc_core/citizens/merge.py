@@ -120,22 +120,24 @@ def merge_citizens(kept: Citizen, duplicate: Citizen, *, actor, confirm_birth_da
     moved["links_moved"], moved["links_removed"] = _move_household_links(kept, duplicate)
     moved["identity"] = _fill_identity(kept, duplicate)
     moved["rows"] = []
-    for rows in plan.rows:
-        table = db.metadata.tables[rows.table]
-        db.session.execute(update(table).where(table.c[rows.column] == duplicate.id).values({rows.column: kept.id}))
-        moved["rows"].append({"table": rows.table, "column": rows.column, "keys": rows.keys})
+    try:
+        for rows in plan.rows:
+            table = db.metadata.tables[rows.table]
+            db.session.execute(update(table).where(table.c[rows.column] == duplicate.id)
+                               .values({rows.column: kept.id}))
+            moved["rows"].append({"table": rows.table, "column": rows.column, "keys": rows.keys})
+    except IntegrityError as error:
+        # A plugin's row that may exist once per citizen exists on both records;
+        # the caller rolls back.
+        raise MergeError(_("Both records hold data that may exist only once per person; the merge was "
+                           "refused and nothing moved.")) from error
     # Records merged earlier into the duplicate now point to the kept one.
     moved["merged_into"] = list(db.session.scalars(select(Citizen.id).where(Citizen.merged_into_id == duplicate.id)))
     db.session.execute(update(Citizen).where(Citizen.merged_into_id == duplicate.id).values(merged_into_id=kept.id))
     duplicate.merged_into_id = kept.id
     merge = CitizenMerge(kept_id=kept.id, duplicate_id=duplicate.id, actor_id=actor_id, moved=moved)
     db.session.add(merge)
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        # A plugin's row that may exist once per citizen exists on both records.
-        raise MergeError(_("Both records hold data that may exist only once per person; the merge was "
-                           "refused and nothing moved.")) from error
+    db.session.flush()
     _audit("citizen.merged", merge, moved_requests, plan.rows, actor)
     return merge
 
