@@ -319,6 +319,10 @@ def retention_list(slug):
     for preview in pending(_commune(slug)):
         click.echo(f"{preview.policy.code} — {preview.policy.label} : {len(preview.due)} dû(s), "
                    f"{len(preview.upcoming)} à venir.")
+        if not preview.shown_to(frozenset()):
+            # Nobody is signed in here: confidential records are counted, not named.
+            click.echo("  (dossiers confidentiels : seuls les agents habilités voient lesquels, dans le back-office)")
+            continue
         for candidate in preview.due + preview.upcoming:
             click.echo(f"  {candidate.due_on.strftime('%d/%m/%Y')}  {candidate.label}")
 
@@ -331,6 +335,43 @@ def retention_run(slug):
 
     for code, count in run_retention(_commune(slug)).items():
         click.echo(f"{code} : {'échec (voir le journal)' if count is None else f'{count} anonymisé(s)'}.")
+
+
+REASONS_FR = {
+    "missing": "un événement manque (supprimé)",
+    "unlinked": "il ne pointe pas vers l'événement précédent (inséré ou remplacé)",
+    "altered": "il a été modifié depuis son écriture",
+}
+
+
+@cli.group("audit", help="Journal d'audit.")
+def audit_group():
+    pass
+
+
+@audit_group.command("verify", help="Vérifie la chaîne de hachage du journal d'audit (par commune, et celle de la "
+                                    "plateforme) ; signale le premier maillon rompu.")
+@click.option("--commune", "slug", default=None, help="Une seule commune (par défaut : toutes, et la plateforme).")
+@with_appcontext
+def audit_verify(slug):
+    from .audit_chain import chains, verify_chain
+    from .tenancy import unscoped
+
+    with unscoped():
+        selected = [_commune(slug).id] if slug else chains()
+        names = dict(db.session.execute(select(Commune.id, Commune.slug)).all())
+        broken = 0
+        for chain in selected:
+            report = verify_chain(chain)
+            name = f"commune {names.get(chain, chain)}" if chain else "plateforme"
+            if report.ok:
+                click.echo(f"{name} : {report.length} événement(s), chaîne intacte.")
+            else:
+                broken += 1
+                click.echo(f"{name} : chaîne rompue à l'événement n° {report.broken_at} (id {report.event_id}) — "
+                           f"{REASONS_FR[report.reason_code]} ; {report.length} événement(s) vérifié(s) avant.")
+    if broken:
+        raise SystemExit(1)
 
 
 @cli.group("outbox", help="E-mails sortants (file d'attente) : envoi et nouvelles tentatives.")

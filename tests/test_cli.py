@@ -72,7 +72,7 @@ def test_demo_is_idempotent_and_prints_logins(app, auth_clock):
     import pyotp
 
     from grc_core.demo import DEMO_TOTP_SECRET
-    from grc_core.plugins.testing import csrf_token
+    from grc_core.plugin_api.testing import csrf_token
 
     output = first.output
     assert "admin@villeneuve-sur-loire.fr            Claire Morel (admin) — code à 6 chiffres demandé" in output

@@ -19,7 +19,7 @@ from sqlalchemy import inspect as sa_inspect
 from grc_core.demo import load_demo
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Commune, NotificationTemplate, Request, RequestType, RoutingRule, Service
-from grc_core.plugins.testing import in_commune, login, make_agent
+from grc_core.plugin_api.testing import in_commune, login, make_agent
 from grc_core.spreadsheet import FORMULA_STARTS, PLAIN_NUMBER, neutralize, table_to_csv, table_to_xlsx
 from grc_core.tenancy import unscoped
 

@@ -15,7 +15,7 @@ from grc_core.admin.base import SecureModelView
 from grc_core.extensions import db
 from grc_core.forms.hygiene import InputHygiene, normal_phone
 from grc_core.models import Citizen, Request, Service
-from grc_core.plugins.testing import in_commune, login, make_agent, post_form, post_intake
+from grc_core.plugin_api.testing import in_commune, login, make_agent, post_form, post_intake
 from tests.test_citizen_record import NEW_CITIZEN
 from tests.test_requests import make_citizen, setup_commune
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from grc_core.extensions import db
 from grc_core.models import Service
-from grc_core.plugins.testing import DEMO_PASSWORD, csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import DEMO_PASSWORD, csrf_token, in_commune, login, make_agent, make_commune
 from grc_core.security.redirects import is_safe_path, safe_next
 
 HOSTILE = [

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import grc_core
-from grc_core.plugins.testing import login, make_agent, make_commune
+from grc_core.plugin_api.testing import login, make_agent, make_commune
 
 ROOT = Path(grc_core.__file__).parent.parent
 TEMPLATE_DIRS = [ROOT / "grc_core" / "templates", *sorted((ROOT / "plugins").glob("*/templates"))]

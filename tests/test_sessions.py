@@ -5,7 +5,7 @@ from sqlalchemy import event, select
 
 from grc_core.extensions import db
 from grc_core.models import AgentSession, AuditEvent, Membership, User
-from grc_core.plugins.testing import csrf_token, in_commune, login, make_agent, make_commune, post_form
+from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent, make_commune, post_form
 from grc_core.tenancy import unscoped
 
 

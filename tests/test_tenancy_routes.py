@@ -7,6 +7,7 @@ import pytest
 from flask_admin.contrib.sqla import ModelView
 from sqlalchemy import select
 
+from grc_core.audit import record
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Membership, Service
 from grc_core.plugin_api.testing import in_commune, login, make_agent, post_form
@@ -23,7 +24,7 @@ def b_data(app, two_communes):
     make_agent(app, b, "zorglub@b.fr", "agent", full_name=f"{B_MARKER} Agent")
     with in_commune(app, b):
         db.session.add(Service(code="zorglub", name=f"Service {B_MARKER}", email="zorglub@b.fr"))
-        db.session.add(AuditEvent(commune_id=b, action="zorglub.done", target=B_MARKER))
+        record("zorglub.done", target=B_MARKER, commit=False)
         db.session.commit()
         ids = {
             Service: db.session.scalar(select(Service.id).where(Service.code == "zorglub")),

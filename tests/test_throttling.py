@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import LoginAttempt, User
-from grc_core.plugins.testing import DEMO_PASSWORD, csrf_token, make_agent, make_commune
+from grc_core.plugin_api.testing import DEMO_PASSWORD, csrf_token, make_agent, make_commune
 from grc_core.security import passwords
 
 OFFICE = "10.0.0.1"      # the town hall, behind one address

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from grc_core.cli import cli
 from grc_core.extensions import db
 from grc_core.models import AgentSession, AuditEvent, Membership, RecoveryCode, User
-from grc_core.plugins.testing import (
+from grc_core.plugin_api.testing import (
     CSRF_INPUT, DEMO_PASSWORD, TOTP_SECRET_SHOWN, csrf_token, in_commune, login, make_agent, make_commune, post_form,
 )
 from grc_core.tenancy import unscoped

@@ -8,10 +8,11 @@ here: the tenancy criteria hide it, and its ids answer 404.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,15 +24,19 @@ from ..citizens import citizen_timeline, find_duplicates, intake_url, merge_citi
 from ..citizens.contacts import CHANNEL_LABELS, OUTCOME_LABELS
 from ..citizens.forms import (
     CONSENT_CHANNEL_LABELS, CONSENT_PURPOSE_LABELS, RELATION_LABELS, CitizenForm, ConsentForm, ContactForm,
-    LinkForm, MergeForm,
+    LinkForm, MergeForm, UndoMergeForm,
 )
-from ..citizens.merge import MergeError
+from ..citizens import rgpd_access, rgpd_pdf
+from ..citizens.merge import UNDO_DAYS, MergeError, plan_merge, undo_merge
+from ..citizens.rectification import rectify
 from ..citizens.search import describe, parse_date
 from ..extensions import db
-from ..models import Citizen, Consent, Contact, HouseholdLink, Membership, Request, Service, User, utcnow
+from ..models import (
+    Citizen, CitizenMerge, Consent, Contact, HouseholdLink, Membership, Request, Service, User, utcnow,
+)
 from ..plugins.panels import render_panels
 from ..requests.confidentiality import readable_condition, readable_requests_of
-from ..security.permissions import effective_role
+from ..security.permissions import can, effective_role, require
 from ..tenancy.activation import active_plugins
 from .base import SecureView
 
@@ -55,11 +60,11 @@ def _citizen_or_404(citizen_id: int, *, live: bool = True) -> Citizen:
     return citizen
 
 
-def _request_counts(citizen_ids: list[int]) -> dict[int, int]:
+def _request_counts(citizen_ids: list[int], *, readable_only: bool = True) -> dict[int, int]:
     if not citizen_ids:
         return {}
     statement = select(Request.citizen_id, func.count(Request.id)).where(Request.citizen_id.in_(citizen_ids))
-    secret = readable_condition()  # confidential files this agent may not read are not counted
+    secret = readable_condition() if readable_only else None  # files this agent may not read are not counted
     if secret is not None:
         statement = statement.where(secret)
     rows = db.session.execute(statement.group_by(Request.citizen_id))
@@ -116,7 +121,7 @@ class CitizensView(PersonalDataView):
         citizen = _citizen_or_404(citizen_id)
         form = CitizenForm(obj=citizen)
         if form.validate_on_submit():
-            form.apply_to(citizen)
+            rectify(citizen, form.apply_to, actor=current_user._get_current_object())
             db.session.commit()
             flash(_("Record of %(name)s saved.", name=citizen.full_name), "success")
             return redirect(url_for(".details", citizen_id=citizen.id))
@@ -146,6 +151,27 @@ class CitizensView(PersonalDataView):
             purpose_labels=CONSENT_PURPOSE_LABELS, new_request_url=intake_url(citizen=citizen),
             new_contact_url=url_for("core_contacts.create", citizen=citizen.id),
         )
+
+    @expose("/<int:citizen_id>/rgpd.<fmt>")
+    def rgpd_export(self, citizen_id, fmt):
+        if fmt not in ("json", "pdf"):
+            abort(404)
+        citizen = _citizen_or_404(citizen_id)
+        actor = current_user._get_current_object()
+        reason = rgpd_access.refusal(citizen, actor)
+        rgpd_access.audit_export(citizen, fmt, actor, refused=reason is not None)
+        if reason:
+            flash(reason, "error")
+            return redirect(url_for(".details", citizen_id=citizen.id))
+        data = rgpd_access.collect(citizen)
+        if fmt == "json":
+            body, mimetype = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
+        else:
+            body, mimetype = rgpd_pdf.render(data), "application/pdf"
+        return Response(body, mimetype=mimetype, headers={
+            "Content-Disposition": f'attachment; filename="rgpd-acces-{citizen.id}.{fmt}"',
+            "Cache-Control": "no-store",
+        })
 
     @expose("/<int:citizen_id>/links", methods=("POST",))
     def add_link(self, citizen_id):
@@ -228,13 +254,16 @@ class CitizensView(PersonalDataView):
                 abort(400)
             duplicate = _citizen_or_404(int(form.duplicate_id.data), live=False)
             try:
-                merge_citizens(kept, duplicate, actor=current_user._get_current_object())
+                merge_citizens(kept, duplicate, actor=current_user._get_current_object(),
+                               confirm_birth_dates=form.confirm_birth_dates.data)
             except MergeError as error:
                 db.session.rollback()
                 flash(str(error), "error")
-                return redirect(url_for(".merge", citizen_id=kept.id))
+                return redirect(url_for(".merge", citizen_id=kept.id, duplicate=duplicate.id)
+                                if duplicate.merged_into_id is None else url_for(".merge", citizen_id=kept.id))
             db.session.commit()
-            flash(_("%(duplicate)s merged into this record.", duplicate=duplicate.full_name), "success")
+            flash(_("%(duplicate)s merged into this record. An administrator may undo it within %(days)d days.",
+                    duplicate=duplicate.full_name, days=UNDO_DAYS), "success")
             return redirect(url_for(".details", citizen_id=kept.id))
         duplicate = None
         if request.args.get("duplicate", "").isdigit():
@@ -247,9 +276,38 @@ class CitizensView(PersonalDataView):
             else:
                 candidates = find_duplicates(kept.first_name, kept.last_name, kept.birth_date, kept.email,
                                              kept.phone, exclude_id=kept.id)
-        counts = _request_counts([kept.id] + ([duplicate.id] if duplicate else []))
+        plan = None
+        if duplicate is not None and duplicate.id != kept.id:
+            plan = plan_merge(kept, duplicate, actor=current_user._get_current_object())
+        # Every request, confidential ones included: the agent must know what would move.
+        counts = _request_counts([kept.id] + ([duplicate.id] if duplicate else []), readable_only=False)
+        merges = db.session.scalars(select(CitizenMerge).options(joinedload(CitizenMerge.duplicate))
+                                    .where(CitizenMerge.kept_id == kept.id)
+                                    .order_by(CitizenMerge.at.desc())).all()
         return self.render("grc/citizens/merge.html", kept=kept, duplicate=duplicate, query=query,
-                           candidates=candidates, counts=counts, confirm_form=MergeForm())
+                           candidates=candidates, counts=counts, confirm_form=MergeForm(), plan=plan,
+                           merges=merges, undo_form=UndoMergeForm(), may_undo=can("core.admin"),
+                           undo_days=UNDO_DAYS)
+
+    @expose("/<int:citizen_id>/merges/<int:merge_id>/undo", methods=("POST",))
+    def undo(self, citizen_id, merge_id):
+        require("core.admin")
+        kept = _citizen_or_404(citizen_id)
+        if not UndoMergeForm().validate_on_submit():
+            abort(400)
+        merge = db.session.scalar(select(CitizenMerge).where(CitizenMerge.id == merge_id,
+                                                             CitizenMerge.kept_id == kept.id))
+        if merge is None:
+            abort(404)
+        try:
+            undo_merge(merge, actor=current_user._get_current_object())
+        except MergeError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for(".merge", citizen_id=kept.id))
+        db.session.commit()
+        flash(_("Merge undone: %(name)s has their own record again.", name=merge.duplicate.full_name), "success")
+        return redirect(url_for(".details", citizen_id=merge.duplicate_id))
 
 
 class ContactsView(PersonalDataView):

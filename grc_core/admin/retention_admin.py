@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..retention.engine import PREVIEW_DAYS, pending, run_retention, today_in_paris
+from ..requests.confidentiality import visible_permissions
 from ..security.permissions import require
 from .base import SecureView
 
@@ -23,7 +24,7 @@ class RetentionView(SecureView):
     def index(self):
         today = today_in_paris()
         return self.render("grc/retention/index.html", previews=pending(g.grc_commune, today), today=today,
-                           horizon=PREVIEW_DAYS, shown=SHOWN)
+                           horizon=PREVIEW_DAYS, shown=SHOWN, permissions=visible_permissions())
 
     @expose("/run", methods=["POST"])
     def run(self):

@@ -14,7 +14,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..audit import record
+from ..audit import OBJECT_COLUMNS, object_visible, object_visible_condition, record, viewer_permissions
 from ..extensions import db
 from ..models import AuditEvent, Commune, Membership, Service, User
 from ..requests.queue import home_counts, may_use_queue
@@ -291,6 +291,29 @@ class AuditView(SecureModelView):
     column_default_sort = ("at", True)
     column_filters = ("action", "at")
     column_searchable_list = ("action", "target")
+    column_details_list = column_export_list = column_list
+
+    # Events about a confidential object (a CCAS file) keep their object for
+    # holders of its read permission: the others see who did what, when, and
+    # neither the target nor the details — in the list, the details and the
+    # export — nor can they find it by searching its target.
+
+    def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
+        if name in OBJECT_COLUMNS and not object_visible(model, self._viewer_permissions()):
+            return _("hidden (confidential)")
+        return super()._get_list_value(context, model, name, column_formatters, column_type_formatters)
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        condition = object_visible_condition(self._viewer_permissions())
+        if condition is not None and search:
+            query = query.filter(condition)
+            count_query = count_query.filter(condition) if count_query is not None else None
+        return super()._apply_search(query, count_query, joins, count_joins, search)
+
+    def _viewer_permissions(self):
+        if "grc_audit_permissions" not in g:
+            g.grc_audit_permissions = viewer_permissions()
+        return g.grc_audit_permissions
 
     def get_query(self):
         return super().get_query().options(joinedload(AuditEvent.user))

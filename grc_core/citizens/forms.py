@@ -90,6 +90,12 @@ class LinkForm(GrcForm):
 
 class MergeForm(GrcForm):
     duplicate_id = HiddenField(validators=[DataRequired()])
+    confirm_birth_dates = BooleanField(_l("I checked: these two records are the same person, although their birth "
+                                          "dates differ"))
+
+
+class UndoMergeForm(GrcForm):
+    """Only the CSRF token: the merge is in the URL."""
 
 
 class ConsentForm(GrcForm):

@@ -3,6 +3,7 @@ from .agent_session import AgentSession, RecoveryCode
 from .audit import AuditEvent, LoginAttempt
 from .base import CommuneScoped, TenantMixin, TimestampMixin, utcnow
 from .citizen import Citizen, Consent, HouseholdLink
+from .citizen_merge import CitizenMerge
 from .commune import Commune, CommunePlugin
 from .contact import Contact
 from .dashboard import DashboardSubscription, RequestChannelStat, RequestDayStat, RequestDurationStat
@@ -17,7 +18,8 @@ from .user import Membership, User, membership_service
 from .workflow import TimerRun, Workflow
 
 __all__ = [
-    "AgentSession", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "Commune", "CommunePlugin", "CommuneScoped",
+    "AgentSession", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenMerge", "Commune",
+    "CommunePlugin", "CommuneScoped",
     "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
     "NotificationTemplate", "OutboxMessage", "RecoveryCode", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
     "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Service", "TenantMixin",

@@ -301,6 +301,10 @@ class RetentionPolicyDecl:
     ``anonymise(commune, keys)`` anonymises those records and returns how
     many it changed. Both run inside ``use_commune(commune)``. The back office
     shows the candidates before anything runs.
+
+    ``read_permission``: set when the candidates are confidential records (a
+    CCAS file): only holders of that permission see which records are listed;
+    others (``grc retention list`` included) see how many.
     """
 
     code: str
@@ -308,6 +312,7 @@ class RetentionPolicyDecl:
     description: str
     candidates: Callable[..., Any]
     anonymise: Callable[..., Any]
+    read_permission: str | None = None
 
 
 @dataclass(frozen=True)

@@ -94,13 +94,29 @@ def readable_condition(user=None, membership=None, commune=None):
     return Request.request_type_id.not_in(select(RequestType.id).where(RequestType.code.in_(sorted(codes))))
 
 
-def is_confidential(request_type, commune=None) -> bool:
+def read_permission_of(request_type, commune=None) -> str | None:
+    """The permission guarding requests of ``request_type`` in the commune, if any."""
     if request_type is None or request_type.plugin is None:
-        return False
+        return None
     if commune is None:
         commune = g.get("grc_commune") if has_request_context() else None
         commune = commune if commune is not None else current_commune_id()
-    return commune is not None and request_type.code in confidential_types(commune)
+    if commune is None:
+        return None
+    declared = confidential_types(commune).get(request_type.code)
+    return declared[0] if declared else None
+
+
+def visible_permissions(user=None, membership=None, commune=None) -> frozenset[str] | None:
+    """The read permissions whose confidential objects this member may see in
+    the audit log and elsewhere; None outside a signed-in request (jobs and
+    the CLI are not restricted)."""
+    user, membership, commune = _who(user, membership, commune)
+    if user is None or commune is None:
+        return None
+    if effective_role(user, membership) in (None, "elu"):
+        return frozenset()
+    return frozenset(permissions_of(user, membership, commune))
 
 
 def may_read(request: Request, user=None, membership=None, commune=None) -> bool:
@@ -112,9 +128,10 @@ def audit_read(request: Request, action: str = "confidential.read", *, commit: b
     """Trace a read of a confidential request (nothing for other requests)."""
     from ..audit import record
 
-    if not is_confidential(request.request_type):
+    permission = read_permission_of(request.request_type)
+    if permission is None:
         return
-    record(action, target=f"request:{request.id}",
+    record(action, target=f"request:{request.id}", permission=permission,
            details={"reference": request.reference, "type": request.request_type.code, **details}, commit=commit)
 
 
@@ -129,9 +146,11 @@ def audit_export(requests, fmt: str) -> None:
     if not codes:
         return
     held = [r for r in requests if r.request_type is not None and r.request_type.code in codes]
-    if held:
-        record("confidential.export", target=f"export.{fmt}",
-               details={"requests": [r.id for r in held], "references": [r.reference for r in held]})
+    # One event per permission: each is shown only to those who hold it.
+    for permission in sorted({codes[r.request_type.code][0] for r in held}):
+        mine = [r for r in held if codes[r.request_type.code][0] == permission]
+        record("confidential.export", target=f"export.{fmt}", permission=permission,
+               details={"requests": [r.id for r in mine], "references": [r.reference for r in mine]})
 
 
 def open_files_of(citizen_id: int, user=None, membership=None, commune=None) -> list[str]:

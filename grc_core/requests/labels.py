@@ -35,6 +35,7 @@ EVENT_LABELS = {
     "notification": _l("E-mail to the citizen"),
     "field_changed": _l("Field changed"),
     "merged": _l("Citizen records merged"),
+    "merge_undone": _l("Citizen merge undone"),
     "timer": _l("Automatic action"),
     "anonymised": _l("Personal data removed (retention)"),
 }

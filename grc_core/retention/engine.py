@@ -37,6 +37,12 @@ class PolicyPreview:
     due: list[RetentionCandidate] = field(default_factory=list)
     upcoming: list[RetentionCandidate] = field(default_factory=list)
 
+    def shown_to(self, permissions: frozenset[str] | None) -> bool:
+        """May a viewer holding ``permissions`` see which records are listed?
+        (None: a context that is not restricted; the CLI passes an empty set.)"""
+        permission = self.policy.read_permission
+        return permission is None or permissions is None or permission in permissions
+
 
 def today_in_paris() -> date:
     return local_date(utcnow())

@@ -17,13 +17,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from grc_core.calendar import add_years
-from grc_core.demo_requests import FIRST_NAMES, LAST_NAMES, STREETS
-from grc_core.extensions import db
-from grc_core.models import Citizen, Membership, Request, RequestType, utcnow
-from grc_core.requests.service import create_request
-from grc_core.workflows.deadlines import local_date
-from grc_core.workflows.engine import TransitionError, apply_transition
+from grc_core.plugin_api import (
+    DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_STREETS, Citizen, Membership, Request, RequestType, TransitionError,
+    add_years, apply_transition, create_request, db, local_date, utcnow,
+)
 
 from . import request_types as rt
 
@@ -71,8 +68,8 @@ class _Demo:
         self.filed = 0
 
     def citizen(self, *, born_before: date | None = None, born_after: date | None = None) -> Citizen:
-        first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
-        street, quartier = self.rng.choice(STREETS)
+        first, last = self.rng.choice(DEMO_FIRST_NAMES), self.rng.choice(DEMO_LAST_NAMES)
+        street, quartier = self.rng.choice(DEMO_STREETS)
         low = born_after or date(1940, 1, 1)
         high = born_before or date(2000, 1, 1)
         born = low + timedelta(days=self.rng.randint(0, (high - low).days))
@@ -121,9 +118,9 @@ class _Demo:
                     "adresse": f"{person.address_number} {person.address_street}, 45900 {self.commune.name}",
                     "telephone": person.phone, "demande_ecrite": True,
                     "deposant": "tiers" if third else "personne",
-                    "personne_a_prevenir": f"{self.rng.choice(FIRST_NAMES)} {person.last_name}, 06 12 34 56 78"}
+                    "personne_a_prevenir": f"{self.rng.choice(DEMO_FIRST_NAMES)} {person.last_name}, 06 12 34 56 78"}
             if third:
-                data.update(tiers_nom=f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}",
+                data.update(tiers_nom=f"{self.rng.choice(DEMO_FIRST_NAMES)} {self.rng.choice(DEMO_LAST_NAMES)}",
                             tiers_qualite=self.rng.choice(("Voisine", "Fille", "Médecin traitant")))
             request = self.file(rt.REGISTRE, person, data, when, channel=self.rng.choice(("courrier", "guichet")))
             steps = [("inscrire", "", {})]

@@ -46,7 +46,6 @@ def file_candidates(commune, today: date) -> list[RetentionCandidate]:
     for request_id, reference, label, last in rows:
         due_on = rules.social_file_anonymise_on(local_date(last))
         if due_on <= today:
-            # No type in the label: the retention page is read by administrators without social.read.
             out.append(RetentionCandidate(str(request_id), f"{reference} — dossier du CCAS", due_on))
     return sorted(out, key=lambda c: (c.due_on, int(c.key)))
 
@@ -87,10 +86,10 @@ POLICIES = (
         _l("Closed social files are anonymised two years after the last contact (CNIL délibération 2023-095): "
            "the kind of aid, amounts and benefits are kept for statistics; names, addresses, messages and "
            "documents are removed."),
-        candidates=file_candidates, anonymise=anonymise_files),
+        candidates=file_candidates, anonymise=anonymise_files, read_permission="social.read"),
     RetentionPolicyDecl(
         REGISTER, _l("Vulnerable persons register"),
         _l("The register keeps only who is registered: an entry is deleted at radiation and the closed request "
            "(radiated or not eligible) is anonymised the day it closes."),
-        candidates=register_candidates, anonymise=anonymise_register),
+        candidates=register_candidates, anonymise=anonymise_register, read_permission="social.read"),
 )

@@ -4,7 +4,7 @@ import pytest
 
 from grc_core.extensions import db
 from grc_core.models import Commune, Service
-from grc_core.plugins.testing import browser_login, in_commune, make_agent
+from grc_core.plugin_api.testing import browser_login, in_commune, make_agent
 from grc_core.tenancy.activation import enable_plugin
 from tests.test_requests import file_request, make_citizen, setup_commune
 

@@ -2,7 +2,7 @@
 recovery codes
 
 Revision ID: c0a1e0000010
-Revises: c0a1e0000007
+Revises: c0a1e0000009
 Create Date: 2026-12-06 23:00:00
 
 Sessions signed in before this revision carry no session token: their
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000010'
-down_revision = 'c0a1e0000007'
+down_revision = 'c0a1e0000009'
 branch_labels = None
 depends_on = None
 

@@ -81,7 +81,7 @@ def test_social_files_are_anonymised_two_years_after_the_last_contact(app):
         due = today().replace(year=today().year + 2) + timedelta(days=1)
         candidates = retention.file_candidates(commune, due)
         assert [c.key for c in candidates] == [str(request_id)]
-        # Shown to administrators who may not read CCAS files: no type, no name.
+        # No type, no name (the page shows it only to holders of social.read).
         assert candidates[0].label == f"{db.session.get(Request, request_id).reference} — dossier du CCAS"
         assert retention.file_candidates(commune, due - timedelta(days=2)) == []
         assert retention.anonymise_files(commune, [c.key for c in candidates]) == 1
@@ -108,6 +108,26 @@ def test_radiated_register_requests_are_anonymised_at_once(app):
         db.session.commit()
         assert db.session.get(Request, request_id).data == {}
         assert db.session.scalar(select(func.count(RegisterEntry.id))) == 0
+
+
+def test_the_retention_page_and_cli_name_ccas_files_only_to_holders_of_social_read(app):
+    from grc_core.cli import cli
+    from grc_core.plugin_api.testing import make_agent
+
+    town = setup_town(app)
+    make_agent(app, town.id, "admin-ccas@a.fr", "admin", permissions=["social.read"])
+    request_id = file(app, town, rt.REGISTRE, {**REGISTER, "date_naissance": "1940-01-01"})
+    act(app, town, request_id, "inscrire")
+    act(app, town, request_id, "radier")
+    reference = request_of(app, town, request_id).reference
+    page = signed_in(app, "admin@a.fr").get("/admin/core_retention/").get_data(as_text=True)
+    assert "Échus maintenant : 1" in page and reference not in page
+    assert "Ces dossiers sont confidentiels : seuls les agents habilités à les lire voient lesquels." in page
+    allowed = signed_in(app, "admin-ccas@a.fr").get("/admin/core_retention/").get_data(as_text=True)
+    assert f"{reference} — dossier du CCAS" in allowed and "sont confidentiels" not in allowed
+    listed = app.test_cli_runner().invoke(cli, ["retention", "list", "--commune", "villeneuve"])
+    assert "social.registre — Registre des personnes vulnérables : 1 dû(s), 0 à venir." in listed.output
+    assert reference not in listed.output and "dossiers confidentiels" in listed.output
 
 
 def test_panels_show_only_with_social_read(app):
