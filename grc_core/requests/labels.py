@@ -36,5 +36,6 @@ EVENT_LABELS = {
     "field_changed": _l("Field changed"),
     "merged": _l("Citizen records merged"),
     "timer": _l("Automatic action"),
+    "escalated": _l("Escalation"),
     "anonymised": _l("Personal data removed (retention)"),
 }
