@@ -56,8 +56,8 @@ def entries(commune) -> list[RegisterEntry]:
 
 
 def _categories(activity: ProcessingActivityDecl) -> str:
-    return "; ".join(f"{category.label}{_(' (special category)') if category.special else ''}"
-                     for category in activity.data_categories)
+    return _("; ").join(f"{category.label}{_(' (special category)') if category.special else ''}"
+                        for category in activity.data_categories)
 
 
 def _retention(entry: RegisterEntry) -> str:
@@ -70,7 +70,7 @@ def _retention(entry: RegisterEntry) -> str:
 
 def table(commune) -> list[list[str]]:
     """The register as rows (headers first), for the exports."""
-    rows = [[_("Code"), _("Domain"), _("Processing"), _("Purpose"), _("Legal basis"), _("Legal reference"),
+    rows = [[_("Code"), _("Domain"), _("Processing"), _("Purpose"), _("Legal basis (GDPR art. 6)"), _("Legal reference"),
              _("Data subjects"), _("Data categories"), _("Special categories (GDPR art. 9)"), _("Recipients"),
              _("Retention"), _("Transfers outside the EU"), _("Security measures")]]
     for entry in entries(commune):
@@ -78,9 +78,9 @@ def table(commune) -> list[list[str]]:
         rows.append([
             activity.code, entry.domain or _("Core"), str(activity.name), str(activity.purpose),
             entry.legal_basis_label, str(activity.legal_reference),
-            "; ".join(str(subject) for subject in activity.data_subjects), _categories(activity),
+            _("; ").join(str(subject) for subject in activity.data_subjects), _categories(activity),
             str(activity.special_basis) if activity.has_special_categories else _("No"),
-            "; ".join(str(recipient) for recipient in activity.recipients), _retention(entry),
+            _("; ").join(str(recipient) for recipient in activity.recipients), _retention(entry),
             str(activity.transfers), str(activity.security),
         ])
     return rows
