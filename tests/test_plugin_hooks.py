@@ -602,6 +602,24 @@ def test_hook_grc_route_request(pair_app, pair_communes):
         assert route(active_plugins(c), SIGNALEMENT, c) is None
 
 
+def test_a_default_rule_cannot_hide_a_plugins_route_request(pair_app, pair_communes):
+    # dummy.attestations (no condition) matches every attestation; the peer's hook has an opinion on
+    # every request. The hooks are asked first: the rule no longer silently wins.
+    from grc_core.models import Request, RequestType
+    from grc_core.routing.engine import route
+
+    with commune_context(pair_app, pair_communes.a):
+        attestation = Request(reference="VSL-2026-00099", channel="guichet", data={}, state="nouvelle",
+                              state_kind="new", request_type=db.session.scalar(
+                                  select(RequestType).where(RequestType.code == "dummy.attestation")))
+        db.session.add(attestation)
+        db.session.flush()
+        outcome = route(attestation)
+        assert (outcome.source, outcome.reason) == ("plugin", "Tout passe par le guichet voisin.")
+        assert db.session.get(Service, outcome.service_id).code == "peer.guichet"
+        db.session.rollback()
+
+
 # --- lifecycle -----------------------------------------------------------------------
 
 def test_hook_grc_plugin_enabled(pair_app, pair_communes):
