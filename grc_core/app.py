@@ -18,6 +18,7 @@ from . import i18n
 from .admin import init_admin
 from .extensions import csrf, db, login_manager, migrate
 from .indicators import core as core_indicators
+from .retention import activities as processing_activities
 from .plugins.manager import PluginError, build_plugin_manager
 from .plugins.registry import PluginRegistry
 from .security import headers
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     registry = PluginRegistry(pm, manifests, core_permissions=CORE_PERMISSIONS, core_declarations={
         "grc_register_indicators": core_indicators.INDICATORS,
         "grc_register_dashboard_widgets": core_indicators.WIDGETS,
+        "grc_register_processing_activities": processing_activities.ACTIVITIES,
     })
     app.extensions["grc"] = registry
 

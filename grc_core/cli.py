@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 import click
 import flask_migrate
@@ -17,6 +18,7 @@ from .demo import DEMO_PASSWORD
 from .plugins.manager import PluginError
 from .settings import ConfigError
 from .tenancy import use_commune
+from .workflows.deadlines import PARIS, local_date
 
 
 def _create_app(*_args, **_kwargs):
@@ -285,22 +287,36 @@ def communes_list():
 
 # --- timers and outbox ----------------------------------------------------------
 
+def _parse_now(text: str) -> datetime:
+    """An ISO 8601 moment; without a zone it is read on the commune's clock (Paris)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(f"« {text} » n'est pas une date ISO 8601 (ex. 2026-12-06T14:00).",
+                                 param_hint="--now") from None
+    return moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment
+
+
 @cli.command("tick", help="Déclenche les minuteries échues (relances, délais) et envoie les e-mails en attente. "
                           "Idempotent : à lancer par cron ou par un worker, par exemple chaque minute.")
+@click.option("--now", "now_text", default=None, metavar="ISO",
+              help="Date et heure du passage (ISO 8601, par ex. 2026-12-06T14:00+01:00 ; sans fuseau : heure de "
+                   "Paris), pour rejouer ou tester un passage sans toucher à la base.")
 @with_appcontext
-def tick_command():
+def tick_command(now_text):
     from .workflows.timers import tick
 
     from .retention.engine import run_all
 
-    counts = tick()
+    now = _parse_now(now_text) if now_text else None
+    counts = tick(now)
     refused = f" (refusées : {counts['refused']})" if counts["refused"] else ""
     click.echo(
         f"{counts['communes']} commune(s) parcourue(s) ; minuteries déclenchées : {counts['fired']}{refused} ; "
         f"e-mails envoyés : {counts['sent']}, en échec : {counts['failed']}."
     )
     # After the timers: a request a timer just closed is counted from today.
-    kept = run_all()
+    kept = run_all(local_date(now) if now else None)
     failed = f" (politiques en échec : {kept['failed']})" if kept["failed"] else ""
     click.echo(f"Conservation des données : {kept['anonymised']} enregistrement(s) anonymisé(s){failed}.")
 

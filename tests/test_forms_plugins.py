@@ -1,10 +1,10 @@
 """Forms and routing with a plugin: its request type's fields come from its
 code, its validators refuse what no spec can express, its routing rules and
-``grc_route_request`` decide after the admin's rules.
+``grc_route_request`` decide after the admin's rules — the hooks first.
 
 Uses the dummy plugin (tests/plugins/dummy): it refuses data containing
-"refuse", routes "centre" reports with a high priority (declared rule) and
-every other report through ``grc_route_request``.
+"refuse", routes every report but the centre's through ``grc_route_request``
+and leaves the centre's to its declared rule (high priority).
 """
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def test_a_plugin_type_takes_its_fields_from_the_plugin(dummy_app, communes):
         assert request_type.fields == []
         specs = fields_of(request_type)
         assert [(s.name, s.type, s.required) for s in specs] == [("motif", "textarea", True),
-                                                                 ("quartier", "choice", False)]
+                                                                 ("quartier", "choice", False),
+                                                                 ("danger_immediat", "boolean", False)]
 
 
 def test_plugin_validators_refuse_what_no_spec_expresses(dummy_app, communes):
@@ -80,7 +81,7 @@ def test_plugin_validators_refuse_what_no_spec_expresses(dummy_app, communes):
         assert errors == {ALL: [REFUSED]}
         data, errors = validate_request_data(request_type, MultiDict({"f_motif": "Trou", "f_quartier": "gare"}),
                                              commune)
-        assert errors == {} and data == {"motif": "Trou", "quartier": "gare"}
+        assert errors == {} and data == {"motif": "Trou", "quartier": "gare", "danger_immediat": False}
         # A FieldError is about one field: it goes next to it.
         data, errors = validate_request_data(
             request_type, MultiDict({"f_motif": "Abribus cassé", "f_quartier": "gare"}), commune)
@@ -135,7 +136,7 @@ def test_admin_tunes_a_plugin_type_but_not_its_fields(dummy_app, communes):
         assert request_type.label == "Signalement factice" and request_type.fields == []
         assert (request_type.service_id, request_type.sla_days, request_type.priority, request_type.channels) == (
             other_id, 12, "urgente", ["guichet", "web"])
-        assert [s.name for s in fields_of(request_type)] == ["motif", "quartier"]
+        assert [s.name for s in fields_of(request_type)] == ["motif", "quartier", "danger_immediat"]
     assert service_id != other_id
 
 
@@ -160,7 +161,7 @@ def new_request(code, data, quartier="") -> Request:
     return request
 
 
-def test_the_plugins_rules_then_its_hook_decide_after_the_admins_rules(dummy_app, communes):
+def test_the_plugins_hook_then_its_rules_decide_after_the_admins_rules(dummy_app, communes):
     a, _b = communes
     with in_english(dummy_app, a):
         accueil = db.session.scalar(select(Service).where(Service.code == "dummy.accueil"))

@@ -112,6 +112,19 @@ def test_a_service_filter_narrows_every_figure(app, town):
     assert compute(app, town, core.received_over_time, nothing).value == 0
 
 
+def test_in_services_with_none_narrows_nothing_as_documented(app, town):
+    # IndicatorFilters.service_ids is None for "every service": a plugin passes it on as it is.
+    from sqlalchemy import func, select
+
+    from grc_core.indicators import sql
+
+    with in_commune(app, town.id):
+        count = lambda ids: db.session.scalar(
+            select(func.count(Request.id)).where(sql.in_services(Request.service_id, ids)))
+        assert count(None) == db.session.scalar(select(func.count(Request.id))) == 7
+        assert count(frozenset({town.accueil})) == 2
+
+
 def test_throughput_and_processing_time_count_only_requests_closed_in_the_period(app, town):
     closed = compute(app, town, core.throughput)
     assert closed.value == 4

@@ -77,7 +77,7 @@ def test_the_version_is_documented_in_the_changelog():
 @pytest.mark.parametrize("old, new, name", [
     ("grc_core.plugins.types", "grc_core.plugin_api", "CitizenPanel"),
     ("grc_core.plugins.hookspecs", "grc_core.plugin_api", "hookimpl"),
-    ("grc_core.plugin_api.testing", "grc_core.plugin_api.testing", "make_commune"),
+    ("grc_core.plugins.testing", "grc_core.plugin_api.testing", "make_commune"),
 ])
 def test_api_1_modules_still_work_and_warn(old, new, name):
     sys.modules.pop(old, None)

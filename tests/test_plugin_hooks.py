@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -35,6 +35,7 @@ from grc_core.plugin_api.testing import (
 )
 from grc_core.plugins.panels import render_panels
 from grc_core.security.permissions import permissions_of
+from grc_core.plugin_api import FieldError
 from grc_core.tenancy import active_plugins, disable_plugin, enable_plugin
 from tests.plugins import peer
 from tests.plugins.dummy import plugin as dummy
@@ -269,9 +270,16 @@ def test_hook_grc_register_permissions(dummy_app, communes):
     core_only = {p.code for p in declared.permissions([])}
     assert "dummy.read" not in core_only and "core.backoffice" in core_only
 
-    # An explicit grant lets an élu in; the same grant means nothing where dummy is inactive.
+    # An explicit grant lets an élu in; where dummy is inactive it cannot be granted, and a grant
+    # left from when it was active means nothing.
     make_agent(dummy_app, communes.a, "elu-habilite@a.fr", "elu", permissions=["dummy.read"])
-    make_agent(dummy_app, communes.b, "agent-habilite@b.fr", "agent", permissions=["dummy.read"])
+    with pytest.raises(ValueError, match="Permission inconnue dans .* : dummy.read"):
+        make_agent(dummy_app, communes.b, "agent-habilite@b.fr", "agent", permissions=["dummy.read"])
+    make_agent(dummy_app, communes.b, "agent-habilite@b.fr", "agent")
+    with in_commune(dummy_app, communes.b):
+        stale = db.session.scalar(select(Membership).join(Membership.user).where(User.email == "agent-habilite@b.fr"))
+        stale.permissions = ["dummy.read"]
+        db.session.commit()
 
     def held(email, commune_id):
         with commune_context(dummy_app, commune_id) as commune:
@@ -308,6 +316,26 @@ def test_hook_grc_register_services(dummy_app, communes):
     assert dummy_services(communes.b) == [("dummy.accueil", "Accueil factice", "dummy")]
 
 
+def test_a_plugins_service_can_be_one_the_commune_already_has(pair_app):
+    from grc_core.tenancy.activation import service_for
+
+    with_desk = make_commune(pair_app, "Montargis-le-Petit", "45903", "montargis", plugins=[])
+    without = make_commune(pair_app, "Saint-Aubin-des-Prés", "45902", "saint-aubin", plugins=[])
+    with commune_context(pair_app, with_desk) as commune:
+        db.session.add(Service(code="accueil", name="Accueil de la mairie"))
+        db.session.flush()
+        enable_plugin(commune, "peer")
+        db.session.commit()
+        assert list(db.session.scalars(select(Service.code))) == ["accueil"]
+        # Routing decisions and request types naming peer.guichet reach the commune's own service.
+        assert service_for("peer.guichet").name == "Accueil de la mairie"
+    with commune_context(pair_app, without) as commune:
+        enable_plugin(commune, "peer")
+        db.session.commit()
+        assert list(db.session.scalars(select(Service.code))) == ["peer.guichet"]
+        assert service_for("peer.guichet").name == "Guichet unique"
+
+
 def test_hook_grc_register_request_types(dummy_app, communes):
     with commune_context(dummy_app, communes.a) as a:
         types = registry(dummy_app).request_types(active_plugins(a))
@@ -317,7 +345,8 @@ def test_hook_grc_register_request_types(dummy_app, communes):
     assert [t.code for t in types] == ["dummy.attestation", "dummy.signalement"]
     assert registry(dummy_app).owner_of("grc_register_request_types", "dummy.signalement") == "dummy"
     signalement = types[1]
-    assert [(f.name, f.required) for f in signalement.fields] == [("motif", True), ("quartier", False)]
+    assert [(f.name, f.required) for f in signalement.fields] == [("motif", True), ("quartier", False),
+                                                                 ("danger_immediat", False)]
     assert signalement.public and signalement.sla_days == 5
 
 
@@ -333,8 +362,16 @@ def test_hook_grc_register_workflows(dummy_app, communes):
     assert [(s.code, s.kind) for s in simple.states] == [("nouvelle", "new"), ("en_cours", "open"), ("close", "closed")]
     assert [(t.code, t.source, t.target) for t in simple.transitions] == [
         ("prendre", ("nouvelle",), "en_cours"), ("clore", ("en_cours",), "close"),
+        ("refuser", ("nouvelle", "en_cours"), "close"),
     ]
-    assert [(t.state, t.transition, t.delay_days) for t in simple.timers] == [("en_cours", "clore", 30)]
+    refuse = simple.transitions[2]
+    assert [(f.name, f.type, f.required) for f in refuse.fields] == [("motif_refus", "textarea", True),
+                                                                    ("date_decision", "date", True)]
+    assert [(t.state, t.action, t.transition, t.delay_days, t.delay_hours, t.condition, t.escalate)
+            for t in simple.timers] == [
+        ("en_cours", "transition", "clore", 30, 0, None, ()),
+        ("nouvelle", "escalate", "", 0, 4, ("danger_immediat", ("oui",)), ("notify", "assign")),
+    ]
 
 
 def test_hook_grc_register_routing_rules(dummy_app, communes):
@@ -387,6 +424,27 @@ def test_hook_grc_register_retention_policies(dummy_app, communes):
         assert str(submitted) not in {c.key for c in journal_policy.candidates(a, today)}
     with commune_context(dummy_app, communes.b) as b:
         assert registry(dummy_app).retention_policies(active_plugins(b)) == []
+
+
+def test_hook_grc_register_processing_activities(dummy_app, communes):
+    agents(dummy_app, communes.a, "admin@a.fr")
+    agents(dummy_app, communes.b, "admin@b.fr")
+    with commune_context(dummy_app, communes.a) as a:
+        in_a = [code for _plugin, code in ((p, d.code) for p, d in
+                                           registry(dummy_app).processing_activities_by_plugin(active_plugins(a)))]
+    with commune_context(dummy_app, communes.b) as b:
+        in_b = [d.code for d in registry(dummy_app).processing_activities(active_plugins(b))]
+    # The core's first, then the active domains'.
+    assert in_a == ["core.comptes_agents", "core.courriels", "core.relation_citoyen", "dummy.signalements"]
+    assert in_b == ["core.comptes_agents", "core.courriels", "core.relation_citoyen"]
+
+    page = signed_in(dummy_app, "admin@a.fr").get("/admin/core_processing_register/").get_data(as_text=True)
+    assert "Signalements factices" in page and "Domaine factice" in page
+    assert "Mission d&#39;intérêt public (RGPD art. 6, 1, e)" in page
+    # The retention policy it names is shown with it.
+    assert "Appliquée par « Journal factice » :" in page and "Le journal factice est effacé" in page
+    other = signed_in(dummy_app, "admin@b.fr").get("/admin/core_processing_register/").get_data(as_text=True)
+    assert "Signalements factices" not in other and "Relation aux usagers" in other
 
 
 # --- contributions per page ------------------------------------------------------
@@ -475,7 +533,8 @@ def test_hook_grc_validate_request(pair_app, pair_communes):
 
 def test_hook_grc_check_transition(dummy_app, communes):
     workflow = registry(dummy_app).workflows(["dummy"])[0]
-    close, take = (next(t for t in workflow.transitions if t.code == code) for code in ("clore", "prendre"))
+    close, take, refuse = (next(t for t in workflow.transitions if t.code == code)
+                           for code in ("clore", "prendre", "refuser"))
     at_the_station = SimpleNamespace(request_type=SIGNALEMENT.request_type, data={"quartier": "gare"})
     downtown = SimpleNamespace(request_type=SIGNALEMENT.request_type, data={"quartier": "centre"})
     with commune_context(dummy_app, communes.a) as a:
@@ -483,6 +542,9 @@ def test_hook_grc_check_transition(dummy_app, communes):
         assert check(active_plugins(a), at_the_station, close, {}, None, a) == [dummy.GARE_NOT_CLOSED]
         assert check(active_plugins(a), at_the_station, take, {}, None, a) == []
         assert check(active_plugins(a), downtown, close, {}, None, a) == []
+        # About one of the transition's own fields: a FieldError, shown next to it by the engine.
+        assert check(active_plugins(a), downtown, refuse, {"motif_refus": "Non"}, None, a) == [
+            FieldError("motif_refus", dummy.REFUSAL_TOO_VAGUE)]
     with commune_context(dummy_app, communes.b) as b:
         assert check(active_plugins(b), at_the_station, close, {}, None, b) == []
 
@@ -524,6 +586,19 @@ def test_hook_grc_request_transitioned(dummy_app, communes):
 
 
 # --- decisions ---------------------------------------------------------------------
+
+def test_hook_grc_tick(dummy_app, communes):
+    from grc_core.plugin_api.testing import run_tick
+
+    # Twice the same day (the run's clock, not the system's), then the next day.
+    run_tick(dummy_app, "2026-12-06T08:00")
+    run_tick(dummy_app, "2026-12-06T23:30")
+    run_tick(dummy_app, datetime(2026, 12, 7, 0, 30, tzinfo=timezone.utc))
+    assert journals(dummy_app, communes.a)[0] == ["enabled services=dummy.accueil", "tick 2026-12-06",
+                                                   "tick 2026-12-07"]
+    # Not active in B: not called there.
+    assert journals(dummy_app, communes.b)[0] == []
+
 
 def test_hook_grc_route_request(pair_app, pair_communes):
     route = registry(pair_app).route_request
@@ -580,6 +655,24 @@ def test_plugin_folders_are_found_by_convention_and_the_old_hooks_override_them(
         assert not hasattr(module, "grc_migrations_dir") and not hasattr(module, "grc_translations_dir")
     with pair_app.app_context():
         assert "peer/citizen_panel.html" in pair_app.jinja_env.list_templates()
+
+
+def test_a_default_rule_cannot_hide_a_plugins_route_request(pair_app, pair_communes):
+    # dummy.attestations (no condition) matches every attestation; the peer's hook has an opinion on
+    # every request. The hooks are asked first: the rule no longer silently wins.
+    from grc_core.models import Request, RequestType
+    from grc_core.routing.engine import route
+
+    with commune_context(pair_app, pair_communes.a):
+        attestation = Request(reference="VSL-2026-00099", channel="guichet", data={}, state="nouvelle",
+                              state_kind="new", request_type=db.session.scalar(
+                                  select(RequestType).where(RequestType.code == "dummy.attestation")))
+        db.session.add(attestation)
+        db.session.flush()
+        outcome = route(attestation)
+        assert (outcome.source, outcome.reason) == ("plugin", "Tout passe par le guichet voisin.")
+        assert db.session.get(Service, outcome.service_id).code == "peer.guichet"
+        db.session.rollback()
 
 
 # --- lifecycle -----------------------------------------------------------------------

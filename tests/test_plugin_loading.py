@@ -15,7 +15,7 @@ import pytest
 
 from grc_core import create_app
 from grc_core.plugins.manager import PluginError, available_plugins, build_plugin_manager, load_order
-from grc_core.plugin_api import PluginManifest
+from grc_core.plugin_api import DataCategory, PluginManifest, ProcessingActivityDecl
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = {
@@ -23,7 +23,7 @@ BAD = {
         "bad_admin_class", "bad_admin_endpoint", "bad_argument", "bad_blueprint", "bad_cycle_a",
         "bad_cycle_b", "bad_declaration_type", "bad_duplicate", "bad_hook_typo", "bad_manifest_name",
         "bad_missing_dependency", "bad_no_manifest", "bad_prefix", "bad_shared", "bad_unmarked_helper",
-        "bad_unmarked_hook", "bad_unspecified",
+        "bad_unmarked_hook", "bad_unspecified", "bad_processing",
     )
 }
 BAD["bad_shared.annexe"] = "tests.plugins.bad_shared_annexe"
@@ -105,6 +105,21 @@ def test_code_without_the_plugin_prefix(tmp_path):
         "Plugin « bad_prefix » : le code « acte_naissance » (grc_register_request_types) doit commencer "
         "par « bad_prefix. »."
     )
+
+
+def test_a_processing_activity_names_a_declared_retention_policy(tmp_path):
+    assert start_error(tmp_path, "bad_processing") == (
+        "Plugin « bad_processing » : le traitement « bad_processing.fichier » renvoie à une politique de "
+        "conservation inconnue « bad_processing.oubli »."
+    )
+
+
+def test_a_processing_activity_has_a_lawful_basis_of_article_6():
+    with pytest.raises(ValueError, match="legal_basis must be one of consent, contract"):
+        ProcessingActivityDecl("x.y", "Fichier", purpose="Tenir un fichier.", legal_basis="interet_general")
+    with pytest.raises(ValueError, match=r"special_basis \(GDPR art. 9\(2\)\)"):
+        ProcessingActivityDecl("x.y", "Fichier", purpose="Aider.", legal_basis="public_task",
+                               data_categories=(DataCategory("Santé", special=True),))
 
 
 def test_declaration_of_the_wrong_type(tmp_path):

@@ -5,6 +5,7 @@ boxes, selected options), change what an admin would change, and post it.
 """
 from __future__ import annotations
 
+import html
 from html.parser import HTMLParser
 
 import pytest
@@ -14,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, NotificationTemplate, OutboxMessage, Request, Workflow
 from grc_core.plugin_api.testing import in_commune, login, post_form
-from grc_core.plugin_api import StateSpec, TransitionSpec, WorkflowDecl
+from grc_core.plugin_api import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
 from grc_core.workflows.definition import fingerprint, from_decl
 from tests.test_workflow_engine import act, new_request, setup_commune, simple_definition
 
@@ -387,3 +388,88 @@ def test_the_outbox_page_lists_and_retries_failed_emails(app, admin, commune):
     with in_commune(app, commune):
         message = db.session.get(OutboxMessage, message_id)
         assert (message.status, message.attempts) == ("pending", 0)
+
+
+# --- timers in hours, with a condition, escalating (plugin contract v2) ----------------------
+
+def test_an_admin_sets_an_escalation_in_hours_with_a_condition(app, admin, commune):
+    url = f"/admin/core_workflows/{workflow_id(app, commune)}/"
+    form = editor(admin, url)
+    form["action"] = "timer"
+    form = read_form(admin.post(url, data=form).get_data(as_text=True))
+    put(form, {"timer-1-code": "danger_non_pris", "timer-1-state": "nouvelle", "timer-1-delay_days": "0",
+               "timer-1-delay_hours": "4", "timer-1-action": "escalate", "timer-1-condition_field": "danger",
+               "timer-1-condition_values": "oui, Oui ", "action": "save"})
+    check(form, "timer-1-escalate", ["notify", "assign"])
+    response = admin.post(url, data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    timers = stored(app, commune)["timers"]
+    assert timers[1] == {"code": "danger_non_pris", "state": "nouvelle", "transition": "", "delay_days": 0,
+                         "delay_months": 0, "anchor": "entered_state", "delay_hours": 4,
+                         "condition": {"field": "danger", "values": ["oui", "Oui"]},
+                         "action": "escalate", "escalate": ["notify", "assign"]}
+    # A timer that does not use them is stored as before.
+    assert set(timers[0]) == {"code", "state", "transition", "delay_days", "delay_months", "anchor"}
+    # The editor shows them back as saved.
+    again = editor(admin, url)
+    row = row_of(again, "timer", "danger_non_pris")
+    assert again[row + "delay_hours"] == "4" and again[row + "action"] == "escalate"
+    assert again.getlist(row + "escalate") == ["notify", "assign"]
+    assert again[row + "condition_field"] == "danger" and again[row + "condition_values"] == "oui, Oui"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"action": "escalate"}, "Minuterie « danger_non_pris » : une escalade prévient le responsable du service, "
+                             "lui attribue la demande, ou les deux."),
+    ({"delay_hours": "-4"}, "Minuterie « danger_non_pris » : les délais sont des nombres entiers d&#39;heures, "
+                            "de jours ou de mois, 0 ou plus."),
+    ({"delay_hours": "quatre"}, "« danger_non_pris » : « quatre » n&#39;est pas un nombre entier."),
+    ({"condition_values": "oui"}, "Minuterie « danger_non_pris » : choisissez le champ sur lequel porte la "
+                                  "condition."),
+    ({"condition_field": "danger"}, "Minuterie « danger_non_pris » : la condition demande un nom de champ et au "
+                                    "moins une valeur."),
+])
+def test_a_bad_escalation_is_refused_with_its_reason(app, admin, commune, change, message):
+    url = f"/admin/core_workflows/{workflow_id(app, commune)}/"
+    before = stored(app, commune)
+    form = editor(admin, url)
+    form["action"] = "timer"
+    form = read_form(admin.post(url, data=form).get_data(as_text=True))
+    put(form, {"timer-1-code": "danger_non_pris", "timer-1-state": "nouvelle", "timer-1-transition": "prendre",
+               "action": "save", **{f"timer-1-{key}": value for key, value in change.items()}})
+    response = admin.post(url, data=form)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert stored(app, commune) == before
+
+
+def test_a_transitions_own_fields_survive_a_save_of_the_editor(app, admin, commune):
+    with in_commune(app, commune):
+        workflow = db.session.scalar(select(Workflow))
+        definition = {**workflow.definition}
+        definition["transitions"] = [
+            {**t, "fields": [{"name": "date_arrete", "label": "Date de l'arrêté", "type": "date", "required": True}]}
+            if t["code"] == "clore" else t for t in definition["transitions"]]
+        workflow.definition = definition
+        db.session.commit()
+    url = f"/admin/core_workflows/{workflow_id(app, commune)}/"
+    page = admin.get(url).get_data(as_text=True)
+    assert "Demande aussi, au moment de l'appliquer (fixé par le domaine) : Date de l'arrêté." in html.unescape(page)
+    form = read_form(page)
+    form[row_of(form, "transition", "clore") + "label"] = "Clôturer"
+    assert admin.post(url, data=form).status_code == 302
+    clore = next(t for t in stored(app, commune)["transitions"] if t["code"] == "clore")
+    assert clore["label"] == "Clôturer" and clore["fields"][0]["name"] == "date_arrete"
+
+
+def test_templates_without_the_new_keys_keep_their_fingerprint():
+    # Communes are told a template changed only when it did: the new keys appear only where used.
+    decl = WorkflowDecl("x.simple", "Simple", states=(StateSpec("n", "Nouvelle", "new"), StateSpec("c", "Close", "closed")),
+                        transitions=(TransitionSpec("clore", "Clore", ("n",), "c"),),
+                        timers=(TimerSpec("t", "n", "clore", delay_days=3),))
+    definition = from_decl(decl)
+    assert set(definition["transitions"][0]) == {"code", "label", "source", "target", "roles", "permission",
+                                                 "comment_required", "required_fields", "notify_citizen",
+                                                 "set_due_days"}
+    assert definition["timers"] == [{"code": "t", "state": "n", "transition": "clore", "delay_days": 3,
+                                     "delay_months": 0, "anchor": "entered_state"}]

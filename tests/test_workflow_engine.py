@@ -320,7 +320,7 @@ def test_the_plugins_hear_of_the_transition_and_a_failure_undoes_everything(app,
     registry = app.extensions["grc"]
     heard = []
     monkeypatch.setattr(registry, "request_transitioned",
-                        lambda active, request, transition, actor, commune: heard.append(
+                        lambda active, request, transition, actor, commune, now=None, fields=None: heard.append(
                             (request.reference, transition.code, transition.target, actor.email, commune.name)))
     with in_commune(app, commune):
         request = db.session.get(Request, request_id)

@@ -1,5 +1,5 @@
 """Timers and ``grc tick``: fire at the right moment, once."""
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -8,6 +8,7 @@ from grc_core.cli import cli
 from grc_core.extensions import db
 from grc_core.models import OutboxMessage, Request, RequestEvent, TimerRun, Workflow
 from grc_core.plugin_api.testing import in_commune
+from grc_core.workflows.deadlines import as_utc
 from grc_core.workflows.timers import tick
 from tests.test_workflow_engine import act, history, new_request, setup_commune, simple_definition
 
@@ -170,3 +171,151 @@ def test_grc_tick_prints_a_french_summary(app):
         assert db.session.scalar(select(func.count()).select_from(RequestEvent).where(
             RequestEvent.kind == "transition")) == 3
         assert db.session.scalar(select(OutboxMessage.status)) == "sent"
+
+
+# --- hours, conditions and escalation (plugin contract v2) ----------------------------------
+
+DANGER = {"code": "danger_non_pris", "state": "nouvelle", "delay_days": 0, "delay_months": 0, "delay_hours": 4,
+          "anchor": "entered_state", "condition": {"field": "danger_immediat", "values": ["oui"]},
+          "action": "escalate", "escalate": ["notify", "assign"]}
+REPORTED = datetime(2026, 3, 10, 10, 0, tzinfo=PARIS)
+
+
+def escalating_commune(app, timer=DANGER):
+    """A commune whose « voirie » service has two managers and an agent, and the danger timer."""
+    from grc_core.models import Service
+    from grc_core.plugin_api.testing import make_agent
+
+    definition = simple_definition()
+    definition["timers"].append(dict(timer))
+    commune = setup_commune(app, definition)
+    with in_commune(app, commune):
+        db.session.add(Service(code="voirie", name="Voirie"))
+        db.session.commit()
+    make_agent(app, commune, "chef.voirie@villeneuve.fr", "manager", services=["voirie"], full_name="Anne Chef")
+    make_agent(app, commune, "adjoint.voirie@villeneuve.fr", "manager", services=["voirie"],
+               full_name="Bruno Adjoint")
+    make_agent(app, commune, "agent.voirie@villeneuve.fr", "agent", services=["voirie"], full_name="Chloé Agent")
+    return commune
+
+
+def reported(app, commune, number, data):
+    from grc_core.models import Service
+
+    request_id = new_request(app, commune, number=number, received_at=REPORTED, data=data)
+    with in_commune(app, commune):
+        request = db.session.get(Request, request_id)
+        request.service_id = db.session.scalar(select(Service.id).where(Service.code == "voirie"))
+        db.session.commit()
+    return request_id
+
+
+def test_a_danger_not_taken_in_charge_within_4_hours_is_escalated_once(app):
+    from grc_core.plugin_api.testing import run_tick
+
+    commune = escalating_commune(app)
+    danger = reported(app, commune, 1, {"danger_immediat": True})
+    no_danger = reported(app, commune, 2, {"danger_immediat": False})
+    # Counted in hours from the report: 13:59 is too early, 14:00 is due.
+    assert run_tick(app, datetime(2026, 3, 10, 13, 59, tzinfo=PARIS))["fired"] == 0
+    counts = run_tick(app, "2026-03-10T14:00")
+    assert (counts["fired"], counts["sent"]) == (1, 2)
+    with in_commune(app, commune):
+        request = db.session.get(Request, danger)
+        # Still where it was: escalation alerts, it does not move the request.
+        assert request.state == "nouvelle"
+        # The least loaded manager, ties broken by name.
+        assert request.assignee.full_name == "Anne Chef"
+        [escalated] = history(danger, kind="escalated")
+        assert escalated.actor_id is None
+        assert escalated.details["notified"] == ["chef.voirie@villeneuve.fr", "adjoint.voirie@villeneuve.fr"]
+        assert escalated.details["assigned"] == "Anne Chef"
+        assert escalated.details["reason"] == (
+            "Signalée au responsable du service (règle « danger_non_pris ») : courriel à Anne Chef, Bruno Adjoint ; "
+            "attribuée à Anne Chef.")
+        [assigned] = history(danger, kind="assigned")
+        assert assigned.details["reason"] == "Escalade (règle « danger_non_pris »)"
+        subjects = set(db.session.scalars(select(OutboxMessage.subject)))
+        assert subjects == {"Escalade : la demande VSL-2026-00001 attend une action"}
+        # The condition: the report without danger is left alone.
+        assert history(no_danger, kind="escalated") == []
+        assert db.session.get(Request, no_danger).assignee_id is None
+    # Idempotent: tick again, later, escalates nothing more.
+    assert run_tick(app, "2026-03-10T14:01")["fired"] == 0
+    assert run_tick(app, "2026-03-12T09:00")["fired"] == 0
+    with in_commune(app, commune):
+        assert len(history(danger, kind="escalated")) == 1
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+
+
+def test_a_danger_taken_in_charge_in_time_is_not_escalated(app):
+    from grc_core.plugin_api.testing import run_tick
+
+    commune = escalating_commune(app)
+    danger = reported(app, commune, 1, {"danger_immediat": True})
+    with in_commune(app, commune):
+        act(db.session.get(Request, danger), "prendre", "agent@villeneuve.fr",
+            now=datetime(2026, 3, 10, 11, 30, tzinfo=PARIS))
+    assert run_tick(app, "2026-03-10T18:00")["fired"] == 0
+    with in_commune(app, commune):
+        assert history(danger, kind="escalated") == []
+
+
+def test_escalating_without_a_manager_says_so_in_the_history(app):
+    from grc_core.plugin_api.testing import run_tick
+
+    commune = setup_commune(app, {**simple_definition(), "timers": [dict(DANGER, escalate=["notify"])]})
+    danger = new_request(app, commune, received_at=REPORTED, data={"danger_immediat": "oui"})
+    assert run_tick(app, "2026-03-10T15:00")["fired"] == 1
+    with in_commune(app, commune):
+        [escalated] = history(danger, kind="escalated")
+        assert escalated.details["reason"] == "Aucun responsable dans le service de la demande : personne n'a pu être alerté."
+        assert db.session.get(Request, danger).assignee_id is None
+
+
+def test_hours_add_to_days_and_months_and_a_condition_narrows_a_transition_timer(app):
+    from grc_core.plugin_api.testing import run_tick
+
+    definition = simple_definition()
+    definition["timers"] = [{"code": "classement_tacite", "state": "attente", "transition": "classer",
+                             "delay_days": 1, "delay_months": 0, "delay_hours": 6, "anchor": "entered_state",
+                             "condition": {"field": "motif", "values": ["Bruit", "odeur"]}}]
+    commune = setup_commune(app, definition)
+    noise = waiting_request(app, commune, number=1, data={"motif": "bruit"})
+    other = waiting_request(app, commune, number=2, data={"motif": "trottoir"})
+    # Asked 10 March 10:00: due 11 March 16:00.
+    assert run_tick(app, "2026-03-11T15:59")["fired"] == 0
+    assert run_tick(app, "2026-03-11T16:00")["fired"] == 1
+    assert state_of(app, commune, noise) == "close"
+    assert state_of(app, commune, other) == "attente"
+
+
+def test_old_timers_without_the_new_keys_still_work(app):
+    # A definition stored before hours, conditions and escalation existed: no key, same behaviour.
+    from grc_core.workflows.definition import timer_settings
+
+    old = simple_definition()["timers"][0]
+    assert set(old) == {"code", "state", "transition", "delay_days", "delay_months", "anchor"}
+    assert timer_settings(old) == {**old, "delay_hours": 0, "condition": None, "action": "transition",
+                                   "escalate": []}
+
+
+def test_grc_tick_now_runs_at_the_given_moment(app):
+    commune = setup_commune(app)
+    request_id = waiting_request(app, commune)
+    runner = app.test_cli_runner()
+    early = runner.invoke(cli, ["tick", "--now", "2026-05-10T09:59"])
+    assert early.exit_code == 0, early.output
+    assert "minuteries déclenchées : 0" in early.output
+    assert state_of(app, commune, request_id) == "attente"
+    due = runner.invoke(cli, ["tick", "--now", "2026-05-10T10:00+02:00"])
+    assert "minuteries déclenchées : 1" in due.output
+    assert state_of(app, commune, request_id) == "close"
+    with in_commune(app, commune):
+        assert as_utc(history(request_id)[-1].at) == datetime(2026, 5, 10, 8, 0, tzinfo=timezone.utc)
+
+
+def test_grc_tick_now_refuses_what_is_not_a_date(app):
+    result = app.test_cli_runner().invoke(cli, ["tick", "--now", "demain"])
+    assert result.exit_code == 2
+    assert "« demain » n'est pas une date ISO 8601" in result.output

@@ -88,7 +88,8 @@ def test_timers_refer_to_a_state_and_a_transition_from_it(definition):
     errors = validate(definition)
     assert "La minuterie « classement_tacite » surveille un état inconnu « nulle_part »." in errors
     assert "La minuterie « classement_tacite » applique une transition inconnue « inconnue »." in errors
-    assert "Minuterie « classement_tacite » : les délais sont des nombres entiers de jours ou de mois, 0 ou plus." in errors
+    assert ("Minuterie « classement_tacite » : les délais sont des nombres entiers d'heures, de jours ou de mois, "
+            "0 ou plus.") in errors
     assert any("pas de « pas une date »" in error for error in errors)
 
 

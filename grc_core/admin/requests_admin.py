@@ -323,7 +323,12 @@ class RequestsView(RequestsArea):
 
     # --- one request
 
-    def _render_request(self, req: Request, message_body: str = "", status: int = 200):
+    def _render_request(self, req: Request, message_body: str = "", status: int = 200, failed: dict | None = None):
+        """``failed``: the refused transition's ``code``, ``field_errors``
+        and posted ``form``, to show the agent's input again with each
+        message next to its field."""
+        from ..forms.specs import fields_of
+        from ..workflows import transition_fields
         from ..workflows.engine import offered_transitions
 
         events = list(db.session.scalars(
@@ -338,13 +343,35 @@ class RequestsView(RequestsArea):
         definition = req.workflow.definition if req.workflow else None
         history = [(event, EVENT_LABELS.get(event.kind, event.kind), describe_event(event, names, definition))
                    for event in events]
-        transitions = offered_transitions(req, current_user, _membership())
-        specs = {spec.get("name"): spec for spec in req.request_type.fields or ()}
-        names = dict.fromkeys(name for transition in transitions for name in transition.get("required_fields") or ())
-        required_fields = [(name, *_transition_input(name, specs.get(name, {}))) for name in names]
+        offered = offered_transitions(req, current_user, _membership())
+        specs = {spec.name: {"label": str(spec.label), "type": spec.type} for spec in fields_of(req.request_type)}
+        failed = failed or {}
+        field_errors = failed.get("field_errors") or {}
+
+        def inputs(transition_list, prefix=""):
+            names = dict.fromkeys(name for t in transition_list for name in t.get("required_fields") or ())
+            return [(name, *_transition_input(name, specs.get(name, {})), prefix + name) for name in names]
+
+        # Transitions asking for fields of their own get a form each; the others share one.
+        transitions = [t for t in offered if not t.get("fields")]
+        own_forms = []
+        for transition in offered:
+            if not transition.get("fields"):
+                continue
+            mine = failed.get("code") == transition["code"]
+            prefix = transition_fields.input_prefix(transition)
+            form = transition_fields.build(transition, failed["form"] if mine else None, prefix=prefix)
+            if mine:
+                for name, errors in field_errors.items():
+                    if prefix + name in form:
+                        form[prefix + name].errors = list(errors)
+            own_forms.append({"transition": transition, "form": form, "prefix": prefix,
+                              "required_fields": inputs([transition], prefix),
+                              "comment": failed["form"].get("comment", "") if mine else ""})
         return self.render(
             "grc/requests/detail.html", req=req, status=status_of(req), data_rows=form_data_rows(req),
-            transitions=transitions, required_fields=required_fields, messages=messages,
+            transitions=transitions, required_fields=inputs(transitions, "field_"), own_forms=own_forms,
+            field_errors=field_errors, failed_code=failed.get("code"), messages=messages,
             attachments=files, history=history, agents=assignable_agent_names(), citizen_url=citizen_url(req.citizen),
             channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, message_body=message_body,
             allowed_files=ALLOWED_LABEL,
@@ -360,18 +387,27 @@ class RequestsView(RequestsArea):
     def transition(self, request_id):
         from ..workflows.engine import TransitionError, apply_transition
 
+        from ..workflows import transition_fields
+        from ..workflows.definition import transition as find_transition
+
         req = load_request(request_id)
         code = request.form.get("transition", "")
-        fields = {key[len("field_"):]: value.strip() for key, value in request.form.items()
-                  if key.startswith("field_") and value.strip()}
+        definition = find_transition(req.workflow.definition, code) if req.workflow else None
+        prefix = transition_fields.input_prefix(definition) if definition and definition.get("fields") else "field_"
+        fields = {key[len(prefix):]: value.strip() for key, value in request.form.items()
+                  if key.startswith(prefix) and value.strip()}
+        if definition and definition.get("fields"):
+            fields.update(transition_fields.posted_values(definition, request.form))
         try:
             apply_transition(req, code, actor=current_user, membership=_membership(),
                              comment=request.form.get("comment", ""), fields=fields,
                              expected_version=_version_field())
         except TransitionError as error:
             db.session.rollback()
-            flash(str(error), "error")
-            return self._render_request(load_request(request_id), status=409)
+            if str(error):
+                flash(str(error), "error")
+            failed = {"code": code, "field_errors": error.field_errors, "form": request.form}
+            return self._render_request(load_request(request_id), status=409, failed=failed)
         flash(_("Status of %(reference)s: %(status)s.", reference=req.reference, status=status_of(req)), "success")
         return redirect(url_for(".details", request_id=request_id))
 

@@ -320,7 +320,9 @@ class AuditView(SecureModelView):
 
 
 def core_views() -> list:
-    from . import citizens_admin, dashboards_admin, forms_admin, requests_admin, retention_admin, workflows_admin
+    from . import (
+        citizens_admin, dashboards_admin, forms_admin, register_admin, requests_admin, retention_admin, workflows_admin,
+    )
 
     return [
         *requests_admin.views(),
@@ -333,6 +335,7 @@ def core_views() -> list:
         PluginsView(name=_l("Domains"), category=ADMINISTRATION, endpoint="core_plugins"),
         AuditView(AuditEvent, name=_l("Audit log"), category=ADMINISTRATION, endpoint="core_audit"),
         *retention_admin.views(),
+        *register_admin.views(),
         CommuneView(Commune, name=_l("Communes"), category=PLATFORM, endpoint="core_communes"),
     ]
 

@@ -29,10 +29,10 @@ from ..audit import record
 from ..extensions import db
 from ..models import NotificationTemplate, OutboxMessage, Request, RequestType, Workflow, utcnow
 from ..notifications import PLACEHOLDERS, placeholders_in
-from ..plugin_api.types import ROLES, STATE_KINDS
+from ..plugin_api.types import ESCALATIONS, ROLES, STATE_KINDS, TIMER_ACTIONS
 from ..security.permissions import ROLE_LABELS
 from ..tenancy.activation import active_plugins
-from ..workflows.definition import ANCHORS, fingerprint, from_decl
+from ..workflows.definition import ANCHORS, fingerprint, from_decl, timer_settings
 from ..workflows.compare import compare
 from ..workflows.validation import validate
 from .base import SecureModelView, SecureView
@@ -49,6 +49,14 @@ STATE_KIND_LABELS = {
 ANCHOR_LABELS = {
     "entered_state": _l("entering the state"),
     "created": _l("reception of the request"),
+}
+TIMER_ACTION_LABELS = {
+    "transition": _l("take the transition"),
+    "escalate": _l("alert the service's manager"),
+}
+ESCALATION_LABELS = {
+    "notify": _l("e-mail the manager"),
+    "assign": _l("assign the request to the manager"),
 }
 
 
@@ -100,7 +108,8 @@ DIFF_ATTRIBUTES = {
     "notify_citizen": _l("Notify the citizen by e-mail"), "set_due_days": _l("New deadline (working days)"),
     "required_fields": _l("Fields that must be filled in"), "state": _l("While in state"),
     "transition": _l("Take the transition"), "delay_days": _l("and (days)"), "delay_months": _l("After (months)"),
-    "anchor": _l("Counted from"),
+    "anchor": _l("Counted from"), "delay_hours": _l("and (hours)"), "action": _l("Then"),
+    "escalate": _l("Escalation"), "condition": _l("Only when"), "fields": _l("Fields asked by the transition"),
 }
 
 
@@ -109,13 +118,20 @@ def _diff_text(name: str, value) -> str:
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, list) and name == "fields":
+        return ", ".join(str(spec.get("label") or spec.get("name")) for spec in value) or _("(none)")
     if isinstance(value, list):
-        labels = [str(ROLE_LABELS.get(v, v)) if name == "roles" else str(v) for v in value]
+        labels = [str(ROLE_LABELS.get(v, v)) if name == "roles" else str(ESCALATION_LABELS.get(v, v))
+                  if name == "escalate" else str(v) for v in value]
         return ", ".join(labels) or _("(none)")
     if name == "kind":
         return str(STATE_KIND_LABELS.get(value, value))
     if name == "anchor":
         return str(ANCHOR_LABELS.get(value, value))
+    if name == "action":
+        return str(TIMER_ACTION_LABELS.get(value, value))
+    if name == "condition":
+        return _("%(field)s is %(values)s", field=value.get("field"), values=" / ".join(value.get("values") or ()))
     return str(value)
 
 
@@ -169,12 +185,19 @@ class EditorForm:
                 "set_due_days": "" if t.get("set_due_days") is None else str(t["set_due_days"]),
                 "required_fields": ", ".join(t.get("required_fields") or ()),
             } for t in definition.get("transitions", ())],
-            timers=[{
-                "original": t["code"], "code": t["code"], "state": t.get("state", ""),
-                "transition": t.get("transition", ""), "delay_days": str(t.get("delay_days") or 0),
-                "delay_months": str(t.get("delay_months") or 0), "anchor": t.get("anchor") or "entered_state",
-            } for t in definition.get("timers", ())],
+            timers=[cls._timer_row(timer_settings(t)) for t in definition.get("timers", ())],
         )
+
+    @staticmethod
+    def _timer_row(t: dict) -> dict:
+        condition = t["condition"] or {}
+        return {
+            "original": t["code"], "code": t["code"], "state": t["state"], "transition": t["transition"],
+            "delay_days": str(t["delay_days"]), "delay_months": str(t["delay_months"]),
+            "delay_hours": str(t["delay_hours"]), "anchor": t["anchor"], "action": t["action"],
+            "escalate": list(t["escalate"]), "condition_field": condition.get("field", ""),
+            "condition_values": ", ".join(condition.get("values") or ()),
+        }
 
     @classmethod
     def from_post(cls, form) -> "EditorForm":
@@ -206,7 +229,10 @@ class EditorForm:
             timers=rows("timer", lambda p: {
                 "original": text(p + "original"), "code": text(p + "code", 60), "state": text(p + "state"),
                 "transition": text(p + "transition"), "delay_days": text(p + "delay_days", 10),
-                "delay_months": text(p + "delay_months", 10), "anchor": text(p + "anchor", 60),
+                "delay_months": text(p + "delay_months", 10), "delay_hours": text(p + "delay_hours", 10),
+                "anchor": text(p + "anchor", 60), "action": text(p + "action", 20) or "transition",
+                "escalate": form.getlist(p + "escalate"), "condition_field": text(p + "condition_field", 60),
+                "condition_values": text(p + "condition_values", 500),
             }),
         )
 
@@ -220,15 +246,20 @@ class EditorForm:
                                      "required_fields": ""})
         elif kind == "timer":
             self.timers.append({"original": "", "code": "", "state": "", "transition": "", "delay_days": "0",
-                                "delay_months": "0", "anchor": "entered_state"})
+                                "delay_months": "0", "delay_hours": "0", "anchor": "entered_state",
+                                "action": "transition", "escalate": [], "condition_field": "",
+                                "condition_values": ""})
 
-    def to_definition(self, known: dict[str, set[str]], permissions: set[str]) -> dict:
+    def to_definition(self, known: dict[str, set[str]], permissions: set[str], stored: dict | None = None) -> dict:
         """The definition the rows describe; problems the form alone can see go to ``errors``.
 
         ``known`` holds the codes already stored (states, transitions,
         timers): only new rows choose their code, existing ones keep theirs.
-        Empty new rows are ignored.
+        Empty new rows are ignored. A transition's own ``fields`` come from
+        the domain's template and are not edited here: they are kept from
+        the ``stored`` definition.
         """
+        stored_fields = {t["code"]: t["fields"] for t in (stored or {}).get("transitions", ()) if t.get("fields")}
         if not self.label:
             self.errors.append(_("The workflow needs a name."))
         states = [self._code(row, known["states"]) for row in self.states if not self._blank(row)]
@@ -248,14 +279,33 @@ class EditorForm:
                 "required_fields": [name.strip() for name in row["required_fields"].split(",") if name.strip()],
                 "notify_citizen": row["notify_citizen"],
                 "set_due_days": self._number(row["set_due_days"], row["code"], blank=None),
+                **({"fields": stored_fields[row["code"]]} if row["code"] in stored_fields else {}),
             } for row in transitions],
-            "timers": [{
-                "code": row["code"], "state": row["state"], "transition": row["transition"],
-                "delay_days": self._number(row["delay_days"], row["code"], blank=0),
-                "delay_months": self._number(row["delay_months"], row["code"], blank=0),
-                "anchor": row["anchor"] or "entered_state",
-            } for row in timers],
+            "timers": [self._timer(row) for row in timers],
         }
+
+    def _timer(self, row: dict) -> dict:
+        """A timer row as stored; the keys of the contract's second version only when used
+        (definitions that do not use them stay as they were)."""
+        escalating = row["action"] == "escalate"
+        timer = {
+            "code": row["code"], "state": row["state"], "transition": "" if escalating else row["transition"],
+            "delay_days": self._number(row["delay_days"], row["code"], blank=0),
+            "delay_months": self._number(row["delay_months"], row["code"], blank=0),
+            "anchor": row["anchor"] or "entered_state",
+        }
+        hours = self._number(row.get("delay_hours", ""), row["code"], blank=0)
+        if hours:
+            timer["delay_hours"] = hours
+        if row.get("condition_field"):
+            values = [value.strip() for value in row.get("condition_values", "").split(",") if value.strip()]
+            timer["condition"] = {"field": row["condition_field"], "values": values}
+        elif row.get("condition_values", "").strip():
+            self.errors.append(_("Timer « %(code)s »: choose the field the condition is about.", code=row["code"]))
+        if row["action"] != "transition":
+            timer["action"] = row["action"]
+            timer["escalate"] = [item for item in ESCALATIONS if item in row.get("escalate", ())]
+        return timer
 
     @staticmethod
     def _blank(row: dict) -> bool:
@@ -287,8 +337,10 @@ class EditorForm:
         return permission or None
 
 
-def date_fields(workflow: Workflow) -> list[tuple[str, str]]:
-    """Date fields of the request types that follow ``workflow``: timers may count from them."""
+def form_fields(workflow: Workflow, kinds: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """``(name, label)`` of the form fields (of ``kinds``, or all) of the
+    request types that follow ``workflow``: timers count from their dates and
+    test their values."""
     declared = {decl.code: decl for decl in _registry().request_types(active_plugins(g.grc_commune))}
     found: dict[str, str] = {}
     for request_type in db.session.scalars(select(RequestType).where(RequestType.workflow_id == workflow.id)):
@@ -296,9 +348,14 @@ def date_fields(workflow: Workflow) -> list[tuple[str, str]]:
         if request_type.code in declared:
             specs += [(f.name, str(f.label), f.type) for f in declared[request_type.code].fields]
         for name, label, kind in specs:
-            if kind == "date" and name:
+            if (kinds is None or kind in kinds) and name:
                 found.setdefault(name, label or name)
     return sorted(found.items(), key=lambda item: item[1])
+
+
+def date_fields(workflow: Workflow) -> list[tuple[str, str]]:
+    """Date fields of the request types that follow ``workflow``: timers may count from them."""
+    return form_fields(workflow, ("date",))
 
 
 def _known_codes(definition: dict) -> dict[str, set[str]]:
@@ -362,7 +419,7 @@ class WorkflowView(SecureView):
             form.add_row(adding)
             return self._editor(workflow, form)
         permissions = {p.code for p in _registry().permissions(active_plugins(g.grc_commune))}
-        definition = form.to_definition(_known_codes(workflow.definition), permissions)
+        definition = form.to_definition(_known_codes(workflow.definition), permissions, workflow.definition)
         errors = form.errors or validate(definition) or _in_flight_conflicts(workflow, definition)
         if errors:
             form.errors = errors
@@ -386,6 +443,11 @@ class WorkflowView(SecureView):
             kinds=[(kind, STATE_KIND_LABELS[kind]) for kind in STATE_KINDS],
             roles=[(role, ROLE_LABELS[role]) for role in ROLES],
             anchors=[(anchor, ANCHOR_LABELS[anchor]) for anchor in ANCHORS], date_fields=date_fields(workflow),
+            condition_fields=form_fields(workflow),
+            timer_actions=[(action, TIMER_ACTION_LABELS[action]) for action in TIMER_ACTIONS],
+            escalations=[(item, ESCALATION_LABELS[item]) for item in ESCALATIONS],
+            transition_fields={t["code"]: [str(f.get("label") or f.get("name")) for f in t.get("fields") or ()]
+                               for t in workflow.definition.get("transitions", ())},
             permissions=[(p.code, p.label) for p in declared],
         )
         return page, status

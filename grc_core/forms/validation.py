@@ -117,9 +117,10 @@ def _json_value(spec: FieldSpec, field):
     return value
 
 
-def validate_form(request_type: RequestType, form, commune) -> tuple[RequestData, dict[str, list[str]]]:
+def validate_form(request_type: RequestType, form, commune, now=None) -> tuple[RequestData, dict[str, list[str]]]:
     """Validate an already built form (see :func:`build_form`); fields of a
-    ``base`` form are validated too and keep their errors on the form."""
+    ``base`` form are validated too and keep their errors on the form.
+    ``now`` (default: the clock) is passed to the plugins' validators."""
     errors: dict[str, list[str]] = {}
     if not request_type.active or (request_type.plugin and request_type.plugin not in active_plugins(commune)):
         errors[ALL] = [_("This request type is not available in your commune.")]
@@ -136,7 +137,7 @@ def validate_form(request_type: RequestType, form, commune) -> tuple[RequestData
             data.files[spec.name] = field.data
     if not errors:
         messages = current_app.extensions["grc"].validate_request(
-            active_plugins(commune), request_type=request_type, data=dict(data), commune=commune,
+            active_plugins(commune), request_type=request_type, data=dict(data), commune=commune, now=now,
         )
         fields = {spec.name for spec, _field in spec_fields(form)}
         for message in messages:
@@ -145,9 +146,10 @@ def validate_form(request_type: RequestType, form, commune) -> tuple[RequestData
     return data, errors
 
 
-def validate_request_data(request_type: RequestType, formdata, commune) -> tuple[RequestData, dict[str, list[str]]]:
+def validate_request_data(request_type: RequestType, formdata, commune,
+                          now=None) -> tuple[RequestData, dict[str, list[str]]]:
     """``(data, errors)``: store ``data`` only when ``errors`` is empty."""
-    return validate_form(request_type, build_form(request_type, formdata), commune)
+    return validate_form(request_type, build_form(request_type, formdata), commune, now)
 
 
 def render_fields(form, errors: Mapping | None = None) -> Markup:

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 from flask import g
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 
 from ..extensions import db
 from ..models import Request, RequestType, Service
@@ -46,13 +46,16 @@ def _services_of_the_commune() -> frozenset[int]:
     return cache[commune_id]
 
 
-def in_services(column, service_ids: frozenset[int]):
-    """``column IN service_ids``; for a viewer of every service of the
+def in_services(column, service_ids: frozenset[int] | None):
+    """``column IN service_ids``; None (``IndicatorFilters.service_ids`` for
+    "every service of the commune") narrows nothing. For a viewer of every service of the
     commune (a manager of all of them), "in a service" — written so that no
     index serves it: the database then reads the index of the other
     conditions (the open requests', the period's) instead of one range of
     the service index per service. Service ids are positive; the counters
     keep 0 for "no service"."""
+    if service_ids is None:
+        return true()
     every = _services_of_the_commune()
     if every and every <= service_ids:
         return func.coalesce(column, 0) != 0

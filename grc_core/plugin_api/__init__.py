@@ -20,10 +20,11 @@ import importlib
 
 from .hookspecs import hookimpl
 from .types import (
-    CHANNELS, FIELD_TYPES, ROLES, STATE_KINDS, WIDGET_KINDS, CitizenPanel, FieldError, FieldSpec, IndicatorDecl,
-    IndicatorFilters, IndicatorResult, MenuItem, PermissionDecl, PluginManifest, RequestPanel, RequestTypeDecl,
-    RetentionCandidate, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, Series, ServiceDecl, SettingDecl,
-    StateSpec, TimerSpec, TransitionSpec, WidgetDecl, WorkflowDecl,
+    CHANNELS, ESCALATIONS, FIELD_TYPES, LEGAL_BASES, ROLES, STATE_KINDS, TIMER_ACTIONS, WIDGET_KINDS, CitizenPanel,
+    DataCategory, FieldError, FieldSpec, IndicatorDecl, IndicatorFilters, IndicatorResult, MenuItem, PermissionDecl,
+    PluginManifest, ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionCandidate, RetentionPolicyDecl,
+    RoutingDecision, RoutingRuleDecl, Series, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
+    WidgetDecl, WorkflowDecl,
 )
 
 #: Raised when a plugin needs changing to keep working with the core; see the
@@ -117,8 +118,8 @@ __all__ = [
     "PluginManifest", "ServiceDecl", "PermissionDecl", "SettingDecl", "FieldSpec", "FieldError", "RequestTypeDecl",
     "StateSpec", "TransitionSpec", "TimerSpec", "WorkflowDecl", "RoutingRuleDecl", "RoutingDecision",
     "IndicatorFilters", "Series", "IndicatorResult", "IndicatorDecl", "WidgetDecl", "RetentionCandidate",
-    "RetentionPolicyDecl", "MenuItem", "CitizenPanel", "RequestPanel",
-    "ROLES", "CHANNELS", "FIELD_TYPES", "STATE_KINDS", "WIDGET_KINDS",
+    "RetentionPolicyDecl", "MenuItem", "CitizenPanel", "RequestPanel", "DataCategory", "ProcessingActivityDecl",
+    "ROLES", "CHANNELS", "FIELD_TYPES", "STATE_KINDS", "WIDGET_KINDS", "TIMER_ACTIONS", "ESCALATIONS", "LEGAL_BASES",
     *_CORE_NAMES,
 ]
 

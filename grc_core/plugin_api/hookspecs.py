@@ -1,7 +1,8 @@
 """The plugin contract: every hook a GRC plugin may implement.
 
 Hooks are called with keyword arguments. An implementation may accept only
-the arguments it needs. Unless said otherwise a hook returns a list and
+the arguments it needs (pluggy passes it only those): an argument added to a
+hook later, such as ``now``, leaves existing implementations working. Unless said otherwise a hook returns a list and
 ``None`` means "nothing to add". The core calls hooks only through the
 typed functions of :mod:`grc_core.plugins.registry`, which use pluggy's hook
 callers (``firstresult``, wrappers and tracing apply) and call plugins in
@@ -134,6 +135,18 @@ def grc_register_retention_policies():
     """
 
 
+@hookspec
+def grc_register_processing_activities():
+    """Return :class:`ProcessingActivityDecl` items: the processing of
+    personal data the plugin performs, for the commune's register of
+    processing activities (RGPD art. 30) — purpose, legal basis (art. 6),
+    data categories (art. 9 flagged), retention, recipients.
+
+    Collected once per app; the register of a commune lists the core's and
+    its active plugins' activities.
+    """
+
+
 # --- contributions per page --------------------------------------------------
 
 @hookspec
@@ -169,17 +182,19 @@ def grc_request_panels(request, user, commune):
 # --- events --------------------------------------------------------------
 
 @hookspec
-def grc_validate_request(request_type, data, commune):
-    """Return a list of error messages (French, plain words) about ``data``.
+def grc_validate_request(request_type, data, commune, now):
+    """Return a list of error messages (French, plain words) about ``data``;
+    a :class:`FieldError` is shown next to its field.
 
     Called before a request is stored, only for plugins active in the
     commune. An empty list or None means "no objection"; any message stops
-    the submission and nothing is stored.
+    the submission and nothing is stored. ``now`` is the engine's clock
+    (an aware UTC datetime): compare dates with it, not with the system's.
     """
 
 
 @hookspec
-def grc_check_transition(request, transition, fields, actor, commune):
+def grc_check_transition(request, transition, fields, actor, commune, now):
     """Return a list of error messages (French, plain words) that forbid
     applying ``transition`` to ``request`` now — the workflow's guards that
     data alone cannot express (a celebration date before the bans have run).
@@ -187,22 +202,43 @@ def grc_check_transition(request, transition, fields, actor, commune):
     Called before the transition is applied, after the core's own checks,
     only for plugins active in the commune; also when a timer applies it
     (``actor`` None). ``fields`` holds the values the agent entered for the
-    transition's required fields. An empty list or None means "no
-    objection"; any message refuses the transition and nothing changes.
+    transition's required fields and its own fields, already validated. An
+    empty list or None means "no objection"; any message refuses the
+    transition and nothing changes. A :class:`FieldError` naming one of those
+    fields is shown next to it. ``now`` is the moment the transition is
+    applied (the timer's run for a timer).
     """
 
 
 @hookspec
-def grc_request_submitted(request, commune):
-    """React to a stored request (same transaction). Return value ignored."""
+def grc_request_submitted(request, commune, now):
+    """React to a stored request (same transaction). Return value ignored.
+
+    ``now`` is the request's reception time."""
 
 
 @hookspec
-def grc_request_transitioned(request, transition, actor, commune):
+def grc_request_transitioned(request, transition, fields, actor, commune, now):
     """React to an applied transition (same transaction). Return value ignored.
 
     ``transition`` is a :class:`TransitionSpec` built from the commune's copy of
-    the workflow; ``actor`` is None when a timer applied it (``grc tick``).
+    the workflow; ``fields`` the values entered for its required and own
+    fields; ``actor`` is None when a timer applied it (``grc tick``); ``now``
+    is the moment it was applied.
+    """
+
+
+@hookspec
+def grc_tick(commune, now):
+    """Periodic work of the plugin for ``commune`` (reminders, imports,
+    expiries). Return value ignored.
+
+    Called by ``grc tick`` (cron or worker, e.g. every minute) after the
+    commune's workflow timers, only for plugins active in the commune, in the
+    commune's scope; the core commits after it. ``now`` is the run's clock
+    (``grc tick --now`` and ``grc_core.plugin_api.testing.run_tick`` set it):
+    use it, never the system clock, and make the work idempotent — a run may
+    be repeated.
     """
 
 

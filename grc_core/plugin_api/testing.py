@@ -341,6 +341,25 @@ def apply_as(app, commune_id, email, request_id, code, *, fields=None, comment="
                                 fields=fields or {}, comment=comment, now=now)
 
 
+def run_tick(app, now):
+    """Run ``grc tick``'s work (timers, escalations, the plugins' ``grc_tick``,
+    the outbox) as if the clock said ``now`` — an aware datetime, or a naive
+    one read in Paris time. Time-based behaviour is tested by running tick at
+    chosen moments, never by editing dates in the database. Returns the counts
+    of :func:`grc_core.workflows.timers.tick`."""
+    from datetime import datetime as _datetime
+
+    from grc_core.workflows.deadlines import PARIS
+    from grc_core.workflows.timers import tick
+
+    if isinstance(now, str):
+        now = _datetime.fromisoformat(now)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=PARIS)
+    with app.app_context():
+        return tick(now)
+
+
 @pytest.fixture
 def two_communes(app):
     """Communes A and B with an admin and an agent each; ids and e-mails."""

@@ -43,12 +43,20 @@ class PluginManifest:
 
 @dataclass(frozen=True)
 class ServiceDecl:
-    """A municipal service the plugin needs; created in a commune on enabling."""
+    """A municipal service the plugin needs; created in a commune on enabling.
+
+    ``existing``: codes of services a commune may already have for the same
+    work (``("voirie",)``). When the commune has one of them, the plugin's
+    service is not created: its request types, default rules and routing
+    decisions naming ``code`` go to that existing service instead of a
+    second « Voirie ».
+    """
 
     code: str
     name: str
     direction: str = ""
     email: str = ""
+    existing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,17 +134,40 @@ class TransitionSpec:
     notify_citizen: bool = False
     # Working days until the new due date; 0 clears it; None leaves it.
     set_due_days: int | None = None
+    # Fields that belong to the transition only (a decision's date, a reason):
+    # asked when an agent applies it, validated like a form's, kept in the
+    # history event (not in the request's data) and passed to the hooks.
+    fields: tuple[FieldSpec, ...] = ()
+
+
+TIMER_ACTIONS = ("transition", "escalate")
+ESCALATIONS = ("notify", "assign")
 
 
 @dataclass(frozen=True)
 class TimerSpec:
+    """After a delay from an anchor, while a request sits in ``state``, the
+    system acts once: ``action="transition"`` applies ``transition``;
+    ``action="escalate"`` alerts the manager(s) of the request's service
+    (``escalate`` holds ``"notify"`` — an e-mail — and/or ``"assign"`` — the
+    request is given to the manager) and leaves the request where it is.
+
+    ``condition`` narrows the requests the timer watches to those whose form
+    field has one of the values (``("danger_immediat", ("oui",))``; a checkbox
+    reads ``oui``/``non``, see :func:`grc_core.forms.specs.value_matches`).
+    """
+
     code: str
     state: str
-    transition: str
+    transition: str = ""
     delay_days: int = 0
     delay_months: int = 0
     # "created", "entered_state" or the name of a date field of the form.
     anchor: str = "entered_state"
+    delay_hours: int = 0
+    condition: tuple[str, tuple[str, ...]] | None = None
+    action: str = "transition"
+    escalate: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -313,6 +344,68 @@ class RetentionPolicyDecl:
     candidates: Callable[..., Any]
     anonymise: Callable[..., Any]
     read_permission: str | None = None
+
+
+# GDPR art. 6(1): the lawful bases of a processing, by the letter of the article.
+LEGAL_BASES = {
+    "consent": "a",
+    "contract": "b",
+    "legal_obligation": "c",
+    "vital_interests": "d",
+    "public_task": "e",
+    "legitimate_interests": "f",
+}
+
+
+@dataclass(frozen=True)
+class DataCategory:
+    """A category of personal data a processing uses. ``special``: a special
+    category of GDPR art. 9 (health, religious beliefs, …); offences and
+    convictions (art. 10) are flagged the same way."""
+
+    label: str
+    special: bool = False
+
+
+@dataclass(frozen=True)
+class ProcessingActivityDecl:
+    """One processing of personal data, for the commune's register of
+    processing activities (registre des traitements, GDPR art. 30).
+
+    ``legal_basis`` is a key of :data:`LEGAL_BASES` (art. 6(1)) and
+    ``legal_reference`` the text it rests on (« Code civil, art. 34 à 101 »).
+    When a data category is ``special``, ``special_basis`` says which
+    exception of art. 9(2) allows it. ``retention`` says in words how long
+    the data are kept; ``retention_policy`` names the
+    :class:`RetentionPolicyDecl` that applies it, where one exists (checked
+    at start-up). ``recipients`` are who receives the data (services,
+    other administrations).
+    """
+
+    code: str
+    name: str
+    purpose: str
+    legal_basis: str
+    legal_reference: str = ""
+    data_subjects: tuple[str, ...] = ()
+    data_categories: tuple[DataCategory, ...] = ()
+    special_basis: str = ""
+    recipients: tuple[str, ...] = ()
+    retention: str = ""
+    retention_policy: str | None = None
+    transfers: str = ""
+    security: str = ""
+
+    def __post_init__(self):
+        if self.legal_basis not in LEGAL_BASES:
+            raise ValueError(f"{self.code}: legal_basis must be one of {', '.join(LEGAL_BASES)}, "
+                             f"not {self.legal_basis!r}")
+        if any(category.special for category in self.data_categories) and not self.special_basis.strip():
+            raise ValueError(f"{self.code}: special categories of data need special_basis (GDPR art. 9(2))")
+
+    @property
+    def has_special_categories(self) -> bool:
+        return any(category.special for category in self.data_categories)
 
 
 @dataclass(frozen=True)

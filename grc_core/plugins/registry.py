@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -26,7 +27,7 @@ import pluggy
 
 from .manager import PluginError
 from ..plugin_api.types import (
-    CitizenPanel, Declared, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest,
+    CitizenPanel, Declared, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest, ProcessingActivityDecl,
     RequestPanel, RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl,
     WidgetDecl, WorkflowDecl,
 )
@@ -42,7 +43,16 @@ DECLARATION_HOOKS: dict[str, type] = {
     "grc_register_indicators": IndicatorDecl,
     "grc_register_dashboard_widgets": WidgetDecl,
     "grc_register_retention_policies": RetentionPolicyDecl,
+    "grc_register_processing_activities": ProcessingActivityDecl,
 }
+
+
+def _now(now: datetime | None) -> datetime:
+    """The engine's clock, aware UTC, for the hooks' ``now`` argument."""
+    from ..models import utcnow
+    from ..workflows.deadlines import as_utc
+
+    return as_utc(now or utcnow())
 
 
 @dataclass
@@ -81,6 +91,18 @@ class PluginRegistry:
                     self._check_declaration(plugin, hook_name, expected, item, collected)
                     collected[item.code] = Declared(plugin, item)
             self.declarations[hook_name] = collected
+        self._check_retention_links()
+
+    def _check_retention_links(self) -> None:
+        """A processing activity's ``retention_policy`` must name a declared policy."""
+        policies = self.declarations["grc_register_retention_policies"]
+        for code, entry in self.declarations["grc_register_processing_activities"].items():
+            policy = entry.item.retention_policy
+            if policy and policy not in policies:
+                raise PluginError(
+                    f"Plugin « {entry.plugin or 'core'} » : le traitement « {code} » renvoie à une politique de "
+                    f"conservation inconnue « {policy} »."
+                )
 
     @staticmethod
     def _check_declaration(plugin, hook_name, expected, item, collected) -> None:
@@ -154,6 +176,16 @@ class PluginRegistry:
     def retention_policies(self, active=None) -> list[RetentionPolicyDecl]:
         return sorted(self._declared("grc_register_retention_policies", active), key=lambda d: d.code)
 
+    def processing_activities(self, active=None) -> list[ProcessingActivityDecl]:
+        return sorted(self._declared("grc_register_processing_activities", active), key=lambda d: d.code)
+
+    def processing_activities_by_plugin(self, active=None) -> list[tuple[str | None, ProcessingActivityDecl]]:
+        """``(plugin or None for the core, activity)``, the core's first."""
+        allowed = None if active is None else set(active)
+        entries = [e for e in self.declarations["grc_register_processing_activities"].values()
+                   if e.plugin is None or allowed is None or e.plugin in allowed]
+        return [(e.plugin, e.item) for e in sorted(entries, key=lambda e: (e.plugin is not None, e.item.code))]
+
     # --- wiring (once per app) ---------------------------------------------
 
     def blueprints(self) -> list[tuple[str, Any]]:
@@ -214,25 +246,30 @@ class PluginRegistry:
         results = self._caller("grc_request_panels", active)(request=request, user=user, commune=commune)
         return sorted((p for panels in results for p in panels or ()), key=lambda p: (p.order, p.title))
 
-    def check_transition(self, active, request, transition, fields, actor, commune) -> list[str]:
+    def check_transition(self, active, request, transition, fields, actor, commune, now=None) -> list:
+        """Messages (str or :class:`FieldError`) of the active plugins' guards."""
         results = self._caller("grc_check_transition", active)(
-            request=request, transition=transition, fields=fields, actor=actor, commune=commune
+            request=request, transition=transition, fields=fields, actor=actor, commune=commune, now=_now(now)
         )
         return [message for messages in results for message in messages or ()]
 
-    def validate_request(self, active, request_type, data, commune) -> list[str]:
+    def validate_request(self, active, request_type, data, commune, now=None) -> list:
         results = self._caller("grc_validate_request", active)(
-            request_type=request_type, data=data, commune=commune
+            request_type=request_type, data=data, commune=commune, now=_now(now)
         )
         return [message for messages in results for message in messages or ()]
 
-    def request_submitted(self, active, request, commune) -> None:
-        self._caller("grc_request_submitted", active)(request=request, commune=commune)
+    def request_submitted(self, active, request, commune, now=None) -> None:
+        self._caller("grc_request_submitted", active)(request=request, commune=commune, now=_now(now))
 
-    def request_transitioned(self, active, request, transition, actor, commune) -> None:
+    def request_transitioned(self, active, request, transition, actor, commune, now=None, fields=None) -> None:
         self._caller("grc_request_transitioned", active)(
-            request=request, transition=transition, actor=actor, commune=commune
+            request=request, transition=transition, fields=dict(fields or {}), actor=actor, commune=commune,
+            now=_now(now),
         )
+
+    def tick(self, active, commune, now=None) -> None:
+        self._caller("grc_tick", active)(commune=commune, now=_now(now))
 
     def route_request(self, active, request, commune) -> RoutingDecision | None:
         return self._caller("grc_route_request", active)(request=request, commune=commune)

@@ -37,5 +37,6 @@ EVENT_LABELS = {
     "merged": _l("Citizen records merged"),
     "merge_undone": _l("Citizen merge undone"),
     "timer": _l("Automatic action"),
+    "escalated": _l("Escalation"),
     "anonymised": _l("Personal data removed (retention)"),
 }

@@ -80,7 +80,7 @@ def _uploads(files) -> list:
     return [upload for upload in files or () if upload is not None and getattr(upload, "filename", "")]
 
 
-def validate_submission(*, request_type, channel, formdata, priority=None, files=()):
+def validate_submission(*, request_type, channel, formdata, priority=None, files=(), now=None):
     """Check a submission without writing anything.
 
     Returns ``(request_type, data, checked_files, errors)``; ``errors`` maps a
@@ -99,7 +99,7 @@ def validate_submission(*, request_type, channel, formdata, priority=None, files
         _add_error(errors, PRIORITY_ERROR, _("Unknown priority."))
     if resolved is None:
         return None, {}, [], errors
-    data, form_errors = validate_request_data(resolved, formdata, _commune())
+    data, form_errors = validate_request_data(resolved, formdata, _commune(), now)
     for key, messages in (form_errors or {}).items():
         for message in ([messages] if isinstance(messages, str) else messages):
             _add_error(errors, key, message)
@@ -141,13 +141,13 @@ def create_request(*, request_type, citizen, channel, formdata, actor, priority=
     from ..routing.engine import apply_routing
     from ..workflows.engine import start
 
+    # Stored in UTC like every instant (SQLite keeps no zone).
+    now = as_utc(now or utcnow())
     resolved, data, checked, errors = validate_submission(
-        request_type=request_type, channel=channel, formdata=formdata, priority=priority, files=files)
+        request_type=request_type, channel=channel, formdata=formdata, priority=priority, files=files, now=now)
     if errors:
         return None, errors
     commune = _commune()
-    # Stored in UTC like every instant (SQLite keeps no zone).
-    now = as_utc(now or utcnow())
     written = []
     try:
         request = Request(
@@ -185,7 +185,7 @@ def create_request(*, request_type, citizen, channel, formdata, actor, priority=
             contact.outcome = "request_created"
             if contact.citizen_id is None and citizen is not None:
                 contact.citizen_id = citizen.id
-        current_app.extensions["grc"].request_submitted(active_plugins(commune), request, commune)
+        current_app.extensions["grc"].request_submitted(active_plugins(commune), request, commune, now)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -33,7 +33,7 @@ from ..workflows.deadlines import PARIS, as_utc, local_date
 
 ANONYMISED = "anonymised"
 # Keys of RequestEvent.details that may hold personal data (core events).
-PERSONAL_EVENT_KEYS = frozenset({"comment", "fields", "filename", "recipient", "from_citizen", "to_citizen"})
+PERSONAL_EVENT_KEYS = frozenset({"comment", "fields", "transition_fields", "filename", "recipient", "from_citizen", "to_citizen"})
 # Files are removed from disk only once the transaction that removed their rows commits.
 _FILES = "grc_retention_files"
 

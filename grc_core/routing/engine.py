@@ -6,11 +6,23 @@ Order of evaluation (the first answer wins):
    ``position`` then id: the first active rule whose every condition set
    matches (request type, quartier, one form field's value compared as
    text, ignoring case);
-2. the default rules of the active plugins (``grc_register_routing_rules``),
-   by ``order``: request type and every ``(field, value)`` condition;
-3. the plugins' ``grc_route_request`` (asked in load order);
+2. the plugins' ``grc_route_request`` (asked in load order; None is "no
+   opinion");
+3. the default rules of the active plugins (``grc_register_routing_rules``),
+   by ``order`` then code: request type and every ``(field, value)``
+   condition;
 4. the request type's default service;
 5. nowhere (the request waits in the commune's unassigned queue).
+
+Code before data: a plugin's hook is the more specific answer, so a default
+rule (``conditions=()`` matches every request of its type) can no longer
+hide it; a hook leaves a request to the rules by returning None.
+
+A condition compares the form's value as text, ignoring case
+(:func:`grc_core.forms.specs.value_matches`): a checkbox matches ``oui``,
+``true``, ``yes`` or ``1`` when ticked and ``non``, ``false``, ``no``,
+``0`` or the empty string when not; a multiple choice matches when one of
+its ticked values does; a date matches ``2026-12-06`` or ``06/12/2026``.
 
 A rule may also set the priority, an assignee, or ask for automatic
 assignment to the least loaded agent of its service. :func:`apply_routing`
@@ -79,9 +91,9 @@ def _declared_rule_matches(decl, request: Request) -> bool:
     return all(value_matches(data.get(field), [expected]) for field, expected in decl.conditions)
 
 
-def least_loaded_agent(service_id: int) -> int | None:
-    """The active agent or head of the service with the fewest open requests
-    assigned (ties: by name, then id)."""
+def least_loaded_agent(service_id: int, roles: tuple[str, ...] = ASSIGNABLE_ROLES) -> int | None:
+    """The active agent or head of the service (or only those of ``roles``)
+    with the fewest open requests assigned (ties: by name, then id)."""
     load = (
         select(Request.assignee_id, func.count(Request.id).label("open_count"))
         .where(Request.state_kind != "closed", Request.assignee_id.is_not(None))
@@ -94,7 +106,7 @@ def least_loaded_agent(service_id: int) -> int | None:
         .join(membership_service, and_(membership_service.c.membership_id == Membership.id,
                                        membership_service.c.service_id == service_id))
         .outerjoin(load, load.c.assignee_id == User.id)
-        .where(User.active.is_(True), Membership.role.in_(ASSIGNABLE_ROLES))
+        .where(User.active.is_(True), Membership.role.in_(roles))
         .order_by(func.coalesce(load.c.open_count, 0), User.full_name, User.id)
         .limit(1)
     )
@@ -108,7 +120,9 @@ def _is_member(user_id: int | None) -> bool:
 
 
 def _service_by_code(code: str) -> Service | None:
-    return db.session.scalar(select(Service).where(Service.code == code))
+    from ..tenancy.activation import service_for
+
+    return service_for(code)
 
 
 def _commune(request: Request) -> Commune:
@@ -135,6 +149,12 @@ def route(request: Request) -> RoutingOutcome:
     commune = _commune(request)
     active = active_plugins(commune)
     registry = current_app.extensions["grc"]
+    decision = registry.route_request(active, request=request, commune=commune)
+    if decision is not None:
+        service = _service_by_code(decision.service)
+        if service is not None:
+            assignee = decision.assignee_id if _is_member(decision.assignee_id) else None
+            return RoutingOutcome(service.id, decision.priority, assignee, str(decision.reason), None, "plugin")
     for decl in registry.routing_rules(active):
         if _declared_rule_matches(decl, request):
             service = _service_by_code(decl.service)
@@ -142,12 +162,6 @@ def route(request: Request) -> RoutingOutcome:
                 return RoutingOutcome(service.id, decl.priority, None,
                                       _("Default rule of the domain (%(code)s)", code=decl.code),
                                       None, "plugin_rule")
-    decision = registry.route_request(active, request=request, commune=commune)
-    if decision is not None:
-        service = _service_by_code(decision.service)
-        if service is not None:
-            assignee = decision.assignee_id if _is_member(decision.assignee_id) else None
-            return RoutingOutcome(service.id, decision.priority, assignee, str(decision.reason), None, "plugin")
     request_type = _type_of(request)
     if request_type is not None and request_type.service_id is not None:
         return RoutingOutcome(request_type.service_id, None, None,

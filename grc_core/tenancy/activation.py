@@ -71,7 +71,7 @@ def enable_plugin(commune: Commune, plugin: str) -> bool:
     with use_commune(commune):
         existing = set(db.session.scalars(select(Service.code)))
         for declared in registry().declared_by("grc_register_services", plugin):
-            if declared.code not in existing:
+            if declared.code not in existing and not existing & set(declared.existing):
                 db.session.add(Service(
                     code=declared.code, name=declared.name, direction=declared.direction,
                     email=declared.email, plugin=plugin,
@@ -81,6 +81,21 @@ def enable_plugin(commune: Commune, plugin: str) -> bool:
         _forget_cache(commune.id)
         registry().plugin_enabled(plugin, commune)
     return True
+
+
+def service_for(code: str) -> Service | None:
+    """The current commune's service a plugin means by ``code``: the service
+    of that code, else the first of its declaration's ``existing`` codes
+    that the commune has (see :class:`ServiceDecl`)."""
+    service = db.session.scalar(select(Service).where(Service.code == code))
+    if service is not None:
+        return service
+    entry = registry().declarations["grc_register_services"].get(code)
+    for other in entry.item.existing if entry else ():
+        service = db.session.scalar(select(Service).where(Service.code == other))
+        if service is not None:
+            return service
+    return None
 
 
 def _copy_templates(plugin: str) -> None:
@@ -95,14 +110,13 @@ def _copy_templates(plugin: str) -> None:
             workflows[decl.code] = Workflow(code=decl.code, label=str(decl.label), definition=definition,
                                             template=decl.code, template_version=fingerprint(definition))
             db.session.add(workflows[decl.code])
-    services = {s.code: s for s in db.session.scalars(select(Service))}
     existing = set(db.session.scalars(select(RequestType.code)))
     for decl in registry().declared_by("grc_register_request_types", plugin):
         if decl.code in existing:
             continue
         db.session.add(RequestType(
             code=decl.code, label=str(decl.label), plugin=plugin, fields=[],
-            service=services.get(decl.service), workflow=workflows.get(decl.workflow),
+            service=service_for(decl.service), workflow=workflows.get(decl.workflow),
             sla_days=decl.sla_days, priority=decl.priority, channels=list(decl.channels), public=decl.public,
         ))
 

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 ATTRIBUTES = {
     "states": ("label", "kind", "visible"),
     "transitions": ("label", "source", "target", "roles", "permission", "comment_required", "notify_citizen",
-                    "set_due_days", "required_fields"),
-    "timers": ("state", "transition", "delay_days", "delay_months", "anchor"),
+                    "set_due_days", "required_fields", "fields"),
+    "timers": ("state", "action", "transition", "escalate", "delay_days", "delay_months", "delay_hours", "anchor",
+               "condition"),
 }
-DEFAULTS = {"visible": True, "anchor": "entered_state", "delay_days": 0, "delay_months": 0}
+# Keys older definitions lack read as their default: no difference where there is none.
+DEFAULTS = {"visible": True, "anchor": "entered_state", "delay_days": 0, "delay_months": 0, "delay_hours": 0,
+            "action": "transition", "fields": [], "escalate": []}
 
 
 @dataclass

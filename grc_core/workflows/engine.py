@@ -25,12 +25,23 @@ from ..models import Commune, RequestEvent, utcnow
 from ..security.permissions import permissions_of
 from ..tenancy import current_commune_id
 from ..tenancy.activation import active_plugins
+from ..plugin_api.types import FieldError
 from . import definition as wf
+from . import transition_fields
 from .deadlines import as_utc, is_alsace_moselle, sla_due_at
 
 
 class TransitionError(Exception):
-    """A transition was refused; the message is meant for the user."""
+    """A transition was refused; the message is meant for the user.
+
+    ``field_errors`` maps a field (a required field of the request's form or
+    one of the transition's own) to the messages to show next to it."""
+
+    def __init__(self, message: str = "", field_errors: dict[str, list[str]] | None = None):
+        self.field_errors = dict(field_errors or {})
+        if not message and self.field_errors:
+            message = _("Some fields need correcting.")
+        super().__init__(message)
 
 
 def changed_meanwhile_message() -> str:
@@ -104,14 +115,18 @@ def offered_transitions(request, user, membership) -> list[dict]:
     active = active_plugins(commune)
     return [
         transition for transition in available_transitions(request, user, membership)
-        if transition.get("required_fields")
+        if transition.get("required_fields") or transition.get("fields")
         or not guards(active, request, wf.transition_spec(transition), {}, user, commune)
     ]
 
 
 def _refusal(request, transition: dict | None, code: str, *, actor, membership, comment: str,
-             fields: dict, expected_version: int | None, timer: str | None, commune) -> str | None:
-    """Why the transition cannot be applied, or None."""
+             fields: dict, expected_version: int | None, timer: str | None, commune,
+             now: datetime) -> str | TransitionError | None:
+    """Why the transition cannot be applied (a message, or a
+    :class:`TransitionError` carrying field errors), or None. ``fields`` is
+    cleaned in place: the transition's own fields are replaced by their
+    validated values."""
     if expected_version is not None and expected_version != request.version:
         return changed_meanwhile_message()
     if request.workflow is None:
@@ -137,11 +152,38 @@ def _refusal(request, transition: dict | None, code: str, *, actor, membership, 
     if missing:
         return _("« %(action)s » needs these fields filled in: %(fields)s.",
                  action=transition.get("label") or code, fields=", ".join(missing))
+    clean, errors = transition_fields.validate(transition, fields)
+    if errors:
+        return TransitionError(_("« %(action)s »: some fields need correcting.",
+                                 action=transition.get("label") or code), errors)
+    fields.update(clean)
+    asked = _asked(transition, fields)
     objections = current_app.extensions["grc"].check_transition(
-        active_plugins(commune), request, wf.transition_spec(transition), fields, actor, commune)
-    if objections:
-        return " ".join(objections)
-    return None
+        active_plugins(commune), request, wf.transition_spec(transition), asked, actor, commune, now)
+    # A guard may write a field back in its normal form (an amount as 60.00): keep it.
+    fields.update(asked)
+    return _objections(objections, transition) if objections else None
+
+
+def _asked(transition: dict, fields: dict) -> dict:
+    """The values of the fields the transition asks for: required ones of the form, and its own."""
+    names = set(transition.get("required_fields") or ()) | {f.get("name") for f in transition.get("fields") or ()}
+    return {name: value for name, value in fields.items() if name in names}
+
+
+def _objections(objections: list, transition: dict) -> str | TransitionError:
+    """The guards' messages: a :class:`FieldError` about a field the
+    transition asks for goes next to that field, anything else above."""
+    names = set(transition.get("required_fields") or ()) | {f.get("name") for f in transition.get("fields") or ()}
+    general, by_field = [], {}
+    for message in objections:
+        if isinstance(message, FieldError) and message.field in names:
+            by_field.setdefault(message.field, []).append(str(message.message))
+        else:
+            general.append(str(message))
+    if not by_field:
+        return " ".join(general)
+    return TransitionError(" ".join(general), by_field)
 
 
 def _blank(value) -> bool:
@@ -159,7 +201,10 @@ def apply_transition(request, code: str, *, actor, membership, comment: str = ""
     ``expected_version`` (or since it was loaded).
 
     ``fields`` fills the transition's required fields (stored in the
-    request's form data); other names are ignored.
+    request's form data) and its own fields (validated, kept in the event's
+    ``transition_fields``); other names are ignored. Invalid own fields, or
+    a plugin's :class:`FieldError` about one of those fields, raise a
+    :class:`TransitionError` whose ``field_errors`` say which.
 
     ``timer`` is the code of the timer applying it: the system acts
     (``actor`` None) and who-may-act is not checked; the current state is.
@@ -172,14 +217,18 @@ def apply_transition(request, code: str, *, actor, membership, comment: str = ""
         raise ValueError("a timer acts alone: actor must be None")
     transition = wf.transition(request.workflow.definition, code) if request.workflow else None
     refusal = _refusal(request, transition, code, actor=actor, membership=membership, comment=comment,
-                       fields=fields, expected_version=expected_version, timer=timer, commune=commune)
+                       fields=fields, expected_version=expected_version, timer=timer, commune=commune, now=now)
+    if isinstance(refusal, TransitionError):
+        raise refusal
     if refusal:
         raise TransitionError(refusal)
-    # Only the fields the transition asks for reach the request's data.
-    fields = {name: value for name, value in fields.items() if name in (transition.get("required_fields") or ())}
+    # Only the required fields reach the request's data; the transition's own stay in its event.
+    asked = _asked(transition, fields)
+    own = {name: value for name, value in asked.items() if name not in (transition.get("required_fields") or ())}
+    fields = {name: value for name, value in asked.items() if name in (transition.get("required_fields") or ())}
 
     try:
-        event = _apply(request, transition, actor=actor, comment=comment, fields=fields, timer=timer,
+        event = _apply(request, transition, actor=actor, comment=comment, fields=fields, own=own, timer=timer,
                        commune=commune, now=now)
         db.session.commit()
     except StaleDataError:
@@ -191,8 +240,8 @@ def apply_transition(request, code: str, *, actor, membership, comment: str = ""
     return event
 
 
-def _apply(request, transition: dict, *, actor, comment: str, fields: dict, timer: str | None, commune,
-           now: datetime) -> RequestEvent:
+def _apply(request, transition: dict, *, actor, comment: str, fields: dict, own: dict, timer: str | None,
+           commune, now: datetime) -> RequestEvent:
     """The changes of an accepted transition (any flush may raise StaleDataError)."""
     definition = request.workflow.definition
     source_kind = request.state_kind
@@ -219,6 +268,8 @@ def _apply(request, transition: dict, *, actor, comment: str, fields: dict, time
     details = {"transition": transition["code"], "comment": comment}
     if fields:
         details["fields"] = {name: fields[name] for name in sorted(fields)}
+    if own:
+        details["transition_fields"] = {name: own[name] for name in sorted(own)}
     if timer is not None:
         details["timer"] = timer
     event = RequestEvent(request_id=request.id, commune_id=request.commune_id, at=now,
@@ -228,7 +279,8 @@ def _apply(request, transition: dict, *, actor, comment: str, fields: dict, time
     if transition.get("notify_citizen"):
         _notify_citizen(request, actor, now)
     registry = current_app.extensions["grc"]
-    registry.request_transitioned(active_plugins(commune), request, wf.transition_spec(transition), actor, commune)
+    registry.request_transitioned(active_plugins(commune), request, wf.transition_spec(transition), actor, commune,
+                                  now, fields={**fields, **own})
     return event
 
 

@@ -11,7 +11,7 @@ from collections import Counter, deque
 
 from flask_babel import gettext as _
 
-from ..plugin_api.types import ROLES, STATE_KINDS
+from ..plugin_api.types import ESCALATIONS, ROLES, STATE_KINDS, TIMER_ACTIONS
 from .definition import ANCHORS
 
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -104,6 +104,12 @@ def _check_transitions(transitions: list[dict], states: dict[str, dict]) -> list
             if not FIELD_NAME.match(str(field)):
                 errors.append(_("Transition « %(code)s »: « %(field)s » is not a field name.",
                                 code=code, field=field))
+        own = transition.get("fields") or []
+        if own:
+            from ..forms.specs import check_specs
+
+            errors += [_("Transition « %(code)s »: %(message)s", code=code, message=message)
+                       for message in check_specs(own)]
     for code in _duplicates(t.get("code") for t in transitions if t.get("code")):
         errors.append(_("Two transitions have the code « %(code)s ».", code=code))
     return errors
@@ -120,16 +126,25 @@ def _check_timers(timers: list[dict], states: dict[str, dict], transitions: dict
         if state not in states:
             errors.append(_("Timer « %(code)s » watches an unknown state « %(state)s ».",
                             code=code, state=state or ""))
-        transition = transitions.get(timer.get("transition"))
-        if transition is None:
-            errors.append(_("Timer « %(code)s » applies an unknown transition « %(transition)s ».",
-                            code=code, transition=timer.get("transition") or ""))
-        elif state in states and state not in (transition.get("source") or ()):
-            errors.append(_("Timer « %(code)s »: transition « %(transition)s » cannot be applied from state "
-                            "« %(state)s ».", code=code, transition=transition["code"], state=state))
-        days, months = timer.get("delay_days", 0), timer.get("delay_months", 0)
-        if not _is_count(days) or not _is_count(months):
-            errors.append(_("Timer « %(code)s »: delays are whole numbers of days or months, 0 or more.",
+        action = timer.get("action") or "transition"
+        if action not in TIMER_ACTIONS:
+            errors.append(_("Timer « %(code)s »: unknown action « %(action)s ».", code=code, action=action))
+        elif action == "escalate":
+            escalate = timer.get("escalate") or []
+            if not escalate or any(item not in ESCALATIONS for item in escalate):
+                errors.append(_("Timer « %(code)s »: an escalation notifies the service's manager, assigns the "
+                                "request to them, or both.", code=code))
+        else:
+            errors += _check_timer_transition(code, state, timer, states, transitions)
+        days, months, hours = timer.get("delay_days", 0), timer.get("delay_months", 0), timer.get("delay_hours", 0)
+        if not _is_count(days) or not _is_count(months) or not _is_count(hours):
+            errors.append(_("Timer « %(code)s »: delays are whole numbers of hours, days or months, 0 or more.",
+                            code=code))
+        condition = timer.get("condition")
+        if condition is not None and not (
+                isinstance(condition, dict) and FIELD_NAME.match(str(condition.get("field") or ""))
+                and isinstance(condition.get("values"), list) and condition["values"]):
+            errors.append(_("Timer « %(code)s »: the condition needs a field name and at least one value.",
                             code=code))
         anchor = timer.get("anchor") or ""
         if anchor not in ANCHORS and not FIELD_NAME.match(anchor):
@@ -138,6 +153,21 @@ def _check_timers(timers: list[dict], states: dict[str, dict], transitions: dict
     for code in _duplicates(t.get("code") for t in timers if t.get("code")):
         errors.append(_("Two timers have the code « %(code)s ».", code=code))
     return errors
+
+
+def _check_timer_transition(code: str, state, timer: dict, states: dict, transitions: dict) -> list[str]:
+    transition = transitions.get(timer.get("transition"))
+    if transition is None:
+        return [_("Timer « %(code)s » applies an unknown transition « %(transition)s ».",
+                  code=code, transition=timer.get("transition") or "")]
+    if state in states and state not in (transition.get("source") or ()):
+        return [_("Timer « %(code)s »: transition « %(transition)s » cannot be applied from state « %(state)s ».",
+                  code=code, transition=transition["code"], state=state)]
+    if any(spec.get("required") for spec in transition.get("fields") or ()):
+        # Nobody is there to type the values: the timer would be refused every time.
+        return [_("Timer « %(code)s »: transition « %(transition)s » asks for fields that a timer cannot fill in.",
+                  code=code, transition=transition["code"])]
+    return []
 
 
 def _check_graph(states: list[dict], transitions: list[dict]) -> list[str]:

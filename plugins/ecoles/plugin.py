@@ -57,6 +57,13 @@ def grc_register_retention_policies():
 
 
 @hookimpl
+def grc_register_processing_activities():
+    from .processing import ACTIVITIES
+
+    return list(ACTIVITIES)
+
+
+@hookimpl
 def grc_register_permissions():
     return [
         PermissionDecl("ecoles.assign", _l("Assign pupils to schools"), _l("Issue enrolment certificates."),

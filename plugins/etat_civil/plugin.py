@@ -90,6 +90,13 @@ def grc_register_retention_policies():
 
 
 @hookimpl
+def grc_register_processing_activities():
+    from .processing import ACTIVITIES
+
+    return list(ACTIVITIES)
+
+
+@hookimpl
 def grc_admin_views():
     from .views import RecensementView
 

@@ -36,6 +36,13 @@ def grc_register_services():
 
 
 @hookimpl
+def grc_register_processing_activities():
+    from .processing import ACTIVITIES
+
+    return list(ACTIVITIES)
+
+
+@hookimpl
 def grc_register_permissions():
     return [
         PermissionDecl("urbanisme.instruct", _l("Instruct planning files"), _l("Check completeness, consult, propose a decision."), ('admin', 'manager', 'agent')),

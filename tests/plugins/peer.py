@@ -27,7 +27,8 @@ def _note(commune, entry: str) -> None:
 
 @hookimpl
 def grc_register_services():
-    return [ServiceDecl("peer.guichet", "Guichet unique")]
+    # A commune that already has its « accueil » keeps it: no second front desk.
+    return [ServiceDecl("peer.guichet", "Guichet unique", existing=("accueil",))]
 
 
 @hookimpl

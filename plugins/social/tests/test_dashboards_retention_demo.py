@@ -111,8 +111,7 @@ def test_radiated_register_requests_are_anonymised_at_once(app):
 
 
 def test_the_retention_page_and_cli_name_ccas_files_only_to_holders_of_social_read(app):
-    from grc_core.cli import cli
-    from grc_core.plugin_api.testing import make_agent
+    from grc_core.plugin_api.testing import grc_cli, make_agent
 
     town = setup_town(app)
     make_agent(app, town.id, "admin-ccas@a.fr", "admin", permissions=["social.read"])
@@ -125,7 +124,7 @@ def test_the_retention_page_and_cli_name_ccas_files_only_to_holders_of_social_re
     assert "Ces dossiers sont confidentiels : seuls les agents habilités à les lire voient lesquels." in page
     allowed = signed_in(app, "admin-ccas@a.fr").get("/admin/core_retention/").get_data(as_text=True)
     assert f"{reference} — dossier du CCAS" in allowed and "sont confidentiels" not in allowed
-    listed = app.test_cli_runner().invoke(cli, ["retention", "list", "--commune", "villeneuve"])
+    listed = app.test_cli_runner().invoke(grc_cli(), ["retention", "list", "--commune", "villeneuve"])
     assert "social.registre — Registre des personnes vulnérables : 1 dû(s), 0 à venir." in listed.output
     assert reference not in listed.output and "dossiers confidentiels" in listed.output
 

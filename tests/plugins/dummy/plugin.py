@@ -25,16 +25,17 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
-    CitizenPanel, Commune, FieldError, FieldSpec, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest,
-    RequestPanel, RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, SecureView, Service,
-    ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec, WidgetDecl, WorkflowDecl, can, current_commune,
-    db, hookimpl, plugins_active_in,
+    LOCAL_TIMEZONE, CitizenPanel, Commune, DataCategory, FieldError, FieldSpec, IndicatorDecl, MenuItem,
+    PermissionDecl, PluginManifest, ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionPolicyDecl,
+    RoutingDecision, RoutingRuleDecl, SecureView, Service, ServiceDecl, SettingDecl, StateSpec, TimerSpec,
+    TransitionSpec, WidgetDecl, WorkflowDecl, can, current_commune, db, hookimpl, plugins_active_in,
 )
 
 HERE = Path(__file__).parent
 JOURNAL = "dummy.journal"
 GARE_NOT_CLOSED = "Un signalement factice du quartier de la gare ne se clôt qu'après une visite."
 GARE_SHELTERS = "Les abribus du quartier de la gare relèvent de l'intercommunalité, pas de la commune."
+REFUSAL_TOO_VAGUE = "Un refus factice se motive : « non » ne suffit pas."
 
 manifest = PluginManifest(
     name="dummy",
@@ -160,6 +161,7 @@ def grc_register_request_types():
             fields=(
                 FieldSpec("motif", "Motif", "textarea", required=True),
                 FieldSpec("quartier", "Quartier", "choice", choices=(("centre", "Centre"), ("gare", "Gare"))),
+                FieldSpec("danger_immediat", "Danger immédiat", "boolean"),
             ),
             sla_days=5, public=True, order=50,
         ),
@@ -183,8 +185,18 @@ def grc_register_workflows():
             transitions=(
                 TransitionSpec("prendre", "Prendre en charge", ("nouvelle",), "en_cours", set_due_days=5),
                 TransitionSpec("clore", "Clore", ("en_cours",), "close", notify_citizen=True),
+                # Fields of the decision only: asked when refusing, kept in the history.
+                TransitionSpec("refuser", "Refuser", ("nouvelle", "en_cours"), "close", fields=(
+                    FieldSpec("motif_refus", "Motif du refus", "textarea", required=True, max=500),
+                    FieldSpec("date_decision", "Date de la décision", "date", required=True),
+                )),
             ),
-            timers=(TimerSpec("relance", "en_cours", "clore", delay_days=30),),
+            timers=(
+                TimerSpec("relance", "en_cours", "clore", delay_days=30),
+                # A danger not taken in charge within 4 hours: the service's manager is alerted and given it.
+                TimerSpec("alerte_danger", "nouvelle", action="escalate", escalate=("notify", "assign"),
+                          delay_hours=4, condition=("danger_immediat", ("oui",))),
+            ),
         ),
     ]
 
@@ -245,6 +257,21 @@ def grc_register_retention_policies():
     ]
 
 
+@hookimpl
+def grc_register_processing_activities():
+    return [
+        ProcessingActivityDecl(
+            "dummy.signalements", "Signalements factices",
+            purpose="Traiter les signalements factices des habitants.",
+            legal_basis="public_task", legal_reference="Code factice, art. 1er",
+            data_subjects=("Habitants auteurs d'un signalement",),
+            data_categories=(DataCategory("Identité et coordonnées"), DataCategory("Motif du signalement")),
+            recipients=("Accueil factice",),
+            retention="Effacé dès l'écriture du journal.", retention_policy="dummy.journal",
+        ),
+    ]
+
+
 # --- contributions per page ------------------------------------------------------
 
 @hookimpl
@@ -285,6 +312,9 @@ def grc_validate_request(request_type, data):
 
 @hookimpl
 def grc_check_transition(request, transition, fields):
+    if transition.code == "refuser" and str(fields.get("motif_refus", "")).strip().lower() == "non":
+        # About one of the transition's own fields: shown next to it.
+        return [FieldError("motif_refus", REFUSAL_TOO_VAGUE)]
     # A guard data cannot express: the station is visited before closing.
     if transition.code != "clore" or not request.request_type.code.startswith("dummy."):
         return None
@@ -299,15 +329,27 @@ def grc_request_submitted(request, commune):
 
 
 @hookimpl
-def grc_request_transitioned(request, transition, actor, commune):
-    _note(commune, f"transitioned {request.reference} {transition.code} by {actor.email if actor else 'system'}")
+def grc_request_transitioned(request, transition, fields, actor, commune):
+    entry = f"transitioned {request.reference} {transition.code} by {actor.email if actor else 'system'}"
+    if fields.get("date_decision"):
+        entry += f" on {fields['date_decision']}"
+    _note(commune, entry)
+
+
+@hookimpl
+def grc_tick(commune, now):
+    # Once per local day, however often tick runs: the run's clock, not the system's.
+    entry = f"tick {now.astimezone(LOCAL_TIMEZONE).date().isoformat()}"
+    if entry not in journal(commune):
+        _note(commune, entry)
 
 
 # --- decisions ---------------------------------------------------------------------
 
 @hookimpl
 def grc_route_request(request):
-    if request.request_type.code != "dummy.signalement":
+    # The centre's reports are left to the default rule dummy.centre (asked after the hooks).
+    if request.request_type.code != "dummy.signalement" or (request.data or {}).get("quartier") == "centre":
         return None
     return RoutingDecision("dummy.accueil", "Signalement factice : accueil factice.", priority="normale")
 
