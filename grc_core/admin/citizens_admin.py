@@ -110,7 +110,7 @@ class CitizensView(PersonalDataView):
                 return redirect(url_for(".details", citizen_id=citizen.id))
         return self.render("grc/citizens/form.html", form=form, citizen=None, duplicates=duplicates)
 
-    @expose("/<int:citizen_id>/edit", methods=("GET", "POST"))
+    @expose("/<id:citizen_id>/edit", methods=("GET", "POST"))
     def edit(self, citizen_id):
         citizen = _citizen_or_404(citizen_id)
         form = CitizenForm(obj=citizen)
@@ -121,7 +121,7 @@ class CitizensView(PersonalDataView):
             return redirect(url_for(".details", citizen_id=citizen.id))
         return self.render("grc/citizens/form.html", form=form, citizen=citizen, duplicates=[])
 
-    @expose("/<int:citizen_id>/")
+    @expose("/<id:citizen_id>/")
     def details(self, citizen_id):
         citizen = _citizen_or_404(citizen_id, live=False)
         if citizen.merged_into_id is not None:
@@ -145,7 +145,7 @@ class CitizensView(PersonalDataView):
             new_contact_url=url_for("core_contacts.create", citizen=citizen.id),
         )
 
-    @expose("/<int:citizen_id>/links", methods=("POST",))
+    @expose("/<id:citizen_id>/links", methods=("POST",))
     def add_link(self, citizen_id):
         citizen = _citizen_or_404(citizen_id)
         form = LinkForm()
@@ -168,7 +168,7 @@ class CitizensView(PersonalDataView):
                     relation=RELATION_LABELS[relation]), "success")
         return redirect(url_for(".details", citizen_id=citizen.id))
 
-    @expose("/<int:citizen_id>/links/<int:link_id>/delete", methods=("POST",))
+    @expose("/<id:citizen_id>/links/<id:link_id>/delete", methods=("POST",))
     def remove_link(self, citizen_id, link_id):
         citizen = _citizen_or_404(citizen_id)
         link = db.session.scalar(select(HouseholdLink).where(HouseholdLink.id == link_id,
@@ -185,7 +185,7 @@ class CitizensView(PersonalDataView):
         flash(_("Household link removed."), "success")
         return redirect(url_for(".details", citizen_id=citizen.id))
 
-    @expose("/<int:citizen_id>/consents", methods=("POST",))
+    @expose("/<id:citizen_id>/consents", methods=("POST",))
     def give_consent(self, citizen_id):
         citizen = _citizen_or_404(citizen_id)
         form = ConsentForm()
@@ -203,7 +203,7 @@ class CitizensView(PersonalDataView):
             flash(_("Consent recorded."), "success")
         return redirect(url_for(".details", citizen_id=citizen.id) + "#consents")
 
-    @expose("/<int:citizen_id>/consents/<int:consent_id>/revoke", methods=("POST",))
+    @expose("/<id:citizen_id>/consents/<id:consent_id>/revoke", methods=("POST",))
     def revoke_consent(self, citizen_id, consent_id):
         citizen = _citizen_or_404(citizen_id)
         consent = db.session.scalar(select(Consent).where(Consent.id == consent_id,
@@ -217,7 +217,7 @@ class CitizensView(PersonalDataView):
             flash(_("Consent revoked."), "success")
         return redirect(url_for(".details", citizen_id=citizen.id) + "#consents")
 
-    @expose("/<int:citizen_id>/merge", methods=("GET", "POST"))
+    @expose("/<id:citizen_id>/merge", methods=("GET", "POST"))
     def merge(self, citizen_id):
         kept = _citizen_or_404(citizen_id)
         if request.method == "POST":

@@ -36,6 +36,7 @@ from ..requests.service import (
     FILES_ERROR, RequestActionError, StaleRequest, add_attachments, add_message, assign, assignable_agent_names,
     create_request, validate_submission,
 )
+from ..security.access import attachment_or_404, may_read_request, request_or_404
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.resolver import current_commune
 from ..workflows.definition import state_label
@@ -59,23 +60,6 @@ class RequestsArea(SecureView):
 
 
 # --- helpers shared by the pages -------------------------------------------------------
-
-def load_request(request_id: int) -> Request:
-    """The request if this member may see it, else 404 (other commune, disabled domain)."""
-    found = db.session.scalar(
-        select(Request).where(Request.id == request_id).options(
-            joinedload(Request.request_type), joinedload(Request.citizen), joinedload(Request.service),
-            joinedload(Request.assignee), joinedload(Request.workflow),
-        )
-    )
-    if found is None or not is_active(found.request_type.plugin, g.grc_commune):
-        abort(404)
-    # Professional secrecy: unreadable is the same as absent; each read is traced.
-    if not confidentiality.may_read(found):
-        abort(404)
-    confidentiality.audit_read(found, view=request.endpoint or "")
-    return found
-
 
 def status_of(req: Request) -> str:
     return state_label(req.workflow.definition if req.workflow else None, req.state)
@@ -255,7 +239,7 @@ class RequestsView(RequestsArea):
         flash(_("View « %(name)s » saved.", name=name), "success")
         return redirect(url_for(".index", **filters.to_args()))
 
-    @expose("/views/<int:view_id>/delete", methods=["POST"])
+    @expose("/views/<id:view_id>/delete", methods=["POST"])
     def delete_view(self, view_id):
         view = db.session.scalar(
             select(SavedView).where(SavedView.id == view_id, SavedView.user_id == current_user.id))
@@ -358,15 +342,15 @@ class RequestsView(RequestsArea):
                 active_plugins(current_commune()), req, current_user, current_commune()),
         ), status
 
-    @expose("/<int:request_id>/")
+    @expose("/<id:request_id>/")
     def details(self, request_id):
-        return self._render_request(load_request(request_id))
+        return self._render_request(request_or_404(request_id))
 
-    @expose("/<int:request_id>/transition", methods=["POST"])
+    @expose("/<id:request_id>/transition", methods=["POST"])
     def transition(self, request_id):
         from ..workflows.engine import TransitionError, apply_transition
 
-        req = load_request(request_id)
+        req = request_or_404(request_id, act=True)
         code = request.form.get("transition", "")
         fields = {key[len("field_"):]: value.strip() for key, value in request.form.items()
                   if key.startswith("field_") and value.strip()}
@@ -377,13 +361,13 @@ class RequestsView(RequestsArea):
         except TransitionError as error:
             db.session.rollback()
             flash(str(error), "error")
-            return self._render_request(load_request(request_id), status=409)
+            return self._render_request(request_or_404(request_id), status=409)
         flash(_("Status of %(reference)s: %(status)s.", reference=req.reference, status=status_of(req)), "success")
         return redirect(url_for(".details", request_id=request_id))
 
-    @expose("/<int:request_id>/message", methods=["POST"])
+    @expose("/<id:request_id>/message", methods=["POST"])
     def message(self, request_id):
-        req = load_request(request_id)
+        req = request_or_404(request_id, act=True)
         body = request.form.get("body", "")
         try:
             add_message(req, body, public=request.form.get("visibility") == "public", actor=current_user,
@@ -391,43 +375,39 @@ class RequestsView(RequestsArea):
         except (RequestActionError, StaleRequest) as error:
             db.session.rollback()
             flash(str(error), "error")
-            return self._render_request(load_request(request_id), message_body=body, status=409)
+            return self._render_request(request_or_404(request_id), message_body=body, status=409)
         flash(_("Message saved."), "success")
         return redirect(url_for(".details", request_id=request_id))
 
-    @expose("/<int:request_id>/assign", methods=["POST"])
+    @expose("/<id:request_id>/assign", methods=["POST"])
     def assign(self, request_id):
-        req = load_request(request_id)
+        req = request_or_404(request_id, act=True)
         try:
             assign(req, request.form.get("assignee") or None, actor=current_user,
                    expected_version=_version_field())
         except (RequestActionError, StaleRequest) as error:
             db.session.rollback()
             flash(str(error), "error")
-            return self._render_request(load_request(request_id), status=409)
+            return self._render_request(request_or_404(request_id), status=409)
         flash(_("Assignment saved."), "success")
         return redirect(url_for(".details", request_id=request_id))
 
-    @expose("/<int:request_id>/attachments", methods=["POST"])
+    @expose("/<id:request_id>/attachments", methods=["POST"])
     def upload(self, request_id):
-        req = load_request(request_id)
+        req = request_or_404(request_id, act=True)
         try:
             add_attachments(req, request.files.getlist("files"), actor=current_user,
                             expected_version=_version_field())
         except (AttachmentError, RequestActionError, StaleRequest) as error:
             db.session.rollback()
             flash(str(error), "error")
-            return self._render_request(load_request(request_id), status=400)
+            return self._render_request(request_or_404(request_id), status=400)
         flash(_("File attached."), "success")
         return redirect(url_for(".details", request_id=request_id))
 
-    @expose("/attachments/<int:attachment_id>")
+    @expose("/attachments/<id:attachment_id>")
     def download(self, attachment_id):
-        attachment = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id))
-        if attachment is None:
-            abort(404)
-        load_request(attachment.request_id)  # 404 unless the request may be seen
-        return download_response(attachment)
+        return download_response(attachment_or_404(attachment_id))
 
 
 # --- quick intake ----------------------------------------------------------------------
@@ -580,20 +560,24 @@ class IntakeView(RequestsArea):
         # The id from the identity key: reading created.id would reload the committed row.
         return redirect(url_for(".done", request_id=sa_inspect(created).identity[0]))
 
-    @expose("/done/<int:request_id>")
+    @expose("/done/<id:request_id>")
     def done(self, request_id):
         filed = db.session.scalar(select(Request).where(Request.id == request_id))
-        if filed is not None and not confidentiality.may_read(filed):
-            # The front desk files a CCAS request it may not read: its reference, nothing more,
-            # and only to the agent who filed it.
+        if filed is not None and not may_read_request(filed):
+            # The front desk files a request for a service it may not read (a CCAS file,
+            # another service's): its reference, nothing more, and only to the agent who filed it.
             filer = db.session.scalar(select(RequestEvent.actor_id).where(
                 RequestEvent.request_id == filed.id, RequestEvent.kind == "created"))
             if filer != current_user.id:
                 abort(404)
-            flash(_("Request %(reference)s filed. It is confidential: only authorised agents read it.",
-                    reference=filed.reference), "success")
+            if confidentiality.may_read(filed):
+                flash(_("Request %(reference)s filed. The service in charge will handle it.",
+                        reference=filed.reference), "success")
+            else:
+                flash(_("Request %(reference)s filed. It is confidential: only authorised agents read it.",
+                        reference=filed.reference), "success")
             return redirect(url_for(".index"))
-        req = load_request(request_id)
+        req = request_or_404(request_id)
         return self.render("grc/intake/done.html", req=req, status=status_of(req))
 
 

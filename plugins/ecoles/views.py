@@ -13,7 +13,7 @@ from flask_admin import expose
 from flask_login import current_user
 
 from grc_core.admin.base import SecureView
-from grc_core.admin.requests_admin import load_request
+from grc_core.security.access import request_or_404
 from grc_core.requests import queue
 
 from . import rules, services
@@ -35,9 +35,9 @@ class CertificatesView(SecureView):
         # Certificates are reached from a request's page, never listed.
         abort(404)
 
-    @expose("/<int:request_id>/inscription")
+    @expose("/<id:request_id>/inscription")
     def inscription(self, request_id):
-        req = load_request(request_id)
+        req = request_or_404(request_id)
         if req.request_type.code not in (INSCRIPTION, CHANGEMENT):
             abort(404)
         enrolment = services.enrolment_of_request(req.id)
@@ -47,9 +47,9 @@ class CertificatesView(SecureView):
                            commune=g.grc_commune, today=enrolment.assigned_on or date.today(),
                            pieces=rules.pieces_allowed())
 
-    @expose("/<int:request_id>/radiation")
+    @expose("/<id:request_id>/radiation")
     def radiation(self, request_id):
-        req = load_request(request_id)
+        req = request_or_404(request_id)
         if req.request_type.code != RADIATION or req.state_kind != "closed":
             abort(404)
         enrolment = services.known_enrolment(req.data or {}, ("radiee",))

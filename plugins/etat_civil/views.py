@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grc_core.admin.base import SecureView
-from grc_core.admin.requests_admin import load_request
+from grc_core.security.access import request_or_404
 from grc_core.extensions import db
 from grc_core.models import Request, RequestType
 from grc_core.tenancy.resolver import current_commune
@@ -99,9 +99,9 @@ class RecensementView(SecureView):
         return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-    @expose("/<int:request_id>/attestation")
+    @expose("/<id:request_id>/attestation")
     def attestation(self, request_id):
-        req = load_request(request_id)
+        req = request_or_404(request_id)
         if req.request_type.code != rt.RECENSEMENT:
             abort(404)
         if req.state != "attestation_delivree":

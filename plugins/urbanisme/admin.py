@@ -13,7 +13,7 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from grc_core.admin.base import SecureView
 from grc_core.extensions import db
@@ -56,12 +56,13 @@ class DeadlineRow:
 
 
 def scope():
-    """The core's queue visibility for the signed-in member (their services' requests), or None for all."""
-    from grc_core.requests.queue import QueueForbidden, visibility
+    """The core's rule of what the signed-in member may read (his services'
+    requests, grc_core.security.access), as one SQL condition on ``Request``."""
+    from grc_core.security.access import readable_requests_conditions
 
     try:
-        return visibility(current_user, g.get("grc_membership"))
-    except QueueForbidden:
+        return and_(*readable_requests_conditions(current_user, g.get("grc_membership")))
+    except LookupError:
         abort(403)
 
 
@@ -75,10 +76,7 @@ def running_files(until: date | None):
              .order_by(Dossier.legal_deadline, Request.id))
     if until is not None:
         query = query.where(Dossier.legal_deadline <= until)
-    visible = scope()
-    if visible is not None:
-        query = query.where(visible)
-    return db.session.execute(query).all()
+    return db.session.execute(query.where(scope())).all()
 
 
 def found_files(text: str):
@@ -90,10 +88,7 @@ def found_files(text: str):
         condition = or_(condition, Request.reference == format_reference(int(match.group(1)), int(match.group(2))))
     query = (select(Dossier, Request).join(Request, Request.id == Dossier.request_id).where(condition)
              .order_by(Dossier.deposit_date.desc(), Dossier.id.desc()).limit(SEARCH_LIMIT))
-    visible = scope()
-    if visible is not None:
-        query = query.where(visible)
-    return db.session.execute(query).all()
+    return db.session.execute(query.where(scope())).all()
 
 
 def _date(value: str) -> date | None:
@@ -126,15 +121,13 @@ class UrbanismeView(SecureView):
         return self.render("urbanisme/deadlines.html", rows=rows, days=days, search=search, fr=fr)
 
     def _load(self, request_id: int) -> tuple[Request, Dossier]:
-        query = select(Dossier).join(Request, Request.id == Dossier.request_id).where(
-            Dossier.request_id == request_id)
-        visible = scope()
-        if visible is not None:
-            query = query.where(visible)
-        dossier = db.session.scalar(query)
+        from grc_core.security.access import request_or_404
+
+        req = request_or_404(request_id, act=request.method == "POST")
+        dossier = db.session.scalar(select(Dossier).where(Dossier.request_id == req.id))
         if dossier is None:
             abort(404)
-        return dossier.request, dossier
+        return req, dossier
 
     def _form(self, dossier: Dossier) -> dict:
         rows = [{"body": c.body, "sent_on": c.sent_on or "", "answered_on": c.answered_on or "",
@@ -159,7 +152,7 @@ class UrbanismeView(SecureView):
             panel="".join(p.html for p in request_panels(req, g.grc_commune) or ()),
         ), status
 
-    @expose("/dossier/<int:request_id>/", methods=["GET", "POST"])
+    @expose("/dossier/<id:request_id>/", methods=["GET", "POST"])
     def dossier(self, request_id):
         req, dossier = self._load(request_id)
         if request.method == "GET":
