@@ -30,6 +30,8 @@ from ..citizens.search import describe, parse_date
 from ..extensions import db
 from ..models import Citizen, Consent, Contact, HouseholdLink, Membership, Request, Service, User, utcnow
 from ..requests.confidentiality import readable_condition
+from ..security.ids import parse_id, parse_int
+from ..security.access import citizen_or_404, may_read_request
 from ..security.permissions import effective_role
 from ..tenancy.activation import active_plugins
 from .base import SecureView
@@ -44,14 +46,6 @@ class PersonalDataView(SecureView):
 
     def is_accessible(self) -> bool:
         return super().is_accessible() and effective_role(current_user, g.get("grc_membership")) != "elu"
-
-
-def _citizen_or_404(citizen_id: int, *, live: bool = True) -> Citizen:
-    # A query, not session.get: the tenancy criteria apply to it.
-    citizen = db.session.scalar(select(Citizen).where(Citizen.id == citizen_id))
-    if citizen is None or (live and citizen.merged_into_id is not None):
-        abort(404)
-    return citizen
 
 
 def _request_counts(citizen_ids: list[int]) -> dict[int, int]:
@@ -71,8 +65,9 @@ def _local_midnight(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
 
 
-def _request_url(request_row) -> str:
-    return url_for("core_requests.details", request_id=request_row.id)
+def _request_url(request_row) -> str | None:
+    """Link a timeline entry to the request page only when this member may open it."""
+    return url_for("core_requests.details", request_id=request_row.id) if may_read_request(request_row) else None
 
 
 class CitizensView(PersonalDataView):
@@ -112,7 +107,7 @@ class CitizensView(PersonalDataView):
 
     @expose("/<id:citizen_id>/edit", methods=("GET", "POST"))
     def edit(self, citizen_id):
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         form = CitizenForm(obj=citizen)
         if form.validate_on_submit():
             form.apply_to(citizen)
@@ -123,7 +118,7 @@ class CitizensView(PersonalDataView):
 
     @expose("/<id:citizen_id>/")
     def details(self, citizen_id):
-        citizen = _citizen_or_404(citizen_id, live=False)
+        citizen = citizen_or_404(citizen_id, live=False)
         if citizen.merged_into_id is not None:
             flash(_("This record was merged into another one: here is the record kept."), "info")
             return redirect(url_for(".details", citizen_id=citizen.merged_into_id))
@@ -147,11 +142,11 @@ class CitizensView(PersonalDataView):
 
     @expose("/<id:citizen_id>/links", methods=("POST",))
     def add_link(self, citizen_id):
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         form = LinkForm()
-        if not form.validate_on_submit() or not form.relative_id.data.isdigit():
+        if not form.validate_on_submit() or parse_id(form.relative_id.data) is None:
             abort(400)
-        relative = _citizen_or_404(int(form.relative_id.data))
+        relative = citizen_or_404(form.relative_id.data)
         relation = form.relation.data
         if relative.id == citizen.id:
             flash(_("A citizen cannot be linked to themselves."), "error")
@@ -170,7 +165,7 @@ class CitizensView(PersonalDataView):
 
     @expose("/<id:citizen_id>/links/<id:link_id>/delete", methods=("POST",))
     def remove_link(self, citizen_id, link_id):
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         link = db.session.scalar(select(HouseholdLink).where(HouseholdLink.id == link_id,
                                                              HouseholdLink.citizen_id == citizen.id))
         if link is None:
@@ -187,7 +182,7 @@ class CitizensView(PersonalDataView):
 
     @expose("/<id:citizen_id>/consents", methods=("POST",))
     def give_consent(self, citizen_id):
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         form = ConsentForm()
         if not form.validate_on_submit():
             abort(400)
@@ -205,7 +200,7 @@ class CitizensView(PersonalDataView):
 
     @expose("/<id:citizen_id>/consents/<id:consent_id>/revoke", methods=("POST",))
     def revoke_consent(self, citizen_id, consent_id):
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         consent = db.session.scalar(select(Consent).where(Consent.id == consent_id,
                                                           Consent.citizen_id == citizen.id))
         if consent is None:
@@ -219,12 +214,12 @@ class CitizensView(PersonalDataView):
 
     @expose("/<id:citizen_id>/merge", methods=("GET", "POST"))
     def merge(self, citizen_id):
-        kept = _citizen_or_404(citizen_id)
+        kept = citizen_or_404(citizen_id)
         if request.method == "POST":
             form = MergeForm()
-            if not form.validate_on_submit() or not form.duplicate_id.data.isdigit():
+            if not form.validate_on_submit() or parse_id(form.duplicate_id.data) is None:
                 abort(400)
-            duplicate = _citizen_or_404(int(form.duplicate_id.data), live=False)
+            duplicate = citizen_or_404(form.duplicate_id.data, live=False)
             try:
                 merge_citizens(kept, duplicate, actor=current_user._get_current_object())
             except MergeError as error:
@@ -235,8 +230,8 @@ class CitizensView(PersonalDataView):
             flash(_("%(duplicate)s merged into this record.", duplicate=duplicate.full_name), "success")
             return redirect(url_for(".details", citizen_id=kept.id))
         duplicate = None
-        if request.args.get("duplicate", "").isdigit():
-            duplicate = _citizen_or_404(int(request.args["duplicate"]))
+        if request.args.get("duplicate"):
+            duplicate = citizen_or_404(request.args["duplicate"])
         query = request.args.get("q", "").strip()
         candidates = []
         if duplicate is None:
@@ -271,9 +266,9 @@ class ContactsView(PersonalDataView):
             statement = statement.where(Contact.channel == args["channel"])
         if args.get("outcome") in OUTCOME_LABELS:
             statement = statement.where(Contact.outcome == args["outcome"])
-        if args.get("agent", "").isdigit():
-            statement = statement.where(Contact.agent_id == int(args["agent"]))
-        page = max(args.get("page", 1, type=int), 1)
+        if parse_id(args.get("agent")) is not None:
+            statement = statement.where(Contact.agent_id == parse_id(args["agent"]))
+        page = parse_int(args.get("page"), low=1, high=100_000, default=1)
         contacts = db.session.scalars(statement.order_by(Contact.at.desc(), Contact.id.desc())
                                       .offset((page - 1) * CONTACTS_PER_PAGE).limit(CONTACTS_PER_PAGE + 1)).all()
         # A contact that became a confidential request this agent may not read: not even its reference.
@@ -290,8 +285,8 @@ class ContactsView(PersonalDataView):
     @expose("/new", methods=("GET", "POST"))
     def create(self):
         citizen = None
-        if request.args.get("citizen", "").isdigit():
-            citizen = _citizen_or_404(int(request.args["citizen"]))
+        if request.args.get("citizen"):
+            citizen = citizen_or_404(request.args["citizen"])
         form = ContactForm()
         services = db.session.execute(select(Service.id, Service.name).order_by(Service.name)).all()
         form.service_id.choices = [("", "—")] + [(service_id, name) for service_id, name in services]

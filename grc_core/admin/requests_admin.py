@@ -36,7 +36,8 @@ from ..requests.service import (
     FILES_ERROR, RequestActionError, StaleRequest, add_attachments, add_message, assign, assignable_agent_names,
     create_request, validate_submission,
 )
-from ..security.access import attachment_or_404, may_read_request, request_or_404
+from ..security.access import attachment_or_404, citizen_or_404, may_read_request, request_or_404
+from ..security.ids import parse_id, parse_int
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.resolver import current_commune
 from ..workflows.definition import state_label
@@ -208,7 +209,7 @@ class RequestsView(RequestsArea):
     def index(self):
         filters = self._filters()
         page = queue.queue_page(filters, user=current_user, membership=_membership(),
-                                page=request.args.get("page", 1, type=int))
+                                page=parse_int(request.args.get("page"), low=1, high=queue.COUNT_CAP, default=1))
         citizen = db.session.get(Citizen, filters.citizen) if filters.citizen else None
         saved = list(db.session.scalars(
             select(SavedView).where(SavedView.user_id == current_user.id).order_by(SavedView.name)))
@@ -283,7 +284,7 @@ class RequestsView(RequestsArea):
 
         filters = queue.filters_from_query(request.form.get("filters", ""))
         action = request.form.get("action", "")
-        ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+        ids = [parse_id(i) for i in request.form.getlist("ids") if parse_id(i) is not None]
         if not ids or action not in ("assign", "transition", "message"):
             flash(_("Tick at least one request and choose an action."), "error")
             return redirect(url_for(".index", **filters.to_args()))
@@ -440,23 +441,21 @@ class IntakeView(RequestsArea):
         return channel if channel in REQUEST_CHANNELS else DEFAULT_CHANNEL
 
     def _contact(self, source) -> Contact | None:
-        contact_id = source.get("contact", type=int)
-        if contact_id is None:
+        if not source.get("contact"):
             return None
-        contact = db.session.scalar(select(Contact).where(Contact.id == contact_id))
+        contact_id = parse_id(source.get("contact"))
+        contact = None if contact_id is None else db.session.scalar(select(Contact).where(Contact.id == contact_id))
         if contact is None:
             abort(404)
         return contact
 
     def _citizen(self, source) -> Citizen | None:
-        citizen_id = source.get("citizen", type=int)
-        if citizen_id is None:
+        if not source.get("citizen"):
             return None
-        citizen = db.session.scalar(select(Citizen).where(Citizen.id == citizen_id))
-        if citizen is None:
-            abort(404)
+        # The citizen read rule (a person known only through CCAS files is absent).
+        citizen = citizen_or_404(source.get("citizen"), live=False)
         # A merged record sends the agent to the kept one.
-        return db.session.get(Citizen, citizen.merged_into_id) if citizen.merged_into_id else citizen
+        return citizen_or_404(citizen.merged_into_id) if citizen.merged_into_id else citizen
 
     def _type(self, source, channel) -> RequestType | None:
         from ..forms.specs import usable_request_type
