@@ -24,6 +24,10 @@ bp = Blueprint("ecoles", __name__, template_folder="templates")
 
 
 class CertificatesView(SecureView):
+    # Issuing a certificate is the permission's very purpose; the request loader then
+    # decides which requests (the member's services').
+    permission = "ecoles.assign"
+
     def is_accessible(self) -> bool:
         return super().is_accessible() and queue.may_use_queue(current_user, g.get("grc_membership"))
 
