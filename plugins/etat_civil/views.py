@@ -14,6 +14,7 @@ from sqlalchemy import select
 from grc_core.admin.base import SecureView
 from grc_core.security.access import request_or_404
 from grc_core.extensions import db
+from grc_core.security.ids import parse_int
 from grc_core.models import Request, RequestType
 from grc_core.tenancy.resolver import current_commune
 from grc_core.workflows.deadlines import PARIS, local_date
@@ -21,6 +22,8 @@ from grc_core.workflows.deadlines import PARIS, local_date
 from . import checks, rules
 from . import request_types as rt
 
+# Years a list may be asked for (a bad one is 404, never a date out of range).
+YEARS = (1901, 2199)
 # States that mean the person was not recensed.
 NOT_RECENSED = ("refusee", "classee")
 
@@ -67,9 +70,8 @@ class RecensementView(SecureView):
     @expose("/")
     def index(self):
         today = local_date(datetime.now(PARIS))
-        try:
-            year = int(request.args.get("annee", today.year))
-        except ValueError:
+        year = parse_int(request.args.get("annee", today.year), low=YEARS[0], high=YEARS[1])
+        if year is None:
             abort(404)
         quarters = [(q, len(quarter_requests(year, q))) for q in range(1, 5)]
         return self.render("etat_civil/recensement_index.html", year=year, quarters=quarters,
@@ -77,11 +79,9 @@ class RecensementView(SecureView):
 
     @expose("/liste.csv")
     def quarterly_list(self):
-        try:
-            year, quarter = int(request.args["annee"]), int(request.args["trimestre"])
-        except (KeyError, ValueError):
-            abort(404)
-        if quarter not in (1, 2, 3, 4) or not 1900 < year < 2200:
+        year = parse_int(request.args.get("annee"), low=YEARS[0], high=YEARS[1])
+        quarter = parse_int(request.args.get("trimestre"), low=1, high=4)
+        if year is None or quarter is None:
             abort(404)
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
