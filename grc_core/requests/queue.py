@@ -40,6 +40,7 @@ from ..extensions import db
 from ..models import Request, RequestType, utcnow
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..security.access import readable_requests_conditions, service_scope
+from ..security.ids import parse_id
 from ..security.permissions import effective_role
 from ..tenancy import active_plugins, current_commune_id
 from ..workflows.deadlines import PARIS
@@ -71,10 +72,8 @@ def may_use_queue(user, membership) -> bool:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    # Every number filter names a row (type, service, citizen, agent): an id or nothing.
+    return parse_id(value)
 
 
 def _date(value) -> date | None:
