@@ -31,7 +31,7 @@ from ..extensions import db
 from ..models import Citizen, Consent, Contact, HouseholdLink, Membership, Request, Service, User, utcnow
 from ..requests.confidentiality import readable_condition
 from ..security.ids import parse_id, parse_int
-from ..security.access import citizen_or_404, may_read_request
+from ..security.access import citizen_or_404, may_read_request, readable_citizen_ids
 from ..security.permissions import effective_role
 from ..tenancy.activation import active_plugins
 from .base import SecureView
@@ -126,6 +126,9 @@ class CitizensView(PersonalDataView):
         relatives = [c for c in search_citizens(relative_query) if c.id != citizen.id] if relative_query else []
         links = db.session.scalars(select(HouseholdLink).options(joinedload(HouseholdLink.relative))
                                    .where(HouseholdLink.citizen_id == citizen.id)).all()
+        # A relative known only through a CCAS file this agent may not read is not named here either.
+        readable = readable_citizen_ids(link.relative_id for link in links)
+        links = [link for link in links if link.relative_id in readable]
         consents = db.session.scalars(select(Consent).where(Consent.citizen_id == citizen.id)
                                       .order_by(Consent.given_at.desc(), Consent.id.desc())).all()
         commune = g.grc_commune

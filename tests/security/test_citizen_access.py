@@ -132,6 +132,21 @@ def test_searches_and_suggestions_leave_the_person_out(secret_app, ccas_only):
     assert "Paule" in reader.get(f"/admin/citizens/{other}/merge").get_data(as_text=True)
 
 
+def test_a_relative_known_only_through_the_file_is_not_named_on_the_household(secret_app, ccas_only):
+    commune, ids = ccas_only
+    with in_commune(secret_app, commune):
+        db.session.add_all([HouseholdLink(citizen_id=ids["known"], relative_id=ids["secret"], relation="spouse"),
+                            HouseholdLink(citizen_id=ids["secret"], relative_id=ids["known"], relation="spouse")])
+        db.session.commit()
+    client = secret_app.test_client()
+    login(client, "accueil@a.fr")
+    page = client.get(f"/admin/citizens/{ids['known']}/").get_data(as_text=True)
+    assert "Jean" in page and "Paule" not in page
+    reader = secret_app.test_client()
+    login(reader, "reader@a.fr")
+    assert "Paule" in reader.get(f"/admin/citizens/{ids['known']}/").get_data(as_text=True)
+
+
 def test_known_otherwise_the_record_shows_with_a_neutral_line(secret_app, ccas_only):
     commune, ids = ccas_only
     _file(secret_app, commune, ids["secret"], "ordinaire", actor="admin@a.fr")
