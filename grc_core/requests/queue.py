@@ -1,7 +1,9 @@
 """The agents' queue: one query built from filters, shared by the queue page,
 the home counts, bulk actions and exports.
 
-Who sees what (server-side, on top of the commune scoping of every query):
+Who sees what (server-side, on top of the commune scoping of every query;
+the rule is :func:`grc_core.security.access.service_scope`, the same for
+the request page and every action on one request):
 
 - an élu sees no queue at all (aggregates only, in dashboards);
 - a member with services sees the requests of those services, plus the
@@ -39,7 +41,7 @@ from werkzeug.datastructures import MultiDict
 from ..extensions import db
 from ..models import Request, RequestType, utcnow
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
-from ..security.access import readable_requests_conditions, service_scope
+from ..security.access import readable_requests_conditions
 from ..security.ids import parse_id
 from ..security.permissions import effective_role
 from ..tenancy import active_plugins, current_commune_id
@@ -147,15 +149,6 @@ class QueueFilters:
 
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=PARIS).astimezone(timezone.utc)
-
-
-def visibility(user, membership):
-    """The condition limiting the queue to what this member may work on (None:
-    everything) — the rule of :func:`grc_core.security.access.service_scope`."""
-    scope = service_scope(user, membership)
-    if scope is None:
-        raise QueueForbidden()
-    return scope.condition()
 
 
 # Written as a literal (not a bound parameter) so that SQLite and PostgreSQL

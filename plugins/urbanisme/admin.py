@@ -69,7 +69,7 @@ def scope():
 def running_files(until: date | None):
     """Files whose delay runs (not decided, request not closed), by legal deadline; up to ``until``.
 
-    Only the requests the member may work on (the core's queue visibility)."""
+    Only the requests the member may read (the core's access rule, :func:`scope`)."""
     query = (select(Dossier, Request).join(Request, Request.id == Dossier.request_id)
              .where(Dossier.legal_deadline.is_not(None), Dossier.notified_on.is_(None),
                     Dossier.tacit_applied_on.is_(None), Request.state_kind != "closed")

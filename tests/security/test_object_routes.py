@@ -108,7 +108,7 @@ def _plugin_objects(app, parent, child):
         inscription = _closed_request("ecoles.inscription", parent, 90001, "affectee")
         radiation = _closed_request("ecoles.radiation", parent, 90002, "radiee", {
             "enfant_prenom": child.first_name, "enfant_nom": child.last_name,
-            "enfant_naissance": child.birth_date.isoformat(), "annee_scolaire": str(year.start_year)})
+            "enfant_naissance": child.birth_date.isoformat(), "annee_scolaire": year.start_year})
         db.session.add_all([
             Enrolment(child_id=child.id, school_year_id=year.id, school_id=school.id, level="cp",
                       status="affectee", request_id=inscription.id),
