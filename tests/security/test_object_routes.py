@@ -23,7 +23,7 @@ from datetime import date
 
 import pytest
 from flask_admin.contrib.sqla import ModelView
-from sqlalchemy import select, text
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from grc_core.extensions import db
