@@ -79,8 +79,6 @@ class SecureModelView(Guarded, ModelView):
     can_view_details = True
     can_export = True
     export_types = ["csv"]
-    # Exports are built in memory (below): bounded.
-    export_max_rows = 10_000
     #: Permission to create and edit rows (None: ``permission``).
     edit_permission: str | None = None
     #: Permission to delete rows (None: ``edit_permission``).
