@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import i18n
+from .security import ids
 from .admin import init_admin
 from .extensions import csrf, db, login_manager, migrate
 from .indicators import core as core_indicators
@@ -54,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     app.config.update({k: v for k, v in settings.items() if k.startswith(("SQLALCHEMY_", "WTF_", "TESTING"))})
 
+    ids.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -239,10 +239,33 @@ def assert_reader_reads_and_is_audited(app, commune, ids):
         assert len([e for e in events if e.action.startswith("confidential.")]) == 3
 
 
-def assert_timeline_says_only_in_progress(app, ids):
+def file_ordinary_request(app, commune_id, citizen_id):
+    """A request of a type the commune defined itself (never confidential) for the citizen."""
+    from grc_core.models import Workflow
+
+    with in_commune(app, commune_id):
+        workflow = db.session.scalars(select(Workflow)).first()
+        ordinary = RequestType(code="ordinaire", label="Demande ordinaire", fields=[], workflow_id=workflow.id,
+                               channels=["guichet"])
+        db.session.add(ordinary)
+        db.session.commit()
+        actor = db.session.scalar(select(User).where(User.email == "admin@a.fr"))
+        created, errors = create_request(request_type=ordinary.id, citizen=db.session.get(Citizen, citizen_id),
+                                         channel="guichet", formdata=MultiDict(), actor=actor)
+        assert not errors, errors
+
+
+def assert_timeline_says_only_in_progress(app, commune, ids):
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login(client, "agent@a.fr")
+    # Known only through the file: the record itself would tell that the CCAS knows this person.
+    assert client.get(f"/admin/citizens/{ids['citizen_id']}/").status_code == 404
+    # Searched by e-mail: the page echoes the query, never the name it would have found.
+    assert CITIZEN_CANARY.lower() not in client.get("/admin/citizens/?q=paule@example.org").get_data(
+        as_text=True).lower()
+    # Known otherwise too: the record shows, with one neutral line for the file.
+    file_ordinary_request(app, commune, ids["citizen_id"])
     text = client.get(f"/admin/citizens/{ids['citizen_id']}/").get_data(as_text=True)
     assert "Confidential file in progress" in text
     assert CANARY not in text and ids["reference"] not in text
@@ -259,7 +282,7 @@ def run_all(app, plugins, decl):
     commune, ids = setup_confidential(app, plugins, decl)
     assert_nothing_shows(app, ids)
     assert_actions_refused(app, commune, ids)
-    assert_timeline_says_only_in_progress(app, ids)
+    assert_timeline_says_only_in_progress(app, commune, ids)
     with in_commune(app, commune):
         db.session.execute(AuditEvent.__table__.delete())
         db.session.commit()
@@ -361,7 +384,7 @@ def test_loaded_confidential_types_show_nowhere_without_the_permission(app):
             continue
         assert_nothing_shows(app, ids)
         assert_actions_refused(app, commune, ids)
-        assert_timeline_says_only_in_progress(app, ids)
+        assert_timeline_says_only_in_progress(app, commune, ids)
         return
     pytest.fail("no confidential type accepted generic data: give this test valid data")
 

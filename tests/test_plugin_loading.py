@@ -20,7 +20,7 @@ from grc_core.plugin_api import DataCategory, PluginManifest, ProcessingActivity
 ROOT = Path(__file__).resolve().parent.parent
 BAD = {
     name: f"tests.plugins.{name}" for name in (
-        "bad_admin_class", "bad_admin_endpoint", "bad_argument", "bad_blueprint", "bad_cycle_a",
+        "bad_admin_class", "bad_admin_endpoint", "bad_admin_permission", "bad_argument", "bad_blueprint", "bad_cycle_a",
         "bad_cycle_b", "bad_declaration_type", "bad_duplicate", "bad_hook_typo", "bad_manifest_name",
         "bad_missing_dependency", "bad_no_manifest", "bad_prefix", "bad_shared", "bad_unmarked_helper",
         "bad_unmarked_hook", "bad_unspecified", "bad_processing",
@@ -178,6 +178,12 @@ def test_admin_endpoint_without_the_plugin_prefix(tmp_path):
     assert start_error(tmp_path, "bad_admin_endpoint") == (
         "Plugin « bad_admin_endpoint » : l'endpoint d'administration « registres » doit commencer "
         "par « bad_admin_endpoint_ »."
+    )
+
+
+def test_admin_view_that_does_not_say_who_deletes(tmp_path):
+    assert start_error(tmp_path, "bad_admin_permission") == (
+        "Plugin « bad_admin_permission » : la vue ServicesView doit déclarer delete_permission."
     )
 
 

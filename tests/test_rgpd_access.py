@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Citizen, Consent, Contact, HouseholdLink, RequestType, User
+from tests.test_confidentiality import file_ordinary_request
 from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune, post_form
 from grc_core.requests.service import add_attachments, add_message, create_request
 
@@ -58,6 +59,14 @@ def person(privacy_app):
                                               content_type="application/pdf")], actor=reader)
         db.session.commit()
         return {"commune": commune, "citizen": citizen.id, "reference": created.reference}
+
+
+@pytest.fixture
+def known_person(privacy_app, person):
+    """The same person, known to the front desk through an ordinary request too: someone known
+    only through a confidential file is absent for them (tests/security/test_citizen_access.py)."""
+    file_ordinary_request(privacy_app, person["commune"], person["citizen"])
+    return person
 
 
 def client_of(app, email):
@@ -111,7 +120,8 @@ def test_the_pdf_is_readable_french_with_its_accents(privacy_app, person):
     assert [e.details["format"] for e in events(app, person["commune"], "citizen.rgpd_export")] == ["pdf"]
 
 
-def test_an_agent_who_may_not_read_everything_is_refused_with_the_reason(privacy_app, person):
+def test_an_agent_who_may_not_read_everything_is_refused_with_the_reason(privacy_app, known_person):
+    person = known_person
     app = privacy_app
     for email in ("accueil@a.fr", "admin@a.fr"):
         client = english(client_of(app, email))
@@ -134,7 +144,8 @@ def test_an_unknown_format_is_not_found(privacy_app, person):
     assert events(privacy_app, person["commune"], "citizen.rgpd_export") == []
 
 
-def test_a_rectification_keeps_old_and_new_values_and_shows_in_the_export(privacy_app, person):
+def test_a_rectification_keeps_old_and_new_values_and_shows_in_the_export(privacy_app, known_person):
+    person = known_person
     app = privacy_app
     agent = client_of(app, "accueil@a.fr")
     response = post_form(agent, f"/admin/citizens/{person['citizen']}/edit",
@@ -158,7 +169,8 @@ def test_a_rectification_keeps_old_and_new_values_and_shows_in_the_export(privac
     assert "Prénom : « Élodie » remplacé par « Élodie Marie »" in text
 
 
-def test_an_invalid_edit_stores_nothing_and_records_no_rectification(privacy_app, person):
+def test_an_invalid_edit_stores_nothing_and_records_no_rectification(privacy_app, known_person):
+    person = known_person
     app = privacy_app
     agent = client_of(app, "accueil@a.fr")
     response = post_form(agent, f"/admin/citizens/{person['citizen']}/edit", {**EDIT, "email": "pas-une-adresse"})

@@ -1,6 +1,6 @@
 """Every URL that names a row by id answers 404 for another commune's row.
 
-The test walks the app's URL map: a new route with an ``<int:…_id>`` argument
+The test walks the app's URL map: a new route with an ``<id:…_id>`` argument
 is covered as soon as it exists — and fails here until the argument's model
 is listed in ``ROWS_OF_B``, so nobody forgets it.
 """

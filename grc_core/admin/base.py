@@ -7,15 +7,20 @@ permission. Plugins subclass these and set ``permission``; the core sets
 """
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from decimal import Decimal
+
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import DecimalField, IntegerField
 
 from ..audit import record
 from ..extensions import db
 from ..forms.hygiene import AdminHygieneForm
+from ..security.access import may_read_record, readable_records_condition
+from ..security.ids import ID_MAX, parse_id
 from ..security.permissions import can
 from ..security.redirects import is_safe_path
 from ..spreadsheet import FORMATS, download
@@ -76,8 +81,22 @@ class SecureView(Guarded, BaseView):
     """A custom back-office page."""
 
 
+# Flask-Admin's views that change rows, and the permission each needs.
+_WRITES = {"create_view": "create", "edit_view": "edit", "delete_view": "delete"}
+
+
 class SecureModelView(Guarded, ModelView):
-    """A list/create/edit view of a model, scoped to the current commune."""
+    """A list/create/edit view of a model, scoped to the current commune.
+
+    ``permission`` opens the view (list, details, export); creating and
+    editing need ``edit_permission`` and deleting ``delete_permission``
+    (each defaults to the one before). They are checked on every request,
+    not only where the buttons are drawn: a POST without the permission is
+    403. Rows that belong to a request (a ``request_id`` column) follow it:
+    only those of the requests the member may read are listed or opened
+    (grc_core.security.access). Ids from ``?id=`` and ``rowid`` that cannot
+    name a row are 404.
+    """
 
     page_size = 50
     can_view_details = True
@@ -85,15 +104,100 @@ class SecureModelView(Guarded, ModelView):
     export_types = ["csv", "xlsx"]
     # Control characters, lengths, names and phones (forms.hygiene), as in every other form.
     form_base_class = AdminHygieneForm
+    export_types = ["csv"]
+    #: Permission to create and edit rows (None: ``permission``).
+    edit_permission: str | None = None
+    #: Permission to delete rows (None: ``edit_permission``).
+    delete_permission: str | None = None
 
     def __init__(self, model, name=None, category=None, endpoint=None, **kwargs):
         super().__init__(model, db, name=name, category=category, endpoint=endpoint, **kwargs)
 
+    def _may(self, what: str) -> bool:
+        if not has_request_context():
+            return True  # what the view offers at all, for code inspecting views; requests ask the member
+        edit = self.edit_permission or self.permission
+        return can(self.delete_permission or edit if what == "delete" else edit)
+
+    # Properties, so that Flask-Admin's own checks (buttons, views, the
+    # delete action) ask the permission; a subclass may still set False.
+    @property
+    def can_create(self) -> bool:
+        return self._may("create")
+
+    @property
+    def can_edit(self) -> bool:
+        return self._may("edit")
+
+    @property
+    def can_delete(self) -> bool:
+        return self._may("delete")
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        for key in ("id", "rowid"):
+            values = request.args.getlist(key) + (request.form.getlist(key) if request.method == "POST" else [])
+            if any(parse_id(value) is None for value in values):
+                abort(404)
+        action = request.form.get("action") if name == "action_view" else None
+        what = _WRITES.get(name) or ("delete" if action == "delete" else None)
+        if what is not None and not getattr(self, f"can_{what}"):
+            record("permission.refused", target=request.path, details={
+                "permission": (self.delete_permission if what == "delete" else None) or self.edit_permission
+                or self.permission, "action": what})
+            abort(403)
+        return None
+
+    def validate_form(self, form):
+        # Numbers the database cannot store (beyond an INTEGER, NaN, more digits
+        # than the column's NUMERIC holds) are the user's mistake, said next to
+        # the field — checked before the field's own validators compare them.
+        out_of_range = [field for field in form if field.data is not None and not self._storable(field)]
+        for field in out_of_range:
+            field.errors = [*field.errors, _("This number is out of range.")]
+        return not out_of_range and super().validate_form(form)
+
+    def _storable(self, field) -> bool:
+        if isinstance(field, IntegerField) and isinstance(field.data, int):
+            return -ID_MAX - 1 <= field.data <= ID_MAX
+        if isinstance(field, DecimalField) and isinstance(field.data, Decimal):
+            if not field.data.is_finite():
+                return False
+            table = getattr(self.model, "__table__", None)
+            column = table.columns.get(field.name) if table is not None else None
+            precision = getattr(column.type, "precision", None) if column is not None else None
+            if precision is None:
+                return True
+            return abs(field.data) < Decimal(10) ** (precision - (getattr(column.type, "scale", None) or 0))
+        return True
+
+    def _export_csv(self, return_url):
+        # Built whole before the first byte: a row that fails to render gives an
+        # error page, never a 200 cut off in the middle of the file.
+        streamed = super()._export_csv(return_url)
+        body = "".join(streamed.response)
+        return current_app.response_class(body, headers=dict(streamed.headers), mimetype="text/csv")
+
+    def _readable(self, query):
+        condition = readable_records_condition(self.model) if hasattr(self.model, "request_id") else None
+        return query if condition is None else query.filter(condition)
+
+    def get_query(self):
+        return self._readable(super().get_query())
+
+    def get_count_query(self):
+        return self._readable(super().get_count_query())
+
     def get_one(self, id):
-        # Another commune's row is invisible (tenancy criteria): say 404, not
-        # "record does not exist" with a redirect that would confirm the URL.
+        # Another commune's row is invisible (tenancy criteria), a row of a request
+        # this member may not read too: say 404, not "record does not exist" with a
+        # redirect that would confirm the URL.
+        if parse_id(id) is None:
+            abort(404)
         obj = super().get_one(id)
-        if obj is None:
+        if obj is None or not may_read_record(obj):
             abort(404)
         return obj
 

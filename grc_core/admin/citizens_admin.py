@@ -36,6 +36,8 @@ from ..models import (
 )
 from ..plugins.panels import render_panels
 from ..requests.confidentiality import readable_condition, readable_requests_of
+from ..security.access import citizen_or_404, may_read_request, readable_citizen_ids
+from ..security.ids import parse_id, parse_int
 from ..security.permissions import can, effective_role, require
 from ..tenancy.activation import active_plugins
 from .base import SecureView
@@ -50,14 +52,6 @@ class PersonalDataView(SecureView):
 
     def is_accessible(self) -> bool:
         return super().is_accessible() and effective_role(current_user, g.get("grc_membership")) != "elu"
-
-
-def _citizen_or_404(citizen_id: int, *, live: bool = True) -> Citizen:
-    # A query, not session.get: the tenancy criteria apply to it.
-    citizen = db.session.scalar(select(Citizen).where(Citizen.id == citizen_id))
-    if citizen is None or (live and citizen.merged_into_id is not None):
-        abort(404)
-    return citizen
 
 
 def _request_counts(citizen_ids: list[int], *, readable_only: bool = True) -> dict[int, int]:
@@ -77,8 +71,9 @@ def _local_midnight(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
 
 
-def _request_url(request_row) -> str:
-    return url_for("core_requests.details", request_id=request_row.id)
+def _request_url(request_row) -> str | None:
+    """Link a timeline entry to the request page only when this member may open it."""
+    return url_for("core_requests.details", request_id=request_row.id) if may_read_request(request_row) else None
 
 
 class CitizensView(PersonalDataView):
@@ -116,9 +111,9 @@ class CitizensView(PersonalDataView):
                 return redirect(url_for(".details", citizen_id=citizen.id))
         return self.render("grc/citizens/form.html", form=form, citizen=None, duplicates=duplicates)
 
-    @expose("/<int:citizen_id>/edit", methods=("GET", "POST"))
+    @expose("/<id:citizen_id>/edit", methods=("GET", "POST"))
     def edit(self, citizen_id):
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         form = CitizenForm(obj=citizen)
         if form.validate_on_submit():
             rectify(citizen, form.apply_to, actor=current_user._get_current_object())
@@ -127,9 +122,9 @@ class CitizensView(PersonalDataView):
             return redirect(url_for(".details", citizen_id=citizen.id))
         return self.render("grc/citizens/form.html", form=form, citizen=citizen, duplicates=[])
 
-    @expose("/<int:citizen_id>/")
+    @expose("/<id:citizen_id>/")
     def details(self, citizen_id):
-        citizen = _citizen_or_404(citizen_id, live=False)
+        citizen = citizen_or_404(citizen_id, live=False)
         if citizen.merged_into_id is not None:
             flash(_("This record was merged into another one: here is the record kept."), "info")
             return redirect(url_for(".details", citizen_id=citizen.merged_into_id))
@@ -137,6 +132,9 @@ class CitizensView(PersonalDataView):
         relatives = [c for c in search_citizens(relative_query) if c.id != citizen.id] if relative_query else []
         links = db.session.scalars(select(HouseholdLink).options(joinedload(HouseholdLink.relative))
                                    .where(HouseholdLink.citizen_id == citizen.id)).all()
+        # A relative known only through a CCAS file this agent may not read is not named here either.
+        readable = readable_citizen_ids(link.relative_id for link in links)
+        links = [link for link in links if link.relative_id in readable]
         consents = db.session.scalars(select(Consent).where(Consent.citizen_id == citizen.id)
                                       .order_by(Consent.given_at.desc(), Consent.id.desc())).all()
         commune = g.grc_commune
@@ -152,11 +150,9 @@ class CitizensView(PersonalDataView):
             new_contact_url=url_for("core_contacts.create", citizen=citizen.id),
         )
 
-    @expose("/<int:citizen_id>/rgpd.<fmt>")
+    @expose("/<id:citizen_id>/rgpd.<any(json, pdf):fmt>")
     def rgpd_export(self, citizen_id, fmt):
-        if fmt not in ("json", "pdf"):
-            abort(404)
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         actor = current_user._get_current_object()
         reason = rgpd_access.refusal(citizen, actor)
         rgpd_access.audit_export(citizen, fmt, actor, refused=reason is not None)
@@ -173,13 +169,13 @@ class CitizensView(PersonalDataView):
             "Cache-Control": "no-store",
         })
 
-    @expose("/<int:citizen_id>/links", methods=("POST",))
+    @expose("/<id:citizen_id>/links", methods=("POST",))
     def add_link(self, citizen_id):
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         form = LinkForm()
-        if not form.validate_on_submit() or not form.relative_id.data.isdigit():
+        if not form.validate_on_submit() or parse_id(form.relative_id.data) is None:
             abort(400)
-        relative = _citizen_or_404(int(form.relative_id.data))
+        relative = citizen_or_404(form.relative_id.data)
         relation = form.relation.data
         if relative.id == citizen.id:
             flash(_("A citizen cannot be linked to themselves."), "error")
@@ -196,9 +192,9 @@ class CitizensView(PersonalDataView):
                     relation=RELATION_LABELS[relation]), "success")
         return redirect(url_for(".details", citizen_id=citizen.id))
 
-    @expose("/<int:citizen_id>/links/<int:link_id>/delete", methods=("POST",))
+    @expose("/<id:citizen_id>/links/<id:link_id>/delete", methods=("POST",))
     def remove_link(self, citizen_id, link_id):
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         link = db.session.scalar(select(HouseholdLink).where(HouseholdLink.id == link_id,
                                                              HouseholdLink.citizen_id == citizen.id))
         if link is None:
@@ -213,9 +209,9 @@ class CitizensView(PersonalDataView):
         flash(_("Household link removed."), "success")
         return redirect(url_for(".details", citizen_id=citizen.id))
 
-    @expose("/<int:citizen_id>/consents", methods=("POST",))
+    @expose("/<id:citizen_id>/consents", methods=("POST",))
     def give_consent(self, citizen_id):
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         form = ConsentForm()
         if not form.validate_on_submit():
             abort(400)
@@ -231,9 +227,9 @@ class CitizensView(PersonalDataView):
             flash(_("Consent recorded."), "success")
         return redirect(url_for(".details", citizen_id=citizen.id) + "#consents")
 
-    @expose("/<int:citizen_id>/consents/<int:consent_id>/revoke", methods=("POST",))
+    @expose("/<id:citizen_id>/consents/<id:consent_id>/revoke", methods=("POST",))
     def revoke_consent(self, citizen_id, consent_id):
-        citizen = _citizen_or_404(citizen_id)
+        citizen = citizen_or_404(citizen_id)
         consent = db.session.scalar(select(Consent).where(Consent.id == consent_id,
                                                           Consent.citizen_id == citizen.id))
         if consent is None:
@@ -245,14 +241,14 @@ class CitizensView(PersonalDataView):
             flash(_("Consent revoked."), "success")
         return redirect(url_for(".details", citizen_id=citizen.id) + "#consents")
 
-    @expose("/<int:citizen_id>/merge", methods=("GET", "POST"))
+    @expose("/<id:citizen_id>/merge", methods=("GET", "POST"))
     def merge(self, citizen_id):
-        kept = _citizen_or_404(citizen_id)
+        kept = citizen_or_404(citizen_id)
         if request.method == "POST":
             form = MergeForm()
-            if not form.validate_on_submit() or not form.duplicate_id.data.isdigit():
+            if not form.validate_on_submit() or parse_id(form.duplicate_id.data) is None:
                 abort(400)
-            duplicate = _citizen_or_404(int(form.duplicate_id.data), live=False)
+            duplicate = citizen_or_404(form.duplicate_id.data, live=False)
             try:
                 merge_citizens(kept, duplicate, actor=current_user._get_current_object(),
                                confirm_birth_dates=form.confirm_birth_dates.data)
@@ -266,8 +262,8 @@ class CitizensView(PersonalDataView):
                     duplicate=duplicate.full_name, days=UNDO_DAYS), "success")
             return redirect(url_for(".details", citizen_id=kept.id))
         duplicate = None
-        if request.args.get("duplicate", "").isdigit():
-            duplicate = _citizen_or_404(int(request.args["duplicate"]))
+        if request.args.get("duplicate"):
+            duplicate = citizen_or_404(request.args["duplicate"])
         query = request.args.get("q", "").strip()
         candidates = []
         if duplicate is None:
@@ -289,10 +285,10 @@ class CitizensView(PersonalDataView):
                            merges=merges, undo_form=UndoMergeForm(), may_undo=can("core.admin"),
                            undo_days=UNDO_DAYS)
 
-    @expose("/<int:citizen_id>/merges/<int:merge_id>/undo", methods=("POST",))
+    @expose("/<id:citizen_id>/merges/<id:merge_id>/undo", methods=("POST",))
     def undo(self, citizen_id, merge_id):
         require("core.admin")
-        kept = _citizen_or_404(citizen_id)
+        kept = citizen_or_404(citizen_id)
         if not UndoMergeForm().validate_on_submit():
             abort(400)
         merge = db.session.scalar(select(CitizenMerge).where(CitizenMerge.id == merge_id,
@@ -331,9 +327,9 @@ class ContactsView(PersonalDataView):
             statement = statement.where(Contact.channel == args["channel"])
         if args.get("outcome") in OUTCOME_LABELS:
             statement = statement.where(Contact.outcome == args["outcome"])
-        if args.get("agent", "").isdigit():
-            statement = statement.where(Contact.agent_id == int(args["agent"]))
-        page = max(args.get("page", 1, type=int), 1)
+        if parse_id(args.get("agent")) is not None:
+            statement = statement.where(Contact.agent_id == parse_id(args["agent"]))
+        page = parse_int(args.get("page"), low=1, high=100_000, default=1)
         contacts = db.session.scalars(statement.order_by(Contact.at.desc(), Contact.id.desc())
                                       .offset((page - 1) * CONTACTS_PER_PAGE).limit(CONTACTS_PER_PAGE + 1)).all()
         # A contact that became a confidential request this agent may not read: not even its reference.
@@ -350,8 +346,8 @@ class ContactsView(PersonalDataView):
     @expose("/new", methods=("GET", "POST"))
     def create(self):
         citizen = None
-        if request.args.get("citizen", "").isdigit():
-            citizen = _citizen_or_404(int(request.args["citizen"]))
+        if request.args.get("citizen"):
+            citizen = citizen_or_404(request.args["citizen"])
         form = ContactForm()
         services = db.session.execute(select(Service.id, Service.name).order_by(Service.name)).all()
         form.service_id.choices = [("", "—")] + [(service_id, name) for service_id, name in services]

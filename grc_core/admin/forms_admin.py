@@ -234,7 +234,7 @@ class RequestTypeView(SecureView):
         return self._edit(RequestType(plugin=None, fields=[], channels=list(REQUEST_CHANNELS), active=True,
                                       priority="normale"), is_new=True)
 
-    @expose("/edit/<int:type_id>/", methods=("GET", "POST"))
+    @expose("/edit/<id:type_id>/", methods=("GET", "POST"))
     def edit(self, type_id):
         return self._edit(self._get(type_id), is_new=False)
 

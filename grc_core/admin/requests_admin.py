@@ -38,6 +38,8 @@ from ..requests.service import (
     FILES_ERROR, RequestActionError, StaleRequest, add_attachments, add_message, assign, assignable_agent_names,
     create_request, validate_submission,
 )
+from ..security.access import attachment_or_404, citizen_or_404, may_read_request, request_or_404
+from ..security.ids import parse_id, parse_int
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.resolver import current_commune
 from ..workflows.definition import state_label
@@ -61,23 +63,6 @@ class RequestsArea(SecureView):
 
 
 # --- helpers shared by the pages -------------------------------------------------------
-
-def load_request(request_id: int) -> Request:
-    """The request if this member may see it, else 404 (other commune, disabled domain)."""
-    found = db.session.scalar(
-        select(Request).where(Request.id == request_id).options(
-            joinedload(Request.request_type), joinedload(Request.citizen), joinedload(Request.service),
-            joinedload(Request.assignee), joinedload(Request.workflow),
-        )
-    )
-    if found is None or not is_active(found.request_type.plugin, g.grc_commune):
-        abort(404)
-    # Professional secrecy: unreadable is the same as absent; each read is traced.
-    if not confidentiality.may_read(found):
-        abort(404)
-    confidentiality.audit_read(found, view=request.endpoint or "")
-    return found
-
 
 def status_of(req: Request) -> str:
     return state_label(req.workflow.definition if req.workflow else None, req.state)
@@ -226,7 +211,7 @@ class RequestsView(RequestsArea):
     def index(self):
         filters = self._filters()
         page = queue.queue_page(filters, user=current_user, membership=_membership(),
-                                page=request.args.get("page", 1, type=int))
+                                page=parse_int(request.args.get("page"), low=1, high=queue.COUNT_CAP, default=1))
         citizen = db.session.get(Citizen, filters.citizen) if filters.citizen else None
         saved = list(db.session.scalars(
             select(SavedView).where(SavedView.user_id == current_user.id).order_by(SavedView.name)))
@@ -257,7 +242,7 @@ class RequestsView(RequestsArea):
         flash(_("View « %(name)s » saved.", name=name), "success")
         return redirect(url_for(".index", **filters.to_args()))
 
-    @expose("/views/<int:view_id>/delete", methods=["POST"])
+    @expose("/views/<id:view_id>/delete", methods=["POST"])
     def delete_view(self, view_id):
         view = db.session.scalar(
             select(SavedView).where(SavedView.id == view_id, SavedView.user_id == current_user.id))
@@ -293,7 +278,7 @@ class RequestsView(RequestsArea):
 
         filters = queue.filters_from_query(request.form.get("filters", ""))
         action = request.form.get("action", "")
-        ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+        ids = [parse_id(i) for i in request.form.getlist("ids") if parse_id(i) is not None]
         if not ids or action not in ("assign", "transition", "message"):
             flash(_("Tick at least one request and choose an action."), "error")
             return redirect(url_for(".index", **filters.to_args()))
@@ -379,18 +364,18 @@ class RequestsView(RequestsArea):
                 active_plugins(current_commune()), req, current_user, current_commune())),
         ), status
 
-    @expose("/<int:request_id>/")
+    @expose("/<id:request_id>/")
     def details(self, request_id):
-        return self._render_request(load_request(request_id))
+        return self._render_request(request_or_404(request_id))
 
-    @expose("/<int:request_id>/transition", methods=["POST"])
+    @expose("/<id:request_id>/transition", methods=["POST"])
     def transition(self, request_id):
         from ..workflows.engine import TransitionError, apply_transition
 
         from ..workflows import transition_fields
         from ..workflows.definition import transition as find_transition
 
-        req = load_request(request_id)
+        req = request_or_404(request_id, act=True)
         code = request.form.get("transition", "")
         definition = find_transition(req.workflow.definition, code) if req.workflow else None
         prefix = transition_fields.input_prefix(definition) if definition and definition.get("fields") else "field_"
@@ -407,13 +392,13 @@ class RequestsView(RequestsArea):
             if str(error):
                 flash(str(error), "error")
             failed = {"code": code, "field_errors": error.field_errors, "form": request.form}
-            return self._render_request(load_request(request_id), status=409, failed=failed)
+            return self._render_request(request_or_404(request_id), status=409, failed=failed)
         flash(_("Status of %(reference)s: %(status)s.", reference=req.reference, status=status_of(req)), "success")
         return redirect(url_for(".details", request_id=request_id))
 
-    @expose("/<int:request_id>/message", methods=["POST"])
+    @expose("/<id:request_id>/message", methods=["POST"])
     def message(self, request_id):
-        req = load_request(request_id)
+        req = request_or_404(request_id, act=True)
         body = request.form.get("body", "")
         try:
             add_message(req, body, public=request.form.get("visibility") == "public", actor=current_user,
@@ -421,43 +406,39 @@ class RequestsView(RequestsArea):
         except (RequestActionError, StaleRequest) as error:
             db.session.rollback()
             flash(str(error), "error")
-            return self._render_request(load_request(request_id), message_body=body, status=409)
+            return self._render_request(request_or_404(request_id), message_body=body, status=409)
         flash(_("Message saved."), "success")
         return redirect(url_for(".details", request_id=request_id))
 
-    @expose("/<int:request_id>/assign", methods=["POST"])
+    @expose("/<id:request_id>/assign", methods=["POST"])
     def assign(self, request_id):
-        req = load_request(request_id)
+        req = request_or_404(request_id, act=True)
         try:
             assign(req, request.form.get("assignee") or None, actor=current_user,
                    expected_version=_version_field())
         except (RequestActionError, StaleRequest) as error:
             db.session.rollback()
             flash(str(error), "error")
-            return self._render_request(load_request(request_id), status=409)
+            return self._render_request(request_or_404(request_id), status=409)
         flash(_("Assignment saved."), "success")
         return redirect(url_for(".details", request_id=request_id))
 
-    @expose("/<int:request_id>/attachments", methods=["POST"])
+    @expose("/<id:request_id>/attachments", methods=["POST"])
     def upload(self, request_id):
-        req = load_request(request_id)
+        req = request_or_404(request_id, act=True)
         try:
             add_attachments(req, request.files.getlist("files"), actor=current_user,
                             expected_version=_version_field())
         except (AttachmentError, RequestActionError, StaleRequest) as error:
             db.session.rollback()
             flash(str(error), "error")
-            return self._render_request(load_request(request_id), status=400)
+            return self._render_request(request_or_404(request_id), status=400)
         flash(_("File attached."), "success")
         return redirect(url_for(".details", request_id=request_id))
 
-    @expose("/attachments/<int:attachment_id>")
+    @expose("/attachments/<id:attachment_id>")
     def download(self, attachment_id):
-        attachment = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id))
-        if attachment is None:
-            abort(404)
-        load_request(attachment.request_id)  # 404 unless the request may be seen
-        return download_response(attachment)
+        return download_response(attachment_or_404(attachment_id))
 
 
 # --- quick intake ----------------------------------------------------------------------
@@ -490,23 +471,21 @@ class IntakeView(RequestsArea):
         return channel if channel in REQUEST_CHANNELS else DEFAULT_CHANNEL
 
     def _contact(self, source) -> Contact | None:
-        contact_id = source.get("contact", type=int)
-        if contact_id is None:
+        if not source.get("contact"):
             return None
-        contact = db.session.scalar(select(Contact).where(Contact.id == contact_id))
+        contact_id = parse_id(source.get("contact"))
+        contact = None if contact_id is None else db.session.scalar(select(Contact).where(Contact.id == contact_id))
         if contact is None:
             abort(404)
         return contact
 
     def _citizen(self, source) -> Citizen | None:
-        citizen_id = source.get("citizen", type=int)
-        if citizen_id is None:
+        if not source.get("citizen"):
             return None
-        citizen = db.session.scalar(select(Citizen).where(Citizen.id == citizen_id))
-        if citizen is None:
-            abort(404)
+        # The citizen read rule (a person known only through CCAS files is absent).
+        citizen = citizen_or_404(source.get("citizen"), live=False)
         # A merged record sends the agent to the kept one.
-        return db.session.get(Citizen, citizen.merged_into_id) if citizen.merged_into_id else citizen
+        return citizen_or_404(citizen.merged_into_id) if citizen.merged_into_id else citizen
 
     def _type(self, source, channel) -> RequestType | None:
         from ..forms.specs import usable_request_type
@@ -610,20 +589,24 @@ class IntakeView(RequestsArea):
         # The id from the identity key: reading created.id would reload the committed row.
         return redirect(url_for(".done", request_id=sa_inspect(created).identity[0]))
 
-    @expose("/done/<int:request_id>")
+    @expose("/done/<id:request_id>")
     def done(self, request_id):
         filed = db.session.scalar(select(Request).where(Request.id == request_id))
-        if filed is not None and not confidentiality.may_read(filed):
-            # The front desk files a CCAS request it may not read: its reference, nothing more,
-            # and only to the agent who filed it.
+        if filed is not None and not may_read_request(filed):
+            # The front desk files a request for a service it may not read (a CCAS file,
+            # another service's): its reference, nothing more, and only to the agent who filed it.
             filer = db.session.scalar(select(RequestEvent.actor_id).where(
                 RequestEvent.request_id == filed.id, RequestEvent.kind == "created"))
             if filer != current_user.id:
                 abort(404)
-            flash(_("Request %(reference)s filed. It is confidential: only authorised agents read it.",
-                    reference=filed.reference), "success")
+            if confidentiality.may_read(filed):
+                flash(_("Request %(reference)s filed. The service in charge will handle it.",
+                        reference=filed.reference), "success")
+            else:
+                flash(_("Request %(reference)s filed. It is confidential: only authorised agents read it.",
+                        reference=filed.reference), "success")
             return redirect(url_for(".index"))
-        req = load_request(request_id)
+        req = request_or_404(request_id)
         return self.render("grc/intake/done.html", req=req, status=status_of(req))
 
 

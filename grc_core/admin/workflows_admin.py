@@ -408,7 +408,7 @@ class WorkflowView(SecureView):
         } for workflow in workflows]
         return self.render("grc/workflows/list.html", rows=rows)
 
-    @expose("/<int:workflow_id>/", methods=["GET", "POST"])
+    @expose("/<id:workflow_id>/", methods=["GET", "POST"])
     def edit(self, workflow_id):
         workflow = _workflow_or_404(workflow_id)
         if request.method == "GET":

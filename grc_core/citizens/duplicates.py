@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Citizen
+from ..security.access import readable_citizen_ids
 from .search import name_prefix_filter, normalize, phone_key, phonetic_key
 
 MAX_CANDIDATES = 50
@@ -57,5 +58,9 @@ def find_duplicates(first_name: str, last_name: str, birth_date: date | None = N
         same_start = db.session.scalars(live.where(*name_prefix_filter(f"{last} {first}")))
         add((c for c in same_start if normalize(c.last_name) == last and normalize(c.first_name) == first),
             _("same name"))
-    ordered = sorted(found.values(), key=lambda c: (-len(reasons[c.id]), c.name_key, c.id))
+    # A person known only through confidential files this member may not read is
+    # no suggestion: its phone or e-mail would tell that the CCAS knows them.
+    readable = readable_citizen_ids(found)
+    ordered = sorted((c for c in found.values() if c.id in readable),
+                     key=lambda c: (-len(reasons[c.id]), c.name_key, c.id))
     return [(citizen, ", ".join(reasons[citizen.id])) for citizen in ordered]

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import Citizen, Request
 from ..requests.confidentiality import readable_condition
+from ..security.access import readable_citizen_ids
 
 NAME_KEY_LENGTH = 220
 PHONETIC_KEY_LENGTH = 60
@@ -276,7 +277,8 @@ def search_citizens(query: str, limit: int = 20) -> list[Citizen]:
     Exact identifiers (request reference, e-mail, phone, birth date alone)
     come first, then names: whole words, then prefixes, then phonetic
     matches, each by likeness to what was typed. Merged records never
-    appear. Every query reads an index range of the current commune, and
+    appear, nor people the signed-in member may not read
+    (:func:`grc_core.security.access.readable_citizens_condition`). Every query reads an index range of the current commune, and
     only the ``limit`` best citizens are loaded.
     """
     parsed = parse_query(query)
@@ -307,7 +309,11 @@ def search_citizens(query: str, limit: int = 20) -> list[Citizen]:
         keep(_name_candidates(parsed.names, parsed.birth_date))
     elif parsed.birth_date:
         exact(live.where(Citizen.birth_date == parsed.birth_date).order_by(Citizen.name_key))
-    best = [citizen_id for citizen_id, _rank in sorted(ranked.items(), key=lambda item: (item[1], item[0]))[:limit]]
+    # People this member knows only through confidential files he may not read
+    # are not found (grc_core.security.access).
+    readable = readable_citizen_ids(ranked)
+    best = [citizen_id for citizen_id, _rank in sorted(ranked.items(), key=lambda item: (item[1], item[0]))
+            if citizen_id in readable][:limit]
     if not best:
         return []
     loaded = {c.id: c for c in db.session.scalars(select(Citizen).where(Citizen.id.in_(best)))}

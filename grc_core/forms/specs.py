@@ -26,6 +26,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import RequestType
 from ..plugin_api.types import FIELD_TYPES, FieldSpec
+from ..security.ids import parse_id
 from ..tenancy import active_plugins, current_commune_id
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -231,9 +232,8 @@ def active_request_types(channel: str | None = None) -> list[RequestType]:
 def usable_request_type(request_type_id, channel: str | None = None) -> RequestType | None:
     """The type with this id if it may be filed now (else None: unknown,
     inactive, another commune's, its domain disabled, or closed to ``channel``)."""
-    try:
-        wanted = int(request_type_id)
-    except (TypeError, ValueError):
+    wanted = parse_id(request_type_id)
+    if wanted is None:
         return None
     # A query, not session.get(): the identity map would skip the commune's scoping.
     request_type = db.session.scalar(select(RequestType).where(RequestType.id == wanted))

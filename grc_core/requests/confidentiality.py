@@ -9,7 +9,7 @@ platform admins unless they were granted it by name — gets:
 - queues, home counts, bulk actions and exports: the rows are left out
   (:func:`readable_condition`, applied by ``queue.queue_select``);
 - the request page and every action on it, its attachments: 404
-  (``requests_admin.load_request`` calls :func:`may_read`);
+  (``security.access.request_or_404`` calls :func:`may_read`);
 - citizen search by reference: no match; request counts per citizen leave
   them out;
 - the citizen's 360° timeline: none of its entries; instead, while such a

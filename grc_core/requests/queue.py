@@ -1,7 +1,9 @@
 """The agents' queue: one query built from filters, shared by the queue page,
 the home counts, bulk actions and exports.
 
-Who sees what (server-side, on top of the commune scoping of every query):
+Who sees what (server-side, on top of the commune scoping of every query;
+the rule is :func:`grc_core.security.access.service_scope`, the same for
+the request page and every action on one request):
 
 - an élu sees no queue at all (aggregates only, in dashboards);
 - a member with services sees the requests of those services, plus the
@@ -39,10 +41,11 @@ from werkzeug.datastructures import MultiDict
 from ..extensions import db
 from ..models import Request, RequestType, utcnow
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
+from ..security.access import readable_requests_conditions
+from ..security.ids import parse_id
 from ..security.permissions import effective_role
 from ..tenancy import active_plugins, current_commune_id
 from ..workflows.deadlines import PARIS
-from .confidentiality import readable_condition
 
 PAGE_SIZE = 50
 # Counting stops there: past it, an exact figure costs a full read and helps nobody.
@@ -58,7 +61,6 @@ STATUS_KINDS = {
     # Dashboards drill down to every request of a period, closed included.
     "all": ("new", "open", "waiting", "closed"),
 }
-SEES_ALL_WITHOUT_SERVICES = ("admin", "manager", "accueil")
 REFERENCE = re.compile(r"^(\d{4})-0*(\d{1,7})$")
 
 
@@ -72,10 +74,8 @@ def may_use_queue(user, membership) -> bool:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    # Every number filter names a row (type, service, citizen, agent): an id or nothing.
+    return parse_id(value)
 
 
 def _date(value) -> date | None:
@@ -149,21 +149,6 @@ class QueueFilters:
 
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=PARIS).astimezone(timezone.utc)
-
-
-def visibility(user, membership):
-    """The condition limiting the queue to what this member may work on (None: everything)."""
-    role = effective_role(user, membership)
-    if role is None or role == "elu":
-        raise QueueForbidden()
-    if membership is None:
-        return None  # platform admin acting in the commune
-    service_ids = [service.id for service in membership.services]
-    if service_ids:
-        return or_(Request.service_id.in_(service_ids), Request.assignee_id == user.id)
-    if role in SEES_ALL_WITHOUT_SERVICES:
-        return None
-    return Request.assignee_id == user.id
 
 
 # Written as a literal (not a bound parameter) so that SQLite and PostgreSQL
@@ -240,26 +225,15 @@ def usable_types():
     return select(RequestType.id).where(or_(RequestType.plugin.is_(None), RequestType.plugin.in_(active)))
 
 
-def disabled_types():
-    """Request types of the plugins the commune disabled (usually none)."""
-    active = active_plugins(current_commune_id())
-    return select(RequestType.id).where(RequestType.plugin.is_not(None), RequestType.plugin.not_in(active))
-
-
 def queue_select(filters: QueueFilters, *, user, membership, now: datetime | None = None):
     """``SELECT request`` for the member and the filters, without order or paging."""
     where = conditions(filters, user=user, now=now)
-    scope = visibility(user, membership)
-    if scope is not None:
-        where.append(scope)
-    # NOT IN a (usually empty) list rather than IN the usable ones: a plain
-    # filter, evaluated from the queue index, that never drives the plan.
-    where.append(Request.request_type_id.not_in(disabled_types()))
-    # Confidential types this member may not read (CCAS files): left out of
-    # the queue, its counts, bulk actions and exports (requests.confidentiality).
-    secret = readable_condition(user, membership)
-    if secret is not None:
-        where.append(secret)
+    # What this member may read at all (grc_core.security.access): his
+    # services' requests, enabled domains, no confidential file he may not read.
+    try:
+        where += readable_requests_conditions(user, membership)
+    except LookupError:
+        raise QueueForbidden() from None
     return select(Request).where(*where)
 
 

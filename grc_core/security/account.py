@@ -24,7 +24,7 @@ def my_sessions():
                            recovery_left=two_factor.remaining_recovery_codes(current_user))
 
 
-@bp.route("/sessions/<int:session_id>/revoke", methods=["POST"])
+@bp.route("/sessions/<id:session_id>/revoke", methods=["POST"])
 @login_required
 def revoke(session_id: int):
     if not FlaskForm().validate_on_submit():

@@ -1,7 +1,12 @@
 """Back-office views of the reference data and of the enrolments.
 
 SecureModelView scopes every list, form and relation choice to the current
-commune (TenantMixin); new rows get the current commune.
+commune (TenantMixin); new rows get the current commune. Each view declares
+who opens it, edits and deletes (``permission``, ``edit_permission``,
+``delete_permission``): the reference data are the managers' (``ecoles.manage``);
+enrolments are assigned by the service (``ecoles.assign``) — only those of
+the requests the agent may read (the core's access rule on ``request_id``) —
+and deleted by managers only.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from .models import (
 
 CATEGORY = _l("Schools")
 MANAGE = "ecoles.manage"
+ASSIGN = "ecoles.assign"
 GRID_KINDS = (("cantine", "Restauration scolaire"), ("periscolaire", "Accueil périscolaire"))
 
 
@@ -34,7 +40,7 @@ def _formatter(choices):
 
 
 class SchoolView(SecureModelView):
-    permission = MANAGE
+    permission = edit_permission = delete_permission = MANAGE
     column_list = ("code", "name", "kind", "address", "director", "active")
     column_labels = {"code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "address": _l("Address"),
                      "uai": _l("UAI number"), "director": _l("Head of school"), "active": _l("Active")}
@@ -47,7 +53,7 @@ class SchoolView(SecureModelView):
 
 
 class CapacityView(SecureModelView):
-    permission = MANAGE
+    permission = edit_permission = delete_permission = MANAGE
     column_list = ("school", "level", "capacity")
     column_labels = {"school": _l("School"), "level": _l("Level"), "capacity": _l("Places")}
     column_formatters = {"level": _formatter(LEVEL_CHOICES)}
@@ -57,7 +63,7 @@ class CapacityView(SecureModelView):
 
 
 class SchoolYearView(SecureModelView):
-    permission = MANAGE
+    permission = edit_permission = delete_permission = MANAGE
     column_list = ("start_year", "rentree", "end", "enrolment_open")
     column_labels = {"start_year": _l("Year of the rentrée"), "rentree": _l("Rentrée"), "end": _l("End"),
                      "enrolment_open": _l("Enrolment open")}
@@ -69,7 +75,7 @@ class SchoolYearView(SecureModelView):
 class SectorView(SecureModelView):
     """The carte scolaire; problems (inverted ranges, overlaps) shown on the list."""
 
-    permission = MANAGE
+    permission = edit_permission = delete_permission = MANAGE
     column_list = ("street", "from_number", "to_number", "side", "school")
     column_labels = {"street": _l("Street"), "from_number": _l("From number"), "to_number": _l("To number"),
                      "side": _l("Side"), "school": _l("School")}
@@ -98,7 +104,7 @@ def _grid_problems(view, context, model, name):
 
 
 class TariffGridView(SecureModelView):
-    permission = MANAGE
+    permission = edit_permission = delete_permission = MANAGE
     column_list = ("name", "kind", "school_year", "cantine_a_un_euro", "problems")
     column_labels = {"name": _l("Name"), "kind": _l("Service"), "school_year": _l("School year"),
                      "cantine_a_un_euro": _l("Canteen at 1 €"), "problems": _l("Check of the grid")}
@@ -110,7 +116,7 @@ class TariffGridView(SecureModelView):
 
 
 class TrancheView(SecureModelView):
-    permission = MANAGE
+    permission = edit_permission = delete_permission = MANAGE
     column_list = ("grid", "label", "qf_min", "qf_max", "price")
     column_labels = {"grid": _l("Tariff grid"), "label": _l("Label"), "qf_min": _l("QF from (€)"),
                      "qf_max": _l("QF to (€)"), "price": _l("Price (€)")}
@@ -132,7 +138,7 @@ class TrancheView(SecureModelView):
 
 
 class ActivityView(SecureModelView):
-    permission = MANAGE
+    permission = edit_permission = delete_permission = MANAGE
     column_list = ("kind", "school", "school_year", "capacity", "grid")
     column_labels = {"kind": _l("Service"), "school": _l("School"), "school_year": _l("School year"),
                      "capacity": _l("Places"), "grid": _l("Tariff grid")}
@@ -146,7 +152,10 @@ class EnrolmentView(SecureModelView):
     """Enrolments: the service assigns a school by hand when the carte
     scolaire could not (unknown street) — never a reason to block."""
 
-    permission = "ecoles.assign"
+    permission = edit_permission = ASSIGN
+    # An enrolment is deleted by the reference data's managers only.
+    delete_permission = MANAGE
+    # Enrolments come from requests (rules.py); the view assigns and corrects them.
     can_create = False
     column_list = ("child", "school_year", "level", "school", "status", "canteen", "matin", "soir", "mercredi",
                    "tariff_label")

@@ -19,6 +19,10 @@ from .request_types import CHANGEMENT, INSCRIPTION, RADIATION
 
 
 class CertificatesView(SecureView):
+    # Issuing a certificate is the permission's very purpose; the request loader then
+    # decides which requests (the member's services').
+    permission = "ecoles.assign"
+
     def is_accessible(self) -> bool:
         return super().is_accessible() and may_use_queue(current_user, g.get("grc_membership"))
 
@@ -30,7 +34,7 @@ class CertificatesView(SecureView):
         # Certificates are reached from a request's page, never listed.
         abort(404)
 
-    @expose("/<int:request_id>/inscription")
+    @expose("/<id:request_id>/inscription")
     def inscription(self, request_id):
         req = readable_request_or_404(request_id)
         if req.request_type.code not in (INSCRIPTION, CHANGEMENT):
@@ -42,7 +46,7 @@ class CertificatesView(SecureView):
                            commune=g.grc_commune, today=enrolment.assigned_on or date.today(),
                            pieces=rules.pieces_allowed())
 
-    @expose("/<int:request_id>/radiation")
+    @expose("/<id:request_id>/radiation")
     def radiation(self, request_id):
         req = readable_request_or_404(request_id)
         if req.request_type.code != RADIATION or req.state_kind != "closed":

@@ -10,13 +10,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
-    LOCAL_TIMEZONE, Request, RequestType, SecureView, current_commune, db, local_date, readable_request_or_404,
+    LOCAL_TIMEZONE, Request, RequestType, SecureView, current_commune, db, local_date, parse_int,
+    readable_request_or_404,
     spreadsheet_download,
 )
 
 from . import checks, rules
 from . import request_types as rt
 
+# Years a list may be asked for (a bad one is 404, never a date out of range).
+YEARS = (1901, 2199)
 # States that mean the person was not recensed.
 NOT_RECENSED = ("refusee", "classee")
 
@@ -64,9 +67,8 @@ class RecensementView(SecureView):
     @expose("/")
     def index(self):
         today = local_date(datetime.now(LOCAL_TIMEZONE))
-        try:
-            year = int(request.args.get("annee", today.year))
-        except ValueError:
+        year = parse_int(request.args.get("annee", today.year), low=YEARS[0], high=YEARS[1])
+        if year is None:
             abort(404)
         quarters = [(q, len(quarter_requests(year, q))) for q in range(1, 5)]
         return self.render("etat_civil/recensement_index.html", year=year, quarters=quarters,
@@ -74,11 +76,9 @@ class RecensementView(SecureView):
 
     @expose("/liste.csv")
     def quarterly_list(self):
-        try:
-            year, quarter = int(request.args["annee"]), int(request.args["trimestre"])
-        except (KeyError, ValueError):
-            abort(404)
-        if quarter not in (1, 2, 3, 4) or not 1900 < year < 2200:
+        year = parse_int(request.args.get("annee"), low=YEARS[0], high=YEARS[1])
+        quarter = parse_int(request.args.get("trimestre"), low=1, high=4)
+        if year is None or quarter is None:
             abort(404)
         table = [["Référence", "Nom", "Prénoms", "Date de naissance", "Lieu de naissance", "Adresse",
                   "Recensé le", "Situation"]]
@@ -91,7 +91,7 @@ class RecensementView(SecureView):
             ])
         return spreadsheet_download(table, "csv", f"recensement-{year}-T{quarter}")
 
-    @expose("/<int:request_id>/attestation")
+    @expose("/<id:request_id>/attestation")
     def attestation(self, request_id):
         req = readable_request_or_404(request_id)
         if req.request_type.code != rt.RECENSEMENT:

@@ -13,7 +13,7 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from grc_core.plugin_api import REFERENCE_PATTERN, Request, SecureView, db, format_reference, state_label
 
@@ -51,29 +51,27 @@ class DeadlineRow:
 
 
 def scope():
-    """The core's queue queue_visibility for the signed-in member (their services' requests), or None for all."""
-    from grc_core.plugin_api import QueueForbidden, queue_visibility
+    """The core's rule of what the signed-in member may read (his services'
+    requests, grc_core.security.access), as one SQL condition on ``Request``."""
+    from grc_core.plugin_api import readable_requests_conditions
 
     try:
-        return queue_visibility(current_user, g.get("grc_membership"))
-    except QueueForbidden:
+        return and_(*readable_requests_conditions(current_user, g.get("grc_membership")))
+    except LookupError:
         abort(403)
 
 
 def running_files(until: date | None):
     """Files whose delay runs (not decided, request not closed), by legal deadline; up to ``until``.
 
-    Only the requests the member may work on (the core's queue queue_visibility)."""
+    Only the requests the member may read (the core's access rule, :func:`scope`)."""
     query = (select(Dossier, Request).join(Request, Request.id == Dossier.request_id)
              .where(Dossier.legal_deadline.is_not(None), Dossier.notified_on.is_(None),
                     Dossier.tacit_applied_on.is_(None), Request.state_kind != "closed")
              .order_by(Dossier.legal_deadline, Request.id))
     if until is not None:
         query = query.where(Dossier.legal_deadline <= until)
-    visible = scope()
-    if visible is not None:
-        query = query.where(visible)
-    return db.session.execute(query).all()
+    return db.session.execute(query.where(scope())).all()
 
 
 def found_files(text: str):
@@ -85,10 +83,7 @@ def found_files(text: str):
         condition = or_(condition, Request.reference == format_reference(int(match.group(1)), int(match.group(2))))
     query = (select(Dossier, Request).join(Request, Request.id == Dossier.request_id).where(condition)
              .order_by(Dossier.deposit_date.desc(), Dossier.id.desc()).limit(SEARCH_LIMIT))
-    visible = scope()
-    if visible is not None:
-        query = query.where(visible)
-    return db.session.execute(query).all()
+    return db.session.execute(query.where(scope())).all()
 
 
 def _date(value: str) -> date | None:
@@ -121,15 +116,13 @@ class UrbanismeView(SecureView):
         return self.render("urbanisme/deadlines.html", rows=rows, days=days, search=search, fr=fr)
 
     def _load(self, request_id: int) -> tuple[Request, Dossier]:
-        query = select(Dossier).join(Request, Request.id == Dossier.request_id).where(
-            Dossier.request_id == request_id)
-        visible = scope()
-        if visible is not None:
-            query = query.where(visible)
-        dossier = db.session.scalar(query)
+        from grc_core.plugin_api import readable_request_or_404
+
+        req = readable_request_or_404(request_id, act=request.method == "POST")
+        dossier = db.session.scalar(select(Dossier).where(Dossier.request_id == req.id))
         if dossier is None:
             abort(404)
-        return dossier.request, dossier
+        return req, dossier
 
     def _form(self, dossier: Dossier) -> dict:
         rows = [{"body": c.body, "sent_on": c.sent_on or "", "answered_on": c.answered_on or "",
@@ -158,7 +151,7 @@ class UrbanismeView(SecureView):
             "panel": panel,
         }), status
 
-    @expose("/dossier/<int:request_id>/", methods=["GET", "POST"])
+    @expose("/dossier/<id:request_id>/", methods=["GET", "POST"])
     def dossier(self, request_id):
         req, dossier = self._load(request_id)
         if request.method == "GET":

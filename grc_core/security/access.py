@@ -1,0 +1,246 @@
+"""May this member read, or act on, this object? One answer per kind of
+object — request, attachment, citizen, a plugin's domain record — used by
+every route that takes an id: lists, pages, actions, exports, plugins.
+
+The rules are those the queue always applied, now applied to the object too:
+
+- **requests**: the member's service scope (:func:`service_scope`: a member
+  with services reads those services' requests and the ones assigned to
+  him; admins, managers and the front desk without services read all; a
+  service agent without services reads what is assigned to him; élus read
+  none), the domain enabled in the commune, and professional secrecy
+  (:mod:`grc_core.requests.confidentiality`). Acting has the same scope:
+  which transition the member may apply is the workflow engine's business.
+- **attachments** follow their request.
+- **citizens**: every member but the élu reads citizens, except a person
+  known only through confidential files he may not read (a CCAS file):
+  their record, their place in searches and in duplicate suggestions would
+  tell that the CCAS knows them (:func:`readable_citizens_condition`).
+- **domain records** of a plugin (an enrolment, a planning dossier) that
+  belong to a request follow that request; records of no request are
+  reference data, governed by their view's permission.
+
+Unreadable is the same as absent: the routes answer 404. Outside a signed-in
+request (jobs, CLI) nothing is restricted, as in ``confidentiality``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, g, has_request_context
+from flask import request as http_request
+from flask_login import current_user
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Attachment, Citizen, Request, RequestType
+from ..requests import confidentiality
+from ..tenancy.activation import active_plugins, is_active
+from ..tenancy.scoping import current_commune_id
+from .ids import parse_id
+from .permissions import effective_role
+
+# Without services, these roles read every request of the commune.
+SEES_ALL_WITHOUT_SERVICES = ("admin", "manager", "accueil")
+
+
+@dataclass(frozen=True)
+class ServiceScope:
+    """Which requests a member may work on, as data: ``everything``, or
+    those of ``service_ids`` plus those assigned to ``user_id``."""
+
+    everything: bool
+    service_ids: frozenset[int] = frozenset()
+    user_id: int | None = None
+
+    def allows(self, request: Request) -> bool:
+        return self.everything or request.service_id in self.service_ids or (
+            self.user_id is not None and request.assignee_id == self.user_id)
+
+    def condition(self):
+        """The same rule as SQL on ``Request`` (None: no condition)."""
+        if self.everything:
+            return None
+        if self.service_ids:
+            return or_(Request.service_id.in_(sorted(self.service_ids)), Request.assignee_id == self.user_id)
+        return Request.assignee_id == self.user_id
+
+
+def service_scope(user, membership) -> ServiceScope | None:
+    """The member's scope, or None when he may read no request (élus, non-members)."""
+    role = effective_role(user, membership)
+    if role is None or role == "elu":
+        return None
+    if membership is None:
+        return ServiceScope(everything=True)  # platform admin acting in the commune
+    service_ids = frozenset(service.id for service in membership.services)
+    if service_ids:
+        return ServiceScope(everything=False, service_ids=service_ids, user_id=user.id)
+    if role in SEES_ALL_WITHOUT_SERVICES:
+        return ServiceScope(everything=True)
+    return ServiceScope(everything=False, user_id=user.id)
+
+
+def _signed_in():
+    """(user, membership) of the signed-in member, or (None, None) outside a signed-in request."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return None, None
+    return current_user, g.get("grc_membership")
+
+
+def disabled_types():
+    """``SELECT id`` of the request types of the plugins the commune disabled."""
+    active = active_plugins(current_commune_id())
+    return select(RequestType.id).where(RequestType.plugin.is_not(None), RequestType.plugin.not_in(active))
+
+
+# --- requests --------------------------------------------------------------------------
+
+def readable_requests_conditions(user, membership) -> list:
+    """SQL conditions on ``Request``: what this member may read (raises
+    ``LookupError`` when he may read none — callers decide 403 or 404)."""
+    scope = service_scope(user, membership)
+    if scope is None:
+        raise LookupError("no request is readable")
+    where = []
+    condition = scope.condition()
+    if condition is not None:
+        where.append(condition)
+    # NOT IN a (usually empty) list: a plain filter that never drives the plan.
+    where.append(Request.request_type_id.not_in(disabled_types()))
+    secret = confidentiality.readable_condition(user, membership)
+    if secret is not None:
+        where.append(secret)
+    return where
+
+
+def may_read_request(request: Request, user=None, membership=None) -> bool:
+    if user is None:
+        user, membership = _signed_in()
+        if user is None:
+            return not has_request_context()  # jobs and the CLI; an anonymous visitor reads nothing
+    scope = service_scope(user, membership)
+    if scope is None or not scope.allows(request):
+        return False
+    commune = g.get("grc_commune") if has_request_context() else None
+    if request.request_type is None or not is_active(request.request_type.plugin,
+                                                      commune if commune is not None else current_commune_id()):
+        return False
+    return confidentiality.may_read(request, user, membership)
+
+
+def may_act_on_request(request: Request, user=None, membership=None) -> bool:
+    """Assign, write, attach, apply a transition: the reading scope; the
+    workflow engine then says which transition."""
+    return may_read_request(request, user, membership)
+
+
+def request_or_404(request_id, *, act: bool = False) -> Request:
+    """The request if the signed-in member may read it (``act``: act on it), else 404.
+
+    Each read of a confidential request is traced (confidentiality.audit_read).
+    """
+    request_id = parse_id(request_id)
+    found = None if request_id is None else db.session.scalar(
+        select(Request).where(Request.id == request_id).options(
+            joinedload(Request.request_type), joinedload(Request.citizen), joinedload(Request.service),
+            joinedload(Request.assignee), joinedload(Request.workflow),
+        ))
+    allowed = may_act_on_request if act else may_read_request
+    if found is None or not allowed(found):
+        abort(404)
+    confidentiality.audit_read(found, view=http_request.endpoint or "")
+    return found
+
+
+# --- attachments -----------------------------------------------------------------------
+
+def may_read_attachment(attachment: Attachment, user=None, membership=None) -> bool:
+    request = db.session.get(Request, attachment.request_id)
+    return request is not None and may_read_request(request, user, membership)
+
+
+def attachment_or_404(attachment_id) -> Attachment:
+    attachment_id = parse_id(attachment_id)
+    attachment = None if attachment_id is None else db.session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id))
+    if attachment is None or not may_read_attachment(attachment):
+        abort(404)
+    request_or_404(attachment.request_id)  # traces the read of a confidential file
+    return attachment
+
+
+# --- citizens --------------------------------------------------------------------------
+
+def readable_citizens_condition(user=None, membership=None):
+    """SQL condition on ``Citizen`` hiding the people this member knows only
+    through confidential files he may not read; None when nothing is hidden."""
+    if user is None:
+        user, membership = _signed_in()
+    codes = confidentiality.unreadable_codes(user, membership)
+    if not codes:
+        return None
+    secret_types = select(RequestType.id).where(RequestType.code.in_(sorted(codes))).scalar_subquery()
+    secret = exists().where(Request.citizen_id == Citizen.id, Request.request_type_id.in_(secret_types))
+    known = exists().where(Request.citizen_id == Citizen.id, Request.request_type_id.not_in(secret_types))
+    return or_(~secret, known)
+
+
+def may_read_citizen(citizen: Citizen, user=None, membership=None) -> bool:
+    if user is None:
+        user, membership = _signed_in()
+        if user is None:
+            return not has_request_context()
+    if effective_role(user, membership) in (None, "elu"):
+        return False  # élus read aggregates only
+    condition = readable_citizens_condition(user, membership)
+    if condition is None:
+        return True
+    return bool(db.session.scalar(select(Citizen.id).where(Citizen.id == citizen.id, condition)))
+
+
+def citizen_or_404(citizen_id, *, live: bool = True) -> Citizen:
+    """The citizen if the signed-in member may read the record, else 404
+    (``live``: a merged record is absent too)."""
+    citizen_id = parse_id(citizen_id)
+    # A query, not session.get: the tenancy criteria apply to it.
+    citizen = None if citizen_id is None else db.session.scalar(select(Citizen).where(Citizen.id == citizen_id))
+    if citizen is None or (live and citizen.merged_into_id is not None) or not may_read_citizen(citizen):
+        abort(404)
+    return citizen
+
+
+def readable_citizen_ids(citizen_ids) -> set[int]:
+    """The ids among ``citizen_ids`` this member may read (search results, suggestions)."""
+    citizen_ids = set(citizen_ids)
+    condition = readable_citizens_condition()
+    if condition is None or not citizen_ids:
+        return citizen_ids
+    return set(db.session.scalars(select(Citizen.id).where(Citizen.id.in_(sorted(citizen_ids)), condition)))
+
+
+# --- plugins' domain records -------------------------------------------------------------
+
+def may_read_record(record, user=None, membership=None) -> bool:
+    """A plugin's row that belongs to a request (``request_id``) follows it;
+    a row of no request is reference data, left to its view's permission."""
+    request_id = getattr(record, "request_id", None)
+    if request_id is None:
+        return True
+    request = db.session.get(Request, request_id)
+    return request is not None and may_read_request(request, user, membership)
+
+
+def readable_records_condition(model, user=None, membership=None):
+    """SQL condition on a plugin model with a ``request_id`` column: its rows
+    of no request, and those of the requests this member may read."""
+    if user is None:
+        user, membership = _signed_in()
+        if user is None:
+            return None
+    try:
+        where = readable_requests_conditions(user, membership)
+    except LookupError:
+        return model.request_id.is_(None)
+    return or_(model.request_id.is_(None), model.request_id.in_(select(Request.id).where(*where)))
