@@ -266,9 +266,16 @@ def test_hook_grc_register_permissions(dummy_app, communes):
     core_only = {p.code for p in declared.permissions([])}
     assert "dummy.read" not in core_only and "core.backoffice" in core_only
 
-    # An explicit grant lets an élu in; the same grant means nothing where dummy is inactive.
+    # An explicit grant lets an élu in; where dummy is inactive it cannot be granted, and a grant
+    # left from when it was active means nothing.
     make_agent(dummy_app, communes.a, "elu-habilite@a.fr", "elu", permissions=["dummy.read"])
-    make_agent(dummy_app, communes.b, "agent-habilite@b.fr", "agent", permissions=["dummy.read"])
+    with pytest.raises(ValueError, match="Permission inconnue dans .* : dummy.read"):
+        make_agent(dummy_app, communes.b, "agent-habilite@b.fr", "agent", permissions=["dummy.read"])
+    make_agent(dummy_app, communes.b, "agent-habilite@b.fr", "agent")
+    with in_commune(dummy_app, communes.b):
+        stale = db.session.scalar(select(Membership).join(Membership.user).where(User.email == "agent-habilite@b.fr"))
+        stale.permissions = ["dummy.read"]
+        db.session.commit()
 
     def held(email, commune_id):
         with commune_context(dummy_app, commune_id) as commune:
