@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import (
-    Attachment, Citizen, Consent, HouseholdLink, Message, Request, RequestEvent, RequestType, SavedView, User,
-    Workflow,
+    Attachment, Citizen, CitizenMerge, Consent, HouseholdLink, Message, Request, RequestEvent, RequestType, SavedView,
+    User, Workflow,
 )
 from grc_core.plugins.testing import csrf_token, in_commune, login, make_agent
 from tests.test_requests import file_request, make_citizen, setup_commune
@@ -32,11 +32,13 @@ def rows_of_b(app):
         attachment = Attachment(request_id=request_id, filename="plan.pdf", content_type="application/pdf",
                                 size=4, sha256="0" * 64, storage_key="b/plan")
         view = SavedView(user_id=agent.id, name="Zorglub", query="overdue=1")
-        db.session.add_all([link, consent, attachment, view])
+        merge = CitizenMerge(kept_id=parent, duplicate_id=child, moved={})
+        db.session.add_all([link, consent, attachment, view, merge])
         db.session.commit()
         return b.id, {
             "citizen_id": parent, "request_id": request_id, "link_id": link.id, "consent_id": consent.id,
             "attachment_id": attachment.id, "view_id": view.id, "type_id": b.bacs, "workflow_id": b.workflow,
+            "merge_id": merge.id, "fmt": "json",
         }
 
 
