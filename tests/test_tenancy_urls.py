@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import (
-    AgentSession, Attachment, Citizen, Consent, HouseholdLink, Message, Request, RequestEvent, RequestType, SavedView, User,
-    Workflow, utcnow,
+    AgentSession, Attachment, Citizen, CitizenMerge, Consent, HouseholdLink, Message, Request, RequestEvent,
+    RequestType, SavedView, User, Workflow, utcnow,
 )
 from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent
 from tests.test_requests import file_request, make_citizen, setup_commune
@@ -34,12 +34,14 @@ def rows_of_b(app):
         view = SavedView(user_id=agent.id, name="Zorglub", query="overdue=1")
         # Not a commune's row, another agent's: the same 404 (security.account).
         session = AgentSession(user_id=agent.id, token_hash="b" * 64, created_at=utcnow(), last_seen_at=utcnow())
-        db.session.add_all([link, consent, attachment, view, session])
+        merge = CitizenMerge(kept_id=parent, duplicate_id=child, moved={})
+        db.session.add_all([link, consent, attachment, view, session, merge])
         db.session.commit()
         return b.id, {
             "citizen_id": parent, "request_id": request_id, "link_id": link.id, "consent_id": consent.id,
             "attachment_id": attachment.id, "view_id": view.id, "type_id": b.bacs, "workflow_id": b.workflow,
             "session_id": session.id,
+            "merge_id": merge.id, "fmt": "json",
         }
 
 
