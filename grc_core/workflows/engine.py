@@ -153,9 +153,9 @@ def _refusal(request, transition: dict | None, code: str, *, actor, membership, 
         return TransitionError(_("« %(action)s »: some fields need correcting.",
                                  action=transition.get("label") or code), errors)
     fields.update(clean)
+    # The same dict, not a copy: a guard may normalise a value it checked (a date to ISO) before it is stored.
     objections = current_app.extensions["grc"].check_transition(
-        active_plugins(commune), request, wf.transition_spec(transition), _asked(transition, fields), actor,
-        commune, now)
+        active_plugins(commune), request, wf.transition_spec(transition), fields, actor, commune, now)
     return _objections(objections, transition) if objections else None
 
 
