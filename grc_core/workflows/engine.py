@@ -157,11 +157,9 @@ def _refusal(request, transition: dict | None, code: str, *, actor, membership, 
         return TransitionError(_("« %(action)s »: some fields need correcting.",
                                  action=transition.get("label") or code), errors)
     fields.update(clean)
-    asked = _asked(transition, fields)
+    # The same dict, not a copy: a guard may normalise a value it checked (a date to ISO) before it is stored.
     objections = current_app.extensions["grc"].check_transition(
-        active_plugins(commune), request, wf.transition_spec(transition), asked, actor, commune, now)
-    # A guard may write a field back in its normal form (an amount as 60.00): keep it.
-    fields.update(asked)
+        active_plugins(commune), request, wf.transition_spec(transition), fields, actor, commune, now)
     return _objections(objections, transition) if objections else None
 
 

@@ -33,6 +33,7 @@ from grc_core.plugin_api import (
 
 HERE = Path(__file__).parent
 JOURNAL = "dummy.journal"
+TICKS = "dummy.ticks"
 GARE_NOT_CLOSED = "Un signalement factice du quartier de la gare ne se clôt qu'après une visite."
 GARE_SHELTERS = "Les abribus du quartier de la gare relèvent de l'intercommunalité, pas de la commune."
 REFUSAL_TOO_VAGUE = "Un refus factice se motive : « non » ne suffit pas."
@@ -336,12 +337,18 @@ def grc_request_transitioned(request, transition, fields, actor, commune):
     _note(commune, entry)
 
 
+def ticks(commune: Commune) -> list[str]:
+    """The local days on which grc_tick ran for the commune (kept apart from the
+    journal, which the dummy's retention policy empties)."""
+    return list((commune.settings or {}).get(TICKS, []))
+
+
 @hookimpl
 def grc_tick(commune, now):
     # Once per local day, however often tick runs: the run's clock, not the system's.
-    entry = f"tick {now.astimezone(LOCAL_TIMEZONE).date().isoformat()}"
-    if entry not in journal(commune):
-        _note(commune, entry)
+    day = now.astimezone(LOCAL_TIMEZONE).date().isoformat()
+    if day not in ticks(commune):
+        commune.settings = {**(commune.settings or {}), TICKS: [*ticks(commune), day]}
 
 
 # --- decisions ---------------------------------------------------------------------
