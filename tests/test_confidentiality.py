@@ -158,7 +158,8 @@ def walk(app, email, ids, *, extra_queries=()):
             elif name.endswith("_id"):
                 values = [ids["request_id"]]
             elif name in FORMATS:
-                values = FORMATS[name]
+                converter = rule._converters.get(name)
+                values = sorted(converter.items) if hasattr(converter, "items") else FORMATS[name]
             else:
                 buildable = False
                 break

@@ -104,7 +104,6 @@ class SecureModelView(Guarded, ModelView):
     export_types = ["csv", "xlsx"]
     # Control characters, lengths, names and phones (forms.hygiene), as in every other form.
     form_base_class = AdminHygieneForm
-    export_types = ["csv"]
     #: Permission to create and edit rows (None: ``permission``).
     edit_permission: str | None = None
     #: Permission to delete rows (None: ``edit_permission``).

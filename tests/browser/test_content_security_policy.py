@@ -5,6 +5,7 @@ import pytest
 from grc_core.extensions import db
 from grc_core.models import Commune, Service
 from grc_core.plugin_api.testing import browser_login, in_commune, make_agent
+from grc_core.security.permissions import grantable_permissions
 from grc_core.tenancy.activation import enable_plugin
 from tests.test_requests import file_request, make_citizen, setup_commune
 
@@ -40,7 +41,7 @@ def commune(app):
         for plugin in app.extensions["grc"].names:
             enable_plugin(commune, plugin)
         db.session.commit()
-        codes = [p.code for p in app.extensions["grc"].permissions(app.extensions["grc"].names)]
+        codes = [p.code for p in grantable_permissions(commune)]
     make_agent(app, setup.id, "admin@a.fr", "admin", permissions=codes, platform_admin=True, full_name="Claire Morel")
     setup.citizen = make_citizen(app, setup.id)
     setup.request, errors = file_request(app, setup.id, actor_email="admin@a.fr", type_id=setup.bacs,
