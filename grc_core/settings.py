@@ -47,6 +47,32 @@ DEFAULTS: dict[str, object] = {
     "SESSION_LIFETIME_HOURS": 10,
     # Largest file an agent may attach to a request, in megabytes.
     "MAX_ATTACHMENT_MB": 10,
+    # Files: empty bucket = the instance folder; else an S3-compatible bucket
+    # (endpoint empty = AWS; MinIO: http://minio:9000).
+    "STORAGE_S3_BUCKET": "",
+    "STORAGE_S3_ENDPOINT": "",
+    "STORAGE_S3_REGION": "",
+    "STORAGE_S3_ACCESS_KEY": "",
+    "STORAGE_S3_SECRET_KEY": "",
+    "STORAGE_S3_PREFIX": "",
+    # Background jobs: empty = no queue, jobs run in the process or at `grc tick`.
+    "REDIS_URL": "",
+    "JOBS_QUEUE": "grc",
+    # Waits before the 1st, 2nd… retry of a failed job, in seconds (then it is dead).
+    "JOB_RETRY_INTERVALS": [30, 120, 600, 3600],
+    "JOB_TIMEOUT_SECONDS": 900,
+    # How often `grc scheduler` queues `tick`.
+    "TICK_INTERVAL_SECONDS": 60,
+    # /metrics: these addresses, or a request bearing the token.
+    "METRICS_ALLOWED_IPS": ["127.0.0.1", "::1"],
+    "METRICS_TOKEN": "",
+    # "json" for one JSON object per line (log collectors), else plain text.
+    "LOG_FORMAT": "text",
+    "LOG_LEVEL": "INFO",
+    # Queries slower than this are logged with their duration (0: never).
+    "SLOW_QUERY_MS": 500,
+    # Refuse to start with settings only fit for a newcomer's machine.
+    "PRODUCTION": False,
 }
 
 _BOOL_TRUE = {"1", "true", "yes", "on", "oui"}
