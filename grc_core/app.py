@@ -22,7 +22,8 @@ from .plugins.manager import PluginError, build_plugin_manager
 from .plugins.registry import PluginRegistry
 from .security.auth import commune_choices
 from .security.permissions import CORE_PERMISSIONS, can
-from .settings import ConfigError, database_url, load_settings, plugin_names, secret_key
+from .observability import health, logs, metrics
+from .settings import ConfigError, check_production, database_url, load_settings, plugin_names, secret_key
 from .tenancy import resolver
 from .tenancy.activation import active_plugins
 
@@ -31,6 +32,8 @@ CORE_MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(config: dict | None = None) -> Flask:
     settings = load_settings(config)
+    check_production(settings)
+    logs.configure_logging(settings)
     instance_path = settings.get("INSTANCE_PATH") or None
     app = Flask(__name__, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -53,6 +56,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update({k: v for k, v in settings.items() if k.startswith(("SQLALCHEMY_", "WTF_", "TESTING"))})
 
     db.init_app(app)
+    with app.app_context():
+        logs.log_slow_queries(db.engine, int(settings["SLOW_QUERY_MS"] or 0))
+    logs.init_request_ids(app)
+    metrics.init_request_metrics(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -94,6 +101,7 @@ def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
     from .public import bp as public_bp
     from .security.auth import bp as auth_bp
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
     for plugin, blueprint in registry.blueprints():

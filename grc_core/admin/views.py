@@ -283,7 +283,8 @@ class AuditView(SecureModelView):
 
 
 def core_views() -> list:
-    from . import citizens_admin, dashboards_admin, forms_admin, requests_admin, retention_admin, workflows_admin
+    from . import (citizens_admin, dashboards_admin, forms_admin, jobs_admin, requests_admin, retention_admin,
+                   workflows_admin)
 
     return [
         *requests_admin.views(),
@@ -297,5 +298,6 @@ def core_views() -> list:
         AuditView(AuditEvent, name=_l("Audit log"), category=ADMINISTRATION, endpoint="core_audit"),
         *retention_admin.views(),
         CommuneView(Commune, name=_l("Communes"), category=PLATFORM, endpoint="core_communes"),
+        *jobs_admin.views(),
     ]
 
