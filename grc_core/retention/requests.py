@@ -17,6 +17,7 @@ keys of ``details`` inside ``anonymising_history()`` and appends an
 """
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, event, exists, select
@@ -30,6 +31,8 @@ from ..plugins.types import RetentionCandidate
 from ..requests.attachments import key_of
 from ..storage import storage
 from ..workflows.deadlines import PARIS, as_utc, local_date
+
+log = logging.getLogger(__name__)
 
 ANONYMISED = "anonymised"
 # Keys of RequestEvent.details that may hold personal data (core events).
@@ -135,7 +138,12 @@ def closed_requests_due(type_codes, today: date, *, months: int = 0, days: int =
 @event.listens_for(Session, "after_commit")
 def _remove_files(session) -> None:
     for files, key in session.info.pop(_FILES, ()):
-        files.delete(key)
+        try:
+            files.delete(key)
+        except Exception:
+            # The rows are gone and committed; an orphan file is logged for the
+            # operator rather than failing the anonymisation that succeeded.
+            log.exception("could not delete the anonymised file %s", key)
 
 
 @event.listens_for(Session, "after_rollback")
