@@ -35,6 +35,9 @@ def test_readyz_checks_database_storage_and_redis(app, redis_queue, monkeypatch)
     assert down.status_code == 503
     assert down.json == {"status": "error", "checks": {"database": "ok", "storage": "ok", "redis": "error"}}
     assert "Connection" not in down.get_data(as_text=True)  # the cause is logged, not told
+    # The other figures can still be scraped.
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert "grc_outbox_backlog" in metrics and "grc_jobs_queued" not in metrics
     app.extensions.pop("grc_redis", None)
 
 

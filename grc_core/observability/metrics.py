@@ -9,6 +9,7 @@ from Redis and the database when scraped, so any node gives the same.
 """
 from __future__ import annotations
 
+import logging
 import os
 import time
 
@@ -16,6 +17,8 @@ from flask import Flask, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
+
+log = logging.getLogger("grc.metrics")
 
 REQUESTS = Counter("grc_http_requests_total", "HTTP requests answered, by route and status.",
                    ["method", "route", "status"])
@@ -54,11 +57,18 @@ class StateCollector:
         from ..models import OutboxMessage
         from ..tenancy import unscoped
 
-        jobs = counts()
-        queued = GaugeMetricFamily("grc_jobs_queued", "Background jobs waiting for a worker.")
-        queued.add_metric([], jobs["queued"])
-        failed = GaugeMetricFamily("grc_jobs_failed", "Background jobs that failed every attempt (dead).")
-        failed.add_metric([], jobs["failed"])
+        families = []
+        try:
+            jobs = counts()
+        except Exception:
+            # Redis down: /readyz says so; the other figures are still worth scraping.
+            log.exception("job counts unavailable for /metrics")
+        else:
+            queued = GaugeMetricFamily("grc_jobs_queued", "Background jobs waiting for a worker.")
+            queued.add_metric([], jobs["queued"])
+            failed = GaugeMetricFamily("grc_jobs_failed", "Background jobs that failed every attempt (dead).")
+            failed.add_metric([], jobs["failed"])
+            families += [queued, failed]
         with unscoped():
             pending = db.session.scalar(
                 select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending"))
@@ -68,7 +78,7 @@ class StateCollector:
                                     labels=["status"])
         backlog.add_metric(["pending"], pending)
         backlog.add_metric(["failed"], dead)
-        return [queued, failed, backlog]
+        return [*families, backlog]
 
 
 def exposition() -> tuple[bytes, str]:
