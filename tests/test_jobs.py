@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rq import Retry
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from grc_core.extensions import db
 from grc_core.jobs import enqueue, job
