@@ -40,8 +40,10 @@ class JobsView(SecureView):
             item["summary"] = lines[-1] if lines else ""
         return self.render("grc/jobs.html", configured=True, jobs=jobs, queued=queue().count)
 
-    @expose("/<job_id>/retry", methods=["POST"])
-    def retry(self, job_id):
+    # "<job_key>", not "<job_id>": an RQ job is no commune's row (the page is the platform's).
+    @expose("/<job_key>/retry", methods=["POST"])
+    def retry(self, job_key):
+        job_id = job_key
         if not queue_configured():
             abort(404)
         try:
