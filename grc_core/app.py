@@ -25,7 +25,8 @@ from .plugins.registry import PluginRegistry
 from .security import headers
 from .security.auth import commune_choices
 from .security.permissions import CORE_PERMISSIONS, can
-from .settings import ConfigError, database_url, load_settings, plugin_names, secret_key
+from .observability import health, logs, metrics
+from .settings import ConfigError, check_production, database_url, load_settings, plugin_names, secret_key
 from .tenancy import resolver
 from .tenancy.activation import active_plugins
 
@@ -34,6 +35,8 @@ CORE_MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(config: dict | None = None) -> Flask:
     settings = load_settings(config)
+    check_production(settings)
+    logs.configure_logging(settings)
     instance_path = settings.get("INSTANCE_PATH") or None
     app = Flask(__name__, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -57,6 +60,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     ids.init_app(app)
     db.init_app(app)
+    with app.app_context():
+        logs.log_slow_queries(db.engine, int(settings["SLOW_QUERY_MS"] or 0))
+    logs.init_request_ids(app)
+    metrics.init_request_metrics(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -102,6 +109,7 @@ def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
     from .security.account import bp as account_bp
     from .security.auth import bp as auth_bp
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(public_bp)

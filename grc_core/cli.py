@@ -345,10 +345,13 @@ def retention_list(slug):
 
 @retention_group.command("run", help="Anonymise maintenant ce qui est dû.")
 @click.option("--commune", "slug", required=True)
+@click.option("--background", is_flag=True, help="Confie le travail à la file d'attente (REDIS_URL).")
 @with_appcontext
-def retention_run(slug):
+def retention_run(slug, background):
     from .retention.engine import run_retention
 
+    if background and _queued("retention.run", _commune(slug)):
+        return
     for code, count in run_retention(_commune(slug)).items():
         click.echo(f"{code} : {'échec (voir le journal)' if count is None else f'{count} anonymisé(s)'}.")
 
@@ -414,15 +417,58 @@ def indicators_group():
                                           "des demandes d'une commune (après un chargement en masse hors de "
                                           "l'application).")
 @click.option("--commune", "slug", required=True, help="Identifiant court de la commune.")
+@click.option("--background", is_flag=True, help="Confie le travail à la file d'attente (REDIS_URL).")
 @with_appcontext
-def indicators_rebuild(slug):
+def indicators_rebuild(slug, background):
     from .indicators.daily import rebuild
 
     commune = _commune(slug)
+    if background and _queued("indicators.rebuild", commune):
+        return
     with use_commune(commune.id):
         rows = rebuild(commune.id)
         db.session.commit()
     click.echo(f"{commune.name} : {rows} ligne(s) de compteurs et d'histogrammes recalculée(s).")
+
+
+def _queued(job_name: str, commune: Commune) -> bool:
+    """Queue the job for the commune when there is a queue (and say so);
+    False: no queue, the command does the work itself."""
+    from .jobs import enqueue, queue_configured
+
+    if not queue_configured():
+        click.echo("Pas de file d'attente (REDIS_URL vide) : le travail est fait maintenant.")
+        return False
+    click.echo(f"Tâche {job_name} mise en file d'attente pour {commune.name} : {enqueue(job_name, commune_id=commune.id)}.")
+    return True
+
+
+# --- background jobs -------------------------------------------------------------
+
+@cli.command("worker", help="Exécute les tâches de fond de la file d'attente Redis (REDIS_URL), avec leurs "
+                            "nouvelles tentatives.")
+@click.option("--burst", is_flag=True, help="S'arrête quand la file est vide.")
+@with_appcontext
+def worker_command(burst):
+    from .jobs import queue_configured
+    from .jobs.worker import run_worker
+
+    if not queue_configured():
+        raise click.UsageError("REDIS_URL n'est pas configuré : sans file d'attente, lancez « grc tick » par cron "
+                               "(ou « grc scheduler »).")
+    run_worker(burst=burst)
+
+
+@cli.command("scheduler", help="Toutes les TICK_INTERVAL_SECONDS secondes, met « tick » en file d'attente "
+                               "(sans REDIS_URL : l'exécute ici, comme cron lancerait « grc tick »).")
+@click.option("--beats", type=int, default=None, help="Nombre de battements avant de s'arrêter (défaut : jamais).")
+@with_appcontext
+def scheduler_command(beats):
+    from .jobs.worker import run_scheduler
+
+    interval = int(current_app.config["GRC"].get("TICK_INTERVAL_SECONDS") or 60)
+    click.echo(f"Planificateur : « tick » toutes les {interval} s.")
+    run_scheduler(interval, beats)
 
 
 def main() -> None:

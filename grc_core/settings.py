@@ -54,6 +54,40 @@ DEFAULTS: dict[str, object] = {
     "SESSION_LIFETIME_HOURS": 10,
     # Largest file an agent may attach to a request, in megabytes.
     "MAX_ATTACHMENT_MB": 10,
+    # Outgoing e-mail; declared here so that GRC_MAIL_* values get their type
+    # ("false" is not true). Empty server: .eml files in <instance>/mail/.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 587,
+    "MAIL_USE_TLS": True,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_FROM": "no-reply@localhost",
+    # Files: empty bucket = the instance folder; else an S3-compatible bucket
+    # (endpoint empty = AWS; MinIO: http://minio:9000).
+    "STORAGE_S3_BUCKET": "",
+    "STORAGE_S3_ENDPOINT": "",
+    "STORAGE_S3_REGION": "",
+    "STORAGE_S3_ACCESS_KEY": "",
+    "STORAGE_S3_SECRET_KEY": "",
+    "STORAGE_S3_PREFIX": "",
+    # Background jobs: empty = no queue, jobs run in the process or at `grc tick`.
+    "REDIS_URL": "",
+    "JOBS_QUEUE": "grc",
+    # Waits before the 1st, 2nd… retry of a failed job, in seconds (then it is dead).
+    "JOB_RETRY_INTERVALS": [30, 120, 600, 3600],
+    "JOB_TIMEOUT_SECONDS": 900,
+    # How often `grc scheduler` queues `tick`.
+    "TICK_INTERVAL_SECONDS": 60,
+    # /metrics: these addresses, or a request bearing the token.
+    "METRICS_ALLOWED_IPS": ["127.0.0.1", "::1"],
+    "METRICS_TOKEN": "",
+    # "json" for one JSON object per line (log collectors), else plain text.
+    "LOG_FORMAT": "text",
+    "LOG_LEVEL": "INFO",
+    # Queries slower than this are logged with their duration (0: never).
+    "SLOW_QUERY_MS": 500,
+    # Refuse to start with settings only fit for a newcomer's machine.
+    "PRODUCTION": False,
 }
 
 _BOOL_TRUE = {"1", "true", "yes", "on", "oui"}
@@ -139,6 +173,31 @@ def secret_key(settings: dict, instance_path: Path) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+# Values found in examples and tutorials: a key anyone can read signs nothing.
+PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "secret-key", "dev", "development", "test",
+                       "test-secret-key", "your-secret-key", "please-change"}
+MIN_SECRET_LENGTH = 32
+
+
+def check_production(settings: dict) -> None:
+    """With ``PRODUCTION`` on, refuse what only fits a newcomer's machine: a
+    missing, placeholder or short secret key (each node would draw its own,
+    or anyone could forge sessions) and session cookies sent over plain HTTP."""
+    if not settings.get("PRODUCTION"):
+        return
+    problems = []
+    key = str(settings.get("SECRET_KEY") or "")
+    if not key:
+        problems.append("SECRET_KEY est vide : donnez la même clé aléatoire à tous les nœuds (GRC_SECRET_KEY)")
+    elif key.strip().lower() in PLACEHOLDER_SECRETS or "change" in key.lower() or len(key) < MIN_SECRET_LENGTH:
+        problems.append(f"SECRET_KEY est une valeur d'exemple ou compte moins de {MIN_SECRET_LENGTH} caractères "
+                        "(python -c \"import secrets; print(secrets.token_hex(32))\")")
+    if not settings.get("SESSION_COOKIE_SECURE"):
+        problems.append("SESSION_COOKIE_SECURE doit valoir true : en production, GRC est servi en HTTPS")
+    if problems:
+        raise ConfigError("PRODUCTION = true, mais " + " ; ".join(problems) + ".")
 
 
 def database_url(settings: dict, instance_path: Path) -> str:

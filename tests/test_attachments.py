@@ -11,6 +11,8 @@ from grc_core.extensions import db
 from grc_core.models import Attachment, RequestEvent
 from grc_core.plugin_api.testing import csrf_token, in_commune, make_agent
 from grc_core.requests import attachments
+from grc_core.storage import LocalStorage
+from storage_backends import s3_endpoint, storage_backend  # noqa: F401 (fixtures)
 from test_requests import file_request, make_citizen, setup_commune, signed_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -71,7 +73,7 @@ def test_file_names_lose_their_path_and_control_characters():
 
 
 @pytest.fixture
-def town(app):
+def town(app, storage_backend):
     town = setup_commune(app)
     make_agent(app, town.id, "agent@a.fr", "agent", services=["voirie"])
     town.request, _ = file_request(app, town.id, actor_email="agent@a.fr", type_id=town.bacs,
@@ -86,9 +88,13 @@ def upload(client, request_id, *files):
     }, content_type="multipart/form-data")
 
 
-def stored_files(app, commune_id) -> list[Path]:
-    folder = Path(app.instance_path) / "attachments" / str(commune_id)
-    return sorted(folder.iterdir()) if folder.exists() else []
+def stored_files(backend, commune_id) -> list[str]:
+    prefix = f"attachments/{commune_id}/"
+    if isinstance(backend, LocalStorage):
+        folder = backend.root / prefix
+        return sorted(prefix + path.name for path in folder.iterdir()) if folder.exists() else []
+    listing = backend.client.list_objects_v2(Bucket=backend.bucket, Prefix=prefix)
+    return sorted(item["Key"] for item in listing.get("Contents", []))
 
 
 def attachment_count(app, commune_id):
@@ -96,7 +102,7 @@ def attachment_count(app, commune_id):
         return db.session.scalar(select(func.count()).select_from(Attachment))
 
 
-def test_an_upload_is_stored_outside_the_web_root_and_downloaded_with_safe_headers(app, town):
+def test_an_upload_is_stored_outside_the_web_root_and_downloaded_with_safe_headers(app, town, storage_backend):
     client = signed_in(app, "agent@a.fr")
     name = "Reçu <b>n°1.pdf"
     assert upload(client, town.request, (name, PDF)).status_code == 302
@@ -105,12 +111,16 @@ def test_an_upload_is_stored_outside_the_web_root_and_downloaded_with_safe_heade
         assert attachment.sha256 == hashlib.sha256(PDF).hexdigest() and attachment.size == len(PDF)
         assert db.session.scalar(select(RequestEvent).where(RequestEvent.kind == "attachment")).details == {
             "filename": name}
-    path = Path(app.instance_path) / "attachments" / str(town.id) / attachment.storage_key
-    assert path.read_bytes() == PDF and "static" not in str(path)
+    key = f"attachments/{town.id}/{attachment.storage_key}"
+    assert stored_files(storage_backend, town.id) == [key] and storage_backend.read(key) == PDF
+    if isinstance(storage_backend, LocalStorage):
+        # The same layout as before the storage interface: older files keep working.
+        path = Path(app.instance_path) / key
+        assert path.read_bytes() == PDF and "static" not in str(path)
     html = client.get(f"/admin/requests/{town.request}/").get_data(as_text=True)
     assert "Reçu &lt;b&gt;n°1.pdf" in html
     response = client.get(f"/admin/requests/attachments/{attachment.id}")
-    assert response.data == PDF
+    assert response.is_streamed and response.data == PDF and response.content_length == len(PDF)
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert "filename*=UTF-8''Re%C3%A7u%20%3Cb%3En%C2%B01.pdf" in response.headers["Content-Disposition"]
@@ -118,9 +128,9 @@ def test_an_upload_is_stored_outside_the_web_root_and_downloaded_with_safe_heade
     assert response.headers["Content-Security-Policy"] == "default-src 'none'"
 
 
-def test_a_refused_upload_stores_nothing_and_says_why(app, town, monkeypatch):
+def test_a_refused_upload_stores_nothing_and_says_why(app, town, storage_backend, monkeypatch):
     client = signed_in(app, "agent@a.fr")
-    files_before = stored_files(app, town.id)  # the instance folder outlives each test's database
+    files_before = stored_files(storage_backend, town.id)  # the instance folder outlives each test's database
     monkeypatch.setitem(app.config["GRC"], "MAX_ATTACHMENT_MB", 1)
     for files, message in (
             ((("gros.pdf", PDF + b"0" * (1024 * 1024)),), "« gros.pdf » is too large: at most 1 MB."),
@@ -129,7 +139,7 @@ def test_a_refused_upload_stores_nothing_and_says_why(app, town, monkeypatch):
     ):
         response = upload(client, town.request, *files)
         assert response.status_code == 400 and message in response.get_data(as_text=True)
-    assert attachment_count(app, town.id) == 0 and stored_files(app, town.id) == files_before
+    assert attachment_count(app, town.id) == 0 and stored_files(storage_backend, town.id) == files_before
 
 
 def test_another_commune_cannot_download(app, town):
@@ -141,3 +151,21 @@ def test_another_commune_cannot_download(app, town):
     make_agent(app, other.id, "agent@b.fr", "admin")
     stranger = signed_in(app, "agent@b.fr")
     assert stranger.get(f"/admin/requests/attachments/{attachment_id}").status_code == 404
+
+
+def test_each_storage_keeps_files_once_and_forgets_them_on_delete(app, storage_backend):
+    files = storage_backend
+    key = "attachments/0/essai"
+    assert not files.exists(key)
+    files.put(key, PDF, attachments.PDF)
+    assert files.exists(key) and files.read(key) == PDF and b"".join(files.chunks(key)) == PDF
+    with pytest.raises(Exception):
+        files.put(key, PNG, attachments.PNG)  # keys are written once
+    assert files.read(key) == PDF
+    files.delete(key)
+    files.delete(key)  # twice is harmless: retention and a rollback may both remove a file
+    assert not files.exists(key)
+    with pytest.raises(FileNotFoundError):
+        files.open(key)
+    files.check()
+

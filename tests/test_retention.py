@@ -2,7 +2,6 @@
 the back-office page, ``grc retention`` and ``grc tick``."""
 import io
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -59,12 +58,19 @@ def worked_request(app, town, closed_at=CLOSED_AT):
     return request_id
 
 
-def files_of(app, commune_id, request_id) -> list[Path]:
-    """The files on disk of the request's attachments (the instance folder is shared by tests)."""
-    from grc_core.requests.attachments import path_of
+def files_of(app, commune_id, request_id) -> list[str]:
+    """The storage keys of the request's attachments (the storage is shared by tests)."""
+    from grc_core.requests.attachments import key_of
 
     with in_commune(app, commune_id):
-        return [path_of(a) for a in db.session.scalars(select(Attachment).where(Attachment.request_id == request_id))]
+        return [key_of(a) for a in db.session.scalars(select(Attachment).where(Attachment.request_id == request_id))]
+
+
+def stored(app, key):
+    from grc_core.storage import storage
+
+    with app.app_context():
+        return storage().read(key) if storage().exists(key) else None
 
 
 def snapshot(app, commune_id, request_id):
@@ -85,14 +91,14 @@ def snapshot(app, commune_id, request_id):
 
 def test_anonymising_a_request_removes_personal_data_and_keeps_statistics(app, town):
     before = snapshot(app, town.id, town.request)
-    [path] = files_of(app, town.id, town.request)
-    assert path.read_bytes() == PDF
+    [key] = files_of(app, town.id, town.request)
+    assert stored(app, key) == PDF
     with in_commune(app, town.id):
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) >= 1
         request = db.session.get(Request, town.request)
         assert anonymise_request(request, policy="test.bacs") is True
         db.session.commit()
-    assert not path.exists()
+    assert stored(app, key) is None
     after = snapshot(app, town.id, town.request)
     assert after["request"] == before["request"]
     assert after["messages"] == before["messages"]
@@ -144,11 +150,11 @@ def test_retention_may_blank_details_but_no_other_history_column(app, town):
 
 
 def test_a_rolled_back_anonymisation_keeps_the_files(app, town):
-    [path] = files_of(app, town.id, town.request)
+    [key] = files_of(app, town.id, town.request)
     with in_commune(app, town.id):
         anonymise_request(db.session.get(Request, town.request))
         db.session.rollback()
-    assert path.read_bytes() == PDF and files_of(app, town.id, town.request) == [path]
+    assert stored(app, key) == PDF and files_of(app, town.id, town.request) == [key]
     with in_commune(app, town.id):
         assert db.session.get(Request, town.request).citizen_id == town.citizen
 

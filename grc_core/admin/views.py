@@ -321,7 +321,8 @@ class AuditView(SecureModelView):
 
 def core_views() -> list:
     from . import (
-        citizens_admin, dashboards_admin, forms_admin, register_admin, requests_admin, retention_admin, workflows_admin,
+        citizens_admin, dashboards_admin, forms_admin, jobs_admin, register_admin, requests_admin, retention_admin,
+        workflows_admin,
     )
 
     return [
@@ -337,5 +338,6 @@ def core_views() -> list:
         *retention_admin.views(),
         *register_admin.views(),
         CommuneView(Commune, name=_l("Communes"), category=PLATFORM, endpoint="core_communes"),
+        *jobs_admin.views(),
     ]
 

@@ -8,11 +8,22 @@ citizens would receive.
 A failed attempt keeps the message ``pending`` with ``attempts`` + 1, the
 error and the next attempt later and later (:data:`BACKOFF_MINUTES`); after
 :data:`MAX_ATTEMPTS` it becomes ``failed`` and stays visible to the admin.
-Each message is claimed, sent and marked in its own transaction (``FOR
-UPDATE SKIP LOCKED`` on PostgreSQL), so two workers never send it twice.
+Each message is claimed before it is sent, so that two workers (two jobs,
+a job and ``grc tick``) never send it twice: on PostgreSQL the claim is a
+row lock (``FOR UPDATE SKIP LOCKED``) held until the message is marked, and
+released by the database if the process dies, so the next run sends it; on
+SQLite, which has no row locks, it is a compare-and-set on
+``next_attempt_at`` committed before sending, which puts the message
+:data:`CLAIM_LEASE_MINUTES` ahead (the time after which a send interrupted
+by a crash is tried again).
+
+With a job queue (``REDIS_URL``), committing a transaction that added
+e-mails queues an ``outbox.send`` job, so they leave within seconds;
+without one, ``grc tick`` sends them as before.
 """
 from __future__ import annotations
 
+import logging
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -20,17 +31,23 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Commune, OutboxMessage, utcnow
 from ..tenancy import unscoped
 from ..workflows.deadlines import as_utc
 
+log = logging.getLogger(__name__)
+
 # Wait after the 1st, 2nd… failed attempt; the 8th failure is final.
 BACKOFF_MINUTES = (1, 5, 30, 120, 360, 720, 1440)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
 SMTP_TIMEOUT_SECONDS = 30
+CLAIM_LEASE_MINUTES = 15
+# Set on a session that added e-mails; read when it commits.
+_NEW_MAIL = "grc_outbox_new_mail"
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -51,7 +68,28 @@ def enqueue_email(recipient: str, subject: str, body: str, *, request=None,
     if request is not None:
         message.commune_id = request.commune_id
     db.session.add(message)
+    db.session.info[_NEW_MAIL] = True
     return message
+
+
+@event.listens_for(Session, "after_commit")
+def _queue_delivery(session) -> None:
+    if not session.info.pop(_NEW_MAIL, False):
+        return
+    from ..jobs import enqueue, queue_configured
+
+    if not queue_configured():
+        return
+    try:
+        enqueue("outbox.send")
+    except Exception:
+        # The e-mails are committed: the next tick sends them all the same.
+        log.warning("could not queue the outbox's delivery", exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_new_mail(session) -> None:
+    session.info.pop(_NEW_MAIL, None)
 
 
 def _settings() -> dict:
@@ -148,14 +186,30 @@ def _failed(message: OutboxMessage, error: Exception, now: datetime) -> None:
 
 
 def _claim_next(now: datetime) -> OutboxMessage | None:
-    return db.session.scalar(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-               OutboxMessage.commune_id.in_(select(Commune.id).where(Commune.active.is_(True))))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
+    while True:
+        message = db.session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                   OutboxMessage.commune_id.in_(select(Commune.id).where(Commune.active.is_(True))))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if message is None or db.session.get_bind().dialect.name == "postgresql":
+            return message
+        seen = message.next_attempt_at
+        claimed = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending",
+                   OutboxMessage.next_attempt_at == seen)
+            .values(next_attempt_at=now + timedelta(minutes=CLAIM_LEASE_MINUTES))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if claimed:
+            db.session.refresh(message)
+            return message
+        # Another process claimed it between our read and our write: next one.
 
 
 def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:

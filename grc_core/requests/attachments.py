@@ -8,8 +8,9 @@ another (``facture.pdf`` that is really a PNG, ``photo.jpg`` that is a
 program) is refused: an agent would otherwise open something other than
 what the list shows.
 
-Files live in ``<instance>/attachments/<commune_id>/<random key>``; the
-database keeps the original name, the type found, the size and a SHA-256.
+Files live in the storage (:mod:`grc_core.storage`: the instance folder or
+an S3 bucket) under ``attachments/<commune_id>/<random key>``; the database
+keeps the original name, the type found, the size and a SHA-256.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 import filetype
@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Attachment, Request
+from ..storage import storage
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -116,46 +117,36 @@ def check_file(filename: str, stream) -> CheckedFile:
     return CheckedFile(name, content_type, data, hashlib.sha256(data).hexdigest())
 
 
-def storage_root() -> Path:
-    return Path(current_app.instance_path) / "attachments"
+def key_of(attachment: Attachment) -> str:
+    return f"attachments/{attachment.commune_id}/{attachment.storage_key}"
 
 
-def path_of(attachment: Attachment) -> Path:
-    return storage_root() / str(attachment.commune_id) / attachment.storage_key
-
-
-def store(request: Request, checked: CheckedFile, *, actor) -> tuple[Attachment, Path]:
+def store(request: Request, checked: CheckedFile, *, actor) -> tuple[Attachment, str]:
     """Write the file and add its row (not committed). Returns the row and the
-    written path, so that a caller whose transaction fails can remove it."""
-    key = secrets.token_urlsafe(24)
-    folder = storage_root() / str(request.commune_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / key
-    with open(path, "xb") as handle:  # never overwrite
-        handle.write(checked.data)
+    file's storage key, so that a caller whose transaction fails can remove it."""
     attachment = Attachment(
         request=request, commune_id=request.commune_id, filename=checked.filename,
         content_type=checked.content_type, size=len(checked.data), sha256=checked.sha256,
-        storage_key=key, uploaded_by_id=getattr(actor, "id", None),
+        storage_key=secrets.token_urlsafe(24), uploaded_by_id=getattr(actor, "id", None),
     )
+    key = key_of(attachment)
+    storage().put(key, checked.data, checked.content_type)
     db.session.add(attachment)
-    return attachment, path
+    return attachment, key
 
 
-def remove_files(paths) -> None:
+def remove_files(keys) -> None:
     """Undo :func:`store` for files whose rows were rolled back."""
-    for path in paths:
-        try:
-            Path(path).unlink()
-        except FileNotFoundError:
-            pass
+    for key in keys:
+        storage().delete(key)
 
 
 def download_response(attachment: Attachment) -> Response:
-    """The file, as a download that no browser will render or run."""
-    data = path_of(attachment).read_bytes()
+    """The file, streamed, as a download that no browser will render or run."""
+    chunks = storage().chunks(key_of(attachment))
     ascii_name = attachment.filename.encode("ascii", "replace").decode().replace('"', "").replace("?", "_")
-    response = Response(data, content_type=attachment.content_type)
+    response = Response(chunks, content_type=attachment.content_type, direct_passthrough=True)
+    response.content_length = attachment.size
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename, safe='')}"
     )

@@ -174,8 +174,8 @@ def create_request(*, request_type, citizen, channel, formdata, actor, priority=
             request.priority = priority
         db.session.flush()
         for item in checked:
-            attachment, path = attachments.store(request, item, actor=actor)
-            written.append(path)
+            attachment, key = attachments.store(request, item, actor=actor)
+            written.append(key)
             db.session.add(RequestEvent(request=request, at=now, actor_id=getattr(actor, "id", None),
                                         kind="attachment", details={"filename": item.filename}))
         if citizen is not None and citizen.email:
@@ -313,8 +313,8 @@ def add_attachments(request: Request, files, *, actor, expected_version=None,
     written, stored = [], []
     try:
         for item in checked:
-            attachment, path = attachments.store(request, item, actor=actor)
-            written.append(path)
+            attachment, key = attachments.store(request, item, actor=actor)
+            written.append(key)
             stored.append(attachment)
             db.session.add(RequestEvent(request=request, at=now, actor_id=getattr(actor, "id", None),
                                         kind="attachment", details={"filename": item.filename}))

@@ -17,8 +17,8 @@ keys of ``details`` inside ``anonymising_history()`` and appends an
 """
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 from sqlalchemy import delete, event, exists, select
 from sqlalchemy.orm import Session
@@ -28,13 +28,16 @@ from ..extensions import db
 from ..models import Attachment, Message, OutboxMessage, Request, RequestEvent, RequestType, utcnow
 from ..models.request import anonymising_history
 from ..plugin_api.types import RetentionCandidate
-from ..requests.attachments import path_of
+from ..requests.attachments import key_of
+from ..storage import storage
 from ..workflows.deadlines import PARIS, as_utc, local_date
+
+log = logging.getLogger(__name__)
 
 ANONYMISED = "anonymised"
 # Keys of RequestEvent.details that may hold personal data (core events).
 PERSONAL_EVENT_KEYS = frozenset({"comment", "fields", "transition_fields", "filename", "recipient", "from_citizen", "to_citizen"})
-# Files are removed from disk only once the transaction that removed their rows commits.
+# Files (with their storage) are removed only once the transaction that removed their rows commits.
 _FILES = "grc_retention_files"
 
 
@@ -65,7 +68,8 @@ def anonymise_request(request: Request, *, now: datetime | None = None, keep_fie
 
     attachments = db.session.scalars(select(Attachment).where(Attachment.request_id == request.id)).all()
     if attachments:
-        db.session.info.setdefault(_FILES, []).extend(path_of(a) for a in attachments)
+        files = storage()
+        db.session.info.setdefault(_FILES, []).extend((files, key_of(a)) for a in attachments)
         for attachment in attachments:
             db.session.delete(attachment)
         changed = True
@@ -133,11 +137,13 @@ def closed_requests_due(type_codes, today: date, *, months: int = 0, days: int =
 
 @event.listens_for(Session, "after_commit")
 def _remove_files(session) -> None:
-    for path in session.info.pop(_FILES, ()):
+    for files, key in session.info.pop(_FILES, ()):
         try:
-            Path(path).unlink()
-        except FileNotFoundError:
-            pass
+            files.delete(key)
+        except Exception:
+            # The rows are gone and committed; an orphan file is logged for the
+            # operator rather than failing the anonymisation that succeeded.
+            log.exception("could not delete the anonymised file %s", key)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -1,0 +1,67 @@
+"""The core's jobs: the tick, the outbox, the indicators' rebuild, retention.
+
+Each is idempotent on its own terms: the tick fires only due timers; the
+outbox claims each message before sending it; a rebuild recounts from the
+requests; retention anonymises only what is still due.
+"""
+from __future__ import annotations
+
+import logging
+
+from ..extensions import db
+from ..tenancy import current_commune_id
+from .registry import job
+
+log = logging.getLogger("grc.jobs")
+
+
+class JobFailed(Exception):
+    """The job did part of its work; raised so that the queue retries it."""
+
+
+@job("tick")
+def tick_job() -> dict:
+    """What ``grc tick`` does: due timers, weekly summaries, pending e-mails,
+    the day's retention."""
+    from ..retention.engine import run_all
+    from ..workflows.timers import tick
+
+    counts = tick()
+    # After the timers: a request a timer just closed is counted from today.
+    kept = run_all()
+    if kept["failed"]:
+        raise JobFailed(f"{kept['failed']} retention policy run(s) failed")
+    return {**counts, "anonymised": kept["anonymised"]}
+
+
+@job("outbox.send", without_queue="tick")
+def outbox_send_job(limit: int = 100) -> dict:
+    """Deliver due e-mails. Failures are the outbox's to retry (per message,
+    with its own backoff), not the queue's: the job itself succeeds."""
+    from ..notifications import send_pending
+
+    sent, failed = send_pending(limit=limit)
+    return {"sent": sent, "failed": failed}
+
+
+@job("indicators.rebuild")
+def indicators_rebuild_job() -> int:
+    """Recount the current commune's daily counters and duration histograms."""
+    from ..indicators.daily import rebuild
+
+    rows = rebuild(current_commune_id())
+    db.session.commit()
+    return rows
+
+
+@job("retention.run")
+def retention_run_job() -> dict:
+    """Anonymise what the current commune's policies have due today."""
+    from ..models import Commune
+    from ..retention.engine import run_retention
+
+    counts = run_retention(db.session.get(Commune, current_commune_id()))
+    failed = sorted(code for code, count in counts.items() if count is None)
+    if failed:
+        raise JobFailed(f"retention policies failed: {', '.join(failed)}")
+    return counts

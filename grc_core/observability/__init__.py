@@ -1,0 +1,1 @@
+"""Health, metrics and logs for operating GRC: see docs/deployment.md."""
