@@ -341,6 +341,42 @@ def apply_as(app, commune_id, email, request_id, code, *, fields=None, comment="
                                 fields=fields or {}, comment=comment, now=now)
 
 
+def rules_package_problems(package) -> list[str]:
+    """What keeps a plugin's ``rules/`` package from re-exporting exactly the
+    public names its modules define (callers import them from the package):
+    a name missing from ``__all__``, listed twice, not the module's object, or
+    listed while no module defines it. Empty when the package is complete."""
+    import ast
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    modules = {info.name: importlib.import_module(f"{package.__name__}.{info.name}")
+               for info in pkgutil.iter_modules(package.__path__)}
+    if not modules:
+        return ["the rules package has no modules"]
+    problems = ["a name listed twice in __all__"] if len(package.__all__) != len(set(package.__all__)) else []
+    defined = set()
+    for module_name, module in modules.items():
+        for node in ast.parse(Path(module.__file__).read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names = {node.name}
+            elif isinstance(node, ast.Assign):
+                names = {target.id for target in node.targets if isinstance(target, ast.Name)}
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names = {node.target.id}
+            else:
+                continue
+            for name in sorted(n for n in names if not n.startswith("_")):
+                defined.add(name)
+                if name not in package.__all__:
+                    problems.append(f"{module_name}.{name} missing from __all__")
+                elif getattr(package, name) is not getattr(module, name):
+                    problems.append(f"{name} of the package is not {module_name}.{name}")
+    problems += [f"__all__ names {name}, which no module defines" for name in sorted(set(package.__all__) - defined)]
+    return problems
+
+
 def run_tick(app, now):
     """Run ``grc tick``'s work (timers, escalations, the plugins' ``grc_tick``,
     the outbox) as if the clock said ``now`` — an aware datetime, or a naive
