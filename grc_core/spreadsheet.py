@@ -26,6 +26,8 @@ from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from .workflows.deadlines import PARIS
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -45,6 +47,9 @@ def cell_value(value):
     else (enums, lazy strings, Markup) as its text."""
     if value is None:
         return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # A spreadsheet has no time zone (XLSX refuses one): the commune's local time.
+        return value.astimezone(PARIS).replace(tzinfo=None)
     if isinstance(value, (bool, int, float, Decimal, date)):
         return value
     return str(value)

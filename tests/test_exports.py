@@ -254,3 +254,13 @@ def test_every_export_of_the_app_neutralizes_the_formulas_stored_in_its_data(app
         check_recensement_list(app, client, demo)
     if "social" in loaded:
         check_prefect_export(app, client, demo)
+
+
+def test_an_aware_moment_is_written_in_the_communes_local_time():
+    """PostgreSQL hands back aware datetimes; XLSX refuses a time zone (a 500 on every export)."""
+    from datetime import datetime, timezone
+
+    moment = datetime(2026, 7, 1, 10, 0, tzinfo=timezone.utc)
+    workbook = load_workbook(io.BytesIO(table_to_xlsx([["Reçu le"], [moment]], "Demandes")))
+    assert workbook.active["A2"].value == datetime(2026, 7, 1, 12, 0)
+    assert "01/07/2026 12:00" in table_to_csv([[moment]]).decode("utf-8-sig")
