@@ -82,6 +82,8 @@ def _citizen(app, commune_id, **names) -> int:
 
 def test_a_script_in_citizen_and_request_data_comes_out_escaped_in_every_panel(app):
     registry = app.extensions["grc"]
+    if not registry.names:
+        pytest.skip("the panels are the plugins': none is loaded (the core alone)")
     commune = make_commune(app)
     permissions = [p.code for plugin in registry.names for p in registry.declared_by("grc_register_permissions",
                                                                                    plugin)]

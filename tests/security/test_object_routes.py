@@ -169,6 +169,8 @@ def objects(walk_app):
         requests = [r for r in (_file(a, t, parent, admin) for t in db.session.scalars(
             select(RequestType).order_by(RequestType.code))) if r is not None]
         requests += _plugin_objects(app, parent, child)
+        if not requests:
+            pytest.skip("the requests walked are of the plugins' types: none is loaded (the core alone)")
         first = requests[0]
         upload = FileStorage(io.BytesIO(b"%PDF-1.4 plan"), filename="plan.pdf", content_type="application/pdf")
         add_attachments(first, [upload], actor=admin)
