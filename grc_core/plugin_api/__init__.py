@@ -23,8 +23,8 @@ from .types import (
     CHANNELS, ESCALATIONS, FIELD_TYPES, LEGAL_BASES, ROLES, STATE_KINDS, TIMER_ACTIONS, WIDGET_KINDS, CitizenPanel,
     DataCategory, FieldError, FieldSpec, IndicatorDecl, IndicatorFilters, IndicatorResult, MenuItem, PermissionDecl,
     PluginManifest, ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionCandidate, RetentionPolicyDecl,
-    RoutingDecision, RoutingRuleDecl, Series, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
-    WidgetDecl, WorkflowDecl,
+    RoutingDecision, RoutingRuleDecl, SEGMENT_PARAM_TYPES, SegmentContext, SegmentCriterionDecl, Series, ServiceDecl,
+    SettingDecl, StateSpec, TimerSpec, TransitionSpec, WidgetDecl, WorkflowDecl,
 )
 
 #: Raised when a plugin needs changing to keep working with the core; see the
@@ -119,7 +119,9 @@ __all__ = [
     "StateSpec", "TransitionSpec", "TimerSpec", "WorkflowDecl", "RoutingRuleDecl", "RoutingDecision",
     "IndicatorFilters", "Series", "IndicatorResult", "IndicatorDecl", "WidgetDecl", "RetentionCandidate",
     "RetentionPolicyDecl", "MenuItem", "CitizenPanel", "RequestPanel", "DataCategory", "ProcessingActivityDecl",
+    "SegmentContext", "SegmentCriterionDecl",
     "ROLES", "CHANNELS", "FIELD_TYPES", "STATE_KINDS", "WIDGET_KINDS", "TIMER_ACTIONS", "ESCALATIONS", "LEGAL_BASES",
+    "SEGMENT_PARAM_TYPES",
     *_CORE_NAMES,
 ]
 

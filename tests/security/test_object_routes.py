@@ -30,7 +30,7 @@ from grc_core.citizens.merge import merge_citizens
 from grc_core.extensions import db
 from grc_core.models import (
     AgentSession,
-    Attachment, Citizen, Consent, HouseholdLink, Request, RequestType, SavedView, Service, User, Workflow,
+    Attachment, Citizen, Consent, HouseholdLink, Request, RequestType, SavedView, Segment, Service, User, Workflow,
 )
 from grc_core.plugin_api.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
 from grc_core.requests.service import add_attachments, create_request
@@ -164,6 +164,8 @@ def objects(walk_app):
             HouseholdLink(citizen_id=parent.id, relative_id=child.id, relation="child"),
             Consent(citizen_id=parent.id, channel="email", purpose="suivi_demandes"),
             SavedView(user_id=admin.id, name="Mes retards", query="overdue=1"),
+            Segment(name="Seniors", definition={"match": "all", "items": [
+                {"criterion": "core.age", "params": {"min_age": 75, "max_age": None}}]}),
         ])
         db.session.commit()
         requests = [r for r in (_file(a, t, parent, admin) for t in db.session.scalars(
@@ -186,6 +188,7 @@ def objects(walk_app):
             "citizen_id": [parent.id], "link_id": list(db.session.scalars(select(HouseholdLink.id))),
             "consent_id": list(db.session.scalars(select(Consent.id))),
             "view_id": list(db.session.scalars(select(SavedView.id))),
+            "segment_id": list(db.session.scalars(select(Segment.id))),
             "type_id": list(db.session.scalars(select(RequestType.id).limit(3))),
             "workflow_id": list(db.session.scalars(select(Workflow.id).limit(3))),
         }
