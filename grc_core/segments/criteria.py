@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 
 from dateutil.relativedelta import relativedelta
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select
 
@@ -19,6 +20,8 @@ from ..security.access import readable_requests_conditions
 from ..workflows.deadlines import PARIS
 
 AGE_LIMIT = 130
+# The "domain" of the types a commune defined itself (no plugin).
+OWN_TYPES = "commune"
 
 # --- on the record -----------------------------------------------------------------------
 
@@ -84,7 +87,9 @@ def _request_params(context: SegmentContext) -> tuple[FieldSpec, ...]:
     types = db.session.execute(select(RequestType.code, RequestType.label).where(
         RequestType.commune_id == context.commune_id, RequestType.active.is_(True))
         .order_by(RequestType.label)).all()
-    domains = [("", _l("The commune's own types"))] + [(name, name) for name in active_plugins(context.commune_id)]
+    manifests = current_app.extensions["grc"].manifests
+    domains = [(OWN_TYPES, _l("The commune's own types"))] + [(name, manifests[name].label)
+                                                              for name in active_plugins(context.commune_id)]
     return (
         FieldSpec("types", _l("Request types"), "multichoice", choices=tuple((code, label) for code, label in types)),
         FieldSpec("domain", _l("Domain"), "choice", choices=tuple(domains)),
@@ -106,9 +111,9 @@ def _requests(params: dict, context: SegmentContext):
     type_conditions = [RequestType.id == Request.request_type_id]
     if params["types"]:
         type_conditions.append(RequestType.code.in_(params["types"]))
-    if params["domain"] is not None:
-        type_conditions.append(RequestType.plugin == params["domain"] if params["domain"]
-                               else RequestType.plugin.is_(None))
+    if params["domain"]:
+        type_conditions.append(RequestType.plugin.is_(None) if params["domain"] == OWN_TYPES
+                               else RequestType.plugin == params["domain"])
     if len(type_conditions) > 1:
         conditions.append(exists().where(*type_conditions))
     if params["state_kind"]:

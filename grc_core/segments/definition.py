@@ -153,21 +153,19 @@ def to_json(definition: Mapping):
     return definition
 
 
-def describe(definition: Mapping, criteria: Mapping) -> str:
+def describe(definition: Mapping, criteria: Mapping, *, nested: bool = False) -> str:
     """A checked definition in words, for the author and the approver:
     « Âge (De (ans) : 75) et sauf Consentement donné (Canal : SMS, …) »."""
     if "not" in definition:
-        return _("except %(part)s", part=describe(definition["not"], criteria))
+        return _("except %(part)s", part=describe(definition["not"], criteria, nested=True))
     if "criterion" in definition:
         decl, specs = criteria[definition["criterion"]]
-        values = [f"{spec.label}{_(': ')}{_display(spec, definition['params'].get(spec.name))}"
+        values = [_("%(field)s: %(value)s", field=spec.label, value=_display(spec, definition["params"][spec.name]))
                   for spec in specs if definition["params"].get(spec.name) is not None]
         return f"{decl.label} ({', '.join(values)})" if values else str(decl.label)
-    parts = [describe(item, criteria) for item in definition["items"]]
-    if len(parts) == 1:
-        return parts[0]
-    joined = _(" and ").join(parts) if definition["match"] == "all" else _(" or ").join(parts)
-    return f"[{joined}]"
+    parts = [describe(item, criteria, nested=True) for item in definition["items"]]
+    joined = (_(" and ") if definition["match"] == "all" else _(" or ")).join(parts)
+    return f"[{joined}]" if nested and len(parts) > 1 else joined
 
 
 def _display(spec, value) -> str:
