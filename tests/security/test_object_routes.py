@@ -100,6 +100,20 @@ def _closed_request(code, citizen, number, state, data=None):
     return req
 
 
+def _plugin_reference_ids(app, admin) -> dict[str, list[int]]:
+    """Ids of plugin rows that belong to no request (a campaign)."""
+    ids = {}
+    if "campagnes" in app.extensions["grc"].names:
+        from plugins.campagnes.models import Campaign
+
+        campaign = Campaign(name="Travaux", purpose="Prévenir", legal_basis="public_task", subject="S", body="B",
+                            segment_id=db.session.scalar(select(Segment.id)), author_id=admin.id)
+        db.session.add(campaign)
+        db.session.commit()
+        ids["campaign_id"] = [campaign.id]
+    return ids
+
+
 def _plugin_objects(app, parent, child):
     """The rows plugin routes open: enrolments with their school (ecoles
     certificates), a delivered recensement (état civil attestation), a
@@ -189,6 +203,7 @@ def objects(walk_app):
             "consent_id": list(db.session.scalars(select(Consent.id))),
             "view_id": list(db.session.scalars(select(SavedView.id))),
             "segment_id": list(db.session.scalars(select(Segment.id))),
+            **_plugin_reference_ids(app, admin),
             "type_id": list(db.session.scalars(select(RequestType.id).limit(3))),
             "workflow_id": list(db.session.scalars(select(Workflow.id).limit(3))),
         }

@@ -1,4 +1,5 @@
-"""segments: saved selections of citizens (campaigns, barometer surveys)
+"""segments: saved selections of citizens (campaigns, barometer surveys);
+extra headers of outgoing e-mails (a campaign's List-Unsubscribe)
 
 Revision ID: c0a1e0000017
 Revises: c0a1e0000010
@@ -35,9 +36,13 @@ def upgrade():
     )
     with op.batch_alter_table('segment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_segment_commune_id'), ['commune_id'], unique=False)
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('headers', sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_column('headers')
     with op.batch_alter_table('segment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_segment_commune_id'))
     op.drop_table('segment')
