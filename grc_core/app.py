@@ -20,6 +20,7 @@ from .admin import init_admin
 from .extensions import csrf, db, login_manager, migrate
 from .indicators import core as core_indicators
 from .retention import activities as processing_activities
+from .segments import criteria as segment_criteria
 from .plugins.manager import PluginError, build_plugin_manager
 from .plugins.registry import PluginRegistry
 from .security import headers
@@ -75,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
         "grc_register_indicators": core_indicators.INDICATORS,
         "grc_register_dashboard_widgets": core_indicators.WIDGETS,
         "grc_register_processing_activities": processing_activities.ACTIVITIES,
+        "grc_register_segment_criteria": segment_criteria.CORE_CRITERIA,
     })
     app.extensions["grc"] = registry
 

@@ -28,7 +28,7 @@ from sqlalchemy import func, select, text
 from grc_core.demo import DEMO_PASSWORD as DEMO_DATA_PASSWORD
 from grc_core.demo import load_demo
 from grc_core.extensions import db
-from grc_core.models import AuditEvent, Commune, Membership, Service, User
+from grc_core.models import AuditEvent, Citizen, Commune, Membership, Request, RequestType, Service, User, utcnow
 from grc_core.plugin_api import hookimpl
 from grc_core.plugin_api.testing import (
     build_test_app, empty_tables, in_commune, login, make_agent, make_commune, post_form,
@@ -445,6 +445,42 @@ def test_hook_grc_register_processing_activities(dummy_app, communes):
     assert "Appliquée par « Journal factice » :" in page and "Le journal factice est effacé" in page
     other = signed_in(dummy_app, "admin@b.fr").get("/admin/core_processing_register/").get_data(as_text=True)
     assert "Signalements factices" not in other and "Relation aux usagers" in other
+
+
+def test_hook_grc_register_segment_criteria(dummy_app, communes):
+    """The dummy's criterion is offered where the dummy is active, to holders
+    of its permission only, and selects through the core's rules."""
+    from grc_core.plugin_api import SegmentContext
+    from grc_core.plugin_api.testing import segment_members
+    from grc_core.segments import criteria_for
+
+    agents(dummy_app, communes.a, "admin@a.fr", "accueil@a.fr")
+    agents(dummy_app, communes.b, "admin@b.fr")
+    with commune_context(dummy_app, communes.a):
+        admin, agent = (db.session.scalar(select(User).where(User.email == email))
+                        for email in ("admin@a.fr", "accueil@a.fr"))
+        membership = {u.id: db.session.scalar(select(Membership).where(Membership.user_id == u.id))
+                      for u in (admin, agent)}
+        as_admin = SegmentContext(communes.a, date(2026, 6, 15), admin, membership[admin.id])
+        as_agent = SegmentContext(communes.a, date(2026, 6, 15), agent, membership[agent.id])
+        assert "dummy.signaleurs" in criteria_for(as_admin)
+        assert "dummy.signaleurs" not in criteria_for(as_agent)  # the front desk lacks dummy.read
+        type_row = db.session.scalar(select(RequestType).where(RequestType.code == "dummy.signalement"))
+        citizens = [Citizen(first_name=name, last_name="Habitant") for name in ("Nid", "Banc", "Rien")]
+        db.session.add_all(citizens)
+        db.session.flush()
+        for citizen, motif in zip(citizens, ("Nid de poule rue Haute", "Banc cassé")):
+            db.session.add(Request(request_type_id=type_row.id, citizen_id=citizen.id, channel="guichet",
+                                   state="recu", state_kind="new", reference=f"2026-{citizen.id:05d}",
+                                   data={"motif": motif}, received_at=utcnow()))
+        db.session.commit()
+        definition = {"match": "all", "items": [{"criterion": "dummy.signaleurs", "params": {"motif": "Nid"}}]}
+        assert segment_members(definition, as_admin) == {citizens[0].id}
+    with commune_context(dummy_app, communes.b):
+        admin_b = db.session.scalar(select(User).where(User.email == "admin@b.fr"))
+        as_b = SegmentContext(communes.b, date(2026, 6, 15), admin_b,
+                              db.session.scalar(select(Membership).where(Membership.user_id == admin_b.id)))
+        assert "dummy.signaleurs" not in criteria_for(as_b)
 
 
 # --- contributions per page ------------------------------------------------------

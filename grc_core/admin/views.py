@@ -322,13 +322,14 @@ class AuditView(SecureModelView):
 def core_views() -> list:
     from . import (
         citizens_admin, dashboards_admin, forms_admin, jobs_admin, register_admin, requests_admin, retention_admin,
-        workflows_admin,
+        segments_admin, workflows_admin,
     )
 
     return [
         *requests_admin.views(),
         *dashboards_admin.views(),
         *citizens_admin.views(),
+        *segments_admin.views(),
         *forms_admin.views(),
         *workflows_admin.views(),
         ServiceView(Service, name=_l("Services"), category=ADMINISTRATION, endpoint="core_services"),

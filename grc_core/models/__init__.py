@@ -13,6 +13,7 @@ from .request import (
 )
 from .routing import RoutingRule
 from .saved_view import SavedView
+from .segment import Segment
 from .service import Service
 from .user import Membership, User, membership_service
 from .workflow import TimerRun, Workflow
@@ -22,6 +23,6 @@ __all__ = [
     "CommunePlugin", "CommuneScoped",
     "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
     "NotificationTemplate", "OutboxMessage", "RecoveryCode", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
-    "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Service", "TenantMixin",
+    "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Segment", "Service", "TenantMixin",
     "TimerRun", "TimestampMixin", "User", "Workflow", "membership_service", "utcnow",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -31,6 +31,8 @@ class OutboxMessage(TenantMixin, db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     last_error: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Extra headers of the e-mail (a campaign's List-Unsubscribe), name → value.
+    headers: Mapped[dict | None] = mapped_column(JSON)
 
 
 class NotificationTemplate(TenantMixin, db.Model):

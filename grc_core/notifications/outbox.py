@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -56,14 +57,16 @@ def _one_line(text: str, limit: int) -> str:
 
 
 def enqueue_email(recipient: str, subject: str, body: str, *, request=None,
-                  now: datetime | None = None) -> OutboxMessage:
+                  now: datetime | None = None, headers: dict[str, str] | None = None) -> OutboxMessage:
     """Add an e-mail to the outbox, in the caller's transaction (not committed);
-    due at once (``now``: the caller's clock)."""
+    due at once (``now``: the caller's clock). ``headers``: extra headers
+    (e.g. a campaign's ``List-Unsubscribe``), each on one line."""
     now = as_utc(now or utcnow())
     message = OutboxMessage(
         recipient=_one_line(recipient, 254), subject=_one_line(subject, 250), body=body,
         request_id=getattr(request, "id", None), status="pending", attempts=0, created_at=now,
         next_attempt_at=now,
+        headers={_one_line(name, 80): _one_line(value, 900) for name, value in headers.items()} if headers else None,
     )
     if request is not None:
         message.commune_id = request.commune_id
@@ -96,13 +99,20 @@ def _settings() -> dict:
     return current_app.config["GRC"]
 
 
+# Header lines up to RFC 5322's 998 characters: a long List-Unsubscribe URL
+# folded by the default 78 would become an encoded word no client reads as a URL.
+MAIL_POLICY = email_policy.SMTP.clone(max_line_length=998)
+
+
 def _email(message: OutboxMessage, now: datetime) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = _settings().get("MAIL_FROM") or "no-reply@localhost"
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(now)
     email["Message-ID"] = make_msgid(idstring=f"grc-{message.id}")
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body)
     return email
 

@@ -23,8 +23,8 @@ from .types import (
     CHANNELS, ESCALATIONS, FIELD_TYPES, LEGAL_BASES, ROLES, STATE_KINDS, TIMER_ACTIONS, WIDGET_KINDS, CitizenPanel,
     DataCategory, FieldError, FieldSpec, IndicatorDecl, IndicatorFilters, IndicatorResult, MenuItem, PermissionDecl,
     PluginManifest, ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionCandidate, RetentionPolicyDecl,
-    RoutingDecision, RoutingRuleDecl, Series, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
-    WidgetDecl, WorkflowDecl,
+    RoutingDecision, RoutingRuleDecl, SEGMENT_PARAM_TYPES, SegmentContext, SegmentCriterionDecl, Series, ServiceDecl,
+    SettingDecl, StateSpec, TimerSpec, TransitionSpec, WidgetDecl, WorkflowDecl,
 )
 
 #: Raised when a plugin needs changing to keep working with the core; see the
@@ -47,6 +47,9 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     # The core's records a plugin reads (and links its own tables to).
     "AuditEvent": ("grc_core.models", "AuditEvent"),
     "Citizen": ("grc_core.models", "Citizen"),
+    "Consent": ("grc_core.models", "Consent"),
+    "Segment": ("grc_core.models", "Segment"),
+    "OutboxMessage": ("grc_core.models", "OutboxMessage"),
     "Commune": ("grc_core.models", "Commune"),
     "HouseholdLink": ("grc_core.models", "HouseholdLink"),
     "Membership": ("grc_core.models", "Membership"),
@@ -78,6 +81,7 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "spreadsheet_download": ("grc_core.spreadsheet", "download"),
     # Back-office pages and forms (GrcForm: the input hygiene every form needs).
     "GrcForm": ("grc_core.forms.hygiene", "GrcForm"),
+    "csrf_exempt": ("grc_core.extensions", "csrf_exempt"),
     "SecureView": ("grc_core.admin.base", "SecureView"),
     "SecureModelView": ("grc_core.admin.base", "SecureModelView"),
     # Dates: the commune's time zone, working days, legal delays.
@@ -105,6 +109,15 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "closed_requests_due": ("grc_core.retention.requests", "closed_requests_due"),
     "requests_closed_before": ("grc_core.retention.requests", "requests_closed_before"),
     "anonymise_requests": ("grc_core.retention.requests", "anonymise_requests"),
+    # Segments (campaigns, surveys) and outgoing messages.
+    "segment_citizen_ids": ("grc_core.segments", "matching_ids"),
+    "segment_criteria_for": ("grc_core.segments", "criteria_for"),
+    "describe_segment": ("grc_core.segments.definition", "describe"),
+    "parse_segment": ("grc_core.segments", "parse_definition"),
+    "SegmentError": ("grc_core.segments", "SegmentError"),
+    "enqueue_email": ("grc_core.notifications.outbox", "enqueue_email"),
+    "job": ("grc_core.jobs", "job"),
+    "enqueue_job": ("grc_core.jobs", "enqueue"),
     # Demo data.
     "demo_agents": ("grc_core.demo", "demo_agents"),
     "DEMO_FIRST_NAMES": ("grc_core.demo_requests", "FIRST_NAMES"),
@@ -119,7 +132,9 @@ __all__ = [
     "StateSpec", "TransitionSpec", "TimerSpec", "WorkflowDecl", "RoutingRuleDecl", "RoutingDecision",
     "IndicatorFilters", "Series", "IndicatorResult", "IndicatorDecl", "WidgetDecl", "RetentionCandidate",
     "RetentionPolicyDecl", "MenuItem", "CitizenPanel", "RequestPanel", "DataCategory", "ProcessingActivityDecl",
+    "SegmentContext", "SegmentCriterionDecl",
     "ROLES", "CHANNELS", "FIELD_TYPES", "STATE_KINDS", "WIDGET_KINDS", "TIMER_ACTIONS", "ESCALATIONS", "LEGAL_BASES",
+    "SEGMENT_PARAM_TYPES",
     *_CORE_NAMES,
 ]
 

@@ -147,6 +147,18 @@ def grc_register_processing_activities():
     """
 
 
+@hookspec
+def grc_register_segment_criteria():
+    """Return :class:`SegmentCriterionDecl` items: ways to select citizens
+    from the plugin's data, offered in the segment builder (campaigns,
+    barometer surveys) beside the core's criteria (age, quartier, street,
+    household, consent, requests).
+
+    Collected once per app; offered only in communes where the plugin is
+    active, and only to authors holding the criterion's ``permission``.
+    """
+
+
 # --- contributions per page --------------------------------------------------
 
 @hookspec

@@ -377,6 +377,15 @@ def rules_package_problems(package) -> list[str]:
     return problems
 
 
+def segment_members(definition, context) -> set[int]:
+    """The ids of the citizens ``definition`` selects for ``context`` (a
+    ``SegmentContext``), inside the commune's app context."""
+    from grc_core.extensions import db
+    from grc_core.segments import matching_ids
+
+    return set(db.session.scalars(matching_ids(definition, context)))
+
+
 def run_tick(app, now):
     """Run ``grc tick``'s work (timers, escalations, the plugins' ``grc_tick``,
     the outbox) as if the clock said ``now`` — an aware datetime, or a naive

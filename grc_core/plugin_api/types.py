@@ -409,6 +409,51 @@ class ProcessingActivityDecl:
 
 
 @dataclass(frozen=True)
+class SegmentContext:
+    """What a segment criterion is evaluated against: the commune, the day
+    ages and periods are counted from (the commune's local date), and who
+    builds or sends the segment (None outside a signed-in request, e.g. a
+    job that already checked its author)."""
+
+    commune_id: int
+    today: date
+    user: Any = None
+    membership: Any = None
+
+
+SEGMENT_PARAM_TYPES = ("text", "integer", "date", "choice", "multichoice", "boolean")
+
+
+@dataclass(frozen=True)
+class SegmentCriterionDecl:
+    """A way to select citizens, for the core's segments (campaigns,
+    barometer surveys): "parents of pupils in CP", "turning 16 this quarter".
+
+    ``params`` are the values an author gives (``FieldSpec`` of the types in
+    :data:`SEGMENT_PARAM_TYPES`), or a function of the :class:`SegmentContext`
+    returning them, for choices that depend on the commune's data (its
+    schools). ``condition(params, context)`` returns an SQL condition on
+    ``Citizen`` (typically ``Citizen.id.in_(select(...))``); ``params`` holds
+    the checked values (int, ``date``, str, list of str, bool; None when an
+    optional one is left empty). ``permission``: only authors holding it may
+    use the criterion — required for anything drawn from confidential files.
+    """
+
+    code: str
+    label: str
+    condition: Callable[..., Any]
+    params: tuple[FieldSpec, ...] | Callable[..., tuple[FieldSpec, ...]] = ()
+    description: str = ""
+    permission: str | None = None
+
+    def __post_init__(self):
+        for spec in self.params if isinstance(self.params, tuple) else ():
+            if spec.type not in SEGMENT_PARAM_TYPES:
+                raise ValueError(f"{self.code}: parameter {spec.name} has type {spec.type!r}; "
+                                 f"a criterion takes {', '.join(SEGMENT_PARAM_TYPES)}")
+
+
+@dataclass(frozen=True)
 class MenuItem:
     """A link in the back-office menu; ``endpoint`` is a Flask endpoint."""
 

@@ -28,8 +28,8 @@ import pluggy
 from .manager import PluginError
 from ..plugin_api.types import (
     CitizenPanel, Declared, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest, ProcessingActivityDecl,
-    RequestPanel, RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, ServiceDecl, SettingDecl,
-    WidgetDecl, WorkflowDecl,
+    RequestPanel, RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, SegmentCriterionDecl,
+    ServiceDecl, SettingDecl, WidgetDecl, WorkflowDecl,
 )
 
 # Declaration hook → the type its items must have.
@@ -44,6 +44,7 @@ DECLARATION_HOOKS: dict[str, type] = {
     "grc_register_dashboard_widgets": WidgetDecl,
     "grc_register_retention_policies": RetentionPolicyDecl,
     "grc_register_processing_activities": ProcessingActivityDecl,
+    "grc_register_segment_criteria": SegmentCriterionDecl,
 }
 
 
@@ -187,6 +188,11 @@ class PluginRegistry:
         return [(e.plugin, e.item) for e in sorted(entries, key=lambda e: (e.plugin is not None, e.item.code))]
 
     # --- wiring (once per app) ---------------------------------------------
+
+    def segment_criteria(self, active=None) -> list[tuple[str | None, SegmentCriterionDecl]]:
+        """(plugin or None for the core, criterion) in the order they were declared."""
+        entries = self.declarations["grc_register_segment_criteria"].values()
+        return [(e.plugin, e.item) for e in entries if e.plugin is None or active is None or e.plugin in active]
 
     def blueprints(self) -> list[tuple[str, Any]]:
         """``(plugin, blueprint)`` pairs."""

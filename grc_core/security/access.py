@@ -244,3 +244,19 @@ def readable_records_condition(model, user=None, membership=None):
     except LookupError:
         return model.request_id.is_(None)
     return or_(model.request_id.is_(None), model.request_id.in_(select(Request.id).where(*where)))
+
+
+# --- segments ---------------------------------------------------------------------------
+
+def segment_or_404(segment_id):
+    """A saved segment of the current commune, else 404. Who may open
+    segments at all is the view's permission (``core.segments``); what a
+    segment selects is limited by its reader's rights when it is evaluated
+    (``grc_core.segments``)."""
+    from ..models import Segment
+
+    segment_id = parse_id(segment_id)
+    segment = None if segment_id is None else db.session.scalar(select(Segment).where(Segment.id == segment_id))
+    if segment is None:
+        abort(404)
+    return segment

@@ -29,6 +29,9 @@ CORE_PERMISSIONS = (
     PermissionDecl("core.backoffice", _l("Use the back office"),
                    _l("Home page and menus of the agent."), ("admin", "manager", "agent", "accueil", "elu")),
     PermissionDecl("core.audit.read", _l("Read the audit log"), "", ("admin",)),
+    PermissionDecl("core.segments", _l("Build segments of citizens"),
+                   _l("Select citizens by criteria for campaigns and surveys (grant it to the communication agents)."),
+                   ("admin",)),
 )
 
 

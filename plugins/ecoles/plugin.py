@@ -111,6 +111,13 @@ def grc_register_dashboard_widgets():
 
 
 @hookimpl
+def grc_register_segment_criteria():
+    from .segments import CRITERIA
+
+    return list(CRITERIA)
+
+
+@hookimpl
 def grc_admin_views():
     # A view instance belongs to one Admin: new ones for each app.
     from .admin import views

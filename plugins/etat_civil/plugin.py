@@ -97,6 +97,13 @@ def grc_register_processing_activities():
 
 
 @hookimpl
+def grc_register_segment_criteria():
+    from .segments import CRITERIA
+
+    return list(CRITERIA)
+
+
+@hookimpl
 def grc_admin_views():
     from .views import RecensementView
 

@@ -30,7 +30,7 @@ from grc_core.citizens.merge import merge_citizens
 from grc_core.extensions import db
 from grc_core.models import (
     AgentSession,
-    Attachment, Citizen, Consent, HouseholdLink, Request, RequestType, SavedView, Service, User, Workflow,
+    Attachment, Citizen, Consent, HouseholdLink, Request, RequestType, SavedView, Segment, Service, User, Workflow,
 )
 from grc_core.plugin_api.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
 from grc_core.requests.service import add_attachments, create_request
@@ -100,6 +100,20 @@ def _closed_request(code, citizen, number, state, data=None):
     return req
 
 
+def _plugin_reference_ids(app, admin) -> dict[str, list[int]]:
+    """Ids of plugin rows that belong to no request (a campaign)."""
+    ids = {}
+    if "campagnes" in app.extensions["grc"].names:
+        from plugins.campagnes.models import Campaign
+
+        campaign = Campaign(name="Travaux", purpose="Prévenir", legal_basis="public_task", subject="S", body="B",
+                            segment_id=db.session.scalar(select(Segment.id)), author_id=admin.id)
+        db.session.add(campaign)
+        db.session.commit()
+        ids["campaign_id"] = [campaign.id]
+    return ids
+
+
 def _plugin_objects(app, parent, child):
     """The rows plugin routes open: enrolments with their school (ecoles
     certificates), a delivered recensement (état civil attestation), a
@@ -164,6 +178,8 @@ def objects(walk_app):
             HouseholdLink(citizen_id=parent.id, relative_id=child.id, relation="child"),
             Consent(citizen_id=parent.id, channel="email", purpose="suivi_demandes"),
             SavedView(user_id=admin.id, name="Mes retards", query="overdue=1"),
+            Segment(name="Seniors", definition={"match": "all", "items": [
+                {"criterion": "core.age", "params": {"min_age": 75, "max_age": None}}]}),
         ])
         db.session.commit()
         requests = [r for r in (_file(a, t, parent, admin) for t in db.session.scalars(
@@ -186,6 +202,8 @@ def objects(walk_app):
             "citizen_id": [parent.id], "link_id": list(db.session.scalars(select(HouseholdLink.id))),
             "consent_id": list(db.session.scalars(select(Consent.id))),
             "view_id": list(db.session.scalars(select(SavedView.id))),
+            "segment_id": list(db.session.scalars(select(Segment.id))),
+            **_plugin_reference_ids(app, admin),
             "type_id": list(db.session.scalars(select(RequestType.id).limit(3))),
             "workflow_id": list(db.session.scalars(select(Workflow.id).limit(3))),
         }

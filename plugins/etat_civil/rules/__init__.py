@@ -63,8 +63,8 @@ from .mariage import (
     marriage_residence_established, piece_is_fresh,
 )
 from .recensement import (
-    RecensementQuarter, RecensementStatus, RecensementWindow, recensement_quarter, recensement_status,
-    recensement_window,
+    RecensementQuarter, RecensementStatus, RecensementWindow, births_turning_sixteen_in_quarter,
+    recensement_quarter, recensement_status, recensement_window,
 )
 from .naissance import (
     BIRTH_DECLARATION_DELAY_DAYS, BIRTH_DECLARATION_DELAY_DAYS_REMOTE, birth_declaration_deadline,
@@ -116,6 +116,7 @@ __all__ = [
     "recensement_window",
     "recensement_status",
     "recensement_quarter",
+    "births_turning_sixteen_in_quarter",
     # 1.6 déclaration de naissance
     "birth_declaration_deadline",
     "birth_declaration_is_late",

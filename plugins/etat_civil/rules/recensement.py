@@ -132,3 +132,18 @@ def recensement_quarter(recensed_on: date) -> RecensementQuarter:
         list_drawn_up_on=drawn_up,
         list_sent_by=_last_day_of_month(drawn_up.year, drawn_up.month),
     )
+
+
+def births_turning_sixteen_in_quarter(today: date, *, next_quarter: bool = False) -> tuple[date, date]:
+    """First and last birth dates of the people whose 16th birthday falls in
+    the calendar quarter of ``today`` (or the next one): those the maire
+    invites to get recensed (code du service national L113-1, R*111-1;
+    DR §1.6). A child born on 29 February turns 16 on 29 February or, in a
+    common year, on 28 February (:func:`recensement_window`): in the first
+    quarter either way, so the quarter's bounds 16 years back are exact.
+    """
+    first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    if next_quarter:
+        first = add_months(first, 3)
+    last = add_months(first, 3) - timedelta(days=1)
+    return date(first.year - 16, first.month, first.day), date(last.year - 16, last.month, last.day)

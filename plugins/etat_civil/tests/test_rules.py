@@ -661,6 +661,28 @@ def test_recensement_quarter(recensed, expected):
     assert rules.recensement_quarter(recensed) == rules.RecensementQuarter(*expected)
 
 
+@pytest.mark.parametrize(
+    ("today", "next_quarter", "expected"),
+    [
+        (date(2026, 1, 1), False, (date(2010, 1, 1), date(2010, 3, 31))),
+        (date(2026, 3, 31), False, (date(2010, 1, 1), date(2010, 3, 31))),
+        (date(2026, 3, 31), True, (date(2010, 4, 1), date(2010, 6, 30))),
+        (date(2026, 12, 31), False, (date(2010, 10, 1), date(2010, 12, 31))),
+        # The next quarter of the fourth is the next year's first.
+        (date(2026, 11, 15), True, (date(2011, 1, 1), date(2011, 3, 31))),
+        # 29 February 2008: 16 on 29 February 2024, in the first quarter.
+        (date(2024, 2, 10), False, (date(2008, 1, 1), date(2008, 3, 31))),
+    ],
+)
+def test_births_turning_sixteen_in_quarter(today, next_quarter, expected):
+    assert rules.births_turning_sixteen_in_quarter(today, next_quarter=next_quarter) == expected
+    first, last = expected
+    for birth in (first, last):
+        sixteen = rules.recensement_window(birth).opens_on
+        start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        assert sixteen >= start and (next_quarter or sixteen.year == today.year)
+
+
 # ---------------------------------------------------------------------------
 # §1.6 — déclaration de naissance (C. civ. 55, décret 2017-278)
 # ---------------------------------------------------------------------------

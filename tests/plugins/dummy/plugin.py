@@ -25,9 +25,10 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
-    LOCAL_TIMEZONE, CitizenPanel, Commune, DataCategory, FieldError, FieldSpec, IndicatorDecl, MenuItem,
-    PermissionDecl, PluginManifest, ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionPolicyDecl,
-    RoutingDecision, RoutingRuleDecl, SecureView, Service, ServiceDecl, SettingDecl, StateSpec, TimerSpec,
+    LOCAL_TIMEZONE, Citizen, CitizenPanel, Commune, DataCategory, FieldError, FieldSpec, IndicatorDecl, MenuItem,
+    PermissionDecl, PluginManifest, ProcessingActivityDecl, Request, RequestPanel, RequestType, RequestTypeDecl,
+    RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, SecureView, SegmentCriterionDecl, Service, ServiceDecl,
+    SettingDecl, StateSpec, TimerSpec,
     TransitionSpec, WidgetDecl, WorkflowDecl, can, current_commune, db, hookimpl, plugins_active_in,
 )
 
@@ -255,6 +256,24 @@ def grc_register_retention_policies():
     return [
         RetentionPolicyDecl("dummy.journal", "Journal factice", "Le journal factice est effacé dès qu'il est écrit.",
                             candidates=journal_candidates, anonymise=anonymise_journal),
+    ]
+
+
+def _filed_about(params, context):
+    """People who filed a dummy report with ``motif`` in it (readable ones only: the core's rule)."""
+    reports = select(Request.citizen_id).join(RequestType, RequestType.id == Request.request_type_id).where(
+        RequestType.code == "dummy.signalement", Request.commune_id == context.commune_id)
+    if params["motif"]:
+        reports = reports.where(Request.data["motif"].as_string().contains(params["motif"]))
+    return Citizen.id.in_(reports)
+
+
+@hookimpl
+def grc_register_segment_criteria():
+    return [
+        SegmentCriterionDecl("dummy.signaleurs", "Auteurs d'un signalement factice", _filed_about,
+                             (FieldSpec("motif", "Motif contient", "text", max=100),),
+                             permission="dummy.read"),
     ]
 
 

@@ -1,0 +1,58 @@
+"""Evaluating a checked definition (:mod:`.definition`) into SQL: who matches,
+how many, a sample of names. Always among the commune's living records
+(not merged away) that the author may read."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import and_, false, func, not_, or_, select, true
+
+from ..extensions import db
+from ..models import Citizen
+from ..plugin_api.types import SegmentContext
+from ..security.access import readable_citizens_condition
+from .catalogue import criteria_for
+from .definition import parse_definition
+
+SAMPLE_SIZE = 10
+
+
+def segment_condition(definition: Mapping, context: SegmentContext, criteria: Mapping):
+    """The SQL condition on ``Citizen`` of a checked definition."""
+    if "not" in definition:
+        return not_(segment_condition(definition["not"], context, criteria))
+    if "criterion" in definition:
+        decl, _specs = criteria[definition["criterion"]]
+        return decl.condition(definition["params"], context)
+    parts = [segment_condition(item, context, criteria) for item in definition["items"]]
+    if definition["match"] == "all":
+        return and_(true(), *parts)
+    return or_(false(), *parts)
+
+
+def _where(raw: Mapping, context: SegmentContext) -> list:
+    criteria = criteria_for(context)
+    definition = parse_definition(raw, criteria)
+    where = [Citizen.commune_id == context.commune_id, Citizen.merged_into_id.is_(None),
+             segment_condition(definition, context, criteria)]
+    hidden = readable_citizens_condition(context.user, context.membership) if context.user is not None else None
+    if hidden is not None:
+        where.append(hidden)
+    return where
+
+
+def matching_ids(raw: Mapping, context: SegmentContext):
+    """``SELECT citizen.id`` of the people the definition selects today
+    (raises :class:`SegmentError` when it no longer holds, e.g. a criterion
+    of a plugin since disabled)."""
+    return select(Citizen.id).where(*_where(raw, context))
+
+
+def count(raw: Mapping, context: SegmentContext) -> int:
+    return db.session.scalar(select(func.count(Citizen.id)).where(*_where(raw, context)))
+
+
+def sample(raw: Mapping, context: SegmentContext, limit: int = SAMPLE_SIZE) -> list[Citizen]:
+    """Some of the people selected, in alphabetical order, for the author to check his criteria."""
+    return list(db.session.scalars(select(Citizen).where(*_where(raw, context))
+                                   .order_by(Citizen.last_name, Citizen.first_name, Citizen.id).limit(limit)))
