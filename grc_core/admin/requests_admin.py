@@ -184,13 +184,16 @@ def bulk_transition_choice(value: str) -> tuple[int | None, str]:
 def workflow_steps(definition: dict | None, current: str, visited: set[str]) -> list[tuple[str, str]]:
     """(label, "current" | "done" | "") of the workflow's states, for the
     stepper: the closed states other than the current one are outcomes, not
-    steps, and are left out."""
+    steps, and are left out. ``visited``: the states the history entered
+    (every request started in the state of kind new)."""
     steps = []
     for state in (definition or {}).get("states", ()):
+        label = str(state.get("label") or state["code"])
         if state["code"] == current:
-            steps.append((str(state.get("label") or state["code"]), "current"))
+            steps.append((label, "current"))
         elif state.get("kind") != "closed":
-            steps.append((str(state.get("label") or state["code"]), "done" if state["code"] in visited else ""))
+            done = state["code"] in visited or state.get("kind") == "new"
+            steps.append((label, "done" if done else ""))
     return steps
 
 
