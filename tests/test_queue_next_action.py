@@ -37,15 +37,16 @@ def test_status_kind(kind, code, expected):
 @pytest.mark.parametrize(("due", "closed", "locale", "expected"), [
     (TODAY + timedelta(days=3), False, "fr", ("later", "dans 3 j")),
     (TODAY + timedelta(days=1), False, "fr", ("later", "dans 1 j")),
-    (TODAY, False, "fr", ("today", "due today")),  # gettext untranslated outside a French request
-    (TODAY - timedelta(days=1), False, "fr", ("overdue", "1 j late")),
+    (TODAY, False, "fr", ("today", "échéance aujourd’hui")),
+    (TODAY, False, "en", ("today", "due today")),
+    (TODAY - timedelta(days=1), False, "fr", ("overdue", "en retard de 1 j")),
     (TODAY - timedelta(days=2), False, "en", ("overdue", "2 days late")),
     (TODAY + timedelta(days=3), False, "en", ("later", "in 3 days")),
     (TODAY - timedelta(days=2), True, "fr", None),  # closed: late for nobody
     (None, False, "fr", None),
 ])
 def test_deadline_in_words(app, due, closed, locale, expected):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": locale}):
         result = deadline(due, TODAY, closed=closed, locale=locale)
     assert (None if result is None else (result.urgency, spaced(result.words))) == expected
 

@@ -95,13 +95,19 @@ def _lines(label: str) -> list[str]:
 
 
 def _edge(source: Box, target: Box) -> str:
-    """The path of an arrow: down to a lower row, else around the boxes' side."""
+    """The path of an arrow: down to a lower row, sideways within a row, else
+    (back up) around the boxes' right side."""
+    if target.y == source.y:
+        middle = source.y + BOX_HEIGHT // 2
+        if target.x > source.x:
+            return f"M{source.x + BOX_WIDTH},{middle} L{target.x},{middle}"
+        return f"M{source.x},{middle} L{target.x + BOX_WIDTH},{middle}"
     if target.y > source.y:
         x1, y1 = source.x + BOX_WIDTH // 2, source.y + BOX_HEIGHT
         x2, y2 = target.x + BOX_WIDTH // 2, target.y
         middle = (y1 + y2) // 2
         return f"M{x1},{y1} C{x1},{middle} {x2},{middle} {x2},{y2}"
-    # Backwards or within a row: leave and arrive by the right side.
+    # Back up: leave and arrive by the right side.
     x1, y1 = source.x + BOX_WIDTH, source.y + BOX_HEIGHT // 2
     x2, y2 = target.x + BOX_WIDTH, target.y + BOX_HEIGHT // 2
     bulge = max(x1, x2) + GAP_X + abs(y1 - y2) // 6
