@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from grc_core.extensions import db
 from grc_core.models import Request
 from grc_core.plugin_api.testing import in_commune, make_agent
-from test_intake import new_citizen, submit
+from test_intake import submit
 from test_requests import counts, make_citizen, setup_commune, signed_in
 
 

@@ -9,34 +9,21 @@ from datetime import date, timedelta
 
 from babel.dates import format_timedelta
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 # A closed state whose code says the answer is no: workflows have no
 # "outcome" of their own, and every template names these states so.
 REFUSAL_PREFIXES = ("refus", "rejet", "irrecevab")
 
-# Each kind: its word (never colour alone) and its Bootstrap badge.
-KIND_LABELS = {
-    "new": _l("New"),
-    "open": _l("In progress"),
-    "waiting": _l("Waiting for the citizen"),
-    "closed": _l("Closed"),
-    "refused": _l("Refused"),
-}
-KIND_BADGES = {
-    "new": "badge-primary",
-    "open": "badge-warning",
-    "waiting": "badge-info",
-    "closed": "badge-success",
-    "refused": "badge-danger",
-}
+# The kinds the lists colour (grc.css: .grc-kind-<kind>); the badge always
+# carries the state's own words too, never colour alone.
+KINDS = ("new", "open", "waiting", "closed", "refused")
 
 
 def status_kind(state_kind: str, state_code: str) -> str:
     """new, open, waiting, closed or refused."""
     if state_kind == "closed" and state_code.startswith(REFUSAL_PREFIXES):
         return "refused"
-    return state_kind if state_kind in KIND_LABELS else "open"
+    return state_kind if state_kind in KINDS else "open"
 
 
 @dataclass(frozen=True)
