@@ -39,10 +39,13 @@ class Box:
 
 
 def _ranks(definition: dict) -> dict[str, int]:
-    """Steps from the initial state (breadth first); unreachable states last."""
-    states = [s["code"] for s in definition.get("states", ())]
-    start = next((s["code"] for s in definition.get("states", ()) if s.get("kind") == "new"),
-                 states[0] if states else None)
+    """Steps from the initial state (breadth first, through the states not
+    closed); the closed states (outcomes) share the last row, unreachable
+    ones just above it."""
+    states = definition.get("states", ())
+    closed = {s["code"] for s in states if s.get("kind") == "closed"}
+    codes = [s["code"] for s in states]
+    start = next((s["code"] for s in states if s.get("kind") == "new"), codes[0] if codes else None)
     ranks: dict[str, int] = {}
     if start is not None:
         ranks[start] = 0
@@ -51,11 +54,13 @@ def _ranks(definition: dict) -> dict[str, int]:
             code = queue.popleft()
             for transition in definition.get("transitions", ()):
                 target = transition.get("target")
-                if code in (transition.get("source") or ()) and target in states and target not in ranks:
+                if (code in (transition.get("source") or ()) and target in codes and target not in closed
+                        and target not in ranks):
                     ranks[target] = ranks[code] + 1
                     queue.append(target)
-    last = max(ranks.values(), default=-1) + 1
-    return {code: ranks.get(code, last) for code in states}
+    unreachable = max(ranks.values(), default=-1) + 1
+    last = unreachable + (1 if any(c not in ranks and c not in closed for c in codes) else 0)
+    return {code: last if code in closed else ranks.get(code, unreachable) for code in codes}
 
 
 def layout(definition: dict) -> tuple[list[Box], int, int]:
