@@ -205,15 +205,15 @@ class ShortDates:
     def __init__(self):
         self.locale, self.timezone = get_locale(), get_timezone()
 
-    def _local(self, moment: datetime) -> datetime:
+    def local(self, moment: datetime) -> datetime:
         # Naive values (SQLite) are UTC, as Flask-Babel assumes.
         return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(self.timezone)
 
     def datetime(self, moment: datetime) -> str:
-        return babel_dates.format_datetime(self._local(moment), "short", locale=self.locale)
+        return babel_dates.format_datetime(self.local(moment), "short", locale=self.locale)
 
     def date(self, moment: datetime) -> str:
-        return babel_dates.format_date(self._local(moment), "short", locale=self.locale)
+        return babel_dates.format_date(self.local(moment), "short", locale=self.locale)
 
     def today(self) -> date:
         return datetime.now(self.timezone).date()
@@ -233,7 +233,7 @@ class RowLook:
         return f"grc-kind grc-kind-{self.kind(req)}"
 
     def deadline(self, req: Request):
-        due = self.dates._local(req.due_at).date() if req.due_at else None
+        due = self.dates.local(req.due_at).date() if req.due_at else None
         return deadline(due, self._today, closed=req.state_kind == "closed", locale=self.dates.locale)
 
 
