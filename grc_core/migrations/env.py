@@ -27,11 +27,11 @@ def _skip_empty_autogenerate(context_, revision, directives):
 
 def _include_object(obj, name, type_, reflected, compare_to):
     """Autogenerate leaves alone what only migrations create: the queue's
-    full-text table on SQLite (grc_core.requests.free_text)."""
-    from grc_core.requests.free_text import is_index_table
+    free-text index (grc_core.requests.free_text)."""
+    from grc_core.requests.free_text import is_migration_only
 
     table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
-    return not is_index_table(table or "")
+    return not is_migration_only(name or "", type_) and not is_migration_only(table or "", "table")
 
 
 def run_migrations_offline():

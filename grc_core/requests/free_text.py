@@ -11,13 +11,17 @@ from ..extensions import db
 from ..models import Request
 
 FTS_TABLE = "request_fts"
+TRIGRAM_INDEX = "ix_request_free_text"
 MIN_LENGTH = 3  # a trigram
 
 
-def is_index_table(name: str) -> bool:
-    """The FTS5 table and its shadow tables: not models, left alone by
-    autogenerate and by the drift test."""
-    return name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_")
+def is_migration_only(name: str, type_: str) -> bool:
+    """The FTS5 table and its shadow tables (SQLite), the trigram index
+    (PostgreSQL): not in the models, left alone by autogenerate and by the
+    drift test."""
+    if type_ == "index":
+        return name == TRIGRAM_INDEX
+    return type_ == "table" and (name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_"))
 
 
 def _pattern(query: str) -> str:
