@@ -132,7 +132,7 @@ def test_the_queue_highlights_overdue_rows(app, live_server, wide, commune):
         make_request(commune.id, "2026-00002", commune.bacs, service=commune.voirie, state=("en_cours", "open"),
                      due=NOW + timedelta(days=3), subject="Bac manquant")
         make_request(commune.id, "2026-00003", commune.bacs, service=commune.voirie,
-                     state=("attente", "waiting"), subject="x" * 400)  # a long subject wraps
+                     state=("attente", "waiting"), subject="x" * 200)  # a long unbroken subject wraps
         db.session.commit()
     browser_login(wide, live_server, "voirie@a.fr")
     wide.goto(f"{live_server}/admin/requests/")
