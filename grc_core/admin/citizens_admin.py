@@ -30,6 +30,7 @@ from ..citizens import rgpd_access, rgpd_pdf
 from ..citizens.merge import UNDO_DAYS, MergeError, plan_merge, undo_merge
 from ..citizens.rectification import rectify
 from ..citizens.search import describe, parse_date
+from ..citizens.record import open_requests, threads
 from ..extensions import db
 from ..models import (
     Citizen, CitizenMerge, Consent, Contact, HouseholdLink, Membership, Request, Service, User, utcnow,
@@ -41,6 +42,7 @@ from ..security.ids import parse_id, parse_int
 from ..security.permissions import can, effective_role, require
 from ..tenancy.activation import active_plugins
 from .base import SecureView
+from .requests_admin import RowLook, ShortDates, status_of
 
 CITIZENS = _l("Citizens")
 INVERSE_RELATION = {"parent": "child", "child": "parent", "spouse": "spouse"}
@@ -138,12 +140,15 @@ class CitizensView(PersonalDataView):
         consents = db.session.scalars(select(Consent).where(Consent.citizen_id == citizen.id)
                                       .order_by(Consent.given_at.desc(), Consent.id.desc())).all()
         commune = g.grc_commune
+        readable = readable_requests_of(citizen.id)
         panels = render_panels(current_app.extensions["grc"].citizen_panels(
-            active_plugins(commune), citizen=citizen, requests=readable_requests_of(citizen.id), user=current_user,
+            active_plugins(commune), citizen=citizen, requests=readable, user=current_user,
             commune=commune))
+        dates = ShortDates()
         return self.render(
             "grc/citizens/details.html", citizen=citizen, links=links, consents=consents, panels=panels,
-            timeline=citizen_timeline(citizen, request_url=_request_url),
+            threads=threads(citizen_timeline(citizen, request_url=_request_url), readable),
+            open_requests=open_requests(readable), look=RowLook(dates), request_url=_request_url, status_of=status_of,
             relative_query=relative_query, relatives=relatives, link_form=LinkForm(), consent_form=ConsentForm(),
             relation_labels=RELATION_LABELS, channel_labels=CONSENT_CHANNEL_LABELS,
             purpose_labels=CONSENT_PURPOSE_LABELS, new_request_url=intake_url(citizen=citizen),

@@ -32,6 +32,8 @@ from ..models import (
 from ..models.request import REQUEST_CHANNELS
 from ..plugins.panels import render_panels
 from ..requests import confidentiality, export, queue
+from ..requests.intake import recent_same_request, type_by_label, types_by_domain
+from ..requests.presentation import deadline, ordered_actions, status_kind
 from ..requests.attachments import ALLOWED_LABEL, AttachmentError, download_response
 from ..requests.labels import CHANNEL_LABELS, EVENT_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from ..requests.service import (
@@ -43,6 +45,7 @@ from ..security.ids import parse_id, parse_int
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.resolver import current_commune
 from ..workflows.definition import state_label
+from ..workflows.diagram import diagram_svg, transition_rows
 from .base import SecureView
 
 REQUESTS = _l("Requests")
@@ -151,13 +154,47 @@ def _version_field() -> int | None:
         return None
 
 
-def commune_transitions() -> list[tuple[str, str]]:
-    """(code, label) of every transition of the commune's workflows, for bulk actions."""
-    seen: dict[str, str] = {}
-    for definition in db.session.scalars(select(Workflow.definition).order_by(Workflow.label)):
-        for transition in definition.get("transitions", ()):
-            seen.setdefault(transition["code"], transition.get("label") or transition["code"])
-    return sorted(seen.items(), key=lambda item: item[1])
+def bulk_transitions(rows: list[Request]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The bulk actions' transitions, grouped by workflow: those of the
+    listed requests' workflows that this agent may apply (a transition only
+    a timer takes names no role nor permission, so it never appears).
+    Values are ``<workflow id>:<code>``: the same code in two workflows is
+    two choices. The server checks each request again when applying."""
+    from ..workflows.engine import may_apply
+
+    workflows = {row.workflow.id: row.workflow for row in rows if row.workflow is not None}
+    commune, membership = current_commune(), _membership()
+    groups = []
+    for workflow in sorted(workflows.values(), key=lambda w: w.label):
+        offered = [(f"{workflow.id}:{t['code']}", t.get("label") or t["code"])
+                   for t in workflow.definition.get("transitions", ())
+                   if may_apply(t, current_user, membership, commune)]
+        if offered:
+            groups.append((workflow.label, sorted(offered, key=lambda item: item[1])))
+    return groups
+
+
+def bulk_transition_choice(value: str) -> tuple[int | None, str]:
+    """(workflow id, code) of a bulk action's choice; a bare code (older
+    saved forms, scripts) applies in whichever workflow has it."""
+    workflow, _sep, code = value.rpartition(":")
+    return (parse_id(workflow) if workflow else None), code
+
+
+def workflow_steps(definition: dict | None, current: str, visited: set[str]) -> list[tuple[str, str]]:
+    """(label, "current" | "done" | "") of the workflow's states, for the
+    stepper: the closed states other than the current one are outcomes, not
+    steps, and are left out. ``visited``: the states the history entered
+    (every request started in the state of kind new)."""
+    steps = []
+    for state in (definition or {}).get("states", ()):
+        label = str(state.get("label") or state["code"])
+        if state["code"] == current:
+            steps.append((label, "current"))
+        elif state.get("kind") != "closed":
+            done = state["code"] in visited or state.get("kind") == "new"
+            steps.append((label, "done" if done else ""))
+    return steps
 
 
 class ShortDates:
@@ -168,15 +205,36 @@ class ShortDates:
     def __init__(self):
         self.locale, self.timezone = get_locale(), get_timezone()
 
-    def _local(self, moment: datetime) -> datetime:
+    def local(self, moment: datetime) -> datetime:
         # Naive values (SQLite) are UTC, as Flask-Babel assumes.
         return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(self.timezone)
 
     def datetime(self, moment: datetime) -> str:
-        return babel_dates.format_datetime(self._local(moment), "short", locale=self.locale)
+        return babel_dates.format_datetime(self.local(moment), "short", locale=self.locale)
 
     def date(self, moment: datetime) -> str:
-        return babel_dates.format_date(self._local(moment), "short", locale=self.locale)
+        return babel_dates.format_date(self.local(moment), "short", locale=self.locale)
+
+    def today(self) -> date:
+        return datetime.now(self.timezone).date()
+
+
+class RowLook:
+    """A request's status and deadline as the lists show them (kind, colour,
+    words), the user's "today" read once per page."""
+
+    def __init__(self, dates: ShortDates):
+        self.dates, self._today = dates, dates.today()
+
+    def kind(self, req: Request) -> str:
+        return status_kind(req.state_kind, req.state)
+
+    def badge(self, req: Request) -> str:
+        return f"grc-kind grc-kind-{self.kind(req)}"
+
+    def deadline(self, req: Request):
+        due = self.dates.local(req.due_at).date() if req.due_at else None
+        return deadline(due, self._today, closed=req.state_kind == "closed", locale=self.dates.locale)
 
 
 def citizen_url(citizen: Citizen | None) -> str | None:
@@ -207,9 +265,24 @@ class RequestsView(RequestsArea):
             "agents": assignable_agent_names(),
         }
 
+    def _scopes(self, filters: queue.QueueFilters) -> list[tuple[str, str, bool]]:
+        """(label, url, current) of the one-click scopes: my requests, my
+        service (each of them), everything this agent may read."""
+        membership = _membership()
+        mine = queue.QueueFilters(assignee="me")
+        scopes = [(_("My requests"), url_for(".index", **mine.to_args()), filters == mine)]
+        services = sorted(membership.services, key=lambda s: s.name) if membership is not None else []
+        for service in services:
+            wanted = queue.QueueFilters(service=service.id)
+            label = _("My service") if len(services) == 1 else service.name
+            scopes.append((label, url_for(".index", **wanted.to_args()), filters == wanted))
+        scopes.append((_("All"), url_for(".index"), filters.is_empty()))
+        return scopes
+
     @expose("/")
     def index(self):
         filters = self._filters()
+        dates = ShortDates()
         page = queue.queue_page(filters, user=current_user, membership=_membership(),
                                 page=parse_int(request.args.get("page"), low=1, high=queue.COUNT_CAP, default=1))
         citizen = db.session.get(Citizen, filters.citizen) if filters.citizen else None
@@ -217,9 +290,9 @@ class RequestsView(RequestsArea):
             select(SavedView).where(SavedView.user_id == current_user.id).order_by(SavedView.name)))
         return self.render(
             "grc/requests/queue.html", filters=filters, args=filters.to_args(), page=page, citizen=citizen,
-            saved_views=saved, transitions=commune_transitions(), status_of=status_of,
+            saved_views=saved, transitions=bulk_transitions(page.rows), status_of=status_of,
             channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, count_cap=format_decimal(queue.COUNT_CAP),
-            dates=ShortDates(),
+            dates=dates, look=RowLook(dates), scopes=self._scopes(filters),
             **self._filter_choices(),
         )
 
@@ -294,7 +367,10 @@ class RequestsView(RequestsArea):
                 if action == "assign":
                     assign(req, request.form.get("assignee") or None, actor=current_user)
                 elif action == "transition":
-                    apply_transition(req, request.form.get("transition", ""), actor=current_user,
+                    workflow_id, code = bulk_transition_choice(request.form.get("transition", ""))
+                    if workflow_id is not None and req.workflow_id != workflow_id:
+                        raise TransitionError(_("This action belongs to another workflow."))
+                    apply_transition(req, code, actor=current_user,
                                      membership=_membership(), comment=request.form.get("comment", ""))
                 else:
                     add_message(req, request.form.get("body", ""), public=bool(request.form.get("public")),
@@ -353,9 +429,19 @@ class RequestsView(RequestsArea):
             own_forms.append({"transition": transition, "form": form, "prefix": prefix,
                               "required_fields": inputs([transition], prefix),
                               "comment": failed["form"].get("comment", "") if mine else ""})
+        state_kinds = {s["code"]: s.get("kind", "open") for s in (definition or {}).get("states", ())}
+        visited = {event.to_state for event in events if event.to_state}
+        dates = ShortDates()
         return self.render(
             "grc/requests/detail.html", req=req, status=status_of(req), data_rows=form_data_rows(req),
-            transitions=transitions, required_fields=inputs(transitions, "field_"), own_forms=own_forms,
+            transitions=transitions, actions=ordered_actions(transitions, state_kinds),
+            commented=[t["label"] for t in transitions if t.get("comment_required")],
+            steps=workflow_steps(definition, req.state, visited), look=RowLook(dates),
+            diagram=diagram_svg(definition, current=req.state, title=_("Workflow « %(name)s »",
+                                                                        name=req.workflow.label))
+            if req.workflow else None,
+            diagram_rows=transition_rows(definition),
+            required_fields=inputs(transitions, "field_"), own_forms=own_forms,
             field_errors=field_errors, failed_code=failed.get("code"), messages=messages,
             attachments=files, history=history, agents=assignable_agent_names(), citizen_url=citizen_url(req.citizen),
             channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, message_body=message_body,
@@ -455,10 +541,15 @@ def show_next_to_fields(data_form, errors: dict) -> None:
             field.errors = [*field.errors, *extra]
 
 
+CITIZEN_PREFIX = "citizen-"
+
+
 def new_citizen_form(formdata):
     """The citizens' own form (same checks as the citizen pages), inside the intake page."""
     from ..citizens.forms import CitizenForm
 
+    if formdata is not None and not any(key.startswith(CITIZEN_PREFIX) for key in formdata):
+        formdata = None  # nothing typed yet: the form's own defaults
     # The page's CSRF token is checked by CSRFProtect for the whole POST.
     return CitizenForm(formdata=formdata, prefix="citizen", meta={"csrf": False})
 
@@ -488,13 +579,18 @@ class IntakeView(RequestsArea):
         return citizen_or_404(citizen.merged_into_id) if citizen.merged_into_id else citizen
 
     def _type(self, source, channel) -> RequestType | None:
-        from ..forms.specs import usable_request_type
+        from ..forms.specs import active_request_types, usable_request_type
 
+        # The type-ahead box (always shown empty) says what the agent just typed;
+        # without JavaScript it comes with the list's older choice.
+        typed = type_by_label(active_request_types(channel), source.get("type_label") or "")
+        if typed is not None:
+            return typed
         type_id = source.get("type")
         return usable_request_type(type_id, channel) if type_id else None
 
     def _page(self, *, source, citizen, contact, channel, request_type, data_form=None, citizen_form=None,
-              errors=None, duplicates=(), status=200):
+              errors=None, duplicates=(), earlier=None, status=200):
         from ..citizens import search_citizens
         from ..forms.specs import active_request_types
         from ..forms.validation import build_form
@@ -506,8 +602,9 @@ class IntakeView(RequestsArea):
         return self.render(
             "grc/intake/intake.html", query=query, results=search_citizens(query) if query and not citizen else [],
             citizen=citizen, contact=contact, channel=channel, channels=CHANNEL_LABELS,
-            request_types=active_request_types(channel), request_type=request_type, data_form=data_form,
-            citizen_form=citizen_form or new_citizen_form(None), errors=errors or {}, duplicates=duplicates,
+            type_groups=types_by_domain(active_request_types(channel)), request_type=request_type,
+            data_form=data_form, citizen_form=citizen_form or new_citizen_form(None), errors=errors or {},
+            duplicates=duplicates, earlier=earlier, may_read_earlier=earlier is not None and may_read_request(earlier),
             priorities=PRIORITY_LABELS, source=source, files_error_key=FILES_ERROR, allowed_files=ALLOWED_LABEL,
             search_url=self._search_url(),
         ), status
@@ -526,8 +623,11 @@ class IntakeView(RequestsArea):
             citizen = db.session.get(Citizen, contact.citizen_id)
         channel = self._channel(MultiDict({"channel": source.get("channel") or (
             contact.channel if contact is not None else DEFAULT_CHANNEL)}))
+        # What was typed before the page reloaded for a type or a channel (the
+        # script, or the no-JavaScript button, sends the whole form): kept.
         return self._page(source=source, citizen=citizen, contact=contact, channel=channel,
-                          request_type=self._type(source, channel))[0]
+                          request_type=self._type(source, channel),
+                          citizen_form=None if citizen else new_citizen_form(source))[0]
 
     @expose("/", methods=["POST"])
     def submit(self):
@@ -553,8 +653,9 @@ class IntakeView(RequestsArea):
                     errors["citizen"] = [_("This citizen may already exist: choose the record below, or tick "
                                            "« create anyway ».")]
         formdata = CombinedMultiDict((request.files, source))
+        typed = self._type(source, channel)
         request_type, data, _checked, submission_errors = validate_submission(
-            request_type=source.get("type"), channel=channel, formdata=formdata,
+            request_type=typed.id if typed is not None else source.get("type"), channel=channel, formdata=formdata,
             priority=source.get("priority") or None, files=request.files.getlist("files"))
         errors.update(submission_errors)
 
@@ -565,11 +666,19 @@ class IntakeView(RequestsArea):
                 show_next_to_fields(data_form, errors)
             return data_form
 
+        earlier = None
+        if not errors and citizen is not None and not source.get("confirm_duplicate"):
+            # The same type for the same citizen a few minutes ago: the back
+            # button or a second tab, most of the time. Nothing is stored until confirmed.
+            earlier = recent_same_request(citizen_id=citizen.id, request_type_id=request_type.id, user=current_user)
+            if earlier is not None:
+                errors["duplicate"] = [_("A request of this type was filed for this citizen a few minutes ago. "
+                                         "Tick the box below to file a second one.")]
         if errors:
             data_form = form_with_messages()
             return self._page(source=source, citizen=citizen, contact=contact, channel=channel,
                               request_type=request_type, data_form=data_form, citizen_form=citizen_form,
-                              errors=errors, duplicates=duplicates, status=400)
+                              errors=errors, duplicates=duplicates, earlier=earlier, status=400)
         if new_citizen:
             citizen = Citizen()
             citizen_form.apply_to(citizen)

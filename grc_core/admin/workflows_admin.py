@@ -34,6 +34,7 @@ from ..security.permissions import ROLE_LABELS
 from ..tenancy.activation import active_plugins
 from ..workflows.definition import ANCHORS, fingerprint, from_decl, timer_settings
 from ..workflows.compare import compare
+from ..workflows.diagram import diagram_svg, transition_rows
 from ..workflows.validation import validate
 from .base import SecureModelView, SecureView
 
@@ -449,6 +450,9 @@ class WorkflowView(SecureView):
             transition_fields={t["code"]: [str(f.get("label") or f.get("name")) for f in t.get("fields") or ()]
                                for t in workflow.definition.get("transitions", ())},
             permissions=[(p.code, p.label) for p in declared],
+            # The saved workflow (not the form being edited): what requests follow now.
+            diagram=diagram_svg(workflow.definition, title=_("Workflow « %(name)s »", name=workflow.label)),
+            diagram_rows=transition_rows(workflow.definition),
         )
         return page, status
 

@@ -250,16 +250,34 @@ def _likeness(tokens: list[str], name_key: str) -> list[float]:
 Rank = tuple[int, float, str]  # (tier, -score, name_key): smaller is better
 
 
+def word_prefix_filter(token: str):
+    """A word of ``name_key`` (not its first) starts with ``token``."""
+    escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Citizen.name_key.like(f"% {escaped}%", escape="\\")
+
+
 def _name_candidates(tokens: list[str], birth_date: date | None) -> Iterator[tuple[int, Rank]]:
     """(citizen id, rank) for name tokens; tiers 1 whole words, 2 prefix, 3 phonetic."""
     date_filter = (Citizen.birth_date == birth_date,) if birth_date else ()
     live = select(Citizen.id, Citizen.name_key).where(Citizen.merged_into_id.is_(None), *date_filter)
-    for prefix in _rotations(tokens):
-        statement = live.where(*name_prefix_filter(prefix)).order_by(Citizen.name_key).limit(PREFIX_CANDIDATES)
+
+    def ranked(statement) -> Iterator[tuple[int, Rank]]:
         for citizen_id, name_key in db.session.execute(statement):
             likeness = _likeness(tokens, name_key)
             whole_words = all(token in name_key.split() for token in tokens)
             yield citizen_id, (1 if whole_words else 2, -sum(likeness) / len(likeness), name_key)
+
+    for prefix in _rotations(tokens):
+        yield from ranked(live.where(*name_prefix_filter(prefix)).order_by(Citizen.name_key)
+                          .limit(PREFIX_CANDIDATES))
+    # Every token the start of a word, whatever their order and whichever is
+    # cut short ("marie-claire rob" → Robert Marie-Claire): one token leads
+    # (the index range of the last name), the others are words further on.
+    if len(tokens) > 1:
+        for lead in tokens:
+            others = [word_prefix_filter(token) for token in tokens if token != lead]
+            yield from ranked(live.where(*name_prefix_filter(lead), *others).order_by(Citizen.name_key)
+                              .limit(PREFIX_CANDIDATES))
     codes = sorted({code for code in map(phonetic_key, _runs(tokens)) if code})
     if codes:
         statement = live.where(Citizen.phonetic_key.in_(codes)).limit(PHONETIC_CANDIDATES)

@@ -34,6 +34,8 @@ class TimelineEntry:
     title: str
     detail: str
     url: str | None = None
+    # The request the entry belongs to (the 360° page groups by request).
+    request_id: int | None = None
 
 
 def _utc(at: datetime) -> datetime:
@@ -77,7 +79,8 @@ def citizen_timeline(citizen: Citizen, limit: int = 200, *, internal_notes: bool
     for r in requests:
         detail = " · ".join(part for part in (r.subject, label(r, r.state)) if part)
         entries.append(TimelineEntry(r.received_at, "request", _(
-            "Request %(reference)s — %(type)s", reference=r.reference, type=r.request_type.label), detail, link(r)))
+            "Request %(reference)s — %(type)s", reference=r.reference, type=r.request_type.label), detail, link(r),
+            r.id))
     if by_id:
         transitions = db.session.scalars(
             select(RequestEvent).where(RequestEvent.request_id.in_(list(by_id)), RequestEvent.kind == "transition")
@@ -87,7 +90,7 @@ def citizen_timeline(citizen: Citizen, limit: int = 200, *, internal_notes: bool
             entries.append(TimelineEntry(event.at, "transition", _(
                 "%(reference)s: %(source)s → %(target)s", reference=r.reference,
                 source=label(r, event.from_state), target=label(r, event.to_state),
-            ), _short(str((event.details or {}).get("comment", ""))), link(r)))
+            ), _short(str((event.details or {}).get("comment", ""))), link(r), r.id))
         messages = select(Message).where(Message.request_id.in_(list(by_id)))
         if not internal_notes:
             messages = messages.where(Message.public.is_(True))
@@ -97,16 +100,18 @@ def citizen_timeline(citizen: Citizen, limit: int = 200, *, internal_notes: bool
                 kind, title = "message", _("Message to the citizen on %(reference)s", reference=r.reference)
             else:
                 kind, title = "note", _("Internal note on %(reference)s", reference=r.reference)
-            entries.append(TimelineEntry(message.at, kind, title, _short(message.body), link(r)))
+            entries.append(TimelineEntry(message.at, kind, title, _short(message.body), link(r), r.id))
     contacts = db.session.scalars(
         select(Contact).where(Contact.citizen_id == citizen.id).order_by(Contact.at.desc()).limit(limit))
     for contact in contacts:
         title = _("%(channel)s: %(subject)s", channel=CHANNEL_LABELS.get(contact.channel, contact.channel),
                   subject=contact.subject)
         outcome = str(OUTCOME_LABELS.get(contact.outcome, contact.outcome))
+        readable = contact.request_id is not None and contact.request_id in by_id
         entries.append(TimelineEntry(contact.at, "contact", title,
                                      _short(" · ".join(p for p in (outcome, contact.notes) if p)),
-                                     link(contact.request) if contact.request_id and may_read(contact.request) else None))
+                                     link(contact.request) if contact.request_id and may_read(contact.request) else None,
+                                     contact.request_id if readable else None))
     entries.sort(key=lambda e: (_utc(e.at), KIND_ORDER[e.kind]), reverse=True)
     return confidential_entries(citizen) + entries[:limit]
 

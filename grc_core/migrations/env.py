@@ -25,6 +25,15 @@ def _skip_empty_autogenerate(context_, revision, directives):
         logger.info("No changes in schema detected.")
 
 
+def _include_object(obj, name, type_, reflected, compare_to):
+    """Autogenerate leaves alone what only migrations create: the queue's
+    free-text index (grc_core.requests.free_text)."""
+    from grc_core.requests.free_text import is_migration_only
+
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+    return not is_migration_only(name or "", type_) and not is_migration_only(table or "", "table")
+
+
 def run_migrations_offline():
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata,
                       literal_binds=True)
@@ -35,6 +44,7 @@ def run_migrations_offline():
 def run_migrations_online():
     arguments = dict(current_app.extensions["migrate"].configure_args)
     arguments.setdefault("process_revision_directives", _skip_empty_autogenerate)
+    arguments.setdefault("include_object", _include_object)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **arguments)
         with context.begin_transaction():

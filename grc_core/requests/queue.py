@@ -39,6 +39,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
+from . import free_text
 from ..models import Request, RequestType, utcnow
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..security.access import readable_requests_conditions
@@ -212,9 +213,7 @@ def conditions(filters: QueueFilters, *, user, now: datetime | None = None) -> l
         if reference:
             where.append(Request.reference == reference)
         else:
-            pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append(or_(Request.subject.ilike(pattern, escape="\\"),
-                             Request.reference.ilike(pattern, escape="\\")))
+            where.append(free_text.contains(filters.q))
     return where
 
 

@@ -10,12 +10,12 @@ to the authorisation it concerns (:mod:`.linking`).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from grc_core.plugin_api import db, is_alsace_moselle, local_date, utcnow
+from grc_core.plugin_api import LOCAL_TIMEZONE, db, is_alsace_moselle, local_date, utcnow
 
 from . import linking, numbering, rules
 from .models import Consultation, Dossier, Parcel
@@ -170,6 +170,19 @@ def recompute(dossier: Dossier, request=None) -> None:
     dossier.explanation = "\n".join(e for e in explanations if e)
     if request is not None:
         sync_anchors(dossier, request)
+        sync_due_date(dossier, request)
+
+
+def sync_due_date(dossier: Dossier, request) -> None:
+    """The request's due date is the file's legal deadline (its last day,
+    in the commune's time), so that the queue, the request page and the
+    panel say the same date. Before the deadline is known (pieces awaited),
+    the request keeps the due date its workflow gave it."""
+    if dossier.legal_deadline is None:
+        return
+    due = datetime.combine(dossier.legal_deadline, time(23, 59, 59), tzinfo=LOCAL_TIMEZONE).astimezone(timezone.utc)
+    if request.due_at is None or request.due_at.replace(tzinfo=request.due_at.tzinfo or timezone.utc) != due:
+        request.due_at = due
 
 
 def _decision_dates(dossier: Dossier, request) -> None:

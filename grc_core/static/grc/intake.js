@@ -1,7 +1,8 @@
 /* Quick intake: search citizens as you type (arrows + Enter to pick), and
    reload the page with the chosen channel and type so that the type's form
-   appears. Without JavaScript the page works the same through its GET
-   search and its "show the form" button. */
+   appears — sending everything already typed (a new citizen's name, phone…),
+   so that nothing is lost. Without JavaScript the page works the same through
+   its GET search and its "show the form" button. */
 (function () {
   "use strict";
   var form = document.getElementById("intake-form");
@@ -10,9 +11,9 @@
 
   function reload() {
     var params = new URLSearchParams();
-    ["citizen", "contact", "channel", "type", "subject", "location"].forEach(function (name) {
-      var input = form.elements[name];
-      if (input && input.value) { params.set(name, input.value); }
+    new FormData(form).forEach(function (value, name) {
+      // Never the CSRF token in a URL; files cannot travel in one.
+      if (name !== "csrf_token" && typeof value === "string" && value) { params.append(name, value); }
     });
     window.location.search = params.toString();
   }
@@ -20,6 +21,21 @@
     form.querySelectorAll("[data-reload]").forEach(function (select) {
       select.addEventListener("change", reload);
     });
+    var typed = document.getElementById("type-label");
+    if (typed) {
+      // A label picked among the suggestions chooses the type at once.
+      typed.addEventListener("change", function () {
+        var wanted = typed.value.trim().toLowerCase();
+        var match = Array.prototype.find.call(document.querySelectorAll("#type-labels option"), function (option) {
+          return option.value.toLowerCase() === wanted;
+        });
+        if (match) {
+          form.elements.type.value = match.dataset.typeId;
+          typed.value = "";
+          reload();
+        }
+      });
+    }
   }
   if (!search || !list || !search.dataset.searchUrl) { return; }
 

@@ -1,0 +1,68 @@
+"""The queue's free text through an index (PostgreSQL trigram GIN, SQLite
+FTS5 trigram): the same meaning as before — a substring of the reference or
+the subject, any case — kept in sync by the database itself."""
+import pytest
+from sqlalchemy import delete, select, text, update
+
+from grc_core.extensions import db
+from grc_core.models import Request
+from grc_core.requests import free_text
+from grc_core.plugin_api.testing import in_commune
+from test_queue import make_request, run
+from test_queue import town  # noqa: F401  (fixture)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("gras", ["3"]),                 # a word of the subject
+    ("GRAS", ["3"]),                 # any case
+    ("cs <b>g", ["3"]),              # across words, with markup typed as text
+    ("HYPERLINK", ["1"]),            # a formula stays text
+    ("ttestat", ["6"]),              # inside a word
+    ("6-0000", ["1", "2", "3", "6"]),     # the reference too
+    ("ba", ["3"]),                   # two letters: no trigram, read as before
+    ('"', ["1"]),                    # FTS5's own syntax is never obeyed
+    ("gras OR attestation", []),
+    ("gra*", []),
+    ("introuvable", []),
+])
+def test_free_text_is_a_substring_of_reference_or_subject(app, town, query, expected):
+    assert run(app, town, q=query) == expected
+
+
+def test_the_index_follows_inserts_updates_and_deletes(app, town):
+    with in_commune(app, town.id):
+        make_request(town.id, "2026-00008", town.bacs, service=town.voirie, subject="Trottoir défoncé")
+        db.session.commit()
+    assert run(app, town, q="trottoir") == ["8"]
+    with in_commune(app, town.id):
+        db.session.execute(update(Request).where(Request.reference == "2026-00008").values(subject="Lampadaire"))
+        db.session.commit()
+    assert run(app, town, q="trottoir") == [] and run(app, town, q="lampadaire") == ["8"]
+    with in_commune(app, town.id):
+        db.session.execute(delete(Request).where(Request.reference == "2026-00008"))
+        db.session.commit()
+    assert run(app, town, q="lampadaire") == []
+
+
+def test_the_database_answers_from_the_index(app, town):
+    """The plan reads the index (seq scans discouraged on PostgreSQL, where a
+    tiny table would otherwise be scanned): the expression matches it."""
+    with in_commune(app, town.id):
+        statement = select(Request.id).where(free_text.contains("gras"))
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = "\n".join(db.session.scalars(text(f"EXPLAIN {compiled}")))
+            assert "ix_request_free_text" in plan
+        else:
+            plan = "\n".join(str(row[-1]) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+            assert "VIRTUAL TABLE INDEX" in plan
+        db.session.rollback()
+
+
+def test_its_tables_and_index_are_left_out_of_the_models():
+    only = free_text.is_migration_only
+    assert only("request_fts", "table") and only("request_fts_data", "table")
+    assert only("ix_request_free_text", "index")
+    assert not only("request", "table") and not only("request_event", "table")
+    assert not only("ix_request_citizen", "index") and not only("request_fts", "index")
