@@ -36,7 +36,7 @@ def citizen_panels(citizen, requests) -> list[CitizenPanel]:
                       "season": b.season, "slots": len(b.slots)} for b in bookings[:5]],
         "deposits_held": rules.fmt_eur(held) if held else "",
         "loans": [{"period": _period(l.start_at, l.end_at), "status": l.status_label,
-                   "items": ", ".join(f"{line.quantity} {line.item.name}" for line in l.lines)} for l in loans[:3]],
+                   "equipment": ", ".join(f"{line.quantity} {line.item.name}" for line in l.lines)} for l in loans[:3]],
         "associations": associations,
     }, order=45)]
 
