@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange
 
 from grc_core.plugin_api import SecureModelView
 

@@ -153,7 +153,7 @@ def grc_request_panels(request, user, commune):
 def grc_validate_request(request_type, data, commune, now):
     if request_type.code not in TYPES:
         return None
-    from .services import validate
+    from .checks import validate
 
     return validate(request_type.code, data, commune, now)
 
@@ -162,7 +162,7 @@ def grc_validate_request(request_type, data, commune, now):
 def grc_check_transition(request, transition, fields):
     if not _ours(request):
         return None
-    from .services import check_transition
+    from .guards import check_transition
 
     return check_transition(request, transition, fields)
 

@@ -18,7 +18,7 @@ from grc_core.plugin_api import LOCAL_TIMEZONE, FieldError, TransitionError, db,
 
 from . import convention, rules
 from .models import (
-    HOLDING, Booking, Buvette, Closure, EquipmentItem, Facility, Loan, LoanLine, Slot, TariffRate, UserCategory,
+    HOLDING, Booking, Buvette, EquipmentItem, Facility, Loan, LoanLine, Slot, TariffRate, UserCategory,
     aware,
 )
 from .request_types import BUVETTE, CRENEAUX, PRET, RESERVATION
@@ -107,64 +107,11 @@ def booking_problems(facility, start, end, attendance, now, commune, category, e
     return [FieldError(PROBLEM_FIELDS[p.field], p.message) for p in found]
 
 
-# --- validation of the forms (grc_validate_request) ---------------------------------------------
-
-def validate(code: str, data, commune, now) -> list:
-    if code == RESERVATION:
-        return _validate_reservation(data, commune, now)
-    if code == CRENEAUX:
-        return _validate_season(data, commune, now)
-    if code == PRET:
-        return _validate_loan(data, commune, now)
-    if code == BUVETTE:
-        return _validate_buvette(data, now)
-    return []
-
-
-def _validate_reservation(data, commune, now) -> list:
-    facility = find_facility(data.get("equipement") or "")
-    if facility is None:
-        return [unknown_facility(data.get("equipement") or "")]
-    start, end = period_of(data)
-    errors = booking_problems(facility, start, end, data.get("participants"), now, commune, data.get("categorie"))
-    if not errors:
-        try:
-            quote(facility, data.get("categorie"), start, end)
-        except ValueError:
-            errors.append(FieldError("categorie", f"La grille tarifaire de « {facility.name} » n'a pas de tarif pour "
-                                                  "cette catégorie et cette durée."))
-    return errors
-
-
 def season_slots(data, facility) -> list[tuple[datetime, datetime]]:
     first, last = date.fromisoformat(data["premier_jour"]), date.fromisoformat(data["dernier_jour"])
     starts, ends = rules.parse_hhmm(data["heure_debut"]), rules.parse_hhmm(data["heure_fin"])
     return [(at(day, a), at(day, b)) for day, a, b in
             rules.season_occurrences(first, last, int(data["jour"]), starts, ends, closures(facility))]
-
-
-def _validate_season(data, commune, now) -> list:
-    facility = find_facility(data.get("equipement") or "")
-    if facility is None:
-        return [unknown_facility(data.get("equipement") or "")]
-    first, last = date.fromisoformat(data["premier_jour"]), date.fromisoformat(data["dernier_jour"])
-    if last < first:
-        return [FieldError("dernier_jour", "Le dernier jour de la saison précède le premier.")]
-    if (last - first).days >= SEASON_MAX_DAYS:
-        return [FieldError("dernier_jour", "Une saison dure un an au plus.")]
-    if rules.parse_hhmm(data["heure_fin"]) <= rules.parse_hhmm(data["heure_debut"]):
-        return [FieldError("heure_fin", "L'heure de fin du créneau doit être après l'heure de début.")]
-    slots = season_slots(data, facility)
-    if not slots:
-        return [FieldError("jour", "Aucun créneau ce jour-là dans la saison (fermetures comprises).")]
-    errors = []
-    for problem in rules.check_booking(rules.BookingInput(
-            start=local(slots[0][0]), end=local(slots[0][1]), now=local(now), attendance=data.get("participants"),
-            capacity=facility.capacity, opening=facility.opening(), notice_days=setting(commune, NOTICE_DAYS),
-            facility=f"« {facility.name} »")):
-        field = {"start": "premier_jour", "end": "heure_fin", "attendance": "participants"}[problem.field]
-        errors.append(FieldError(field, problem.message))
-    return errors
 
 
 def parse_items(text: str) -> tuple[list[tuple[EquipmentItem, int]], list[str]]:
@@ -211,22 +158,6 @@ def stock_problems(wanted, start, end, exclude_loan=None) -> list[str]:
     return found
 
 
-def _validate_loan(data, commune, now) -> list:
-    start, end = period_of(data)
-    if end <= start:
-        return [FieldError("date_fin", "La fin du prêt doit être après son début.")]
-    if start < now:
-        return [FieldError("date_debut", "La date de début est passée.")]
-    notice = setting(commune, NOTICE_DAYS)
-    if local_date(now) > local(start).date() - timedelta(days=notice):
-        return [FieldError("date_debut", f"Trop tard : un prêt se demande au moins {notice} jours à l'avance.")]
-    if data.get("mode") == "livraison" and not (data.get("lieu") or "").strip():
-        return [FieldError("lieu", "Indiquez le lieu de livraison.")]
-    wanted, problems = parse_items(data.get("materiel"))
-    problems += stock_problems(wanted, start, end)
-    return [FieldError("materiel", p) for p in problems]
-
-
 def association_key(name: str) -> str:
     return _fold(name)[:160]
 
@@ -251,14 +182,6 @@ def buvette_decision(data, exclude_request=None) -> rules.BuvetteDecision:
         already_this_year=buvettes_in_year(association_key(data.get("association") or ""), local(start).year,
                                            in_sports, exclude_request),
         in_sports_facility=in_sports, approved_sports=bool(data.get("agrement_sportif"))))
-
-
-def _validate_buvette(data, now) -> list:
-    start, _end = period_of(data)
-    if start < now:
-        return [FieldError("date_debut", "La date de début est passée.")]
-    decision = buvette_decision(data)
-    return list(decision.reasons)
 
 
 # --- rows made by a submitted request (grc_request_submitted) ----------------------------------
@@ -334,39 +257,6 @@ def season_conflicts(booking: Booking) -> list[str]:
             found.append(f"Le {rules.fmt_moment(local(slot.start_at))} : déjà pris ({other.label}, du "
                          f"{rules.fmt_moment(other.start)} au {rules.fmt_moment(other.end)}).")
     return found
-
-
-def check_transition(request, transition, fields) -> list:
-    code, name = request.request_type.code, transition.code
-    fields = fields or {}
-    if code in (RESERVATION, CRENEAUX) and name in ("poser_option", "confirmer", "accorder"):
-        booking = booking_of(request.id)
-        if booking is None:
-            return ["Aucune réservation n'est liée à cette demande."]
-        problems = season_conflicts(booking)
-        if name == "confirmer" and not request.data.get("attestation_assurance") \
-                and not (fields.get("assurance_reference") or "").strip() and not booking.insurance_reference:
-            problems.append(FieldError("assurance_reference", "Attestation d'assurance exigée avant la confirmation : "
-                                                              "joignez-la à la demande ou indiquez l'assureur et le "
-                                                              "numéro de contrat."))
-        return problems
-    if code == RESERVATION and name == "solder":
-        booking = booking_of(request.id)
-        kept = fields.get("montant_retenu")
-        result = rules.settle_deposit(booking.deposit, "" if kept is None else kept, fields.get("motif_retenue") or "")
-        if result.problem:
-            field = "motif_retenue" if "motif" in result.problem else "montant_retenu"
-            return [FieldError(field, result.problem)]
-    if code == PRET and name == "accorder":
-        loan = loan_of(request.id)
-        start, end = aware(loan.start_at), aware(loan.end_at)
-        return stock_problems([(line.item, line.quantity) for line in loan.lines], start, end, loan.id)
-    if code == PRET and name == "rendre" and not fields.get("retour_complet") \
-            and not (fields.get("remarques_retour") or "").strip():
-        return [FieldError("remarques_retour", "Indiquez ce qui manque ou est abîmé, ou cochez « tout est rendu ».")]
-    if code == BUVETTE and name == "autoriser":
-        return list(buvette_decision(request.data or {}, exclude_request=request.id).reasons)
-    return []
 
 
 def _hold(booking: Booking, status: str) -> None:

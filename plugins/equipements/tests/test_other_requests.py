@@ -9,7 +9,7 @@ from sqlalchemy import select
 from grc_core.plugin_api import TransitionError, db
 from grc_core.plugin_api.testing import apply_as, file_request_as, in_commune
 
-from .conftest import NOW, booking_fields, client_for, counts, file_form, last_request
+from .conftest import NOW, booking_fields, client_for, counts, file_form
 from plugins.equipements.models import Booking, Buvette, Loan, Slot
 
 
