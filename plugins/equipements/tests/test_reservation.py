@@ -63,6 +63,7 @@ def test_a_booking_from_request_to_deposit_kept_in_part(app, town):
     assert "motif de la retenue" in text(act(desk, app, town.id, request_id, "solder", montant_retenu="120"))
     assert "dépasse la caution" in text(act(desk, app, town.id, request_id, "solder", montant_retenu="600",
                                             motif_retenue="x"))
+    act(desk, app, town.id, request_id, "solder", montant_retenu="douze", motif_retenue="x")  # malformed amount
     assert booking_of(app, town, request_id).status == "terminee"
     assert act(desk, app, town.id, request_id, "solder", montant_retenu="120",
                motif_retenue="Vitre fêlée").status_code == 302
