@@ -43,7 +43,7 @@ class FacilityView(SecureModelView):
     column_labels = {"code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "capacity": _l("Capacity"),
                      "open_days": _l("Opening days"), "opens": _l("Opens at"), "closes": _l("Closes at"),
                      "included_equipment": _l("Equipment included"), "rules_document": _l("Rules of use"),
-                     "deposit": _l("Deposit (€)"), "active": _l("Active")}
+                     "deposit": _l("Deposit (€)"), "active": _l("In service")}
     column_descriptions = {"open_days": _l("Digits of the opening days, 0 = Monday … 6 = Sunday: 0123456 every day."),
                            "opens": _l("HH:MM"), "closes": _l("HH:MM; 24:00 for midnight.")}
     column_searchable_list = ("code", "name")
@@ -96,7 +96,7 @@ class ClosureView(SecureModelView):
 class ItemView(SecureModelView):
     permission = edit_permission = delete_permission = MANAGE
     column_list = ("code", "name", "stock", "active")
-    column_labels = {"code": _l("Code"), "name": _l("Name"), "stock": _l("Stock"), "active": _l("Active")}
+    column_labels = {"code": _l("Code"), "name": _l("Name"), "stock": _l("Stock"), "active": _l("In service")}
     column_default_sort = "name"
     form_columns = ("code", "name", "stock", "active")
     form_args = {"stock": {"validators": [NumberRange(min=0, max=1000000)]}}
@@ -138,8 +138,8 @@ class BookingView(SecureModelView):
     column_list = ("facility", "start_at", "end_at", "purpose", "category", "status", "amount", "deposit",
                    "deposit_status")
     column_labels = {"facility": _l("Facility"), "start_at": _l("Start"), "end_at": _l("End"),
-                     "purpose": _l("Purpose"), "category": _l("Category"), "status": _l("Status"),
-                     "amount": _l("Fee (€)"), "deposit": _l("Deposit (€)"), "deposit_status": _l("Deposit"),
+                     "purpose": _l("Purpose of the booking"), "category": _l("Category"), "status": _l("Status"),
+                     "amount": _l("Fee (€)"), "deposit": _l("Deposit (€)"), "deposit_status": _l("Security deposit"),
                      "insurance_reference": _l("Insurance")}
     column_formatters = {"category": _formatter(CATEGORY_LABELS), "status": _formatter(BOOKING_STATUSES),
                          "deposit_status": _formatter(DEPOSIT_STATUSES)}

@@ -57,7 +57,7 @@ def request_panels(request) -> list[RequestPanel]:
         if booking.option_expires_on:
             items.append((_("Option expires on"), rules.fmt_day(booking.option_expires_on)))
         items += [(_("Category"), booking.category_label), (_("Fee"), rules.fmt_eur(booking.amount)),
-                  (_("Legal basis"), booking.tariff_basis), (_("Deposit"), f"{rules.fmt_eur(booking.deposit)} — "
+                  (_("Legal basis of the fee"), booking.tariff_basis), (_("Security deposit"), f"{rules.fmt_eur(booking.deposit)} — "
                                                                           f"{booking.deposit_status_label}")]
         if booking.deposit_kept:
             items.append((_("Deposit kept"), f"{rules.fmt_eur(booking.deposit_kept)} — {booking.deposit_reason}"))
