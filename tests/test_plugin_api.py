@@ -39,7 +39,7 @@ def core_imports(path: Path) -> list[tuple[int, str]]:
 
 def test_the_walk_sees_every_plugin():
     folders = {path.relative_to(ROOT).parts[:2] for path in plugin_sources()}
-    assert {("plugins", name) for name in ("ecoles", "etat_civil", "social", "urbanisme")} <= folders
+    assert {("plugins", name) for name in ("ecoles", "equipements", "etat_civil", "social", "urbanisme")} <= folders
     assert ("tests", "plugins") in folders
 
 
@@ -119,7 +119,7 @@ MODULE_MAP = {
     "grc_register_retention_policies": "retention",
     "grc_demo_data": "demo",
 }
-SHIPPED = ("ecoles", "etat_civil", "social", "urbanisme")
+SHIPPED = ("ecoles", "equipements", "etat_civil", "social", "urbanisme")
 
 
 def modules_used_by_hooks(path: Path) -> dict[str, set[str]]:

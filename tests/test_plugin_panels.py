@@ -3,6 +3,7 @@ plugin rendered by the core with autoescape, never an HTML string, and the
 citizen's panels get only the requests the agent may read."""
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,11 +59,29 @@ def _sample(spec):
             "multichoice": str(spec.choices[0][0]) if spec.choices else ""}.get(spec.type, "")
 
 
-def _file(app, commune_id, decl, citizen_id, actor_email) -> int | None:
+def _plugin_samples(app, commune_id, names) -> dict[str, dict]:
+    """Form data for the types whose rules refuse any generic sample: a loan
+    asks for a future period and the commune's own equipment (equipements)."""
+    samples = {}
+    if "equipements" in names:
+        from plugins.equipements.models import EquipmentItem
+
+        with in_commune(app, commune_id):
+            db.session.add(EquipmentItem(code="TABLES", name="Tables", stock=10))
+            db.session.commit()
+        day = (date.today() + timedelta(days=60)).isoformat()
+        samples["equipements.pret"] = {"date_debut": day, "heure_debut": "09:00", "date_fin": day,
+                                       "heure_fin": "18:00", "materiel": "2 tables", "mode": "retrait",
+                                       "objet": SCRIPT}
+    return samples
+
+
+def _file(app, commune_id, decl, citizen_id, actor_email, sample=None) -> int | None:
     with in_commune(app, commune_id):
         actor = db.session.scalar(select(User).where(User.email == actor_email))
         request_type = db.session.scalar(select(RequestType).where(RequestType.code == decl.code))
-        formdata = MultiDict({f"f_{spec.name}": _sample(spec) for spec in decl.fields if spec.type != "file"})
+        values = sample or {spec.name: _sample(spec) for spec in decl.fields if spec.type != "file"}
+        formdata = MultiDict({f"f_{name}": value for name, value in values.items()})
         created, _errors = create_request(request_type=request_type, citizen=db.session.get(Citizen, citizen_id),
                                           channel="guichet", formdata=formdata, actor=actor, subject=SCRIPT)
         if created is None:  # the plugin's rules refuse generic data for this type
@@ -89,7 +108,9 @@ def test_a_script_in_citizen_and_request_data_comes_out_escaped_in_every_panel(a
                                                                                    plugin)]
     make_agent(app, commune, "admin@a.fr", "admin", permissions=permissions)
     citizen = _citizen(app, commune)
-    filed = {decl.code: _file(app, commune, decl, citizen, "admin@a.fr") for decl in registry.request_types()}
+    samples = _plugin_samples(app, commune, registry.names)
+    filed = {decl.code: _file(app, commune, decl, citizen, "admin@a.fr", samples.get(decl.code))
+             for decl in registry.request_types()}
     client = signed_in(app, "admin@a.fr")
     with_panels = set()
     for code, request_id in filed.items():

@@ -117,7 +117,7 @@ def _plugin_reference_ids(app, admin) -> dict[str, list[int]]:
 def _plugin_objects(app, parent, child):
     """The rows plugin routes open: enrolments with their school (ecoles
     certificates), a delivered recensement (état civil attestation), a
-    planning file (urbanisme)."""
+    planning file (urbanisme), a booking with its convention (equipements)."""
     registry = app.extensions["grc"]
     made = []
     if "ecoles" in registry.names:
@@ -149,6 +149,20 @@ def _plugin_objects(app, parent, child):
         permit = _closed_request(sorted(BY_CODE)[0], parent, 90004, "classee", {"adresse_terrain": "1 rue Haute"})
         create_from_request(permit, db.session.get(Commune, parent.commune_id))
         made.append(permit)
+    if "equipements" in registry.names:
+        from datetime import datetime, timezone
+
+        from plugins.equipements.models import Booking, Facility
+
+        facility = Facility(code="SDF", name="Salle des fêtes", capacity=100)
+        db.session.add(facility)
+        db.session.flush()
+        booking = _closed_request("equipements.reservation", parent, 90005, "soldee")
+        moment = datetime(date.today().year, 6, 20, 8, tzinfo=timezone.utc)
+        db.session.add(Booking(request_id=booking.id, facility_id=facility.id, category="resident",
+                               start_at=moment, end_at=moment.replace(hour=20), status="soldee",
+                               convention_pdf=b"%PDF-1.4 convention"))
+        made.append(booking)
     db.session.commit()
     return made
 
