@@ -1,5 +1,6 @@
 """The core's models, one module per aggregate."""
 from .agent_session import AgentSession, RecoveryCode
+from .api_key import ApiKey
 from .audit import AuditEvent, LoginAttempt
 from .base import CommuneScoped, TenantMixin, TimestampMixin, utcnow
 from .citizen import Citizen, Consent, HouseholdLink
@@ -18,7 +19,7 @@ from .user import Membership, User, membership_service
 from .workflow import TimerRun, Workflow
 
 __all__ = [
-    "AgentSession", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenMerge", "Commune",
+    "AgentSession", "ApiKey", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenMerge", "Commune",
     "CommunePlugin", "CommuneScoped",
     "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
     "NotificationTemplate", "OutboxMessage", "RecoveryCode", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
