@@ -70,10 +70,16 @@ def _refused(refusal: ApiRefusal):
     return errors(refusal.status, refusal.messages, _format(), refusal.headers)
 
 
-@bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
     described = {404: _("Not found."), 405: _("This resource does not take this method.")}
     return errors(error.code or 500, [described.get(error.code) or error.description], _format())
+
+
+# By code too: Flask prefers the app's handler of a code (its HTML error
+# pages) to a blueprint's handler of a class.
+for _status in (400, 403, 404, 405, 413, 429):
+    bp.register_error_handler(_status, _http_error)
+bp.register_error_handler(HTTPException, _http_error)
 
 
 def _format() -> str:
