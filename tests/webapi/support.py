@@ -24,7 +24,9 @@ STREET_FIELDS = [
 
 
 def api_commune(app, name="Villeneuve-sur-Loire", insee="45901", slug="villeneuve", hostnames="", plugins=()):
-    """A commune with a street-report type open to the API and a counter-only one."""
+    """A commune with a street-report type open to the API and a counter-only one.
+    The API's rate counters start afresh (the last test's calls count no more)."""
+    app.extensions.pop("grc_api_limiter", None)
     commune_id = make_commune(app, name, insee, slug, plugins=list(plugins), hostnames=hostnames)
     with in_commune(app, commune_id):
         voirie = Service(code="voirie", name="Voirie")
