@@ -18,6 +18,7 @@ from .demo import DEMO_PASSWORD
 from .plugins.manager import PluginError
 from .settings import ConfigError
 from .tenancy import use_commune
+from .webapi.cli import api_keys_group
 from .workflows.deadlines import PARIS, local_date
 
 
@@ -33,6 +34,7 @@ cli = FlaskGroup(
     add_version_option=False,
     help="GRC — Gestion de la Relation Citoyen.",
 )
+cli.add_command(api_keys_group)
 
 
 # --- database ------------------------------------------------------------

@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -36,12 +37,12 @@ def create_key(*, name: str, scopes, role: str = "accueil", created_by=None) -> 
     name = (name or "").strip()
     scopes = sorted(set(scopes or ()))
     if not name or len(name) > 120:
-        raise ApiKeyError("A key needs a name (at most 120 characters).")
+        raise ApiKeyError(_("A key needs a name (at most 120 characters)."))
     unknown = [scope for scope in scopes if scope not in API_SCOPES]
     if not scopes or unknown:
-        raise ApiKeyError(f"Scopes: one or more of {', '.join(API_SCOPES)}.")
+        raise ApiKeyError(_("Scopes: one or more of %(scopes)s.", scopes=", ".join(API_SCOPES)))
     if role not in API_ROLES:
-        raise ApiKeyError(f"Role: one of {', '.join(API_ROLES)}.")
+        raise ApiKeyError(_("Role: one of %(roles)s.", roles=", ".join(API_ROLES)))
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(name=name, scopes=scopes, role=role, prefix=secret[:len(KEY_PREFIX) + SHOWN_CHARACTERS],
                  key_hash=hash_key(secret), created_by_id=getattr(created_by, "id", None))

@@ -36,6 +36,7 @@ from grc_core.plugin_api.testing import build_test_app, csrf_token, in_commune, 
 from grc_core.requests.service import add_attachments, create_request
 from grc_core.security.ids import IdConverter
 from grc_core.tenancy import unscoped
+from grc_core.webapi.keys import create_key
 
 OUTSIDERS = ("autre@a.fr", "admin@b.fr")
 # Citizens are not a service's: every agent reads them (but those known only
@@ -178,6 +179,7 @@ def objects(walk_app):
         db.session.add(duplicate)
         db.session.flush()
         merge = merge_citizens(parent, duplicate, actor=admin)
+        api_key, _secret = create_key(name="Appli de A", scopes=["open311"])
         db.session.commit()
         ids = {
             "merge_id": [merge.id],
@@ -188,6 +190,7 @@ def objects(walk_app):
             "view_id": list(db.session.scalars(select(SavedView.id))),
             "type_id": list(db.session.scalars(select(RequestType.id).limit(3))),
             "workflow_id": list(db.session.scalars(select(Workflow.id).limit(3))),
+            "key_id": [api_key.id],
         }
     # A's administrator signed in elsewhere: his session is no one else's to end.
     login(app.test_client(), "admin@a.fr")
