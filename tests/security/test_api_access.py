@@ -23,7 +23,9 @@ def count_requests(app, commune_id) -> int:
         return db.session.scalar(select(func.count()).select_from(Request))
 
 
-def test_a_key_of_commune_a_opens_nothing_of_commune_b(app, client):
+def test_a_key_of_commune_a_opens_nothing_of_commune_b(app):
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     a = api_commune(app)
     b = api_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
     key_a, key_b = make_key(app, a.id), make_key(app, b.id)

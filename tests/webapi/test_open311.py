@@ -193,6 +193,11 @@ def test_media_on_a_service_without_files_is_refused(app, client, town):
     assert stored(app, town)["requests"] == 0
 
 
+def test_errors_speak_the_callers_language_french_by_default(app, town):
+    french = app.test_client().post(f"{town.base}/requests.json", data={**REPORT, "lat": None, "api_key": town.key})
+    assert descriptions(french) == ["lat et long vont ensemble : donnez les deux ou aucun."]
+
+
 def test_an_unknown_service_code_is_404_and_nothing_is_stored(app, client, town):
     response = post(client, town, service_code="attestation")
     assert response.status_code == 404 and descriptions(response) == ["Unknown service_code « attestation »."]
