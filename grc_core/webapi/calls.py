@@ -29,20 +29,29 @@ from limits.strategies import FixedWindowRateLimiter
 
 from ..audit import record
 from ..extensions import db
-from ..models import utcnow
+from ..models import Commune, utcnow
 from ..tenancy.resolver import commune_for_host, commune_for_slug
 from ..tenancy.scoping import set_current_commune
 from .keys import find_key, principal
 
 
-class ApiRefusal(Exception):
-    """An API call refused before its view: ``status`` and the messages."""
+# The REST API's stable error codes, by HTTP status (a refusal may name its own).
+ERROR_CODES = {400: "invalid_parameter", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               409: "conflict", 429: "rate_limited"}
 
-    def __init__(self, status: int, *messages: str, headers: dict | None = None):
+
+class ApiRefusal(Exception):
+    """An API call refused: ``status``, the messages, and for the REST API
+    a stable ``code`` and the ``field`` at fault."""
+
+    def __init__(self, status: int, *messages: str, headers: dict | None = None, code: str | None = None,
+                 field: str | None = None):
         super().__init__(*messages)
         self.status = status
         self.messages = messages
         self.headers = headers or {}
+        self.code = code or ERROR_CODES.get(status, "error")
+        self.field = field
 
 
 def resolve_commune() -> None:
@@ -62,12 +71,31 @@ def resolve_commune() -> None:
     set_current_commune(commune.id)
 
 
+def _secret() -> str | None:
+    return request.values.get("api_key") or request.headers.get("X-API-Key")
+
+
 def identify_key() -> None:
     """``g.api_key``: the live key of this commune given with the call, if any."""
-    secret = request.values.get("api_key") or request.headers.get("X-API-Key")
+    secret = _secret()
     key = find_key(secret)
     g.api_key = key if key is not None and key.commune_id == g.grc_commune.id else None
     g.api_key_refused = bool(secret) and g.api_key is None
+
+
+def commune_from_key() -> None:
+    """The REST API's commune is its key's: set both (no key: no commune, the
+    call is refused by :func:`require_key`)."""
+    secret = _secret()
+    key = find_key(secret)
+    commune = db.session.get(Commune, key.commune_id) if key is not None else None
+    if commune is None or not commune.active:
+        g.api_key, g.api_key_refused = None, bool(secret)
+        return
+    g.grc_commune = commune
+    g.grc_membership = None
+    set_current_commune(commune.id)
+    g.api_key, g.api_key_refused = key, False
 
 
 def _limiter() -> FixedWindowRateLimiter:
