@@ -317,6 +317,11 @@ def tick_command(now_text):
         f"{counts['communes']} commune(s) parcourue(s) ; minuteries déclenchées : {counts['fired']}{refused} ; "
         f"e-mails envoyés : {counts['sent']}, en échec : {counts['failed']}."
     )
+    from .webapi.webhooks import deliver_due
+
+    hooks = deliver_due(now)
+    click.echo(f"Webhooks : {hooks['delivered']} livré(s), {hooks['retrying']} à réessayer, "
+               f"{hooks['failed']} en échec définitif.")
     # After the timers: a request a timer just closed is counted from today.
     kept = run_all(local_date(now) if now else None)
     failed = f" (politiques en échec : {kept['failed']})" if kept["failed"] else ""

@@ -16,6 +16,7 @@ from .routing import RoutingRule
 from .saved_view import SavedView
 from .service import Service
 from .user import Membership, User, membership_service
+from .webhook import WebhookDelivery, WebhookEndpoint
 from .workflow import TimerRun, Workflow
 
 __all__ = [
@@ -24,5 +25,6 @@ __all__ = [
     "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
     "NotificationTemplate", "OutboxMessage", "RecoveryCode", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
     "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Service", "TenantMixin",
-    "TimerRun", "TimestampMixin", "User", "Workflow", "membership_service", "utcnow",
+    "TimerRun", "TimestampMixin", "User", "WebhookDelivery", "WebhookEndpoint", "Workflow", "membership_service",
+    "utcnow",
 ]

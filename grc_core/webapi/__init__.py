@@ -12,6 +12,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from ..extensions import csrf
+from . import webhooks  # noqa: F401  (its session listeners write the deliveries; its job registers)
 from .open311.formats import errors
 from .open311.views import bp as open311_bp
 from .rest.views import bp as rest_bp
