@@ -320,8 +320,9 @@ def tick_command(now_text):
     from .webapi.webhooks import deliver_due
 
     hooks = deliver_due(now)
-    click.echo(f"Webhooks : {hooks['delivered']} livré(s), {hooks['retrying']} à réessayer, "
-               f"{hooks['failed']} en échec définitif.")
+    if any(hooks.values()):
+        click.echo(f"Webhooks : {hooks['delivered']} livré(s), {hooks['retrying']} à réessayer, "
+                   f"{hooks['failed']} en échec définitif.")
     # After the timers: a request a timer just closed is counted from today.
     kept = run_all(local_date(now) if now else None)
     failed = f" (politiques en échec : {kept['failed']})" if kept["failed"] else ""
