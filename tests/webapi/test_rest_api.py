@@ -88,7 +88,8 @@ def test_keys_scopes_and_parameters_are_checked(app, client, town):
     assert client.get(f"/api/v1/requests/{filed}", headers=other_key).status_code == 404
     assert client.post(f"/api/v1/requests/{filed}/messages", json={"body": "x"}, headers=other_key).status_code == 404
     assert client.get("/api/v1/requests", headers=other_key).get_json()["items"] == []
-    for query, field in (("limit=0", "limit"), ("limit=x", "limit"), ("cursor=-1", "cursor"), ("status=x", "status")):
+    for query, field in (("limit=0", "limit"), ("limit=x", "limit"), ("cursor=-1", "cursor"),
+                         ("cursor=3000000000", "cursor"), ("status=x", "status")):
         error = client.get(f"/api/v1/requests?{query}", headers=town.read).get_json()["error"]
         assert error["field"] == field, query
     assert client.delete("/api/v1/requests", headers=town.read).get_json()["error"]["code"] == "method_not_allowed"

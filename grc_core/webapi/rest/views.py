@@ -24,6 +24,7 @@ from ...models import Request, RequestType
 from ...requests import confidentiality
 from ...requests.service import RequestActionError, StaleRequest, add_message, create_request
 from ...security.access import key_readable_requests_conditions, key_request_or_404
+from ...security.ids import parse_id
 from ..calls import ApiRefusal, audit_call, check_rate_limit, commune_from_key, require_key
 from .openapi import document, error_responses, operation
 
@@ -142,9 +143,11 @@ def _cursor() -> int | None:
     raw = request.args.get("cursor")
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    # Bounded like every id (an integer column on PostgreSQL): beyond it, no such page.
+    cursor = parse_id(raw) if raw.isdigit() else None
+    if cursor is None:
         raise ApiRefusal(400, _("Unknown cursor: use the next_cursor of the previous page."), field="cursor")
-    return int(raw)
+    return cursor
 
 
 LIST_PARAMETERS = [
