@@ -14,7 +14,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import i18n
+from . import i18n, webapi
 from .security import ids
 from .admin import init_admin
 from .extensions import csrf, db, login_manager, migrate
@@ -83,6 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_migrations(app, registry)
     i18n.init_app(app, registry)
     _register_blueprints(app, registry)
+    webapi.init_app(app)
     _add_plugin_templates(app, registry)
     init_admin(app, registry)
     resolver.init_app(app)

@@ -18,6 +18,7 @@ from .demo import DEMO_PASSWORD
 from .plugins.manager import PluginError
 from .settings import ConfigError
 from .tenancy import use_commune
+from .webapi.cli import api_keys_group
 from .workflows.deadlines import PARIS, local_date
 
 
@@ -33,6 +34,7 @@ cli = FlaskGroup(
     add_version_option=False,
     help="GRC — Gestion de la Relation Citoyen.",
 )
+cli.add_command(api_keys_group)
 
 
 # --- database ------------------------------------------------------------
@@ -315,6 +317,12 @@ def tick_command(now_text):
         f"{counts['communes']} commune(s) parcourue(s) ; minuteries déclenchées : {counts['fired']}{refused} ; "
         f"e-mails envoyés : {counts['sent']}, en échec : {counts['failed']}."
     )
+    from .webapi.webhooks import deliver_due
+
+    hooks = deliver_due(now)
+    if any(hooks.values()):
+        click.echo(f"Webhooks : {hooks['delivered']} livré(s), {hooks['retrying']} à réessayer, "
+                   f"{hooks['failed']} en échec définitif.")
     # After the timers: a request a timer just closed is counted from today.
     kept = run_all(local_date(now) if now else None)
     failed = f" (politiques en échec : {kept['failed']})" if kept["failed"] else ""

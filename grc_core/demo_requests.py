@@ -52,6 +52,8 @@ SERVICES = (
     ("cabinet", "Cabinet du maire", "Direction générale des services"),
 )
 
+# Street reports: what a commune's reporting app files through Open311 (docs/api.md).
+OPEN_TO_API = ("commune.signalement_voirie", "commune.depot_sauvage")
 REQUEST_TYPES = (
     ("commune.signalement_voirie", "Signalement sur la voie publique", "voirie", 10, [
         {"name": "nature", "label": "Nature du problème", "type": "choice", "required": True,
@@ -117,7 +119,8 @@ def load_demo_requests(commune, rng_seed: int = 2026) -> int:
         if request_type is None:
             request_type = RequestType(code=code, label=label, fields=fields, service=services[service],
                                        workflow=workflow, sla_days=sla, priority="normale",
-                                       channels=["guichet", "telephone", "courrier", "email"])
+                                       channels=["guichet", "telephone", "courrier", "email",
+                                                 *(["api"] if code in OPEN_TO_API else [])])
             db.session.add(request_type)
         types.append(request_type)
     _attach_demo_agents_to_services(services)

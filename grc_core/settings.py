@@ -86,6 +86,13 @@ DEFAULTS: dict[str, object] = {
     "LOG_LEVEL": "INFO",
     # Queries slower than this are logged with their duration (0: never).
     "SLOW_QUERY_MS": 500,
+    # Calls allowed per API key (per address without a key), in the notation
+    # of the ``limits`` library: "120/minute", "5000/hour"…
+    "API_RATE_LIMIT": "120/minute",
+    # Webhooks: seconds a receiver has to answer; private, loopback and
+    # link-local targets are refused unless this is true (tests, closed networks).
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
+    "WEBHOOK_ALLOW_PRIVATE_TARGETS": False,
     # Refuse to start with settings only fit for a newcomer's machine.
     "PRODUCTION": False,
 }

@@ -321,8 +321,8 @@ class AuditView(SecureModelView):
 
 def core_views() -> list:
     from . import (
-        citizens_admin, dashboards_admin, forms_admin, jobs_admin, register_admin, requests_admin, retention_admin,
-        segments_admin, workflows_admin,
+        api_keys_admin, citizens_admin, dashboards_admin, forms_admin, jobs_admin, register_admin, requests_admin,
+        retention_admin, segments_admin, webhooks_admin, workflows_admin,
     )
 
     return [
@@ -336,6 +336,8 @@ def core_views() -> list:
         AgentView(Membership, name=_l("Agents"), category=ADMINISTRATION, endpoint="core_agents"),
         PluginsView(name=_l("Domains"), category=ADMINISTRATION, endpoint="core_plugins"),
         AuditView(AuditEvent, name=_l("Audit log"), category=ADMINISTRATION, endpoint="core_audit"),
+        *api_keys_admin.views(),
+        *webhooks_admin.views(),
         *retention_admin.views(),
         *register_admin.views(),
         CommuneView(Commune, name=_l("Communes"), category=PLATFORM, endpoint="core_communes"),

@@ -22,11 +22,13 @@ class JobFailed(Exception):
 @job("tick")
 def tick_job() -> dict:
     """What ``grc tick`` does: due timers, weekly summaries, pending e-mails,
-    the day's retention."""
+    due webhooks, the day's retention."""
     from ..retention.engine import run_all
+    from ..webapi.webhooks import deliver_due
     from ..workflows.timers import tick
 
     counts = tick()
+    counts["webhooks"] = deliver_due()["delivered"]
     # After the timers: a request a timer just closed is counted from today.
     kept = run_all()
     if kept["failed"]:

@@ -1,5 +1,6 @@
 """The core's models, one module per aggregate."""
 from .agent_session import AgentSession, RecoveryCode
+from .api_key import ApiKey
 from .audit import AuditEvent, LoginAttempt
 from .base import CommuneScoped, TenantMixin, TimestampMixin, utcnow
 from .citizen import Citizen, Consent, HouseholdLink
@@ -16,13 +17,15 @@ from .saved_view import SavedView
 from .segment import Segment
 from .service import Service
 from .user import Membership, User, membership_service
+from .webhook import WebhookDelivery, WebhookEndpoint
 from .workflow import TimerRun, Workflow
 
 __all__ = [
-    "AgentSession", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenMerge", "Commune",
+    "AgentSession", "ApiKey", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenMerge", "Commune",
     "CommunePlugin", "CommuneScoped",
     "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
     "NotificationTemplate", "OutboxMessage", "RecoveryCode", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
-    "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Segment", "Service", "TenantMixin",
-    "TimerRun", "TimestampMixin", "User", "Workflow", "membership_service", "utcnow",
+    "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Segment", "Service",
+    "TenantMixin", "TimerRun", "TimestampMixin", "User", "WebhookDelivery", "WebhookEndpoint", "Workflow",
+    "membership_service", "utcnow",
 ]

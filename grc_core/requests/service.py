@@ -135,9 +135,11 @@ def _acknowledgement(request: Request, commune: Commune) -> tuple[str, str]:
 
 
 def create_request(*, request_type, citizen, channel, formdata, actor, priority=None, subject="", location="",
-                   quartier=None, files=(), contact=None, now: datetime | None = None):
+                   quartier=None, files=(), contact=None, now: datetime | None = None,
+                   latitude: float | None = None, longitude: float | None = None):
     """File a request: ``(request, {})`` once committed, or ``(None, errors)``
-    with nothing stored (see :func:`validate_submission` for ``errors``)."""
+    with nothing stored (see :func:`validate_submission` for ``errors``).
+    ``latitude``/``longitude``: where it is (an API's report), checked by the caller."""
     from ..routing.engine import apply_routing
     from ..workflows.engine import start
 
@@ -156,6 +158,7 @@ def create_request(*, request_type, citizen, channel, formdata, actor, priority=
             request_type=resolved, citizen=citizen, channel=channel,
             priority=resolved.priority or "normale", data=data,
             subject=(subject or "").strip()[:200], location=(location or "").strip()[:250],
+            latitude=latitude, longitude=longitude,
             quartier=(quartier if quartier is not None else (citizen.quartier if citizen else "")) or "",
             received_at=now, state_entered_at=now,
         )

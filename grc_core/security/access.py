@@ -260,3 +260,35 @@ def segment_or_404(segment_id):
     if segment is None:
         abort(404)
     return segment
+
+
+# --- API keys ------------------------------------------------------------------------------
+
+def key_readable_requests_conditions(principal) -> list:
+    """SQL conditions on ``Request``: what an API key reads — its role's
+    scope in its commune (see grc_core.webapi.keys.KeyPrincipal), and never a
+    confidential (CCAS) type, whatever permission a plugin gives its role:
+    professional secrecy is granted to people by name, not to programs."""
+    where = readable_requests_conditions(principal, principal)
+    secret_codes = confidentiality.confidential_types(current_commune_id())
+    if secret_codes:
+        where.append(Request.request_type_id.not_in(
+            select(RequestType.id).where(RequestType.code.in_(sorted(secret_codes)))))
+    return where
+
+
+def key_request_or_404(principal, *, reference: str | None = None, request_id=None) -> Request:
+    """The request (by reference or id) if the key may read it, else 404."""
+    where = key_readable_requests_conditions(principal)
+    if reference is not None:
+        where.append(Request.reference == reference[:20])
+    else:
+        request_id = parse_id(request_id)
+        if request_id is None:
+            abort(404)
+        where.append(Request.id == request_id)
+    found = db.session.scalar(select(Request).where(*where).options(
+        joinedload(Request.request_type), joinedload(Request.service)))
+    if found is None:
+        abort(404)
+    return found

@@ -30,12 +30,14 @@ from grc_core.citizens.merge import merge_citizens
 from grc_core.extensions import db
 from grc_core.models import (
     AgentSession,
-    Attachment, Citizen, Consent, HouseholdLink, Request, RequestType, SavedView, Segment, Service, User, Workflow,
+    Attachment, Citizen, Consent, HouseholdLink, Request, RequestType, SavedView, Segment, Service, User,
+    WebhookDelivery, WebhookEndpoint, Workflow,
 )
 from grc_core.plugin_api.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
 from grc_core.requests.service import add_attachments, create_request
 from grc_core.security.ids import IdConverter
 from grc_core.tenancy import unscoped
+from grc_core.webapi.keys import create_key
 
 OUTSIDERS = ("autre@a.fr", "admin@b.fr")
 # Citizens are not a service's: every agent reads them (but those known only
@@ -208,6 +210,12 @@ def objects(walk_app):
         db.session.add(duplicate)
         db.session.flush()
         merge = merge_citizens(parent, duplicate, actor=admin)
+        api_key, _secret = create_key(name="Appli de A", scopes=["open311"])
+        endpoint = WebhookEndpoint(url="https://hooks.example.org/grc", events=["request.created"],
+                                   secret="whsec_c2VjcmV0")
+        delivery = WebhookDelivery(endpoint=endpoint, message_id="msg_walk", event="request.created",
+                                   payload={"type": "request.created"}, status="failed")
+        db.session.add_all([endpoint, delivery])
         db.session.commit()
         ids = {
             "merge_id": [merge.id],
@@ -220,6 +228,9 @@ def objects(walk_app):
             **_plugin_reference_ids(app, admin),
             "type_id": list(db.session.scalars(select(RequestType.id).limit(3))),
             "workflow_id": list(db.session.scalars(select(Workflow.id).limit(3))),
+            "key_id": [api_key.id],
+            "endpoint_id": [endpoint.id],
+            "delivery_id": [delivery.id],
         }
     # A's administrator signed in elsewhere: his session is no one else's to end.
     login(app.test_client(), "admin@a.fr")
