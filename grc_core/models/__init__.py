@@ -8,6 +8,7 @@ from .commune import Commune, CommunePlugin
 from .contact import Contact
 from .dashboard import DashboardSubscription, RequestChannelStat, RequestDayStat, RequestDurationStat
 from .outbox import NotificationTemplate, OutboxMessage
+from .portal import CitizenAccount, PortalToken
 from .request import (
     AppendOnlyError, Attachment, Message, ReferenceCounter, Request, RequestEvent, RequestType,
 )
@@ -18,10 +19,10 @@ from .user import Membership, User, membership_service
 from .workflow import TimerRun, Workflow
 
 __all__ = [
-    "AgentSession", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenMerge", "Commune",
+    "AgentSession", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenAccount", "CitizenMerge", "Commune",
     "CommunePlugin", "CommuneScoped",
     "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
-    "NotificationTemplate", "OutboxMessage", "RecoveryCode", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
+    "NotificationTemplate", "OutboxMessage", "PortalToken", "RecoveryCode", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
     "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Service", "TenantMixin",
     "TimerRun", "TimestampMixin", "User", "Workflow", "membership_service", "utcnow",
 ]
