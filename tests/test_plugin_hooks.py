@@ -513,6 +513,20 @@ def test_hook_grc_request_panels(pair_app, pair_communes):
         assert registry(pair_app).request_panels(active_plugins(b), SIGNALEMENT, None, b) == []
 
 
+def test_hook_grc_portal_demarche_info(pair_app, pair_communes):
+    with commune_context(pair_app, pair_communes.a) as a:
+        infos = registry(pair_app).demarche_info(active_plugins(a), SIGNALEMENT.request_type, a)
+        assert registry(pair_app).demarche_info(
+            active_plugins(a), SimpleNamespace(code="peer.rendez_vous"), a) == []
+    assert [(i.description, i.who, i.pieces, i.delay) for i in infos] == [
+        ("Signaler un lampadaire <b>éteint</b>.", "Tout habitant.", ("Une photo", "Le numéro du lampadaire"),
+         "Réparé sous 5 jours.")]
+    with commune_context(pair_app, pair_communes.b) as b:
+        assert registry(pair_app).demarche_info(active_plugins(b), SIGNALEMENT.request_type, b) == []
+    with pytest.raises(TypeError):
+        dummy.DemarcheInfo(pieces="une pièce")
+
+
 # --- events ------------------------------------------------------------------------
 
 def test_hook_grc_validate_request(pair_app, pair_communes):

@@ -21,9 +21,9 @@ import importlib
 from .hookspecs import hookimpl
 from .types import (
     CHANNELS, ESCALATIONS, FIELD_TYPES, LEGAL_BASES, ROLES, STATE_KINDS, TIMER_ACTIONS, WIDGET_KINDS, CitizenPanel,
-    DataCategory, FieldError, FieldSpec, IndicatorDecl, IndicatorFilters, IndicatorResult, MenuItem, PermissionDecl,
-    PluginManifest, ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionCandidate, RetentionPolicyDecl,
-    RoutingDecision, RoutingRuleDecl, Series, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
+    DataCategory, DemarcheInfo, FieldError, FieldSpec, IndicatorDecl, IndicatorFilters, IndicatorResult, MenuItem,
+    PermissionDecl, PluginManifest, ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionCandidate,
+    RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, Series, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec,
     WidgetDecl, WorkflowDecl,
 )
 
@@ -118,7 +118,8 @@ __all__ = [
     "PluginManifest", "ServiceDecl", "PermissionDecl", "SettingDecl", "FieldSpec", "FieldError", "RequestTypeDecl",
     "StateSpec", "TransitionSpec", "TimerSpec", "WorkflowDecl", "RoutingRuleDecl", "RoutingDecision",
     "IndicatorFilters", "Series", "IndicatorResult", "IndicatorDecl", "WidgetDecl", "RetentionCandidate",
-    "RetentionPolicyDecl", "MenuItem", "CitizenPanel", "RequestPanel", "DataCategory", "ProcessingActivityDecl",
+    "RetentionPolicyDecl", "MenuItem", "CitizenPanel", "RequestPanel", "DemarcheInfo", "DataCategory",
+    "ProcessingActivityDecl",
     "ROLES", "CHANNELS", "FIELD_TYPES", "STATE_KINDS", "WIDGET_KINDS", "TIMER_ACTIONS", "ESCALATIONS", "LEGAL_BASES",
     *_CORE_NAMES,
 ]
