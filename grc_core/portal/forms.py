@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from ..forms.hygiene import GrcForm
 
@@ -18,7 +18,8 @@ class HoneypotMixin:
 class SignUpForm(HoneypotMixin, GrcForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
-    birth_date = DateField(_l("Date of birth"), validators=[DataRequired()])
+    # InputRequired: a date that does not parse says so, not "required".
+    birth_date = DateField(_l("Date of birth"), validators=[InputRequired()])
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[
         DataRequired(), Length(min=PASSWORD_MIN, max=200, message=_l("At least %(min)d characters.", min=PASSWORD_MIN))])

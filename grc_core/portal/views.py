@@ -45,7 +45,8 @@ def _drop_slug():
 
 @bp.context_processor
 def _portal_context():
-    return {"account": session.current_account(), "commune": g.grc_commune, "confirm_form": ConfirmForm()}
+    # g.get: an error page (a CSRF refusal) may come before the commune is resolved.
+    return {"account": session.current_account(), "commune": g.get("grc_commune"), "confirm_form": ConfirmForm()}
 
 
 def _commune():
