@@ -112,13 +112,19 @@ def file(code):
         if request.form.get("website"):
             abort(400)  # the honeypot: only a robot fills it
         formdata = CombinedMultiDict((request.files, request.form))
-        created, errors = filing.file_demarche(session.current_account(), request_type, formdata,
-                                               request.files.getlist("attachments"))
+        account = session.current_account()
+        # Every try counts: a robot cannot flood the agents' queue, a citizen is slowed after a few.
+        reservation = throttling.reserve(f"portal-file:{_commune().id}:{account.id}", _address())
+        if reservation.allowed:
+            created, errors = filing.file_demarche(account, request_type, formdata,
+                                                   request.files.getlist("attachments"))
+        else:
+            created, errors = None, {ALL: [_too_many(reservation.wait_seconds)]}
         if created is not None:
             return redirect(url_for("portal.filed", request_id=created.id))
         form = build_form(request_type, formdata)
         show_next_to_fields(form, errors)
-        status = 400
+        status = 400 if reservation.allowed else 429
     else:
         form = build_form(request_type, formdata=None)
         status = 200
@@ -325,6 +331,9 @@ def reply(request_id):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _request_page(found, form, 400)
+    reservation = throttling.reserve(f"portal-message:{_commune().id}:{account.id}", _address())
+    if not reservation.allowed:
+        return _request_page(found, form, 429, _too_many(reservation.wait_seconds))
     try:
         filing.reply(account, found, form.body.data, request.files.getlist("attachments"))
     except (RequestActionError, attachments.AttachmentError) as error:

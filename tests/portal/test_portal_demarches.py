@@ -259,3 +259,25 @@ def test_a_citizen_never_reads_another_citizens_request_nor_another_communes(app
         == 404
     assert "Demande de bacs" not in other.get(f"{town.base}/my-requests/").get_data(as_text=True)
     assert _counts(app) == before
+
+
+def test_a_flood_of_filings_or_messages_from_one_account_is_limited_and_stores_nothing(app, client, town,
+                                                                                    auth_clock):
+    verified_citizen(app, client, town)
+    statuses = [_file(client, town).status_code for _n in range(5)]
+    assert statuses == [302] * 5
+    before = _counts(app)
+    refused = _file(client, town)
+    assert refused.status_code == 429 and "Too many attempts. Try again in" in refused.get_data(as_text=True)
+    assert _counts(app) == before
+    req = _filed_request(app, town)
+    url = f"{town.base}/my-requests/{req.id}"
+    for n in range(5):
+        assert client.post(f"{url}/reply", data={"csrf_token": csrf_token(client, url), "body": f"Message {n}"}) \
+            .status_code == 302
+    before = _counts(app)
+    flooded = client.post(f"{url}/reply", data={"csrf_token": csrf_token(client, url), "body": "Encore"})
+    assert flooded.status_code == 429 and "Too many attempts" in flooded.get_data(as_text=True)
+    assert _counts(app) == before
+    auth_clock.advance(minutes=16)
+    assert _file(client, town).status_code == 302
