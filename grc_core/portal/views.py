@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 from functools import wraps
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from ..security import clock, passwords, throttling
 from ..security.access import citizen_request_or_404
 from ..security.redirects import safe_next
 from ..workflows.deadlines import local_date
-from . import catalogue, filing, linking, mails, session, tokens, tracking
+from . import catalogue, filing, linking, mails, oidc, session, tokens, tracking
 from .forms import ConfirmForm, EmailForm, NewPasswordForm, ReplyForm, SignInForm, SignUpForm
 
 bp = Blueprint("portal", __name__, url_prefix="/c/<commune_slug>/portal")
@@ -218,7 +219,45 @@ def sign_in():
                 return _signed_in_response(account, form.next.data)
     elif request.method == "POST":
         status = 400
-    return render_template("portal/sign_in.html", form=form), status
+    return render_template("portal/sign_in.html", form=form, provider=oidc.configuration(_commune())), status
+
+
+# --- OpenID Connect (optional, per commune) ------------------------------------------------
+
+OIDC_PENDING = "grc_portal_oidc"
+
+
+def _oidc_config():
+    config = oidc.configuration(_commune())
+    if config is None:
+        abort(404)
+    return config
+
+
+@bp.route("/account/openid")
+def oidc_start():
+    config = _oidc_config()
+    url, pending = oidc.start(config, url_for("portal.oidc_callback", _external=True))
+    # The state and nonce of this attempt only: they authorise nothing by themselves.
+    flask_session[OIDC_PENDING] = {**pending, "commune": _commune().id}
+    return redirect(url)
+
+
+@bp.route("/account/openid/callback")
+def oidc_callback():
+    config = _oidc_config()
+    pending = flask_session.pop(OIDC_PENDING, None)
+    if not isinstance(pending, dict) or pending.get("commune") != _commune().id \
+            or request.args.get("state") != pending.get("state"):
+        return render_template("portal/oidc_refused.html"), 400
+    try:
+        claims = oidc.claims_of(config, url_for("portal.oidc_callback", _external=True), request.url, pending)
+    except oidc.SignInRefused as error:
+        current_app.logger.warning("OpenID Connect sign-in refused: %s", error)
+        return render_template("portal/oidc_refused.html"), 400
+    account = oidc.account_for(claims)
+    db.session.commit()
+    return _signed_in_response(account)
 
 
 def _mail_a_link(purpose: str, title: str, sender):
