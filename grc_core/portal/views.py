@@ -344,8 +344,10 @@ def sign_out():
 @account_required
 def my_requests():
     account = session.current_account()
+    own = linking.linked_citizen(account)
     return render_template("portal/my_requests.html", requests=tracking.requests_of(account),
-                           state_words=tracking.state_words, local_date=local_date)
+                           own_id=own.id if own is not None else None, state_words=tracking.state_words,
+                           local_date=local_date)
 
 
 def _request_page(found, form, status=200, error=None):

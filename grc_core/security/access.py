@@ -34,7 +34,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Attachment, Citizen, Request, RequestType
+from ..models import Attachment, Citizen, HouseholdLink, Request, RequestType
 from ..requests import confidentiality
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.scoping import current_commune_id
@@ -250,7 +250,8 @@ def readable_records_condition(model, user=None, membership=None):
 
 def citizen_requests_conditions(account) -> list | None:
     """SQL conditions on ``Request``: what a portal account may read — the
-    requests of its own citizen record (whatever their channel), in its
+    requests of its own citizen record and of the children the agents
+    linked to it (whatever their channel), in its
     commune, of an enabled domain, never of a confidential type (a CCAS file
     is not shown online). None when it may read none (not verified, no
     record yet). A portal account is never an agent: nothing here looks at
@@ -262,7 +263,11 @@ def citizen_requests_conditions(account) -> list | None:
     citizen = linked_citizen(account)
     if citizen is None:
         return None
-    where = [Request.commune_id == account.commune_id, Request.citizen_id == citizen.id,
+    # A parent also follows the requests of the children the agents linked to him.
+    children = select(HouseholdLink.relative_id).where(HouseholdLink.citizen_id == citizen.id,
+                                                       HouseholdLink.relation == "child")
+    where = [Request.commune_id == account.commune_id,
+             or_(Request.citizen_id == citizen.id, Request.citizen_id.in_(children)),
              Request.request_type_id.not_in(disabled_types())]
     secret = sorted(confidentiality.confidential_types(account.commune_id))
     if secret:

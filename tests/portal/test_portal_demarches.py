@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import (
-    Attachment, Citizen, CitizenAccount, Message, OutboxMessage, Request, RequestEvent, RequestType, User,
+    Attachment, Citizen, CitizenAccount, HouseholdLink, Message, OutboxMessage, Request, RequestEvent, RequestType,
+    User,
 )
 from grc_core.plugin_api.testing import apply_as, csrf_token, file_request_as, in_commune, login, make_agent
 from grc_core.requests.service import add_message
@@ -281,3 +282,26 @@ def test_a_flood_of_filings_or_messages_from_one_account_is_limited_and_stores_n
     assert _counts(app) == before
     auth_clock.advance(minutes=16)
     assert _file(client, town).status_code == 302
+
+
+def test_a_parent_follows_the_requests_of_the_children_the_agents_linked(app, client, town):
+    verified_citizen(app, client, town)
+    _file(client, town)
+    parent_id = _filed_request(app, town).citizen_id
+    with in_commune(app, town.id):
+        child = Citizen(first_name="Tom", last_name="Roux")
+        stranger = Citizen(first_name="Zoé", last_name="Blanc")
+        db.session.add_all([child, stranger])
+        db.session.flush()
+        # The child's link to the parent says nothing; the parent's "child" link does.
+        db.session.add_all([HouseholdLink(citizen_id=parent_id, relative_id=child.id, relation="child"),
+                            HouseholdLink(citizen_id=child.id, relative_id=parent_id, relation="parent"),
+                            HouseholdLink(citizen_id=stranger.id, relative_id=parent_id, relation="child")])
+        db.session.commit()
+        child_id, stranger_id = child.id, stranger.id
+    for_child = file_request_as(app, town.id, "agent@villeneuve.fr", town.attestation, child_id, {})
+    for_stranger = file_request_as(app, town.id, "agent@villeneuve.fr", town.attestation, stranger_id, {})
+    assert client.get(f"{town.base}/my-requests/{for_child}").status_code == 200
+    assert client.get(f"{town.base}/my-requests/{for_stranger}").status_code == 404
+    listing = client.get(f"{town.base}/my-requests/").get_data(as_text=True)
+    assert listing.count("Attestation de domicile") == 1 and "For Tom Roux" in listing
