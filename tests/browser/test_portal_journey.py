@@ -16,7 +16,7 @@ from grc_core.extensions import db
 from grc_core.models import Message, Request, User
 from grc_core.plugin_api.testing import apply_as, in_commune, make_agent
 from grc_core.requests.service import add_message
-from tests.portal.portal_support import PASSWORD, last_link, setup_portal_commune
+from tests.portal.portal_support import PASSWORD, english_client, last_link, setup_portal_commune, verified_citizen
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -100,3 +100,24 @@ def test_a_citizen_signs_up_files_and_follows_on_a_phone(app, live_server, phone
     page.click("nav >> text=Mes demandes")
     assert "Close" in page.inner_text("main")
     _shot(page, "7-my-requests")
+
+
+def test_signing_in_with_the_keyboard_only(app, live_server, phone):
+    """The skip link first, then the form in order; Enter submits."""
+    town = setup_portal_commune(app)
+    client_page = phone
+    verified_citizen(app, english_client(app), town)
+    client_page.goto(f"{live_server}{town.base}/account/sign-in")
+    keyboard = client_page.keyboard
+    keyboard.press("Tab")
+    assert client_page.evaluate("document.activeElement.textContent.trim()") == "Aller au contenu"
+    keyboard.press("Enter")
+    keyboard.press("Tab")
+    assert client_page.evaluate("document.activeElement.id") == "email"
+    keyboard.type("lea@example.org")
+    keyboard.press("Tab")
+    assert client_page.evaluate("document.activeElement.id") == "password"
+    keyboard.type(PASSWORD)
+    keyboard.press("Enter")
+    client_page.wait_for_load_state()
+    assert client_page.inner_text("h1") == "Mes demandes"

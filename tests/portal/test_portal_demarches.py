@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import (
-    Attachment, Citizen, CitizenAccount, HouseholdLink, Message, OutboxMessage, Request, RequestEvent, RequestType,
-    User,
+    Attachment, Citizen, CitizenAccount, HouseholdLink, Message, OutboxMessage, Request, RequestEvent, User,
 )
 from grc_core.plugin_api.testing import apply_as, csrf_token, file_request_as, in_commune, login, make_agent
 from grc_core.requests.service import add_message
