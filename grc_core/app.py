@@ -108,6 +108,7 @@ def _version_locations(config):
 
 
 def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
+    from .portal import bp as portal_bp
     from .public import bp as public_bp
     from .security.account import bp as account_bp
     from .security.auth import bp as auth_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(portal_bp)
     for plugin, blueprint in registry.blueprints():
         if blueprint.name != plugin and not blueprint.name.startswith(f"{plugin}_"):
             raise PluginError(

@@ -11,6 +11,7 @@ from flask import current_app
 from .accounts import get_or_create_agent, get_or_create_commune
 from .demo_requests import load_demo_requests
 from .extensions import db
+from .portal.demo import load_portal_demo
 from .security.two_factor import enabled, required, spaced
 from .tenancy.activation import active_plugins
 from .tenancy.scoping import use_commune
@@ -61,9 +62,11 @@ def load_demo(password: str) -> list[str]:
             for plugin in active_plugins(commune):
                 registry.demo_data(plugin, commune)
                 db.session.commit()
+            portal_lines = load_portal_demo(commune, password)
         if filed:
             lines.append(f"  {filed} demandes de démonstration créées pour {name}.")
         lines.append(f"Commune de démonstration : {name} (/c/{slug}/)")
+        lines.extend(portal_lines)
     enrolled = enrol_demo_accounts()
     lines.append(f"Comptes de démonstration (mot de passe : {password}) :")
     for agents in CORE_AGENTS.values():

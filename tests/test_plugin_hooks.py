@@ -549,6 +549,27 @@ def test_hook_grc_request_panels(pair_app, pair_communes):
         assert registry(pair_app).request_panels(active_plugins(b), SIGNALEMENT, None, b) == []
 
 
+def test_hook_grc_portal_demarche_info(pair_app, pair_communes):
+    with commune_context(pair_app, pair_communes.a) as a:
+        infos = registry(pair_app).demarche_info(active_plugins(a), SIGNALEMENT.request_type, a)
+        assert registry(pair_app).demarche_info(
+            active_plugins(a), SimpleNamespace(code="peer.rendez_vous"), a) == []
+    assert [(i.description, i.who, i.pieces, i.delay) for i in infos] == [
+        ("Signaler un lampadaire <b>éteint</b>.", "Tout habitant.", ("Une photo", "Le numéro du lampadaire"),
+         "Réparé sous 5 jours.")]
+    with commune_context(pair_app, pair_communes.b) as b:
+        assert registry(pair_app).demarche_info(active_plugins(b), SIGNALEMENT.request_type, b) == []
+    with pytest.raises(TypeError):
+        dummy.DemarcheInfo(pieces="une pièce")
+    # The portal shows it, escaped, on the démarche's page and in the catalogue; not where the plugin is off.
+    client = pair_app.test_client()
+    page = client.get("/c/villeneuve/portal/procedures/dummy.signalement").get_data(as_text=True)
+    assert "<p>Signaler un lampadaire &lt;b&gt;éteint&lt;/b&gt;.</p>" in page
+    assert "<li>Une photo</li><li>Le numéro du lampadaire</li>" in page and "Réparé sous 5 jours." in page
+    assert "Signaler un lampadaire &lt;b&gt;" in client.get("/c/villeneuve/portal/").get_data(as_text=True)
+    assert client.get("/c/saint-aubin/portal/procedures/dummy.signalement").status_code == 404
+
+
 # --- events ------------------------------------------------------------------------
 
 def test_hook_grc_validate_request(pair_app, pair_communes):

@@ -63,7 +63,9 @@ def test_every_id_url_of_another_commune_answers_404(app, client, two_communes):
     checked = 0
     for rule in app.url_map.iter_rules():
         id_arguments = {name for name in rule.arguments if name.endswith("_id")}
-        if not id_arguments:
+        # The citizens' portal has principals of its own: tests/security/test_portal_routes.py
+        # walks its id routes with citizens of two communes.
+        if not id_arguments or rule.endpoint.startswith("portal."):
             continue
         unknown = id_arguments - ids.keys()
         assert not unknown, f"{rule.rule}: add a row of commune B for {unknown} to this test"

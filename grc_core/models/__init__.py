@@ -9,6 +9,7 @@ from .commune import Commune, CommunePlugin
 from .contact import Contact
 from .dashboard import DashboardSubscription, RequestChannelStat, RequestDayStat, RequestDurationStat
 from .outbox import NotificationTemplate, OutboxMessage
+from .portal import CitizenAccount, PortalToken
 from .request import (
     AppendOnlyError, Attachment, Message, ReferenceCounter, Request, RequestEvent, RequestType,
 )
@@ -21,11 +22,11 @@ from .webhook import WebhookDelivery, WebhookEndpoint
 from .workflow import TimerRun, Workflow
 
 __all__ = [
-    "AgentSession", "ApiKey", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenMerge", "Commune",
-    "CommunePlugin", "CommuneScoped",
+    "AgentSession", "ApiKey", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenAccount",
+    "CitizenMerge", "Commune", "CommunePlugin", "CommuneScoped",
     "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
-    "NotificationTemplate", "OutboxMessage", "RecoveryCode", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
-    "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Segment", "Service",
-    "TenantMixin", "TimerRun", "TimestampMixin", "User", "WebhookDelivery", "WebhookEndpoint", "Workflow",
-    "membership_service", "utcnow",
+    "NotificationTemplate", "OutboxMessage", "PortalToken", "RecoveryCode", "ReferenceCounter", "Request",
+    "RequestChannelStat", "RequestDayStat", "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule",
+    "SavedView", "Segment", "Service", "TenantMixin", "TimerRun", "TimestampMixin", "User", "WebhookDelivery",
+    "WebhookEndpoint", "Workflow", "membership_service", "utcnow",
 ]

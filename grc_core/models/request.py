@@ -194,11 +194,15 @@ class Message(TenantMixin, db.Model):
     request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), nullable=False)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     author_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Set when the citizen wrote it on the portal (then ``public`` and no agent author).
+    citizen_account_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("citizen_account.id", ondelete="SET NULL"))
     public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)
 
     request: Mapped[Request] = relationship(back_populates="messages")
     author = relationship("User")
+    citizen_account = relationship("CitizenAccount")
 
 
 class Attachment(TenantMixin, db.Model):

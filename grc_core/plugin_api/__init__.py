@@ -21,10 +21,10 @@ import importlib
 from .hookspecs import hookimpl
 from .types import (
     CHANNELS, ESCALATIONS, FIELD_TYPES, LEGAL_BASES, ROLES, STATE_KINDS, TIMER_ACTIONS, WIDGET_KINDS, CitizenPanel,
-    DataCategory, FieldError, FieldSpec, IndicatorDecl, IndicatorFilters, IndicatorResult, MenuItem, PermissionDecl,
-    PluginManifest, ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionCandidate, RetentionPolicyDecl,
-    RoutingDecision, RoutingRuleDecl, SEGMENT_PARAM_TYPES, SegmentContext, SegmentCriterionDecl, Series, ServiceDecl,
-    SettingDecl, StateSpec, TimerSpec, TransitionSpec, WidgetDecl, WorkflowDecl,
+    DataCategory, DemarcheInfo, FieldError, FieldSpec, IndicatorDecl, IndicatorFilters, IndicatorResult, MenuItem,
+    PermissionDecl, PluginManifest, ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionCandidate,
+    RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, SEGMENT_PARAM_TYPES, SegmentContext, SegmentCriterionDecl,
+    Series, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec, WidgetDecl, WorkflowDecl,
 )
 
 #: Raised when a plugin needs changing to keep working with the core; see the
@@ -131,8 +131,8 @@ __all__ = [
     "PluginManifest", "ServiceDecl", "PermissionDecl", "SettingDecl", "FieldSpec", "FieldError", "RequestTypeDecl",
     "StateSpec", "TransitionSpec", "TimerSpec", "WorkflowDecl", "RoutingRuleDecl", "RoutingDecision",
     "IndicatorFilters", "Series", "IndicatorResult", "IndicatorDecl", "WidgetDecl", "RetentionCandidate",
-    "RetentionPolicyDecl", "MenuItem", "CitizenPanel", "RequestPanel", "DataCategory", "ProcessingActivityDecl",
-    "SegmentContext", "SegmentCriterionDecl",
+    "RetentionPolicyDecl", "MenuItem", "CitizenPanel", "RequestPanel", "DemarcheInfo", "DataCategory",
+    "ProcessingActivityDecl", "SegmentContext", "SegmentCriterionDecl",
     "ROLES", "CHANNELS", "FIELD_TYPES", "STATE_KINDS", "WIDGET_KINDS", "TIMER_ACTIONS", "ESCALATIONS", "LEGAL_BASES",
     "SEGMENT_PARAM_TYPES",
     *_CORE_NAMES,

@@ -191,6 +191,20 @@ def grc_request_panels(request, user, commune):
     """
 
 
+@hookspec
+def grc_portal_demarche_info(request_type, commune):
+    """Return a :class:`DemarcheInfo` telling citizens about one of the
+    plugin's request types on the portal (what it is for, who may ask, the
+    pieces to bring, the legal delay), or None for a type that is not yours.
+
+    Called for each display of a démarche's page on the citizens' portal
+    (and for the catalogue's summaries), only for plugins active in the
+    commune and only for types open to the ``web`` channel. Texts are plain
+    text: the portal escapes them. Several answers for one type are shown
+    one after the other, by ``order``.
+    """
+
+
 # --- events --------------------------------------------------------------
 
 @hookspec

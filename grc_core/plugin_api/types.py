@@ -511,6 +511,24 @@ class RequestPanel:
 
 
 @dataclass(frozen=True)
+class DemarcheInfo:
+    """What the portal tells citizens about a request type (plain text, escaped when shown):
+    ``description`` what it is for, ``who`` who may ask, ``pieces`` the documents to bring,
+    ``delay`` the legal or promised delay in words (the portal shows the workflow's SLA otherwise)."""
+
+    description: str = ""
+    who: str = ""
+    pieces: tuple[str, ...] = ()
+    delay: str = ""
+    order: int = 100
+
+    def __post_init__(self):
+        if isinstance(self.pieces, str):
+            raise TypeError("DemarcheInfo.pieces must be a tuple of strings, not one string")
+        object.__setattr__(self, "pieces", tuple(str(piece) for piece in self.pieces))
+
+
+@dataclass(frozen=True)
 class Declared:
     """A declaration together with the plugin that made it (None = core)."""
 

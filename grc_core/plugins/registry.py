@@ -27,9 +27,9 @@ import pluggy
 
 from .manager import PluginError
 from ..plugin_api.types import (
-    CitizenPanel, Declared, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest, ProcessingActivityDecl,
-    RequestPanel, RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, SegmentCriterionDecl,
-    ServiceDecl, SettingDecl, WidgetDecl, WorkflowDecl,
+    CitizenPanel, Declared, DemarcheInfo, IndicatorDecl, MenuItem, PermissionDecl, PluginManifest,
+    ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl,
+    SegmentCriterionDecl, ServiceDecl, SettingDecl, WidgetDecl, WorkflowDecl,
 )
 
 # Declaration hook → the type its items must have.
@@ -251,6 +251,10 @@ class PluginRegistry:
     def request_panels(self, active, request, user, commune) -> list[RequestPanel]:
         results = self._caller("grc_request_panels", active)(request=request, user=user, commune=commune)
         return sorted((p for panels in results for p in panels or ()), key=lambda p: (p.order, p.title))
+
+    def demarche_info(self, active, request_type, commune) -> list[DemarcheInfo]:
+        results = self._caller("grc_portal_demarche_info", active)(request_type=request_type, commune=commune)
+        return sorted((info for info in results if info is not None), key=lambda info: info.order)
 
     def check_transition(self, active, request, transition, fields, actor, commune, now=None) -> list:
         """Messages (str or :class:`FieldError`) of the active plugins' guards."""

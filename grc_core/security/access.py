@@ -34,7 +34,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Attachment, Citizen, Request, RequestType
+from ..models import Attachment, Citizen, HouseholdLink, Request, RequestType
 from ..requests import confidentiality
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.scoping import current_commune_id
@@ -289,6 +289,50 @@ def key_request_or_404(principal, *, reference: str | None = None, request_id=No
         where.append(Request.id == request_id)
     found = db.session.scalar(select(Request).where(*where).options(
         joinedload(Request.request_type), joinedload(Request.service)))
+
+
+# --- citizens on the portal -----------------------------------------------------------
+
+def citizen_requests_conditions(account) -> list | None:
+    """SQL conditions on ``Request``: what a portal account may read — the
+    requests of its own citizen record and of the children the agents
+    linked to it (whatever their channel), in its
+    commune, of an enabled domain, never of a confidential type (a CCAS file
+    is not shown online). None when it may read none (not verified, no
+    record yet). A portal account is never an agent: nothing here looks at
+    ``current_user``."""
+    from ..portal.linking import linked_citizen
+
+    if account is None or not account.verified:
+        return None
+    citizen = linked_citizen(account)
+    if citizen is None:
+        return None
+    # A parent also follows the requests of the children the agents linked to him.
+    children = select(HouseholdLink.relative_id).where(HouseholdLink.citizen_id == citizen.id,
+                                                       HouseholdLink.relation == "child")
+    where = [Request.commune_id == account.commune_id,
+             or_(Request.citizen_id == citizen.id, Request.citizen_id.in_(children)),
+             Request.request_type_id.not_in(disabled_types())]
+    secret = sorted(confidentiality.confidential_types(account.commune_id))
+    if secret:
+        where.append(Request.request_type_id.not_in(select(RequestType.id).where(RequestType.code.in_(secret))))
+    return where
+
+
+def may_citizen_read_request(request: Request, account) -> bool:
+    where = citizen_requests_conditions(account)
+    return where is not None and db.session.scalar(select(Request.id).where(Request.id == request.id, *where)) \
+        is not None
+
+
+def citizen_request_or_404(request_id, account) -> Request:
+    """The request if this portal account may read it (and answer it), else 404."""
+    request_id = parse_id(request_id)
+    where = citizen_requests_conditions(account)
+    found = None if request_id is None or where is None else db.session.scalar(
+        select(Request).where(Request.id == request_id, *where).options(
+            joinedload(Request.request_type), joinedload(Request.workflow)))
     if found is None:
         abort(404)
     return found

@@ -25,10 +25,10 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
-    LOCAL_TIMEZONE, Citizen, CitizenPanel, Commune, DataCategory, FieldError, FieldSpec, IndicatorDecl, MenuItem,
-    PermissionDecl, PluginManifest, ProcessingActivityDecl, Request, RequestPanel, RequestType, RequestTypeDecl,
-    RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, SecureView, SegmentCriterionDecl, Service, ServiceDecl,
-    SettingDecl, StateSpec, TimerSpec,
+    LOCAL_TIMEZONE, Citizen, CitizenPanel, Commune, DataCategory, DemarcheInfo, FieldError, FieldSpec,
+    IndicatorDecl, MenuItem, PermissionDecl, PluginManifest, ProcessingActivityDecl, Request, RequestPanel,
+    RequestType, RequestTypeDecl, RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, SecureView,
+    SegmentCriterionDecl, Service, ServiceDecl, SettingDecl, StateSpec, TimerSpec,
     TransitionSpec, WidgetDecl, WorkflowDecl, can, current_commune, db, hookimpl, plugins_active_in,
 )
 
@@ -314,6 +314,14 @@ def grc_request_panels(request, user):
     if not request.request_type.code.startswith("dummy."):
         return None
     return [RequestPanel("Suivi factice", "dummy/request_panel.html", {"request": request, "user": user}, order=30)]
+
+
+@hookimpl
+def grc_portal_demarche_info(request_type):
+    if not request_type.code.startswith("dummy."):
+        return None
+    return DemarcheInfo(description="Signaler un lampadaire <b>éteint</b>.", who="Tout habitant.",
+                        pieces=("Une photo", "Le numéro du lampadaire"), delay="Réparé sous 5 jours.")
 
 
 # --- events ------------------------------------------------------------------------

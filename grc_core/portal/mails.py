@@ -1,0 +1,38 @@
+"""The e-mails of the portal, in the language the citizen is using, through
+the outbox like every message (not committed: the caller's transaction)."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from ..notifications.outbox import enqueue_email
+
+
+def _link(endpoint: str, commune, token: str) -> str:
+    return url_for(endpoint, commune_slug=commune.slug, token=token, _external=True)
+
+
+def send_verification(account, commune, token: str) -> None:
+    subject = _("Confirm your e-mail address for the portal of %(commune)s", commune=commune.name)
+    body = _("Hello %(name)s,\n\nTo activate your account on the portal of the commune of %(commune)s, open this "
+             "link within 48 hours:\n\n%(link)s\n\nIf you did not ask for an account, ignore this message.",
+             name=account.full_name, commune=commune.name, link=_link("portal.verify", commune, token))
+    enqueue_email(account.email, subject, body)
+
+
+def send_sign_in_link(account, commune, token: str) -> None:
+    subject = _("Your sign-in link for the portal of %(commune)s", commune=commune.name)
+    body = _("Hello %(name)s,\n\nTo sign in to the portal of the commune of %(commune)s without a password, open "
+             "this link within 20 minutes. It works once.\n\n%(link)s\n\nIf you did not ask for it, ignore this "
+             "message.", name=account.full_name, commune=commune.name,
+             link=_link("portal.use_sign_in_link", commune, token))
+    enqueue_email(account.email, subject, body)
+
+
+def send_reset_link(account, commune, token: str) -> None:
+    subject = _("Choose a new password for the portal of %(commune)s", commune=commune.name)
+    body = _("Hello %(name)s,\n\nTo choose a new password for the portal of the commune of %(commune)s, open this "
+             "link within one hour. It works once.\n\n%(link)s\n\nIf you did not ask for it, ignore this message: "
+             "your password does not change.", name=account.full_name, commune=commune.name,
+             link=_link("portal.reset_password", commune, token))
+    enqueue_email(account.email, subject, body)

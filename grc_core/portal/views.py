@@ -1,0 +1,383 @@
+"""The portal's pages. Every page is the commune's (``commune_slug``: the
+tenancy resolver has set the commune and its scoping); every page taking a
+request id asks grc_core.security.access.citizen_request_or_404."""
+from __future__ import annotations
+
+import math
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import session as flask_session
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+from werkzeug.datastructures import CombinedMultiDict
+from werkzeug.security import generate_password_hash
+
+from ..admin.requests_admin import show_next_to_fields
+from ..audit import client_ip
+from ..extensions import db
+from ..forms.validation import ALL, build_form
+from ..models import CitizenAccount
+from ..requests import attachments
+from ..requests.service import FILES_ERROR, RequestActionError
+from ..security import clock, passwords, throttling
+from ..security.access import citizen_request_or_404
+from ..security.redirects import safe_next
+from ..workflows.deadlines import local_date
+from . import catalogue, filing, linking, mails, oidc, session, tokens, tracking
+from .forms import ConfirmForm, EmailForm, NewPasswordForm, ReplyForm, SignInForm, SignUpForm
+
+bp = Blueprint("portal", __name__, url_prefix="/c/<commune_slug>/portal")
+
+
+@bp.url_defaults
+def _commune_slug(endpoint, values):
+    commune = g.get("grc_commune")
+    if commune is not None and "commune_slug" not in values:
+        values["commune_slug"] = commune.slug
+
+
+@bp.before_request
+def _drop_slug():
+    # The resolver, which runs before, has read it (grc_core.tenancy.resolver): views take the commune from g.
+    request.view_args.pop("commune_slug", None)
+
+
+@bp.context_processor
+def _portal_context():
+    # g.get: an error page (a CSRF refusal) may come before the commune is resolved.
+    return {"account": session.current_account(), "commune": g.get("grc_commune"), "confirm_form": ConfirmForm()}
+
+
+def _commune():
+    return g.grc_commune
+
+
+def account_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if session.current_account() is None:
+            return redirect(url_for("portal.sign_in", next=request.full_path))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _address() -> str:
+    # Its own namespace in the shared attempts table: citizens' throttles
+    # never count against agents', nor the reverse.
+    return f"p:{client_ip()}"[:45]
+
+
+def _too_many(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext("Too many attempts. Try again in %(num)d minute.",
+                    "Too many attempts. Try again in %(num)d minutes.", minutes)
+
+
+def _account_by_email(email: str) -> CitizenAccount | None:
+    return db.session.scalar(select(CitizenAccount).where(CitizenAccount.email == email.strip().lower()))
+
+
+def _signed_in_response(account, target=None):
+    response = make_response(redirect(safe_next(target, url_for("portal.my_requests"))))
+    session.sign_in(response, account, _commune())
+    return response
+
+
+# --- catalogue -------------------------------------------------------------------------
+
+@bp.route("/")
+def catalogue_page():
+    query = (request.args.get("q") or "").strip()[:100]
+    return render_template("portal/catalogue.html", groups=catalogue.catalogue(_commune(), query), query=query)
+
+
+@bp.route("/procedures/<code>")
+def demarche(code):
+    found = catalogue.find(_commune(), code)
+    if found is None:
+        abort(404)
+    return render_template("portal/demarche.html", demarche=found)
+
+
+@bp.route("/procedures/<code>/file", methods=["GET", "POST"])
+@account_required
+def file(code):
+    found = catalogue.find(_commune(), code)
+    if found is None:
+        abort(404)
+    request_type = found.request_type
+    errors = {}
+    if request.method == "POST":
+        if request.form.get("website"):
+            abort(400)  # the honeypot: only a robot fills it
+        formdata = CombinedMultiDict((request.files, request.form))
+        account = session.current_account()
+        # Every try counts: a robot cannot flood the agents' queue, a citizen is slowed after a few.
+        reservation = throttling.reserve(f"portal-file:{_commune().id}:{account.id}", _address())
+        if reservation.allowed:
+            created, errors = filing.file_demarche(account, request_type, formdata,
+                                                   request.files.getlist("attachments"))
+        else:
+            created, errors = None, {ALL: [_too_many(reservation.wait_seconds)]}
+        if created is not None:
+            return redirect(url_for("portal.filed", request_id=created.id))
+        form = build_form(request_type, formdata)
+        show_next_to_fields(form, errors)
+        status = 400 if reservation.allowed else 429
+    else:
+        form = build_form(request_type, formdata=None)
+        status = 200
+    return render_template("portal/file.html", demarche=found, form=form, errors=errors,
+                           general=[*errors.get(ALL, ()), *errors.get("request_type", ()), *errors.get("channel", ())],
+                           files_errors=errors.get(FILES_ERROR, ()), allowed_files=attachments.ALLOWED_LABEL), status
+
+
+@bp.route("/my-requests/<id:request_id>/filed")
+@account_required
+def filed(request_id):
+    found = citizen_request_or_404(request_id, session.current_account())
+    return render_template("portal/filed.html", req=found)
+
+
+# --- accounts --------------------------------------------------------------------------
+
+@bp.route("/account/sign-up", methods=["GET", "POST"])
+def sign_up():
+    form = SignUpForm()
+    status = 200
+    if form.validate_on_submit():
+        if form.website.data:
+            abort(400)
+        commune = _commune()
+        reservation = throttling.reserve(f"portal-signup:{commune.id}", _address())
+        if not reservation.allowed:
+            form.email.errors.append(_too_many(reservation.wait_seconds))
+            return render_template("portal/sign_up.html", form=form), 429
+        email = form.email.data.strip().lower()
+        existing = _account_by_email(email)
+        if existing is None:
+            account = CitizenAccount(email=email, first_name=form.first_name.data.strip(),
+                                     last_name=form.last_name.data.strip(), birth_date=form.birth_date.data,
+                                     password_hash=generate_password_hash(form.password.data, method="scrypt"))
+            db.session.add(account)
+            db.session.flush()
+            mails.send_verification(account, commune, tokens.issue(account, "verify"))
+        elif existing.verified:
+            # Same page whether the address has an account or not; its owner gets a sign-in link.
+            mails.send_sign_in_link(existing, commune, tokens.issue(existing, "signin"))
+        else:
+            mails.send_verification(existing, commune, tokens.issue(existing, "verify"))
+        db.session.commit()
+        return render_template("portal/check_email.html", email=email)
+    elif request.method == "POST":
+        status = 400
+    return render_template("portal/sign_up.html", form=form), status
+
+
+@bp.route("/account/verify/<token>", methods=["GET", "POST"])
+def verify(token):
+    # A GET shows a button: mail scanners that open links must not use them.
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("portal/use_link.html", form=form, title=_("Confirm your e-mail address"),
+                               button=_("Confirm my address")), 400 if request.method == "POST" else 200
+    account = tokens.consume(token, "verify")
+    if account is None:
+        db.session.rollback()
+        return render_template("portal/link_invalid.html"), 404
+    if account.email_verified_at is None:
+        account.email_verified_at = clock.now()
+    linking.link_if_unambiguous(account)
+    db.session.commit()
+    return _signed_in_response(account)
+
+
+@bp.route("/account/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if session.current_account() is not None:
+        return redirect(url_for("portal.my_requests"))
+    form = SignInForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        reservation = throttling.reserve(f"portal:{_commune().id}:{email}", _address())
+        if not reservation.allowed:
+            form.password.errors.append(_too_many(reservation.wait_seconds))
+            status = 429
+        else:
+            account = _account_by_email(email)
+            if not passwords.verify(account, form.password.data):
+                form.password.errors.append(_("Unknown e-mail address or wrong password."))
+                status = 401
+            elif not account.verified:
+                form.email.errors.append(_("Confirm your e-mail address first: open the link we sent you."))
+                status = 403
+            else:
+                throttling.settle(reservation, succeeded=True)
+                return _signed_in_response(account, form.next.data)
+    elif request.method == "POST":
+        status = 400
+    return render_template("portal/sign_in.html", form=form, provider=oidc.configuration(_commune())), status
+
+
+# --- OpenID Connect (optional, per commune) ------------------------------------------------
+
+OIDC_PENDING = "grc_portal_oidc"
+
+
+def _oidc_config():
+    config = oidc.configuration(_commune())
+    if config is None:
+        abort(404)
+    return config
+
+
+@bp.route("/account/openid")
+def oidc_start():
+    config = _oidc_config()
+    url, pending = oidc.start(config, url_for("portal.oidc_callback", _external=True))
+    # The state and nonce of this attempt only: they authorise nothing by themselves.
+    flask_session[OIDC_PENDING] = {**pending, "commune": _commune().id}
+    return redirect(url)
+
+
+@bp.route("/account/openid/callback")
+def oidc_callback():
+    config = _oidc_config()
+    pending = flask_session.pop(OIDC_PENDING, None)
+    if not isinstance(pending, dict) or pending.get("commune") != _commune().id \
+            or request.args.get("state") != pending.get("state"):
+        return render_template("portal/oidc_refused.html"), 400
+    try:
+        claims = oidc.claims_of(config, url_for("portal.oidc_callback", _external=True), request.url, pending)
+    except oidc.SignInRefused as error:
+        current_app.logger.warning("OpenID Connect sign-in refused: %s", error)
+        return render_template("portal/oidc_refused.html"), 400
+    account = oidc.account_for(claims)
+    db.session.commit()
+    return _signed_in_response(account)
+
+
+def _mail_a_link(purpose: str, title: str, sender):
+    form = EmailForm()
+    status = 200
+    if form.validate_on_submit():
+        if form.website.data:
+            abort(400)
+        email = form.email.data.strip().lower()
+        reservation = throttling.reserve(f"portal-{purpose}:{_commune().id}:{email}", _address())
+        if not reservation.allowed:
+            form.email.errors.append(_too_many(reservation.wait_seconds))
+            return render_template("portal/ask_link.html", form=form, title=title), 429
+        account = _account_by_email(email)
+        # The same answer whether the address has an account or not.
+        if account is not None and account.verified:
+            sender(account, _commune(), tokens.issue(account, purpose))
+            db.session.commit()
+        return render_template("portal/check_email.html", email=email)
+    elif request.method == "POST":
+        status = 400
+    return render_template("portal/ask_link.html", form=form, title=title), status
+
+
+@bp.route("/account/sign-in-link", methods=["GET", "POST"])
+def ask_sign_in_link():
+    return _mail_a_link("signin", _("Sign in with a link by e-mail"), mails.send_sign_in_link)
+
+
+@bp.route("/account/forgotten-password", methods=["GET", "POST"])
+def forgotten_password():
+    return _mail_a_link("reset", _("Forgotten password"), mails.send_reset_link)
+
+
+@bp.route("/account/sign-in-link/<token>", methods=["GET", "POST"])
+def use_sign_in_link(token):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("portal/use_link.html", form=form, title=_("Sign in"),
+                               button=_("Sign in")), 400 if request.method == "POST" else 200
+    account = tokens.consume(token, "signin")
+    if account is None or not account.verified:
+        db.session.rollback()
+        return render_template("portal/link_invalid.html"), 404
+    db.session.commit()
+    return _signed_in_response(account)
+
+
+@bp.route("/account/new-password/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    form = NewPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        account = tokens.consume(token, "reset")
+        if account is None or not account.verified:
+            db.session.rollback()
+            return render_template("portal/link_invalid.html"), 404
+        account.password_hash = generate_password_hash(form.password.data, method="scrypt")
+        session.end_sessions(account)
+        db.session.commit()
+        return _signed_in_response(account)
+    elif request.method == "POST":
+        status = 400
+    return render_template("portal/new_password.html", form=form), status
+
+
+@bp.route("/account/sign-out", methods=["POST"])
+def sign_out():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    account = session.current_account()
+    if account is not None:
+        session.end_sessions(account)
+        db.session.commit()
+    response = make_response(redirect(url_for("portal.catalogue_page")))
+    session.forget(response, _commune())
+    return response
+
+
+# --- mes démarches ---------------------------------------------------------------------
+
+@bp.route("/my-requests/")
+@account_required
+def my_requests():
+    account = session.current_account()
+    own = linking.linked_citizen(account)
+    return render_template("portal/my_requests.html", requests=tracking.requests_of(account),
+                           own_id=own.id if own is not None else None, state_words=tracking.state_words,
+                           local_date=local_date)
+
+
+def _request_page(found, form, status=200, error=None):
+    return render_template("portal/request.html", req=found, form=form, error=error,
+                           state_words=tracking.state_words(found), history=tracking.history(found),
+                           messages=tracking.public_messages(found), local_date=local_date,
+                           allowed_files=attachments.ALLOWED_LABEL), status
+
+
+@bp.route("/my-requests/<id:request_id>")
+@account_required
+def request_page(request_id):
+    found = citizen_request_or_404(request_id, session.current_account())
+    return _request_page(found, ReplyForm(formdata=None))
+
+
+@bp.route("/my-requests/<id:request_id>/reply", methods=["POST"])
+@account_required
+def reply(request_id):
+    account = session.current_account()
+    found = citizen_request_or_404(request_id, account)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _request_page(found, form, 400)
+    reservation = throttling.reserve(f"portal-message:{_commune().id}:{account.id}", _address())
+    if not reservation.allowed:
+        return _request_page(found, form, 429, _too_many(reservation.wait_seconds))
+    try:
+        filing.reply(account, found, form.body.data, request.files.getlist("attachments"))
+    except (RequestActionError, attachments.AttachmentError) as error:
+        db.session.rollback()
+        return _request_page(citizen_request_or_404(request_id, account), form, 400, str(error))
+    return redirect(url_for("portal.request_page", request_id=found.id) + "#messages")

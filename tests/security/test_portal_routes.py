@@ -1,0 +1,108 @@
+"""The citizens' portal, walked like the back office (test_object_routes):
+every portal route that takes an id is called, GET and POST, with the ids of
+one citizen's objects:
+
+- by another citizen of the same commune;
+- by a citizen of another commune, on his own commune's URL and on the
+  first commune's;
+- by the first commune's administrator (an agent session is nobody on the
+  portal);
+
+All get 404 (the agent: the portal's sign-in page), and the database is
+unchanged. The control: the owner opens each GET page (200). A new id route
+of the portal is walked as soon as it exists; an id argument this test
+cannot fill fails it, naming the route.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from sqlalchemy import select
+
+from grc_core.extensions import db
+from grc_core.models import Request
+from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent
+from grc_core.tenancy import unscoped
+from tests.portal.portal_support import english_client, setup_portal_commune, verified_citizen
+
+LOGS = {"audit_event", "login_attempt"}
+
+
+def _fingerprint(app) -> dict[str, str]:
+    out = {}
+    with app.app_context(), unscoped():
+        db.session.rollback()
+        for table in db.metadata.sorted_tables:
+            if table.name in LOGS:
+                continue
+            rows = db.session.execute(table.select()).all()
+            out[table.name] = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
+    return out
+
+
+def _portal_id_rules(app):
+    return [rule for rule in app.url_map.iter_rules()
+            if rule.endpoint.startswith("portal.") and any(name.endswith("_id") for name in rule.arguments)]
+
+
+def test_every_portal_id_route_refuses_other_citizens_other_communes_and_agents(app):
+    a = setup_portal_commune(app)
+    b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
+    make_agent(app, a.id, "admin@a.fr", "admin")
+    owner, neighbour, foreigner = english_client(app), english_client(app), english_client(app)
+    verified_citizen(app, owner, a)
+    verified_citizen(app, neighbour, a, email="max@example.org", first="Max", last="Durand")
+    verified_citizen(app, foreigner, b, email="lea@example.org")  # the same person, in the other commune
+    token = csrf_token(owner, f"{a.base}/")
+    response = owner.post(f"{a.base}/procedures/bacs/file", data={
+        "csrf_token": token, "f_motif": "Bac cassé", "attachments": (io.BytesIO(b"%PDF-1.4 x"), "bac.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    with in_commune(app, a.id):
+        ids = {"request_id": list(db.session.scalars(select(Request.id)))}
+    agent = english_client(app)
+    login(agent, "admin@a.fr")
+    rules = _portal_id_rules(app)
+    assert rules, "the portal has id routes"
+    unknown = sorted({(rule.rule, name) for rule in rules for name in rule.arguments
+                      if name.endswith("_id") and name not in ids})
+    assert not unknown, f"give this test rows for these id arguments: {unknown}"
+    tokens = {id(client): csrf_token(client, f"{base}/")
+              for client, base in ((neighbour, a.base), (foreigner, b.base), (agent, a.base))}
+    before = _fingerprint(app)
+    refused = 0
+    for rule in rules:
+        for value in ids["request_id"]:
+            values = {name: value for name in rule.arguments if name.endswith("_id")}
+            for client, slug in ((neighbour, a.slug), (foreigner, b.slug), (foreigner, a.slug), (agent, a.slug)):
+                url = rule.build({**values, "commune_slug": slug}, append_unknown=False)[1]
+                for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                    if method == "GET":
+                        response = client.get(url)
+                    else:
+                        response = client.post(url, data={"csrf_token": tokens[id(client)], "body": "intrus",
+                                                          "attachments": (io.BytesIO(b"%PDF-1.4"), "x.pdf")},
+                                               content_type="multipart/form-data")
+                    if client is agent or (client is foreigner and slug == a.slug):
+                        # Nobody on this commune's portal: sent to its sign-in page.
+                        assert response.status_code == 302 and "/portal/account/sign-in" in \
+                            response.headers["Location"], (method, url, response.status_code)
+                    else:
+                        assert response.status_code == 404, (method, url, response.status_code)
+                    refused += 1
+            if "GET" in rule.methods:
+                url = rule.build({**values, "commune_slug": a.slug}, append_unknown=False)[1]
+                assert owner.get(url).status_code == 200, url
+    assert refused >= 12
+    assert _fingerprint(app) == before
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "x", str(2 ** 64)])
+def test_bad_ids_on_the_portal_are_404(app, bad):
+    a = setup_portal_commune(app)
+    client = english_client(app)
+    verified_citizen(app, client, a)
+    for path in (f"/my-requests/{bad}", f"/my-requests/{bad}/filed"):
+        assert client.get(f"{a.base}{path}").status_code == 404
