@@ -2,7 +2,7 @@
 written by a citizen
 
 Revision ID: c0a1e0000012
-Revises: c0a1e0000010
+Revises: c0a1e0000011
 Create Date: 2026-12-07 02:00:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000012'
-down_revision = 'c0a1e0000010'
+down_revision = 'c0a1e0000011'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """open APIs: API keys, webhook endpoints and deliveries of the communes
 
 Revision ID: c0a1e0000013
-Revises: c0a1e0000010
+Revises: c0a1e0000012
 Create Date: 2026-12-07 02:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000013'
-down_revision = 'c0a1e0000010'
+down_revision = 'c0a1e0000012'
 branch_labels = None
 depends_on = None
 
