@@ -306,6 +306,7 @@ def _parse_now(text: str) -> datetime:
 def tick_command(now_text):
     from .workflows.timers import tick
 
+    from .requests.export_jobs import purge_expired
     from .retention.engine import run_all
 
     now = _parse_now(now_text) if now_text else None
@@ -319,6 +320,7 @@ def tick_command(now_text):
     kept = run_all(local_date(now) if now else None)
     failed = f" (politiques en échec : {kept['failed']})" if kept["failed"] else ""
     click.echo(f"Conservation des données : {kept['anonymised']} enregistrement(s) anonymisé(s){failed}.")
+    click.echo(f"Exports expirés supprimés : {purge_expired(now)}.")
 
 
 @cli.group("retention", help="Conservation des données (RGPD) : ce qui sera anonymisé, et quand.")

@@ -76,6 +76,10 @@ DEFAULTS: dict[str, object] = {
     # Waits before the 1st, 2nd… retry of a failed job, in seconds (then it is dead).
     "JOB_RETRY_INTERVALS": [30, 120, 600, 3600],
     "JOB_TIMEOUT_SECONDS": 900,
+    # Queue exports of more requests than this are written by a job and
+    # downloaded from "My exports" (0: always at once); kept this many days.
+    "EXPORT_JOB_ROWS": 2000,
+    "EXPORT_FILE_DAYS": 7,
     # How often `grc scheduler` queues `tick`.
     "TICK_INTERVAL_SECONDS": 60,
     # /metrics: these addresses, or a request bearing the token.

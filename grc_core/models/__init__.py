@@ -6,6 +6,7 @@ from .citizen import Citizen, Consent, HouseholdLink
 from .citizen_merge import CitizenMerge
 from .commune import Commune, CommunePlugin
 from .contact import Contact
+from .export_file import EXPORT_STATUSES, ExportFile
 from .dashboard import DashboardSubscription, RequestChannelStat, RequestDayStat, RequestDurationStat
 from .outbox import NotificationTemplate, OutboxMessage
 from .request import (
@@ -20,7 +21,7 @@ from .workflow import TimerRun, Workflow
 __all__ = [
     "AgentSession", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenMerge", "Commune",
     "CommunePlugin", "CommuneScoped",
-    "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
+    "Consent", "Contact", "DashboardSubscription", "EXPORT_STATUSES", "ExportFile", "HouseholdLink", "LoginAttempt", "Membership", "Message",
     "NotificationTemplate", "OutboxMessage", "RecoveryCode", "ReferenceCounter", "Request", "RequestChannelStat", "RequestDayStat",
     "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule", "SavedView", "Service", "TenantMixin",
     "TimerRun", "TimestampMixin", "User", "Workflow", "membership_service", "utcnow",
