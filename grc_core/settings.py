@@ -27,6 +27,12 @@ class ConfigError(Exception):
 DEFAULTS: dict[str, object] = {
     # Empty: an SQLite file ``grc.sqlite`` in the instance folder.
     "DATABASE_URL": "",
+    # A streaming replica for the queue's and dashboards' reads (empty: none),
+    # used while it is at most this many seconds behind the primary.
+    "DATABASE_REPLICA_URL": "",
+    "DATABASE_REPLICA_MAX_LAG_SECONDS": 10,
+    # false behind PgBouncer in transaction mode (psycopg prepares nothing).
+    "DATABASE_PREPARED_STATEMENTS": True,
     # Empty: generated once and kept in the instance folder (file secret_key).
     "SECRET_KEY": "",
     # "*" loads every installed plugin; otherwise a list or comma-separated names.

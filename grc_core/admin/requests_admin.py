@@ -41,6 +41,7 @@ from ..requests.service import (
 )
 from ..security.access import attachment_or_404, citizen_or_404, export_file_or_404, may_read_request, request_or_404
 from ..security.ids import parse_id, parse_int
+from ..replica import replica_reads
 from ..storage import storage
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.resolver import current_commune
@@ -210,6 +211,7 @@ class RequestsView(RequestsArea):
         }
 
     @expose("/")
+    @replica_reads
     def index(self):
         filters = self._filters()
         page = queue.queue_page(filters, user=current_user, membership=_membership(),
@@ -258,6 +260,7 @@ class RequestsView(RequestsArea):
     # --- exports
 
     @expose("/export.<fmt>")
+    @replica_reads
     def export(self, fmt):
         if fmt not in spreadsheet.FORMATS:
             abort(404)
