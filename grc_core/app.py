@@ -14,7 +14,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import i18n, replica
+from . import database_outage, i18n, replica
 from .security import ids
 from .admin import init_admin
 from .extensions import csrf, db, login_manager, migrate
@@ -86,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_admin(app, registry)
     resolver.init_app(app)
     headers.init_app(app)
+    database_outage.init_app(app)
     _register_page_helpers(app, registry)
     registry.register_commands(app.cli)
     return app
