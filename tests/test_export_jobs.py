@@ -48,7 +48,7 @@ def test_without_redis_a_large_export_is_written_at_once_and_downloaded_from_my_
     response = client.get("/admin/requests/export.csv?kind=todo")
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/requests/exports")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "More than 2 requests match: the file is being prepared." in page
+    assert "More than 2 requests match: the file is ready below." in page
     [exported] = exports_of(app, town.id)
     assert (exported.status, exported.row_count, exported.fmt, exported.query) == ("ready", 3, "csv", "kind=todo")
     assert f'href="/admin/requests/exports/{exported.id}"' in page
@@ -69,11 +69,12 @@ def test_a_small_export_is_still_downloaded_at_once(app, town, low_threshold):
 
 def test_with_redis_the_export_waits_for_a_worker_then_is_ready(app, town, low_threshold, redis_queue):
     client = signed_in(app, "agent@a.fr")
-    assert client.get("/admin/requests/export.xlsx?kind=todo").status_code == 302
+    response = client.get("/admin/requests/export.xlsx?kind=todo")
+    assert response.status_code == 302
     [exported] = exports_of(app, town.id)
     assert exported.status == "pending" and redis_queue.count == 1
-    page = client.get("/admin/requests/exports").get_data(as_text=True)
-    assert "Being prepared…" in page
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "More than 2 requests match: the file is being prepared." in page and "Being prepared…" in page
     assert client.get(f"/admin/requests/exports/{exported.id}").status_code == 404  # not ready yet
     work(app, redis_queue)
     [exported] = exports_of(app, town.id)

@@ -271,9 +271,13 @@ class RequestsView(RequestsArea):
                     max=export.MAX_ROWS), "error")
             return redirect(url_for(".index", **filters.to_args()))
         if export_jobs.needs_job(statement):
-            export_jobs.start(filters, fmt, current_user)
-            flash(_("More than %(count)d requests match: the file is being prepared. It will be listed below, "
-                    "ready to download, in a few minutes.", count=export_jobs.job_threshold()), "info")
+            exported = export_jobs.start(filters, fmt, current_user)
+            if exported.status == "ready":  # no queue: written at once
+                flash(_("More than %(count)d requests match: the file is ready below.",
+                        count=export_jobs.job_threshold()), "info")
+            else:
+                flash(_("More than %(count)d requests match: the file is being prepared. It will be listed below, "
+                        "ready to download, in a few minutes.", count=export_jobs.job_threshold()), "info")
             return redirect(url_for(".exports"))
         rows = export.export_rows(statement)
         confidentiality.audit_export(rows, fmt)
