@@ -14,7 +14,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import i18n, webapi
+from . import database_outage, i18n, replica, webapi
 from .security import ids
 from .admin import init_admin
 from .extensions import csrf, db, login_manager, migrate
@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     app.config.update({k: v for k, v in settings.items() if k.startswith(("SQLALCHEMY_", "WTF_", "TESTING"))})
+    replica.configure(app, settings)
 
     ids.init_app(app)
     db.init_app(app)
@@ -88,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_admin(app, registry)
     resolver.init_app(app)
     headers.init_app(app)
+    database_outage.init_app(app)
     _register_page_helpers(app, registry)
     registry.register_commands(app.cli)
     return app
@@ -149,6 +151,8 @@ def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
             items = registry.menu_items(active_plugins(commune), current_user, commune)
         return {
             "grc_commune": commune,
+            # Set when the page read a replica (grc_core.replica): how far behind it may be.
+            "grc_replica_lag": g.get("grc_replica_lag"),
             "grc_menu_items": items,
             "grc_commune_choices": lambda: commune_choices(current_user) if current_user.is_authenticated else [],
             "can": can,

@@ -287,6 +287,43 @@ def communes_list():
         click.echo(f"{commune.slug}\t{commune.insee_code}\t{commune.name}{'' if commune.active else ' (inactive)'}")
 
 
+@communes_group.command("export", help="Écrit toute une commune (données du cœur et des plugins, pièces jointes) "
+                                        "dans une archive, pour la déplacer vers un autre déploiement.")
+@click.argument("slug")
+@click.argument("archive", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def communes_export(slug, archive):
+    from .storage import storage
+    from .tenancy.transfer import TransferError, export_commune
+
+    try:
+        counts = export_commune(slug, archive, storage())
+    except TransferError as error:
+        raise click.UsageError(str(error)) from None
+    finally:
+        db.session.rollback()
+    click.echo(f"Commune « {slug} » écrite dans {archive} : {sum(counts.values())} ligne(s), "
+               f"{counts.get('attachment', 0)} pièce(s) jointe(s).")
+
+
+@communes_group.command("import", help="Importe une commune écrite par « grc communes export » (identifiants "
+                                        "renumérotés). Refuse une commune dont l'identifiant ou le code INSEE "
+                                        "existe déjà.")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def communes_import(archive):
+    from .storage import storage
+    from .tenancy.transfer import TransferError, import_commune
+
+    try:
+        commune_id, counts = import_commune(archive, storage())
+    except TransferError as error:
+        raise click.UsageError(str(error)) from None
+    commune = db.session.get(Commune, commune_id)
+    click.echo(f"Commune {commune.name} ({commune.slug}) importée : {sum(counts.values())} ligne(s), "
+               f"{counts.get('attachment', 0)} pièce(s) jointe(s).")
+
+
 # --- timers and outbox ----------------------------------------------------------
 
 def _parse_now(text: str) -> datetime:
@@ -308,6 +345,7 @@ def _parse_now(text: str) -> datetime:
 def tick_command(now_text):
     from .workflows.timers import tick
 
+    from .requests.export_jobs import purge_expired
     from .retention.engine import run_all
 
     now = _parse_now(now_text) if now_text else None
@@ -327,6 +365,7 @@ def tick_command(now_text):
     kept = run_all(local_date(now) if now else None)
     failed = f" (politiques en échec : {kept['failed']})" if kept["failed"] else ""
     click.echo(f"Conservation des données : {kept['anonymised']} enregistrement(s) anonymisé(s){failed}.")
+    click.echo(f"Exports expirés supprimés : {purge_expired(now)}.")
 
 
 @cli.group("retention", help="Conservation des données (RGPD) : ce qui sera anonymisé, et quand.")

@@ -12,6 +12,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from .replica import RoutingSession
+
 # Named constraints, so that Alembic can alter and drop them the same way on
 # SQLite (batch mode) and PostgreSQL.
 NAMING_CONVENTION = {
@@ -27,7 +29,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Its session sends some reads to a replica when one is configured (grc_core.replica).
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

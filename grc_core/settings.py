@@ -27,6 +27,12 @@ class ConfigError(Exception):
 DEFAULTS: dict[str, object] = {
     # Empty: an SQLite file ``grc.sqlite`` in the instance folder.
     "DATABASE_URL": "",
+    # A streaming replica for the queue's and dashboards' reads (empty: none),
+    # used while it is at most this many seconds behind the primary.
+    "DATABASE_REPLICA_URL": "",
+    "DATABASE_REPLICA_MAX_LAG_SECONDS": 10,
+    # false behind PgBouncer in transaction mode (psycopg prepares nothing).
+    "DATABASE_PREPARED_STATEMENTS": True,
     # Empty: generated once and kept in the instance folder (file secret_key).
     "SECRET_KEY": "",
     # "*" loads every installed plugin; otherwise a list or comma-separated names.
@@ -76,6 +82,10 @@ DEFAULTS: dict[str, object] = {
     # Waits before the 1st, 2nd… retry of a failed job, in seconds (then it is dead).
     "JOB_RETRY_INTERVALS": [30, 120, 600, 3600],
     "JOB_TIMEOUT_SECONDS": 900,
+    # Queue exports of more requests than this are written by a job and
+    # downloaded from "My exports" (0: always at once); kept this many days.
+    "EXPORT_JOB_ROWS": 2000,
+    "EXPORT_FILE_DAYS": 7,
     # How often `grc scheduler` queues `tick`.
     "TICK_INTERVAL_SECONDS": 60,
     # /metrics: these addresses, or a request bearing the token.

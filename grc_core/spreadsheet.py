@@ -10,7 +10,8 @@ number (``-12``, ``-3,5``), which a spreadsheet reads as that number and
 nothing else.
 
 Routes answer with :func:`download`; a file built elsewhere (a job) uses
-:func:`table_to_csv` / :func:`table_to_xlsx`. Nothing else in GRC calls
+:func:`table_to_csv` / :func:`table_to_xlsx`, and is served, once stored,
+by :func:`stored_download`. Nothing else in GRC calls
 ``csv.writer`` or ``openpyxl`` to produce a file (tests/test_exports.py
 checks every export route with a formula payload).
 """
@@ -103,8 +104,21 @@ def download(rows, fmt: str, filename: str, title: str = "GRC") -> Response:
         body, mimetype = table_to_xlsx(rows, title), XLSX_TYPE
     else:
         raise ValueError(f"unknown export format {fmt!r}")
+    return Response(body, mimetype=mimetype, headers=_download_headers(filename, fmt))
+
+
+def stored_download(chunks, fmt: str, filename: str, size: int | None) -> Response:
+    """A file :func:`table_to_csv` / :func:`table_to_xlsx` wrote earlier, streamed
+    from the storage (``filename`` with or without its extension)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    response = Response(chunks, mimetype=CSV_TYPE if fmt == "csv" else XLSX_TYPE, direct_passthrough=True,
+                        headers=_download_headers(filename.removesuffix(f".{fmt}"), fmt))
+    response.content_length = size
+    return response
+
+
+def _download_headers(filename: str, fmt: str) -> dict:
+    # Exports hold personal data: never kept by a cache.
     safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "export"
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{safe_name}.{fmt}"',
-        "Cache-Control": "private, no-store",
-    })
+    return {"Content-Disposition": f'attachment; filename="{safe_name}.{fmt}"', "Cache-Control": "private, no-store"}

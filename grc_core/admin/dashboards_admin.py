@@ -25,6 +25,7 @@ from ..indicators import subscriptions
 from ..indicators.charts import build_chart
 from ..indicators.periods import PeriodError
 from ..models import RequestType, Service, Workflow
+from ..replica import replica_reads
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS
 from ..security.redirects import safe_next
 from ..spreadsheet import download
@@ -131,6 +132,7 @@ class DashboardsView(SecureView):
         return redirect(url_for(".show", code=codes[0], **request.args))
 
     @expose("/<code>/")
+    @replica_reads
     def show(self, code):
         viewer = self._viewer()
         mine = self._dashboard(code, viewer)
@@ -174,6 +176,7 @@ class DashboardsView(SecureView):
         return db.session.execute(select(RequestType.code, RequestType.label).order_by(RequestType.label)).all()
 
     @expose("/<code>/export/<widget_code>.<fmt>")
+    @replica_reads
     def export(self, code, widget_code, fmt):
         viewer = self._viewer()
         self._dashboard(code, viewer)

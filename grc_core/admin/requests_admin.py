@@ -27,11 +27,12 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from .. import spreadsheet
 from ..extensions import db
 from ..models import (
-    Attachment, Citizen, Contact, Message, Request, RequestEvent, RequestType, SavedView, Service, User, Workflow,
+    Attachment, Citizen, Contact, ExportFile, Message, Request, RequestEvent, RequestType, SavedView, Service, User,
+    Workflow,
 )
 from ..models.request import REQUEST_CHANNELS
 from ..plugins.panels import render_panels
-from ..requests import confidentiality, export, queue
+from ..requests import confidentiality, export, export_jobs, queue
 from ..requests.intake import recent_same_request, type_by_label, types_by_domain
 from ..requests.presentation import deadline, ordered_actions, status_kind
 from ..requests.attachments import ALLOWED_LABEL, AttachmentError, download_response
@@ -40,8 +41,10 @@ from ..requests.service import (
     FILES_ERROR, RequestActionError, StaleRequest, add_attachments, add_message, assign, assignable_agent_names,
     create_request, validate_submission,
 )
-from ..security.access import attachment_or_404, citizen_or_404, may_read_request, request_or_404
+from ..security.access import attachment_or_404, citizen_or_404, export_file_or_404, may_read_request, request_or_404
 from ..security.ids import parse_id, parse_int
+from ..replica import replica_reads
+from ..storage import storage
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.resolver import current_commune
 from ..workflows.definition import state_label
@@ -280,6 +283,7 @@ class RequestsView(RequestsArea):
         return scopes
 
     @expose("/")
+    @replica_reads
     def index(self):
         filters = self._filters()
         dates = ShortDates()
@@ -329,19 +333,42 @@ class RequestsView(RequestsArea):
     # --- exports
 
     @expose("/export.<fmt>")
+    @replica_reads
     def export(self, fmt):
-        if fmt not in ("csv", "xlsx"):
+        if fmt not in spreadsheet.FORMATS:
             abort(404)
         filters = self._filters()
         statement = queue.queue_select(filters, user=current_user, membership=_membership())
-        try:
-            rows = export.export_rows(statement)
-        except export.TooManyRows as error:
+        if queue.capped_count(statement, export.MAX_ROWS) > export.MAX_ROWS:
             flash(_("More than %(max)d requests match: narrow the filters to export them.",
-                    max=error.limit), "error")
+                    max=export.MAX_ROWS), "error")
             return redirect(url_for(".index", **filters.to_args()))
+        if export_jobs.needs_job(statement):
+            exported = export_jobs.start(filters, fmt, current_user)
+            if exported.status == "ready":  # no queue: written at once
+                flash(_("More than %(count)d requests match: the file is ready below.",
+                        count=export_jobs.job_threshold()), "info")
+            else:
+                flash(_("More than %(count)d requests match: the file is being prepared. It will be listed below, "
+                        "ready to download, in a few minutes.", count=export_jobs.job_threshold()), "info")
+            return redirect(url_for(".exports"))
+        rows = export.export_rows(statement)
         confidentiality.audit_export(rows, fmt)
         return spreadsheet.download(export.table(rows), fmt, f"demandes-{date.today().isoformat()}", _("Requests"))
+
+    @expose("/exports")
+    def exports(self):
+        """The member's exports written by a job: waiting, ready to download, or failed."""
+        files = db.session.scalars(select(ExportFile).where(ExportFile.user_id == current_user.id)
+                                   .order_by(ExportFile.id.desc()).limit(50)).all()
+        return self.render("grc/requests/exports.html", files=files, filename=export_jobs.filename,
+                           days=current_app.config["GRC"].get("EXPORT_FILE_DAYS"), dates=ShortDates())
+
+    @expose("/exports/<id:export_id>")
+    def export_download(self, export_id):
+        exported = export_file_or_404(export_id)
+        return spreadsheet.stored_download(storage().chunks(exported.storage_key), exported.fmt,
+                                           export_jobs.filename(exported), exported.size)
 
     # --- bulk actions
 

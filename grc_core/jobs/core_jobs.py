@@ -1,4 +1,5 @@
-"""The core's jobs: the tick, the outbox, the indicators' rebuild, retention.
+"""The core's jobs: the tick, the outbox, the indicators' rebuild, retention
+(and, in their own module, the large exports).
 
 Each is idempotent on its own terms: the tick fires only due timers; the
 outbox claims each message before sending it; a rebuild recounts from the
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from ..extensions import db
+from ..requests import export_jobs
 from ..tenancy import current_commune_id
 from .registry import job
 
@@ -22,7 +24,7 @@ class JobFailed(Exception):
 @job("tick")
 def tick_job() -> dict:
     """What ``grc tick`` does: due timers, weekly summaries, pending e-mails,
-    due webhooks, the day's retention."""
+    due webhooks, the day's retention, expired exports."""
     from ..retention.engine import run_all
     from ..webapi.webhooks import deliver_due
     from ..workflows.timers import tick
@@ -33,7 +35,7 @@ def tick_job() -> dict:
     kept = run_all()
     if kept["failed"]:
         raise JobFailed(f"{kept['failed']} retention policy run(s) failed")
-    return {**counts, "anonymised": kept["anonymised"]}
+    return {**counts, "anonymised": kept["anonymised"], "exports_deleted": export_jobs.purge_expired()}
 
 
 @job("outbox.send", without_queue="tick")

@@ -1,8 +1,11 @@
 """The two backends of :func:`enqueue`, and RQ's registries for the admin page."""
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue, Retry
 from rq.job import Job
 from rq.registry import FailedJobRegistry
@@ -11,6 +14,7 @@ from ..observability.logs import request_id_var
 from .registry import spec
 from .runner import perform
 
+log = logging.getLogger("grc.jobs")
 QUEUED_FUNCTION = "grc_core.jobs.runner.perform_queued"
 # A dead job's error stays visible to the platform admin for 30 days.
 FAILED_TTL_SECONDS = 30 * 24 * 3600
@@ -48,17 +52,23 @@ def enqueue(name: str, *, commune_id: int | None = None, **kwargs) -> str | None
     (None) — or leave it to ``grc tick`` when the job says so."""
     job_spec = spec(name)
     request_id = request_id_var.get() or None
-    if not queue_configured():
-        if job_spec.without_queue == "run":
-            perform(name, commune_id, kwargs, request_id)
-        return None
-    job = queue().enqueue(
-        QUEUED_FUNCTION, args=(name, commune_id, kwargs, request_id),
-        retry=retry_policy(), job_timeout=int(_settings().get("JOB_TIMEOUT_SECONDS") or 900),
-        result_ttl=RESULT_TTL_SECONDS, failure_ttl=FAILED_TTL_SECONDS,
-        description=name, meta={"job": name, "commune_id": commune_id, "request_id": request_id},
-    )
-    return job.id
+    if queue_configured():
+        try:
+            job = queue().enqueue(
+                QUEUED_FUNCTION, args=(name, commune_id, kwargs, request_id),
+                retry=retry_policy(), job_timeout=int(_settings().get("JOB_TIMEOUT_SECONDS") or 900),
+                result_ttl=RESULT_TTL_SECONDS, failure_ttl=FAILED_TTL_SECONDS,
+                description=name, meta={"job": name, "commune_id": commune_id, "request_id": request_id},
+            )
+            return job.id
+        except RedisConnectionError:
+            # Redis down: the work is not dropped but done as without a queue
+            # (here and now, or by the next tick); the next job tries Redis again.
+            log.error("Redis unreachable: job %s done without the queue", name, exc_info=True,
+                      extra={"job": name, "commune_id": commune_id})
+    if job_spec.without_queue == "run":
+        perform(name, commune_id, kwargs, request_id)
+    return None
 
 
 def failed_jobs(limit: int = 200) -> list[Job]:

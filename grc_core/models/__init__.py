@@ -7,6 +7,7 @@ from .citizen import Citizen, Consent, HouseholdLink
 from .citizen_merge import CitizenMerge
 from .commune import Commune, CommunePlugin
 from .contact import Contact
+from .export_file import EXPORT_STATUSES, ExportFile
 from .dashboard import DashboardSubscription, RequestChannelStat, RequestDayStat, RequestDurationStat
 from .outbox import NotificationTemplate, OutboxMessage
 from .portal import CitizenAccount, PortalToken
@@ -24,7 +25,8 @@ from .workflow import TimerRun, Workflow
 __all__ = [
     "AgentSession", "ApiKey", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenAccount",
     "CitizenMerge", "Commune", "CommunePlugin", "CommuneScoped",
-    "Consent", "Contact", "DashboardSubscription", "HouseholdLink", "LoginAttempt", "Membership", "Message",
+    "Consent", "Contact", "DashboardSubscription", "EXPORT_STATUSES", "ExportFile", "HouseholdLink",
+    "LoginAttempt", "Membership", "Message",
     "NotificationTemplate", "OutboxMessage", "PortalToken", "RecoveryCode", "ReferenceCounter", "Request",
     "RequestChannelStat", "RequestDayStat", "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule",
     "SavedView", "Segment", "Service", "TenantMixin", "TimerRun", "TimestampMixin", "User", "WebhookDelivery",

@@ -118,7 +118,12 @@ def check_file(filename: str, stream) -> CheckedFile:
 
 
 def key_of(attachment: Attachment) -> str:
-    return f"attachments/{attachment.commune_id}/{attachment.storage_key}"
+    return storage_key_for(attachment.commune_id, attachment.storage_key)
+
+
+def storage_key_for(commune_id: int, token: str) -> str:
+    """Where a commune's attachment of random key ``token`` lives in the storage."""
+    return f"attachments/{commune_id}/{token}"
 
 
 def store(request: Request, checked: CheckedFile, *, actor) -> tuple[Attachment, str]:

@@ -135,11 +135,18 @@ def audit_read(request: Request, action: str = "confidential.read", *, commit: b
            details={"reference": request.reference, "type": request.request_type.code, **details}, commit=commit)
 
 
-def audit_export(requests, fmt: str) -> None:
-    """Trace an export that holds confidential requests: one event, their ids."""
+def audit_export(requests, fmt: str, *, user=None, commit: bool = True) -> None:
+    """Trace an export that holds confidential requests: one event, their ids.
+
+    A job writing an agent's export names him (``user``); its commune is the
+    one the job runs in.
+    """
     from ..audit import record
 
-    commune = g.get("grc_commune") if has_request_context() else None
+    if has_request_context():
+        commune = g.get("grc_commune")
+    else:
+        commune = current_commune_id() if user is not None else None
     if commune is None:
         return
     codes = confidential_types(commune)
@@ -149,7 +156,7 @@ def audit_export(requests, fmt: str) -> None:
     # One event per permission: each is shown only to those who hold it.
     for permission in sorted({codes[r.request_type.code][0] for r in held}):
         mine = [r for r in held if codes[r.request_type.code][0] == permission]
-        record("confidential.export", target=f"export.{fmt}", permission=permission,
+        record("confidential.export", target=f"export.{fmt}", permission=permission, user=user, commit=commit,
                details={"requests": [r.id for r in mine], "references": [r.reference for r in mine]})
 
 

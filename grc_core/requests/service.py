@@ -12,6 +12,8 @@ counter (``UPDATE … WHERE version = …``).
 """
 from __future__ import annotations
 
+import logging
+
 from datetime import datetime
 
 from flask import current_app, g
@@ -36,6 +38,7 @@ TYPE_ERROR = "request_type"
 CHANNEL_ERROR = "channel"
 PRIORITY_ERROR = "priority"
 FILES_ERROR = "attachments"
+log = logging.getLogger("grc.requests")
 
 
 class StaleRequest(Exception):
@@ -323,6 +326,13 @@ def add_attachments(request: Request, files, *, actor, expected_version=None,
                                         kind="attachment", details={"filename": item.filename}))
         request.version = request.version + 1
         _commit_or_stale()
+    except OSError as error:
+        # The storage refused the file (disk full, folder unwritable): the request is kept as it was.
+        db.session.rollback()
+        attachments.remove_files(written)
+        log.error("attachment not stored: %s", error)
+        raise RequestActionError(_("The file could not be stored (the storage is full or unavailable): nothing "
+                                   "was attached. Try again later or tell your administrator.")) from error
     except Exception:
         db.session.rollback()
         attachments.remove_files(written)

@@ -16,6 +16,9 @@ The rules are those the queue always applied, now applied to the object too:
   known only through confidential files he may not read (a CCAS file):
   their record, their place in searches and in duplicate suggestions would
   tell that the CCAS knows them (:func:`readable_citizens_condition`).
+- **exports** written by a job (:class:`~grc_core.models.ExportFile`) are
+  their author's alone, in their commune, once ready: they hold what his
+  rights let him read, which another member's may not.
 - **domain records** of a plugin (an enrolment, a planning dossier) that
   belong to a request follow that request; records of no request are
   reference data, governed by their view's permission.
@@ -34,7 +37,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Attachment, Citizen, HouseholdLink, Request, RequestType
+from ..models import Attachment, Citizen, ExportFile, HouseholdLink, Request, RequestType
 from ..requests import confidentiality
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.scoping import current_commune_id
@@ -169,6 +172,20 @@ def attachment_or_404(attachment_id) -> Attachment:
         abort(404)
     request_or_404(attachment.request_id)  # traces the read of a confidential file
     return attachment
+
+
+# --- exports ---------------------------------------------------------------------------
+
+def export_file_or_404(export_id) -> ExportFile:
+    """The signed-in member's own export, ready, of the current commune; else 404."""
+    export_id = parse_id(export_id)
+    user, _membership = _signed_in()
+    # A query, not session.get: the tenancy criteria apply to it.
+    exported = None if export_id is None or user is None else db.session.scalar(
+        select(ExportFile).where(ExportFile.id == export_id))
+    if exported is None or exported.user_id != user.id or exported.status != "ready":
+        abort(404)
+    return exported
 
 
 # --- citizens --------------------------------------------------------------------------

@@ -24,8 +24,15 @@ class LocalStorage(Storage):
     def put(self, key, data, content_type="application/octet-stream"):
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "xb") as handle:  # never overwrite
-            handle.write(data)
+        try:
+            with open(path, "xb") as handle:  # never overwrite
+                handle.write(data)
+        except FileExistsError:
+            raise
+        except OSError:
+            # A full disk leaves a truncated file: no half-stored file stays behind.
+            path.unlink(missing_ok=True)
+            raise
 
     def open(self, key):
         try:

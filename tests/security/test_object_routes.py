@@ -30,12 +30,13 @@ from grc_core.citizens.merge import merge_citizens
 from grc_core.extensions import db
 from grc_core.models import (
     AgentSession,
-    Attachment, Citizen, Consent, HouseholdLink, Request, RequestType, SavedView, Segment, Service, User,
+    Attachment, Citizen, Consent, ExportFile, HouseholdLink, Request, RequestType, SavedView, Segment, Service, User,
     WebhookDelivery, WebhookEndpoint, Workflow,
 )
 from grc_core.plugin_api.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
 from grc_core.requests.service import add_attachments, create_request
 from grc_core.security.ids import IdConverter
+from grc_core.storage import storage
 from grc_core.tenancy import unscoped
 from grc_core.webapi.keys import create_key
 
@@ -43,7 +44,7 @@ OUTSIDERS = ("autre@a.fr", "admin@b.fr")
 # Citizens are not a service's: every agent reads them (but those known only
 # through a CCAS file, tests/security/test_citizen_access.py). The agent of
 # another service is refused what is a service's.
-SERVICE_BOUND = {"request_id", "attachment_id", "view_id", "type_id", "workflow_id"}
+SERVICE_BOUND = {"request_id", "attachment_id", "view_id", "type_id", "workflow_id", "export_id"}
 # Rows an outsider's request may legitimately write: the trace of his refusals, his sign-in.
 LOGS = {"audit_event", "login_attempt"}
 
@@ -216,9 +217,14 @@ def objects(walk_app):
         delivery = WebhookDelivery(endpoint=endpoint, message_id="msg_walk", event="request.created",
                                    payload={"type": "request.created"}, status="failed")
         db.session.add_all([endpoint, delivery])
+        # A large export A's administrator asked for, written (grc_core.requests.export_jobs).
+        storage().put(f"exports/{a}/walk", b"\xef\xbb\xbfReference\n", "text/csv")
+        exported = ExportFile(user_id=admin.id, fmt="csv", query="", status="ready", row_count=0, size=13,
+                              storage_key=f"exports/{a}/walk")
+        db.session.add(exported)
         db.session.commit()
         ids = {
-            "merge_id": [merge.id],
+            "merge_id": [merge.id], "export_id": [exported.id],
             "request_id": [r.id for r in requests],
             "attachment_id": list(db.session.scalars(select(Attachment.id))),
             "citizen_id": [parent.id], "link_id": list(db.session.scalars(select(HouseholdLink.id))),
