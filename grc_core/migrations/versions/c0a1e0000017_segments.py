@@ -2,7 +2,7 @@
 extra headers of outgoing e-mails (a campaign's List-Unsubscribe)
 
 Revision ID: c0a1e0000017
-Revises: c0a1e0000013
+Revises: c0a1e0000014
 Create Date: 2026-12-07 02:30:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000017'
-down_revision = 'c0a1e0000013'
+down_revision = 'c0a1e0000014'
 branch_labels = None
 depends_on = None
 
