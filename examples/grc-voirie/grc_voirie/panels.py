@@ -2,6 +2,8 @@
 of templates/voirie/, rendered by the core with autoescape."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 
 from grc_core.plugin_api import CitizenPanel, RequestPanel
@@ -20,6 +22,8 @@ def citizen_panels(requests) -> list[CitizenPanel] | None:
 def request_panels(request, commune) -> list[RequestPanel] | None:
     if request.request_type.code != SIGNALEMENT:
         return None
-    on_call = (commune.settings or {}).get("voirie.astreinte", "")
-    return [RequestPanel(_("Road"), "voirie/request_panel.html",
-                         {"data": request.data or {}, "on_call": on_call}, order=40)]
+    data = request.data or {}
+    planned = data.get("voirie_intervention_le")
+    context = {"data": data, "on_call": (commune.settings or {}).get("voirie.astreinte", ""),
+               "planned_on": date.fromisoformat(planned) if planned else None}
+    return [RequestPanel(_("Road"), "voirie/request_panel.html", context, order=40)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from grc_core.plugin_api import (
-    PermissionDecl, PluginManifest, RoutingDecision, ServiceDecl, SettingDecl, hookimpl,
+    MenuItem, PermissionDecl, PluginManifest, RoutingDecision, ServiceDecl, SettingDecl, can, hookimpl,
 )
 
 from .request_types import SERVICE, SIGNALEMENT
@@ -78,6 +78,23 @@ def grc_register_dashboard_widgets():
 
 
 @hookimpl
+def grc_admin_views():
+    from .views import DangersView
+
+    # A view instance belongs to one Admin: a new one for each app.
+    return [DangersView(name=_l("Immediate dangers"), endpoint="voirie_dangers", url="/admin/voirie/dangers",
+                        category=_l("Roads"))]
+
+
+@hookimpl
+def grc_menu_items(user):
+    # Cheap, called on every page; the view checks the permission again.
+    if not can("voirie.plan"):
+        return None
+    return [MenuItem(_l("Immediate dangers"), "voirie_dangers.index", category=_l("Roads"), order=40)]
+
+
+@hookimpl
 def grc_citizen_panels(requests):
     from .panels import citizen_panels
 
@@ -103,6 +120,13 @@ def grc_check_transition(transition, fields, now):
     from .guards import check
 
     return check(transition, fields, now)
+
+
+@hookimpl
+def grc_request_transitioned(request, transition, fields):
+    from .events import transitioned
+
+    transitioned(request, transition, fields)
 
 
 @hookimpl

@@ -143,3 +143,30 @@ def test_the_indicator_counts_the_open_reports_of_the_viewers_services(app):
         assert open_reports(None, IndicatorFilters(start=today, end=today, today=today)).value == 2
         assert open_reports(None, IndicatorFilters(start=today, end=today, today=today,
                                                    service_ids=frozenset({10**6}))).value == 0
+
+
+def test_the_planned_day_is_kept_on_the_request_and_shown_in_its_panel(app):
+    place = town(app)
+    request_id = report(app, place, False)
+    apply_as(app, place[0], AGENT, request_id, "prendre_en_charge", now=RECEIVED)
+    apply_as(app, place[0], MANAGER, request_id, "planifier", fields={"date_intervention": "2026-12-10"}, now=RECEIVED)
+    with in_commune(app, place[0]):
+        assert db.session.get(Request, request_id).data["voirie_intervention_le"] == "2026-12-10"
+    page = signed_in(app, AGENT).get(f"/admin/requests/{request_id}/", headers={"Accept-Language": "fr"})
+    assert "Intervention prévue le" in page.get_data(as_text=True) and "10/12/2026" in page.get_data(as_text=True)
+
+
+def test_the_dangers_page_lists_open_dangers_for_those_who_plan(app):
+    place = town(app)
+    danger, ordinary = report(app, place, True), report(app, place, False)
+    with in_commune(app, place[0]):
+        references = {n: db.session.get(Request, n).reference for n in (danger, ordinary)}
+    manager = signed_in(app, MANAGER)
+    page = manager.get("/admin/voirie/dangers/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "<h1 class=\"h3\">Dangers immédiats sur la voirie</h1>" in page
+    assert references[danger] in page and references[ordinary] not in page
+    assert "/admin/voirie/dangers/" in manager.get("/admin/").get_data(as_text=True)
+    # An agent does not plan: no menu entry, and the page refuses him.
+    agent = signed_in(app, AGENT)
+    assert agent.get("/admin/voirie/dangers/").status_code == 403
+    assert "/admin/voirie/dangers/" not in agent.get("/admin/").get_data(as_text=True)
