@@ -18,7 +18,8 @@ def town(app):
 
 
 def act(app, town, request_id, code, day, email="instructeur@a.fr", comment="", monkeypatch=None):
-    """Apply a transition on ``day`` as ``email`` (the guards' "today" is that day too)."""
+    """Apply a transition on ``day`` as ``email``: the guards judge on the engine's ``now``, that day;
+    ``monkeypatch`` also moves the day the pages show."""
     if monkeypatch is not None:
         monkeypatch.setattr(dossier_module, "today", lambda: day)
     with in_commune(app, town.id):
