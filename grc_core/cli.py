@@ -197,6 +197,12 @@ def plugins_disable(plugin, slug):
     click.echo(f"{plugin} {'désactivé (données conservées)' if changed else 'déjà désactivé'} pour {commune.name}.")
 
 
+# The plugin scaffold (grc_core/plugins/scaffold.py) needs no app nor database.
+from .plugins.scaffold import plugin_group  # noqa: E402
+
+cli.add_command(plugin_group)
+
+
 # --- users and communes ------------------------------------------------------
 
 @cli.group("users", help="Comptes des agents.")

@@ -18,9 +18,10 @@ PUBLIC = {"grc_core.plugin_api", "grc_core.plugin_api.testing"}
 
 
 def plugin_sources() -> list[Path]:
-    """Every Python file of the shipped plugins and of the dummy plugin, tests
-    included; migrations excepted (Alembic scripts import only Alembic)."""
-    roots = [*sorted((ROOT / "plugins").iterdir()), ROOT / "tests" / "plugins"]
+    """Every Python file of the shipped plugins, of the example plugins and of
+    the dummy plugin, tests included; migrations excepted (Alembic scripts
+    import only Alembic)."""
+    roots = [*sorted((ROOT / "plugins").iterdir()), *sorted((ROOT / "examples").iterdir()), ROOT / "tests" / "plugins"]
     return [path for folder in roots if folder.is_dir() for path in sorted(folder.rglob("*.py"))
             if "migrations" not in path.relative_to(folder).parts]
 
@@ -41,6 +42,7 @@ def test_the_walk_sees_every_plugin():
     folders = {path.relative_to(ROOT).parts[:2] for path in plugin_sources()}
     assert {("plugins", name) for name in ("ecoles", "equipements", "etat_civil", "social", "urbanisme")} <= folders
     assert ("tests", "plugins") in folders
+    assert ("examples", "grc-voirie") in folders
 
 
 def test_plugins_import_nothing_of_the_core_but_the_plugin_api():

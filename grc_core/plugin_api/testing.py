@@ -12,6 +12,9 @@ Environment:
   uses a database of its own, suffixed with the worker's name (``_gw0``).
 - ``GRC_TEST_PLUGINS``: plugins to load (default ``*``: all installed;
   empty: the core alone).
+- ``GRC_EXTRA_PLUGINS``: plugins that are not installed, ``name=module``
+  (``cimetiere=grc_cimetiere.plugin``): a plugin's suite runs from its own
+  folder without ``pip install -e``.
 """
 from __future__ import annotations
 
@@ -75,15 +78,18 @@ def build_test_app(tmp_path_factory, plugins=None, extra_plugins=None, name="grc
     reset_database(url)
     if plugins is None:
         plugins = os.environ.get("GRC_TEST_PLUGINS", "*")
-    app = create_app({
+    config = {
         "TESTING": True,
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret-key",
         "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
         "PLUGINS": plugins,
-        "EXTRA_PLUGINS": extra_plugins or {},
         "SESSION_COOKIE_SECURE": False,
-    })
+    }
+    # Without extra plugins of its own, the app reads GRC_EXTRA_PLUGINS like any other.
+    if extra_plugins is not None:
+        config["EXTRA_PLUGINS"] = extra_plugins
+    app = create_app(config)
     with app.app_context():
         flask_migrate.upgrade(revision="heads")
     return app

@@ -13,9 +13,10 @@ from .request_types import CHANGEMENT, DEROGATION, INSCRIPTION, RADIATION, RESTA
 from .services import activities_requested, capacity_problems, find_school, known_enrolment, level_for_form
 
 
-def validate(code: str, data) -> list[str]:
+def validate(code: str, data, today: date) -> list[str]:
+    """``today``: the day of the submission, on the engine's clock."""
     if code in (INSCRIPTION, CHANGEMENT):
-        return _validate_inscription(code, data)
+        return _validate_inscription(code, data, today)
     if code == DEROGATION:
         return _validate_derogation(data)
     if code == RESTAURATION:
@@ -25,7 +26,7 @@ def validate(code: str, data) -> list[str]:
     return []
 
 
-def _validate_inscription(code, data) -> list[str]:
+def _validate_inscription(code, data, today: date) -> list[str]:
     errors = []
     level, reason = level_for_form(data)
     if level is None and reason:
@@ -43,7 +44,7 @@ def _validate_inscription(code, data) -> list[str]:
             moved = date.fromisoformat(data.get("date_demenagement") or "")
         except ValueError:
             moved = None
-        if moved and moved > date.today() and (moved - date.today()).days > 90:
+        if moved and moved > today and (moved - today).days > 90:
             errors.append("La date du déménagement est trop lointaine : déposez la demande dans les trois mois "
                           "qui précèdent.")
     return errors

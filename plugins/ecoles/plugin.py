@@ -144,12 +144,15 @@ def grc_request_panels(request, user, commune):
 
 
 @hookimpl
-def grc_validate_request(request_type, data, commune):
+def grc_validate_request(request_type, data, now):
     if request_type.code not in TYPES:
         return None
+    from grc_core.plugin_api import local_date
+
     from .checks import validate
 
-    return validate(request_type.code, data)
+    # The day of the submission on the engine's clock, not the system's.
+    return validate(request_type.code, data, local_date(now))
 
 
 @hookimpl

@@ -1,20 +1,17 @@
 """Transition guards (grc_check_transition): the legal timeline of each file,
-checked with ``rules/`` before the engine applies a transition."""
+checked with ``rules/`` before the engine applies a transition — on the
+engine's clock (``now``: the moment the transition is applied, which tests
+and ``grc tick --now`` set), never the system's."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from grc_core.plugin_api import add_months, local_date, utcnow
+from grc_core.plugin_api import add_months, local_date
 
 from . import checks, rules
 from . import request_types as rt
-
-
-def today() -> date:
-    """The commune's current day (a function, so that tests can move the clock)."""
-    return local_date(utcnow())
 
 
 def parse_day(value) -> date | None:
@@ -41,10 +38,11 @@ def _date_field(fields, data, name, label, problems) -> date | None:
     return day
 
 
-def check(request, transition, fields, actor, commune) -> list[str] | None:
+def check(request, transition, fields, actor, commune, now) -> list[str] | None:
     code = request.request_type.code
     if code not in rt.CODES:
         return None
+    today = local_date(now)
     data = request.data or {}
     problems: list[str] = []
     if code == rt.MARIAGE:
@@ -70,14 +68,14 @@ def check(request, transition, fields, actor, commune) -> list[str] | None:
         if not data.get("declaration_conjointe"):
             problems.append(_("The partners must sign the joint declaration (cerfa 15725) before the PACS is "
                               "registered."))
-        problems.extend(checks.stale_pieces(data, checks.PACS_PARTIES, today(), commune))
+        problems.extend(checks.stale_pieces(data, checks.PACS_PARTIES, today, commune))
     elif code == rt.NAISSANCE and transition.code == "dresser_acte":
         outcome = checks.birth_declaration(data, commune)
         if outcome is not None and not outcome.allowed:
             problems.append(outcome.reason)
     elif code == rt.NOM and transition.code in ("ouvrir_confirmation", "confirmer") and actor is not None:
         # The timer opens the confirmation when the month has run; an agent may not do it earlier.
-        outcome = rules.check_name_change_confirmation(local_date(request.received_at), today())
+        outcome = rules.check_name_change_confirmation(local_date(request.received_at), today)
         if not outcome.allowed:
             problems.append(outcome.reason)
     return problems

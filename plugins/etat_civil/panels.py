@@ -10,14 +10,19 @@ from datetime import date
 from flask import url_for
 from flask_babel import gettext as _
 
-from grc_core.plugin_api import CitizenPanel, RequestPanel, add_months, age_on, local_date, state_label
+from grc_core.plugin_api import CitizenPanel, RequestPanel, add_months, age_on, local_date, state_label, utcnow
 
 from . import checks, rules
 from . import request_types as rt
-from .guards import parse_day, today as current_day
+from .guards import parse_day
 from .views import STATUS_LABELS
 
 fr = rules.format_date_fr
+
+
+def current_day():
+    """The day the page is shown: panels are pages, given no engine clock."""
+    return local_date(utcnow())
 
 
 def _block(alerts=(), rows=(), action=None) -> dict:

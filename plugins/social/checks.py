@@ -17,7 +17,7 @@ from .settings import aid_rules
 
 
 def today() -> date:
-    """The commune's current day (a function, so that tests can move the clock)."""
+    """The day a page is shown (panels get no engine clock; hooks use their ``now``)."""
     return local_date(utcnow())
 
 

@@ -1,9 +1,12 @@
 """Transition guards (grc_check_transition): ``rules/`` applied before the
-engine moves a CCAS file. Dates typed on the request page are stored in ISO
-form (timers read them); amounts with two decimals."""
+engine moves a CCAS file, on the engine's clock (``now``: the moment the
+transition is applied), never the system's. Dates typed on the request page
+are stored in ISO form (timers read them); amounts with two decimals."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+
+from grc_core.plugin_api import local_date
 
 from . import checks, rules
 from . import request_types as rt
@@ -16,28 +19,29 @@ FIELD_LABELS = {
 }
 
 
-def _date(fields, name, problems):
+def _date(fields, name, problems, today):
     if name not in fields:
         return None
     day = checks.parse_day(fields[name])
     if day is None:
         problems.append(_("« %(field)s » must be a date such as 30/05/2026.", field=FIELD_LABELS.get(name, name)))
-    elif day > checks.today():
+    elif day > today:
         problems.append(_("« %(field)s » cannot be in the future.", field=FIELD_LABELS.get(name, name)))
     else:
         fields[name] = day.isoformat()
     return day
 
 
-def check(request, transition, fields, actor, commune) -> list[str] | None:
+def check(request, transition, fields, actor, commune, now) -> list[str] | None:
     code = request.request_type.code
     if code not in rt.CODES:
         return None
+    today = local_date(now)
     data = request.data or {}
     problems: list[str] = []
     for name in transition.required_fields:
         if name.startswith("date_"):
-            _date(fields, name, problems)
+            _date(fields, name, problems, today)
     if problems:
         return problems
     if code == rt.DOMICILIATION:
@@ -66,7 +70,7 @@ def check(request, transition, fields, actor, commune) -> list[str] | None:
             problems.append(_("Give the amount granted in euros, e.g. 150 or 150,50."))
         else:
             fields["montant_accorde"] = str(amount)
-            decision = checks.aid_decision(commune, data, amount, request.citizen_id, checks.today(),
+            decision = checks.aid_decision(commune, data, amount, request.citizen_id, today,
                                            exclude_request=request.id)
             if decision.outcome is rules.AidOutcome.REFUSED:
                 problems.append(decision.reason_fr)

@@ -123,17 +123,20 @@ def grc_menu_items(user):
 
 
 @hookimpl
-def grc_validate_request(request_type, data, commune):
-    from .checks import today, validate
+def grc_validate_request(request_type, data, commune, now):
+    from grc_core.plugin_api import local_date
 
-    return validate(request_type, data, commune, today())
+    from .checks import validate
+
+    # The day of the submission on the engine's clock, not the system's.
+    return validate(request_type, data, commune, local_date(now))
 
 
 @hookimpl
-def grc_check_transition(request, transition, fields, actor, commune):
+def grc_check_transition(request, transition, fields, actor, commune, now):
     from .guards import check
 
-    return check(request, transition, fields, actor, commune)
+    return check(request, transition, fields, actor, commune, now)
 
 
 @hookimpl

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from grc_core.plugin_api import FieldError
 
-from .dossier import parse_parcels, today
+from .dossier import parse_parcels
 from .linking import follow_up_errors
 from .request_types import BY_CODE, FOLLOW_UPS
 from .rules import Procedure
@@ -24,14 +24,14 @@ def _date(value) -> date | None:
         return None
 
 
-def validate(request_type, data: dict, commune) -> list[FieldError] | None:
+def validate(request_type, data: dict, commune, today: date) -> list[FieldError] | None:
+    """``today``: the day of the submission, on the engine's clock."""
     kind = BY_CODE.get(request_type.code)
     if kind is None:
         return None
     errors: list[FieldError] = []
-    now = today()
     deposit = _date(data.get("date_depot"))
-    if deposit is not None and deposit > now:
+    if deposit is not None and deposit > today:
         errors.append(FieldError("date_depot", _("The deposit date cannot be in the future.")))
     if deposit is not None and deposit < EARLIEST_DEPOSIT:
         errors.append(FieldError("date_depot", _("The deposit date is too old to be a file still under "
@@ -48,13 +48,13 @@ def validate(request_type, data: dict, commune) -> list[FieldError] | None:
             errors.append(FieldError("siret", _("A company must give its SIRET number (14 digits).")))
     for name in ("date_achevement", "date_ouverture"):
         value = _date(data.get(name))
-        if value is not None and value > now:
+        if value is not None and value > today:
             errors.append(FieldError(name, _("The date of the works cannot be in the future.")))
     if kind.procedure is Procedure.DAACT and deposit and _date(data.get("date_achevement")) \
             and _date(data["date_achevement"]) > deposit:
         errors.append(FieldError("date_achevement", _("The works must be completed before the DAACT is filed.")))
     if kind.procedure in FOLLOW_UPS and data.get("autorisation_initiale"):
         errors += [FieldError("autorisation_initiale", message)
-                   for message in follow_up_errors(kind.procedure, data, commune.id, deposit or now)]
+                   for message in follow_up_errors(kind.procedure, data, commune.id, deposit or today)]
     return errors
 

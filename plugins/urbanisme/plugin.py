@@ -138,10 +138,13 @@ def grc_menu_items(user, commune):
 
 
 @hookimpl
-def grc_validate_request(request_type, data, commune):
+def grc_validate_request(request_type, data, commune, now):
+    from grc_core.plugin_api import local_date
+
     from .checks import validate
 
-    return validate(request_type, data, commune)
+    # The day of the submission on the engine's clock, not the system's.
+    return validate(request_type, data, commune, local_date(now))
 
 
 @hookimpl
@@ -155,10 +158,10 @@ def grc_request_submitted(request, commune):
 
 
 @hookimpl
-def grc_check_transition(request, transition):
+def grc_check_transition(request, transition, now):
     from .guards import check
 
-    return check(request, transition)
+    return check(request, transition, now)
 
 
 @hookimpl

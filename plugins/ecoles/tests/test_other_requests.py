@@ -1,11 +1,11 @@
 """Dérogation, restauration / périscolaire, changement d'école and radiation
 through the intake form, with their guards and panels."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from grc_core.plugin_api import Request, db
+from grc_core.plugin_api import LOCAL_TIMEZONE, Request, db
 from grc_core.plugin_api.testing import in_commune
 from plugins.ecoles.models import Enrolment
 
@@ -213,3 +213,20 @@ def test_the_parents_record_shows_each_childs_schooling(app, town):
     # A citizen without children has no schooling block.
     other = make_parent(app, town.id, "Paul", "Durand")
     assert "Scolarité" not in agent.get(f"/admin/citizens/{other}/").get_data(as_text=True)
+
+
+def test_a_move_is_too_far_off_more_than_90_days_after_the_submission_on_the_engines_clock(app, town):
+    from types import SimpleNamespace
+
+    from plugins.ecoles.plugin import grc_validate_request
+
+    far = "La date du déménagement est trop lointaine"
+    changement = SimpleNamespace(code="ecoles.changement")
+    data = child_fields(first="Tom", born="2021-03-03", date_demenagement="2027-06-01")
+    def errors_on(day):
+        return " ".join(grc_validate_request(changement, data, datetime(2027, 3, day, 10, tzinfo=LOCAL_TIMEZONE)))
+
+    with in_commune(app, town.id):
+        # 1 June 2027 is 91 days after 2 March 2027, 90 days after the 3rd.
+        assert far in errors_on(2)
+        assert far not in errors_on(3)

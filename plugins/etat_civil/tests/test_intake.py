@@ -6,14 +6,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from grc_core.plugin_api import Request, add_months, add_years, db
+from grc_core.plugin_api import Request, add_months, add_years, db, local_date, utcnow
 from grc_core.plugin_api.testing import in_commune
-
-from plugins.etat_civil.guards import today as commune_today
 
 from .helpers import counts, intake, setup_town, signed_in
 
-TODAY = commune_today()
+# The intake files at the system's moment: validation reads that day.
+TODAY = local_date(utcnow())
 
 
 @pytest.fixture

@@ -10,11 +10,9 @@ import pytest
 from grc_core.plugin_api import Request, TransitionError, db
 from grc_core.plugin_api.testing import csrf_token, in_commune, tick
 
-from plugins.etat_civil import guards, rules
+from plugins.etat_civil import rules
 
 from .helpers import act, at, file, setup_town, signed_in, state
-
-TODAY = guards.today()
 
 
 @pytest.fixture
@@ -105,7 +103,7 @@ def test_bans_need_one_month_of_residence(app, town):
 
 # --- changement de nom: one month before the confirmation in person ------------------------------
 
-def test_name_change_confirmation_opens_one_month_after_receipt(app, town, monkeypatch):
+def test_name_change_confirmation_opens_one_month_after_receipt(app, town):
     received = date(2026, 1, 31)
     request_id = file(app, town, "etat_civil.changement_nom", {
         "demandeur_date_naissance": date(1980, 1, 1), "nom_actuel": "Martin", "nom_choisi": "Martin-Durand"},
@@ -116,17 +114,15 @@ def test_name_change_confirmation_opens_one_month_after_receipt(app, town, monke
     with app.app_context():
         assert tick(at(date(2026, 2, 27), hour=23))["fired"] == 0
     assert state(app, town, request_id) == "delai_reflexion"
-    # An agent cannot open the confirmation before the month has run (guard).
-    monkeypatch.setattr(guards, "today", lambda: date(2026, 2, 27))
+    # An agent cannot open the confirmation before the month has run (guard, on the engine's clock).
     with pytest.raises(TransitionError) as refused:
-        act(app, town, request_id, "ouvrir_confirmation")
+        act(app, town, request_id, "ouvrir_confirmation", now=at(date(2026, 2, 27)))
     assert "soit à partir du 28 février 2026 (code civil, art. 61-3-1)" in str(refused.value)
     with app.app_context():
         counts = tick(at(date(2026, 2, 28), hour=10))
         assert counts["fired"] == 1, counts
     assert state(app, town, request_id) == "a_confirmer"
-    monkeypatch.setattr(guards, "today", lambda: date(2026, 2, 28))
-    act(app, town, request_id, "confirmer")
+    act(app, town, request_id, "confirmer", now=at(date(2026, 2, 28)))
     assert state(app, town, request_id) == "inscrit"
 
 
@@ -252,25 +248,22 @@ def test_changement_de_prenom_referral_to_the_procureur(app, town):
     assert state(app, town, second) == "inscrit"
 
 
-def test_pacs_registration_refuses_stale_pieces_on_the_day(app, town, monkeypatch):
+def test_pacs_registration_refuses_stale_pieces_on_the_day(app, town):
     day = date(2026, 6, 10)
     request_id = file(app, town, "etat_civil.pacs", {
         **party("partenaire1", date(2026, 3, 10)), **party("partenaire2", date(2026, 5, 1)), "convention": "cerfa",
         "date_enregistrement": day}, now=at(date(2026, 5, 2)))
     act(app, town, request_id, "verifier")
-    monkeypatch.setattr(guards, "today", lambda: day)
     with pytest.raises(TransitionError) as unsigned:
-        act(app, town, request_id, "enregistrer")
+        act(app, town, request_id, "enregistrer", now=at(day))
     assert "déclaration conjointe (cerfa 15725)" in str(unsigned.value)
     with in_commune(app, town.id):
         request = db.session.get(Request, request_id)
         request.data = {**request.data, "declaration_conjointe": True}
         db.session.commit()
-    monkeypatch.setattr(guards, "today", lambda: date(2026, 6, 11))
     with pytest.raises(TransitionError) as refused:
-        act(app, town, request_id, "enregistrer")
+        act(app, town, request_id, "enregistrer", now=at(date(2026, 6, 11)))
     assert "10 mars 2026" in str(refused.value)
-    monkeypatch.setattr(guards, "today", lambda: day)
-    act(app, town, request_id, "enregistrer")
+    act(app, town, request_id, "enregistrer", now=at(day))
     assert state(app, town, request_id) == "enregistre"
 

@@ -235,6 +235,19 @@ def test_the_yearly_ceiling_per_household_is_enforced(app):
                                                                (Decimal("100.00"), town.spouse)]
 
 
+def test_a_payment_date_is_judged_on_the_moment_the_transition_is_applied(app):
+    town = setup_town(app)
+    request_id = _aid(app, town, town.citizen, 60)
+    act(app, town, request_id, "accorder", {"montant_accorde": "60"})
+    paid = {"date_versement": "2026-12-08"}
+    # The engine's clock says 7 December: the 8th is still to come.
+    with pytest.raises(TransitionError, match="cannot be in the future|ne peut pas être dans le futur"):
+        act(app, town, request_id, "verser", dict(paid), now=at(date(2026, 12, 7)))
+    assert request_of(app, town, request_id).state == "accordee"
+    act(app, town, request_id, "verser", dict(paid), now=at(date(2026, 12, 8)))
+    assert request_of(app, town, request_id).state != "accordee"
+
+
 def test_a_decision_needs_social_decide(app):
     town = setup_town(app)
     request_id = _aid(app, town, town.citizen, 50)

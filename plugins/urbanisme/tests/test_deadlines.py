@@ -18,7 +18,8 @@ def town(app):
 
 
 def act(app, town, request_id, code, day, email="instructeur@a.fr", comment="", monkeypatch=None):
-    """Apply a transition on ``day`` as ``email`` (the guards' "today" is that day too)."""
+    """Apply a transition on ``day`` as ``email``: the guards judge on the engine's ``now``, that day;
+    ``monkeypatch`` also moves the day the pages show."""
     if monkeypatch is not None:
         monkeypatch.setattr(dossier_module, "today", lambda: day)
     with in_commune(app, town.id):
@@ -140,6 +141,13 @@ def test_the_three_month_limit_for_missing_pieces(app, town):
     stored = dossier_of(app, town, request_id)
     assert stored.legal_deadline is None
     assert "après la fin du délai de 3 mois" in stored.explanation
+
+
+def test_the_guard_judges_on_the_moment_the_transition_is_applied_not_the_system_clock(app, town):
+    request_id, _ = file(app, town, "urbanisme.dp", good_data("urbanisme.dp", "2026-01-31"))
+    # Within the month on the engine's clock, whatever day the machine says.
+    act(app, town, request_id, "demander_pieces", date(2026, 2, 10), comment="Plan")
+    assert dossier_of(app, town, request_id).pieces_request_count == 1
 
 
 def test_a_late_or_second_request_for_pieces_is_refused_and_says_the_deadline_does_not_move(app, town, monkeypatch):

@@ -1,0 +1,1 @@
+"""Voirie: reports about the public road for GRC (the hooks are in plugin.py)."""
