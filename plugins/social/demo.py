@@ -166,9 +166,10 @@ class _Demo:
             if refused:
                 steps = [("entretien", "", {}), ("refuser", "", {
                     "motif_refus": "Aucun lien avec la commune (CASF R264-4).",
-                    "orientation": "CCAS d'Orléans, 69 rue Bannier"})]
+                    "orientation": "CCAS d'Orléans, 69 rue Bannier", "motif_legal": "sans_lien"})]
             else:
-                steps = [("entretien", "", {}), ("accorder", "", {"date_entretien": day, "date_election": day})]
+                steps = [("entretien", "", {}), ("accorder", "", {"date_entretien": day, "date_election": day,
+                                                                  "domicile_stable": "non"})]
                 steps += [("contact", "", {"date_dernier_contact": day})] * self.rng.randint(0, 3)
             self.walk(request, when, steps)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from grc_core.plugin_api import FieldError
+
 from . import checks, rules
 from . import request_types as rt
 
@@ -44,14 +46,20 @@ def check(request, transition, fields, actor, commune) -> list[str] | None:
         link = checks.commune_link(data)
         if transition.code in ("accorder", "renouveler"):
             interview, election = checks.parse_day(fields["date_entretien"]), checks.parse_day(fields["date_election"])
-            decision = rules.domiciliation_decision(link, interview_held=interview <= election)
+            # A commune's older copy of the workflow does not ask it: the person is then taken as sans domicile stable.
+            stable = fields.get("domicile_stable") == "oui"
+            decision = rules.domiciliation_decision(link, interview_held=interview <= election, stable_address=stable,
+                                                    renewal=transition.code == "renouveler")
             if decision.outcome is not rules.DomiciliationOutcome.GRANTED:
-                problems.append(decision.reason_fr)
+                problems.append(FieldError("domicile_stable", decision.reason_fr) if stable and interview <= election
+                                else decision.reason_fr)
         elif transition.code == "refuser":
+            ground = fields.get("motif_legal") or rules.DomiciliationRefusalGround.NO_LINK
             decision = rules.check_domiciliation_refusal(link, motive_fr=fields.get("motif_refus", ""),
-                                                         orientation_to=fields.get("orientation", ""))
+                                                         orientation_to=fields.get("orientation", ""), ground=ground)
             if not decision.allowed:
-                problems.append(decision.reason_fr)
+                problems.append(FieldError("motif_legal", decision.reason_fr) if link.established
+                                and ground == rules.DomiciliationRefusalGround.NO_LINK else decision.reason_fr)
     elif code == rt.REGISTRE and transition.code == "inscrire":
         from .register import entry_values
 

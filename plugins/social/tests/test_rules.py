@@ -371,6 +371,53 @@ def test_check_domiciliation_refusal(link, motive, orientation, allowed, reason)
     ) == r.Decision(allowed, reason)
 
 
+LINKED = r.commune_link(stays_in_commune=True)
+
+
+@pytest.mark.parametrize(
+    ("link", "stable", "renewal", "outcome", "reason"),
+    [
+        # L264-1: only a person sans domicile stable may be domiciled, link or not.
+        (LINKED, True, False, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_REFUSAL_FR),
+        (r.commune_link(), True, False, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_REFUSAL_FR),
+        # L264-5: a stable domicile found ends it, so the renewal is refused.
+        (LINKED, True, True, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_RENEWAL_REFUSAL_FR),
+        # L264-2: still sans domicile stable and linked: renewed de droit.
+        (LINKED, False, True, DomiciliationOutcome.GRANTED,
+         "Domiciliation renouvelée. Lien avec la commune établi : séjour sur le territoire de la commune à la "
+         "date de la demande (CASF R264-4)."),
+        (r.commune_link(), False, True, DomiciliationOutcome.REFUSED, f"{REFUSAL_MOTIVE} {ORIENTATION}"),
+    ],
+)
+def test_domiciliation_decision_on_a_stable_address(link, stable, renewal, outcome, reason):
+    decision = r.domiciliation_decision(link, interview_held=True, stable_address=stable, renewal=renewal)
+    assert (decision.outcome, decision.reason_fr, decision.orientation_required) == (outcome, reason, False
+                                                                                    if stable else
+                                                                                    not link.established)
+
+
+def test_the_interview_comes_before_the_stable_address():
+    decision = r.domiciliation_decision(LINKED, interview_held=False, stable_address=True)
+    assert decision.outcome is DomiciliationOutcome.INTERVIEW_REQUIRED
+
+
+@pytest.mark.parametrize(
+    ("link", "motive", "orientation", "allowed", "reason"),
+    [
+        # A stable address: refused whatever the link, motivated; no orientation required (L264-1).
+        (LINKED, "Logement stable depuis mars", "", True,
+         "Refus motivé : la personne dispose d'un domicile stable (CASF L264-1)."),
+        (r.commune_link(), "Logement stable", "", True,
+         "Refus motivé : la personne dispose d'un domicile stable (CASF L264-1)."),
+        (LINKED, "   ", "", False, "Le refus doit être motivé (CASF L264-1)."),
+    ],
+)
+def test_check_domiciliation_refusal_for_a_stable_address(link, motive, orientation, allowed, reason):
+    assert r.check_domiciliation_refusal(
+        link, motive_fr=motive, orientation_to=orientation, ground=r.DomiciliationRefusalGround.STABLE_ADDRESS
+    ) == r.Decision(allowed, reason)
+
+
 # --------------------------------------------------------------------------- domiciliation: dates
 
 
