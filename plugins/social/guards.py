@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from grc_core.plugin_api import FieldError
+from grc_core.plugin_api import FieldError, local_date
 
 from . import checks, rules
 from . import request_types as rt
@@ -60,9 +60,20 @@ def check(request, transition, fields, actor, commune) -> list[str] | None:
             if not decision.allowed:
                 problems.append(FieldError("motif_legal", decision.reason_fr) if link.established
                                 and ground == rules.DomiciliationRefusalGround.NO_LINK else decision.reason_fr)
-    elif code == rt.REGISTRE and transition.code == "inscrire":
+    elif code == rt.REGISTRE and transition.code == "opposition" and "date_opposition" in fields:
+        opposed_on = checks.parse_day(fields["date_opposition"])
+        decision = rules.check_opposition_date(opposed_on, received_on=local_date(request.received_at),
+                                               today=checks.today())
+        if not decision.allowed:
+            problems.append(FieldError("date_opposition", decision.reason_fr))
+    elif code == rt.REGISTRE and transition.code in ("inscrire", "inscrire_sans_opposition"):
         from .register import entry_values
 
+        decision = rules.check_registration(checks.register_filer(data),
+                                            acknowledged=transition.code == "inscrire_sans_opposition",
+                                            opposed=False)
+        if not decision.allowed:
+            problems.append(decision.reason_fr)
         check_fields = rules.check_register_fields(entry_values(request))
         if not check_fields.allowed:
             problems.append(check_fields.reason_fr)

@@ -17,7 +17,11 @@ the request page.
   ``date_fin_absence``); it ends on request or on a stable address;
 - registre des personnes vulnérables: acknowledgement within 8 days (the
   request's due date), registration by the persons the maire designates
-  (``social.registre``), radiation at any time;
+  (``social.registre``), radiation at any time; the person's own request is
+  acknowledged and registered in one step, a third party's is acknowledged
+  first (the person may object) and registered only without opposition
+  (guard), the opposition being an outcome (« non inscrite »); the reference
+  sets no delay for the opposition, so no timer registers by itself;
 - aide facultative: instruction → commission → granted with an amount
   (yearly ceiling per household, guard) / refused / adjourned → paid;
 - aide légale: transmission within one month (timer on
@@ -102,17 +106,27 @@ REGISTRE_WF = WorkflowDecl(
     "social.registre", "Registre des personnes vulnérables",
     states=(
         StateSpec("recue", "Demande reçue (accusé de réception sous 8 jours)", "new"),
+        StateSpec("attente_opposition", "Accusé de réception envoyé : inscription sauf opposition", "waiting"),
         StateSpec("inscrite", "Inscrite au registre", "open"),
+        StateSpec("non_inscrite", "Non inscrite : la personne s'est opposée", "closed"),
         StateSpec("non_eligible", "Non éligible", "closed"),
         StateSpec("radiee", "Radiée", "closed"),
     ),
     transitions=(
-        TransitionSpec("inscrire", "Accuser réception et inscrire", ("recue",), "inscrite", OFFICERS,
-                       permission=REGISTRE, notify_citizen=True, set_due_days=0),
-        TransitionSpec("non_eligible", "Répondre : non éligible", ("recue",), "non_eligible", OFFICERS,
-                       permission=REGISTRE, comment_required=True, notify_citizen=True),
-        TransitionSpec("radier", "Radier (à la demande, à tout moment)", ("recue", "inscrite"), "radiee", OFFICERS,
-                       permission=REGISTRE, notify_citizen=True),
+        TransitionSpec("inscrire", "Accuser réception et inscrire (demande de la personne)", ("recue",), "inscrite",
+                       OFFICERS, permission=REGISTRE, notify_citizen=True, set_due_days=0),
+        TransitionSpec("accuser_reception", "Accuser réception (demande d'un tiers : la personne peut s'opposer)",
+                       ("recue",), "attente_opposition", OFFICERS, permission=REGISTRE, notify_citizen=True,
+                       set_due_days=0),
+        TransitionSpec("inscrire_sans_opposition", "Inscrire : pas d'opposition de la personne",
+                       ("attente_opposition",), "inscrite", OFFICERS, permission=REGISTRE, notify_citizen=True),
+        TransitionSpec("opposition", "Enregistrer l'opposition de la personne (non inscrite)",
+                       ("recue", "attente_opposition"), "non_inscrite", OFFICERS, permission=REGISTRE,
+                       fields=(FieldSpec("date_opposition", "Date de l'opposition", "date", required=True),)),
+        TransitionSpec("non_eligible", "Répondre : non éligible", ("recue", "attente_opposition"), "non_eligible",
+                       OFFICERS, permission=REGISTRE, comment_required=True, notify_citizen=True),
+        TransitionSpec("radier", "Radier (à la demande, à tout moment)", ("recue", "attente_opposition", "inscrite"),
+                       "radiee", OFFICERS, permission=REGISTRE, notify_citizen=True),
     ),
 )
 

@@ -46,7 +46,8 @@ Date conventions (used by every function of the package)
 from .common import Decision, is_overdue
 from .registre import (
     ADULT_AGE, REGISTER_ACKNOWLEDGEMENT_DAYS, REGISTER_FIELDS, DisabilityBenefit, Eligibility, FieldCheck,
-    RegisterFiler, RegisterQuality, check_register_fields, check_register_request, prefect_export_allowed,
+    RegisterFiler, RegisterQuality, check_opposition_date, check_register_fields, check_register_request,
+    check_registration, prefect_export_allowed,
     register_acknowledgement_due, register_eligibility, register_entry_retained,
 )
 from .domiciliation import (
@@ -88,6 +89,8 @@ __all__ = [
     "register_eligibility",
     "RegisterFiler",
     "check_register_request",
+    "check_registration",
+    "check_opposition_date",
     "REGISTER_FIELDS",
     "FieldCheck",
     "check_register_fields",

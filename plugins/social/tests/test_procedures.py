@@ -89,6 +89,67 @@ def test_registration_and_radiation_keep_the_register_to_who_is_registered(app):
         assert db.session.scalar(select(RegisterEntry)) is None
 
 
+THIRD_PARTY = {"deposant": "tiers", "tiers_nom": "Paul Roux", "tiers_qualite": "Voisin"}
+
+
+def entries(app, town) -> list[RegisterEntry]:
+    with in_commune(app, town.id):
+        return list(db.session.scalars(select(RegisterEntry)))
+
+
+def test_a_third_partys_request_is_acknowledged_then_registered_without_opposition(app):
+    town = setup_town(app)
+    request_id = file(app, town, rt.REGISTRE, {**REGISTER, **THIRD_PARTY, "date_naissance": "1940-01-01"})
+    # Acknowledgement and registration are not one step for a third party's request.
+    with pytest.raises(TransitionError, match="Demande d'un tiers : accusez d'abord réception"):
+        act(app, town, request_id, "inscrire")
+    assert request_of(app, town, request_id).state == "recue" and entries(app, town) == []
+    act(app, town, request_id, "accuser_reception")
+    request = request_of(app, town, request_id)
+    assert request.state == "attente_opposition" and request.due_at is None  # the acknowledgement is done
+    assert entries(app, town) == []  # not registered while the person may object
+    act(app, town, request_id, "inscrire_sans_opposition")
+    assert request_of(app, town, request_id).state == "inscrite"
+    assert [(e.nom, e.tiers_nom) for e in entries(app, town)] == [("Martin", "Paul Roux")]
+
+
+def test_the_persons_opposition_is_an_outcome_non_inscrite(app):
+    town = setup_town(app)
+    received = today() - timedelta(days=5)
+    request_id = file(app, town, rt.REGISTRE, {**REGISTER, **THIRD_PARTY, "date_naissance": "1940-01-01"},
+                      now=at(received))
+    act(app, town, request_id, "accuser_reception")
+    for bad, message in ((today() + timedelta(days=1), "La date de l'opposition ne peut pas être dans le futur."),
+                         (received - timedelta(days=1), "La date de l'opposition ne peut pas précéder la demande "
+                                                        f"({received.strftime('%d/%m/%Y')}).")):
+        with pytest.raises(TransitionError) as refused:
+            act(app, town, request_id, "opposition", {"date_opposition": bad.isoformat()})
+        assert refused.value.field_errors == {"date_opposition": [message]}
+    assert request_of(app, town, request_id).state == "attente_opposition"
+    act(app, town, request_id, "opposition", {"date_opposition": received.isoformat()})
+    assert request_of(app, town, request_id).state == "non_inscrite"
+    assert entries(app, town) == []
+    with pytest.raises(TransitionError):
+        act(app, town, request_id, "inscrire_sans_opposition")
+
+
+def test_the_opposition_form_shows_a_bad_date_next_to_its_field(app):
+    town = setup_town(app)
+    request_id = file(app, town, rt.REGISTRE, {**REGISTER, **THIRD_PARTY, "date_naissance": "1940-01-01"})
+    act(app, town, request_id, "accuser_reception")
+    client = signed_in(app, "ccas@a.fr")
+    url = f"/admin/requests/{request_id}/"
+    page = client.get(url).get_data(as_text=True)
+    assert "Inscrire : pas d&#39;opposition de la personne" in page and "Date de l&#39;opposition" in page
+    response = client.post(url + "transition", data={
+        "csrf_token": csrf_token(client, url), "transition": "opposition", "comment": "",
+        "t_opposition__date_opposition": (today() + timedelta(days=3)).strftime("%d/%m/%Y")})
+    assert response.status_code == 409
+    assert ('data-grc-error-for="date_opposition">La date de l\'opposition ne peut pas être dans le futur.</div>'
+            in html.unescape(response.get_data(as_text=True)))
+    assert request_of(app, town, request_id).state == "attente_opposition"
+
+
 def test_prefect_export_is_refused_without_an_alert_and_logged(app):
     town = setup_town(app)
     request_id = file(app, town, rt.REGISTRE, {**REGISTER, "date_naissance": "1940-01-01"})

@@ -783,3 +783,36 @@ def test_gdpr_answer_due(received, extended, due):
 )
 def test_gdpr_extension_valid(notified, allowed, reason):
     assert r.gdpr_extension_valid(D(2025, 1, 31), notified) == r.Decision(allowed, reason)
+
+
+# --------------------------------------------------------------------------- registre: opposition (§4.3)
+
+F = r.RegisterFiler
+NOT_YET = ("Demande d'un tiers : accusez d'abord réception, ce qui informe la personne qu'elle peut s'opposer à son "
+           "inscription ; elle n'est inscrite qu'en l'absence d'opposition (CASF R121-3 ; CNIL).")
+OPPOSED = ("La personne s'est opposée à son inscription : elle n'est pas inscrite au registre (inscription "
+           "volontaire, CNIL).")
+REGISTERED = "Inscription au registre possible (CASF L121-6-1, R121-3)."
+
+
+@pytest.mark.parametrize(("filer", "acknowledged", "opposed", "allowed", "reason"), [
+    (F.PERSON, False, False, True, REGISTERED),  # acknowledged and registered in one step
+    (F.LEGAL_REPRESENTATIVE, False, False, True, REGISTERED),
+    (F.THIRD_PARTY, False, False, False, NOT_YET),
+    (F.THIRD_PARTY, True, False, True, REGISTERED),
+    (F.THIRD_PARTY, True, True, False, OPPOSED),
+    (F.PERSON, True, True, False, OPPOSED),
+])
+def test_check_registration(filer, acknowledged, opposed, allowed, reason):
+    assert r.check_registration(filer, acknowledged=acknowledged, opposed=opposed) == r.Decision(allowed, reason)
+
+
+@pytest.mark.parametrize(("opposed_on", "allowed", "reason"), [
+    (dt.date(2026, 7, 1), True, "Opposition enregistrée : la personne n'est pas inscrite."),  # the day of the request
+    (dt.date(2026, 6, 30), False, "La date de l'opposition ne peut pas précéder la demande (01/07/2026)."),
+    (dt.date(2026, 7, 20), True, "Opposition enregistrée : la personne n'est pas inscrite."),  # today
+    (dt.date(2026, 7, 21), False, "La date de l'opposition ne peut pas être dans le futur."),
+])
+def test_check_opposition_date(opposed_on, allowed, reason):
+    assert r.check_opposition_date(opposed_on, received_on=dt.date(2026, 7, 1), today=dt.date(2026, 7, 20)) == r.Decision(
+        allowed, reason)
