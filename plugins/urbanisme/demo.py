@@ -45,7 +45,9 @@ WORKS = {
 ZONES = ("UA", "UB", "UB", "UC", "1AU", "A", "N")
 
 
-def _data(kind, rng, deposit, street, **given):
+def _data(kind, rng, deposit, street, applicant=None, **given):
+    """The form of a file; ``applicant``: the name of the citizen who files it, the applicant unless a company
+    (then the citizen is its representative)."""
     from .request_types import BY_CODE, fields_for
 
     data = {"date_depot": deposit.isoformat(), "demandeur_type": "personne", **given}
@@ -58,7 +60,7 @@ def _data(kind, rng, deposit, street, **given):
         if name in data:
             continue
         if name == "demandeur_nom":
-            data[name] = f"{rng.choice(DEMO_FIRST_NAMES)} {rng.choice(DEMO_LAST_NAMES)}"
+            data[name] = applicant or f"{rng.choice(DEMO_FIRST_NAMES)} {rng.choice(DEMO_LAST_NAMES)}"
         elif name == "cerfa":
             data[name] = rng.choice(spec.choices)[0]
         elif name == "adresse_terrain":
@@ -120,7 +122,8 @@ def load_demo_files(commune, rng_seed: int = 2026) -> int:
         citizen = rng.choice(citizens)
         request, errors = create_request(
             request_type=types[kind], citizen=citizen, channel=rng.choice(("guichet", "guichet", "courrier", "web")),
-            formdata=_data(kind, rng, deposit, street), actor=instructor.user, subject=types[kind].label,
+            formdata=_data(kind, rng, deposit, street, applicant=citizen.full_name), actor=instructor.user,
+            subject=types[kind].label,
             now=_at(deposit, 9))
         if errors:
             raise RuntimeError(f"demo planning file refused: {errors}")
@@ -131,8 +134,14 @@ def load_demo_files(commune, rng_seed: int = 2026) -> int:
 
 
 def _stepper(request, now_day, instructor, apply_transition, TransitionError):
-    """``step(transition, day, member, comment)``: apply it on that day, never into the future; True when done."""
+    """``step(transition, day, member, comment)``: apply it on that day, never into the future; True when done.
+
+    A step is never dated before the previous one (a decision planned from the legal deadline may fall before
+    the completeness recorded late): the history stays in time order."""
+    previous = [None]
+
     def step(transition, day, member=instructor, comment=""):
+        day = max(day, previous[0] or day)
         if day >= now_day:
             return False
         try:
@@ -140,6 +149,7 @@ def _stepper(request, now_day, instructor, apply_transition, TransitionError):
                              now=_at(day))
         except TransitionError:
             return False
+        previous[0] = day
         return True
     return step
 
