@@ -134,7 +134,8 @@ def assign_demo_requests(commune, now: datetime | None = None) -> int:
     given = {m.id: 0 for m in members}
 
     def give(request, member) -> None:
-        moment = min(now, as_utc(last_event.get(request.id) or request.received_at) + timedelta(minutes=20))
+        last = as_utc(last_event.get(request.id) or request.received_at)
+        moment = max(last, min(now, last + timedelta(minutes=20)))
         assign(request, member.user, actor=member.user, now=moment)
         given[member.id] += 1
 
