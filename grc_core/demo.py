@@ -113,12 +113,15 @@ def assign_demo_requests(commune, now: datetime | None = None) -> int:
     four stays unassigned, as in a real queue. The agents of no service (the
     admin, the DGS, the counter) are each given two of the commune's own
     requests. The assignment is dated just after the request's last event, so
-    that its history stays in time order.
+    that its history stays in time order. Done once: a commune where a
+    request is held is left alone.
     """
     from .requests.confidentiality import confidential_types
     from .requests.service import assign
     from .security.permissions import permissions_of
 
+    if db.session.scalar(select(Request.id).where(Request.assignee_id.is_not(None)).limit(1)) is not None:
+        return 0  # already given out: ``grc demo`` run again adds nothing
     now = now or utcnow()
     members = list(db.session.scalars(
         select(Membership).join(User, User.id == Membership.user_id)

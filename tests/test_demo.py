@@ -128,3 +128,15 @@ def test_grc_demo_prints_every_login_with_its_role_and_the_requests_of_each_part
         block = output.split(f"Commune de démonstration : {commune.name}")[1].split("Commune de démonstration")[0]
         for part, count in counts.items():
             assert re.search(rf"^\s+{count} demandes? .*\b{part}\b", block, re.M), (commune.name, part, count, block)
+
+
+def test_grc_demo_run_again_adds_nothing(demo):
+    app, _output = demo
+    with app.app_context(), unscoped():
+        before = [db.session.scalar(select(func.count()).select_from(model))
+                  for model in (Request, RequestEvent, Message, Contact)]
+    result = app.test_cli_runner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context(), unscoped():
+        assert [db.session.scalar(select(func.count()).select_from(model))
+                for model in (Request, RequestEvent, Message, Contact)] == before
