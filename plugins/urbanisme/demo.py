@@ -242,10 +242,18 @@ def _follow_ups(rng, now_day, citizens, types, instructor, signer, create_reques
     def notified_before(days, procedures=AUTHORISATIONS):
         return lambda d: d.procedure in procedures and d.notified_on + timedelta(days=days) < now_day
 
+    def last_day(d):
+        return local_date(db.session.scalar(select(func.max(RequestEvent.at)).where(
+            RequestEvent.request_id == d.request_id)))
+
     def quiet_from(day):
         """The authorisation's own history ends before ``day``: what a follow-up records there comes last."""
-        return lambda d: local_date(db.session.scalar(select(func.max(RequestEvent.at)).where(
-            RequestEvent.request_id == d.request_id))) < day
+        return lambda d: last_day(d) < day
+
+    def after_history(d, day):
+        """``day``, or the day after the authorisation's last event if later: what the follow-up records on
+        the authorisation comes last in its history."""
+        return max(day, last_day(d) + timedelta(days=1))
 
     def file(kind, original, deposit, typed, citizen=None, **given):
         data = _data(kind, rng, deposit, "", autorisation_initiale=typed, **given)
@@ -270,16 +278,14 @@ def _follow_ups(rng, now_day, citizens, types, instructor, signer, create_reques
 
     filed = 0
     # A prorogation and a transfer asked a month after the permit, granted 23 days later.
-    extended = authorisation(lambda d: notified_before(60, PERMITS)(d)
-                             and quiet_from(d.notified_on + timedelta(days=30))(d))
+    extended = authorisation(notified_before(60, PERMITS))
     if extended is not None:
-        deposit = extended.notified_on + timedelta(days=30)
+        deposit = after_history(extended, extended.notified_on + timedelta(days=30))
         granted_on_request(file("urbanisme.prorogation", extended, deposit, extended.file_number), deposit)
         filed += 1
-    sold = authorisation(lambda d: notified_before(60, PERMITS)(d)
-                         and quiet_from(d.notified_on + timedelta(days=30))(d))
+    sold = authorisation(notified_before(60, PERMITS))
     if sold is not None:
-        deposit = sold.notified_on + timedelta(days=30)
+        deposit = after_history(sold, sold.notified_on + timedelta(days=30))
         buyer = next((c for c in citizens if c.id != sold.request.citizen_id), citizens[0])
         granted_on_request(file("urbanisme.transfert", sold, deposit, sold.file_number.replace(" ", ""),
                                 citizen=buyer, demandeur_nom=buyer.full_name), deposit)
