@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Citizen, HouseholdLink, Membership, RequestType, Service, User, Workflow, utcnow
+from .models import Citizen, Contact, HouseholdLink, Membership, RequestType, Service, User, Workflow, utcnow
 
 WORKFLOW = {
     "states": [
@@ -89,6 +89,10 @@ STREETS = (("rue de la République", "Centre"), ("avenue Jean-Jaurès", "Centre"
            ("chemin de la Loire", "Bords de Loire"), ("quai Saint-Nicolas", "Bords de Loire"),
            ("rue Pasteur", "Gare"), ("boulevard de la Gare", "Gare"), ("impasse des Vignes", "Les Coteaux"),
            ("route d'Orléans", "Les Coteaux"))
+CALLS = ("Demande où en est le traitement ; délai rappelé.", "Précise l'emplacement : devant le numéro 12.",
+         "Signale que le problème s'aggrave, demande une intervention rapide.")
+NOTES = ("Vu avec l'équipe : passage prévu jeudi matin.", "Doublon possible avec une demande du même quartier.",
+         "Matériel commandé, livraison la semaine prochaine.")
 MESSAGES = ("Bonjour, merci de votre signalement, une équipe passera cette semaine.",
             "Pouvez-vous préciser l'emplacement exact (numéro le plus proche) ?",
             "Intervention réalisée ce matin.")
@@ -162,7 +166,32 @@ def load_demo_requests(commune, rng_seed: int = 2026) -> int:
                 apply_transition(request, code, actor=worker.user, membership=worker, comment=comment, now=moment)
             except TransitionError:
                 break
+        _exchanges(request, number, rng, worker.user, moment, today)
     return filed
+
+
+def _exchanges(request, number: int, rng, worker, moment, now) -> None:
+    """What a real request gathers after its last step, each a few hours after the previous one, never in the
+    future: one in three a call of the citizen logged at the counter, one in four an answer to the citizen, one
+    in five an internal note."""
+    from .requests.service import add_message
+
+    def later():
+        return min(now, moment + timedelta(hours=rng.randint(2, 30)))
+
+    if number % 3 == 0:
+        moment = later()
+        db.session.add(Contact(at=moment, citizen_id=request.citizen_id, channel="telephone",
+                               subject=f"Appel au sujet de la demande {request.reference}", outcome="answered",
+                               notes=rng.choice(CALLS), agent_id=worker.id, service_id=request.service_id,
+                               request_id=request.id))
+        db.session.commit()
+    if number % 4 == 1:
+        moment = later()
+        add_message(request, MESSAGES[0], public=True, actor=worker, now=moment)
+    if number % 5 == 2:
+        moment = later()
+        add_message(request, rng.choice(NOTES), public=False, actor=worker, now=moment)
 
 
 def _demo_path(rng):

@@ -11,7 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from grc_core.plugin_api import age_on
+from grc_core.plugin_api import FieldError, age_on
 
 from . import rules
 from . import request_types as rt
@@ -40,19 +40,28 @@ _ACT_DATE = {
 
 def register_closed_on(data) -> date | None:
     """31 December of the act's year: civil-status registers are closed yearly."""
+    day = act_date(data)
+    return date(day.year, 12, 31) if day else None
+
+
+def act_date(data) -> date | None:
+    """The date of the act asked (birth, marriage, reconnaissance, death), if given."""
     try:
-        act = rules.ActKind(data.get("acte"))
+        return as_date(data.get(str(_ACT_DATE[rules.ActKind(data.get("acte"))])))
     except ValueError:
         return None
-    day = as_date(data.get(str(_ACT_DATE[act])))
-    return date(day.year, 12, 31) if day else None
+
+
+def person_died_on(data) -> date | None:
+    """The death of the person the act concerns, asked for the acts it opens (C. patr. L213-2)."""
+    return as_date(data.get(rt.DEATH_FIELD)) if data.get("acte") in rt.ARCHIVE_ACTS else None
 
 
 def acte_eligibility(data, commune, today: date) -> rules.Eligibility:
     """``rules.check_eligibility`` on the request's data and the commune's settings."""
     return rules.check_eligibility(rules.EligibilityInput(
         data.get("acte"), data.get("document"), data.get("qualite"),
-        register_closed_on=register_closed_on(data), today=today,
+        register_closed_on=register_closed_on(data), today=today, person_died_on=person_died_on(data),
         administration_legal_basis=data.get("base_legale") or None,
         avocat_client_quality=data.get("qualite_client") or None,
         genealogist_archives_authorisation=bool(data.get("autorisation_archives")),
@@ -77,8 +86,18 @@ def acte_missing_fields(data, commune) -> list[str]:
 def validate_acte(data, commune, today: date) -> list[str]:
     if not data.get("acte") or not data.get("document") or not data.get("qualite"):
         return []  # the form already reports the missing choice
+    died_on = person_died_on(data)
+    if died_on is not None:
+        death = rules.check_person_death_date(data["acte"], died_on, act_on=act_date(data), today=today)
+        if not death.allowed:
+            return [FieldError(rt.DEATH_FIELD, death.reason)]
     outcome = acte_eligibility(data, commune, today)
     if not outcome.allowed:
+        if died_on is None and data["acte"] in rt.ARCHIVE_ACTS and register_closed_on(data) is not None:
+            # The 25 years after the death may open the act: say where to give that date.
+            return [outcome.reason, FieldError(rt.DEATH_FIELD, _(
+                "If the person concerned has died, give the date of death: the act is open to anyone 25 years "
+                "after it (code du patrimoine, art. L213-2)."))]
         return [outcome.reason]
     errors = []
     missing = acte_missing_fields(data, commune)

@@ -40,9 +40,11 @@ def _acte(req, commune) -> dict:
     rows = []
     closed = checks.register_closed_on(data)
     if closed:
-        rows.append((_("Register open to anyone from"), fr(rules.archives_open_on(closed))))
+        rows.append((_("Register open to anyone from"),
+                     fr(rules.archives_open_on(closed, person_died_on=checks.person_died_on(data)))))
     if outcome.archive_access:
-        rows.append((_("Access"), _("public archive (register closed more than 75 years ago)")))
+        rows.append((_("Access"), _("public archive (register closed more than 75 years ago, or person "
+                                    "concerned dead for more than 25 years)")))
     missing = checks.acte_missing_fields(data, commune)
     if missing:
         rows.append((_("Missing fields"), ", ".join(missing)))

@@ -81,6 +81,10 @@ def _choices(labels) -> tuple[tuple[str, str], ...]:
 
 
 BIRTH_OR_MARRIAGE = (str(ActKind.NAISSANCE), str(ActKind.MARIAGE))
+# Acts that open to anyone 25 years after the death of the person concerned (C. patr. L213-2): the form
+# asks that death date for them only (décès acts are open to anyone already).
+ARCHIVE_ACTS = (*BIRTH_OR_MARRIAGE, str(ActKind.RECONNAISSANCE))
+DEATH_FIELD = "date_deces_personne"
 _DATE_FIELDS = {F.DATE_NAISSANCE, F.DATE_MARIAGE, F.DATE_RECONNAISSANCE, F.DATE_DECES}
 
 
@@ -121,6 +125,10 @@ ACTE_FIELDS = (
     _act_field(F.PRENOMS_DECLARANT, (str(ActKind.RECONNAISSANCE),)),
     _act_field(F.DATE_RECONNAISSANCE, (str(ActKind.RECONNAISSANCE),)),
     _act_field(F.LIEU_RECONNAISSANCE, (str(ActKind.RECONNAISSANCE),)),
+    FieldSpec(DEATH_FIELD, "Date du décès de la personne concernée, si elle est décédée", "date",
+              condition=("acte", ARCHIVE_ACTS),
+              help="Pour un mariage : le décès du dernier époux survivant. 25 ans après le décès, l'acte est "
+                   "communicable à toute personne (code du patrimoine, art. L213-2)."),
     _act_field(F.DATE_DECES, (str(ActKind.DECES),)),
     _act_field(F.LIEU_DECES, (str(ActKind.DECES),)),
     FieldSpec(str(F.DEMANDEUR_NOM), "Nom du demandeur", required=True),

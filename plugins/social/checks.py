@@ -56,6 +56,12 @@ def commune_link(data) -> rules.CommuneLink:
         parent_of_pupil=str(C.PARENT_OF_PUPIL) in chosen)
 
 
+def register_filer(data) -> rules.RegisterFiler:
+    """Who filed a register request, from what the register keeps (R121-2 s.): the third party's name is
+    kept only for a third party's request (a legal representative's has only the quality)."""
+    return rules.RegisterFiler.THIRD_PARTY if (data.get("tiers_nom") or "").strip() else rules.RegisterFiler.PERSON
+
+
 def register_eligibility(data, on_date: date) -> rules.Eligibility | None:
     born = parse_day(data.get("date_naissance"))
     if born is None:

@@ -123,7 +123,14 @@ class _Demo:
                 data.update(tiers_nom=f"{self.rng.choice(DEMO_FIRST_NAMES)} {self.rng.choice(DEMO_LAST_NAMES)}",
                             tiers_qualite=self.rng.choice(("Voisine", "Fille", "Médecin traitant")))
             request = self.file(rt.REGISTRE, person, data, when, channel=self.rng.choice(("courrier", "guichet")))
+            # A third party's request: acknowledged first, the person may object (DR §4.3).
             steps = [("inscrire", "", {})]
+            if third:
+                opposed = self.rng.random() < 0.2
+                steps = [("accuser_reception", "", {}),
+                         ("opposition", "Appel de la personne : ne souhaite pas être inscrite.",
+                          {"date_opposition": lambda moment: local_date(moment).isoformat()})
+                         if opposed else ("inscrire_sans_opposition", "", {})]
             if self.rng.random() < 0.08:
                 steps.append(("radier", "", {}))
             self.walk(request, when, steps)
@@ -166,9 +173,10 @@ class _Demo:
             if refused:
                 steps = [("entretien", "", {}), ("refuser", "", {
                     "motif_refus": "Aucun lien avec la commune (CASF R264-4).",
-                    "orientation": "CCAS d'Orléans, 69 rue Bannier"})]
+                    "orientation": "CCAS d'Orléans, 69 rue Bannier", "motif_legal": "sans_lien"})]
             else:
-                steps = [("entretien", "", {}), ("accorder", "", {"date_entretien": day, "date_election": day})]
+                steps = [("entretien", "", {}), ("accorder", "", {"date_entretien": day, "date_election": day,
+                                                                  "domicile_stable": "non"})]
                 steps += [("contact", "", {"date_dernier_contact": day})] * self.rng.randint(0, 3)
             self.walk(request, when, steps)
 

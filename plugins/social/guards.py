@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from grc_core.plugin_api import local_date
+from grc_core.plugin_api import FieldError, local_date
 
 from . import checks, rules
 from . import request_types as rt
@@ -48,17 +48,34 @@ def check(request, transition, fields, actor, commune, now) -> list[str] | None:
         link = checks.commune_link(data)
         if transition.code in ("accorder", "renouveler"):
             interview, election = checks.parse_day(fields["date_entretien"]), checks.parse_day(fields["date_election"])
-            decision = rules.domiciliation_decision(link, interview_held=interview <= election)
+            # A commune's older copy of the workflow does not ask it: the person is then taken as sans domicile stable.
+            stable = fields.get("domicile_stable") == "oui"
+            decision = rules.domiciliation_decision(link, interview_held=interview <= election, stable_address=stable,
+                                                    renewal=transition.code == "renouveler")
             if decision.outcome is not rules.DomiciliationOutcome.GRANTED:
-                problems.append(decision.reason_fr)
+                problems.append(FieldError("domicile_stable", decision.reason_fr) if stable and interview <= election
+                                else decision.reason_fr)
         elif transition.code == "refuser":
+            ground = fields.get("motif_legal") or rules.DomiciliationRefusalGround.NO_LINK
             decision = rules.check_domiciliation_refusal(link, motive_fr=fields.get("motif_refus", ""),
-                                                         orientation_to=fields.get("orientation", ""))
+                                                         orientation_to=fields.get("orientation", ""), ground=ground)
             if not decision.allowed:
-                problems.append(decision.reason_fr)
-    elif code == rt.REGISTRE and transition.code == "inscrire":
+                problems.append(FieldError("motif_legal", decision.reason_fr) if link.established
+                                and ground == rules.DomiciliationRefusalGround.NO_LINK else decision.reason_fr)
+    elif code == rt.REGISTRE and transition.code == "opposition" and "date_opposition" in fields:
+        opposed_on = checks.parse_day(fields["date_opposition"])
+        decision = rules.check_opposition_date(opposed_on, received_on=local_date(request.received_at),
+                                               today=checks.today())
+        if not decision.allowed:
+            problems.append(FieldError("date_opposition", decision.reason_fr))
+    elif code == rt.REGISTRE and transition.code in ("inscrire", "inscrire_sans_opposition"):
         from .register import entry_values
 
+        decision = rules.check_registration(checks.register_filer(data),
+                                            acknowledged=transition.code == "inscrire_sans_opposition",
+                                            opposed=False)
+        if not decision.allowed:
+            problems.append(decision.reason_fr)
         check_fields = rules.check_register_fields(entry_values(request))
         if not check_fields.allowed:
             problems.append(check_fields.reason_fr)

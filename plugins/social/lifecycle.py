@@ -71,7 +71,7 @@ def transitioned(request, transition, actor, commune) -> None:
         elif transition.code == "contact":
             _contact_dates(request, commune, checks.parse_day(data.get("date_dernier_contact")))
     elif code == rt.REGISTRE:
-        if transition.code == "inscrire":
+        if transition.code in ("inscrire", "inscrire_sans_opposition"):
             register.add_entry(request, on_day)
         elif transition.code == "radier":
             register.remove_entries(request)

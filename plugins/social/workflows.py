@@ -7,14 +7,21 @@ arithmetic stays in one place (rules/), and an agent reads the dates on
 the request page.
 
 - domiciliation: answer within 2 months, silence = refusal (timer on
-  ``date_refus_implicite``); interview before the decision; a refusal needs
-  a motive and an orientation (required fields, guard); the attestation is
+  ``date_refus_implicite``); interview before the decision, which asks
+  whether the person has a stable address (only a person sans domicile
+  stable is domiciled, L264-1; a stable address found refuses the renewal,
+  L264-5); a refusal needs its legal ground, a motive and an orientation
+  (required fields, guard); the attestation is
   valid one year (timer on ``date_expiration``), renewable; 3 months without
   contact end it (warning on ``date_avertissement``, end on
   ``date_fin_absence``); it ends on request or on a stable address;
 - registre des personnes vulnérables: acknowledgement within 8 days (the
   request's due date), registration by the persons the maire designates
-  (``social.registre``), radiation at any time;
+  (``social.registre``), radiation at any time; the person's own request is
+  acknowledged and registered in one step, a third party's is acknowledged
+  first (the person may object) and registered only without opposition
+  (guard), the opposition being an outcome (« non inscrite »); the reference
+  sets no delay for the opposition, so no timer registers by itself;
 - aide facultative: instruction → commission → granted with an amount
   (yearly ceiling per household, guard) / refused / adjourned → paid;
 - aide légale: transmission within one month (timer on
@@ -25,7 +32,7 @@ the request page.
 """
 from __future__ import annotations
 
-from grc_core.plugin_api import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
+from grc_core.plugin_api import FieldSpec, StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
 
 # Who acts is decided by the CCAS permissions alone, never by a role: an
 # administrator without them does not even see the files. Transitions the
@@ -35,6 +42,18 @@ SYSTEM = ()
 WRITE = "social.write"
 DECIDE = "social.decide"
 REGISTRE = "social.registre"
+
+# Asked at the interview of each request and renewal: only a person sans domicile stable may be
+# domiciled (CASF L264-1), and a stable domicile found ends the domiciliation (L264-5).
+STABLE_ADDRESS = FieldSpec(
+    "domicile_stable", "La personne dispose-t-elle d'un domicile stable ?", "choice", required=True,
+    choices=(("non", "Non : sans domicile stable"), ("oui", "Oui : elle a un domicile stable")),
+    help="Un domicile stable est une adresse où elle peut recevoir et consulter son courrier de façon constante "
+         "et confidentielle (CASF L264-1).")
+REFUSAL_GROUND = FieldSpec(
+    "motif_legal", "Fondement du refus", "choice", required=True,
+    choices=(("sans_lien", "Absence de lien avec la commune (CASF L264-4)"),
+             ("domicile_stable", "La personne dispose d'un domicile stable (CASF L264-1)")))
 
 DOMICILIATION = WorkflowDecl(
     "social.domiciliation", "Domiciliation",
@@ -52,14 +71,16 @@ DOMICILIATION = WorkflowDecl(
     transitions=(
         TransitionSpec("entretien", "Fixer l'entretien", ("recue",), "entretien", OFFICERS, permission=WRITE),
         TransitionSpec("accorder", "Élire domicile (délivrer l'attestation)", ("entretien",), "active", OFFICERS,
-                       permission=WRITE, required_fields=("date_entretien", "date_election"), notify_citizen=True),
+                       permission=WRITE, required_fields=("date_entretien", "date_election"), notify_citizen=True,
+                       fields=(STABLE_ADDRESS,)),
         TransitionSpec("refuser", "Refuser (motif et orientation)", ("recue", "entretien"), "refusee", OFFICERS,
-                       permission=WRITE, required_fields=("motif_refus", "orientation"), notify_citizen=True),
+                       permission=WRITE, required_fields=("motif_refus", "orientation"), notify_citizen=True,
+                       fields=(REFUSAL_GROUND,)),
         TransitionSpec("contact", "Enregistrer un contact (passage, courrier retiré, appel)", ("active", "avertie"),
                        "active", OFFICERS, permission=WRITE, required_fields=("date_dernier_contact",)),
         TransitionSpec("renouveler", "Renouveler (après entretien)", ("active", "avertie", "expiree"), "active",
                        OFFICERS, permission=WRITE, required_fields=("date_entretien", "date_election"),
-                       notify_citizen=True),
+                       notify_citizen=True, fields=(STABLE_ADDRESS,)),
         TransitionSpec("terminer", "Mettre fin (demande de la personne, adresse stable)", ("active", "avertie"),
                        "terminee", OFFICERS, permission=WRITE, comment_required=True, notify_citizen=True),
         TransitionSpec("refus_implicite", "Constater le refus implicite", ("recue", "entretien"), "refus_implicite",
@@ -85,17 +106,27 @@ REGISTRE_WF = WorkflowDecl(
     "social.registre", "Registre des personnes vulnérables",
     states=(
         StateSpec("recue", "Demande reçue (accusé de réception sous 8 jours)", "new"),
+        StateSpec("attente_opposition", "Accusé de réception envoyé : inscription sauf opposition", "waiting"),
         StateSpec("inscrite", "Inscrite au registre", "open"),
+        StateSpec("non_inscrite", "Non inscrite : la personne s'est opposée", "closed"),
         StateSpec("non_eligible", "Non éligible", "closed"),
         StateSpec("radiee", "Radiée", "closed"),
     ),
     transitions=(
-        TransitionSpec("inscrire", "Accuser réception et inscrire", ("recue",), "inscrite", OFFICERS,
-                       permission=REGISTRE, notify_citizen=True, set_due_days=0),
-        TransitionSpec("non_eligible", "Répondre : non éligible", ("recue",), "non_eligible", OFFICERS,
-                       permission=REGISTRE, comment_required=True, notify_citizen=True),
-        TransitionSpec("radier", "Radier (à la demande, à tout moment)", ("recue", "inscrite"), "radiee", OFFICERS,
-                       permission=REGISTRE, notify_citizen=True),
+        TransitionSpec("inscrire", "Accuser réception et inscrire (demande de la personne)", ("recue",), "inscrite",
+                       OFFICERS, permission=REGISTRE, notify_citizen=True, set_due_days=0),
+        TransitionSpec("accuser_reception", "Accuser réception (demande d'un tiers : la personne peut s'opposer)",
+                       ("recue",), "attente_opposition", OFFICERS, permission=REGISTRE, notify_citizen=True,
+                       set_due_days=0),
+        TransitionSpec("inscrire_sans_opposition", "Inscrire : pas d'opposition de la personne",
+                       ("attente_opposition",), "inscrite", OFFICERS, permission=REGISTRE, notify_citizen=True),
+        TransitionSpec("opposition", "Enregistrer l'opposition de la personne (non inscrite)",
+                       ("recue", "attente_opposition"), "non_inscrite", OFFICERS, permission=REGISTRE,
+                       fields=(FieldSpec("date_opposition", "Date de l'opposition", "date", required=True),)),
+        TransitionSpec("non_eligible", "Répondre : non éligible", ("recue", "attente_opposition"), "non_eligible",
+                       OFFICERS, permission=REGISTRE, comment_required=True, notify_citizen=True),
+        TransitionSpec("radier", "Radier (à la demande, à tout moment)", ("recue", "attente_opposition", "inscrite"),
+                       "radiee", OFFICERS, permission=REGISTRE, notify_citizen=True),
     ),
 )
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grc_core.plugin_api import (
-    DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_STREETS, LOCAL_TIMEZONE, Citizen, Membership, RequestType, db,
+    DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_STREETS, LOCAL_TIMEZONE, Citizen, Membership, RequestEvent, RequestType,
+    db, local_date, utcnow,
 )
 
 from .dossier import of_request, recompute, today
@@ -45,7 +46,9 @@ WORKS = {
 ZONES = ("UA", "UB", "UB", "UC", "1AU", "A", "N")
 
 
-def _data(kind, rng, deposit, street, **given):
+def _data(kind, rng, deposit, street, applicant=None, **given):
+    """The form of a file; ``applicant``: the name of the citizen who files it, the applicant unless a company
+    (then the citizen is its representative)."""
     from .request_types import BY_CODE, fields_for
 
     data = {"date_depot": deposit.isoformat(), "demandeur_type": "personne", **given}
@@ -58,7 +61,7 @@ def _data(kind, rng, deposit, street, **given):
         if name in data:
             continue
         if name == "demandeur_nom":
-            data[name] = f"{rng.choice(DEMO_FIRST_NAMES)} {rng.choice(DEMO_LAST_NAMES)}"
+            data[name] = applicant or f"{rng.choice(DEMO_FIRST_NAMES)} {rng.choice(DEMO_LAST_NAMES)}"
         elif name == "cerfa":
             data[name] = rng.choice(spec.choices)[0]
         elif name == "adresse_terrain":
@@ -120,8 +123,9 @@ def load_demo_files(commune, rng_seed: int = 2026) -> int:
         citizen = rng.choice(citizens)
         request, errors = create_request(
             request_type=types[kind], citizen=citizen, channel=rng.choice(("guichet", "guichet", "courrier", "web")),
-            formdata=_data(kind, rng, deposit, street), actor=instructor.user, subject=types[kind].label,
-            now=_at(deposit, 9))
+            formdata=_data(kind, rng, deposit, street, applicant=citizen.full_name), actor=instructor.user,
+            subject=types[kind].label,
+            now=_filed_at(deposit))
         if errors:
             raise RuntimeError(f"demo planning file refused: {errors}")
         filed += 1
@@ -130,9 +134,20 @@ def load_demo_files(commune, rng_seed: int = 2026) -> int:
                                TransitionError)
 
 
+def _filed_at(day):
+    """A file deposited that day, at 9 — or now, when today's 9 o'clock is still to come."""
+    return min(_at(day, 9), utcnow())
+
+
 def _stepper(request, now_day, instructor, apply_transition, TransitionError):
-    """``step(transition, day, member, comment)``: apply it on that day, never into the future; True when done."""
+    """``step(transition, day, member, comment)``: apply it on that day, never into the future; True when done.
+
+    A step is never dated before the previous one (a decision planned from the legal deadline may fall before
+    the completeness recorded late): the history stays in time order."""
+    previous = [None]
+
     def step(transition, day, member=instructor, comment=""):
+        day = max(day, previous[0] or day)
         if day >= now_day:
             return False
         try:
@@ -140,6 +155,7 @@ def _stepper(request, now_day, instructor, apply_transition, TransitionError):
                              now=_at(day))
         except TransitionError:
             return False
+        previous[0] = day
         return True
     return step
 
@@ -226,6 +242,19 @@ def _follow_ups(rng, now_day, citizens, types, instructor, signer, create_reques
     def notified_before(days, procedures=AUTHORISATIONS):
         return lambda d: d.procedure in procedures and d.notified_on + timedelta(days=days) < now_day
 
+    def last_day(d):
+        return local_date(db.session.scalar(select(func.max(RequestEvent.at)).where(
+            RequestEvent.request_id == d.request_id)))
+
+    def quiet_from(day):
+        """The authorisation's own history ends before ``day``: what a follow-up records there comes last."""
+        return lambda d: last_day(d) < day
+
+    def after_history(d, day):
+        """``day``, or the day after the authorisation's last event if later: what the follow-up records on
+        the authorisation comes last in its history."""
+        return max(day, last_day(d) + timedelta(days=1))
+
     def file(kind, original, deposit, typed, citizen=None, **given):
         data = _data(kind, rng, deposit, "", autorisation_initiale=typed, **given)
         if "adresse_terrain" in data:  # the authorisation's land
@@ -237,7 +266,7 @@ def _follow_ups(rng, now_day, citizens, types, instructor, signer, create_reques
                 data["siret"] = original.company_siret
         request, errors = create_request(
             request_type=types[kind], citizen=citizen or original.request.citizen, channel="guichet",
-            formdata=data, actor=instructor.user, subject=types[kind].label, now=_at(deposit, 9))
+            formdata=data, actor=instructor.user, subject=types[kind].label, now=_filed_at(deposit))
         if errors:
             raise RuntimeError(f"demo planning follow-up refused: {errors}")
         return _stepper(request, now_day, instructor, apply_transition, TransitionError)
@@ -251,19 +280,21 @@ def _follow_ups(rng, now_day, citizens, types, instructor, signer, create_reques
     # A prorogation and a transfer asked a month after the permit, granted 23 days later.
     extended = authorisation(notified_before(60, PERMITS))
     if extended is not None:
-        deposit = extended.notified_on + timedelta(days=30)
+        deposit = after_history(extended, extended.notified_on + timedelta(days=30))
         granted_on_request(file("urbanisme.prorogation", extended, deposit, extended.file_number), deposit)
         filed += 1
     sold = authorisation(notified_before(60, PERMITS))
     if sold is not None:
-        deposit = sold.notified_on + timedelta(days=30)
+        deposit = after_history(sold, sold.notified_on + timedelta(days=30))
         buyer = next((c for c in citizens if c.id != sold.request.citizen_id), citizens[0])
         granted_on_request(file("urbanisme.transfert", sold, deposit, sold.file_number.replace(" ", ""),
                                 citizen=buyer, demandeur_nom=buyer.full_name), deposit)
         filed += 1
     # A DOC, then the DAACT of the same works when the dates allow, else of other works under way.
-    opened = authorisation(lambda d: d.works_started_on is None and notified_before(70)(d)) or authorisation(
-        lambda d: d.works_started_on is None and notified_before(15)(d))
+    opened = authorisation(lambda d: d.works_started_on is None and notified_before(70)(d)
+                           and quiet_from(d.notified_on + timedelta(days=14))(d)) or authorisation(
+        lambda d: d.works_started_on is None and notified_before(15)(d)
+        and quiet_from(d.notified_on + timedelta(days=14))(d))
     if opened is not None:
         deposit = opened.notified_on + timedelta(days=14)
         file("urbanisme.doc", opened, deposit, opened.request.reference,
@@ -271,14 +302,15 @@ def _follow_ups(rng, now_day, citizens, types, instructor, signer, create_reques
         used.discard(opened.id)
         filed += 1
     built = authorisation(lambda d: d.works_started_on is not None and d.daact_date is None
-                          and d.works_started_on + timedelta(days=45) < now_day)
+                          and d.works_started_on + timedelta(days=45) < now_day
+                          and quiet_from(d.works_started_on + timedelta(days=40))(d))
     if built is not None:
         deposit = built.works_started_on + timedelta(days=40)
         file("urbanisme.daact", built, deposit, built.file_number,
              date_achevement=(deposit - timedelta(days=5)).isoformat())("recoler", deposit + timedelta(days=2))
         filed += 1
     # A permis modificatif filed a few days ago, under instruction.
-    changed = authorisation(notified_before(10, PERMITS))
+    changed = authorisation(lambda d: notified_before(10, PERMITS)(d) and quiet_from(now_day - timedelta(days=5))(d))
     if changed is not None:
         file("urbanisme.modificatif", changed, now_day - timedelta(days=5), changed.file_number.lower())
         filed += 1

@@ -56,7 +56,7 @@ from .actes import (
 )
 from .eligibility import (
     ARCHIVES_AFTER_DEATH_YEARS, ARCHIVES_MINOR_YEARS, ARCHIVES_OPEN_AFTER_YEARS, EligibilityInput,
-    RequesterQuality, archives_open_on, check_eligibility,
+    RequesterQuality, archives_open_on, check_eligibility, check_person_death_date,
 )
 from .mariage import (
     BANS_POSTING_DAYS, BansTimeline, check_celebration_date, marriage_bans_timeline,
@@ -106,6 +106,7 @@ __all__ = [
     "available_documents",
     "check_eligibility",
     "archives_open_on",
+    "check_person_death_date",
     "required_fields",
     # 1.6 marriage / PACS
     "marriage_bans_timeline",

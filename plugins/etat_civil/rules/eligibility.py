@@ -117,6 +117,34 @@ def archives_open_on(
     return opens
 
 
+def check_person_death_date(
+    act_kind: ActKind | str, died_on: date, *, act_on: date | None, today: date
+) -> Eligibility:
+    """Is ``died_on`` a possible death date of the person an act concerns?
+
+    The date is the input of the 25-years-after-death opening of births,
+    reconnaissance and marriage acts (code du patrimoine art. L213-2 I 4°
+    chapeau; DR §1.5, :func:`archives_open_on`).  A person cannot have died
+    after ``today``, nor before the date of the act that concerns them: the
+    birth (naissance) or the marriage (mariage: the death of the last
+    surviving spouse).  Dying on the very day of the act is possible.  For a
+    reconnaissance, which may precede the birth, only ``today`` bounds it.
+    Décès and enfant sans vie acts are open to anyone: the date is not asked
+    for them and is refused as an inconsistent entry.
+    """
+    act_kind = ActKind(act_kind)
+    if act_kind in (ActKind.DECES, ActKind.ENFANT_SANS_VIE):
+        return _refuse("La date de décès de la personne concernée ne sert que pour les actes de naissance, de "
+                       "reconnaissance et de mariage : les actes de décès sont communicables à toute personne.")
+    if died_on > today:
+        return _refuse("La date de décès de la personne concernée ne peut pas être dans le futur.")
+    if act_on is not None and act_kind is not ActKind.RECONNAISSANCE and died_on < act_on:
+        event = "la naissance" if act_kind is ActKind.NAISSANCE else "le mariage"
+        return _refuse(f"La date de décès de la personne concernée ne peut pas précéder {event} "
+                       f"({format_date_fr(act_on)}).")
+    return _ALLOWED
+
+
 def _minor_delay_elapsed(register_closed_on: date, person_died_on: date | None, today: date) -> bool:
     opens = add_years(register_closed_on, ARCHIVES_MINOR_YEARS) + timedelta(days=1)
     if person_died_on is not None:

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from grc_core.plugin_api import Request, add_months, add_years, db, local_date, utcnow
 from grc_core.plugin_api.testing import in_commune
 
+from plugins.etat_civil import rules
+
 from .helpers import counts, intake, setup_town, signed_in
 
 # The intake files at the system's moment: validation reads that day.
@@ -83,6 +85,65 @@ def test_archives_a_register_closed_more_than_75_years_ago_is_open_to_anyone(app
     recent = dict(BIRTH, date_naissance=date(TODAY.year - 74, 6, 1))
     refused(app, town, client, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **recent),
             f"qu'à compter du 1er janvier {TODAY.year - 74 + 76}")
+
+
+def error_next_to(page: str, field: str, message: str) -> bool:
+    """The message is shown under the field (grc/forms/_fields.html marks it with the field's name)."""
+    return f'data-grc-error-for="{field}">{message}</div>' in page
+
+
+def test_archives_a_person_dead_for_more_than_25_years_opens_the_act(app, town, client):
+    # Born 60 years ago: the register opens to anyone only in 15 years, or 25 years after the death.
+    birth = dict(BIRTH, date_naissance=date(TODAY.year - 60, 6, 1))
+    dead_long_ago = add_years(TODAY, -25) - timedelta(days=1)
+    data = accepted(app, town, client, "etat_civil.acte", acte(
+        "naissance", "copie_integrale", "tiers", date_deces_personne=dead_long_ago, **birth))
+    assert data["date_deces_personne"] == dead_long_ago.isoformat()
+    # Dead exactly 25 years ago: the delay expires at the end of today.
+    response = intake(client, town, "etat_civil.acte", acte(
+        "naissance", "copie_integrale", "tiers", date_deces_personne=add_years(TODAY, -25), **birth))
+    assert response.status_code == 400
+    opens = add_years(add_years(TODAY, -25), 25) + timedelta(days=1)
+    assert "qu'à compter du " + rules.format_date_fr(opens) in html.unescape(response.get_data(as_text=True))
+
+
+def test_archives_a_refused_restricted_act_says_where_to_give_the_death_date(app, town, client):
+    before = counts(app, town.id)
+    response = intake(client, town, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **BIRTH))
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and counts(app, town.id) == before
+    assert "Un tiers ne peut obtenir qu'un extrait sans filiation" in page
+    assert error_next_to(page, "date_deces_personne",
+                         "If the person concerned has died, give the date of death: the act is open to anyone "
+                         "25 years after it (code du patrimoine, art. L213-2).") or error_next_to(
+        page, "date_deces_personne", "Si la personne concernée est décédée, indiquez la date de son décès : "
+                                     "l'acte est communicable à toute personne 25 ans après (code du patrimoine, "
+                                     "art. L213-2).")
+
+
+@pytest.mark.parametrize(("died_on", "message"), [
+    (TODAY + timedelta(days=1), "La date de décès de la personne concernée ne peut pas être dans le futur."),
+    (date(1980, 4, 1), "La date de décès de la personne concernée ne peut pas précéder la naissance "
+                       "(2 avril 1980)."),
+])
+def test_an_impossible_death_date_is_refused_next_to_its_field(app, town, client, died_on, message):
+    before = counts(app, town.id)
+    response = intake(client, town, "etat_civil.acte", acte(
+        "naissance", "copie_integrale", "tiers", date_deces_personne=died_on, **BIRTH))
+    assert response.status_code == 400 and counts(app, town.id) == before
+    assert error_next_to(html.unescape(response.get_data(as_text=True)), "date_deces_personne", message)
+
+
+def test_a_malformed_death_date_is_refused(app, town, client):
+    refused(app, town, client, "etat_civil.acte", acte(
+        "naissance", "copie_integrale", "tiers", date_deces_personne="31/02/1990", **BIRTH))
+
+
+def test_the_death_date_is_not_kept_for_a_deces_act(app, town, client):
+    data = accepted(app, town, client, "etat_civil.acte", acte(
+        "deces", "copie_integrale", "tiers", nom="Petit", prenoms="Louis", date_deces=date(2025, 1, 9),
+        lieu_deces="Orléans", date_deces_personne=date(1990, 1, 1)))
+    assert "date_deces_personne" not in data  # asked only where it opens an act
 
 
 def test_a_document_that_does_not_exist_for_the_act_is_refused(app, town, client):

@@ -42,8 +42,15 @@ def test_the_request_page_shows_eligibility_archives_and_manual_review(app, town
     # A tiers on a register closed 75 years ago: allowed as archives, but a minor's act is flagged.
     archive = file(app, town, "etat_civil.acte", acte(qualite="tiers"))
     text = page(agent, f"/admin/requests/{archive}/")
-    assert "archive publique (registre clos depuis plus de 75 ans)" in text
+    assert ("archive publique (registre clos depuis plus de 75 ans, ou personne concernée décédée depuis plus de "
+            "25 ans)") in text
     assert "Un agent doit vérifier avant la délivrance." in text
+    # The death date given at filing brings the opening forward: 25 years after the death.
+    dead = file(app, town, "etat_civil.acte", acte(qualite="tiers", date_naissance=date(1960, 3, 1),
+                                                   date_deces_personne=date(1990, 5, 10)))
+    text = page(agent, f"/admin/requests/{dead}/")
+    assert "Registre communicable à tous à partir du" in text and "11 mai 2015" in text
+    assert "Recevable : le demandeur peut obtenir ce document." in text
     lawyer = file(app, town, "etat_civil.acte", acte(qualite="avocat", date_naissance=date(1990, 1, 1)))
     assert "Vérifier que le client de l'avocat est lui-même en droit d'obtenir ce document" in page(
         agent, f"/admin/requests/{lawyer}/")

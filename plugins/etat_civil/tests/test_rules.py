@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -380,6 +380,42 @@ def test_archive_rule_applies_to_reconnaissance_and_heritiers():
         A.MARIAGE, D.EXTRAIT_AVEC_FILIATION, Q.HERITIER, register_closed_on=CLOSED, today=date(2025, 1, 1)
     ))
     assert (heir.allowed, heir.archive_access) == (True, True)
+
+
+@pytest.mark.parametrize(("today", "allowed"), [
+    (date(2029, 2, 27), False),  # a death on 29 February 2004: 25 years end on 28 February 2029
+    (date(2029, 2, 28), False),  # the delay expires at the end of this day
+    (date(2029, 3, 1), True),
+])
+def test_archive_rule_25_years_after_a_death_on_29_february(today, allowed):
+    assert rules.check_eligibility(EligibilityInput(
+        A.MARIAGE, D.COPIE_INTEGRALE, Q.TIERS, register_closed_on=date(1960, 12, 31),
+        person_died_on=date(2004, 2, 29), today=today)).allowed is allowed
+
+
+TODAY_DEATH = date(2026, 6, 15)
+
+
+@pytest.mark.parametrize(("act", "died_on", "act_on", "reason"), [
+    (A.NAISSANCE, TODAY_DEATH, date(1930, 1, 1), None),  # died today
+    (A.NAISSANCE, TODAY_DEATH + timedelta(days=1), date(1930, 1, 1),
+     "La date de décès de la personne concernée ne peut pas être dans le futur."),
+    (A.NAISSANCE, date(1930, 1, 1), date(1930, 1, 1), None),  # died on the day of birth
+    (A.NAISSANCE, date(1929, 12, 31), date(1930, 1, 1),
+     "La date de décès de la personne concernée ne peut pas précéder la naissance (1er janvier 1930)."),
+    (A.MARIAGE, date(1960, 6, 4), date(1960, 6, 4), None),
+    (A.MARIAGE, date(1960, 6, 3), date(1960, 6, 4),
+     "La date de décès de la personne concernée ne peut pas précéder le mariage (4 juin 1960)."),
+    (A.NAISSANCE, date(1990, 5, 10), None, None),  # act date not given: only today bounds it
+    (A.RECONNAISSANCE, date(1950, 1, 1), date(1950, 3, 1), None),  # a reconnaissance may precede the birth
+    (A.DECES, date(1990, 5, 10), date(1990, 5, 10),
+     "La date de décès de la personne concernée ne sert que pour les actes de naissance, de reconnaissance et "
+     "de mariage : les actes de décès sont communicables à toute personne."),
+])
+def test_check_person_death_date(act, died_on, act_on, reason):
+    outcome = rules.check_person_death_date(act, died_on, act_on=act_on, today=TODAY_DEATH)
+    assert outcome.allowed is (reason is None)
+    assert outcome.reason == reason
 
 
 @pytest.mark.parametrize(("today", "allowed"), [(date(2015, 5, 10), False), (date(2015, 5, 11), True)])

@@ -46,13 +46,15 @@ Date conventions (used by every function of the package)
 from .common import Decision, is_overdue
 from .registre import (
     ADULT_AGE, REGISTER_ACKNOWLEDGEMENT_DAYS, REGISTER_FIELDS, DisabilityBenefit, Eligibility, FieldCheck,
-    RegisterFiler, RegisterQuality, check_register_fields, check_register_request, prefect_export_allowed,
+    RegisterFiler, RegisterQuality, check_opposition_date, check_register_fields, check_register_request,
+    check_registration, prefect_export_allowed,
     register_acknowledgement_due, register_eligibility, register_entry_retained,
 )
 from .domiciliation import (
     DEFAULT_ABSENCE_WARNING_LEAD_DAYS, DOMICILIATION_ABSENCE_MONTHS, DOMICILIATION_ANSWER_MONTHS,
     DOMICILIATION_ORIENTATION_FR, DOMICILIATION_REFUSAL_MOTIVE_FR, DOMICILIATION_VALIDITY_MONTHS,
-    CommuneLink, CommuneLinkCriterion, DomiciliationDecision, DomiciliationOutcome,
+    STABLE_ADDRESS_REFUSAL_FR, STABLE_ADDRESS_RENEWAL_REFUSAL_FR,
+    CommuneLink, CommuneLinkCriterion, DomiciliationDecision, DomiciliationOutcome, DomiciliationRefusalGround,
     DomiciliationRequestState, DomiciliationStatus, check_domiciliation_refusal, commune_link,
     domiciliation_answer_due, domiciliation_decision, domiciliation_end_by_absence,
     domiciliation_request_state, domiciliation_status, domiciliation_validity_end,
@@ -87,6 +89,8 @@ __all__ = [
     "register_eligibility",
     "RegisterFiler",
     "check_register_request",
+    "check_registration",
+    "check_opposition_date",
     "REGISTER_FIELDS",
     "FieldCheck",
     "check_register_fields",
@@ -102,6 +106,9 @@ __all__ = [
     "DOMICILIATION_ORIENTATION_FR",
     "DomiciliationOutcome",
     "DomiciliationDecision",
+    "DomiciliationRefusalGround",
+    "STABLE_ADDRESS_REFUSAL_FR",
+    "STABLE_ADDRESS_RENEWAL_REFUSAL_FR",
     "domiciliation_decision",
     "check_domiciliation_refusal",
     "DOMICILIATION_ANSWER_MONTHS",

@@ -131,14 +131,32 @@ class DomiciliationDecision:
     orientation_required: bool
 
 
-def domiciliation_decision(link: CommuneLink, *, interview_held: bool) -> DomiciliationDecision:
-    """Outcome of a domiciliation request **or renewal**.
+STABLE_ADDRESS_REFUSAL_FR = (
+    "Refus de domiciliation : la personne dispose d'un domicile stable, où elle peut recevoir et consulter "
+    "son courrier de façon constante et confidentielle ; la domiciliation est réservée aux personnes sans "
+    "domicile stable (CASF L264-1)."
+)
+STABLE_ADDRESS_RENEWAL_REFUSAL_FR = (
+    "Renouvellement impossible : la personne a acquis un domicile stable, ce qui met fin à la domiciliation "
+    "(CASF L264-5). Mettez fin à la domiciliation."
+)
 
-    Source: §4.2 'Procedure' (an **interview** at each request and renewal,
-    D264-2/3, conf. C → no decision before it), 'Refusal' (refusal only for
-    lack of link, motivated, with orientation, L264-4) and 'Attestation'
-    (renewal *de droit* while the conditions are met, no maximum number of
-    renewals, L264-2).
+
+def domiciliation_decision(
+    link: CommuneLink, *, interview_held: bool, stable_address: bool = False, renewal: bool = False
+) -> DomiciliationDecision:
+    """Outcome of a domiciliation request **or renewal** (``renewal=True``).
+
+    Source: §4.2 'Who' (only persons **sans domicile stable**, i.e. without
+    an address where they can receive and consult their mail constantly and
+    confidentially, L264-1: a person with a stable address is refused, the
+    refusal stating why), 'End' (acquiring a stable domicile ends the
+    domiciliation, L264-5: a renewal is then refused), 'Procedure' (an
+    **interview** at each request and renewal, D264-2/3, conf. C → no
+    decision before it), 'Refusal' (otherwise refusal only for lack of link,
+    motivated, with orientation, L264-4) and 'Attestation' (renewal *de
+    droit* while the conditions are met, no maximum number of renewals,
+    L264-2).  ``stable_address`` is what the interview found.
     """
     if not interview_held:
         return DomiciliationDecision(
@@ -147,10 +165,16 @@ def domiciliation_decision(link: CommuneLink, *, interview_held: bool) -> Domici
             "d'élection de domicile ou de renouvellement.",
             False,
         )
+    if stable_address:
+        return DomiciliationDecision(
+            DomiciliationOutcome.REFUSED,
+            STABLE_ADDRESS_RENEWAL_REFUSAL_FR if renewal else STABLE_ADDRESS_REFUSAL_FR,
+            False,
+        )
     if link.established:
         return DomiciliationDecision(
             DomiciliationOutcome.GRANTED,
-            f"Élection de domicile accordée. {link.reason_fr}",
+            f"{'Domiciliation renouvelée' if renewal else 'Élection de domicile accordée'}. {link.reason_fr}",
             False,
         )
     return DomiciliationDecision(
@@ -160,15 +184,32 @@ def domiciliation_decision(link: CommuneLink, *, interview_held: bool) -> Domici
     )
 
 
+class DomiciliationRefusalGround(StrEnum):
+    """The two legal grounds of a domiciliation refusal."""
+
+    NO_LINK = "sans_lien"  # no link with the commune (L264-4, R264-4)
+    STABLE_ADDRESS = "domicile_stable"  # not sans domicile stable (L264-1)
+
+
 def check_domiciliation_refusal(
-    link: CommuneLink, *, motive_fr: str, orientation_to: str
+    link: CommuneLink, *, motive_fr: str, orientation_to: str,
+    ground: DomiciliationRefusalGround | str = DomiciliationRefusalGround.NO_LINK,
 ) -> Decision:
     """Validate a refusal drafted by an agent before it is notified.
 
-    Source: §4.2 'Refusal' (CASF L264-4): refusal possible **only** without a
-    link with the commune; the decision is **specially motivated** and must
-    **orient** the person to another organism (``orientation_to``: its name).
+    Source: §4.2 'Who' (L264-1: only persons sans domicile stable may be
+    domiciled, so a person with a stable address is refused whatever their
+    link with the commune — ``ground=STABLE_ADDRESS``; the refusal is
+    motivated) and 'Refusal' (CASF L264-4, ``ground=NO_LINK``: refusal
+    possible **only** without a link with the commune; the decision is
+    **specially motivated** and must **orient** the person to another
+    organism, ``orientation_to``: its name).
     """
+    ground = DomiciliationRefusalGround(ground)
+    if ground is DomiciliationRefusalGround.STABLE_ADDRESS:
+        if not motive_fr.strip():
+            return Decision(False, "Le refus doit être motivé (CASF L264-1).")
+        return Decision(True, "Refus motivé : la personne dispose d'un domicile stable (CASF L264-1).")
     if link.established:
         return Decision(
             False,

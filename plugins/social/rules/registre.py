@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from grc_core.plugin_api import age_on, birthday
 
-from .common import Decision, _require_date
+from .common import Decision, _fr_date, _require_date
 
 
 class RegisterQuality(StrEnum):
@@ -259,6 +259,47 @@ def register_acknowledgement_due(received_on: _dt.date) -> _dt.date:
     return _require_date(received_on, "received_on") + _dt.timedelta(
         days=REGISTER_ACKNOWLEDGEMENT_DAYS
     )
+
+
+def check_registration(filer: RegisterFiler | str, *, acknowledged: bool, opposed: bool) -> Decision:
+    """Whether a register request may now be entered in the register.
+
+    Source: §4.3 'Voluntary' (registration facultative, never imposed) and
+    'Acknowledgement' (for a **third-party** request, the absence of
+    opposition of the person after the acknowledgement is the confirmation;
+    CNIL 2020).  So a third party's request is registered only once
+    acknowledged (the acknowledgement informs the person) and without the
+    person's opposition; the person's own request, or their legal
+    representative's, is registered with its acknowledgement.  An opposition
+    always wins: the person is not registered.  §4.3 sets **no delay** for
+    the opposition: the persons designated by the maire register when they
+    judge that none came (no timer).
+    """
+    filer = RegisterFiler(filer)
+    if opposed:
+        return Decision(
+            False,
+            "La personne s'est opposée à son inscription : elle n'est pas inscrite au registre "
+            "(inscription volontaire, CNIL).",
+        )
+    if filer is RegisterFiler.THIRD_PARTY and not acknowledged:
+        return Decision(
+            False,
+            "Demande d'un tiers : accusez d'abord réception, ce qui informe la personne qu'elle peut "
+            "s'opposer à son inscription ; elle n'est inscrite qu'en l'absence d'opposition (CASF R121-3 ; "
+            "CNIL).",
+        )
+    return Decision(True, "Inscription au registre possible (CASF L121-6-1, R121-3).")
+
+
+def check_opposition_date(opposed_on: _dt.date, *, received_on: _dt.date, today: _dt.date) -> Decision:
+    """An opposition is recorded on a day between the request's receipt and today (both included)."""
+    _require_date(opposed_on, "opposed_on")
+    if opposed_on > _require_date(today, "today"):
+        return Decision(False, "La date de l'opposition ne peut pas être dans le futur.")
+    if opposed_on < _require_date(received_on, "received_on"):
+        return Decision(False, f"La date de l'opposition ne peut pas précéder la demande ({_fr_date(received_on)}).")
+    return Decision(True, "Opposition enregistrée : la personne n'est pas inscrite.")
 
 
 def prefect_export_allowed(alert_active: bool, *, requested_by_prefect: bool = True) -> Decision:

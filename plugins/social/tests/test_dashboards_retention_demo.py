@@ -37,7 +37,8 @@ def _small_year(app):
     domiciled = file(app, town, rt.DOMICILIATION, {"lien_commune": ["sejour"]})
     act(app, town, domiciled, "entretien")
     elected = (today() - timedelta(days=340)).isoformat()
-    act(app, town, domiciled, "accorder", {"date_entretien": elected, "date_election": elected})
+    act(app, town, domiciled, "accorder", {"date_entretien": elected, "date_election": elected,
+                                           "domicile_stable": "non"})
     return town
 
 

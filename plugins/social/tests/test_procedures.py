@@ -3,13 +3,15 @@ the edges, legal dates and timers, the yearly aid ceiling, the register and
 the préfet's export."""
 from __future__ import annotations
 
+import html
+
 from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from grc_core.plugin_api import AuditEvent, Request, TransitionError, add_months, add_years, db, local_date
-from grc_core.plugin_api.testing import fire_due_timers, in_commune
+from grc_core.plugin_api.testing import csrf_token, fire_due_timers, in_commune
 
 import pytest
 
@@ -87,6 +89,67 @@ def test_registration_and_radiation_keep_the_register_to_who_is_registered(app):
         assert db.session.scalar(select(RegisterEntry)) is None
 
 
+THIRD_PARTY = {"deposant": "tiers", "tiers_nom": "Paul Roux", "tiers_qualite": "Voisin"}
+
+
+def entries(app, town) -> list[RegisterEntry]:
+    with in_commune(app, town.id):
+        return list(db.session.scalars(select(RegisterEntry)))
+
+
+def test_a_third_partys_request_is_acknowledged_then_registered_without_opposition(app):
+    town = setup_town(app)
+    request_id = file(app, town, rt.REGISTRE, {**REGISTER, **THIRD_PARTY, "date_naissance": "1940-01-01"})
+    # Acknowledgement and registration are not one step for a third party's request.
+    with pytest.raises(TransitionError, match="Demande d'un tiers : accusez d'abord réception"):
+        act(app, town, request_id, "inscrire")
+    assert request_of(app, town, request_id).state == "recue" and entries(app, town) == []
+    act(app, town, request_id, "accuser_reception")
+    request = request_of(app, town, request_id)
+    assert request.state == "attente_opposition" and request.due_at is None  # the acknowledgement is done
+    assert entries(app, town) == []  # not registered while the person may object
+    act(app, town, request_id, "inscrire_sans_opposition")
+    assert request_of(app, town, request_id).state == "inscrite"
+    assert [(e.nom, e.tiers_nom) for e in entries(app, town)] == [("Martin", "Paul Roux")]
+
+
+def test_the_persons_opposition_is_an_outcome_non_inscrite(app):
+    town = setup_town(app)
+    received = today() - timedelta(days=5)
+    request_id = file(app, town, rt.REGISTRE, {**REGISTER, **THIRD_PARTY, "date_naissance": "1940-01-01"},
+                      now=at(received))
+    act(app, town, request_id, "accuser_reception")
+    for bad, message in ((today() + timedelta(days=1), "La date de l'opposition ne peut pas être dans le futur."),
+                         (received - timedelta(days=1), "La date de l'opposition ne peut pas précéder la demande "
+                                                        f"({received.strftime('%d/%m/%Y')}).")):
+        with pytest.raises(TransitionError) as refused:
+            act(app, town, request_id, "opposition", {"date_opposition": bad.isoformat()})
+        assert refused.value.field_errors == {"date_opposition": [message]}
+    assert request_of(app, town, request_id).state == "attente_opposition"
+    act(app, town, request_id, "opposition", {"date_opposition": received.isoformat()})
+    assert request_of(app, town, request_id).state == "non_inscrite"
+    assert entries(app, town) == []
+    with pytest.raises(TransitionError):
+        act(app, town, request_id, "inscrire_sans_opposition")
+
+
+def test_the_opposition_form_shows_a_bad_date_next_to_its_field(app):
+    town = setup_town(app)
+    request_id = file(app, town, rt.REGISTRE, {**REGISTER, **THIRD_PARTY, "date_naissance": "1940-01-01"})
+    act(app, town, request_id, "accuser_reception")
+    client = signed_in(app, "ccas@a.fr")
+    url = f"/admin/requests/{request_id}/"
+    page = client.get(url).get_data(as_text=True)
+    assert "Inscrire : pas d&#39;opposition de la personne" in page and "Date de l&#39;opposition" in page
+    response = client.post(url + "transition", data={
+        "csrf_token": csrf_token(client, url), "transition": "opposition", "comment": "",
+        "t_opposition__date_opposition": (today() + timedelta(days=3)).strftime("%d/%m/%Y")})
+    assert response.status_code == 409
+    assert ('data-grc-error-for="date_opposition">La date de l\'opposition ne peut pas être dans le futur.</div>'
+            in html.unescape(response.get_data(as_text=True)))
+    assert request_of(app, town, request_id).state == "attente_opposition"
+
+
 def test_prefect_export_is_refused_without_an_alert_and_logged(app):
     town = setup_town(app)
     request_id = file(app, town, rt.REGISTRE, {**REGISTER, "date_naissance": "1940-01-01"})
@@ -136,19 +199,88 @@ def test_domiciliation_refusal_needs_no_link_a_motive_and_an_orientation(app):
     town = setup_town(app)
     linked = file(app, town, rt.DOMICILIATION, {"lien_commune": ["sejour"]})
     act(app, town, linked, "entretien")
-    with pytest.raises(TransitionError, match="lien"):
-        act(app, town, linked, "refuser", {"motif_refus": "Pas de place", "orientation": "CCAS voisin"})
+    with pytest.raises(TransitionError) as refused:
+        act(app, town, linked, "refuser", {"motif_refus": "Pas de place", "orientation": "CCAS voisin",
+                                           "motif_legal": "sans_lien"})
+    assert "lien avec la commune" in refused.value.field_errors["motif_legal"][0]
     unlinked = file(app, town, rt.DOMICILIATION, {"lien_commune": []})
     with pytest.raises(TransitionError):
-        act(app, town, unlinked, "refuser", {"motif_refus": "Aucun lien"})  # no orientation: required field
+        act(app, town, unlinked, "refuser", {"motif_refus": "Aucun lien", "motif_legal": "sans_lien"})  # no orientation: required field
     act(app, town, unlinked, "refuser", {"motif_refus": "Aucun lien avec la commune",
-                                         "orientation": "CCAS d'Orléans"})
+                                         "orientation": "CCAS d'Orléans", "motif_legal": "sans_lien"})
     assert request_of(app, town, unlinked).state == "refusee"
     with pytest.raises(TransitionError, match="lien"):
         other = file(app, town, rt.DOMICILIATION, {"lien_commune": []})
         act(app, town, other, "entretien")
         act(app, town, other, "accorder", {"date_entretien": today().isoformat(),
-                                           "date_election": today().isoformat()})
+                                           "date_election": today().isoformat(), "domicile_stable": "non"})
+
+
+def test_a_person_with_a_stable_address_is_refused_with_the_reason_next_to_the_answer(app):
+    town = setup_town(app)
+    linked = file(app, town, rt.DOMICILIATION, {"lien_commune": ["sejour"]})
+    act(app, town, linked, "entretien")
+    day = today().isoformat()
+    with pytest.raises(TransitionError) as refused:
+        act(app, town, linked, "accorder", {"date_entretien": day, "date_election": day, "domicile_stable": "oui"})
+    assert refused.value.field_errors == {"domicile_stable": [rules.STABLE_ADDRESS_REFUSAL_FR]}
+    assert request_of(app, town, linked).state == "entretien"
+    # Refused for that reason although the person has a link with the commune; no orientation needed (L264-1).
+    act(app, town, linked, "refuser", {"motif_refus": "Logée chez sa fille, adresse stable depuis mars.",
+                                       "orientation": "Sans objet", "motif_legal": "domicile_stable"})
+    assert request_of(app, town, linked).state == "refusee"
+
+
+def test_the_no_link_ground_stays_impossible_for_a_linked_person(app):
+    town = setup_town(app)
+    linked = file(app, town, rt.DOMICILIATION, {"lien_commune": ["sejour"]})
+    with pytest.raises(TransitionError) as refused:
+        act(app, town, linked, "refuser", {"motif_refus": "Pas de place", "orientation": "CCAS voisin",
+                                           "motif_legal": "sans_lien"})
+    assert list(refused.value.field_errors) == ["motif_legal"]
+
+
+def test_a_renewal_is_refused_once_a_stable_address_is_found_and_granted_otherwise(app):
+    town = setup_town(app)
+    elected = today() - timedelta(days=300)
+    request_id = file(app, town, rt.DOMICILIATION, {"lien_commune": ["sejour"]})
+    act(app, town, request_id, "entretien")
+    act(app, town, request_id, "accorder", {"date_entretien": elected.isoformat(), "date_election": elected.isoformat(),
+                                            "domicile_stable": "non"})
+    before = request_of(app, town, request_id).data
+    day = today().isoformat()
+    with pytest.raises(TransitionError) as refused:
+        act(app, town, request_id, "renouveler", {"date_entretien": day, "date_election": day,
+                                                  "domicile_stable": "oui"})
+    assert refused.value.field_errors == {"domicile_stable": [rules.STABLE_ADDRESS_RENEWAL_REFUSAL_FR]}
+    assert request_of(app, town, request_id).data == before  # nothing changed
+    with pytest.raises(TransitionError):  # the question must be answered
+        act(app, town, request_id, "renouveler", {"date_entretien": day, "date_election": day})
+    act(app, town, request_id, "renouveler", {"date_entretien": day, "date_election": day, "domicile_stable": "non"})
+    assert request_of(app, town, request_id).data["date_election"] == day
+    act(app, town, request_id, "terminer", comment="Adresse stable trouvée")
+    assert request_of(app, town, request_id).state == "terminee"
+
+
+def test_the_renewal_form_asks_the_stable_address_and_shows_the_refusal_next_to_it(app):
+    town = setup_town(app)
+    elected = today() - timedelta(days=300)
+    request_id = file(app, town, rt.DOMICILIATION, {"lien_commune": ["sejour"]})
+    act(app, town, request_id, "entretien")
+    act(app, town, request_id, "accorder", {"date_entretien": elected.isoformat(), "date_election": elected.isoformat(),
+                                            "domicile_stable": "non"})
+    client = signed_in(app, "ccas@a.fr")
+    url = f"/admin/requests/{request_id}/"
+    assert "La personne dispose-t-elle d&#39;un domicile stable ?" in client.get(url).get_data(as_text=True)
+    prefix = "t_renouveler__"
+    day = today().strftime("%d/%m/%Y")
+    response = client.post(url + "transition", data={
+        "csrf_token": csrf_token(client, url), "transition": "renouveler", "comment": "",
+        prefix + "domicile_stable": "oui", prefix + "date_entretien": day, prefix + "date_election": day})
+    assert response.status_code == 409
+    page = html.unescape(response.get_data(as_text=True))
+    assert f'data-grc-error-for="domicile_stable">{rules.STABLE_ADDRESS_RENEWAL_REFUSAL_FR}</div>' in page
+    assert request_of(app, town, request_id).state == "active"
 
 
 def test_domiciliation_answer_due_in_two_months_silence_is_refusal(app):
@@ -170,7 +302,8 @@ def test_three_months_without_contact_warn_then_end_the_domiciliation(app):
     elected = today() - timedelta(days=10)
     request_id = file(app, town, rt.DOMICILIATION, {"lien_commune": ["accompagnement"]})
     act(app, town, request_id, "entretien")
-    act(app, town, request_id, "accorder", {"date_entretien": elected.isoformat(), "date_election": elected.isoformat()})
+    act(app, town, request_id, "accorder", {"date_entretien": elected.isoformat(), "date_election": elected.isoformat(),
+                                            "domicile_stable": "non"})
     data = request_of(app, town, request_id).data
     end = rules.domiciliation_end_by_absence(elected)
     warning = rules.domiciliation_warning_date(elected)
@@ -196,7 +329,8 @@ def test_a_contact_moves_the_absence_dates(app):
     elected = today() - timedelta(days=40)
     request_id = file(app, town, rt.DOMICILIATION, {"lien_commune": ["sejour"]})
     act(app, town, request_id, "entretien")
-    act(app, town, request_id, "accorder", {"date_entretien": elected.isoformat(), "date_election": elected.isoformat()})
+    act(app, town, request_id, "accorder", {"date_entretien": elected.isoformat(), "date_election": elected.isoformat(),
+                                            "domicile_stable": "non"})
     contact = today() - timedelta(days=2)
     act(app, town, request_id, "contact", {"date_dernier_contact": contact.strftime("%d/%m/%Y")})
     data = request_of(app, town, request_id).data

@@ -371,6 +371,53 @@ def test_check_domiciliation_refusal(link, motive, orientation, allowed, reason)
     ) == r.Decision(allowed, reason)
 
 
+LINKED = r.commune_link(stays_in_commune=True)
+
+
+@pytest.mark.parametrize(
+    ("link", "stable", "renewal", "outcome", "reason"),
+    [
+        # L264-1: only a person sans domicile stable may be domiciled, link or not.
+        (LINKED, True, False, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_REFUSAL_FR),
+        (r.commune_link(), True, False, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_REFUSAL_FR),
+        # L264-5: a stable domicile found ends it, so the renewal is refused.
+        (LINKED, True, True, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_RENEWAL_REFUSAL_FR),
+        # L264-2: still sans domicile stable and linked: renewed de droit.
+        (LINKED, False, True, DomiciliationOutcome.GRANTED,
+         "Domiciliation renouvelée. Lien avec la commune établi : séjour sur le territoire de la commune à la "
+         "date de la demande (CASF R264-4)."),
+        (r.commune_link(), False, True, DomiciliationOutcome.REFUSED, f"{REFUSAL_MOTIVE} {ORIENTATION}"),
+    ],
+)
+def test_domiciliation_decision_on_a_stable_address(link, stable, renewal, outcome, reason):
+    decision = r.domiciliation_decision(link, interview_held=True, stable_address=stable, renewal=renewal)
+    assert (decision.outcome, decision.reason_fr, decision.orientation_required) == (outcome, reason, False
+                                                                                    if stable else
+                                                                                    not link.established)
+
+
+def test_the_interview_comes_before_the_stable_address():
+    decision = r.domiciliation_decision(LINKED, interview_held=False, stable_address=True)
+    assert decision.outcome is DomiciliationOutcome.INTERVIEW_REQUIRED
+
+
+@pytest.mark.parametrize(
+    ("link", "motive", "orientation", "allowed", "reason"),
+    [
+        # A stable address: refused whatever the link, motivated; no orientation required (L264-1).
+        (LINKED, "Logement stable depuis mars", "", True,
+         "Refus motivé : la personne dispose d'un domicile stable (CASF L264-1)."),
+        (r.commune_link(), "Logement stable", "", True,
+         "Refus motivé : la personne dispose d'un domicile stable (CASF L264-1)."),
+        (LINKED, "   ", "", False, "Le refus doit être motivé (CASF L264-1)."),
+    ],
+)
+def test_check_domiciliation_refusal_for_a_stable_address(link, motive, orientation, allowed, reason):
+    assert r.check_domiciliation_refusal(
+        link, motive_fr=motive, orientation_to=orientation, ground=r.DomiciliationRefusalGround.STABLE_ADDRESS
+    ) == r.Decision(allowed, reason)
+
+
 # --------------------------------------------------------------------------- domiciliation: dates
 
 
@@ -736,3 +783,36 @@ def test_gdpr_answer_due(received, extended, due):
 )
 def test_gdpr_extension_valid(notified, allowed, reason):
     assert r.gdpr_extension_valid(D(2025, 1, 31), notified) == r.Decision(allowed, reason)
+
+
+# --------------------------------------------------------------------------- registre: opposition (§4.3)
+
+F = r.RegisterFiler
+NOT_YET = ("Demande d'un tiers : accusez d'abord réception, ce qui informe la personne qu'elle peut s'opposer à son "
+           "inscription ; elle n'est inscrite qu'en l'absence d'opposition (CASF R121-3 ; CNIL).")
+OPPOSED = ("La personne s'est opposée à son inscription : elle n'est pas inscrite au registre (inscription "
+           "volontaire, CNIL).")
+REGISTERED = "Inscription au registre possible (CASF L121-6-1, R121-3)."
+
+
+@pytest.mark.parametrize(("filer", "acknowledged", "opposed", "allowed", "reason"), [
+    (F.PERSON, False, False, True, REGISTERED),  # acknowledged and registered in one step
+    (F.LEGAL_REPRESENTATIVE, False, False, True, REGISTERED),
+    (F.THIRD_PARTY, False, False, False, NOT_YET),
+    (F.THIRD_PARTY, True, False, True, REGISTERED),
+    (F.THIRD_PARTY, True, True, False, OPPOSED),
+    (F.PERSON, True, True, False, OPPOSED),
+])
+def test_check_registration(filer, acknowledged, opposed, allowed, reason):
+    assert r.check_registration(filer, acknowledged=acknowledged, opposed=opposed) == r.Decision(allowed, reason)
+
+
+@pytest.mark.parametrize(("opposed_on", "allowed", "reason"), [
+    (dt.date(2026, 7, 1), True, "Opposition enregistrée : la personne n'est pas inscrite."),  # the day of the request
+    (dt.date(2026, 6, 30), False, "La date de l'opposition ne peut pas précéder la demande (01/07/2026)."),
+    (dt.date(2026, 7, 20), True, "Opposition enregistrée : la personne n'est pas inscrite."),  # today
+    (dt.date(2026, 7, 21), False, "La date de l'opposition ne peut pas être dans le futur."),
+])
+def test_check_opposition_date(opposed_on, allowed, reason):
+    assert r.check_opposition_date(opposed_on, received_on=dt.date(2026, 7, 1), today=dt.date(2026, 7, 20)) == r.Decision(
+        allowed, reason)
