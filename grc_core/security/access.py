@@ -306,6 +306,9 @@ def key_request_or_404(principal, *, reference: str | None = None, request_id=No
         where.append(Request.id == request_id)
     found = db.session.scalar(select(Request).where(*where).options(
         joinedload(Request.request_type), joinedload(Request.service)))
+    if found is None:
+        abort(404)
+    return found
 
 
 # --- citizens on the portal -----------------------------------------------------------
