@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, g
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -133,9 +134,8 @@ def disable_plugin(commune: Commune, plugin: str) -> bool:
         if plugin in registry().manifests[name].depends
     ]
     if dependants:
-        raise ValueError(
-            f"Le plugin « {plugin} » est requis par : {', '.join(dependants)} ; désactivez-les d'abord."
-        )
+        raise ValueError(_("The domain « %(plugin)s » is needed by: %(dependants)s; disable them first.",
+                           plugin=plugin, dependants=", ".join(dependants)))
     row = _row(commune, plugin)
     if row is None or not row.enabled:
         return False
