@@ -39,3 +39,25 @@ def test_other_roles_have_their_queue_not_the_elus_week(app):
     make_agent(app, town.id, "agent@a.fr", "agent", services=["voirie"])
     home = signed_in(app, "agent@a.fr").get("/admin/").get_data(as_text=True)
     assert 'id="week-highlights"' not in home and 'id="request-counts"' in home
+
+
+def test_menus_and_home_cards_keep_to_the_domains_the_member_works_in(app):
+    import pytest
+
+    from grc_core.models import Service
+    from grc_core.plugin_api.testing import make_commune
+
+    if "urbanisme" not in app.extensions["grc"].names:
+        pytest.skip("urbanisme not loaded")
+    commune = make_commune(app)
+    with in_commune(app, commune):
+        db.session.add(Service(code="voirie", name="Voirie"))
+        db.session.commit()
+    make_agent(app, commune, "voirie@a.fr", "manager", services=["voirie"])
+    make_agent(app, commune, "ads@a.fr", "manager", services=["urbanisme.ads"])
+    make_agent(app, commune, "dgs@a.fr", "manager")
+    card = 'text-decoration-none" href="/admin/urbanisme/"'
+    voirie = signed_in(app, "voirie@a.fr").get("/admin/").get_data(as_text=True)
+    assert card not in voirie
+    for email in ("ads@a.fr", "dgs@a.fr"):
+        assert card in signed_in(app, email).get("/admin/").get_data(as_text=True), email

@@ -23,7 +23,7 @@ from ..requests.hidden import hidden_confidential
 from ..requests.queue import home_counts, may_use_queue
 from ..security import passwords, sessions, two_factor
 from ..security.permissions import ROLE_LABELS, grantable_permissions, require
-from ..tenancy.activation import active_plugins, disable_plugin, enable_plugin
+from ..tenancy.activation import active_plugins, disable_plugin, enable_plugin, working_domains
 from ..tenancy.resolver import memberships_of
 from .base import HomeIndexView, SecureModelView, SecureView
 from .dashboards_admin import _number, _today, unit_label
@@ -59,7 +59,7 @@ class HomeView(HomeIndexView):
             week=self._week_for_elu(commune, membership),
             role_label=ROLE_LABELS.get(membership.role if membership else "admin"),
             domains=[registry().manifests[name] for name in active],
-            menu_items=registry().menu_items(active, current_user, commune),
+            menu_items=registry().menu_items(working_domains(membership, active), current_user, commune),
         )
 
 

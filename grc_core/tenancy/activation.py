@@ -14,6 +14,19 @@ def registry():
     return current_app.extensions["grc"]
 
 
+def working_domains(membership, active: list[str]) -> list[str]:
+    """The enabled domains a member works in, for his menus and home cards:
+    those of his services and of the extra permissions he was given (a
+    voirie manager finds no urbanisme card); every enabled one for an
+    administrator or a member without services (DGS, front desk, platform
+    operator). What he may open stays decided by permissions, elsewhere."""
+    if membership is None or membership.role == "admin" or not membership.services:
+        return list(active)
+    mine = {service.plugin for service in membership.services}
+    mine |= {code.split(".", 1)[0] for code in membership.permissions or ()}
+    return [name for name in active if name in mine]
+
+
 def active_plugins(commune: Commune | int | None) -> list[str]:
     """Loaded plugins enabled for the commune, in load order (cached per request)."""
     if commune is None:
