@@ -29,7 +29,7 @@ from .security.permissions import CORE_PERMISSIONS, can
 from .observability import health, logs, metrics
 from .settings import ConfigError, check_production, database_url, load_settings, plugin_names, secret_key
 from .tenancy import resolver
-from .tenancy.activation import active_plugins
+from .tenancy.activation import active_plugins, working_domains
 
 CORE_MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -148,7 +148,8 @@ def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
         commune = g.get("grc_commune")
         items = []
         if commune is not None and current_user.is_authenticated and not g.get("grc_public"):
-            items = registry.menu_items(active_plugins(commune), current_user, commune)
+            items = registry.menu_items(working_domains(g.get("grc_membership"), active_plugins(commune)),
+                                        current_user, commune)
         return {
             "grc_commune": commune,
             # Set when the page read a replica (grc_core.replica): how far behind it may be.

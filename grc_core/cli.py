@@ -223,9 +223,10 @@ def users_group():
 @with_appcontext
 def users_create(email, full_name, password, slug, role, services, permissions, platform_admin):
     from .accounts import get_or_create_agent
+    from .security.passwords import MIN_LENGTH
 
-    if len(password) < 10:
-        raise click.UsageError("Le mot de passe doit compter au moins 10 caractères.")
+    if len(password) < MIN_LENGTH:
+        raise click.UsageError(f"Le mot de passe doit compter au moins {MIN_LENGTH} caractères.")
     try:
         _user, created = get_or_create_agent(_commune(slug), email, full_name, password, role,
                                              list(services), list(permissions), platform_admin)

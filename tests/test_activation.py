@@ -58,9 +58,39 @@ def test_admin_enables_and_disables_a_domain_from_the_back_office(app, client, p
         assert plugin in active_plugins(commune)
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "plugin.enabled",
                                                           AuditEvent.target == plugin))
-    post_form(client, f"/admin/core_plugins/{plugin}/disable")
+    post_form(client, f"/admin/core_plugins/{plugin}/disable", {"confirm": "yes"})
     with in_commune(app, commune):
         assert plugin not in active_plugins(commune)
+
+
+def test_disabling_asks_first_and_says_what_stays(app, client, plugin):
+    commune = make_commune(app, plugins=[plugin])
+    make_agent(app, commune, "admin@a.fr", "admin")
+    login(client, "admin@a.fr")
+    listing = client.get("/admin/core_plugins/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert f'href="/admin/core_plugins/{plugin}/disable"' in listing
+    # A POST without the confirmation page's answer disables nothing: it leads to the question.
+    response = post_form(client, f"/admin/core_plugins/{plugin}/disable")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/core_plugins/{plugin}/disable")
+    with in_commune(app, commune):
+        assert plugin in active_plugins(commune)
+    page = client.get(f"/admin/core_plugins/{plugin}/disable", headers={"Accept-Language": "fr"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Ce qui reste" in text and "0 demande de ce domaine" in text
+    assert 'name="confirm" value="yes"' in text
+    post_form(client, f"/admin/core_plugins/{plugin}/disable", {"confirm": "yes"})
+    with in_commune(app, commune):
+        assert plugin not in active_plugins(commune)
+    # Already disabled: the question is not asked again.
+    assert client.get(f"/admin/core_plugins/{plugin}/disable").status_code == 302
+
+
+def test_the_disable_question_is_for_administrators_only(app, client, plugin):
+    commune = make_commune(app, plugins=[plugin])
+    make_agent(app, commune, "agent@a.fr", "agent")
+    login(client, "agent@a.fr")
+    assert client.get(f"/admin/core_plugins/{plugin}/disable").status_code == 403
 
 
 def test_unknown_plugin_or_action_is_404(app, client):

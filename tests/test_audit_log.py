@@ -85,14 +85,14 @@ def test_an_admin_without_the_permission_sees_the_event_without_its_object(priva
     for page in (listing, details, export):
         assert reference not in page and f"request:{secret_commune['request_id']}" not in page
         assert "secret.dossier" not in page
-        assert "confidential.read" in page  # that it happened, and who did it, stays
+        assert "Demande confidentielle consultée" in page  # that it happened (in words), and who did it, stays
         assert "Reader" in page
     assert "masqué (confidentiel)" in listing
     rows = list(csv.reader(io.StringIO(export.lstrip("\ufeff")), delimiter=";"))
-    hidden = [row for row in rows if "confidential.read" in row]
+    hidden = [row for row in rows if "Demande confidentielle consultée" in row]
     assert hidden and all("masqué (confidentiel)" in row for row in hidden)
     # Searching the reference does not reveal that an event holds it.
-    assert "confidential.read" not in search
+    assert "Demande confidentielle consultée" not in search
 
 
 def test_a_holder_of_the_permission_sees_the_object(privacy_app, secret_commune):

@@ -754,7 +754,8 @@ def test_hook_grc_plugin_disabled(pair_app, pair_communes):
     agents(pair_app, pair_communes.a, "admin@a.fr")
     admin = signed_in(pair_app, "admin@a.fr")
     assert admin.get("/dummy/").status_code == 200
-    response = post_form(admin, "/admin/core_plugins/dummy/disable", token_url="/admin/core_plugins/")
+    response = post_form(admin, "/admin/core_plugins/dummy/disable", {"confirm": "yes"},
+                         token_url="/admin/core_plugins/")
     assert response.status_code == 302
     assert journals(pair_app, pair_communes.a) == (["enabled services=dummy.accueil", "disabled"], ["enabled"])
     assert admin.get("/dummy/").status_code == 404

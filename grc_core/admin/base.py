@@ -7,12 +7,16 @@ permission. Plugins subclass these and set ``permission``; the core sets
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
+from markupsafe import Markup
 from flask_login import current_user
 from wtforms import DecimalField, IntegerField
 
@@ -81,6 +85,34 @@ class SecureView(Guarded, BaseView):
     """A custom back-office page."""
 
 
+def _moment(view, value: datetime, name: str) -> str:
+    # In the reader's language and the commune's time zone (stored in UTC).
+    return format_datetime(value, "short")
+
+
+def _day(view, value: date, name: str) -> str:
+    return format_date(value, "medium")
+
+
+def _yes_no(view, value: bool, name: str) -> str:
+    # Flask-Admin's own icon says "active: true" in a title only: screen
+    # readers get the word in the reader's language instead.
+    icon = "fa-check-circle" if value else "fa-minus-circle"
+    word = _("Yes") if value else _("No")
+    return Markup(f'<span class="fa {icon}" aria-hidden="true"></span><span class="sr-only">{word}</span>')
+
+
+def _yes_no_text(view, value: bool, name: str) -> str:
+    return _("Yes") if value else _("No")
+
+
+# datetime before date: a datetime is a date too, and the first match wins.
+LIST_FORMATTERS = {datetime: _moment, date: _day, **typefmt.BASE_FORMATTERS, bool: _yes_no}
+DETAIL_FORMATTERS = {datetime: _moment, date: _day, **typefmt.DETAIL_FORMATTERS, bool: _yes_no_text}
+# Exports keep moments as moments (grc_core.spreadsheet writes them in local time) and say yes or no in words.
+EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, bool: _yes_no_text}
+
+
 # Flask-Admin's views that change rows, and the permission each needs.
 _WRITES = {"create_view": "create", "edit_view": "edit", "delete_view": "delete"}
 
@@ -99,6 +131,9 @@ class SecureModelView(Guarded, ModelView):
     """
 
     page_size = 50
+    column_type_formatters = LIST_FORMATTERS
+    column_type_formatters_detail = DETAIL_FORMATTERS
+    column_type_formatters_export = EXPORT_FORMATTERS
     can_view_details = True
     can_export = True
     export_types = ["csv", "xlsx"]

@@ -26,6 +26,7 @@ from ..indicators.charts import build_chart
 from ..indicators.periods import PeriodError
 from ..models import RequestType, Service, Workflow
 from ..replica import replica_reads
+from ..requests.hidden import hidden_confidential
 from ..requests.labels import CHANNEL_LABELS, PRIORITY_LABELS
 from ..security.redirects import safe_next
 from ..spreadsheet import download
@@ -125,6 +126,14 @@ class DashboardsView(SecureView):
             return url_for("core_requests.index") + "?" + urlencode(target)
         return link
 
+    def _hidden(self, viewer, computed_widgets) -> dict[str, int]:
+        """How many of each number widget's requests its list will not show this viewer (confidential)."""
+        if not viewer.may_drill_down:
+            return {}
+        figures = {c.widget.code: c.result.drilldown[""] for c in computed_widgets
+                   if c.widget.kind == "number" and isinstance(c.result.drilldown.get(""), dict)}
+        return hidden_confidential(figures, user=current_user, membership=g.get("grc_membership"))
+
     @expose("/")
     def index(self):
         viewer = self._viewer()
@@ -146,10 +155,11 @@ class DashboardsView(SecureView):
                 if computed.widget.kind in ("bar", "stacked", "line"):
                     chart = build_chart(computed.widget.kind, computed.result, link, _number)
                 widgets.append((computed, chart, link))
+        hidden = self._hidden(viewer, [computed for computed, _chart, _link in widgets])
         status = 400 if error else 200
         return self.render(
             "grc/dashboards/dashboard.html", code=code, title=dashboard_label(code), error=error,
-            widgets=widgets, period=period, filters=filters, args=request.args,
+            widgets=widgets, hidden=hidden, period=period, filters=filters, args=request.args,
             dashboards=[(c, dashboard_label(c)) for c in mine],
             period_labels=PERIOD_LABELS, viewer=viewer, number=_number, unit_label=unit_label,
             services=self._services(viewer), types=self._types(), channels=CHANNEL_LABELS, states=self._states(),

@@ -15,20 +15,23 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..audit import OBJECT_COLUMNS, object_visible, object_visible_condition, record, viewer_permissions
+from ..audit_labels import action_label
 from ..extensions import db
-from ..models import AuditEvent, Commune, Membership, Service, User
+from ..indicators import dashboards as boards
+from ..models import AuditEvent, Commune, Membership, Request, RequestType, Service, User
+from ..requests.hidden import hidden_confidential
 from ..requests.queue import home_counts, may_use_queue
-from ..security import sessions, two_factor
+from ..security import passwords, sessions, two_factor
 from ..security.permissions import ROLE_LABELS, grantable_permissions, require
-from ..tenancy.activation import active_plugins, disable_plugin, enable_plugin
+from ..tenancy.activation import active_plugins, disable_plugin, enable_plugin, working_domains
 from ..tenancy.resolver import memberships_of
 from .base import HomeIndexView, SecureModelView, SecureView
+from .dashboards_admin import _number, _today, unit_label
 
 ADMINISTRATION = _l("Administration")
 PLATFORM = _l("Platform")
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-MIN_PASSWORD_LENGTH = 10
 
 
 def registry():
@@ -41,16 +44,32 @@ class HomeView(HomeIndexView):
         commune = g.grc_commune
         membership = g.get("grc_membership")
         active = active_plugins(commune)
-        counts = home_counts(user=current_user, membership=membership) if may_use_queue(current_user, membership) else None
+        counts = None
+        if may_use_queue(current_user, membership):
+            # Each figure counts what its list shows, and says how many confidential requests it leaves out.
+            shown = home_counts(user=current_user, membership=membership)
+            hidden = hidden_confidential({name: args for name, (_n, args) in shown.items()},
+                                         user=current_user, membership=membership)
+            counts = {name: (number, args, hidden[name]) for name, (number, args) in shown.items()}
         return self.render(
             "grc/home.html",
             commune=commune,
             membership=membership,
             request_counts=counts,
+            week=self._week_for_elu(commune, membership),
             role_label=ROLE_LABELS.get(membership.role if membership else "admin"),
             domains=[registry().manifests[name] for name in active],
-            menu_items=registry().menu_items(active, current_user, commune),
+            menu_items=registry().menu_items(working_domains(membership, active), current_user, commune),
         )
+
+
+    def _week_for_elu(self, commune, membership):
+        """An élu's home opens on his delegation's figures of the week; other roles have their queue."""
+        viewer = boards.viewer_of(current_user, membership, commune)
+        if viewer is None or viewer.role != "elu":
+            return None
+        period, widgets = boards.highlights(viewer, commune, _today())
+        return {"period": period, "widgets": widgets, "number": _number, "unit_label": unit_label}
 
 
 class ServiceView(SecureModelView):
@@ -102,7 +121,7 @@ class AgentView(SecureModelView):
         "email": EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)]),
         "new_password": PasswordField(
             _l("Password"),
-            description=_l("At least %(n)d characters. Leave empty to keep the current one.", n=MIN_PASSWORD_LENGTH),
+            description=_l("At least %(n)d characters. Leave empty to keep the current one.", n=passwords.MIN_LENGTH),
         ),
         "extra_permissions": SelectMultipleField(
             _l("Extra permissions"), choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
@@ -167,8 +186,8 @@ class AgentView(SecureModelView):
         if current is None and not password:
             form.new_password.errors.append(_("A password is required for a new agent."))
             ok = False
-        if password and len(password) < MIN_PASSWORD_LENGTH:
-            form.new_password.errors.append(_("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+        if password and passwords.weakness(password):
+            form.new_password.errors.append(passwords.weakness(password))
             ok = False
         if current is not None and self._shared_with_other_communes(current.user):
             if (password or email != current.user.email.lower() or form.full_name.data != current.user.full_name
@@ -222,6 +241,16 @@ class PluginsView(SecureView):
         plugins = [(manifest, manifest.name in active) for manifest in registry().manifests.values()]
         return self.render("grc/plugins.html", plugins=plugins)
 
+    @expose("/<plugin_name>/disable", methods=["GET"])
+    def confirm_disable(self, plugin_name):
+        """Disabling asks first, and says what stays and what agents no longer see."""
+        manifest = registry().manifests.get(plugin_name)
+        if manifest is None:
+            abort(404)
+        if plugin_name not in active_plugins(g.grc_commune):
+            return redirect(url_for(".index"))
+        return self.render("grc/plugin_disable.html", manifest=manifest, **domain_holdings(plugin_name))
+
     # Not "<name>": Flask-Admin's _handle_view takes that argument itself.
     @expose("/<plugin_name>/<action>", methods=["POST"])
     def toggle(self, plugin_name, action):
@@ -229,6 +258,9 @@ class PluginsView(SecureView):
         name = plugin_name
         if name not in registry().manifests or action not in ("enable", "disable"):
             abort(404)
+        if action == "disable" and request.form.get("confirm") != "yes":
+            # Only the confirmation page's button disables.
+            return redirect(url_for(".confirm_disable", plugin_name=name))
         label = registry().manifests[name].label
         try:
             if action == "enable":
@@ -246,6 +278,19 @@ class PluginsView(SecureView):
             db.session.commit()
             flash(message, "success")
         return redirect(url_for(".index"))
+
+
+def domain_holdings(plugin: str) -> dict[str, int]:
+    """What the commune keeps of a domain when it is disabled: its requests
+    (the open ones among them) and its request types."""
+    of_domain = Request.request_type_id.in_(select(RequestType.id).where(RequestType.plugin == plugin))
+    return {
+        "requests": db.session.scalar(select(func.count()).select_from(Request).where(of_domain)),
+        "open_requests": db.session.scalar(select(func.count()).select_from(Request).where(
+            of_domain, Request.state_kind != "closed")),
+        "request_types": db.session.scalar(select(func.count()).select_from(RequestType)
+                                           .where(RequestType.plugin == plugin)),
+    }
 
 
 class CommuneView(SecureModelView):
@@ -292,6 +337,8 @@ class AuditView(SecureModelView):
     column_filters = ("action", "at")
     column_searchable_list = ("action", "target")
     column_details_list = column_export_list = column_list
+    # The event in words (the code stays what the filter and the search use).
+    column_formatters = {"action": lambda view, context, model, name: action_label(model.action)}
 
     # Events about a confidential object (a CCAS file) keep their object for
     # holders of its read permission: the others see who did what, when, and

@@ -565,13 +565,13 @@ def reopened(commune, filters: IndicatorFilters) -> IndicatorResult:
 
 INDICATORS = (
     IndicatorDecl("core.received_not_processed", _l("Received, not yet processed"), "requests",
-                  received_not_processed, ("service", "now")),
+                  received_not_processed, ("service", "now"), better="lower"),
     IndicatorDecl("core.in_progress_by_channel", _l("In progress by origin"), "requests", in_progress_by_channel,
                   ("channel", "now")),
     IndicatorDecl("core.in_progress_by_day_priority", _l("In progress by day received and priority"), "requests",
                   in_progress_by_day_and_priority, ("day", "priority")),
     IndicatorDecl("core.by_service", _l("Requests by service"), "requests", by_service, ("service", "status", "now")),
-    IndicatorDecl("core.overdue", _l("Overdue"), "requests", overdue, ("service", "now")),
+    IndicatorDecl("core.overdue", _l("Overdue"), "requests", overdue, ("service", "now"), better="lower"),
     IndicatorDecl("core.due_this_week", _l("Due this week"), "requests", due_this_week, ("now",)),
     IndicatorDecl("core.workload_per_agent", _l("Workload per agent"), "requests", workload_per_agent,
                   ("agent", "status", "now")),
@@ -582,20 +582,22 @@ INDICATORS = (
     IndicatorDecl("core.received_by_service", _l("Received by service"), "requests", received_by_service,
                   ("service",)),
     IndicatorDecl("core.received_by_domain", _l("Received by domain"), "requests", received_by_domain, ("domain",)),
-    IndicatorDecl("core.backlog", _l("Backlog"), "requests", backlog, ("day",)),
-    IndicatorDecl("core.throughput", _l("Requests closed"), "requests", throughput, ("day",)),
-    IndicatorDecl("core.processing_time", _l("Processing time"), "days", processing_time, ("type",)),
-    IndicatorDecl("core.first_response_time", _l("First response time"), "days", first_response_time),
-    IndicatorDecl("core.sla_compliance", _l("Closed by the due date"), "%", sla_compliance, ("service",)),
+    IndicatorDecl("core.backlog", _l("Backlog"), "requests", backlog, ("day",), better="lower"),
+    IndicatorDecl("core.throughput", _l("Requests closed"), "requests", throughput, ("day",), better="higher"),
+    IndicatorDecl("core.processing_time", _l("Processing time"), "days", processing_time, ("type",), better="lower"),
+    IndicatorDecl("core.first_response_time", _l("First response time"), "days", first_response_time, better="lower"),
+    IndicatorDecl("core.sla_compliance", _l("Closed by the due date"), "%", sla_compliance, ("service",),
+                  better="higher"),
     IndicatorDecl("core.first_contact_resolution", _l("First-contact resolution"), "%", first_contact_resolution,
-                  ("channel",)),
-    IndicatorDecl("core.reopened", _l("Reopened requests"), "%", reopened),
+                  ("channel",), better="higher"),
+    IndicatorDecl("core.reopened", _l("Reopened requests"), "%", reopened, better="lower"),
 )
 
 # Operational: the queue of a service today. Strategic: trends of the
 # commune — aggregates only, never a person (élus read it).
 WIDGETS = (
-    WidgetDecl("core.op_new", _l("To process"), "core.received_not_processed", "number", "operational", 10),
+    WidgetDecl("core.op_new", _l("New, nobody on them yet"), "core.received_not_processed", "number",
+               "operational", 10),
     WidgetDecl("core.op_overdue", _l("Overdue"), "core.overdue", "number", "operational", 11),
     WidgetDecl("core.op_due_week", _l("Due this week"), "core.due_this_week", "number", "operational", 12),
     WidgetDecl("core.op_sla", _l("Closed by the due date (%)"), "core.sla_compliance", "number", "operational", 13),

@@ -11,7 +11,8 @@ Who sees what (checked here, on the server, for pages and exports alike):
   services (the front desk sees every service when it has none, as in its
   queue);
 - élu: the strategic dashboard only — aggregates, no drill-down to a list
-  of requests, no figure per agent;
+  of requests, no figure per agent — for the services of his delegation
+  when he has some, else for the whole commune;
 - an indicator with a ``permission`` (``social.read``) only for its holders.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..plugin_api.types import IndicatorDecl, IndicatorFilters, IndicatorResult, WidgetDecl
 from ..security.permissions import effective_role, permissions_of
 from ..tenancy.activation import active_plugins
-from .periods import Period, PeriodError, period_of, trend
+from .periods import Period, PeriodError, period_of, tone, trend
 
 CORE_DASHBOARDS = ("operational", "strategic")
 STRATEGIC_ROLES = ("admin", "manager", "elu")
@@ -60,9 +61,12 @@ def viewer_of(user, membership, commune) -> Viewer | None:
     if role is None:
         return None
     permissions = frozenset(permissions_of(user, membership, commune))
-    if role in ("admin", "elu") or membership is None:
+    if role == "admin" or membership is None:
         return Viewer(role, None, permissions)
     services = frozenset(service.id for service in membership.services)
+    if role == "elu":
+        # An élu with a delegation (services) reads its figures; without one, the commune's.
+        return Viewer(role, services or None, permissions)
     if role in ("manager", "accueil") and not services:
         return Viewer(role, None, permissions)
     return Viewer(role, services, permissions)
@@ -177,6 +181,11 @@ class ComputedWidget:
     previous: float | None = None
     change: float | None = None
 
+    @property
+    def tone(self) -> str:
+        """Whether the change is good news (a shorter delay is)."""
+        return tone(self.change, self.indicator.better)
+
 
 def as_result(value) -> IndicatorResult:
     """Plugins may return a plain number; keys and labels are shown as text
@@ -224,3 +233,12 @@ def agent_choices(viewer: Viewer) -> list[tuple[int, str]]:
         statement = statement.join(membership_service, membership_service.c.membership_id == Membership.id).where(
             membership_service.c.service_id.in_(sorted(viewer.service_ids)))
     return sorted(set(db.session.execute(statement.where(Membership.role != "elu")).all()), key=lambda r: r[1])
+
+
+def highlights(viewer: Viewer, commune, today: date) -> tuple[Period, list[ComputedWidget]]:
+    """The week's figures for the élu's home: the strategic dashboard's
+    numbers for this week (from Monday), each with last week's beside it."""
+    period = period_of("week", today)
+    filters = IndicatorFilters(start=period.start, end=period.end, today=today, service_ids=viewer.service_ids,
+                               granularity=period.granularity)
+    return period, [c for c in compute("strategic", viewer, commune, period, filters) if c.widget.kind == "number"]

@@ -119,3 +119,12 @@ def trend(current: float | None, previous: float | None) -> float | None:
     if current is None or previous is None or previous == 0:
         return None
     return (current - previous) / previous * 100
+
+
+def tone(change: float | None, better: str | None) -> str:
+    """``"good"``, ``"bad"`` or ``"neutral"``: a change is good when the figure
+    went the way it should (``better``: ``"higher"``, ``"lower"`` or None)."""
+    if not change or better not in ("higher", "lower"):
+        return "neutral"
+    rose = change > 0
+    return "good" if rose == (better == "higher") else "bad"

@@ -285,6 +285,11 @@ class IndicatorDecl:
     figure is the state as it stands (a queue), the period does not apply and
     no comparison with the previous period is shown; ``"agent"`` — a figure
     per person, never shown to élus.
+
+    ``better``: which way the figure should go — ``"higher"`` (requests
+    closed, closed by the due date), ``"lower"`` (a delay, a backlog) or None
+    (a volume received: neither good nor bad). A number widget colours its
+    change from the previous period by it: green when it went the good way.
     """
 
     code: str
@@ -294,6 +299,7 @@ class IndicatorDecl:
     dimensions: tuple[str, ...] = ()
     description: str = ""
     permission: str | None = None
+    better: str | None = None
 
 
 WIDGET_KINDS = ("number", "bar", "stacked", "line", "table")

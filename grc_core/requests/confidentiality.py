@@ -94,6 +94,15 @@ def readable_condition(user=None, membership=None, commune=None):
     return Request.request_type_id.not_in(select(RequestType.id).where(RequestType.code.in_(sorted(codes))))
 
 
+def unreadable_condition(user=None, membership=None, commune=None):
+    """SQL condition on ``Request`` keeping only what this member may not read
+    (the opposite of :func:`readable_condition`), or None when that is nothing."""
+    codes = unreadable_codes(user, membership, commune)
+    if not codes:
+        return None
+    return Request.request_type_id.in_(select(RequestType.id).where(RequestType.code.in_(sorted(codes))))
+
+
 def read_permission_of(request_type, commune=None) -> str | None:
     """The permission guarding requests of ``request_type`` in the commune, if any."""
     if request_type is None or request_type.plugin is None:

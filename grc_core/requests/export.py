@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..workflows.definition import state_label
 from ..workflows.deadlines import PARIS, as_utc
+from .labels import CHANNEL_LABELS, PRIORITY_LABELS
 from .queue import capped_count, ordered
 
 MAX_ROWS = 50_000
@@ -45,7 +46,10 @@ def headers() -> list[str]:
 def row_values(request) -> list:
     return [
         request.reference, _local(request.received_at), request.request_type.label, request.subject,
-        request.citizen.full_name if request.citizen else "", request.channel, request.priority,
+        request.citizen.full_name if request.citizen else "",
+        # Words in the reader's language, as on the page (« Guichet », not « guichet »).
+        str(CHANNEL_LABELS.get(request.channel, request.channel)),
+        str(PRIORITY_LABELS.get(request.priority, request.priority)),
         request.service.name if request.service else "", request.assignee.full_name if request.assignee else "",
         state_label(request.workflow.definition if request.workflow else None, request.state),
         _local(request.due_at), _local(request.first_response_at), _local(request.closed_at),

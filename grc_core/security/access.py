@@ -118,6 +118,22 @@ def readable_requests_conditions(user, membership) -> list:
     return where
 
 
+def hidden_confidential_conditions(user, membership) -> list | None:
+    """SQL conditions on ``Request``: the confidential requests this member
+    would read in his services and enabled domains were they not confidential
+    — what a figure counting for him says it leaves out ("dont 6
+    confidentielles"). None when none is hidden from him."""
+    hidden = confidentiality.unreadable_condition(user, membership)
+    if hidden is None:
+        return None
+    scope = service_scope(user, membership)
+    if scope is None:
+        return None
+    where = [hidden, Request.request_type_id.not_in(disabled_types())]
+    condition = scope.condition()
+    return where if condition is None else [condition, *where]
+
+
 def may_read_request(request: Request, user=None, membership=None) -> bool:
     if user is None:
         user, membership = _signed_in()

@@ -1,18 +1,31 @@
-"""The agent's own sign-in settings: « Mes sessions » and two-step sign-in."""
+"""The agent's own sign-in settings: « Mes sessions », his password and two-step sign-in."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..audit import record
+from ..audit import client_ip, record
 from ..extensions import db
+from ..forms.hygiene import GrcForm
 from ..models import AgentSession
-from . import sessions, two_factor
+from . import passwords, sessions, throttling, two_factor
 from .auth import CodeForm, enrolment
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+class PasswordChangeForm(GrcForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=200)],
+        description=_l("At least %(n)d characters.", n=passwords.MIN_LENGTH))
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])
 
 
 @bp.route("/sessions")
@@ -68,3 +81,42 @@ def two_factor_setup():
         db.session.commit()
         return render_template("grc/two_factor_codes.html", codes=codes, destination=url_for(".my_sessions"))
     return render_template("grc/two_factor_enrol.html", form=form, mandatory=False, **page), status
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """The agent changes his own password; every other session of the account is signed out.
+
+    The current password is checked through sign-in throttling: a session
+    left open on a shared computer cannot be used to guess it.
+    """
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        weakness = passwords.weakness(form.new_password.data)
+        reservation = throttling.reserve(current_user.email, client_ip())
+        if not reservation.allowed:
+            record("password.change_throttled", target=current_user.email)
+            form.current_password.errors.append(throttling.wait_message(reservation.wait_seconds))
+            status = 429
+        elif not passwords.verify(current_user, form.current_password.data):
+            record("password.change_refused", target=current_user.email)
+            form.current_password.errors.append(_("This is not your current password."))
+            status = 400
+        elif weakness:
+            throttling.settle(reservation, succeeded=True)
+            form.new_password.errors.append(weakness)
+            status = 400
+        else:
+            throttling.settle(reservation, succeeded=True)
+            current_user.set_password(form.new_password.data)
+            count = sessions.revoke_all(current_user.id, keep=sessions.current())
+            record("password.changed", target=current_user.email, details={"sessions_signed_out": count},
+                   commit=False)
+            db.session.commit()
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
+            return redirect(url_for(".my_sessions"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("grc/account_password.html", form=form), status

@@ -7,9 +7,21 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 _stand_in_hash: str | None = None
+
+# The one strength rule for a new password: account creation by an
+# administrator, ``grc users create`` and the agent's own change.
+MIN_LENGTH = 10
+
+
+def weakness(password: str) -> str | None:
+    """Why ``password`` may not be used, in the user's language, or None when it may."""
+    if len(password) < MIN_LENGTH:
+        return _("At least %(n)d characters.", n=MIN_LENGTH)
+    return None
 
 
 def _stand_in() -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, g
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -11,6 +12,19 @@ from .scoping import use_commune
 
 def registry():
     return current_app.extensions["grc"]
+
+
+def working_domains(membership, active: list[str]) -> list[str]:
+    """The enabled domains a member works in, for his menus and home cards:
+    those of his services and of the extra permissions he was given (a
+    voirie manager finds no urbanisme card); every enabled one for an
+    administrator or a member without services (DGS, front desk, platform
+    operator). What he may open stays decided by permissions, elsewhere."""
+    if membership is None or membership.role == "admin" or not membership.services:
+        return list(active)
+    mine = {service.plugin for service in membership.services}
+    mine |= {code.split(".", 1)[0] for code in membership.permissions or ()}
+    return [name for name in active if name in mine]
 
 
 def active_plugins(commune: Commune | int | None) -> list[str]:
@@ -133,9 +147,8 @@ def disable_plugin(commune: Commune, plugin: str) -> bool:
         if plugin in registry().manifests[name].depends
     ]
     if dependants:
-        raise ValueError(
-            f"Le plugin « {plugin} » est requis par : {', '.join(dependants)} ; désactivez-les d'abord."
-        )
+        raise ValueError(_("The domain « %(plugin)s » is needed by: %(dependants)s; disable them first.",
+                           plugin=plugin, dependants=", ".join(dependants)))
     row = _row(commune, plugin)
     if row is None or not row.enabled:
         return False

@@ -165,6 +165,8 @@ class EnrolmentView(SecureModelView):
                      "tariff_label": _l("Tariff tranche"), "sector_message": _l("Carte scolaire")}
     column_formatters = {"level": _formatter(LEVEL_CHOICES), "status": _formatter(ENROLMENT_STATUSES)}
     column_filters = ("status", "level")
+    # Found by the child's name or the school, as the service is asked at the counter.
+    column_searchable_list = ("child.last_name", "child.first_name", "school.name")
     form_columns = ("school", "level", "status", "canteen", "matin", "soir", "mercredi", "sector_message")
     form_overrides = {"level": SelectField, "status": SelectField}
     form_args = {"level": _choices(LEVEL_CHOICES), "status": _choices(ENROLMENT_STATUSES)}

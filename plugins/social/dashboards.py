@@ -174,7 +174,7 @@ INDICATORS = (
                   dimensions=("type",), description=_l("Requests received in the period, per type (counts).")),
     IndicatorDecl("social.delai_par_type", _l("CCAS processing delay by type"), _l("days"), compute=delay_by_type,
                   dimensions=("type",), permission=READ,
-                  description=_l("Median days from reception to closure, files closed in the period.")),
+                  description=_l("Median days from reception to closure, files closed in the period."), better="lower"),
     IndicatorDecl("social.domiciliations", _l("Domiciliations: active and expiring"), _l("domiciliations"),
                   compute=domiciliations, dimensions=("now",),
                   description=_l("Active today, expiring within 30 days, warned.")),

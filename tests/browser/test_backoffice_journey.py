@@ -26,4 +26,4 @@ def test_admin_signs_in_and_toggles_a_domain(app, live_server, page):
     page.locator(f"form[action$='/{names[0]}/enable'] button").click()
     page.wait_for_load_state()
     assert "activé" in page.locator(".alert").first.inner_text()
-    assert page.locator(f"form[action$='/{names[0]}/disable']").count() == 1
+    assert page.locator(f"a[href$='/{names[0]}/disable']").count() == 1

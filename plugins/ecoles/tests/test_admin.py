@@ -1,4 +1,5 @@
 """Back-office views of the reference data: per commune, permission-guarded, in French."""
+import re
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -127,3 +128,31 @@ def test_a_tranche_with_inverted_bounds_is_refused(app, town):
     assert "La borne haute est inférieure à la borne basse." in response.get_data(as_text=True)
     with in_commune(app, town.id):
         assert db.session.scalar(select(func.count(TariffTranche.id))) == before
+
+
+def test_enrolments_are_found_by_the_childs_name_and_show_words(app, town):
+    from datetime import date
+
+    from grc_core.plugin_api import Citizen
+    from plugins.ecoles.models import Enrolment
+
+    with in_commune(app, town.id):
+        for first, last, school in (("Léa", "Dupont", town.MOU), ("Hugo", "Martin", town.LIL)):
+            kid = Citizen(first_name=first, last_name=last, birth_date=date(2021, 3, 1))
+            db.session.add(kid)
+            db.session.flush()
+            db.session.add(Enrolment(child_id=kid.id, school_year_id=town.y27, school_id=school, level="cp",
+                                     status="demandee", canteen=True, assigned_on=date(2027, 4, 2)))
+        db.session.commit()
+    admin = client_for(app, "admin@a.fr")
+    found = admin.get("/admin/ecoles_enrolments/?search=dupont").get_data(as_text=True)
+    assert "Dupont" in found and "Martin" not in found
+    by_school = admin.get("/admin/ecoles_enrolments/?search=lilas").get_data(as_text=True)
+    assert "Martin" in by_school and "Dupont" not in by_school
+    # Yes and no in words for screen readers, not Flask-Admin's English title.
+    assert '<span class="sr-only">Oui</span>' in found and "canteen: true" not in found
+    with in_commune(app, town.id):
+        enrolment_id = db.session.scalar(select(Enrolment.id).join(Enrolment.child).where(Citizen.last_name == "Dupont"))
+    details = client_for(app, "admin@a.fr", lang="en").get(f"/admin/ecoles_enrolments/details/?id={enrolment_id}")
+    text = re.sub(r"\s+", " ", details.get_data(as_text=True))
+    assert "> Yes <" in text and "True" not in text
