@@ -24,9 +24,9 @@ _EXAMPLE_BIRTH = date(2010, 3, 15)
 def _acte() -> DemarcheInfo:
     return DemarcheInfo(
         description=_("Get a full copy or an extract of a birth, marriage or death certificate drawn up in the "
-                      "commune. It is free of charge. No document is needed: give the surname, first names, date "
-                      "and place of birth of the person and, for a full copy or an extract with parentage, the "
-                      "surnames and first names of their parents."),
+                      "commune. It is free of charge. No document is needed: give the surname and first names of "
+                      "the person, the date and place of the birth, marriage or death and, for a full copy or an "
+                      "extract with parentage, the surnames and first names of their parents."),
         who=_("Full copies and extracts with parentage of a birth or marriage certificate: the person concerned "
               "if of age, their spouse or civil partner, ascendants, descendants or legal representative "
               "(decree 2017-890, art. 30). Extracts without parentage and death certificates: anyone. Registers "
