@@ -36,10 +36,30 @@ def test_the_recensement_window_is_the_rules_one_16_to_the_end_of_the_third_mont
     assert info.pieces == ("An identity card or passport proving French nationality", "The family record book")
 
 
-@pytest.mark.parametrize("code", [rt.MARIAGE, rt.NAISSANCE, "bacs"])
-def test_a_type_that_is_not_online_or_not_the_plugins_gets_nothing(app, town, code):
+@pytest.mark.parametrize("code", [t.code for t in rt.REQUEST_TYPES])
+def test_every_type_a_commune_may_open_online_is_described(app, town, code):
+    [info] = _infos(app, town, code)
+    assert info.description and info.who
+
+
+@pytest.mark.parametrize("code, expected", [
+    (rt.MARIAGE, "The bans stay posted for 10 days before the marriage can be celebrated (Civil Code, art. 64)."),
+    (rt.NAISSANCE, "Within 5 days of the birth, the day of the birth not counted;"),
+    (rt.NOM, "You confirm the change in person at the town hall, no earlier than 1 month after your request."),
+])
+def test_the_legal_delays_are_the_rules_ones(app, town, code, expected):
+    assert _infos(app, town, code)[0].delay.startswith(expected)
+
+
+def test_a_birth_certificate_copy_must_be_less_than_3_months_old_6_if_from_abroad(app, town):
+    [info] = _infos(app, town, rt.MARIAGE)
+    assert "A full copy of your birth certificate, less than 3 months old (6 months if issued abroad)" in info.pieces
+    assert "a child over 13 must consent" in _infos(app, town, rt.PRENOM)[0].who
+
+
+def test_another_plugins_type_gets_nothing_from_etat_civil(app, town):
     with in_commune(app, town), app.test_request_context():
-        request_type = RequestType(code=code, label=code, fields=[])
+        request_type = RequestType(code="bacs", label="Demande de bacs", fields=[])
         assert app.extensions["grc"].demarche_info(["etat_civil"], request_type, None) == []
 
 
