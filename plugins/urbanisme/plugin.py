@@ -199,3 +199,10 @@ def grc_demo_data(commune):
 
     demo_agents(commune, DEMO_AGENTS)
     load_demo_files(commune)
+
+
+@hookimpl
+def grc_portal_demarche_info(request_type):
+    from .portal import demarche_info
+
+    return demarche_info(request_type)
