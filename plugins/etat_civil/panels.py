@@ -32,17 +32,25 @@ def _block(alerts=(), rows=(), action=None) -> dict:
 def _acte(req, commune) -> dict:
     data = req.data or {}
     received = local_date(req.received_at)
-    outcome = checks.acte_eligibility(data, commune, received)
-    alerts = [("success", _("Eligible: the requester may obtain this document.")) if outcome.allowed
-              else ("danger", outcome.reason)]
-    if outcome.needs_manual_review:
-        alerts.append(("warning", outcome.review_note))
+    try:
+        outcome = checks.acte_eligibility(data, commune, received)
+    except ValueError:
+        # Stored without the act, the document or the requester's quality (an
+        # import, an older version): said, never a broken page.
+        outcome = None
+        alerts = [("warning", _("The request does not say which act, which document or who asks: "
+                                "eligibility cannot be assessed."))]
+    else:
+        alerts = [("success", _("Eligible: the requester may obtain this document.")) if outcome.allowed
+                  else ("danger", outcome.reason)]
+        if outcome.needs_manual_review:
+            alerts.append(("warning", outcome.review_note))
     rows = []
     closed = checks.register_closed_on(data)
     if closed:
         rows.append((_("Register open to anyone from"),
                      fr(rules.archives_open_on(closed, person_died_on=checks.person_died_on(data)))))
-    if outcome.archive_access:
+    if outcome is not None and outcome.archive_access:
         rows.append((_("Access"), _("public archive (register closed more than 75 years ago, or person "
                                     "concerned dead for more than 25 years)")))
     missing = checks.acte_missing_fields(data, commune)

@@ -56,6 +56,20 @@ def test_the_request_page_shows_eligibility_archives_and_manual_review(app, town
         agent, f"/admin/requests/{lawyer}/")
 
 
+def test_a_request_stored_without_its_act_shows_a_warning_not_an_error(app, town):
+    """Data imported or written by an older version (the load test's seed): the page still opens."""
+    from grc_core.plugin_api import Request
+
+    agent = signed_in(app, "agent@a.fr")
+    own = file(app, town, "etat_civil.acte", acte(qualite="interesse_majeur"))
+    with in_commune(app, town.id):
+        db.session.get(Request, own).data = {"nom": "Martin"}
+        db.session.commit()
+    response = agent.get(f"/admin/requests/{own}/", headers=FR)
+    assert response.status_code == 200
+    assert "ne dit pas quel acte" in html.unescape(response.get_data(as_text=True))
+
+
 def test_marriage_birth_and_name_change_panels_show_the_legal_dates(app, town):
     agent = signed_in(app, "agent@a.fr")
     deposit = date(2026, 2, 20)
