@@ -69,6 +69,28 @@ def test_simultaneous_wrong_passwords_are_counted_one_after_the_other(app, agent
         assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == limit
 
 
+def test_simultaneous_right_passwords_of_one_account_never_fail(app, agent):
+    """Ten people of one office sharing an account sign in at once (the load
+    test found a deadlock there on PostgreSQL: each success deleted the
+    others' attempt rows while they updated them). A reservation counts as a
+    failure until settled, so some are asked to wait: none gets an error."""
+    clients = [client_from(app, OFFICE) for _ in range(10)]
+    tokens = [csrf_token(c) for c in clients]
+    start = threading.Barrier(len(clients))
+    statuses = []
+
+    def sign_in(client, token):
+        start.wait()
+        statuses.append(attempt(client, agent, DEMO_PASSWORD, token).status_code)
+
+    threads = [threading.Thread(target=sign_in, args=pair) for pair in zip(clients, tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses)[0] == 302 and set(statuses) <= {302, 429}, statuses
+
+
 def test_unknown_and_disabled_accounts_still_run_the_password_hasher(app, agent, hasher_calls):
     client = client_from(app, ELSEWHERE)
     assert attempt(client, "personne@a.fr", "mauvais-mot-de-passe").status_code == 401

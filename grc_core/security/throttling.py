@@ -129,6 +129,9 @@ def settle(reservation: Reservation, succeeded: bool) -> None:
     attempt = db.session.get(LoginAttempt, reservation.attempt_id)
     if attempt is None:
         return
+    # The reservations' lock: two sign-ins of one account settling at once
+    # would otherwise delete each other's rows in opposite orders (deadlock).
+    _lock(f"login:{attempt.email}", f"login-ip:{attempt.ip}")
     db.session.execute(delete(LoginAttempt).where(
         LoginAttempt.email == attempt.email, LoginAttempt.ip == attempt.ip, LoginAttempt.succeeded.is_(False),
         LoginAttempt.id != attempt.id))
