@@ -62,6 +62,8 @@ def test_a_citizen_message_is_unread_until_an_agent_of_the_request_opens_it(app,
         version = db.session.get(Request, first).version
     page = agent.get(f"/admin/requests/{first}/").get_data(as_text=True)
     assert page.split('id="messages"')[1].count(BADGE) == 1
+    # The citizen's message says it comes from the citizen, not that it went to him.
+    assert '<span class="badge badge-info">From the citizen</span>' in page
     # Read for every agent of the request, and reading is not an edit of it.
     assert unread_rows(colleague.get("/admin/requests/").get_data(as_text=True)) == []
     assert "No request matches these filters." in colleague.get("/admin/requests/?unread=1").get_data(as_text=True)
@@ -83,7 +85,7 @@ def test_the_badge_and_the_filter_in_french(app, town):
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
     html = client.get("/admin/requests/?unread=1").get_data(as_text=True)
     assert '<span class="badge badge-warning grc-unread">nouveau message</span>' in html
-    assert "Avec un message du citoyen non lu" in html
+    assert "Avec un message de l’usager non lu" in html
 
 
 def test_a_bad_unread_value_leaves_the_filter_off():
