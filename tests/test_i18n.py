@@ -69,3 +69,22 @@ def test_compiled_catalogs_match_their_sources(domain, folder, locale):
 def test_english_catalog_exists_for_every_domain():
     for domain, folder in CATALOGS:
         assert (folder / "translations" / "en" / "LC_MESSAGES" / f"{domain}.po").is_file(), domain
+
+
+def test_no_two_catalogs_translate_the_same_message_differently():
+    # The app merges the core's and the plugins' catalogs into one: a message
+    # translated twice keeps only one of its translations, whichever loads last.
+    seen: dict[object, tuple[str, object]] = {}
+    clashes = []
+    for domain, folder in CATALOGS:
+        for message in catalog(folder, domain, "fr", "po"):
+            if not message.id or "fuzzy" in message.flags:
+                continue
+            key = tuple(message.id) if isinstance(message.id, (list, tuple)) else message.id
+            text = tuple(message.string) if isinstance(message.string, (list, tuple)) else message.string
+            if not (all(text) if isinstance(text, tuple) else text):
+                continue
+            if key in seen and seen[key][1] != text:
+                clashes.append(f"{key!r}: {seen[key][0]} {seen[key][1]!r} / {domain} {text!r}")
+            seen.setdefault(key, (domain, text))
+    assert not clashes, "translated differently by two catalogs:\n" + "\n".join(clashes)

@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..models.request import REQUEST_CHANNELS
 from ..plugins.panels import render_panels
-from ..requests import confidentiality, export, export_jobs, queue
+from ..requests import confidentiality, export, export_jobs, queue, unread
 from ..requests.intake import recent_same_request, type_by_label, types_by_domain
 from ..requests.presentation import deadline, ordered_actions, status_kind
 from ..requests.attachments import ALLOWED_LABEL, AttachmentError, download_response
@@ -296,7 +296,7 @@ class RequestsView(RequestsArea):
             "grc/requests/queue.html", filters=filters, args=filters.to_args(), page=page, citizen=citizen,
             saved_views=saved, transitions=bulk_transitions(page.rows), status_of=status_of,
             channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, count_cap=format_decimal(queue.COUNT_CAP),
-            dates=dates, look=RowLook(dates), scopes=self._scopes(filters),
+            dates=dates, look=RowLook(dates), scopes=self._scopes(filters), unread=unread.with_unread(page.rows),
             **self._filter_choices(),
         )
 
@@ -459,8 +459,9 @@ class RequestsView(RequestsArea):
         state_kinds = {s["code"]: s.get("kind", "open") for s in (definition or {}).get("states", ())}
         visited = {event.to_state for event in events if event.to_state}
         dates = ShortDates()
-        return self.render(
-            "grc/requests/detail.html", req=req, status=status_of(req), data_rows=form_data_rows(req),
+        new_messages = unread.unread_message_ids(req)
+        page = self.render(
+            "grc/requests/detail.html", req=req, new_messages=new_messages, status=status_of(req), data_rows=form_data_rows(req),
             transitions=transitions, actions=ordered_actions(transitions, state_kinds),
             commented=[t["label"] for t in transitions if t.get("comment_required")],
             steps=workflow_steps(definition, req.state, visited), look=RowLook(dates),
@@ -475,7 +476,10 @@ class RequestsView(RequestsArea):
             allowed_files=ALLOWED_LABEL,
             panels=render_panels(current_app.extensions["grc"].request_panels(
                 active_plugins(current_commune()), req, current_user, current_commune())),
-        ), status
+        )
+        # Shown to an agent of the request (request_or_404 let him in): read from now on.
+        unread.mark_read(req)
+        return page, status
 
     @expose("/<id:request_id>/")
     def details(self, request_id):

@@ -331,7 +331,7 @@ class AuditView(SecureModelView):
     column_list = ("at", "user", "action", "target", "ip", "details")
     column_labels = {
         "at": _l("When"), "user": _l("Who"), "action": _l("Action"), "target": _l("On"),
-        "ip": _l("Address"), "details": _l("Details"),
+        "ip": _l("IP address"), "details": _l("Details"),
     }
     column_default_sort = ("at", True)
     column_filters = ("action", "at")

@@ -112,6 +112,9 @@ class Request(TenantMixin, db.Model):
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reopened_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # When an agent of the request last opened its page: the citizen's later
+    # messages are unread (grc_core.requests.unread).
+    citizen_messages_read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -39,7 +39,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
-from . import free_text
+from . import free_text, unread
 from ..models import Request, RequestType, utcnow
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..security.access import readable_requests_conditions
@@ -99,6 +99,8 @@ class QueueFilters:
     # "me", "none" (unassigned) or a user id.
     assignee: str = ""
     overdue: bool = False
+    # With a citizen's message no agent has read yet (grc_core.requests.unread).
+    unread: bool = False
     received_from: date | None = None
     received_to: date | None = None
     closed_from: date | None = None
@@ -124,6 +126,7 @@ class QueueFilters:
             priority=get("priority") if get("priority") in PRIORITIES else "",
             assignee=assignee,
             overdue=get("overdue") in ("1", "y", "on", "true"),
+            unread=get("unread") in ("1", "y", "on", "true"),
             received_from=_date(get("received_from")),
             received_to=_date(get("received_to")),
             closed_from=_date(get("closed_from")),
@@ -194,6 +197,8 @@ def conditions(filters: QueueFilters, *, user, now: datetime | None = None) -> l
         where.append(Request.assignee_id == int(filters.assignee))
     if filters.overdue:
         where.append(and_(Request.due_at < now, NOT_CLOSED))
+    if filters.unread:
+        where.append(unread.has_unread_condition())
     if filters.received_from:
         where.append(Request.received_at >= _local_midnight(filters.received_from))
     if filters.received_to:

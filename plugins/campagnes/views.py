@@ -28,7 +28,7 @@ from . import rules, sending
 from .models import Campaign, CampaignRecipient
 
 STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Awaiting approval"), "approved": _l("Approved"),
-                 "sending": _l("Sending"), "paused": _l("Paused"), "sent": _l("Sent"), "cancelled": _l("Cancelled")}
+                 "sending": _l("Sending"), "paused": _l("Paused"), "sent": _l("Sent out"), "cancelled": _l("Cancelled")}
 BASIS_LABELS = {"consent": _l("Consent (municipal information the person accepted)"),
                 "public_task": _l("Public-service information (GDPR art. 6-1-e)")}
 RESULT_LABELS = {"pending": _l("To send"), "sent": _l("Sent"), "failed": _l("Failed"),

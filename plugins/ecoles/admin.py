@@ -43,7 +43,7 @@ class SchoolView(SecureModelView):
     permission = edit_permission = delete_permission = MANAGE
     column_list = ("code", "name", "kind", "address", "director", "active")
     column_labels = {"code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "address": _l("Address"),
-                     "uai": _l("UAI number"), "director": _l("Head of school"), "active": _l("Active")}
+                     "uai": _l("UAI number"), "director": _l("Head of school"), "active": _l("Open")}
     column_searchable_list = ("code", "name", "address")
     column_default_sort = "name"
     column_formatters = {"kind": _formatter(SCHOOL_KINDS)}

@@ -106,7 +106,7 @@ def domiciliations(commune, filters) -> IndicatorResult:
     expiring = sum(1 for _state, data in rows
                    if (day := checks.parse_day((data or {}).get("date_expiration"))) and day <= horizon)
     warned = sum(1 for state, _data in rows if state == "avertie")
-    categories = (("actives", _("Active")), ("expirent", _("Expiring within 30 days")),
+    categories = (("actives", _("Active domiciliations")), ("expirent", _("Expiring within 30 days")),
                   ("averties", _("Warned: no contact")))
     return IndicatorResult(value=float(len(rows)), categories=categories,
                            series=(Series("domiciliations", _("Domiciliations"),

@@ -22,7 +22,7 @@ from .workflows import FAVOURABLE_DECISIONS
 
 PERIODS = (7, 15, 30)
 KIND_LABELS = (("new", _l("Deposited")), ("open", _l("Under instruction or decided")),
-               ("waiting", _l("Waiting (pieces, consultations)")), ("closed", _l("Closed")))
+               ("waiting", _l("Waiting (pieces, consultations)")), ("closed", _l("Closed files")))
 TACIT = ("accord_tacite", "refus_tacite", "rejet_pieces")
 
 
@@ -70,7 +70,7 @@ def deadlines_ahead(commune, filters) -> IndicatorResult:
     values = tuple(float(sum(1 for n in left if n <= days)) for days in PERIODS)
     categories = tuple((str(days), str(_l("Next %(n)d days", n=days))) for days in PERIODS)
     return IndicatorResult(
-        value=values[0], categories=categories, series=(Series("files", str(_l("Files")), values),),
+        value=values[0], categories=categories, series=(Series("files", str(_l("Planning files")), values),),
         # "" is the headline number's link: the files due within 7 days.
         drilldown={"": _list_url(PERIODS[0])} | {str(days): _list_url(days) for days in PERIODS},
         note=str(_l("Headline: files whose legal deadline is within 7 days; a tacit decision is born the "
