@@ -37,7 +37,7 @@ class SurveySetting(TenantMixin, db.Model):
 
 class SurveyInvitation(TenantMixin, db.Model):
     """``status``: pending (due_at not reached), sent, answered, skipped
-    (``reason``: no_consent, refused, no_address, expired)."""
+    (``reason``: no_consent, refused, no_address, no_site_url, disabled)."""
 
     __tablename__ = "enquetes_invitation"
     __table_args__ = (UniqueConstraint("request_id", name="uq_enquetes_invitation_request"),

@@ -109,6 +109,8 @@ def send_due(commune, now) -> int:
         setting = setting_for(invitation.request_type_id)
         citizen = db.session.get(Citizen, invitation.citizen_id) if invitation.citizen_id else None
         reason = "disabled" if setting is None else exclusion(citizen)
+        # Closed by a worker in a commune without a hostname: no address to link to, no broken e-mail.
+        reason = reason or ("" if invitation.site_url else "no_site_url")
         if reason:
             invitation.status, invitation.reason = "skipped", reason
             continue

@@ -1,7 +1,7 @@
 """When a closing survey leaves, and until when its link answers."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 
 def due_at(closed_at: datetime, delay_hours: int) -> datetime:
@@ -18,5 +18,10 @@ def expires_at(sent_at: datetime, valid_days: int) -> datetime:
 
 
 def is_expired(expires: datetime | None, now: datetime) -> bool:
-    """The link answers up to its expiry, excluded."""
-    return expires is None or now >= expires
+    """The link answers up to its expiry, excluded. A moment read back
+    without its zone (SQLite) is UTC, as GRC stores every moment."""
+    if expires is None:
+        return True
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=timezone.utc)
+    return now >= expires

@@ -59,5 +59,6 @@ def test_timing_at_its_edges():
     assert not rules.is_expired(expires, datetime(2026, 4, 27, 23, 29, 59, tzinfo=timezone.utc))
     assert rules.is_expired(expires, datetime(2026, 4, 27, 23, 30, tzinfo=timezone.utc))
     assert rules.is_expired(None, CLOSED)
+    assert rules.is_expired(datetime(2026, 3, 28, 23, 30), CLOSED)  # naive (SQLite): UTC
     with pytest.raises(ValueError):
         rules.expires_at(CLOSED, 0)
