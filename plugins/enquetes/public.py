@@ -51,6 +51,9 @@ def answer_score(commune_slug, token, score):
         if problem:
             return _page(problem, 404 if problem != "expired" else 410)
         if invitation.status == "answered":
+            # The first score is kept; the follow-up stays open until given (a reload, another click).
+            if invitation.completed_at is None:
+                return _page("follow_up", invitation=invitation, token=token, errors={}, values={}, already=True)
             return _page("already", invitation=invitation, token=token)
         value = rules.parse_score(score)
         if value is None:

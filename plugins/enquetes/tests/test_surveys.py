@@ -157,8 +157,12 @@ def test_from_closure_to_answer(town):
     assert len([m for m in mails(town) if "votre avis" in m[1]]) == 1
     link = survey_link(town, 4)
     anonymous = app.test_client()
-    page = anonymous.get(f"{link}/4").get_data(as_text=True)
-    assert "Thank you: your score « Satisfied » is recorded." in page
+    # The citizen reads French by default.
+    assert "Merci : votre note « Satisfait » est enregistrée." in anonymous.get(f"{link}/4").get_data(as_text=True)
+    anonymous.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    # Another click before the follow-up: the first score kept, the questions still asked.
+    page = anonymous.get(f"{link}/2").get_data(as_text=True)
+    assert "You have already answered this survey: your first answer is kept." in page
     assert 'role="radiogroup"' in page and '<label class="custom-control-label" for="resolved-partly">Partly' in page
     assert invitations(town)[request_id][:3] == ("answered", "", 4)
     assert history(town, request_id) == [("enquetes.answer", "Note 4/5 (Satisfait)")]
