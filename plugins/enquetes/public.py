@@ -20,7 +20,7 @@ blueprint = Blueprint("enquetes_public", __name__, url_prefix="/c/<commune_slug>
 
 
 def _page(state: str, status: int = 200, invitation: SurveyInvitation | None = None, **context):
-    return render_template("enquetes/answer.html", state=state, invitation=invitation, commune=g.grc_commune,
+    return render_template("enquetes/public/answer.html", state=state, invitation=invitation, commune=g.grc_commune,
                            score_labels=SCORE_LABELS, score_faces=SCORE_FACES, resolved_labels=RESOLVED_LABELS,
                            **context), status
 
