@@ -120,8 +120,12 @@ def test_a_script_in_citizen_and_request_data_comes_out_escaped_in_every_panel(a
         assert SCRIPT not in page, code
         if "grc-plugin-panel" in page:
             with_panels.add(code.split(".")[0])
-    # Each plugin showed a panel on the page of at least one of its requests.
-    assert with_panels == set(registry.names)
+    # Each plugin with request types showed a panel on the page of at least one of its requests
+    # (a plugin without any, such as campaigns or surveys, shows its panels on the citizen's record).
+    domains = {name for name in registry.names if registry.declared_by("grc_register_request_types", name)}
+    if not domains:
+        pytest.skip("no loaded plugin declares request types: no request to file")
+    assert with_panels == domains
     page = client.get(f"/admin/citizens/{citizen}/").get_data(as_text=True)
     assert page.count("grc-plugin-panel") >= 2
     assert SCRIPT not in page and ESCAPED in page
@@ -169,7 +173,9 @@ def test_plugin_pages_extend_the_documented_base_template():
         "*.html")] if "{% extends" in (text := path.read_text(encoding="utf-8")) and "grc/layout.html" not in text]
     assert len(pages) >= 5
     for path in pages:
-        assert path.read_text(encoding="utf-8").startswith("{% extends 'grc/plugin_page.html' %}"), path
+        # A public page (a signed link's, no back office) has the public layout, in a folder saying so.
+        base = "grc/layout.html" if path.parent.name == "public" else "grc/plugin_page.html"
+        assert path.read_text(encoding="utf-8").startswith(f"{{% extends '{base}' %}}"), path
 
 
 def test_the_base_template_titles_the_page(panels_app):

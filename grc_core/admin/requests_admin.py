@@ -429,7 +429,8 @@ class RequestsView(RequestsArea):
             select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.at, Attachment.id)))
         names = _user_names((e.details or {}).get("assignee_id") for e in events if e.kind == "assigned")
         definition = req.workflow.definition if req.workflow else None
-        history = [(event, EVENT_LABELS.get(event.kind, event.kind), describe_event(event, names, definition))
+        history = [(event, EVENT_LABELS.get(event.kind, (event.details or {}).get("label") or event.kind),
+                    describe_event(event, names, definition))
                    for event in events]
         offered = offered_transitions(req, current_user, _membership())
         specs = {spec.name: {"label": str(spec.label), "type": spec.type} for spec in fields_of(req.request_type)}

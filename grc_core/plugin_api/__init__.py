@@ -75,6 +75,8 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "REFERENCE_PATTERN": ("grc_core.requests.queue", "REFERENCE"),
     "format_reference": ("grc_core.requests.references", "format_reference"),
     "apply_transition": ("grc_core.workflows.engine", "apply_transition"),
+    "add_history_event": ("grc_core.requests.service", "add_history_event"),
+    "confidential_permission_of": ("grc_core.requests.confidentiality", "read_permission_of"),
     "TransitionError": ("grc_core.workflows.engine", "TransitionError"),
     "state_label": ("grc_core.workflows.definition", "state_label"),
     "neutralize_spreadsheet_cell": ("grc_core.spreadsheet", "neutralize"),

@@ -313,6 +313,30 @@ def post_intake(client, type_id, citizen_id, fields, channel="guichet"):
     return client.post("/admin/intake/", data=data, headers={"Accept-Language": "fr"})
 
 
+def make_request_type(app, commune_id, code, label, definition, *, service_code=None, service_email="") -> int:
+    """A commune's own request type following a workflow ``definition``
+    (states and transitions as in the workflow editor), handled by the
+    service ``service_code`` (created when missing). Returns its id."""
+    from sqlalchemy import select
+
+    from grc_core.extensions import db
+    from grc_core.models import RequestType, Service, Workflow
+
+    with in_commune(app, commune_id):
+        service = None
+        if service_code:
+            service = db.session.scalar(select(Service).where(Service.code == service_code))
+            if service is None:
+                service = Service(code=service_code, name=service_code.capitalize(), email=service_email)
+                db.session.add(service)
+        workflow = Workflow(code=f"wf_{code}", label=label, definition=definition, template_version="")
+        request_type = RequestType(code=code, label=label, workflow=workflow, service=service, channels=["guichet"],
+                                   fields=[])
+        db.session.add_all([workflow, request_type])
+        db.session.commit()
+        return request_type.id
+
+
 def file_request_as(app, commune_id, email, type_id, citizen_id, fields, *, channel="guichet", now=None) -> int:
     """File a request through the core's service as the agent ``email`` (at
     ``now``, any time zone); returns its id. Invalid ``fields`` fail the test."""

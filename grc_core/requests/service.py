@@ -258,6 +258,20 @@ def add_message(request: Request, body: str, *, public: bool, actor, expected_ve
     return message
 
 
+def add_history_event(request: Request, kind: str, label: str, summary: str, *,
+                      now: datetime | None = None) -> RequestEvent:
+    """Append an event of a plugin to the request's history (the caller commits).
+
+    ``kind`` is the plugin's own (prefixed with its name, e.g.
+    ``enquetes.answer``); ``label`` heads the line and ``summary`` says what
+    happened, both plain text (escaped on display), kept as written: the
+    history is append-only."""
+    event = RequestEvent(request=request, at=now or utcnow(), actor_id=None, kind=kind[:30],
+                         details={"label": label, "reason": summary})
+    db.session.add(event)
+    return event
+
+
 def agent_membership(user_id) -> Membership | None:
     """The membership of an agent of the current commune who may hold requests."""
     try:

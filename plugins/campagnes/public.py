@@ -40,5 +40,5 @@ def unsubscribe_page(token):
                 record_audit_event("campagnes.unsubscribed", target=recipient.campaign.name, commit=False)
             db.session.commit()
         done = True
-    return render_template("campagnes/unsubscribe.html", token=token, done=done,
+    return render_template("campagnes/public/unsubscribe.html", token=token, done=done,
                            commune=db.session.get(Commune, recipient.commune_id))

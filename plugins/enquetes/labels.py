@@ -1,0 +1,12 @@
+"""How the survey's codes read on pages (French after translation)."""
+from flask_babel import lazy_gettext as _l
+
+SCORE_LABELS = {1: _l("Very dissatisfied"), 2: _l("Dissatisfied"), 3: _l("Fairly satisfied"), 4: _l("Satisfied"),
+                5: _l("Very satisfied")}
+# Faces beside the words: a picture for who reads less easily, hidden from screen readers.
+SCORE_FACES = {1: "😠", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+RESOLVED_LABELS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No"), "": _l("not said")}
+BAD_ACTION_LABELS = {"none": _l("Nothing"), "alert": _l("Alert the service by e-mail"),
+                     "reopen": _l("Reopen the request")}
+STATUS_LABELS = {"pending": _l("to send"), "sent": _l("sent, no answer yet"), "answered": _l("answered"),
+                 "skipped": _l("not sent")}

@@ -1,0 +1,70 @@
+"""A request type's closing survey (the commune's setting) and the
+invitations: one per request, the proof of what was asked, when, and the
+answer."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grc_core.plugin_api import Request, RequestType, TenantMixin, db, utcnow
+
+
+class SurveySetting(TenantMixin, db.Model):
+    """The closing survey of one request type in the commune (none: no survey)."""
+
+    __tablename__ = "enquetes_setting"
+    __table_args__ = (UniqueConstraint("commune_id", "request_type_id", name="uq_enquetes_setting_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_type_id: Mapped[int] = mapped_column(ForeignKey("request_type.id", ondelete="CASCADE"), nullable=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Codes of the workflow's states whose entry triggers the survey.
+    trigger_states: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    delay_hours: Mapped[int] = mapped_column(Integer, nullable=False, default=24)
+    valid_days: Mapped[int] = mapped_column(Integer, nullable=False, default=30)
+    # rules.BAD_ACTIONS: "none", "alert" (the service's address), "reopen" (reopen_transition).
+    bad_action: Mapped[str] = mapped_column(String(10), nullable=False, default="none")
+    reopen_transition: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    # A confidential (CCAS) type is never surveyed unless the commune says so here.
+    confidential_allowed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Below this many answers, results of a confidential type are not shown.
+    min_count: Mapped[int] = mapped_column(Integer, nullable=False, default=5)
+
+    request_type: Mapped[RequestType] = relationship()
+
+
+class SurveyInvitation(TenantMixin, db.Model):
+    """``status``: pending (due_at not reached), sent, answered, skipped
+    (``reason``: no_consent, refused, no_address, no_site_url, disabled)."""
+
+    __tablename__ = "enquetes_invitation"
+    __table_args__ = (UniqueConstraint("request_id", name="uq_enquetes_invitation_request"),
+                      Index("ix_enquetes_invitation_due", "status", "due_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), nullable=False)
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id", ondelete="SET NULL"), index=True)
+    request_type_id: Mapped[int | None] = mapped_column(ForeignKey("request_type.id", ondelete="SET NULL"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
+    reason: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    # Where the commune's public pages answer (the e-mail's links), taken at closure.
+    site_url: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    score: Mapped[int | None] = mapped_column(Integer)
+    # rules.RESOLVED: "yes", "no", "partly"; "" when not said.
+    resolved: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The follow-up (resolved, comment) is given once, after the score.
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    bad_action_done: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    request: Mapped[Request] = relationship()
+    request_type: Mapped[RequestType | None] = relationship()

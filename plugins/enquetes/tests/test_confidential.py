@@ -1,0 +1,99 @@
+"""A confidential type (the ``secret`` test plugin's, guarded like the CCAS's)
+is never surveyed unless the commune enables it for that type, and its
+results stay hidden below the type's minimum count of answers."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from grc_core.plugin_api import Citizen, Consent, OutboxMessage, RequestType, db, utcnow
+from grc_core.plugin_api.testing import (
+    apply_as, build_test_app, empty_tables, file_request_as, in_commune, login, make_agent, make_commune, post_form,
+    run_tick,
+)
+from plugins.enquetes import surveys
+from plugins.enquetes.models import SurveyInvitation
+
+
+@pytest.fixture(scope="module")
+def secret_app(tmp_path_factory):
+    app = build_test_app(tmp_path_factory, plugins=["enquetes", "secret"],
+                         extra_plugins={"secret": "tests.plugins.secret"}, name="enquetes_secret", own_database=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def town(secret_app):
+    app = secret_app
+    commune = make_commune(app, "Villeneuve-sur-Loire", "45901", "villeneuve", plugins=["enquetes", "secret"],
+                           hostnames="villeneuve.example.org")
+    make_agent(app, commune, "admin@a.fr", "admin", permissions=["secret.read"])
+    make_agent(app, commune, "chef@a.fr", "manager")
+    with in_commune(app, commune):
+        citizen = Citizen(first_name="Alice", last_name="Habitant", email="alice@x.fr")
+        db.session.add(citizen)
+        db.session.flush()
+        db.session.add(Consent(citizen_id=citizen.id, channel="email", purpose=surveys.PURPOSE))
+        db.session.commit()
+        type_id = db.session.scalar(select(RequestType.id).where(RequestType.code == "secret.dossier"))
+        citizen_id = citizen.id
+    yield {"app": app, "commune": commune, "citizen": citizen_id, "type": type_id}
+    empty_tables(app)
+
+
+def configure(town, **change):
+    client = town["app"].test_client()
+    login(client, "admin@a.fr")
+    settings = {"enabled": "y", "trigger_states": ["clos"], "delay": "0", "delay_unit": "hours", "valid_days": "30",
+                "bad_action": "none", "reopen_transition": "", "min_count": "5", **change}
+    assert post_form(client, f"/admin/enquetes/settings/{town['type']}", settings).status_code == 302
+
+
+def close_one(town, at):
+    request_id = file_request_as(town["app"], town["commune"], "admin@a.fr", town["type"], town["citizen"],
+                                 {"motif": "Aide"}, now=at)
+    apply_as(town["app"], town["commune"], "admin@a.fr", request_id, "clore", now=at)
+    return request_id
+
+
+def invited(town):
+    with in_commune(town["app"], town["commune"]):
+        return list(db.session.scalars(select(SurveyInvitation.request_id)))
+
+
+def test_never_surveyed_unless_enabled_for_the_type(town):
+    configure(town)
+    close_one(town, utcnow())
+    assert invited(town) == []
+    configure(town, confidential_allowed="y")
+    second = close_one(town, utcnow())
+    assert invited(town) == [second]
+
+
+def test_results_hidden_below_the_minimum_count(town):
+    configure(town, confidential_allowed="y", min_count="2")
+    app = town["app"]
+    at = utcnow() - timedelta(days=1)
+    close_one(town, at)
+    run_tick(app, at + timedelta(minutes=1))
+    with in_commune(app, town["commune"]):
+        body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.subject.contains("votre avis"))).one()
+    link = re.search(r"https://villeneuve\.example\.org(/c/villeneuve/enquetes/r/\S+)/5\b", body).group(1)
+    app.test_client().get(f"{link}/5")
+    chief = app.test_client()
+    chief.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login(chief, "chef@a.fr")
+    page = chief.get("/admin/enquetes/results/").get_data(as_text=True)
+    assert "too few answers for no one to be recognised: Dossier secret." in page
+    assert "100.0 %" not in page and ">5.0<" not in page
+    assert "Dossier secret" not in chief.get("/admin/enquetes/results/export.csv").get_data(as_text=True)
+    configure(town, confidential_allowed="y", min_count="1")
+    page = chief.get("/admin/enquetes/results/").get_data(as_text=True)
+    assert "too few answers" not in page and "100.0 %" in page
+    # The chief may not read the file: its figures, never its comment or reference.
+    assert 'id="verbatims"' not in page or "secret" not in page.split('id="verbatims"')[1]

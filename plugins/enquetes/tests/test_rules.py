@@ -1,0 +1,64 @@
+"""Scores, bad answers, figures and timing of closing surveys (rules/, pure)."""
+from datetime import datetime, timezone
+
+import pytest
+
+from grc_core.plugin_api.testing import rules_package_problems
+from plugins.enquetes import rules
+
+
+def test_the_rules_package_exports_its_modules():
+    assert rules_package_problems(rules) == []
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1", 1), ("5", 5), (" 3 ", 3), ("0", None), ("6", None), ("-1", None), ("05", None), ("2.5", None),
+    ("", None), ("x", None), ("99999999999999999999", None), ("٣", None),
+])
+def test_parse_score(value, expected):
+    assert rules.parse_score(value) == expected
+
+
+@pytest.mark.parametrize("score, resolved, bad", [
+    (1, "", True), (2, "yes", True), (3, "", False), (3, "no", True), (5, "no", True), (5, "partly", False),
+    (None, "no", True), (None, "", False),
+])
+def test_a_bad_answer_is_a_low_score_or_not_resolved(score, resolved, bad):
+    assert rules.is_bad_answer(score, resolved) is bad
+
+
+@pytest.mark.parametrize("resolved, comment, problem", [
+    ("yes", "", None), ("", "Merci", None), ("partly", "x" * 2000, None), ("no", "ligne 1\nligne 2", None),
+    ("maybe", "", "resolved"), ("yes", "x" * 2001, "comment"), ("yes", "a\x00b", "comment"),
+])
+def test_answer_problem(resolved, comment, problem):
+    assert rules.answer_problem(resolved, comment) == problem
+
+
+def test_summary_on_a_known_set():
+    figures = rules.summary(10, [5, 5, 4, 3, 1], ["yes", "yes", "partly", "no"])
+    assert figures == {"invited": 10, "answered": 5, "response_rate": 50.0, "mean": 3.6,
+                       "distribution": {1: 1, 2: 0, 3: 1, 4: 1, 5: 2}, "resolved_share": 50.0, "net": 40.0}
+
+
+def test_summary_without_answers_says_nothing_rather_than_zero():
+    assert rules.summary(0, [], []) == {"invited": 0, "answered": 0, "response_rate": None, "mean": None,
+                                        "distribution": {1: 0, 2: 0, 3: 0, 4: 0, 5: 0}, "resolved_share": None,
+                                        "net": None}
+
+
+CLOSED = datetime(2026, 3, 28, 23, 30, tzinfo=timezone.utc)
+
+
+def test_timing_at_its_edges():
+    assert rules.due_at(CLOSED, 0) == CLOSED
+    assert rules.due_at(CLOSED, 48) == datetime(2026, 3, 30, 23, 30, tzinfo=timezone.utc)
+    with pytest.raises(ValueError):
+        rules.due_at(CLOSED, -1)
+    expires = rules.expires_at(CLOSED, 30)
+    assert not rules.is_expired(expires, datetime(2026, 4, 27, 23, 29, 59, tzinfo=timezone.utc))
+    assert rules.is_expired(expires, datetime(2026, 4, 27, 23, 30, tzinfo=timezone.utc))
+    assert rules.is_expired(None, CLOSED)
+    assert rules.is_expired(datetime(2026, 3, 28, 23, 30), CLOSED)  # naive (SQLite): UTC
+    with pytest.raises(ValueError):
+        rules.expires_at(CLOSED, 0)
