@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import (
-    AgentSession, Attachment, Citizen, CitizenMerge, Consent, HouseholdLink, Message, Request, RequestEvent,
-    RequestType, SavedView, User, Workflow, utcnow,
+    AgentSession, Attachment, Citizen, CitizenMerge, Consent, ExportFile, HouseholdLink, Message, Request,
+    RequestEvent, RequestType, SavedView, Segment, User, WebhookDelivery, WebhookEndpoint, Workflow, utcnow,
 )
+from grc_core.webapi.keys import create_key
 from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent
 from tests.test_requests import file_request, make_citizen, setup_commune
 
@@ -35,14 +36,37 @@ def rows_of_b(app):
         # Not a commune's row, another agent's: the same 404 (security.account).
         session = AgentSession(user_id=agent.id, token_hash="b" * 64, created_at=utcnow(), last_seen_at=utcnow())
         merge = CitizenMerge(kept_id=parent, duplicate_id=child, moved={})
-        db.session.add_all([link, consent, attachment, view, session, merge])
+        exported = ExportFile(user_id=agent.id, fmt="csv", query="", status="ready", row_count=0, size=0,
+                              storage_key=f"exports/{b.id}/b")
+        segment = Segment(name="Zorglub", definition={"match": "all", "items": []})
+        api_key, _secret = create_key(name="Appli de B", scopes=["open311"])
+        endpoint = WebhookEndpoint(url="https://hooks.example.org/b", events=["request.created"],
+                                   secret="whsec_Yg==")
+        delivery = WebhookDelivery(endpoint=endpoint, message_id="msg_b", event="request.created",
+                                   payload={"type": "request.created"}, status="failed")
+        db.session.add_all([link, consent, attachment, view, session, merge, exported, segment, endpoint, delivery])
         db.session.commit()
         return b.id, {
             "citizen_id": parent, "request_id": request_id, "link_id": link.id, "consent_id": consent.id,
             "attachment_id": attachment.id, "view_id": view.id, "type_id": b.bacs, "workflow_id": b.workflow,
             "session_id": session.id,
-            "merge_id": merge.id, "fmt": "json",
+            "merge_id": merge.id, "export_id": exported.id, "segment_id": segment.id, "key_id": api_key.id,
+            "endpoint_id": endpoint.id, "delivery_id": delivery.id, "fmt": "json", **_plugin_rows(app, agent),
         }
+
+
+def _plugin_rows(app, agent) -> dict:
+    """Rows of the loaded plugins' own id routes (a campaign belongs to no request)."""
+    ids = {}
+    if "campagnes" in app.extensions["grc"].names:
+        from plugins.campagnes.models import Campaign
+
+        campaign = Campaign(name="Travaux", purpose="p", legal_basis="public_task", subject="S", body="B",
+                            author_id=agent.id)
+        db.session.add(campaign)
+        db.session.commit()
+        ids["campaign_id"] = campaign.id
+    return ids
 
 
 def snapshot(app, commune_id):
