@@ -372,7 +372,9 @@ def tick_command(now_text):
     kept = run_all(local_date(now) if now else None)
     failed = f" (politiques en échec : {kept['failed']})" if kept["failed"] else ""
     click.echo(f"Conservation des données : {kept['anonymised']} enregistrement(s) anonymisé(s){failed}.")
-    click.echo(f"Exports expirés supprimés : {purge_expired(now)}.")
+    purged = purge_expired(now)
+    if purged:
+        click.echo(f"Exports expirés supprimés : {purged}.")
 
 
 @cli.group("retention", help="Conservation des données (RGPD) : ce qui sera anonymisé, et quand.")

@@ -55,6 +55,18 @@ def load_demo(password: str) -> list[str]:
     """Create what is missing; return the lines to print: per commune its URL,
     the demo requests of the core and of each plugin, and every login with
     its role."""
+    # Thousands of small commits: each would expire every object the session
+    # holds and reload it on next use (most of the demo's time). Nothing here
+    # reads back what another process changed, so the objects stay as written.
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        return _load_demo(password)
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
+def _load_demo(password: str) -> list[str]:
     registry = current_app.extensions["grc"]
     loaded, portal_lines = [], {}
     for name, insee, slug in COMMUNES:

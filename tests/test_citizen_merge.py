@@ -142,7 +142,7 @@ def test_a_merge_keeps_what_moved_and_is_audited_under_the_files_permission(priv
         assert event.details["merge"] == merge_id and event.details["duplicate"] == duplicate
     # An administrator without the permission sees that a merge happened, not what it tied together.
     log = client_of(app, "admin-plain@a.fr").get("/admin/core_audit/").get_data(as_text=True)
-    assert "citizen.merged" in log and "2026-00001" not in log and f"citizen:{kept}" not in log
+    assert "Citizen records merged" in log and "2026-00001" not in log and f"citizen:{kept}" not in log
 
 
 def test_an_admin_undoes_a_merge_and_everything_goes_back(privacy_app, town):

@@ -201,7 +201,7 @@ def test_users_create_refuses_an_unknown_permission_with_the_valid_ones(app):
               "un-mot-de-passe-long", "--commune", "villeneuve", "--permission", "nosuch.perm")
     assert bad.exit_code == 2
     assert "Permission inconnue dans Villeneuve-sur-Loire : nosuch.perm" in bad.output
-    assert "permissions valides : core.admin, core.audit.read)" in bad.output
+    assert "permissions valides : core.admin, core.audit.read, core.segments)" in bad.output
     assert counts(app) == (1, 0, 0)
     good = run(app, "users", "create", "--email", "x@villeneuve.fr", "--name", "X", "--password",
                "un-mot-de-passe-long", "--commune", "villeneuve", "--permission", "core.audit.read")

@@ -296,14 +296,18 @@ def signed_in(app, email, password=DEMO_PASSWORD):
     return client
 
 
-def post_intake(client, type_id, citizen_id, fields, channel="guichet"):
+def post_intake(client, type_id, citizen_id, fields, channel="guichet", confirm_duplicate=True):
     """Post the quick-intake form like the counter agent's browser: ``fields``
     by their name (True ticks a box; False and None leave it empty; dates
-    are typed as ISO dates)."""
+    are typed as ISO dates). ``confirm_duplicate``: the agent ticks « file a
+    second one anyway » (a suite filing several requests of one type for one
+    citizen in a row); False to meet the intake's duplicate guard."""
     from datetime import date
 
     data = {"csrf_token": csrf_token(client, "/admin/intake/"), "channel": channel, "type": type_id,
             "citizen": citizen_id}
+    if confirm_duplicate:
+        data["confirm_duplicate"] = "1"
     for name, value in fields.items():
         if value is True:
             value = "y"

@@ -91,7 +91,7 @@ def child_fields(first="Lina", last="Garnier", born="2024-05-10", year=2027, **m
 def file_form(client, town, code, citizen=None, **fields):
     """Post the intake form like the front desk does."""
     data = {"csrf_token": csrf_token(client, "/admin/intake/"), "channel": "guichet", "type": town.types[code],
-            "citizen": citizen or town.parent}
+            "citizen": citizen or town.parent, "confirm_duplicate": "1"}
     for name, value in fields.items():
         if value is True:
             value = "y"

@@ -84,7 +84,7 @@ def booking_fields(**more):
 def file_form(client, town, code, citizen=None, **fields):
     """Post the intake form like the front desk does."""
     data = {"csrf_token": csrf_token(client, "/admin/intake/"), "channel": "guichet", "type": town.types[code],
-            "citizen": citizen or town.citizen}
+            "citizen": citizen or town.citizen, "confirm_duplicate": "1"}
     for name, value in fields.items():
         if value is True:
             value = "y"
