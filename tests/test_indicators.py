@@ -186,10 +186,18 @@ def test_the_queue_as_it_stands(app, town):
 
 
 def test_due_this_week(app, town):
+    from grc_core.indicators.sql import local_midnight
+    from grc_core.workflows.deadlines import local_date
+
+    # The clock of this test, not the module's NOW (minutes old in a long run): due halfway
+    # between now and the end of the commune's week, so neither overdue nor next week.
+    now = datetime.now(UTC)
+    today = local_date(now)
+    end_of_week = local_midnight(today + timedelta(days=7 - today.weekday()))
     with in_commune(app, town.id):
-        add(town, "2026-00100", town.bacs, town.voirie, "guichet", NOW, due=NOW + timedelta(minutes=5), kind="open")
+        add(town, "2026-00100", town.bacs, town.voirie, "guichet", now, due=now + (end_of_week - now) / 2,
+            kind="open")
         db.session.commit()
-    today = NOW.date()
     filters = IndicatorFilters(start=today, end=today, today=today)
     assert compute(app, town, core.due_this_week, filters).value == 1
 
