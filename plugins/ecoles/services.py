@@ -27,7 +27,14 @@ LIVE = ("demandee", "affectee", "admise")
 
 # --- reading the reference data -----------------------------------------------------
 
-def school_year_row(start_year: int) -> SchoolYear | None:
+def school_year_row(start_year) -> SchoolYear | None:
+    """The commune's school year starting in ``start_year`` (a form's value: a
+    number, or its text from a hook's raw data — PostgreSQL compares no
+    integer column with text)."""
+    try:
+        start_year = int(start_year)
+    except (TypeError, ValueError):
+        return None
     return db.session.scalar(select(SchoolYear).where(SchoolYear.start_year == start_year))
 
 
