@@ -165,5 +165,10 @@ def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
 
 def _error_page(code: int):
     def handler(error):
+        from .portal.errors import error_page
+
+        portal_page = error_page(code, error)
+        if portal_page is not None:
+            return portal_page
         return render_template("grc/error.html", code=code, error=error), code
     return handler

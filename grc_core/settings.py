@@ -53,6 +53,16 @@ DEFAULTS: dict[str, object] = {
     # An address an account signed in from within these days is "known":
     # only slowed down there, never blocked.
     "LOGIN_KNOWN_ADDRESS_DAYS": 30,
+    # Citizens' portal (grc_core/portal/rate_limits.py): tries allowed per
+    # source address (and per e-mail address for sign-ups), in the notation of
+    # the ``limits`` library; counted in Redis when REDIS_URL is set. The
+    # per-account throttling of sign-in, filing and messages is above.
+    "PORTAL_SIGN_UP_LIMIT_PER_ADDRESS": "5/15 minutes",
+    "PORTAL_SIGN_UP_LIMIT_PER_ACCOUNT": "3/15 minutes",
+    "PORTAL_SIGN_IN_LIMIT_PER_ADDRESS": "30/15 minutes",
+    "PORTAL_LINK_LIMIT_PER_ADDRESS": "10/15 minutes",
+    "PORTAL_FILING_LIMIT_PER_ADDRESS": "20/hour",
+    "PORTAL_MESSAGE_LIMIT_PER_ADDRESS": "60/hour",
     # Cookies: secure by default; set false only for plain-HTTP development.
     "SESSION_COOKIE_SECURE": True,
     # Strict-Transport-Security on responses served over HTTPS; 0 sends none.

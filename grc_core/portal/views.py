@@ -25,7 +25,7 @@ from ..security import clock, passwords, throttling
 from ..security.access import citizen_request_or_404
 from ..security.redirects import safe_next
 from ..workflows.deadlines import local_date
-from . import catalogue, filing, linking, mails, oidc, session, tokens, tracking
+from . import catalogue, filing, linking, mails, oidc, rate_limits, session, tokens, tracking
 from .forms import ConfirmForm, EmailForm, NewPasswordForm, ReplyForm, SignInForm, SignUpForm
 
 bp = Blueprint("portal", __name__, url_prefix="/c/<commune_slug>/portal")
@@ -42,6 +42,9 @@ def _commune_slug(endpoint, values):
 def _drop_slug():
     # The resolver, which runs before, has read it (grc_core.tenancy.resolver): views take the commune from g.
     request.view_args.pop("commune_slug", None)
+
+
+bp.after_request(rate_limits.retry_after)
 
 
 @bp.context_processor
@@ -69,7 +72,15 @@ def _address() -> str:
     return f"p:{client_ip()}"[:45]
 
 
+def _reserve(action: str, key: str) -> throttling.Reservation:
+    """One try of ``action``: refused by the address's rate limit
+    (rate_limits) or by the account's throttling, else reserved."""
+    wait = rate_limits.hit(action, _commune().id)
+    return throttling.Reservation(None, wait) if wait else throttling.reserve(key, _address())
+
+
 def _too_many(seconds: int) -> str:
+    g.grc_retry_after = seconds  # the Retry-After of the 429 (rate_limits.retry_after)
     minutes = max(1, math.ceil(seconds / 60))
     return ngettext("Too many attempts. Try again in %(num)d minute.",
                     "Too many attempts. Try again in %(num)d minutes.", minutes)
@@ -115,7 +126,7 @@ def file(code):
         formdata = CombinedMultiDict((request.files, request.form))
         account = session.current_account()
         # Every try counts: a robot cannot flood the agents' queue, a citizen is slowed after a few.
-        reservation = throttling.reserve(f"portal-file:{_commune().id}:{account.id}", _address())
+        reservation = _reserve("FILING", f"portal-file:{_commune().id}:{account.id}")
         if reservation.allowed:
             created, errors = filing.file_demarche(account, request_type, formdata,
                                                    request.files.getlist("attachments"))
@@ -151,11 +162,11 @@ def sign_up():
         if form.website.data:
             abort(400)
         commune = _commune()
-        reservation = throttling.reserve(f"portal-signup:{commune.id}", _address())
-        if not reservation.allowed:
-            form.email.errors.append(_too_many(reservation.wait_seconds))
-            return render_template("portal/sign_up.html", form=form), 429
         email = form.email.data.strip().lower()
+        wait = rate_limits.hit("SIGN_UP", commune.id, email)
+        if wait:
+            form.email.errors.append(_too_many(wait))
+            return render_template("portal/sign_up.html", form=form), 429
         existing = _account_by_email(email)
         if existing is None:
             account = CitizenAccount(email=email, first_name=form.first_name.data.strip(),
@@ -202,7 +213,7 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        reservation = throttling.reserve(f"portal:{_commune().id}:{email}", _address())
+        reservation = _reserve("SIGN_IN", f"portal:{_commune().id}:{email}")
         if not reservation.allowed:
             form.password.errors.append(_too_many(reservation.wait_seconds))
             status = 429
@@ -267,7 +278,7 @@ def _mail_a_link(purpose: str, title: str, sender):
         if form.website.data:
             abort(400)
         email = form.email.data.strip().lower()
-        reservation = throttling.reserve(f"portal-{purpose}:{_commune().id}:{email}", _address())
+        reservation = _reserve("LINK", f"portal-{purpose}:{_commune().id}:{email}")
         if not reservation.allowed:
             form.email.errors.append(_too_many(reservation.wait_seconds))
             return render_template("portal/ask_link.html", form=form, title=title), 429
@@ -372,7 +383,7 @@ def reply(request_id):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _request_page(found, form, 400)
-    reservation = throttling.reserve(f"portal-message:{_commune().id}:{account.id}", _address())
+    reservation = _reserve("MESSAGE", f"portal-message:{_commune().id}:{account.id}")
     if not reservation.allowed:
         return _request_page(found, form, 429, _too_many(reservation.wait_seconds))
     try:

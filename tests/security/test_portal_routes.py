@@ -106,3 +106,118 @@ def test_bad_ids_on_the_portal_are_404(app, bad):
     verified_citizen(app, client, a)
     for path in (f"/my-requests/{bad}", f"/my-requests/{bad}/filed"):
         assert client.get(f"{a.base}{path}").status_code == 404
+
+
+# Every portal route, by endpoint: the calls the leak walk makes. A new
+# route fails the walk until it has its row here. ``{request_id}`` is the
+# owner's request, ``{token}`` an e-mailed link of the owner's.
+ROUTES = {
+    "portal.catalogue_page": [("GET", "/", {}), ("GET", "/?q=aide", {})],
+    "portal.demarche": [("GET", "/procedures/bacs", {}), ("GET", "/procedures/{ccas}", {})],
+    "portal.file": [("GET", "/procedures/bacs/file", {}), ("GET", "/procedures/{ccas}/file", {}),
+                    ("POST", "/procedures/{ccas}/file", {"f_motif": "x"})],
+    "portal.filed": [("GET", "/my-requests/{request_id}/filed", {})],
+    "portal.sign_up": [("GET", "/account/sign-up", {})],
+    "portal.verify": [("GET", "/account/verify/{token}", {}), ("POST", "/account/verify/{token}", {})],
+    "portal.sign_in": [("GET", "/account/sign-in", {}),
+                       ("POST", "/account/sign-in", {"email": "lea@example.org", "password": "x" * 12})],
+    "portal.oidc_start": [("GET", "/account/openid", {})],
+    "portal.oidc_callback": [("GET", "/account/openid/callback?state=x&code=y", {})],
+    "portal.ask_sign_in_link": [("GET", "/account/sign-in-link", {}),
+                                ("POST", "/account/sign-in-link", {"email": "lea@example.org"})],
+    "portal.forgotten_password": [("GET", "/account/forgotten-password", {})],
+    "portal.use_sign_in_link": [("GET", "/account/sign-in-link/{token}", {}),
+                                ("POST", "/account/sign-in-link/{token}", {})],
+    "portal.reset_password": [("GET", "/account/new-password/{token}", {}),
+                              ("POST", "/account/new-password/{token}", {"password": "p" * 12,
+                                                                         "confirm": "p" * 12})],
+    "portal.sign_out": [("POST", "/account/sign-out", {})],
+    "portal.my_requests": [("GET", "/my-requests/", {})],
+    "portal.request_page": [("GET", "/my-requests/{request_id}", {})],
+    "portal.reply": [("POST", "/my-requests/{request_id}/reply", {"body": "intrus"})],
+}
+
+
+def test_every_portal_route_shows_nothing_of_another_citizen_commune_internal_note_or_ccas(app):
+    """Two citizens of commune A (the owner and a neighbour), one of commune
+    B, and nobody: every portal route, on A's and on B's address, shows none
+    of the owner's request (but to her), of its internal note, of commune B's
+    requests, nor of a confidential (CCAS) type — even one an administrator
+    opened to the web by mistake."""
+    from grc_core.models import Commune, RequestType
+    from grc_core.requests.confidentiality import confidential_types
+    from grc_core.requests.service import add_message
+    from grc_core.tenancy.activation import enable_plugin
+    from tests.portal.portal_support import last_link
+
+    unknown = sorted({rule.endpoint for rule in app.url_map.iter_rules()
+                      if rule.endpoint.startswith("portal.")} - set(ROUTES))
+    assert not unknown, f"give the leak walk rows for these portal routes: {unknown}"
+    if "social" not in app.extensions["grc"].names:
+        pytest.skip("the CCAS plugin (social) is not loaded")
+    a = setup_portal_commune(app)
+    b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
+    make_agent(app, a.id, "admin@a.fr", "admin")
+    with in_commune(app, a.id):
+        enable_plugin(db.session.get(Commune, a.id), "social")
+        db.session.flush()
+        secret = confidential_types(db.session.get(Commune, a.id))
+        ccas_types = list(db.session.scalars(select(RequestType).where(RequestType.code.in_(secret))))
+        assert ccas_types
+        for ccas in ccas_types:
+            ccas.channels = [*ccas.channels, "web"]
+        ccas_labels = [ccas.label for ccas in ccas_types]
+        ccas_code = ccas_types[0].code
+        db.session.commit()
+    owner, neighbour, foreigner = english_client(app), english_client(app), english_client(app)
+    verified_citizen(app, owner, a)
+    verified_citizen(app, neighbour, a, email="max@example.org", first="Max", last="Durand")
+    verified_citizen(app, foreigner, b, email="zoe@example.org", first="Zoé", last="Blanc")
+    for client, town, motif in ((owner, a, "Motif-de-Lea-A"), (foreigner, b, "Motif-de-Zoe-B")):
+        response = client.post(f"{town.base}/procedures/bacs/file", data={
+            "csrf_token": csrf_token(client, f"{town.base}/"), "f_motif": motif}, content_type="multipart/form-data")
+        assert response.status_code == 302
+    with in_commune(app, a.id):
+        from grc_core.models import User
+
+        request = db.session.scalar(select(Request))
+        admin = db.session.scalar(select(User).where(User.email == "admin@a.fr"))
+        add_message(request, "Note-interne-A", public=False, actor=admin)
+        add_message(request, "Message-public-A", public=True, actor=admin)
+        request_id, reference = request.id, request.reference
+    owner.post(f"{a.base}/account/forgotten-password", data={
+        "csrf_token": csrf_token(owner, f"{a.base}/account/forgotten-password"), "email": "lea@example.org"})
+    token = last_link(app, "lea@example.org").rsplit("/", 1)[1]
+    owners_own = ["Motif-de-Lea-A", "Message-public-A"]
+    never = ["Note-interne-A", "Motif-de-Zoe-B", *ccas_labels]
+    anonymous = english_client(app)
+    walked = 0
+    # Her reference too on A's address (on B's, B's own first request has the same number).
+    others = never + owners_own
+    for client, slug, hidden in ((owner, a.slug, never), (neighbour, a.slug, [*others, reference]),
+                                 (foreigner, a.slug, [*others, reference]), (foreigner, b.slug, others),
+                                 (anonymous, a.slug, [*others, reference])):
+        base = f"/c/{slug}/portal"
+        for endpoint, calls in ROUTES.items():
+            if endpoint == "portal.sign_out":
+                continue  # walked last: it ends the session the other calls need
+            for method, path, data in calls:
+                url = base + path.format(request_id=request_id, token="x" * 43 if slug == a.slug else token,
+                                         ccas=ccas_code)
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    response = client.post(url, data={"csrf_token": csrf_token(client, f"{base}/"), **data},
+                                           content_type="multipart/form-data")
+                page = response.get_data(as_text=True) + response.headers.get("Location", "")
+                shown = [text for text in hidden if text in page]
+                assert not shown, (endpoint, method, url, client is owner, shown)
+                walked += 1
+        response = client.post(f"{base}/account/sign-out", data={"csrf_token": csrf_token(client, f"{base}/")})
+        assert response.status_code in (302, 400)
+    assert walked >= 5 * 20
+    # The control: the owner sees her own request where the others saw nothing.
+    control = english_client(app)
+    verified_citizen(app, control, a, email="lea@example.org")
+    page = control.get(f"{a.base}/my-requests/{request_id}").get_data(as_text=True)
+    assert "Message-public-A" in page and reference in page
