@@ -114,3 +114,25 @@ def test_citizens_carry_the_apps_search_keys(loaded):
     for first, last, birth, phone, name_key, phonetic, phone_key in rows:
         assert citizen_keys(first, last, birth, phone) == {
             "name_key": name_key, "phonetic_key": phonetic, "phone_key": phone_key}
+
+
+def test_the_portal_bench_measures_its_four_figures_at_a_tiny_scale(tmp_path, capsys):
+    """bench/portal_bench.py end to end on its own tiny database: the four
+    figures and their SQL floor are produced (no timing asserted)."""
+    import os
+
+    from bench import portal_bench
+
+    test_url = os.environ.get("GRC_TEST_DATABASE_URL")
+    if test_url and make_url(test_url).get_backend_name() == "postgresql":
+        parsed = make_url(bench_seed.normalise_url(test_url))
+        url = parsed.set(database=f"{parsed.database}_portal_bench_smoke").render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_path / 'portal.sqlite'}"
+    results = portal_bench.main(["--citizens", "200", "--requests", "1000", "--repeat", "2", "--database-url", url,
+                                 "--json", str(tmp_path / "portal.json")])
+    figures = results["runs"][0]["figures"]
+    assert [figure["group"] for figure in figures] == ["catalogue", "démarche", "mes démarches", "filing"]
+    assert all(figure["n"] == 2 and figure["median_ms"] > 0 and figure["sql_floor_ms"] > 0 for figure in figures)
+    assert "« Mes démarches », 50 requests" in capsys.readouterr().out
+    assert (tmp_path / "portal.json").exists()
