@@ -1,0 +1,43 @@
+"""Private tracking links: follow and answer one request without an account.
+
+Issued when a filing without an account is verified (grc_core.portal.anonymous).
+The token is unguessable (256 random bits) and only its SHA-256 is stored; a
+link belongs to its request's commune (tenancy: another commune's token is
+unknown there) and works until revoked — by the citizen on the tracking page,
+or by an agent on the request's page. Which request a token opens is decided
+in grc_core.security.access.tracked_request.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from ..extensions import db
+from ..models import Request, TrackingLink
+from ..security import clock
+from .tokens import digest, new_token
+
+
+def issue(request: Request) -> str:
+    """A new link's token (the caller commits)."""
+    token = new_token()
+    db.session.add(TrackingLink(request_id=request.id, commune_id=request.commune_id, token_hash=digest(token),
+                                created_at=clock.now()))
+    return token
+
+
+def revoke(link: TrackingLink) -> None:
+    """This link stops working (the caller commits)."""
+    if link.revoked_at is None:
+        link.revoked_at = clock.now()
+
+
+def revoke_all(request: Request) -> int:
+    """Every live link of the request stops working (the caller commits); how many did."""
+    return db.session.execute(update(TrackingLink).where(
+        TrackingLink.request_id == request.id, TrackingLink.revoked_at.is_(None),
+    ).values(revoked_at=clock.now()).execution_options(synchronize_session=False)).rowcount
+
+
+def live_count(request: Request) -> int:
+    return db.session.scalar(select(func.count()).select_from(TrackingLink).where(
+        TrackingLink.request_id == request.id, TrackingLink.revoked_at.is_(None)))
