@@ -44,6 +44,20 @@ def _drop_slug():
     request.view_args.pop("commune_slug", None)
 
 
+# Pages whose address holds a private token (a tracking link, a filing's verification link).
+PRIVATE_LINK_ENDPOINTS = {"portal.track", "portal.track_reply", "portal.track_revoke", "portal.confirm_filing"}
+
+
+@bp.after_request
+def _private_links_stay_private(response):
+    # The token is in the address: never sent on as a Referer (not even to the portal's own pages
+    # and their logs), never kept by a shared cache.
+    if request.endpoint in PRIVATE_LINK_ENDPOINTS:
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.context_processor
 def _portal_context():
     # g.get: an error page (a CSRF refusal) may come before the commune is resolved.

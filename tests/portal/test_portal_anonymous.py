@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from grc_core.extensions import db
@@ -148,8 +149,10 @@ def test_a_filing_without_an_account_reaches_the_agents_only_once_verified(app, 
     again = client.post(path, data={"csrf_token": csrf_token(client, path)})
     assert again.status_code == 404 and "This link is not valid" in again.get_data(as_text=True)
     assert _counts(app) == after
-    # The tracking link shows the request as "Mes démarches" does.
-    tracked = client.get(track).get_data(as_text=True)
+    # The tracking link shows the request as "Mes démarches" does; its address is never sent on.
+    response = client.get(track)
+    assert response.headers["Referrer-Policy"] == "no-referrer" and response.headers["Cache-Control"] == "no-store"
+    tracked = response.get_data(as_text=True)
     assert '<dd id="state">Nouvelle</dd>' in tracked and reference in tracked and "My requests" not in tracked
 
 
@@ -353,7 +356,7 @@ def test_the_citizen_takes_only_the_resume_transition_of_a_waiting_state(app, cl
 def test_the_workflow_validation_checks_resume_transitions(change, message, app):
     definition = {**RESUMING, "transitions": [*RESUMING["transitions"][:-1], {**RESUMING["transitions"][-1],
                                                                              **change}]}
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):
         assert any(message in problem for problem in validate(definition)), validate(definition)
         assert validate(RESUMING) == []
         twice = {**RESUMING, "transitions": [*RESUMING["transitions"],

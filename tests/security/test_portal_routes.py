@@ -22,10 +22,14 @@ import pytest
 from sqlalchemy import select
 
 from grc_core.extensions import db
-from grc_core.models import Request
+from grc_core.models import Commune, Request, TrackingLink, utcnow
 from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent
+from grc_core.portal.anonymous import SETTING
+from grc_core.portal.tokens import digest
+from grc_core.portal.views import PRIVATE_LINK_ENDPOINTS
 from grc_core.tenancy import unscoped
 from tests.portal.portal_support import english_client, setup_portal_commune, verified_citizen
+from tests.portal.test_portal_anonymous import CONFIRM, _file, _filed, _link
 
 LOGS = {"audit_event", "login_attempt"}
 
@@ -106,3 +110,45 @@ def test_bad_ids_on_the_portal_are_404(app, bad):
     verified_citizen(app, client, a)
     for path in (f"/my-requests/{bad}", f"/my-requests/{bad}/filed"):
         assert client.get(f"{a.base}{path}").status_code == 404
+
+
+def test_every_private_link_route_refuses_other_communes_revoked_and_forged_tokens(app):
+    """The routes opened by a token (tracking link, a filing's verification
+    link) instead of an id: another commune's live token, a revoked one and
+    forged ones are refused (404), GET and POST, and nothing changes. A GET of
+    a verification link only shows its button (mail scanners), whatever the token."""
+    a = setup_portal_commune(app)
+    b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
+    for town in (a, b):
+        with in_commune(app, town.id):
+            commune = db.session.get(Commune, town.id)
+            commune.settings = {**(commune.settings or {}), SETTING: True}
+            db.session.commit()
+    citizen_of_b = english_client(app)
+    _request_id, track_b = _filed(app, citizen_of_b, b)
+    assert _file(citizen_of_b, b, email="lea@example.org").status_code == 200  # held, not verified
+    confirm_b = _link(app, CONFIRM).rsplit("/", 1)[1]
+    revoked = "r" * 43
+    with in_commune(app, b.id):
+        db.session.add(TrackingLink(request_id=_request_id, token_hash=digest(revoked), revoked_at=utcnow()))
+        db.session.commit()
+    tokens = [track_b.rsplit("/", 1)[1], confirm_b, revoked, "A" * 43, "x", "%00" * 30]
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint in PRIVATE_LINK_ENDPOINTS]
+    assert len(rules) == len(PRIVATE_LINK_ENDPOINTS)
+    stranger = english_client(app)
+    csrf = csrf_token(stranger, f"{a.base}/")
+    before = _fingerprint(app)
+    for rule in rules:
+        for token in tokens:
+            url = rule.build({"commune_slug": a.slug, "token": "TOKEN"}, append_unknown=False)[1] \
+                .replace("TOKEN", token)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                if method == "GET":
+                    response = stranger.get(url)
+                    assert response.status_code == (200 if rule.endpoint == "portal.confirm_filing" else 404), url
+                else:
+                    response = stranger.post(url, data={"csrf_token": csrf, "body": "intrus"})
+                    assert response.status_code == 404, (url, response.status_code)
+    assert _fingerprint(app) == before
+    # The control: B's own tracking link opens B's request on B's portal.
+    assert citizen_of_b.get(track_b).status_code == 200
