@@ -141,6 +141,8 @@ def describe_event(event: RequestEvent, names: dict[int, str], definition: dict 
         return details.get("filename", "")
     if event.kind == "notification":
         return details.get("subject", "")
+    if event.kind == "tracking_revoked":
+        return _("by the citizen") if details.get("by_citizen") else ""
     if details.get("reason"):
         return str(details["reason"])
     return "; ".join(f"{key}: {value}" for key, value in sorted(details.items()))
@@ -569,7 +571,7 @@ class RequestsView(RequestsArea):
         from ..portal import tracking_links
 
         req = request_or_404(request_id, act=True)
-        revoked = tracking_links.revoke_all(req)
+        revoked = tracking_links.revoke_all(req, current_user)
         db.session.commit()
         flash(ngettext("%(num)d tracking link revoked.", "%(num)d tracking links revoked.", revoked), "success")
         return redirect(url_for(".details", request_id=request_id))

@@ -28,7 +28,7 @@ from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 from ..extensions import db
 from ..models import PendingFiling, Request, RequestType
 from ..requests import attachments
-from ..requests.service import FILES_ERROR, create_request, validate_submission
+from ..requests.service import create_request, validate_submission
 from ..security import clock
 from ..storage import storage
 from ..tenancy import unscoped
@@ -42,6 +42,8 @@ SETTING = "portal_anonymous_filing"
 LIFETIME = timedelta(hours=48)
 # The prefix of a FieldSpec form's inputs (grc_core.forms.validation): what a held filing keeps of a POST.
 FIELD_PREFIX = "f_"
+# The input of the optional documents (templates/portal/file.html).
+DOCUMENTS = "attachments"
 log = logging.getLogger("grc.portal")
 
 
@@ -65,7 +67,7 @@ def _uploads(files: MultiDict) -> list[tuple[str, FileStorage]]:
 def check_only(request_type: RequestType, form: MultiDict, files: MultiDict) -> dict:
     """The démarche's errors, storing nothing (to show them with the identity's)."""
     return validate_submission(request_type=request_type.id, channel=CHANNEL,
-                               formdata=CombinedMultiDict((files, form)), files=files.getlist(FILES_ERROR))[3]
+                               formdata=CombinedMultiDict((files, form)), files=files.getlist(DOCUMENTS))[3]
 
 
 def _pending_key(commune_id: int) -> str:
@@ -80,7 +82,7 @@ def hold(commune, request_type: RequestType, identity: Identity, form: MultiDict
     """
     formdata = CombinedMultiDict((files, form))
     _resolved, _data, _checked, errors = validate_submission(
-        request_type=request_type.id, channel=CHANNEL, formdata=formdata, files=files.getlist(FILES_ERROR))
+        request_type=request_type.id, channel=CHANNEL, formdata=formdata, files=files.getlist(DOCUMENTS))
     if errors:
         return False, errors
     written, held = [], []
@@ -135,7 +137,7 @@ def _replayed(row: PendingFiling):
     files = MultiDict([(item["field"], FileStorage(io.BytesIO(storage().read(item["key"])),
                                                    filename=item["filename"], name=item["field"]))
                        for item in row.files or ()])
-    return CombinedMultiDict((files, form)), files.getlist(FILES_ERROR)
+    return CombinedMultiDict((files, form)), files.getlist(DOCUMENTS)
 
 
 def confirm(commune, token: str) -> Confirmed | None:

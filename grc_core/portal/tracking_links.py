@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import Request, TrackingLink
+from ..models import Request, RequestEvent, TrackingLink
 from ..security import clock
 from .tokens import digest, new_token
 
@@ -26,16 +26,24 @@ def issue(request: Request) -> str:
 
 
 def revoke(link: TrackingLink) -> None:
-    """This link stops working (the caller commits)."""
+    """The citizen revokes his link: it stops working, and the request's
+    history says so (the caller commits)."""
     if link.revoked_at is None:
         link.revoked_at = clock.now()
+        db.session.add(RequestEvent(request_id=link.request_id, commune_id=link.commune_id, at=link.revoked_at,
+                                    kind="tracking_revoked", details={"by_citizen": True}))
 
 
-def revoke_all(request: Request) -> int:
-    """Every live link of the request stops working (the caller commits); how many did."""
-    return db.session.execute(update(TrackingLink).where(
+def revoke_all(request: Request, actor) -> int:
+    """An agent revokes every live link of the request (the caller commits); how many."""
+    now = clock.now()
+    revoked = db.session.execute(update(TrackingLink).where(
         TrackingLink.request_id == request.id, TrackingLink.revoked_at.is_(None),
-    ).values(revoked_at=clock.now()).execution_options(synchronize_session=False)).rowcount
+    ).values(revoked_at=now).execution_options(synchronize_session=False)).rowcount
+    if revoked:
+        db.session.add(RequestEvent(request_id=request.id, commune_id=request.commune_id, at=now,
+                                    actor_id=actor.id, kind="tracking_revoked", details={}))
+    return revoked
 
 
 def live_count(request: Request) -> int:

@@ -187,6 +187,24 @@ def test_a_commune_that_does_not_allow_it_refuses_with_words_and_stores_nothing(
     assert _counts(app) == before and mails_to(app, "lea@example.org") == []
 
 
+def test_the_honeypot_or_a_missing_csrf_token_holds_nothing(app, client, town):
+    before = _counts(app)
+    assert _file(client, town, website="http://spam.example").status_code == 400
+    assert client.post(f"{town.base}/procedures/bacs/file", data={"email": "lea@example.org", "first_name": "L",
+                                                                 "last_name": "R", "f_motif": "x"}).status_code == 400
+    assert _counts(app) == before and mails_to(app, "lea@example.org") == []
+
+
+def test_a_flood_of_filings_without_an_account_is_limited_and_holds_nothing(app, client, town, auth_clock):
+    assert [_file(client, town).status_code for _n in range(5)] == [200] * 5
+    before = _counts(app)
+    refused = _file(client, town)
+    assert refused.status_code == 429 and "Too many attempts. Try again in" in refused.get_data(as_text=True)
+    assert _counts(app) == before
+    auth_clock.advance(minutes=16)
+    assert _file(client, town).status_code == 200
+
+
 @pytest.mark.parametrize("fields, name, message", [
     ({"email": "pas-une-adresse"}, "email", "Invalid email address."),
     ({"first_name": ""}, "first_name", "This field is required."),
@@ -258,6 +276,8 @@ def test_a_tracking_link_of_another_commune_revoked_or_forged_is_404_and_changes
     revoked = client.post(f"{track}/revoke", data={"csrf_token": csrf_token(client, track)})
     assert revoked.status_code == 200 and "The link is revoked" in revoked.get_data(as_text=True)
     assert client.get(track).status_code == 404
+    assert "Tracking link revoked</strong> — by the citizen" in _agent(app).get(f"/admin/requests/{request_id}/") \
+        .get_data(as_text=True)
     assert client.post(f"{track}/reply", data={"csrf_token": csrf_token(client, f"{town.base}/"),
                                                 "body": "encore"}).status_code == 404
     with in_commune(app, town.id):
@@ -274,7 +294,8 @@ def test_an_agent_revokes_the_tracking_link_on_the_request_page(app, client, tow
     assert response.status_code == 302
     assert "1 tracking link revoked." in agent.get(response.headers["Location"]).get_data(as_text=True)
     assert client.get(track).status_code == 404
-    assert "Revoke the tracking link" not in agent.get(f"/admin/requests/{request_id}/").get_data(as_text=True)
+    page = agent.get(f"/admin/requests/{request_id}/").get_data(as_text=True)
+    assert "Revoke the tracking link" not in page and "Tracking link revoked" in page
 
 
 def _events(app, town, request_id):
