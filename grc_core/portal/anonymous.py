@@ -26,6 +26,8 @@ from sqlalchemy import delete, select
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
 from ..extensions import db
+# The prefix of a FieldSpec form's inputs: what a held filing keeps of a POST.
+from ..forms.builder import PREFIX as FIELD_PREFIX
 from ..models import PendingFiling, Request, RequestType
 from ..requests import attachments
 from ..requests.service import create_request, validate_submission
@@ -40,8 +42,6 @@ from .tokens import digest, new_token, plausible
 # Commune.settings key: true lets citizens file without an account (off by default).
 SETTING = "portal_anonymous_filing"
 LIFETIME = timedelta(hours=48)
-# The prefix of a FieldSpec form's inputs (grc_core.forms.validation): what a held filing keeps of a POST.
-FIELD_PREFIX = "f_"
 # The input of the optional documents (templates/portal/file.html).
 DOCUMENTS = "attachments"
 log = logging.getLogger("grc.portal")
