@@ -19,10 +19,12 @@ from grc_core.extensions import db
 from grc_core.models import Commune, Request, Workflow
 from grc_core.plugin_api.testing import browser_login, in_commune, make_agent
 from grc_core.portal.anonymous import SETTING
+from tests.browser.test_accessibility import serious
 from tests.portal.portal_support import mails_to, setup_portal_commune
 from tests.portal.test_portal_anonymous import CONFIRM, RESUMING, TRACK
 
 pytestmark = pytest.mark.browser
+axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
 PHONE = {"width": 390, "height": 844}
 
 
@@ -45,8 +47,10 @@ def _shot(page, name):
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-    # Usable on a phone: nothing wider than the screen.
+    # Usable on a phone: nothing wider than the screen; the page's content accessible (axe-core: no serious
+    # or critical finding). The portal's frame (header, footer) is checked by the portal's accessibility tests.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    assert serious(axe_playwright.Axe().run(page, context="#content")) == [], name
 
 
 def _link(app, pattern) -> str:
@@ -99,6 +103,7 @@ def test_without_an_account_a_citizen_files_verifies_follows_and_answers(app, li
     page.click("a.btn:has-text('Suivre cette demande')")
     page.wait_for_load_state()
     assert page.inner_text("#state") == "Nouvelle"
+    _shot(page, "anonymous-2b-tracking-new")
     # The town hall takes it and asks for a piece.
     browser_login(desk, live_server, "agent@villeneuve.fr")
     _act(desk, live_server, request_id, "prendre")
@@ -120,6 +125,9 @@ def test_without_an_account_a_citizen_files_verifies_follows_and_answers(app, li
     desk.goto(f"{live_server}/admin/requests/{request_id}/")
     assert "Voici la photo demandée." in desk.inner_text("body")
     assert re.search(r"En attente de pièces → En cours \(réponse de l’usager\)", desk.inner_text("body"))
+    assert "Révoquer le lien de suivi" in desk.inner_text("#tracking-links")
+    # The card this journey adds to the request page (the page itself: tests/browser/test_accessibility.py).
+    assert serious(axe_playwright.Axe().run(desk, context="#tracking-links")) == []
     _act(desk, live_server, request_id, "clore")
     page.goto(f"{live_server}{track}")
     assert page.inner_text("#state") == "Close"

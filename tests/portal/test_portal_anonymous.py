@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from grc_core.extensions import db
 from grc_core.models import (
-    Attachment, Citizen, Commune, Message, OutboxMessage, PendingFiling, Request, RequestEvent, TrackingLink, Workflow,
+    Attachment, Citizen, Commune, Message, OutboxMessage, PendingFiling, Request, RequestEvent, RequestType,
+    TrackingLink, Workflow,
 )
 from grc_core.plugin_api.testing import apply_as, csrf_token, grc_cli, in_commune, login, make_agent
 from grc_core.portal.anonymous import SETTING
@@ -383,3 +384,31 @@ def test_the_workflow_validation_checks_resume_transitions(change, message, app)
         twice = {**RESUMING, "transitions": [*RESUMING["transitions"],
                                              {**RESUMING["transitions"][-1], "code": "reprendre2"}]}
         assert any("only one transition may be taken when the citizen answers" in p for p in validate(twice))
+
+
+def test_the_forms_own_file_field_and_the_documents_are_held_and_attached_at_verification(app, client, town):
+    request_id, _track = _filed(app, client, town, f_photo=(io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+                                                            "bac.png"),
+                                attachments=(io.BytesIO(PDF), "devis.pdf"))
+    with in_commune(app, town.id):
+        req = db.session.get(Request, request_id)
+        assert req.data["photo"] == "bac.png"
+        assert sorted(a.filename for a in req.attachments) == ["bac.png", "devis.pdf"]
+    assert _pending_files(app) == []
+
+
+def test_a_demarche_closed_online_before_verification_is_dropped_with_words(app, client, town):
+    assert _file(client, town, attachments=(io.BytesIO(PDF), "bac.pdf")).status_code == 200
+    with app.app_context(), unscoped():
+        keys = [item["key"] for row in db.session.scalars(select(PendingFiling)) for item in row.files]
+    with in_commune(app, town.id):
+        db.session.get(RequestType, town.bacs).channels = ["guichet"]
+        db.session.commit()
+    path = _link(app, CONFIRM)
+    page = client.post(path, data={"csrf_token": csrf_token(client, path)})
+    assert page.status_code == 409
+    assert "This type of request cannot be filed through this channel." in page.get_data(as_text=True)
+    counts = _counts(app)
+    assert counts["request"] == 0 and counts["citizen"] == 0 and counts["pending_filing"] == 0
+    with app.app_context():
+        assert not any(storage().exists(key) for key in keys)
