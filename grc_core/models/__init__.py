@@ -30,6 +30,7 @@ __all__ = [
     "NotificationTemplate", "OutboxMessage", "PendingFiling", "PortalToken", "RecoveryCode", "ReferenceCounter",
     "Request",
     "RequestChannelStat", "RequestDayStat", "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule",
-    "SavedView", "Segment", "Service", "TenantMixin", "TimerRun", "TimestampMixin", "TrackingLink", "User", "WebhookDelivery",
+    "SavedView", "Segment", "Service", "TenantMixin", "TimerRun", "TimestampMixin", "TrackingLink", "User",
+    "WebhookDelivery",
     "WebhookEndpoint", "Workflow", "membership_service", "utcnow",
 ]

@@ -1,9 +1,9 @@
 """Citizens' messages the agents have not read yet.
 
 A message the citizen wrote on the portal (``Message.citizen_account_id``,
-or ``Message.tracking_link_id`` without an account) is new for the agents until one of them opens the request's page: the
-request records when (``Request.citizen_messages_read_at``), once for all
-its agents — a request is worked on by its service, not by one person.
+or ``Message.tracking_link_id`` without an account) is new for the agents
+until one of them opens the request's page: the request records when
+(``Request.citizen_messages_read_at``), once for all its agents — a request is worked on by its service, not by one person.
 The queue marks those requests and filters on them with the same condition,
 so its count and its list agree.
 """
