@@ -334,9 +334,13 @@ def test_an_answer_through_the_tracking_link_resumes_a_waiting_request_once(app,
         messages = list(db.session.scalars(select(Message).where(Message.request_id == request_id)))
         assert len(messages) == 3 and all(m.tracking_link_id and m.public for m in messages)
     agent = _agent(app)
+    # The queue shows the request with an unread message, and its filter finds it.
+    assert "grc-unread" in agent.get("/admin/requests/").get_data(as_text=True)
+    assert "1 request" in agent.get("/admin/requests/?unread=1").get_data(as_text=True)
     page = agent.get(f"/admin/requests/{request_id}/").get_data(as_text=True)
     assert "En attente de pièces → En cours (the citizen answered)" in page
     assert page.count("grc-unread") == 3
+    assert "grc-unread" not in agent.get("/admin/requests/").get_data(as_text=True)  # read now
     apply_as(app, town.id, "agent@villeneuve.fr", request_id, "clore")
     tracked = client.get(track).get_data(as_text=True)
     assert '<dd id="state">Close</dd>' in tracked and "Write to the town hall" not in tracked
