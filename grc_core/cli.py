@@ -375,6 +375,11 @@ def tick_command(now_text):
     purged = purge_expired(now)
     if purged:
         click.echo(f"Exports expirés supprimés : {purged}.")
+    from .portal.anonymous import purge_expired as purge_pending_filings
+
+    dropped = purge_pending_filings(now)
+    if dropped:
+        click.echo(f"Démarches sans compte non confirmées supprimées : {dropped}.")
 
 
 @cli.group("retention", help="Conservation des données (RGPD) : ce qui sera anonymisé, et quand.")

@@ -31,7 +31,7 @@ WORKFLOW = {
          "comment_required": True, "required_fields": [], "notify_citizen": True, "set_due_days": None},
         {"code": "precision_recue", "label": "Précision reçue", "source": ["attente_usager"], "target": "en_cours",
          "roles": ["admin", "manager", "agent", "accueil"], "permission": None, "comment_required": False,
-         "required_fields": [], "notify_citizen": False, "set_due_days": None},
+         "required_fields": [], "notify_citizen": False, "set_due_days": None, "resume": True},
         {"code": "traiter", "label": "Marquer comme traitée", "source": ["en_cours"], "target": "traitee",
          "roles": ["admin", "manager", "agent"], "permission": None, "comment_required": False,
          "required_fields": [], "notify_citizen": True, "set_due_days": 0},

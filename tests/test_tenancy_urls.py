@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from grc_core.extensions import db
 from grc_core.models import (
     AgentSession, Attachment, Citizen, CitizenMerge, Consent, ExportFile, HouseholdLink, Message, Request,
-    RequestEvent, RequestType, SavedView, Segment, User, WebhookDelivery, WebhookEndpoint, Workflow, utcnow,
+    RequestEvent, RequestType, SavedView, Segment, TrackingLink, User, WebhookDelivery, WebhookEndpoint, Workflow,
+    utcnow,
 )
 from grc_core.webapi.keys import create_key
 from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent
@@ -44,7 +45,10 @@ def rows_of_b(app):
                                    secret="whsec_Yg==")
         delivery = WebhookDelivery(endpoint=endpoint, message_id="msg_b", event="request.created",
                                    payload={"type": "request.created"}, status="failed")
-        db.session.add_all([link, consent, attachment, view, session, merge, exported, segment, endpoint, delivery])
+        # The private link of a request filed without an account: revoked only by B's agents.
+        tracking = TrackingLink(request_id=request_id, token_hash="b" * 64)
+        db.session.add_all([link, consent, attachment, view, session, merge, exported, segment, endpoint, delivery,
+                            tracking])
         db.session.commit()
         return b.id, {
             "citizen_id": parent, "request_id": request_id, "link_id": link.id, "consent_id": consent.id,
@@ -76,6 +80,7 @@ def snapshot(app, commune_id):
             "state": db.session.scalar(select(Request.state)),
             "workflow": db.session.scalar(select(Workflow.definition)),
             "type": db.session.scalar(select(RequestType.label).where(RequestType.code == "bacs")),
+            "tracking_revoked": db.session.scalar(select(TrackingLink.revoked_at)),
         }
 
 

@@ -473,3 +473,25 @@ def test_templates_without_the_new_keys_keep_their_fingerprint():
                                                  "set_due_days"}
     assert definition["timers"] == [{"code": "t", "state": "n", "transition": "clore", "delay_days": 3,
                                      "delay_months": 0, "anchor": "entered_state"}]
+
+
+def test_an_admin_marks_the_transition_a_citizens_answer_takes(app, admin, commune):
+    url = f"/admin/core_workflows/{workflow_id(app, commune)}/"
+    form = editor(admin, url)
+    wrong = row_of(form, "transition", "prendre")  # from « Nouvelle », not a waiting state
+    form[wrong + "resume"] = "1"
+    refused = admin.post(url, data=form)
+    assert refused.status_code == 400
+    assert ("La transition « prendre » est déclenchée par la réponse de l’usager : elle ne peut partir que "
+            "d’états d’attente." in html.unescape(refused.get_data(as_text=True)))
+    assert all("resume" not in t for t in stored(app, commune)["transitions"])
+    form = editor(admin, url)
+    form[row_of(form, "transition", "classer") + "resume"] = "1"
+    assert admin.post(url, data=form).status_code == 302
+    marked = [t["code"] for t in stored(app, commune)["transitions"] if t.get("resume") is True]
+    assert marked == ["classer"]
+    form = editor(admin, url)  # shown checked, and unchecked removes the key
+    assert form.get(row_of(form, "transition", "classer") + "resume") == "1"
+    del form[row_of(form, "transition", "classer") + "resume"]
+    assert admin.post(url, data=form).status_code == 302
+    assert all("resume" not in t for t in stored(app, commune)["transitions"])

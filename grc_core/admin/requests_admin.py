@@ -17,6 +17,7 @@ from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import format_decimal, get_locale, get_timezone
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
@@ -127,6 +128,8 @@ def describe_event(event: RequestEvent, names: dict[int, str], definition: dict 
         return _("Channel: %(channel)s", channel=CHANNEL_LABELS.get(channel, channel or "—"))
     if event.kind in ("transition", "timer") and event.to_state:
         text = f"{state_label(definition, event.from_state or '')} → {state_label(definition, event.to_state)}"
+        if details.get("by_citizen"):
+            text = _("%(change)s (the citizen answered)", change=text)
         return f"{text} — {details['comment']}" if details.get("comment") else text
     if event.kind == "assigned":
         if details.get("assignee_id") is None:
@@ -138,9 +141,18 @@ def describe_event(event: RequestEvent, names: dict[int, str], definition: dict 
         return details.get("filename", "")
     if event.kind == "notification":
         return details.get("subject", "")
+    if event.kind == "tracking_revoked":
+        return _("by the citizen") if details.get("by_citizen") else ""
     if details.get("reason"):
         return str(details["reason"])
     return "; ".join(f"{key}: {value}" for key, value in sorted(details.items()))
+
+
+def _live_tracking_links(req: Request) -> int:
+    # Imported here: the portal's package imports this module.
+    from ..portal import tracking_links
+
+    return tracking_links.live_count(req)
 
 
 def _user_names(ids) -> dict[int, str]:
@@ -474,7 +486,7 @@ class RequestsView(RequestsArea):
             field_errors=field_errors, failed_code=failed.get("code"), messages=messages,
             attachments=files, history=history, agents=assignable_agent_names(), citizen_url=citizen_url(req.citizen),
             channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, message_body=message_body,
-            allowed_files=ALLOWED_LABEL,
+            allowed_files=ALLOWED_LABEL, tracking_links=_live_tracking_links(req),
             panels=render_panels(current_app.extensions["grc"].request_panels(
                 active_plugins(current_commune()), req, current_user, current_commune())),
         )
@@ -552,6 +564,16 @@ class RequestsView(RequestsArea):
             flash(str(error), "error")
             return self._render_request(request_or_404(request_id), status=400)
         flash(_("File attached."), "success")
+        return redirect(url_for(".details", request_id=request_id))
+
+    @expose("/<id:request_id>/tracking-links/revoke", methods=["POST"])
+    def revoke_tracking_links(self, request_id):
+        from ..portal import tracking_links
+
+        req = request_or_404(request_id, act=True)
+        revoked = tracking_links.revoke_all(req, current_user)
+        db.session.commit()
+        flash(ngettext("%(num)d tracking link revoked.", "%(num)d tracking links revoked.", revoked), "success")
         return redirect(url_for(".details", request_id=request_id))
 
     @expose("/attachments/<id:attachment_id>")

@@ -107,6 +107,7 @@ DIFF_ATTRIBUTES = {
     "source": _l("Possible from"), "target": _l("Leads to"), "roles": _l("Who may take it"),
     "permission": _l("…or whoever holds the permission"), "comment_required": _l("A comment is required"),
     "notify_citizen": _l("Notify the citizen by e-mail"), "set_due_days": _l("New deadline (working days)"),
+    "resume": _l("Taken when the citizen answers"),
     "required_fields": _l("Fields that must be filled in"), "state": _l("While in state"),
     "transition": _l("Take the transition"), "delay_days": _l("and (days)"), "delay_months": _l("After (months)"),
     "anchor": _l("Counted from"), "delay_hours": _l("and (hours)"), "action": _l("Then"),
@@ -183,6 +184,7 @@ class EditorForm:
                 "source": list(t.get("source") or ()), "target": t.get("target", ""),
                 "roles": list(t.get("roles") or ()), "permission": t.get("permission") or "",
                 "comment_required": bool(t.get("comment_required")), "notify_citizen": bool(t.get("notify_citizen")),
+                "resume": bool(t.get("resume")),
                 "set_due_days": "" if t.get("set_due_days") is None else str(t["set_due_days"]),
                 "required_fields": ", ".join(t.get("required_fields") or ()),
             } for t in definition.get("transitions", ())],
@@ -224,7 +226,7 @@ class EditorForm:
                 "source": form.getlist(p + "source"), "target": text(p + "target"),
                 "roles": form.getlist(p + "roles"), "permission": text(p + "permission", 100),
                 "comment_required": bool(form.get(p + "comment_required")),
-                "notify_citizen": bool(form.get(p + "notify_citizen")),
+                "notify_citizen": bool(form.get(p + "notify_citizen")), "resume": bool(form.get(p + "resume")),
                 "set_due_days": text(p + "set_due_days", 10), "required_fields": text(p + "required_fields", 500),
             }),
             timers=rows("timer", lambda p: {
@@ -243,7 +245,8 @@ class EditorForm:
         elif kind == "transition":
             self.transitions.append({"original": "", "code": "", "label": "", "source": [], "target": "",
                                      "roles": ["admin", "manager", "agent"], "permission": "",
-                                     "comment_required": False, "notify_citizen": False, "set_due_days": "",
+                                     "comment_required": False, "notify_citizen": False, "resume": False,
+                                     "set_due_days": "",
                                      "required_fields": ""})
         elif kind == "timer":
             self.timers.append({"original": "", "code": "", "state": "", "transition": "", "delay_days": "0",
@@ -280,6 +283,8 @@ class EditorForm:
                 "required_fields": [name.strip() for name in row["required_fields"].split(",") if name.strip()],
                 "notify_citizen": row["notify_citizen"],
                 "set_due_days": self._number(row["set_due_days"], row["code"], blank=None),
+                # Written only when set: the definitions that do not use it stay as they were.
+                **({"resume": True} if row.get("resume") else {}),
                 **({"fields": stored_fields[row["code"]]} if row["code"] in stored_fields else {}),
             } for row in transitions],
             "timers": [self._timer(row) for row in timers],

@@ -24,7 +24,9 @@ class JobFailed(Exception):
 @job("tick")
 def tick_job() -> dict:
     """What ``grc tick`` does: due timers, weekly summaries, pending e-mails,
-    due webhooks, the day's retention, expired exports."""
+    due webhooks, the day's retention, expired exports, unconfirmed filings
+    without an account."""
+    from ..portal.anonymous import purge_expired as purge_pending_filings
     from ..retention.engine import run_all
     from ..webapi.webhooks import deliver_due
     from ..workflows.timers import tick
@@ -35,7 +37,8 @@ def tick_job() -> dict:
     kept = run_all()
     if kept["failed"]:
         raise JobFailed(f"{kept['failed']} retention policy run(s) failed")
-    return {**counts, "anonymised": kept["anonymised"], "exports_deleted": export_jobs.purge_expired()}
+    return {**counts, "anonymised": kept["anonymised"], "exports_deleted": export_jobs.purge_expired(),
+            "pending_filings_deleted": purge_pending_filings()}
 
 
 @job("outbox.send", without_queue="tick")

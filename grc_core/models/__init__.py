@@ -10,7 +10,7 @@ from .contact import Contact
 from .export_file import EXPORT_STATUSES, ExportFile
 from .dashboard import DashboardSubscription, RequestChannelStat, RequestDayStat, RequestDurationStat
 from .outbox import NotificationTemplate, OutboxMessage
-from .portal import CitizenAccount, PortalToken
+from .portal import CitizenAccount, PendingFiling, PortalToken, TrackingLink
 from .request import (
     AppendOnlyError, Attachment, Message, ReferenceCounter, Request, RequestEvent, RequestType,
 )
@@ -27,8 +27,10 @@ __all__ = [
     "CitizenMerge", "Commune", "CommunePlugin", "CommuneScoped",
     "Consent", "Contact", "DashboardSubscription", "EXPORT_STATUSES", "ExportFile", "HouseholdLink",
     "LoginAttempt", "Membership", "Message",
-    "NotificationTemplate", "OutboxMessage", "PortalToken", "RecoveryCode", "ReferenceCounter", "Request",
+    "NotificationTemplate", "OutboxMessage", "PendingFiling", "PortalToken", "RecoveryCode", "ReferenceCounter",
+    "Request",
     "RequestChannelStat", "RequestDayStat", "RequestDurationStat", "RequestEvent", "RequestType", "RoutingRule",
-    "SavedView", "Segment", "Service", "TenantMixin", "TimerRun", "TimestampMixin", "User", "WebhookDelivery",
+    "SavedView", "Segment", "Service", "TenantMixin", "TimerRun", "TimestampMixin", "TrackingLink", "User",
+    "WebhookDelivery",
     "WebhookEndpoint", "Workflow", "membership_service", "utcnow",
 ]

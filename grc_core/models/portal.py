@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -65,3 +65,40 @@ class PortalToken(TenantMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PendingFiling(TenantMixin, db.Model):
+    """A démarche filed without an account, held until its e-mail address is
+    verified: the checked form as posted and its files in the storage. No
+    request exists yet, so no agents' page, count, export or API can show
+    it; the request is created at verification (grc_core.portal.anonymous).
+    Only the SHA-256 of the verification link's token is stored."""
+
+    __tablename__ = "pending_filing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_type_id: Mapped[int] = mapped_column(ForeignKey("request_type.id", ondelete="CASCADE"), nullable=False)
+    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    first_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    last_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    phone: Mapped[str] = mapped_column(String(30), nullable=False, default="")
+    # The form's fields as posted ({name: [values]}), checked when held and again at verification.
+    form: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    # [{"field", "filename", "key"}]: checked files, in the storage under pending/<commune>/.
+    files: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class TrackingLink(TenantMixin, db.Model):
+    """A private link to follow and answer one request without an account.
+    Only its SHA-256 is stored; revoked by the citizen or by an agent."""
+
+    __tablename__ = "tracking_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -200,12 +200,20 @@ class Message(TenantMixin, db.Model):
     # Set when the citizen wrote it on the portal (then ``public`` and no agent author).
     citizen_account_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("citizen_account.id", ondelete="SET NULL"))
+    # Set when the citizen wrote it through the private tracking link of a filing without an account.
+    tracking_link_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("tracking_link.id", ondelete="SET NULL"))
     public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)
 
     request: Mapped[Request] = relationship(back_populates="messages")
     author = relationship("User")
     citizen_account = relationship("CitizenAccount")
+
+    @property
+    def from_citizen(self) -> bool:
+        """Written by the citizen on the portal (signed in, or through a tracking link)."""
+        return self.citizen_account_id is not None or self.tracking_link_id is not None
 
 
 class Attachment(TenantMixin, db.Model):

@@ -138,6 +138,9 @@ class TransitionSpec:
     # asked when an agent applies it, validated like a form's, kept in the
     # history event (not in the request's data) and passed to the hooks.
     fields: tuple[FieldSpec, ...] = ()
+    # The resume transition: from a waiting state, taken when the citizen
+    # answers on the portal (no agent acts; who-may-act is not asked).
+    resume: bool = False
 
 
 TIMER_ACTIONS = ("transition", "escalate")

@@ -1,5 +1,5 @@
 """The portal in the demo: Villeneuve-sur-Loire opens its common démarches
-online and has a demo citizen account, the record of one of its demo
+online, accepts them without an account, and has a demo citizen account, the record of one of its demo
 citizens (so that "Mes démarches" shows his counter requests too)."""
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 from ..extensions import db
 from ..models import Citizen, CitizenAccount, RequestType, utcnow
 from ..requests.confidentiality import confidential_types
+from .anonymous import SETTING
 from .catalogue import CHANNEL
 from .linking import link_if_unambiguous
 
@@ -49,6 +50,8 @@ def load_portal_demo(commune, password: str) -> list[str]:
     if commune.insee_code != PORTAL_COMMUNE:
         return []
     open_online(commune)
+    # The demo commune also takes démarches without an account (verified e-mail, tracking link).
+    commune.settings = {**(commune.settings or {}), SETTING: True}
     account = demo_citizen_account(password)
     db.session.commit()
     lines = [f"Portail des usagers : /c/{commune.slug}/portal/"]

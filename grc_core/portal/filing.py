@@ -8,11 +8,17 @@ same transaction (grc_core.portal.linking): a refused démarche stores
 nothing, not even the record.
 
 An answer is a public message written by the citizen
-(``Message.citizen_account_id``), with its files checked like the back
-office's, and a history event; the request's version moves so that an
-agent's open page knows it changed.
+(``Message.citizen_account_id``, or ``Message.tracking_link_id`` through a
+private tracking link), with its files checked like the back office's, and
+a history event; the request's version moves so that an agent's open page
+knows it changed. An answer on a request waiting for the citizen then takes
+the workflow's resume transition of that state, if it marks one
+(:func:`grc_core.workflows.definition.resume_transition`), through the
+engine: history, routing, notifications, plugin hooks — the citizen acting.
 """
 from __future__ import annotations
+
+import logging
 
 from flask_babel import gettext as _
 
@@ -21,8 +27,12 @@ from ..forms.hygiene import text_problem
 from ..models import Message, RequestEvent, utcnow
 from ..requests import attachments
 from ..requests.service import MAX_MESSAGE_LENGTH, RequestActionError, create_request
+from ..workflows.definition import resume_transition
+from ..workflows.engine import TransitionError, apply_transition
 from .catalogue import CHANNEL
 from .linking import citizen_for_filing
+
+log = logging.getLogger("grc.portal")
 
 
 def file_demarche(account, request_type, formdata, files=()):
@@ -35,9 +45,11 @@ def file_demarche(account, request_type, formdata, files=()):
     return created, errors
 
 
-def reply(account, request, body: str, files=()) -> Message:
-    """The citizen's answer, committed; raises RequestActionError or
-    attachments.AttachmentError with the message for the citizen (nothing stored)."""
+def reply(request, body: str, files=(), *, account=None, tracking_link=None) -> Message:
+    """The citizen's answer (signed in with ``account``, or through
+    ``tracking_link``), committed, then the resume transition if the request
+    waited for it; raises RequestActionError or attachments.AttachmentError
+    with the message for the citizen (nothing stored)."""
     body = (body or "").strip()
     if not body:
         raise RequestActionError(_("The message is empty."))
@@ -51,7 +63,9 @@ def reply(account, request, body: str, files=()) -> Message:
     now = utcnow()
     written = []
     try:
-        message = Message(request=request, at=now, public=True, body=body, citizen_account_id=account.id)
+        message = Message(request=request, at=now, public=True, body=body,
+                          citizen_account_id=getattr(account, "id", None),
+                          tracking_link_id=getattr(tracking_link, "id", None))
         db.session.add(message)
         db.session.flush()
         db.session.add(RequestEvent(request=request, at=now, kind="message",
@@ -67,4 +81,21 @@ def reply(account, request, body: str, files=()) -> Message:
         db.session.rollback()
         attachments.remove_files(written)
         raise
+    resume(request)
     return message
+
+
+def resume(request) -> None:
+    """The citizen answered: a request waiting for him takes its state's resume
+    transition, once (it leaves the waiting state). The answer is kept
+    whatever happens here; a refusal (a plugin's guard, a concurrent change)
+    leaves the request to the agents, who see the unread message."""
+    if request.state_kind != "waiting" or request.workflow is None:
+        return
+    transition = resume_transition(request.workflow.definition, request.state)
+    if transition is None:
+        return
+    try:
+        apply_transition(request, transition["code"], actor=None, membership=None, by_citizen=True)
+    except TransitionError as error:
+        log.warning("resume transition %s of request %s refused: %s", transition["code"], request.id, error)

@@ -53,3 +53,17 @@ class ReplyForm(GrcForm):
 
 class ConfirmForm(GrcForm):
     """A button that only carries the CSRF token (sign out, use a link)."""
+
+
+class IdentityForm(GrcForm):
+    """Who files a démarche without an account. CSRF off here because the
+    page's global CSRFProtect has checked the POST (like the FieldSpec form
+    it sits beside)."""
+
+    class Meta:
+        csrf = False
+
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])

@@ -66,3 +66,19 @@ def citizen_for_filing(account: CitizenAccount) -> Citizen:
     db.session.add(citizen)
     account.citizen = citizen
     return citizen
+
+
+def citizen_for_identity(email: str, first_name: str, last_name: str, phone: str = "") -> Citizen:
+    """The record a démarche filed without an account is for, once its
+    address is verified: the one live record with this e-mail address and
+    these names (the rule above, without a date of birth, which is not
+    asked), else a new record (added to the session, not committed)."""
+    first, last = normalize(first_name), normalize(last_name)
+    candidates = [c for c in db.session.scalars(select(Citizen).where(
+        func.lower(Citizen.email) == email.lower(), Citizen.merged_into_id.is_(None)))
+        if normalize(c.first_name) == first and normalize(c.last_name) == last]
+    if len(candidates) == 1:
+        return candidates[0]
+    citizen = Citizen(first_name=first_name, last_name=last_name, email=email, phone=phone)
+    db.session.add(citizen)
+    return citizen

@@ -36,3 +36,25 @@ def send_reset_link(account, commune, token: str) -> None:
              "your password does not change.", name=account.full_name, commune=commune.name,
              link=_link("portal.reset_password", commune, token))
     enqueue_email(account.email, subject, body)
+
+
+def send_filing_verification(identity, commune, request_type, token: str) -> None:
+    """A démarche filed without an account reaches the town hall once its address is verified."""
+    subject = _("Confirm your request to the commune of %(commune)s", commune=commune.name)
+    body = _("Hello %(name)s,\n\nYou filed the request « %(type)s » on the portal of the commune of %(commune)s. "
+             "To send it to the town hall, open this link within 48 hours:\n\n%(link)s\n\nUntil then, nobody at "
+             "the town hall sees it; without confirmation it is deleted. If you did not file it, ignore this "
+             "message.", name=f"{identity.first_name} {identity.last_name}".strip(), type=request_type.label,
+             commune=commune.name, link=_link("portal.confirm_filing", commune, token))
+    enqueue_email(identity.email, subject, body)
+
+
+def send_tracking_link(request, commune, token: str) -> None:
+    """The private link to follow and answer a request filed without an account."""
+    subject = _("Follow your request %(reference)s online", reference=request.reference)
+    body = _("Hello %(name)s,\n\nYour request « %(type)s » has reached the town hall of %(commune)s under the "
+             "reference %(reference)s. Follow it and answer the town hall with this private link:\n\n%(link)s\n\n"
+             "Keep it to yourself: whoever has it can read and answer this request. You can revoke it from its "
+             "page.", name=request.citizen.full_name, type=request.request_type.label, commune=commune.name,
+             reference=request.reference, link=_link("portal.track", commune, token))
+    enqueue_email(request.citizen.email, subject, body, request=request)

@@ -25,8 +25,18 @@ LIFETIMES = {
 }
 
 
-def _hash(token: str) -> str:
+def digest(token: str) -> str:
+    """What is stored of a token (its SHA-256): the links of the portal keep nothing else."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def plausible(token) -> bool:
+    """Shaped like a token this module issues; anything else is unknown without a query."""
+    return isinstance(token, str) and 20 <= len(token) <= 100
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def issue(account: CitizenAccount, purpose: str) -> str:
@@ -35,20 +45,20 @@ def issue(account: CitizenAccount, purpose: str) -> str:
     db.session.execute(update(PortalToken).where(
         PortalToken.account_id == account.id, PortalToken.purpose == purpose, PortalToken.used_at.is_(None),
     ).values(used_at=now))
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     db.session.add(PortalToken(account_id=account.id, commune_id=account.commune_id, purpose=purpose,
-                               token_hash=_hash(token), created_at=now, expires_at=now + LIFETIMES[purpose]))
+                               token_hash=digest(token), created_at=now, expires_at=now + LIFETIMES[purpose]))
     return token
 
 
 def consume(token: str, purpose: str) -> CitizenAccount | None:
     """The account of a live token of this purpose, marking it used (the
     caller commits); None when unknown, expired, used or another commune's."""
-    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+    if not plausible(token):
         return None
     now = clock.now()
     # The tenancy criteria apply: another commune's token is unknown here.
-    row = db.session.scalar(select(PortalToken).where(PortalToken.token_hash == _hash(token),
+    row = db.session.scalar(select(PortalToken).where(PortalToken.token_hash == digest(token),
                                                       PortalToken.purpose == purpose))
     if row is None or row.used_at is not None or clock.aware(row.expires_at) <= now:
         return None

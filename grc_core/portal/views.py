@@ -22,11 +22,11 @@ from ..models import CitizenAccount
 from ..requests import attachments
 from ..requests.service import FILES_ERROR, RequestActionError
 from ..security import clock, passwords, throttling
-from ..security.access import citizen_request_or_404
+from ..security.access import citizen_request_or_404, tracked_request
 from ..security.redirects import safe_next
 from ..workflows.deadlines import local_date
-from . import catalogue, filing, linking, mails, oidc, rate_limits, session, tokens, tracking
-from .forms import ConfirmForm, EmailForm, NewPasswordForm, ReplyForm, SignInForm, SignUpForm
+from . import anonymous, catalogue, filing, linking, mails, oidc, rate_limits, session, tokens, tracking, tracking_links
+from .forms import ConfirmForm, EmailForm, IdentityForm, NewPasswordForm, ReplyForm, SignInForm, SignUpForm
 
 bp = Blueprint("portal", __name__, url_prefix="/c/<commune_slug>/portal")
 
@@ -45,6 +45,18 @@ def _drop_slug():
 
 
 bp.after_request(rate_limits.retry_after)
+# Pages whose address holds a private token (a tracking link, a filing's verification link).
+PRIVATE_LINK_ENDPOINTS = {"portal.track", "portal.track_reply", "portal.track_revoke", "portal.confirm_filing"}
+
+
+@bp.after_request
+def _private_links_stay_private(response):
+    # The token is in the address: never sent on as a Referer (not even to the portal's own pages
+    # and their logs), never kept by a shared cache.
+    if request.endpoint in PRIVATE_LINK_ENDPOINTS:
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.context_processor
@@ -109,22 +121,28 @@ def demarche(code):
     found = catalogue.find(_commune(), code)
     if found is None:
         abort(404)
-    return render_template("portal/demarche.html", demarche=found)
+    return render_template("portal/demarche.html", demarche=found, anonymous_allowed=anonymous.allowed(_commune()))
 
 
 @bp.route("/procedures/<code>/file", methods=["GET", "POST"])
-@account_required
 def file(code):
     found = catalogue.find(_commune(), code)
     if found is None:
         abort(404)
+    account = session.current_account()
+    if account is None:
+        if anonymous.allowed(_commune()):
+            return _file_without_account(found)
+        if request.method == "POST":
+            # A forged POST without an account: refused with words, nothing stored.
+            return render_template("portal/anonymous_refused.html", demarche=found), 403
+        return redirect(url_for("portal.sign_in", next=request.full_path))
     request_type = found.request_type
     errors = {}
     if request.method == "POST":
         if request.form.get("website"):
             abort(400)  # the honeypot: only a robot fills it
         formdata = CombinedMultiDict((request.files, request.form))
-        account = session.current_account()
         # Every try counts: a robot cannot flood the agents' queue, a citizen is slowed after a few.
         reservation = _reserve("FILING", f"portal-file:{_commune().id}:{account.id}")
         if reservation.allowed:
@@ -140,9 +158,43 @@ def file(code):
     else:
         form = build_form(request_type, formdata=None)
         status = 200
-    return render_template("portal/file.html", demarche=found, form=form, errors=errors,
+    return _file_page(found, form, errors, status)
+
+
+def _file_page(found, form, errors, status, who=None):
+    return render_template("portal/file.html", demarche=found, form=form, errors=errors, who=who,
                            general=[*errors.get(ALL, ()), *errors.get("request_type", ()), *errors.get("channel", ())],
                            files_errors=errors.get(FILES_ERROR, ()), allowed_files=attachments.ALLOWED_LABEL), status
+
+
+def _file_without_account(found):
+    """The démarche's form with who files it; held until the address is verified (grc_core.portal.anonymous)."""
+    request_type = found.request_type
+    who = IdentityForm()
+    if request.method != "POST":
+        return _file_page(found, build_form(request_type, formdata=None), {}, 200, who)
+    if request.form.get("website"):
+        abort(400)  # the honeypot
+    errors = {}
+    identity_ok = who.validate()
+    email = (who.email.data or "").strip().lower()
+    # Every try counts, per address and e-mail: a flood from one place is slowed down, nothing half-stored.
+    reservation = _reserve("FILING", f"portal-file-anon:{_commune().id}:{email}")
+    if not reservation.allowed:
+        errors = {ALL: [_too_many(reservation.wait_seconds)]}
+    else:
+        if identity_ok:
+            identity = anonymous.Identity(email=email, first_name=who.first_name.data.strip(),
+                                          last_name=who.last_name.data.strip(), phone=(who.phone.data or "").strip())
+            held, errors = anonymous.hold(_commune(), request_type, identity, request.form, request.files)
+            if held:
+                return render_template("portal/filing_pending.html", email=email, demarche=found)
+        else:
+            # The démarche's own fields are checked too, so that every error shows at once.
+            errors = anonymous.check_only(request_type, request.form, request.files)
+    form = build_form(request_type, CombinedMultiDict((request.files, request.form)))
+    show_next_to_fields(form, errors)
+    return _file_page(found, form, errors, 400 if reservation.allowed else 429, who)
 
 
 @bp.route("/my-requests/<id:request_id>/filed")
@@ -361,8 +413,13 @@ def my_requests():
                            local_date=local_date)
 
 
-def _request_page(found, form, status=200, error=None):
-    return render_template("portal/request.html", req=found, form=form, error=error,
+def _request_page(found, form, status=200, error=None, tracking_token=None):
+    """A request as its citizen sees it; through a tracking link, the page's
+    forms post to the link's own routes."""
+    reply_url = url_for("portal.track_reply", token=tracking_token) if tracking_token \
+        else url_for("portal.reply", request_id=found.id)
+    return render_template("portal/request.html", req=found, form=form, error=error, reply_url=reply_url,
+                           tracking_token=tracking_token,
                            state_words=tracking.state_words(found), history=tracking.history(found),
                            messages=tracking.public_messages(found), local_date=local_date,
                            allowed_files=attachments.ALLOWED_LABEL), status
@@ -387,8 +444,70 @@ def reply(request_id):
     if not reservation.allowed:
         return _request_page(found, form, 429, _too_many(reservation.wait_seconds))
     try:
-        filing.reply(account, found, form.body.data, request.files.getlist("attachments"))
+        filing.reply(found, form.body.data, request.files.getlist("attachments"), account=account)
     except (RequestActionError, attachments.AttachmentError) as error:
         db.session.rollback()
         return _request_page(citizen_request_or_404(request_id, account), form, 400, str(error))
     return redirect(url_for("portal.request_page", request_id=found.id) + "#messages")
+
+
+# --- without an account: the verification link, then the private tracking link ----------
+
+@bp.route("/filing/confirm/<token>", methods=["GET", "POST"])
+def confirm_filing(token):
+    # A GET shows a button: mail scanners that open links must not file démarches.
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("portal/use_link.html", form=form, title=_("Confirm your request"),
+                               button=_("Send my request to the town hall")), 400 if request.method == "POST" else 200
+    confirmed = anonymous.confirm(_commune(), token)
+    if confirmed is None:
+        return render_template("portal/filing_link_invalid.html"), 404
+    if confirmed.request is None:
+        messages = [str(message) for values in confirmed.errors.values() for message in values]
+        return render_template("portal/filing_refused.html", messages=messages), 409
+    return render_template("portal/filed.html", req=confirmed.request,
+                           tracking_url=url_for("portal.track", token=confirmed.tracking_token, _external=True))
+
+
+def _tracked(token):
+    """``(link, request)`` of a live tracking link of this commune (decided in
+    grc_core.security.access), or the clear "not valid" page."""
+    found = tracked_request(token)
+    if found is None:
+        abort(make_response(render_template("portal/tracking_invalid.html"), 404))
+    return found
+
+
+@bp.route("/track/<token>")
+def track(token):
+    _link, found = _tracked(token)
+    return _request_page(found, ReplyForm(formdata=None), tracking_token=token)
+
+
+@bp.route("/track/<token>/reply", methods=["POST"])
+def track_reply(token):
+    link, found = _tracked(token)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _request_page(found, form, 400, tracking_token=token)
+    reservation = _reserve("MESSAGE", f"portal-message:{_commune().id}:link-{link.id}")
+    if not reservation.allowed:
+        return _request_page(found, form, 429, _too_many(reservation.wait_seconds), tracking_token=token)
+    try:
+        filing.reply(found, form.body.data, request.files.getlist("attachments"), tracking_link=link)
+    except (RequestActionError, attachments.AttachmentError) as error:
+        db.session.rollback()
+        return _request_page(_tracked(token)[1], form, 400, str(error), tracking_token=token)
+    return redirect(url_for("portal.track", token=token) + "#messages")
+
+
+@bp.route("/track/<token>/revoke", methods=["POST"])
+def track_revoke(token):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    link, _found = _tracked(token)
+    tracking_links.revoke(link)
+    db.session.commit()
+    return render_template("portal/tracking_revoked.html")

@@ -39,4 +39,5 @@ EVENT_LABELS = {
     "timer": _l("Automatic action"),
     "escalated": _l("Escalation"),
     "anonymised": _l("Personal data removed (retention)"),
+    "tracking_revoked": _l("Tracking link revoked"),
 }

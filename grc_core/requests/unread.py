@@ -1,9 +1,9 @@
 """Citizens' messages the agents have not read yet.
 
-A message the citizen wrote on the portal (``Message.citizen_account_id``)
-is new for the agents until one of them opens the request's page: the
-request records when (``Request.citizen_messages_read_at``), once for all
-its agents — a request is worked on by its service, not by one person.
+A message the citizen wrote on the portal (``Message.citizen_account_id``,
+or ``Message.tracking_link_id`` without an account) is new for the agents
+until one of them opens the request's page: the request records when
+(``Request.citizen_messages_read_at``), once for all its agents — a request is worked on by its service, not by one person.
 The queue marks those requests and filters on them with the same condition,
 so its count and its list agree.
 """
@@ -19,7 +19,7 @@ from ..models import Message, Request, utcnow
 
 def _newer_citizen_messages(statement, read_at):
     """``statement`` on ``message`` narrowed to the citizen's messages written after ``read_at``."""
-    statement = statement.where(Message.citizen_account_id.is_not(None))
+    statement = statement.where(or_(Message.citizen_account_id.is_not(None), Message.tracking_link_id.is_not(None)))
     if read_at is None:
         return statement
     if isinstance(read_at, datetime):

@@ -37,7 +37,7 @@ from sqlalchemy import exists, or_, select, union
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Attachment, Citizen, ExportFile, HouseholdLink, Request, RequestType
+from ..models import Attachment, Citizen, ExportFile, HouseholdLink, Request, RequestType, TrackingLink
 from ..requests import confidentiality
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.scoping import current_commune_id
@@ -376,3 +376,25 @@ def citizen_request_or_404(request_id, account) -> Request:
     if found is None:
         abort(404)
     return found
+
+
+def tracked_request(token):
+    """``(link, request)`` for a private tracking link of the current commune
+    that is live, on a request of an enabled domain that is not confidential;
+    else None. The tenancy scoping applies: another commune's token is
+    unknown here. The portal shows its clear "link not valid" page (404)."""
+    from ..portal.tokens import digest, plausible
+
+    if not plausible(token):
+        return None
+    link = db.session.scalar(select(TrackingLink).where(TrackingLink.token_hash == digest(token),
+                                                        TrackingLink.revoked_at.is_(None)))
+    if link is None:
+        return None
+    where = [Request.id == link.request_id, Request.request_type_id.not_in(disabled_types())]
+    secret = sorted(confidentiality.confidential_types(link.commune_id))
+    if secret:
+        where.append(Request.request_type_id.not_in(select(RequestType.id).where(RequestType.code.in_(secret))))
+    found = db.session.scalar(select(Request).where(*where).options(
+        joinedload(Request.request_type), joinedload(Request.workflow)))
+    return None if found is None else (link, found)

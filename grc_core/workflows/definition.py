@@ -3,7 +3,7 @@
     {"states": [{"code", "label", "kind", "visible"}],
      "transitions": [{"code", "label", "source": [...], "target", "roles": [...],
                       "permission", "comment_required", "required_fields": [...],
-                      "notify_citizen", "set_due_days", "fields": [<field spec>, ...]}],
+                      "notify_citizen", "set_due_days", "fields": [<field spec>, ...], "resume"}],
      "timers": [{"code", "state", "transition", "delay_days", "delay_months", "anchor",
                  "delay_hours", "condition": {"field", "values": [...]} | null,
                  "action": "transition" | "escalate", "escalate": ["notify", "assign"]}]}
@@ -11,8 +11,10 @@
 ``anchor`` is ``entered_state``, ``created`` or the name of a date field of
 the request's form data. A transition's ``fields`` are its own form fields
 (:func:`grc_core.forms.specs.spec_to_dict`), asked when it is applied.
+``resume`` (true) marks the transition a citizen's answer takes from a
+waiting state (:func:`resume_transition`).
 Keys added since the first version (``fields``, ``delay_hours``,
-``condition``, ``action``, ``escalate``) may be missing from stored
+``condition``, ``action``, ``escalate``, ``resume``) may be missing from stored
 definitions: :func:`timer_settings` and :func:`transition_spec` read them
 with their defaults, so no data migration is needed.
 
@@ -48,6 +50,8 @@ def _transition_from_decl(transition: TransitionSpec, spec_to_dict) -> dict:
     data = {**asdict(transition), "label": str(transition.label), "source": list(transition.source),
             "roles": list(transition.roles), "required_fields": list(transition.required_fields)}
     del data["fields"]
+    if not transition.resume:
+        del data["resume"]
     if transition.fields:
         data["fields"] = [spec_to_dict(spec) for spec in transition.fields]
     return data
@@ -113,6 +117,16 @@ def transition(definition: dict, code: str) -> dict | None:
     return next((t for t in definition.get("transitions", ()) if t.get("code") == code), None)
 
 
+def resume_transition(definition: dict, state_code: str) -> dict | None:
+    """The transition a citizen's answer takes from this state: marked
+    ``resume``, from a state of kind waiting (validation allows one per state)."""
+    found = state(definition, state_code)
+    if found is None or found.get("kind") != "waiting":
+        return None
+    return next((t for t in definition.get("transitions", ())
+                 if t.get("resume") is True and state_code in (t.get("source") or ())), None)
+
+
 def timers_on(definition: dict, state_code: str) -> list[dict]:
     return [timer for timer in definition.get("timers", ()) if timer.get("state") == state_code]
 
@@ -126,7 +140,7 @@ def transition_spec(data: dict) -> TransitionSpec:
         comment_required=bool(data.get("comment_required")),
         required_fields=tuple(data.get("required_fields", ())),
         notify_citizen=bool(data.get("notify_citizen")), set_due_days=data.get("set_due_days"),
-        fields=transition_fields(data),
+        fields=transition_fields(data), resume=bool(data.get("resume")),
     )
 
 

@@ -121,7 +121,7 @@ def offered_transitions(request, user, membership) -> list[dict]:
 
 
 def _refusal(request, transition: dict | None, code: str, *, actor, membership, comment: str,
-             fields: dict, expected_version: int | None, timer: str | None, commune,
+             fields: dict, expected_version: int | None, timer: str | None, by_citizen: bool, commune,
              now: datetime) -> str | TransitionError | None:
     """Why the transition cannot be applied (a message, or a
     :class:`TransitionError` carrying field errors), or None. ``fields`` is
@@ -139,7 +139,9 @@ def _refusal(request, transition: dict | None, code: str, *, actor, membership, 
                  action=transition.get("label") or code, state=wf.state_label(definition, request.state))
     if wf.state(definition, transition.get("target")) is None:
         return _("« %(action)s » leads to a state the workflow no longer has.", action=transition.get("label"))
-    if timer is None and not may_apply(transition, actor, membership, commune):
+    if by_citizen and wf.resume_transition(definition, request.state) is not transition:
+        return _("« %(action)s » is not taken when the citizen answers.", action=transition.get("label") or code)
+    if timer is None and not by_citizen and not may_apply(transition, actor, membership, commune):
         return _("You are not allowed to « %(action)s » this request.", action=transition.get("label") or code)
     if transition.get("comment_required") and not comment.strip():
         return _("« %(action)s » needs a comment.", action=transition.get("label") or code)
@@ -190,7 +192,7 @@ def _blank(value) -> bool:
 
 def apply_transition(request, code: str, *, actor, membership, comment: str = "", fields: dict | None = None,
                      expected_version: int | None = None, now: datetime | None = None,
-                     timer: str | None = None) -> RequestEvent:
+                     timer: str | None = None, by_citizen: bool = False) -> RequestEvent:
     """Apply transition ``code`` to ``request`` and commit; return the history event.
 
     Raises :class:`TransitionError` (nothing changed) when the transition is
@@ -206,16 +208,21 @@ def apply_transition(request, code: str, *, actor, membership, comment: str = ""
 
     ``timer`` is the code of the timer applying it: the system acts
     (``actor`` None) and who-may-act is not checked; the current state is.
+
+    ``by_citizen``: the citizen's answer on the portal takes the workflow's
+    resume transition of the current state (``actor`` None, who-may-act not
+    checked); any other transition is refused.
     """
     now = as_utc(now or utcnow())
     comment = comment or ""
     fields = dict(fields or {})
     commune = _commune(request)
-    if timer is not None and actor is not None:
-        raise ValueError("a timer acts alone: actor must be None")
+    if (timer is not None or by_citizen) and actor is not None:
+        raise ValueError("a timer or the citizen acts alone: actor must be None")
     transition = wf.transition(request.workflow.definition, code) if request.workflow else None
     refusal = _refusal(request, transition, code, actor=actor, membership=membership, comment=comment,
-                       fields=fields, expected_version=expected_version, timer=timer, commune=commune, now=now)
+                       fields=fields, expected_version=expected_version, timer=timer, by_citizen=by_citizen,
+                       commune=commune, now=now)
     if isinstance(refusal, TransitionError):
         raise refusal
     if refusal:
@@ -227,7 +234,7 @@ def apply_transition(request, code: str, *, actor, membership, comment: str = ""
 
     try:
         event = _apply(request, transition, actor=actor, comment=comment, fields=fields, own=own, timer=timer,
-                       commune=commune, now=now)
+                       by_citizen=by_citizen, commune=commune, now=now)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -239,7 +246,7 @@ def apply_transition(request, code: str, *, actor, membership, comment: str = ""
 
 
 def _apply(request, transition: dict, *, actor, comment: str, fields: dict, own: dict, timer: str | None,
-           commune, now: datetime) -> RequestEvent:
+           by_citizen: bool, commune, now: datetime) -> RequestEvent:
     """The changes of an accepted transition (any flush may raise StaleDataError)."""
     definition = request.workflow.definition
     source_kind = request.state_kind
@@ -270,6 +277,8 @@ def _apply(request, transition: dict, *, actor, comment: str, fields: dict, own:
         details["transition_fields"] = {name: own[name] for name in sorted(own)}
     if timer is not None:
         details["timer"] = timer
+    if by_citizen:
+        details["by_citizen"] = True
     event = RequestEvent(request_id=request.id, commune_id=request.commune_id, at=now,
                          actor_id=getattr(actor, "id", None), kind="transition",
                          from_state=from_state, to_state=target["code"], details=details)

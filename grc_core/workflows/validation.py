@@ -112,6 +112,36 @@ def _check_transitions(transitions: list[dict], states: dict[str, dict]) -> list
                        for message in check_specs(own)]
     for code in _duplicates(t.get("code") for t in transitions if t.get("code")):
         errors.append(_("Two transitions have the code « %(code)s ».", code=code))
+    return errors + _check_resume(transitions, states)
+
+
+def _check_resume(transitions: list[dict], states: dict[str, dict]) -> list[str]:
+    """A resume transition is taken by the citizen's answer, with no agent to
+    write a comment or fill a field: only from waiting states, asking for
+    nothing, and one per state (else which one would the answer take?)."""
+    errors = []
+    resuming: dict[str, list[str]] = {}
+    for transition in transitions:
+        code = transition.get("code") or ""
+        resume = transition.get("resume", False)
+        if not isinstance(resume, bool):
+            errors.append(_("Transition « %(code)s »: « resume » must be true or false.", code=code))
+            continue
+        if not resume or not code:
+            continue
+        sources = transition.get("source") or []
+        if any(states.get(source, {}).get("kind") != "waiting" for source in sources if source in states):
+            errors.append(_("Transition « %(code)s » is taken when the citizen answers: it may start only from "
+                            "waiting states.", code=code))
+        if transition.get("comment_required") or transition.get("required_fields") or transition.get("fields"):
+            errors.append(_("Transition « %(code)s » is taken when the citizen answers: it cannot ask for a "
+                            "comment or fields.", code=code))
+        for source in sources:
+            resuming.setdefault(source, []).append(code)
+    for source, codes in resuming.items():
+        if len(codes) > 1:
+            errors.append(_("State « %(state)s »: only one transition may be taken when the citizen answers "
+                            "(here: %(codes)s).", state=source, codes=", ".join(codes)))
     return errors
 
 

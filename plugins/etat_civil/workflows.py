@@ -41,7 +41,8 @@ def _common(working: tuple[str, ...]) -> tuple[TransitionSpec, ...]:
         TransitionSpec("verifier", "Vérifier la demande", ("recue",), "a_verifier", AGENTS),
         TransitionSpec("demander_piece", "Demander une pièce manquante", working, "attente_piece", OFFICERS,
                        comment_required=True, notify_citizen=True, set_due_days=0),
-        TransitionSpec("piece_recue", "Pièce reçue", ("attente_piece",), "a_verifier", AGENTS),
+        # The applicant's answer on the portal brings the file back to be checked.
+        TransitionSpec("piece_recue", "Pièce reçue", ("attente_piece",), "a_verifier", AGENTS, resume=True),
         *(TransitionSpec(code, label, ("recue", *working, "attente_piece"), "refusee", OFFICERS,
                          comment_required=True, notify_citizen=True) for code, label in REFUSALS),
         TransitionSpec("classer", "Classer sans suite", ("recue", *working, "attente_piece"), "classee", OFFICERS,

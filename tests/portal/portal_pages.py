@@ -100,6 +100,13 @@ PAGES = [
                shows=lambda s: LONG_WORD),
     PortalPage("reply-error", lambda s: f"/my-requests/{s.request_id}", MAIN_BUTTON, signed_in=True,
                post=_submit, status=400),
+    # Without an account (the commune allows it): the form, the e-mailed link, the private tracking link.
+    PortalPage("file-without-account", lambda s: "/procedures/bacs/file", MAIN_BUTTON),
+    PortalPage("file-without-account-errors", lambda s: "/procedures/bacs/file", MAIN_BUTTON, post=_submit,
+               status=400),
+    PortalPage("confirm-filing", lambda s: s.confirm_link, MAIN_BUTTON),
+    PortalPage("track", lambda s: s.track_link, MAIN_BUTTON, shows=lambda s: s.tracked_reference),
+    PortalPage("track-not-valid", lambda s: "/track/" + "x" * 43, HEADING, status=404),
 ]
 # What the walk sets for itself once the site is built (tests/browser/test_portal_pages.py):
 # one link asked an hour (the second is the 429 page), sign-ups enough for its four passes.
@@ -136,6 +143,30 @@ def build_site(app) -> SimpleNamespace:
     assert sign_up(newcomer, town, email="zoe@example.org", first="Zoé", last="Blanc").status_code == 200
     verify_link = last_link(app, "zoe@example.org")
     prefix = town.base
+    confirm_link, track_link, tracked_reference = _anonymous_links(app, town)
     return SimpleNamespace(town=town, base=prefix, request_id=request_id, reference=reference,
                            sign_in_link=sign_in_link[len(prefix):], reset_link=reset_link[len(prefix):],
-                           verify_link=verify_link[len(prefix):])
+                           verify_link=verify_link[len(prefix):], confirm_link=confirm_link[len(prefix):],
+                           track_link=track_link[len(prefix):], tracked_reference=tracked_reference)
+
+
+def _anonymous_links(app, town) -> tuple[str, str, str]:
+    """The commune allows filing without an account: one filing verified
+    (its tracking link and reference), one held (its verification link)."""
+    from grc_core.models import Commune
+    from grc_core.portal.anonymous import SETTING
+    from tests.portal.test_portal_anonymous import CONFIRM, TRACK, _file, _link, _press
+
+    with in_commune(app, town.id):
+        commune = db.session.get(Commune, town.id)
+        commune.settings = {**(commune.settings or {}), SETTING: True}
+        db.session.commit()
+    visitor = english_client(app)
+    visitor.environ_base["REMOTE_ADDR"] = "192.0.2.52"
+    assert _file(visitor, town, email="tom@example.org").status_code == 200
+    assert _press(visitor, _link(app, CONFIRM, email="tom@example.org")).status_code == 200
+    track_link = _link(app, TRACK, email="tom@example.org")
+    with in_commune(app, town.id):
+        tracked_reference = db.session.scalar(select(Request.reference).order_by(Request.id.desc()))
+    assert _file(visitor, town, email="ines@example.org").status_code == 200
+    return _link(app, CONFIRM, email="ines@example.org"), track_link, tracked_reference

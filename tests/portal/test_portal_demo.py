@@ -9,6 +9,7 @@ from sqlalchemy import select
 from grc_core.extensions import db
 from grc_core.models import Citizen, CitizenAccount, Commune, RequestType
 from grc_core.plugin_api.testing import csrf_token, in_commune
+from grc_core.portal.anonymous import SETTING
 from grc_core.portal.demo import load_portal_demo
 from tests.portal.portal_support import english_client, setup_portal_commune
 
@@ -30,6 +31,9 @@ def test_the_demo_commune_opens_its_types_online_with_a_demo_citizen(app):
         assert account.verified and account.citizen.last_name == "Moreau"
     with in_commune(app, other.id):
         assert load_portal_demo(db.session.get(Commune, other.id), "demo-grc-2026") == []
+        assert SETTING not in (db.session.get(Commune, other.id).settings or {})
+    # Villeneuve also takes démarches without an account.
+    assert 'id="email"' in english_client(app).get("/c/villeneuve/portal/procedures/bacs/file").get_data(as_text=True)
     client = english_client(app)
     response = client.post("/c/villeneuve/portal/account/sign-in", data={
         "csrf_token": csrf_token(client, "/c/villeneuve/portal/account/sign-in"),

@@ -30,8 +30,8 @@ from grc_core.citizens.merge import merge_citizens
 from grc_core.extensions import db
 from grc_core.models import (
     AgentSession,
-    Attachment, Citizen, Consent, ExportFile, HouseholdLink, Request, RequestType, SavedView, Segment, Service, User,
-    WebhookDelivery, WebhookEndpoint, Workflow,
+    Attachment, Citizen, Consent, ExportFile, HouseholdLink, Request, RequestType, SavedView, Segment, Service,
+    TrackingLink, User, WebhookDelivery, WebhookEndpoint, Workflow,
 )
 from grc_core.plugin_api.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
 from grc_core.requests.service import add_attachments, create_request
@@ -225,6 +225,8 @@ def objects(walk_app):
         exported = ExportFile(user_id=admin.id, fmt="csv", query="", status="ready", row_count=0, size=13,
                               storage_key=f"exports/{a}/walk")
         db.session.add(exported)
+        # A private tracking link of a filing without an account: only an agent of the request revokes it.
+        db.session.add(TrackingLink(request_id=first.id, token_hash="a" * 64))
         db.session.commit()
         ids = {
             "merge_id": [merge.id], "export_id": [exported.id],

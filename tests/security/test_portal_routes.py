@@ -22,10 +22,14 @@ import pytest
 from sqlalchemy import select
 
 from grc_core.extensions import db
-from grc_core.models import Request
+from grc_core.models import Commune, Request, TrackingLink, utcnow
 from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent
+from grc_core.portal.anonymous import SETTING
+from grc_core.portal.tokens import digest
+from grc_core.portal.views import PRIVATE_LINK_ENDPOINTS
 from grc_core.tenancy import unscoped
 from tests.portal.portal_support import english_client, setup_portal_commune, verified_citizen
+from tests.portal.test_portal_anonymous import CONFIRM, _file, _filed, _link
 
 LOGS = {"audit_event", "login_attempt"}
 
@@ -135,6 +139,11 @@ ROUTES = {
     "portal.my_requests": [("GET", "/my-requests/", {})],
     "portal.request_page": [("GET", "/my-requests/{request_id}", {})],
     "portal.reply": [("POST", "/my-requests/{request_id}/reply", {"body": "intrus"})],
+    # The private links: a forged token on A's address, the owner's live e-mailed token on B's.
+    "portal.confirm_filing": [("GET", "/filing/confirm/{token}", {}), ("POST", "/filing/confirm/{token}", {})],
+    "portal.track": [("GET", "/track/{token}", {})],
+    "portal.track_reply": [("POST", "/track/{token}/reply", {"body": "intrus"})],
+    "portal.track_revoke": [("POST", "/track/{token}/revoke", {})],
 }
 
 
@@ -221,3 +230,43 @@ def test_every_portal_route_shows_nothing_of_another_citizen_commune_internal_no
     verified_citizen(app, control, a, email="lea@example.org")
     page = control.get(f"{a.base}/my-requests/{request_id}").get_data(as_text=True)
     assert "Message-public-A" in page and reference in page
+def test_every_private_link_route_refuses_other_communes_revoked_and_forged_tokens(app):
+    """The routes opened by a token (tracking link, a filing's verification
+    link) instead of an id: another commune's live token, a revoked one and
+    forged ones are refused (404), GET and POST, and nothing changes. A GET of
+    a verification link only shows its button (mail scanners), whatever the token."""
+    a = setup_portal_commune(app)
+    b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
+    for town in (a, b):
+        with in_commune(app, town.id):
+            commune = db.session.get(Commune, town.id)
+            commune.settings = {**(commune.settings or {}), SETTING: True}
+            db.session.commit()
+    citizen_of_b = english_client(app)
+    _request_id, track_b = _filed(app, citizen_of_b, b)
+    assert _file(citizen_of_b, b, email="lea@example.org").status_code == 200  # held, not verified
+    confirm_b = _link(app, CONFIRM).rsplit("/", 1)[1]
+    revoked = "r" * 43
+    with in_commune(app, b.id):
+        db.session.add(TrackingLink(request_id=_request_id, token_hash=digest(revoked), revoked_at=utcnow()))
+        db.session.commit()
+    tokens = [track_b.rsplit("/", 1)[1], confirm_b, revoked, "A" * 43, "x", "%00" * 30]
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint in PRIVATE_LINK_ENDPOINTS]
+    assert len(rules) == len(PRIVATE_LINK_ENDPOINTS)
+    stranger = english_client(app)
+    csrf = csrf_token(stranger, f"{a.base}/")
+    before = _fingerprint(app)
+    for rule in rules:
+        for token in tokens:
+            url = rule.build({"commune_slug": a.slug, "token": "TOKEN"}, append_unknown=False)[1] \
+                .replace("TOKEN", token)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                if method == "GET":
+                    response = stranger.get(url)
+                    assert response.status_code == (200 if rule.endpoint == "portal.confirm_filing" else 404), url
+                else:
+                    response = stranger.post(url, data={"csrf_token": csrf, "body": "intrus"})
+                    assert response.status_code == 404, (url, response.status_code)
+    assert _fingerprint(app) == before
+    # The control: B's own tracking link opens B's request on B's portal.
+    assert citizen_of_b.get(track_b).status_code == 200
