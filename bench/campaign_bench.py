@@ -128,6 +128,8 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default="", help="default: an SQLite file in the temp folder")
     parser.add_argument("--reuse", action="store_true", help="keep data already loaded at this scale")
+    parser.add_argument("--job-only", action="store_true",
+                        help="measure the campaign's job alone (its memory at another scale), not the delivery")
     args = parser.parse_args(argv)
     url = seeding.normalise_url(args.database_url or seeding.default_database_url())
     log = lambda line: print(line, flush=True)  # noqa: E731
@@ -146,6 +148,10 @@ def main(argv=None) -> None:
     engine.dispose()
 
     job = run_job(url, log)
+    if args.job_only:
+        print(f"| job (recipients + outbox), {job['sent']:,} e-mails | {job['seconds']:.1f} s | "
+              f"RSS {job['rss_first']:.0f} → {job['rss_peak']:.0f} MB |")
+        return
 
     from aiosmtpd.controller import Controller
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # a line per connection otherwise
