@@ -41,7 +41,10 @@ def add_consents(app, log) -> None:
     from grc_core.extensions import db
     from grc_core.models import Citizen, Consent, utcnow
 
-    with app.app_context():
+    from grc_core.tenancy import unscoped
+
+    # Every commune's citizens (the bench has one): outside any commune's scope.
+    with app.app_context(), unscoped():
         if db.session.scalar(select(func.count()).select_from(Consent)):
             return
         started = time.perf_counter()
@@ -65,12 +68,14 @@ def measure(app, repeat: int, log) -> list[tuple[str, int, float, float]]:
     from grc_core.plugin_api import SegmentContext
     from grc_core.retention.engine import today_in_paris
     from grc_core.segments import count
-    from grc_core.tenancy import use_commune
+    from grc_core.tenancy import unscoped, use_commune
 
     out = []
     with app.test_request_context():
-        membership = db.session.scalar(select(Membership).where(Membership.role == "admin"))
-        user = db.session.get(User, membership.user_id)
+        # Memberships are a commune's rows: found before choosing the commune.
+        with unscoped():
+            membership = db.session.scalar(select(Membership).where(Membership.role == "admin"))
+            user = db.session.get(User, membership.user_id)
         with use_commune(membership.commune_id):
             context = SegmentContext(membership.commune_id, today_in_paris(), user, membership)
             for name, definition in SEGMENTS.items():

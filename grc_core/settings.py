@@ -78,6 +78,9 @@ DEFAULTS: dict[str, object] = {
     "MAIL_USERNAME": "",
     "MAIL_PASSWORD": "",
     "MAIL_FROM": "no-reply@localhost",
+    # Domain of the per-recipient bounce addresses (VERP, bounces+<signed id>@domain)
+    # of campaigns; empty: the envelope sender is MAIL_FROM, no bounce is traced back.
+    "MAIL_BOUNCE_DOMAIN": "",
     # Files: empty bucket = the instance folder; else an S3-compatible bucket
     # (endpoint empty = AWS; MinIO: http://minio:9000).
     "STORAGE_S3_BUCKET": "",

@@ -136,3 +136,48 @@ def test_the_portal_bench_measures_its_four_figures_at_a_tiny_scale(tmp_path, ca
     assert all(figure["n"] == 2 and figure["median_ms"] > 0 and figure["sql_floor_ms"] > 0 for figure in figures)
     assert "« Mes démarches », 50 requests" in capsys.readouterr().out
     assert (tmp_path / "portal.json").exists()
+# Issue 19's benches, at this tiny scale (they run last: they add consents, a campaign, e-mails).
+
+def test_the_segments_bench_adds_consents_and_counts(loaded):
+    from bench import segments_bench
+
+    report, engine = loaded
+    app = bench_seed.bench_app(engine.url.render_as_string(hide_password=False))
+    segments_bench.add_consents(app, log=lambda line: None)
+    assert scalar(engine, "SELECT count(*) FROM consent") == scalar(engine, "SELECT count(*) FROM citizen "
+                                                                            "WHERE id % 3 = 0")
+    figures = segments_bench.measure(app, 1, log=lambda line: None)
+    assert [name for name, *_rest in figures] == list(segments_bench.SEGMENTS)
+    street_or_quartier = figures[-1][1]
+    assert 0 < street_or_quartier <= CITIZENS
+
+
+def test_the_campaign_bench_sends_one_e_mail_per_address(loaded):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from bench import campaign_bench
+
+    report, engine = loaded
+    url = engine.url.render_as_string(hide_password=False)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE outbox_message SET status = 'sent' WHERE status = 'pending'"))
+    # Public-service information: everyone with an address, once per address, but who unsubscribed.
+    addresses = scalar(engine, "SELECT count(DISTINCT lower(email)) FROM citizen c WHERE email <> '' AND NOT EXISTS "
+                               "(SELECT 1 FROM consent WHERE citizen_id = c.id AND revoked_at IS NOT NULL)")
+    job = campaign_bench.run_job(url, log=lambda line: None)
+    assert job["sent"] == addresses
+    box = campaign_bench.Counter()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    results = []
+    try:
+        campaign_bench.deliver(url, port, type("Results", (), {"put": staticmethod(results.append)}))
+    finally:
+        controller.stop()
+    [(sent, failed, _first, _peak)] = results
+    assert (sent, failed, box.received) == (addresses, 0, addresses)

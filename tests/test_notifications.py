@@ -133,7 +133,7 @@ class FakeSMTP:
     def login(self, user, password):
         assert (user, password) == ("grc", "secret")
 
-    def send_message(self, message):
+    def send_message(self, message, from_addr=None):
         if message["To"] in FakeSMTP.refuse:
             raise smtplib.SMTPRecipientsRefused({message["To"]: (550, b"unknown user")})
         FakeSMTP.sent.append(message)
@@ -191,7 +191,8 @@ def test_a_refused_recipient_does_not_hold_back_the_others(app, commune, smtp):
     with app.app_context():
         assert send_pending(NOW) == (1, 1)
     refused, delivered = outbox(app)
-    assert refused.status == "pending" and "unknown user" in refused.last_error
+    # Refused for good (550): a bounce, not tried again (tests/faults/test_smtp_refusals.py: a 4xx is retried).
+    assert refused.status == "bounced" and "unknown user" in refused.last_error
     assert delivered.status == "sent"
 
 

@@ -562,7 +562,8 @@ class NotificationTemplateView(SecureModelView):
                target=model.subject, commit=False)
 
 
-OUTBOX_STATUS_LABELS = {"pending": _l("Waiting"), "sent": _l("Sent"), "failed": _l("Given up")}
+OUTBOX_STATUS_LABELS = {"pending": _l("Waiting"), "sent": _l("Sent"), "failed": _l("Given up"),
+                        "bounced": _l("Address refused")}
 
 
 class OutboxView(SecureModelView):

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .base import TenantMixin, utcnow
 
-OUTBOX_STATUSES = ("pending", "sent", "failed")
+# bounced: the server refused the recipient for good (5xx), not retried.
+OUTBOX_STATUSES = ("pending", "sent", "failed", "bounced")
 
 
 class OutboxMessage(TenantMixin, db.Model):

@@ -47,6 +47,10 @@ BACKOFF_MINUTES = (1, 5, 30, 120, 360, 720, 1440)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
 SMTP_TIMEOUT_SECONDS = 30
 CLAIM_LEASE_MINUTES = 15
+# An extra "header" that is the SMTP envelope sender (MAIL FROM), not a header:
+# a campaign's per-recipient bounce address (VERP); the receiving MTA writes it
+# as the Return-Path.
+ENVELOPE_SENDER = "Return-Path"
 # Set on a session that added e-mails; read when it commits.
 _NEW_MAIL = "grc_outbox_new_mail"
 
@@ -112,7 +116,8 @@ def _email(message: OutboxMessage, now: datetime) -> EmailMessage:
     email["Date"] = format_datetime(now)
     email["Message-ID"] = make_msgid(idstring=f"grc-{message.id}")
     for name, value in (message.headers or {}).items():
-        email[name] = value
+        if name != ENVELOPE_SENDER:
+            email[name] = value
     email.set_content(message.body)
     return email
 
@@ -164,7 +169,7 @@ class SmtpMailer:
         if self.connection is None:
             self.connection = self._connect()
         try:
-            self.connection.send_message(email)
+            self.connection.send_message(email, from_addr=(message.headers or {}).get(ENVELOPE_SENDER))
         except (smtplib.SMTPServerDisconnected, OSError):
             # Next message reconnects.
             self.close()
@@ -186,10 +191,19 @@ def mailer():
     return FolderMailer(Path(current_app.instance_path) / "mail")
 
 
+def permanently_refused(error: Exception) -> bool:
+    """The server refused the recipient for good (5xx to RCPT TO): trying
+    again would be refused again — a bounce, not a failure to retry."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused) and bool(error.recipients) and all(
+        code >= 500 for code, _text in error.recipients.values())
+
+
 def _failed(message: OutboxMessage, error: Exception, now: datetime) -> None:
     message.attempts += 1
     message.last_error = _one_line(f"{type(error).__name__}: {error}", 500)
-    if message.attempts >= MAX_ATTEMPTS:
+    if permanently_refused(error):
+        message.status = "bounced"
+    elif message.attempts >= MAX_ATTEMPTS:
         message.status = "failed"
     else:
         message.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[message.attempts - 1])

@@ -119,6 +119,8 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "SegmentError": ("grc_core.segments", "SegmentError"),
     "enqueue_email": ("grc_core.notifications.outbox", "enqueue_email"),
     "job": ("grc_core.jobs", "job"),
+    # Files a plugin generates (a campaign's letters): put/open/read on keys.
+    "storage": ("grc_core.storage", "storage"),
     "enqueue_job": ("grc_core.jobs", "enqueue"),
     # Demo data.
     "demo_agents": ("grc_core.demo", "demo_agents"),

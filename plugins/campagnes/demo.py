@@ -1,5 +1,6 @@
-"""Demo campaigns: a heat-wave reminder sent to the over-75s (with its
-results) and a newsletter awaiting approval. Idempotent."""
+"""Demo campaigns: a heat-wave reminder sent to the over-75s — a letter,
+else an e-mail — with its results and its printable letters, and a
+newsletter by e-mail awaiting approval. Idempotent."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from grc_core.plugin_api import Membership, Segment, User, db, utcnow
 
-from . import sending
+from . import letters, sending
 from .models import Campaign
 
 SENIORS = {"match": "all", "items": [{"criterion": "core.age", "params": {"min_age": 75, "max_age": None}}]}
@@ -39,7 +40,7 @@ def load(commune) -> None:
     now = utcnow()
     heat = Campaign(
         name="Plan canicule : inscription au registre", purpose="Rappeler aux personnes âgées le registre "
-        "des personnes vulnérables avant l'été.", legal_basis="public_task",
+        "des personnes vulnérables avant l'été.", legal_basis="public_task", channels="courrier,email",
         segment=_segment("Personnes de 75 ans et plus", SENIORS, author),
         subject="{commune} : le registre canicule est ouvert",
         body="Bonjour {prenom} {nom},\n\nLa mairie tient un registre des personnes vulnérables : en cas de "
@@ -51,10 +52,11 @@ def load(commune) -> None:
     db.session.flush()
     sending.prepare(heat, now - timedelta(days=19))
     sending.send_batch(heat, now - timedelta(days=19), limit=10_000)
+    letters.generate(heat, now - timedelta(days=19))
     heat.status, heat.finished_at = "sent", now - timedelta(days=19)
     db.session.add(Campaign(
         name="Lettre d'information de décembre", purpose="Informer des animations de fin d'année.",
-        legal_basis="consent", segment=_segment("Abonnés à l'information municipale", EVERYONE_CONSENTING, author),
+        legal_basis="consent", channels="email", segment=_segment("Abonnés à l'information municipale", EVERYONE_CONSENTING, author),
         subject="Les fêtes de fin d'année à {commune}",
         body="Bonjour {prenom},\n\nMarché de Noël le 12 décembre sur la place de la mairie, concert le 19 à "
              "l'église.\n\nBonnes fêtes !", status="submitted", author_id=author.id))

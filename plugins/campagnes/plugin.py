@@ -22,7 +22,8 @@ manifest = PluginManifest(
     name="campagnes",
     label=_l("Campaigns"),
     version="0.1.0",
-    description=_l("Inform a segment of citizens by e-mail, lawfully, with approval and one-click unsubscribe."),
+    description=_l("Inform a segment of citizens by e-mail or letter, lawfully, with approval and one-click "
+                   "unsubscribe."),
     author="GRC",
 )
 
@@ -40,6 +41,36 @@ def grc_register_permissions():
 
 
 @hookimpl
+def grc_register_settings():
+    from .letters import LETTERHEAD
+    from .tracking import SETTING
+
+    return [SETTING, LETTERHEAD]
+
+
+@hookimpl
+def grc_register_commands(cli):
+    import sys
+
+    import click
+
+    from .cli import read_reports
+
+    @cli.group("campagnes", help="Campagnes : rapports de non-remise (bounces).")
+    def campagnes():
+        pass
+
+    @campagnes.command("bounces")
+    @click.option("--mbox", "mbox_path", type=click.Path(exists=True, dir_okay=False),
+                  help="Un fichier mbox de rapports ; sans lui, un seul message lu sur l'entrée standard "
+                       "(transport « pipe » du serveur de messagerie).")
+    def bounces_command(mbox_path):
+        """Enregistre les rapports de non-remise (RFC 3464) sur les destinataires des campagnes."""
+        for line in read_reports(mbox_path, sys.stdin.buffer):
+            click.echo(line)
+
+
+@hookimpl
 def grc_register_processing_activities():
     return [
         ProcessingActivityDecl(
@@ -49,7 +80,7 @@ def grc_register_processing_activities():
             legal_reference=_l("GDPR art. 6-1-a (municipal information accepted by the person); art. 6-1-e for "
                                "public-service information, each campaign saying which"),
             data_subjects=(_l("Citizens selected by a segment"),),
-            data_categories=(DataCategory(_l("Identity and e-mail address")),
+            data_categories=(DataCategory(_l("Identity, e-mail and postal address")),
                              DataCategory(_l("Consents and unsubscriptions"))),
             recipients=(_l("The commune's communication service"),),
             retention=_l("The list of recipients of a campaign: as long as the campaign is kept."),
@@ -60,9 +91,9 @@ def grc_register_processing_activities():
 
 @hookimpl
 def grc_blueprints():
-    from .public import blueprint
+    from .public import blueprint, links
 
-    return [blueprint]
+    return [blueprint, links]
 
 
 @hookimpl
@@ -93,6 +124,7 @@ def grc_citizen_panels(citizen):
 @hookimpl
 def grc_tick(commune, now):
     sending.start_due(commune, now)
+    sending.sync_delivery(now)
 
 
 @hookimpl

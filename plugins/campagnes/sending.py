@@ -3,28 +3,34 @@ the job queue, each batch one transaction.
 
 1. :func:`prepare` evaluates the segment again, as its author (he reaches
    only the people he may read), and writes one ``CampaignRecipient`` per
-   person and channel — pending, or excluded with the reason
-   (:func:`rules.exclusion`: consent, opt-out, address, duplicate). The
-   unique constraint makes a second run add nobody twice.
+   person — on the first of the campaign's channels that may reach them
+   (channels.py), pending, or excluded with the reason
+   (:func:`rules.exclusion`: consent, opt-out, address, address in error,
+   duplicate). The unique constraint makes a second run add nobody twice.
 2. :func:`send_batch` takes pending recipients, writes each one's e-mail to
    the outbox and marks it sent, and commits both together: a worker killed
    in the middle rolls back the whole batch, the next run sends it — each
    person receives the campaign exactly once. The outbox then delivers and
-   retries like any e-mail of GRC.
+   retries like any e-mail of GRC; :func:`sync_delivery` reads back the
+   addresses it could not deliver to (bounces.py).
+3. The letters: one PDF for every pending letter recipient, stored, and
+   those recipients marked sent in the same transaction (letters.py).
 """
 from __future__ import annotations
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.orm import selectinload
 
 from grc_core.plugin_api import (
-    Citizen, Commune, Consent, Membership, SegmentContext, User, db, enqueue_email, enqueue_job, job, local_date,
-    record_audit_event, segment_citizen_ids, utcnow,
+    Citizen, Commune, Consent, Membership, OutboxMessage, SegmentContext, User, db, enqueue_email, enqueue_job, job,
+    local_date, record_audit_event, segment_citizen_ids, utcnow,
 )
 
-from . import rules
-from .models import Campaign, CampaignRecipient
+from . import bounces, letters, rules, tracking
+from .channels import CHANNELS
+from .models import AddressInError, Campaign, CampaignRecipient
 
 BATCH_SIZE = 200
 PURPOSE = "information_municipale"
@@ -44,43 +50,73 @@ def _consents(citizen_ids: list[int], channel: str) -> tuple[set[int], set[int]]
     return ({c for c, revoked in rows if revoked is None}, {c for c, revoked in rows if revoked is not None})
 
 
-def prepare(campaign: Campaign, now) -> dict[str, int]:
-    """Write the campaign's recipients (once); returns the count per status/reason."""
+def prepare(campaign: Campaign, now) -> dict[str, dict[str, int]]:
+    """Write the campaign's recipients (once): one row per person, on the
+    first of the campaign's channels that may reach them (channels.py), or
+    excluded on the last channel tried, with its reason (where the fallback
+    ended: « opted out of letters » says more than « no e-mail »). Returns
+    the counts."""
+    channels = [CHANNELS[code] for code in campaign.channel_list]
     already = set(db.session.scalars(select(CampaignRecipient.citizen_id).where(
         CampaignRecipient.campaign_id == campaign.id)))
     ids = sorted(set(db.session.scalars(segment_citizen_ids(campaign.segment.definition,
                                                             author_context(campaign, now)))) - already)
-    reached = set(db.session.scalars(select(CampaignRecipient.address).where(
-        CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.status != "excluded")))
+    reached = {channel.code: set() for channel in channels}
+    for recipient in db.session.scalars(select(CampaignRecipient).where(
+            CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.status != "excluded")):
+        reached[recipient.channel].add(CHANNELS[recipient.channel].same_key(recipient.citizen, recipient.address))
+    in_error = set(db.session.execute(select(AddressInError.channel, AddressInError.address).where(
+        AddressInError.channel.in_(list(reached)))).all())
     for start in range(0, len(ids), 1000):
         chunk = ids[start:start + 1000]
-        given, withdrawn = _consents(chunk, campaign.channel)
-        for citizen_id, email in db.session.execute(select(Citizen.id, Citizen.email).where(
-                Citizen.id.in_(chunk)).order_by(Citizen.id)):
-            address = (email or "").strip().lower()
-            reason = rules.exclusion(campaign.legal_basis, address=address, consent_given=citizen_id in given,
-                                     consent_withdrawn=citizen_id in withdrawn,
-                                     address_already_reached=address in reached)
-            if reason is None:
-                reached.add(address)
-            db.session.add(CampaignRecipient(campaign_id=campaign.id, citizen_id=citizen_id,
-                                             channel=campaign.channel, address=address,
-                                             status="excluded" if reason else "pending",
-                                             reason=reason.value if reason else ""))
-    db.session.flush()
+        consents = {channel.code: _consents(chunk, channel.code) for channel in channels}
+        rows = []
+        for citizen in db.session.scalars(select(Citizen).where(Citizen.id.in_(chunk)).order_by(Citizen.id)):
+            last = chosen = None
+            for channel in channels:
+                address = channel.address_of(citizen)
+                key = channel.same_key(citizen, address)
+                given, withdrawn = consents[channel.code]
+                reason = rules.exclusion(campaign.legal_basis, address=address, consent_given=citizen.id in given,
+                                         consent_withdrawn=citizen.id in withdrawn,
+                                         address_in_error=(channel.code, address) in in_error,
+                                         address_already_reached=key in reached[channel.code])
+                if reason is None:
+                    chosen = (channel, address)
+                    reached[channel.code].add(key)
+                    break
+                last = (channel, address, reason)
+            channel, address, reason = (*chosen, None) if chosen else last
+            rows.append({"commune_id": campaign.commune_id, "campaign_id": campaign.id, "citizen_id": citizen.id,
+                         "channel": channel.code, "address": address[:254],
+                         "status": "excluded" if reason else "pending", "reason": reason.value if reason else ""})
+        # One multi-row INSERT per thousand people: the ORM's unit of work would take minutes at 100,000.
+        if rows:
+            db.session.execute(insert(CampaignRecipient), rows)
     return counts(campaign)
 
 
-def counts(campaign: Campaign) -> dict[str, int]:
-    """Recipients per status (sent, pending, failed) or exclusion reason, and unsubscribed."""
-    out = {}
-    for status, reason, number in db.session.execute(
-            select(CampaignRecipient.status, CampaignRecipient.reason, func.count()).where(
-                CampaignRecipient.campaign_id == campaign.id).group_by(CampaignRecipient.status,
-                                                                      CampaignRecipient.reason)):
-        out[reason or status] = number
-    out["unsubscribed"] = db.session.scalar(select(func.count()).where(
-        CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.unsubscribed_at.is_not(None)))
+def counts(campaign: Campaign) -> dict[str, dict[str, int]]:
+    """Per channel (and ``"all"``): recipients per status (sent, pending,
+    failed, bounced) or exclusion reason, unsubscribed and clicked."""
+    out: dict[str, dict[str, int]] = {"all": {}}
+    recipient = CampaignRecipient
+
+    def add(channel, key, number):
+        for column in (channel, "all"):
+            row = out.setdefault(column, {})
+            row[key] = row.get(key, 0) + number
+
+    for channel, status, reason, number in db.session.execute(
+            select(recipient.channel, recipient.status, recipient.reason, func.count()).where(
+                recipient.campaign_id == campaign.id).group_by(recipient.channel, recipient.status,
+                                                               recipient.reason)):
+        add(channel, reason or status, number)
+        add(channel, "targeted", number)
+    for column, key in ((recipient.unsubscribed_at, "unsubscribed"), (recipient.clicked_at, "clicked")):
+        for channel, number in db.session.execute(select(recipient.channel, func.count()).where(
+                recipient.campaign_id == campaign.id, column.is_not(None)).group_by(recipient.channel)):
+            add(channel, key, number)
     return out
 
 
@@ -122,16 +158,28 @@ def unsubscribe(recipient: CampaignRecipient, now) -> bool:
     return True
 
 
-def message_for(campaign: Campaign, recipient: CampaignRecipient, commune: Commune) -> tuple[str, str, dict]:
-    citizen = recipient.citizen
-    values = {"prenom": citizen.first_name, "nom": citizen.last_name, "commune": commune.name,
-              "quartier": citizen.quartier}
+def values_for(citizen: Citizen, commune: Commune) -> dict[str, str]:
+    return {"prenom": citizen.first_name, "nom": citizen.last_name, "commune": commune.name,
+            "quartier": citizen.quartier}
+
+
+def message_for(campaign: Campaign, recipient: CampaignRecipient, commune: Commune,
+                links: dict[str, int] | None = None) -> tuple[str, str, dict]:
+    """The e-mail of one recipient: subject, body, headers. ``links``: the
+    campaign's tracked links (url → id) when the commune tracks clicks."""
+    body = campaign.body
+    if links:
+        body = tracking.rewrite(body, lambda url: tracking.tracked_url(campaign, commune, recipient, links[url]))
     link = f"{campaign.site_url.rstrip('/')}{UNSUBSCRIBE_PATH}{unsubscribe_token(recipient)}"
     basis = BASIS_NOTICE[campaign.legal_basis].format(commune=commune.name)
-    body = (f"{rules.fill(campaign.body, values)}\n\n-- \n{basis}\n"
+    notice = f"{tracking.NOTICE}\n" if links else ""
+    body = (f"{rules.fill(body, values_for(recipient.citizen, commune))}\n\n-- \n{basis}\n{notice}"
             f"Pour ne plus recevoir ces messages : {link}\n")
     headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    return rules.fill(campaign.subject, values), body, headers
+    bounce_address = bounces.return_path(recipient)
+    if bounce_address:
+        headers["Return-Path"] = bounce_address
+    return rules.fill(campaign.subject, values_for(recipient.citizen, commune)), body, headers
 
 
 # Shown in every message: why the commune may write (the recipient's language is French).
@@ -144,14 +192,20 @@ BASIS_NOTICE = {
 
 
 def send_batch(campaign: Campaign, now, limit: int = BATCH_SIZE) -> int:
-    """Send up to ``limit`` pending recipients in one transaction; how many were sent."""
+    """Send up to ``limit`` pending e-mail recipients in one transaction; how
+    many were sent. Each e-mail is written to the core's outbox and linked to
+    its recipient, whose delivery (refused, given up) :func:`sync_delivery`
+    reads back."""
     commune = db.session.get(Commune, campaign.commune_id)
+    links = tracking.links_of(campaign, commune)
     batch = db.session.scalars(select(CampaignRecipient).where(
-        CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.status == "pending")
-        .order_by(CampaignRecipient.id).limit(limit).with_for_update(skip_locked=True)).all()
+        CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.channel == "email",
+        CampaignRecipient.status == "pending")
+        .order_by(CampaignRecipient.id).limit(limit).with_for_update(skip_locked=True, of=CampaignRecipient)
+        .options(selectinload(CampaignRecipient.citizen))).all()
     for recipient in batch:
-        subject, body, headers = message_for(campaign, recipient, commune)
-        enqueue_email(recipient.address, subject, body, now=now, headers=headers)
+        subject, body, headers = message_for(campaign, recipient, commune, links)
+        recipient.outbox_message = enqueue_email(recipient.address, subject, body, now=now, headers=headers)
         recipient.status, recipient.sent_at = "sent", now
     db.session.commit()
     return len(batch)
@@ -159,14 +213,16 @@ def send_batch(campaign: Campaign, now, limit: int = BATCH_SIZE) -> int:
 
 @job("campagnes.send")
 def send_job(campaign_id: int, limit: int = BATCH_SIZE) -> dict:
-    """Prepare (once) then send every pending recipient, batch after batch,
-    until the campaign is paused or cancelled; safe to run again (it runs in
-    the campaign's commune: the queue's ``commune_id``)."""
+    """Prepare (once) then send every pending e-mail recipient, batch after
+    batch, until the campaign is paused or cancelled; then the letters (one
+    PDF). Safe to run again (it runs in the campaign's commune: the queue's
+    ``commune_id``)."""
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or campaign.status != "sending":
         return {"sent": 0}
     if not db.session.scalar(select(exists().where(CampaignRecipient.campaign_id == campaign.id))):
         prepare(campaign, utcnow())
+        tracking.record_links(campaign, db.session.get(Commune, campaign.commune_id))
         db.session.commit()
     sent = 0
     while True:
@@ -177,10 +233,28 @@ def send_job(campaign_id: int, limit: int = BATCH_SIZE) -> dict:
         sent += done
         if done < limit:
             break
+    sent += letters.generate(campaign, utcnow())
     campaign.status, campaign.finished_at = "sent", utcnow()
-    record_audit_event("campagnes.sent", target=campaign.name, details=counts(campaign), commit=False)
+    record_audit_event("campagnes.sent", target=campaign.name, details=counts(campaign)["all"], commit=False)
     db.session.commit()
     return {"sent": sent}
+
+
+def sync_delivery(now) -> int:
+    """Read back what the outbox did with the campaigns' e-mails: refused
+    for good (a bounce: the recipient is bounced, the address in error for
+    later campaigns) or given up after its retries (failed). Run by
+    ``grc tick``; how many recipients changed."""
+    rows = db.session.execute(select(CampaignRecipient, OutboxMessage.status, OutboxMessage.last_error).join(
+        OutboxMessage, OutboxMessage.id == CampaignRecipient.outbox_message_id).where(
+        CampaignRecipient.status == "sent", OutboxMessage.status.in_(("bounced", "failed")))).all()
+    for recipient, status, error in rows:
+        if status == "bounced":
+            bounces.record(recipient, error, now)
+        else:
+            recipient.status = "failed"
+    db.session.commit()
+    return len(rows)
 
 
 def start(campaign: Campaign, now) -> None:

@@ -9,8 +9,9 @@ commune decide who opens it (:func:`campaign_or_404`)."""
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import permutations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -21,21 +22,29 @@ from sqlalchemy import func, select
 from grc_core.plugin_api import (
     LOCAL_TIMEZONE, Citizen, SecureView, Segment, SegmentContext, SegmentError, can, db, describe_segment,
     enqueue_email, local_date, parse_int, parse_segment, record_audit_event, segment_citizen_ids,
-    segment_criteria_for, utcnow,
+    segment_criteria_for, storage, utcnow,
 )
 
-from . import rules, sending
+from . import rules, sending, tracking
+from .channels import CHANNELS
 from .models import Campaign, CampaignRecipient
 
 STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Awaiting approval"), "approved": _l("Approved"),
                  "sending": _l("Sending"), "paused": _l("Paused"), "sent": _l("Sent out"), "cancelled": _l("Cancelled")}
 BASIS_LABELS = {"consent": _l("Consent (municipal information the person accepted)"),
                 "public_task": _l("Public-service information (GDPR art. 6-1-e)")}
-RESULT_LABELS = {"pending": _l("To send"), "sent": _l("Sent"), "failed": _l("Failed"),
+RESULT_LABELS = {"targeted": _l("Targeted"), "pending": _l("To send"), "sent": _l("Sent"), "failed": _l("Failed"),
+                 "bounced": _l("Bounced (address refused)"),
                  "no_consent": _l("Excluded: no consent"), "opted_out": _l("Excluded: unsubscribed before"),
-                 "no_address": _l("Excluded: no e-mail address"), "duplicate": _l("Excluded: same address twice"),
+                 "no_address": _l("Excluded: no address on the channel"),
+                 "duplicate": _l("Excluded: same address twice"),
+                 "address_error": _l("Excluded: address in error"),
                  "unsubscribed": _l("Unsubscribed through this campaign")}
-RECIPIENT_LABELS = {"pending": _l("to send"), "sent": _l("sent"), "excluded": _l("excluded"), "failed": _l("failed")}
+CLICKS_LABEL = _l("Clicked a link (first click per person)")
+RECIPIENT_LABELS = {"pending": _l("to send"), "sent": _l("sent"), "excluded": _l("excluded"), "failed": _l("failed"),
+                    "bounced": _l("bounced")}
+# The channel lists a campaign may choose: one channel, or several in order of preference.
+CHANNEL_CHOICES = [",".join(order) for size in range(1, len(CHANNELS) + 1) for order in permutations(CHANNELS, size)]
 ID_MAX = 2_147_483_647
 LIMITS = {"name": 120, "purpose": 300, "subject": 200, "body": 20_000}
 
@@ -46,6 +55,21 @@ def campaign_or_404(campaign_id) -> Campaign:
     if campaign is None:
         abort(404)
     return campaign
+
+
+def letters_or_404(campaign_id) -> Campaign:
+    """A campaign's letters hold names and postal addresses: its author's
+    and approvers' to print, not the élus' (who read results only)."""
+    if not (can("campagnes.author") or can("campagnes.approve")):
+        _require("campagnes.author")
+    campaign = campaign_or_404(campaign_id)
+    if not campaign.letters_key:
+        abort(404)
+    return campaign
+
+
+def channels_label(channels: str) -> str:
+    return _(" then ").join(str(CHANNELS[code].label) for code in channels.split(",") if code in CHANNELS)
 
 
 def _require(permission: str) -> None:
@@ -59,6 +83,7 @@ class CampaignsView(SecureView):
 
     def render(self, template, **kwargs):
         return super().render(template, status_labels=STATUS_LABELS, basis_labels=BASIS_LABELS,
+                              channels_label=channels_label,
                               may_author=can("campagnes.author"), may_approve=can("campagnes.approve"), **kwargs)
 
     @expose("/")
@@ -85,6 +110,7 @@ class CampaignsView(SecureView):
         segments = db.session.scalars(select(Segment).order_by(Segment.name)).all()
         values = {"name": campaign.name or "", "purpose": campaign.purpose or "",
                   "legal_basis": campaign.legal_basis or "", "segment_id": str(campaign.segment_id or ""),
+                  "channels": campaign.channels or "email",
                   "subject": campaign.subject or "", "body": campaign.body or ""}
         errors = {}
         if request.method == "POST":
@@ -93,13 +119,14 @@ class CampaignsView(SecureView):
             if not errors:
                 return self._save(campaign, values)
         return self.render("campagnes/form.html", campaign=campaign, values=values, errors=errors,
-                           segments=segments, variables=", ".join("{%s}" % v for v in rules.VARIABLES))
+                           segments=segments, channel_choices=CHANNEL_CHOICES,
+                           tracking_on=tracking.enabled(g.grc_commune), variables=", ".join("{%s}" % v for v in rules.VARIABLES))
 
     def _save(self, campaign: Campaign, values: dict):
         created = campaign.id is None
         was_approved = campaign.status in ("submitted", "approved")
         campaign.name, campaign.purpose, campaign.legal_basis = values["name"], values["purpose"], values["legal_basis"]
-        campaign.segment_id = int(values["segment_id"])
+        campaign.segment_id, campaign.channels = int(values["segment_id"]), values["channels"]
         campaign.subject, campaign.body = values["subject"], values["body"]
         # Approval is for what was read: any change goes back to the draft.
         campaign.status, campaign.approved_by_id, campaign.approved_at, campaign.send_at = "draft", None, None, None
@@ -128,10 +155,24 @@ class CampaignsView(SecureView):
             except SegmentError as error:
                 problem = _("The segment cannot be evaluated: %(reason)s", reason=str(error))
         results = sending.counts(campaign) if campaign.status in ("sending", "paused", "sent", "cancelled") else None
+        labels = dict(RESULT_LABELS)
+        if tracking.enabled(g.grc_commune) or (results and results["all"].get("clicked")):
+            labels["clicked"] = CLICKS_LABEL
         send_at_text = format_datetime(campaign.send_at, "short") if campaign.send_at else ""
         return self.render("campagnes/details.html", campaign=campaign, segment_summary=summary, preview=preview,
-                           problem=problem, results=results, result_labels=RESULT_LABELS,
+                           problem=problem, results=results, result_labels=labels,
+                           result_columns=[c for c in campaign.channel_list if results and c in results],
+                           channel_labels={code: channel.label for code, channel in CHANNELS.items()},
+                           may_print=bool(campaign.letters_key) and (can("campagnes.author")
+                                                                     or can("campagnes.approve")),
                            send_at_text=send_at_text)
+
+    @expose("/<id:campaign_id>/letters.pdf")
+    def letters(self, campaign_id):
+        campaign = letters_or_404(campaign_id)
+        record_audit_event("campagnes.letters_downloaded", target=campaign.name)
+        return Response(storage().chunks(campaign.letters_key), mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="courriers-campagne-{campaign.id}.pdf"'})
 
     def _preview(self, campaign: Campaign, context) -> dict | None:
         """The message as the first person of the segment would read it."""
@@ -248,6 +289,8 @@ def check(values: dict, segment_ids: set[int]) -> dict[str, str]:
         errors["legal_basis"] = _("Choose the legal basis.")
     if parse_int(values["segment_id"], low=1, high=ID_MAX) not in segment_ids:
         errors["segment_id"] = _("Choose a segment.")
+    if values["channels"] not in CHANNEL_CHOICES:
+        errors["channels"] = _("Choose the channels.")
     unknown = rules.unknown_variables(values["subject"] + "\n" + values["body"])
     if unknown:
         errors["body"] = _("Unknown variables: %(names)s (known: %(known)s).",

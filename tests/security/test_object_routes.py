@@ -114,9 +114,15 @@ def _plugin_reference_ids(app, admin) -> dict[str, list[int]]:
 
         campaign = Campaign(name="Travaux", purpose="Prévenir", legal_basis="public_task", subject="S", body="B",
                             segment_id=db.session.scalar(select(Segment.id)), author_id=admin.id)
-        db.session.add(campaign)
+        # Sent, with its printed letters (their download is a campaign_id route too).
+        letters_key = f"campagnes/{admin.id}/walk-letters.pdf"
+        storage().put(letters_key, b"%PDF-1.4 letters", "application/pdf")
+        sent = Campaign(name="Canicule", purpose="Prévenir", legal_basis="public_task", subject="S", body="B",
+                        segment_id=campaign.segment_id, author_id=admin.id, status="sent", channels="courrier",
+                        letters_key=letters_key)
+        db.session.add_all([campaign, sent])
         db.session.commit()
-        ids["campaign_id"] = [campaign.id]
+        ids["campaign_id"] = [campaign.id, sent.id]
     return ids
 
 

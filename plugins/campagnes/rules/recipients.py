@@ -24,19 +24,22 @@ class Exclusion(StrEnum):
     OPTED_OUT = "opted_out"
     NO_ADDRESS = "no_address"
     DUPLICATE = "duplicate"
+    # A mail server refused the address for good in an earlier campaign (a hard bounce).
+    ADDRESS_ERROR = "address_error"
 
 
 LEGAL_BASES = tuple(LegalBasis)
 
 
 def exclusion(legal_basis: str, *, address: str, consent_given: bool, consent_withdrawn: bool,
-              address_already_reached: bool) -> Exclusion | None:
+              address_already_reached: bool, address_in_error: bool = False) -> Exclusion | None:
     """Why this person is left out of a campaign, or None when the message goes.
 
     ``consent_given``: an active consent for the channel and the purpose
     « information municipale »; ``consent_withdrawn``: one withdrawn (and
     none given again since); ``address_already_reached``: another recipient
-    of the same campaign has the same address (one message per address).
+    of the same campaign has the same address (one message per address);
+    ``address_in_error``: a mail server refused it for good before.
     """
     if legal_basis not in LEGAL_BASES:
         raise ValueError(f"unknown legal basis {legal_basis!r}")
@@ -46,6 +49,8 @@ def exclusion(legal_basis: str, *, address: str, consent_given: bool, consent_wi
         return Exclusion.OPTED_OUT if consent_withdrawn else Exclusion.NO_CONSENT
     if legal_basis == LegalBasis.PUBLIC_TASK and consent_withdrawn and not consent_given:
         return Exclusion.OPTED_OUT
+    if address_in_error:
+        return Exclusion.ADDRESS_ERROR
     if address_already_reached:
         return Exclusion.DUPLICATE
     return None

@@ -54,7 +54,7 @@ def client_of(app, email_):
     return client
 
 
-FORM = {"name": "Travaux rue Haute", "purpose": "Prévenir des travaux.", "legal_basis": "public_task",
+FORM = {"name": "Travaux rue Haute", "purpose": "Prévenir des travaux.", "legal_basis": "public_task", "channels": "email",
         "subject": "Travaux à {commune}", "body": "Bonjour {prenom},\nles travaux commencent lundi."}
 
 

@@ -32,6 +32,19 @@ def test_exclusion(basis, address, given, withdrawn, reached, expected):
                            address_already_reached=reached) == expected
 
 
+@pytest.mark.parametrize("basis, given, withdrawn, expected", [
+    # A hard bounce before: the address is in error, whatever the basis…
+    ("public_task", False, False, Exclusion.ADDRESS_ERROR),
+    ("consent", True, False, Exclusion.ADDRESS_ERROR),
+    # …but who did not consent, or withdrew, is counted for that first.
+    ("consent", False, False, Exclusion.NO_CONSENT),
+    ("public_task", False, True, Exclusion.OPTED_OUT),
+])
+def test_an_address_in_error(basis, given, withdrawn, expected):
+    assert rules.exclusion(basis, address="a@x.fr", consent_given=given, consent_withdrawn=withdrawn,
+                           address_already_reached=True, address_in_error=True) == expected
+
+
 def test_an_unknown_legal_basis_is_a_programming_error():
     with pytest.raises(ValueError):
         rules.exclusion("interest", address="a@x.fr", consent_given=True, consent_withdrawn=False,

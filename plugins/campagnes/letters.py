@@ -1,0 +1,135 @@
+"""Printable letters: one PDF, a page (or more) per letter recipient, ready
+for a French windowed envelope.
+
+fpdf2 (already the core's PDF library, for the RGPD export): pure Python,
+no system library, fast enough for tens of thousands of pages in a job.
+Its built-in Helvetica is encoded in Windows-1252, which holds every French
+character (accents, œ, « », ’); anything beyond is printed « ? ».
+
+Where the address goes. The common French windowed envelope is the DL
+(110 × 220 mm) with its window on the right: 100 × 45 mm, 20 mm from the
+right edge and 15 mm from the bottom (NF EN ISO 269 sizes; La Poste's
+« Guide pratique courrier », 2021). An A4 sheet folded in three shows
+through it the block placed 110 mm from the sheet's left edge and 55 mm
+from its top, 85 mm wide and at most 33 mm high — the position French
+document printers use, which also leaves room above for a registered
+letter's bar code. The address itself follows La Poste's rules: Helvetica
+9–12 pt, at most six lines, no blank line, the last « CODE POSTAL
+LOCALITÉ » in capitals.
+
+One transaction: the PDF is stored, then every recipient in it is marked
+sent with the file's key in the same commit — a crash before the commit
+stores an orphan file and marks no one, the next run makes a new PDF with
+the same people: each person is in the campaign's letters exactly once.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from babel.dates import format_date
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from sqlalchemy import select
+
+from grc_core.plugin_api import Commune, LOCAL_TIMEZONE, SettingDecl, db, storage
+
+from . import rules, sending
+from .channels import postal_lines
+from .models import Campaign, CampaignRecipient
+
+ENCODING = "windows-1252"
+LETTERHEAD = SettingDecl(
+    "campagnes.entete_courrier", "En-tête des courriers des campagnes", "",
+    help="Les lignes sous « Mairie de … » en haut à gauche des courriers : adresse, téléphone, site "
+         "(une par ligne).")
+# mm, on an A4 sheet (see the module's docstring).
+ADDRESS_X, ADDRESS_Y, ADDRESS_WIDTH, ADDRESS_HEIGHT = 110, 55, 85, 33
+MARGIN = 20
+BASIS_LINE = {
+    "consent": "Vous recevez ce courrier de la mairie de {commune} parce que vous avez accepté de recevoir "
+               "son information municipale. Pour ne plus le recevoir, dites-le à la mairie.",
+    "public_task": "Vous recevez ce courrier de la mairie de {commune} au titre de sa mission d'information "
+                   "du public (RGPD art. 6-1-e). Pour ne plus recevoir ces informations, dites-le à la mairie.",
+}
+
+
+def _clean(text: str) -> str:
+    return str(text).encode(ENCODING, "replace").decode(ENCODING)
+
+
+class LetterDocument(FPDF):
+    def __init__(self, title: str):
+        super().__init__(format="A4", unit="mm")
+        self.core_fonts_encoding = ENCODING
+        self.set_title(_clean(title))
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(auto=True, margin=20)
+
+    def letter(self, *, letterhead: list[str], place_and_date: str, name: str, address: list[str],
+               subject: str, body: str, basis: str) -> None:
+        self.add_page()
+        self.set_font("helvetica", "B", 12)
+        self.set_xy(MARGIN, MARGIN)
+        self.cell(80, 6, _clean(letterhead[0]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("helvetica", size=9)
+        for line in letterhead[1:]:
+            self.cell(80, 4.5, _clean(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        # The window's block: name, then the address, no blank line.
+        self.set_font("helvetica", size=11)
+        self.set_xy(ADDRESS_X, ADDRESS_Y)
+        for line in [name, *address][:6]:
+            self.set_x(ADDRESS_X)
+            self.cell(ADDRESS_WIDTH, ADDRESS_HEIGHT / 6, _clean(line)[:48], new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.set_xy(ADDRESS_X, ADDRESS_Y + ADDRESS_HEIGHT + 7)
+        self.set_font("helvetica", size=10)
+        self.cell(ADDRESS_WIDTH, 5, _clean(place_and_date))
+        self.set_xy(MARGIN, ADDRESS_Y + ADDRESS_HEIGHT + 20)
+        self.set_font("helvetica", "B", 11)
+        self.multi_cell(0, 6, _clean(f"Objet : {subject}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(4)
+        self.set_font("helvetica", size=11)
+        self.multi_cell(0, 5.5, _clean(body), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(8)
+        self.set_font("helvetica", "I", 8.5)
+        self.multi_cell(0, 4.5, _clean(basis), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def letterhead_of(commune: Commune) -> list[str]:
+    lines = str((commune.settings or {}).get(LETTERHEAD.code, LETTERHEAD.default) or "").splitlines()
+    return [f"Mairie de {commune.name}", *[line.strip() for line in lines if line.strip()]]
+
+
+def render(campaign: Campaign, commune: Commune, recipients: list[CampaignRecipient], day) -> bytes:
+    """The campaign's letters, a page (or more) per recipient, in the order given."""
+    document = LetterDocument(campaign.name)
+    letterhead = letterhead_of(commune)
+    place_and_date = f"{commune.name}, le {format_date(day, 'd MMMM y', locale='fr')}"
+    basis = BASIS_LINE[campaign.legal_basis].format(commune=commune.name)
+    for recipient in recipients:
+        citizen = recipient.citizen
+        values = sending.values_for(citizen, commune)
+        name = " ".join(part for part in (citizen.civility, citizen.first_name, citizen.last_name.upper()) if part)
+        document.letter(letterhead=letterhead, place_and_date=place_and_date, name=name,
+                        address=postal_lines(citizen), subject=rules.fill(campaign.subject, values),
+                        body=rules.fill(campaign.body, values), basis=basis)
+    return bytes(document.output())
+
+
+def generate(campaign: Campaign, now: datetime) -> int:
+    """Print every pending letter recipient into one PDF, store it, mark them
+    sent — one commit. How many letters; 0 when there were none."""
+    recipients = db.session.scalars(select(CampaignRecipient).where(
+        CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.channel == "courrier",
+        CampaignRecipient.status == "pending").order_by(CampaignRecipient.id).with_for_update()).all()
+    if not recipients:
+        return 0
+    commune = db.session.get(Commune, campaign.commune_id)
+    data = render(campaign, commune, recipients, now.astimezone(LOCAL_TIMEZONE).date())
+    key = f"campagnes/{commune.id}/{secrets.token_hex(16)}.pdf"
+    storage().put(key, data, "application/pdf")
+    campaign.letters_key, campaign.letters_at = key, now
+    for recipient in recipients:
+        recipient.status, recipient.sent_at = "sent", now
+    db.session.commit()
+    return len(recipients)
