@@ -257,7 +257,7 @@ class BarometerResultsView(SecureView):
         return self.render("enquetes/barometer_results.html", barometer=barometer, choice_label=choice_label,
                            band_labels=AGE_BAND_LABELS, channel_labels=ANSWER_CHANNEL_LABELS, **data)
 
-    @expose("/<id:barometer_id>/export.<fmt>")
+    @expose("/<id:barometer_id>/export.<any(csv, xlsx):fmt>")
     def export(self, barometer_id, fmt):
         barometer = barometer_or_404(barometer_id)
         if fmt not in ("csv", "xlsx"):

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from grc_core.plugin_api import (
     IndicatorDecl, IndicatorFilters, IndicatorResult, Request, RequestType, WidgetDecl, confidential_permission_of, db,
@@ -53,16 +53,14 @@ def _filter_conditions(filters: IndicatorFilters) -> list:
 def hidden_types(where: list) -> set[int]:
     """Confidential types with fewer answers than their threshold under ``where``."""
     answered = dict(db.session.execute(
-        select(SurveyInvitation.request_type_id, func.count()).where(*where, SurveyInvitation.score.is_not(None))
+        select(SurveyInvitation.request_type_id, func.count(SurveyInvitation.score)).where(*where)
         .group_by(SurveyInvitation.request_type_id)).all())
-    surveyed = set(db.session.scalars(select(SurveyInvitation.request_type_id).where(*where).distinct()))
+    confidential = [t for t in db.session.scalars(select(RequestType).where(RequestType.id.in_(
+        [tid for tid in answered if tid is not None]))) if confidential_permission_of(t)]
+    if not confidential:
+        return set()
     thresholds = dict(db.session.execute(select(SurveySetting.request_type_id, SurveySetting.min_count)).all())
-    hidden = set()
-    for request_type in db.session.scalars(select(RequestType).where(RequestType.id.in_(surveyed))):
-        if confidential_permission_of(request_type) and answered.get(request_type.id, 0) < thresholds.get(
-                request_type.id, 5):
-            hidden.add(request_type.id)
-    return hidden
+    return {t.id for t in confidential if answered.get(t.id, 0) < thresholds.get(t.id, 5)}
 
 
 def counted(filters: IndicatorFilters, figure: str) -> list:
@@ -95,28 +93,38 @@ def _link(filters: IndicatorFilters, figure: str) -> str:
     return url_for("enquetes_requests.index") + "?" + urlencode(drilldown_args(filters, figure))
 
 
+def figures(filters: IndicatorFilters) -> dict:
+    """The three figures of one period in one query, computed once per page (a dashboard shows each on
+    two dashboards' widgets and asks the previous period too)."""
+    cache = g.setdefault("enquetes_figures", {})
+    if filters not in cache:
+        sent, answered, total, said, yes = db.session.execute(select(
+            func.count(), func.count(SurveyInvitation.score), func.coalesce(func.sum(SurveyInvitation.score), 0),
+            func.count(case((SurveyInvitation.resolved != "", 1))),
+            func.count(case((SurveyInvitation.resolved == "yes", 1)))).where(*counted(filters, "rate"))).one()
+        cache[filters] = {"mean": round(total / answered, 2) if answered else None,
+                          "resolved": round(100 * yes / said, 1) if said else None,
+                          "rate": round(100 * answered / sent, 1) if sent else None}
+    return cache[filters]
+
+
 def mean_score(commune, filters: IndicatorFilters) -> IndicatorResult:
-    value = db.session.scalar(select(func.avg(SurveyInvitation.score)).where(*counted(filters, "mean")))
     return IndicatorResult(
-        value=None if value is None else round(float(value), 2), drilldown={"": _link(filters, "mean")},
+        value=figures(filters)["mean"], drilldown={"": _link(filters, "mean")},
         note=_("Mean of the scores (1 = very dissatisfied to 5 = very satisfied) given to the closing surveys sent "
                "in the period. A confidential type with fewer answers than its threshold is left out."))
 
 
 def resolved_share(commune, filters: IndicatorFilters) -> IndicatorResult:
-    said, yes = db.session.execute(select(func.count(), func.coalesce(func.sum(
-        (SurveyInvitation.resolved == "yes").cast(db.Integer)), 0)).where(*counted(filters, "resolved"))).one()
     return IndicatorResult(
-        value=round(100 * yes / said, 1) if said else None, drilldown={"": _link(filters, "resolved")},
+        value=figures(filters)["resolved"], drilldown={"": _link(filters, "resolved")},
         note=_("Share of « yes » among the citizens who said whether their problem is resolved (closing surveys "
                "sent in the period)."))
 
 
 def response_rate(commune, filters: IndicatorFilters) -> IndicatorResult:
-    sent, answered = db.session.execute(select(func.count(), func.count(SurveyInvitation.score))
-                                        .where(*counted(filters, "rate"))).one()
     return IndicatorResult(
-        value=round(100 * answered / sent, 1) if sent else None, drilldown={"": _link(filters, "rate")},
+        value=figures(filters)["rate"], drilldown={"": _link(filters, "rate")},
         note=_("Closing surveys answered ÷ closing surveys sent in the period, in percent."))
 
 

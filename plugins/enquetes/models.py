@@ -41,7 +41,9 @@ class SurveyInvitation(TenantMixin, db.Model):
 
     __tablename__ = "enquetes_invitation"
     __table_args__ = (UniqueConstraint("request_id", name="uq_enquetes_invitation_request"),
-                      Index("ix_enquetes_invitation_due", "status", "due_at"))
+                      Index("ix_enquetes_invitation_due", "status", "due_at"),
+                      # The results and the dashboards' figures: the surveys sent in a period.
+                      Index("ix_enquetes_invitation_sent", "commune_id", "sent_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), nullable=False)

@@ -153,3 +153,10 @@ def grc_citizen_panels(citizen, requests):
                          {"rows": [(readable[row.request_id], row) for row in rows],
                           "score_words": SCORE_LABELS, "resolved_words": RESOLVED_LABELS}, order=85)]
 
+
+
+@hookimpl
+def grc_demo_data(commune):
+    from .demo import load
+
+    load(commune)

@@ -1,4 +1,4 @@
-"""enquetes: barometer surveys, their invitations and answers
+"""enquetes: barometer surveys, their invitations and answers; closing surveys indexed by sending time
 
 Revision ID: enquetes_0002
 Revises: enquetes_0001
@@ -13,6 +13,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("enquetes_invitation", schema=None) as batch_op:
+        batch_op.create_index("ix_enquetes_invitation_sent", ["commune_id", "sent_at"], unique=False)
     op.create_table(
         "enquetes_barometer",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -104,3 +106,5 @@ def downgrade():
     op.drop_table("enquetes_baro_answer")
     op.drop_table("enquetes_baro_invitation")
     op.drop_table("enquetes_barometer")
+    with op.batch_alter_table("enquetes_invitation", schema=None) as batch_op:
+        batch_op.drop_index("ix_enquetes_invitation_sent")
