@@ -99,6 +99,46 @@ def run_dashboards(app, repeat: int, log) -> list[Figure]:
     return figures
 
 
+def run_figures_alone(app, repeat: int, log) -> list[Figure]:
+    """The three survey figures' own cost on a dashboard (this period and the previous one, the hidden
+    confidential types): what they add to the page, apart from the core's widgets."""
+    from dataclasses import replace
+
+    from flask import g
+    from sqlalchemy import select
+
+    from grc_core.extensions import db
+    from grc_core.indicators.periods import period_of
+    from grc_core.models import Commune
+    from grc_core.plugin_api import IndicatorFilters, local_date, utcnow
+    from grc_core.tenancy import use_commune
+    from plugins.enquetes.indicators import INDICATORS
+
+    out = []
+    with app.test_request_context():
+        commune = db.session.scalar(select(Commune).where(Commune.slug == seeding.BENCH_COMMUNE[2]))
+        with use_commune(commune):
+            for period_label, code in (("this month", "month"), ("last 12 months", "12m")):
+                period = period_of(code, local_date(utcnow()))
+                filters = IndicatorFilters(start=period.start, end=period.end, today=local_date(utcnow()),
+                                           granularity=period.granularity)
+                previous = period.previous()
+                before = replace(filters, start=previous.start, end=previous.end)
+                figure = Figure("dashboard", f"the 3 survey figures alone — {period_label}")
+
+                def compute():
+                    g.pop("enquetes_figures", None)
+                    for indicator in INDICATORS:
+                        indicator.compute(commune, filters)
+                        indicator.compute(commune, before)
+
+                for _ in range(repeat):
+                    figure.samples_ms.append(timed(compute)[0])
+                log(f"  {figure.label}: {figure.median:.1f} ms")
+                out.append(figure)
+    return out
+
+
 def run_answers(app, repeat: int, log) -> Figure:
     """``repeat`` one-click answers, each on a survey sent and not answered yet."""
     from sqlalchemy import select
@@ -167,7 +207,8 @@ def main(argv=None) -> None:
     if seeding.is_postgresql(url):
         steady_state(url)
     load_before = os.getloadavg()
-    figures = run_dashboards(app, args.repeat, log) + [run_answers(app, args.repeat * 2, log)]
+    figures = (run_dashboards(app, args.repeat, log) + run_figures_alone(app, args.repeat, log)
+               + [run_answers(app, args.repeat * 2, log)])
     print()
     print(f"{backend} — {args.requests:,} requests, {args.answers:,} answers (median and p90, ms; SQL = the same "
           f"statements on a raw DB-API cursor)")

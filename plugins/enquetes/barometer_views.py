@@ -49,9 +49,9 @@ def barometer_or_404(barometer_id) -> Barometer:
 def threshold_of(commune) -> int:
     """The commune's fewest answers for a group to be shown (default 5)."""
     try:
-        return max(int((commune.settings or {}).get(THRESHOLD_SETTING, rules.barometer.DEFAULT_THRESHOLD)), 1)
+        return max(int((commune.settings or {}).get(THRESHOLD_SETTING, rules.DEFAULT_THRESHOLD)), 1)
     except (TypeError, ValueError):
-        return rules.barometer.DEFAULT_THRESHOLD
+        return rules.DEFAULT_THRESHOLD
 
 
 class BarometerForm(GrcForm):

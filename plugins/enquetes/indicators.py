@@ -52,9 +52,13 @@ def _filter_conditions(filters: IndicatorFilters) -> list:
 
 def hidden_types(where: list) -> set[int]:
     """Confidential types with fewer answers than their threshold under ``where``."""
-    answered = dict(db.session.execute(
+    return _hidden_of(dict(db.session.execute(
         select(SurveyInvitation.request_type_id, func.count(SurveyInvitation.score)).where(*where)
-        .group_by(SurveyInvitation.request_type_id)).all())
+        .group_by(SurveyInvitation.request_type_id)).all()))
+
+
+def _hidden_of(answered: dict) -> set[int]:
+    """Of the types answered (type id → answers), the confidential ones under their threshold."""
     confidential = [t for t in db.session.scalars(select(RequestType).where(RequestType.id.in_(
         [tid for tid in answered if tid is not None]))) if confidential_permission_of(t)]
     if not confidential:
@@ -94,14 +98,19 @@ def _link(filters: IndicatorFilters, figure: str) -> str:
 
 
 def figures(filters: IndicatorFilters) -> dict:
-    """The three figures of one period in one query, computed once per page (a dashboard shows each on
-    two dashboards' widgets and asks the previous period too)."""
+    """The three figures of one period, from one query grouped by type (the confidential types under their
+    threshold left out in Python), computed once per page: a dashboard shows each figure and asks the
+    previous period too."""
     cache = g.setdefault("enquetes_figures", {})
     if filters not in cache:
-        sent, answered, total, said, yes = db.session.execute(select(
-            func.count(), func.count(SurveyInvitation.score), func.coalesce(func.sum(SurveyInvitation.score), 0),
-            func.count(case((SurveyInvitation.resolved != "", 1))),
-            func.count(case((SurveyInvitation.resolved == "yes", 1)))).where(*counted(filters, "rate"))).one()
+        per_type = db.session.execute(select(
+            SurveyInvitation.request_type_id, func.count(), func.count(SurveyInvitation.score),
+            func.coalesce(func.sum(SurveyInvitation.score), 0), func.count(case((SurveyInvitation.resolved != "", 1))),
+            func.count(case((SurveyInvitation.resolved == "yes", 1))))
+            .where(*_filter_conditions(filters)).group_by(SurveyInvitation.request_type_id)).all()
+        hidden = _hidden_of({type_id: answered for type_id, _sent, answered, *_rest in per_type})
+        sent, answered, total, said, yes = (sum(row[i] for row in per_type if row[0] not in hidden)
+                                            for i in range(1, 6))
         cache[filters] = {"mean": round(total / answered, 2) if answered else None,
                           "resolved": round(100 * yes / said, 1) if said else None,
                           "rate": round(100 * answered / sent, 1) if sent else None}
