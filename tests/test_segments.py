@@ -132,6 +132,20 @@ def test_request_criteria(town):
     assert names(town, one("core.requests", channel="web")) == set()
 
 
+def test_request_closed_in_a_period(town):
+    """« Had a request closed in the period » (barometer surveys): the closure's local day counts."""
+    with in_commune(town["app"], town["commune"]):
+        closed = db.session.scalar(select(Request).where(Request.reference == "2026-00002"))
+        # 22:30 UTC on 31 May is 00:30 on 1 June in the commune (UTC+2).
+        closed.closed_at = datetime(2026, 5, 31, 22, 30, tzinfo=timezone.utc)
+        db.session.commit()
+    assert names(town, one("core.requests", closed_from="2026-06-01", closed_until="2026-06-30")) == {"louis"}
+    assert names(town, one("core.requests", closed_until="2026-05-31")) == set()
+    assert names(town, one("core.requests", closed_from="2026-06-02")) == set()
+    # An open request has no closure: in no closing period.
+    assert names(town, one("core.requests", closed_from="2000-01-01")) == {"louis"}
+
+
 def test_combinations(town):
     seniors = {"criterion": "core.age", "params": {"min_age": 75}}
     centre = {"criterion": "core.quartier", "params": {"quartiers": ["Centre"]}}

@@ -70,6 +70,16 @@ def _plugin_rows(app, agent) -> dict:
         db.session.add(campaign)
         db.session.commit()
         ids["campaign_id"] = campaign.id
+    if "enquetes" in app.extensions["grc"].names:
+        from datetime import date
+
+        from plugins.enquetes.models import Barometer
+
+        barometer = Barometer(title="Baromètre", purpose="Savoir", fields=[], opens_on=date(2026, 1, 1),
+                              closes_on=date(2026, 12, 31), status="sent", author_id=agent.id)
+        db.session.add(barometer)
+        db.session.commit()
+        ids["barometer_id"] = barometer.id
     return ids
 
 
@@ -98,7 +108,9 @@ def test_every_id_url_of_another_commune_answers_404(app, client, two_communes):
             continue
         unknown = id_arguments - ids.keys()
         assert not unknown, f"{rule.rule}: add a row of commune B for {unknown} to this test"
-        url = rule.build({name: ids[name] for name in rule.arguments}, append_unknown=False)[1]
+        # A format restricted by its converter (``<any(csv, xlsx):fmt>``) takes its first value.
+        url = rule.build({name: sorted(rule._converters[name].items)[0] if hasattr(rule._converters[name], "items")
+                          else ids[name] for name in rule.arguments}, append_unknown=False)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if method == "GET":
                 response = client.get(url)

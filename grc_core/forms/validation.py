@@ -117,15 +117,13 @@ def _json_value(spec: FieldSpec, field):
     return value
 
 
-def validate_form(request_type: RequestType, form, commune, now=None) -> tuple[RequestData, dict[str, list[str]]]:
-    """Validate an already built form (see :func:`build_form`); fields of a
-    ``base`` form are validated too and keep their errors on the form.
-    ``now`` (default: the clock) is passed to the plugins' validators."""
-    errors: dict[str, list[str]] = {}
-    if not request_type.active or (request_type.plugin and request_type.plugin not in active_plugins(commune)):
-        errors[ALL] = [_("This request type is not available in your commune.")]
+def form_data(form) -> tuple[RequestData, dict[str, list[str]]]:
+    """Validate a form built by :func:`build_form_class` from any specs (a
+    request type's, a plugin's own questions): the JSON values of the fields
+    shown (a field hidden by its condition is left out) and the errors per
+    field name — store the data only when there is none."""
     form.validate()
-    data = RequestData()
+    data, errors = RequestData(), {}
     for spec, field in spec_fields(form):
         if field.errors:
             errors[spec.name] = list(field.errors)
@@ -135,6 +133,18 @@ def validate_form(request_type: RequestType, form, commune, now=None) -> tuple[R
         data[spec.name] = _json_value(spec, field)
         if spec.type == "file" and data[spec.name] is not None:
             data.files[spec.name] = field.data
+    return data, errors
+
+
+def validate_form(request_type: RequestType, form, commune, now=None) -> tuple[RequestData, dict[str, list[str]]]:
+    """Validate an already built form (see :func:`build_form`); fields of a
+    ``base`` form are validated too and keep their errors on the form.
+    ``now`` (default: the clock) is passed to the plugins' validators."""
+    errors: dict[str, list[str]] = {}
+    if not request_type.active or (request_type.plugin and request_type.plugin not in active_plugins(commune)):
+        errors[ALL] = [_("This request type is not available in your commune.")]
+    data, field_errors = form_data(form)
+    errors.update(field_errors)
     if not errors:
         messages = current_app.extensions["grc"].validate_request(
             active_plugins(commune), request_type=request_type, data=dict(data), commune=commune, now=now,

@@ -84,6 +84,19 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     # Back-office pages and forms (GrcForm: the input hygiene every form needs).
     "GrcForm": ("grc_core.forms.hygiene", "GrcForm"),
     "csrf_exempt": ("grc_core.extensions", "csrf_exempt"),
+    # Questions a commune writes itself (FieldSpec lists): the request types' editor, the form built from
+    # the specs, their JSON form (grc/forms/_field_editor.html and grc/forms/_fields.html render them).
+    "FIELD_TYPE_LABELS": ("grc_core.admin.forms_admin", "FIELD_TYPE_LABELS"),
+    "FIELD_NAME_MAX": ("grc_core.forms.specs", "FIELD_NAME_MAX"),
+    "field_editor_row": ("grc_core.admin.forms_admin", "spec_to_row"),
+    "field_editor_blank_row": ("grc_core.admin.forms_admin", "blank_row"),
+    "field_editor_rows": ("grc_core.admin.forms_admin", "submitted_rows"),
+    "field_editor_specs": ("grc_core.admin.forms_admin", "rows_to_specs"),
+    "spec_to_dict": ("grc_core.forms.specs", "spec_to_dict"),
+    "spec_from_dict": ("grc_core.forms.specs", "spec_from_dict"),
+    "build_field_form": ("grc_core.forms.builder", "build_form_class"),
+    "field_form_data": ("grc_core.forms.validation", "form_data"),
+    "display_field_value": ("grc_core.forms.display", "display_value"),
     "SecureView": ("grc_core.admin.base", "SecureView"),
     "SecureModelView": ("grc_core.admin.base", "SecureModelView"),
     # Dates: the commune's time zone, working days, legal delays.

@@ -97,6 +97,8 @@ def _request_params(context: SegmentContext) -> tuple[FieldSpec, ...]:
                                                                       for kind in STATE_KINDS)),
         FieldSpec("received_from", _l("Received from"), "date"),
         FieldSpec("received_until", _l("Received until"), "date"),
+        FieldSpec("closed_from", _l("Closed from"), "date"),
+        FieldSpec("closed_until", _l("Closed until"), "date"),
         FieldSpec("channel", _l("Channel"), "choice", choices=tuple(CHANNEL_LABELS.items())),
     )
 
@@ -122,6 +124,11 @@ def _requests(params: dict, context: SegmentContext):
         conditions.append(Request.received_at >= _start_of(params["received_from"]))
     if params["received_until"]:
         conditions.append(Request.received_at < _start_of(params["received_until"] + relativedelta(days=1)))
+    # Closed in a period (a barometer of the people served lately); a request reopened since has no closure.
+    if params["closed_from"]:
+        conditions.append(Request.closed_at >= _start_of(params["closed_from"]))
+    if params["closed_until"]:
+        conditions.append(Request.closed_at < _start_of(params["closed_until"] + relativedelta(days=1)))
     if params["channel"]:
         conditions.append(Request.channel == params["channel"])
     return exists().where(*conditions)

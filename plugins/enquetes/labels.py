@@ -10,3 +10,6 @@ BAD_ACTION_LABELS = {"none": _l("Nothing"), "alert": _l("Alert the service by e-
                      "reopen": _l("Reopen the request")}
 STATUS_LABELS = {"pending": _l("to send"), "sent": _l("sent, no answer yet"), "answered": _l("answered"),
                  "skipped": _l("not sent")}
+ANSWER_CHANNEL_LABELS = {"web": _l("Online (e-mail link)"), "paper": _l("Paper"), "phone": _l("Phone")}
+AGE_BAND_LABELS = {"-25": _l("under 25"), "25-39": _l("25 to 39"), "40-59": _l("40 to 59"), "60-74": _l("60 to 74"),
+                   "75+": _l("75 and over"), "": _l("age not known")}

@@ -1,11 +1,11 @@
 """A request type's closing survey (the commune's setting) and the
 invitations: one per request, the proof of what was asked, when, and the
-answer."""
+answer; the barometer surveys a commune writes and sends to a segment."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grc_core.plugin_api import Request, RequestType, TenantMixin, db, utcnow
@@ -41,7 +41,9 @@ class SurveyInvitation(TenantMixin, db.Model):
 
     __tablename__ = "enquetes_invitation"
     __table_args__ = (UniqueConstraint("request_id", name="uq_enquetes_invitation_request"),
-                      Index("ix_enquetes_invitation_due", "status", "due_at"))
+                      Index("ix_enquetes_invitation_due", "status", "due_at"),
+                      # The results and the dashboards' figures: the surveys sent in a period.
+                      Index("ix_enquetes_invitation_sent", "commune_id", "sent_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), nullable=False)
@@ -68,3 +70,73 @@ class SurveyInvitation(TenantMixin, db.Model):
 
     request: Mapped[Request] = relationship()
     request_type: Mapped[RequestType | None] = relationship()
+
+
+class Barometer(TenantMixin, db.Model):
+    """A survey the commune writes itself (its own questions, as FieldSpec
+    dicts) and sends to a segment of its population. ``status``: draft, then
+    sent (the invitations are written; the questions no longer change)."""
+
+    __tablename__ = "enquetes_barometer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    # Why the commune asks: on the survey's first page and in the e-mail.
+    purpose: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Anonymous: an answer keeps no link to the person (only the invitation is marked used).
+    anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # How long the answers are kept after the survey closes (said on the first page).
+    retention_months: Mapped[int] = mapped_column(Integer, nullable=False, default=12)
+    fields: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segment.id", ondelete="SET NULL"))
+    opens_on: Mapped[date] = mapped_column(Date, nullable=False)
+    closes_on: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="draft")
+    # Where the commune's public pages answer (the e-mail's links), taken when sent.
+    site_url: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class BarometerInvitation(TenantMixin, db.Model):
+    """One invited person: the token's subject, used once. ``status``: sent,
+    or excluded (``reason``: no_consent, refused, no_address). The group
+    (quartier, age band on the sending day) is copied for the results."""
+
+    __tablename__ = "enquetes_baro_invitation"
+    __table_args__ = (UniqueConstraint("barometer_id", "citizen_id", name="uq_enquetes_baro_invitation_citizen"),
+                      UniqueConstraint("barometer_id", "code", name="uq_enquetes_baro_invitation_code"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    barometer_id: Mapped[int] = mapped_column(ForeignKey("enquetes_barometer.id", ondelete="CASCADE"), nullable=False,
+                                              index=True)
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id", ondelete="SET NULL"), index=True)
+    # Printed on a paper questionnaire: the agent types it with the answers.
+    code: Mapped[str] = mapped_column(String(12), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="sent")
+    reason: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    quartier: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    age_band: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    # No moment: for an anonymous survey a time would tie the answer to the person.
+    used: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class BarometerAnswer(TenantMixin, db.Model):
+    """One answer. Anonymous survey: no invitation, no person, the day only."""
+
+    __tablename__ = "enquetes_baro_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    barometer_id: Mapped[int] = mapped_column(ForeignKey("enquetes_barometer.id", ondelete="CASCADE"), nullable=False,
+                                              index=True)
+    # Named surveys only.
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("enquetes_baro_invitation.id", ondelete="SET NULL"))
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id", ondelete="SET NULL"), index=True)
+    # rules.ANSWER_CHANNELS: web (the e-mail's link), paper, phone (typed by an agent).
+    channel: Mapped[str] = mapped_column(String(10), nullable=False)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    answered_on: Mapped[date] = mapped_column(Date, nullable=False)
+    quartier: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    age_band: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    data: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)

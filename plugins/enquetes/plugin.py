@@ -14,11 +14,12 @@ from flask import request as http_request
 from flask_babel import lazy_gettext as _l
 
 from grc_core.plugin_api import (
-    CitizenPanel, DataCategory, PermissionDecl, PluginManifest, ProcessingActivityDecl, db, hookimpl,
+    CitizenPanel, DataCategory, PermissionDecl, PluginManifest, ProcessingActivityDecl, SettingDecl, db, hookimpl,
+    local_date,
 )
 
 from . import models  # noqa: F401  (the plugin's tables)
-from . import surveys
+from . import barometers, surveys
 from .labels import RESOLVED_LABELS, SCORE_LABELS
 
 manifest = PluginManifest(
@@ -40,7 +41,31 @@ def grc_register_permissions():
         PermissionDecl("enquetes.results", _l("Read the satisfaction results"),
                        _l("Figures for everyone with it; the citizens' comments for agents only (not élus)."),
                        ("admin", "manager", "elu")),
+        PermissionDecl("enquetes.barometers", _l("Run barometer surveys"),
+                       _l("Write a survey, send it to a segment, type paper and phone answers."),
+                       ("admin", "manager")),
     ]
+
+
+@hookimpl
+def grc_register_indicators():
+    from .indicators import INDICATORS
+
+    return list(INDICATORS)
+
+
+@hookimpl
+def grc_register_dashboard_widgets():
+    from .indicators import WIDGETS
+
+    return list(WIDGETS)
+
+
+@hookimpl
+def grc_register_settings():
+    return [SettingDecl("enquetes.seuil_resultats", _l("Fewest answers for a group of survey results to be shown"),
+                        5, help=_l("A quartier or an age band with fewer answers is not shown, so that no one can "
+                                   "be recognised."))]
 
 
 @hookimpl
@@ -57,6 +82,17 @@ def grc_register_processing_activities():
             retention=_l("With the request: removed when the request is anonymised."),
             transfers=_l("None outside the European Union."),
         ),
+        ProcessingActivityDecl(
+            "enquetes.barometer", _l("Barometer surveys"),
+            purpose=_l("Know what the population thinks of the town hall's services and projects."),
+            legal_basis="consent",
+            legal_reference=_l("GDPR art. 6-1-a: only citizens who accepted the town hall's surveys"),
+            data_subjects=(_l("Citizens of the segment a survey is sent to"),),
+            data_categories=(DataCategory(_l("Answers to the survey's questions; quartier and age band")),),
+            recipients=(_l("The town hall's management"),),
+            retention=_l("As each survey says: a number of months after it closes, then deleted."),
+            transfers=_l("None outside the European Union."),
+        ),
     ]
 
 
@@ -71,23 +107,32 @@ def grc_request_transitioned(request, transition, fields, actor, commune, now):
 @hookimpl
 def grc_tick(commune, now):
     surveys.send_due(commune, now)
+    barometers.purge_expired(local_date(now))
 
 
 @hookimpl
 def grc_blueprints():
+    from .barometer_public import blueprint as barometer
     from .public import blueprint
 
-    return [blueprint]
+    return [blueprint, barometer]
 
 
 @hookimpl
 def grc_admin_views():
-    from .views import ResultsView, SettingsView
+    from .barometer_views import BarometerResultsView, BarometerView
+    from .views import ResultsView, SettingsView, SurveyRequestsView
 
     return [SettingsView(name=_l("Survey settings"), endpoint="enquetes_settings", url="/admin/enquetes/settings",
                          category=_l("Citizens")),
             ResultsView(name=_l("Satisfaction"), endpoint="enquetes_results", url="/admin/enquetes/results",
-                        category=_l("Citizens"))]
+                        category=_l("Citizens")),
+            SurveyRequestsView(name=_l("Surveyed requests"), endpoint="enquetes_requests",
+                               url="/admin/enquetes/requests", category=_l("Citizens")),
+            BarometerView(name=_l("Barometer surveys"), endpoint="enquetes_barometers",
+                          url="/admin/enquetes/barometers", category=_l("Citizens")),
+            BarometerResultsView(name=_l("Barometer results"), endpoint="enquetes_barometer_results",
+                                 url="/admin/enquetes/barometer-results", category=_l("Citizens"))]
 
 
 @hookimpl
@@ -108,3 +153,10 @@ def grc_citizen_panels(citizen, requests):
                          {"rows": [(readable[row.request_id], row) for row in rows],
                           "score_words": SCORE_LABELS, "resolved_words": RESOLVED_LABELS}, order=85)]
 
+
+
+@hookimpl
+def grc_demo_data(commune):
+    from .demo import load
+
+    load(commune)

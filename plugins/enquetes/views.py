@@ -16,10 +16,10 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grc_core.plugin_api import (
-    LOCAL_TIMEZONE, Request, RequestType, SecureView, Service, confidential_permission_of, db, local_date,
+    IndicatorFilters, LOCAL_TIMEZONE, Request, RequestType, SecureView, Service, confidential_permission_of, db, local_date,
     parse_int, period_bounds, readable_requests_conditions, record_audit_event, spreadsheet_download, utcnow,
 )
 
@@ -28,6 +28,7 @@ from .labels import BAD_ACTION_LABELS, RESOLVED_LABELS, SCORE_FACES, SCORE_LABEL
 from .models import SurveyInvitation, SurveySetting
 
 ID_MAX = 2_147_483_647
+LIST_LIMIT = 500
 
 
 def request_type_or_404(type_id) -> RequestType:
@@ -231,3 +232,60 @@ class ResultsView(SecureView):
 def _figures(invitations) -> dict:
     answered = [i for i in invitations if i.score is not None]
     return rules.summary(len(invitations), [i.score for i in answered], [i.resolved for i in answered])
+
+
+def drilldown_filters():
+    """The dashboard's filters a figure's link repeats (see indicators.drilldown_args); None when malformed."""
+    args = request.args
+    try:
+        start, end = date.fromisoformat(args.get("start", "")), date.fromisoformat(args.get("end", ""))
+    except ValueError:
+        return None
+    services = None
+    if args.get("services"):
+        services = frozenset(parse_int(part, low=1, high=ID_MAX) for part in args["services"].split(","))
+        if None in services:
+            return None
+    agent = parse_int(args.get("agent", ""), low=1, high=ID_MAX) if args.get("agent") else None
+    return IndicatorFilters(start=start, end=end, today=local_date(utcnow()), service_ids=services,
+                            request_type=args.get("request_type") or None, channel=args.get("channel") or None,
+                            priority=args.get("priority") or None, quartier=args.get("quartier") or None,
+                            agent_id=agent)
+
+
+class SurveyRequestsView(SecureView):
+    """A dashboard figure's drill-down: the requests whose closing survey it
+    counts, among those the viewer may read (never for élus: aggregates only).
+    Whoever sees the figure on a dashboard may open it (the core's back-office
+    permission): the rows are narrowed to the requests he may read."""
+
+    permission = "core.backoffice"
+
+    def is_visible(self) -> bool:
+        return False  # reached from a dashboard's figure
+
+    @expose("/")
+    def index(self):
+        from .indicators import FIGURES, counted
+
+        membership = g.get("grc_membership")
+        try:
+            readable = readable_requests_conditions(current_user, membership)
+        except LookupError:
+            abort(403)
+        if membership is not None and membership.role == "elu":
+            abort(403)
+        figure, filters = request.args.get("figure", ""), drilldown_filters()
+        if figure not in FIGURES or filters is None:
+            abort(400)
+        where = counted(filters, figure)
+        total = db.session.scalar(select(func.count()).select_from(SurveyInvitation).where(*where))
+        rows = db.session.execute(
+            select(SurveyInvitation, Request).join(Request, Request.id == SurveyInvitation.request_id)
+            .where(*where, *readable).order_by(SurveyInvitation.sent_at.desc(), SurveyInvitation.id.desc())
+            .limit(LIST_LIMIT)).all()
+        shown = db.session.scalar(select(func.count()).select_from(SurveyInvitation)
+                                  .join(Request, Request.id == SurveyInvitation.request_id).where(*where, *readable))
+        return self.render("enquetes/requests.html", rows=rows, total=total, shown=shown, figure=figure,
+                           filters=filters, limit=LIST_LIMIT, score_labels=SCORE_LABELS,
+                           resolved_labels=RESOLVED_LABELS)

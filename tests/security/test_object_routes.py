@@ -123,6 +123,17 @@ def _plugin_reference_ids(app, admin) -> dict[str, list[int]]:
         db.session.add_all([campaign, sent])
         db.session.commit()
         ids["campaign_id"] = [campaign.id, sent.id]
+    if "enquetes" in app.extensions["grc"].names:
+        from plugins.enquetes.models import Barometer
+
+        # Sent: its paper-answer and results pages open for A's administrator (the control).
+        barometer = Barometer(title="Baromètre", purpose="Savoir", fields=[{"name": "note", "label": "Note",
+                                                                            "type": "integer"}],
+                              opens_on=date(2026, 1, 1), closes_on=date(2026, 12, 31), status="sent",
+                              segment_id=db.session.scalar(select(Segment.id)), author_id=admin.id)
+        db.session.add(barometer)
+        db.session.commit()
+        ids["barometer_id"] = [barometer.id]
     return ids
 
 

@@ -35,3 +35,4 @@ def test_the_results_page(app, live_server, page, town):  # noqa: F811
     cells = page.locator("#results-total tbody th, #results-total tbody td").all_text_contents()
     assert [c.strip() for c in cells[:4]] == ["Tous", "1", "1", "100.0 %"]
     page.screenshot(path="/tmp/enquetes_results.png", full_page=True)
+

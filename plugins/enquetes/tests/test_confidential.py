@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from grc_core.plugin_api import Citizen, Consent, OutboxMessage, RequestType, db, utcnow
+from grc_core.plugin_api import Citizen, Consent, OutboxMessage, RequestType, db, local_date, utcnow
 from grc_core.plugin_api.testing import (
     apply_as, build_test_app, empty_tables, file_request_as, in_commune, login, make_agent, make_commune, post_form,
     run_tick,
@@ -97,3 +97,37 @@ def test_results_hidden_below_the_minimum_count(town):
     assert "too few answers" not in page and "100.0 %" in page
     # The chief may not read the file: its figures, never its comment or reference.
     assert 'id="verbatims"' not in page or "secret" not in page.split('id="verbatims"')[1]
+
+
+def test_dashboard_figures_leave_out_a_confidential_type_below_its_count(town):
+    """Below its threshold a confidential type counts in no dashboard figure; above, its answers count
+    in the figure, and a viewer who may not read the files sees them counted, not listed."""
+    from html import unescape
+
+    configure(town, confidential_allowed="y", min_count="2")
+    app = town["app"]
+    at = utcnow() - timedelta(days=1)
+    request_id = close_one(town, at)
+    with in_commune(app, town["commune"]):
+        invitation = db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.request_id == request_id))
+        invitation.status, invitation.sent_at, invitation.score, invitation.answered_at = "answered", at, 5, at
+        db.session.commit()
+    chief = app.test_client()
+    chief.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login(chief, "chef@a.fr")
+
+    def figure():
+        day = local_date(at).isoformat()
+        html = chief.get(f"/admin/dashboards/strategic/?period=custom&start={day}&end={day}").get_data(as_text=True)
+        start = html.index('data-widget="enquetes.satisfaction.strategic"')
+        section = html[start:html.index("</section>", start)]
+        link = re.search(r'class="grc-number"[^>]*>\s*<a href="([^"]+)"', section)
+        return re.search(r'data-value="([^"]*)"', section).group(1), unescape(link.group(1)) if link else None
+
+    assert figure()[0] == ""
+    configure(town, confidential_allowed="y", min_count="1")
+    value, link = figure()
+    assert value == "5.0"
+    page = chief.get(link).get_data(as_text=True)
+    assert "1 closing survey counted" in page and "1 of them is a request you may not read" in page
+    assert "secret" not in page.split('id="surveyed-requests"')[1].lower()

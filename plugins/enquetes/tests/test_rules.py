@@ -62,3 +62,33 @@ def test_timing_at_its_edges():
     assert rules.is_expired(datetime(2026, 3, 28, 23, 30), CLOSED)  # naive (SQLite): UTC
     with pytest.raises(ValueError):
         rules.expires_at(CLOSED, 0)
+
+
+def test_age_bands_change_on_the_birthday():
+    from datetime import date
+
+    today = date(2026, 6, 15)
+    assert rules.age_band(date(2001, 6, 16), today) == "-25"   # 24 until tomorrow
+    assert rules.age_band(date(2001, 6, 15), today) == "25-39"  # 25 today
+    assert rules.age_band(date(1951, 6, 15), today) == "75+"
+    assert rules.age_band(None, today) == ""
+
+
+def test_question_results_and_groups():
+    assert rules.question_result("integer", (), [5, 4, None, 4, ""]) == {
+        "answered": 3, "mean": 4.33, "distribution": [("4", 2), ("5", 1)], "verbatims": []}
+    assert rules.question_result("choice", (("a", "A"), ("b", "B")), ["b", None, "b"])["distribution"] == [
+        ("a", 0), ("b", 2)]
+    assert rules.question_result("multichoice", (("a", "A"), ("b", "B")), [["a", "b"], ["b"]])["distribution"] == [
+        ("a", 1), ("b", 2)]
+    assert rules.question_result("boolean", (), [True, False, True])["distribution"] == [("yes", 2), ("no", 1)]
+    assert rules.question_result("textarea", (), ["<b>x</b>", None])["verbatims"] == ["<b>x</b>"]
+    shown, hidden = rules.groups({"A": 6, "B": 3, "C": 2}, {"A": [1] * 5, "B": [1] * 2}, threshold=5)
+    assert shown == [("A", 6, [1] * 5)] and hidden == 1
+    assert rules.response_rate(0, 0) is None and rules.response_rate(3, 1) == 33.3
+    assert rules.window_problem(datetime(2026, 1, 2).date(), datetime(2026, 1, 5).date(),
+                                datetime(2026, 1, 1).date()) == "not_open"
+    assert rules.window_problem(datetime(2026, 1, 2).date(), datetime(2026, 1, 5).date(),
+                                datetime(2026, 1, 5).date()) == ""
+    assert rules.window_problem(datetime(2026, 1, 2).date(), datetime(2026, 1, 5).date(),
+                                datetime(2026, 1, 6).date()) == "closed"

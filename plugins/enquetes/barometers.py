@@ -1,0 +1,200 @@
+"""Barometer surveys: a commune's own questions sent to a segment of its
+population, answered once per invited person.
+
+1. :func:`send` evaluates the segment as its author on the sending day,
+   checks consent for each person (an active e-mail consent « enquêtes de
+   satisfaction », none withdrawn — refused or never given: no survey) and
+   writes one invitation per person with an e-mail through the outbox. A
+   segment selecting nobody, or nobody who may receive it, is refused and
+   nothing is stored.
+2. The e-mail's link carries a signed token (the commune and the
+   invitation); :func:`answer_problem` says why a token does not answer.
+3. :func:`record_answer` keeps the first answer only; for an anonymous
+   survey the answer holds no invitation, no person and no time — the
+   invitation is only marked used. An agent types a paper or phone answer
+   with the invitation's code, the channel recorded.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, select, update
+
+from grc_core.plugin_api import (
+    Citizen, Commune, Consent, Segment, SegmentContext, SegmentError, add_months, db, enqueue_email, local_date,
+    segment_citizen_ids, spec_from_dict, utcnow,
+)
+
+from . import rules
+from .models import Barometer, BarometerAnswer, BarometerInvitation
+from .surveys import PURPOSE
+
+ANSWER_PATH = "/enquetes/b/"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from paper
+CHUNK = 1000
+
+
+class SendRefused(ValueError):
+    """Nothing was sent; the message says why, for the author."""
+
+
+def questions(barometer: Barometer) -> list:
+    return [spec_from_dict(item) for item in barometer.fields or ()]
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="enquetes.barometer")
+
+
+def token_for(invitation: BarometerInvitation) -> str:
+    return _serializer().dumps([invitation.commune_id, invitation.id])
+
+
+def invitation_of(token: str) -> tuple[int, int] | None:
+    """(commune id, invitation id) a token was made for; None when forged."""
+    try:
+        value = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value):
+        return value[0], value[1]
+    return None
+
+
+def _new_code(taken: set[str]) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
+        if code not in taken:
+            taken.add(code)
+            return code
+
+
+def _consents(citizen_ids: list[int]) -> tuple[set[int], set[int]]:
+    rows = db.session.execute(select(Consent.citizen_id, Consent.revoked_at).where(
+        Consent.citizen_id.in_(citizen_ids), Consent.channel == "email", Consent.purpose == PURPOSE)).all()
+    return {c for c, revoked in rows if revoked is None}, {c for c, revoked in rows if revoked is not None}
+
+
+def send(barometer: Barometer, commune: Commune, context: SegmentContext, site_url: str, now) -> dict[str, int]:
+    """Invite the segment's people (the caller commits); the count per
+    outcome (sent, no_consent, refused, no_address). Raises
+    :class:`SendRefused` — nothing written — when it cannot be sent."""
+    if barometer.status != "draft":
+        raise SendRefused(_("This survey was already sent."))
+    if not barometer.fields:
+        raise SendRefused(_("Write at least one question before sending the survey."))
+    segment = db.session.get(Segment, barometer.segment_id) if barometer.segment_id else None
+    if segment is None or segment.commune_id != commune.id:
+        raise SendRefused(_("Choose the segment of the people to ask."))
+    try:
+        ids = sorted(set(db.session.scalars(segment_citizen_ids(segment.definition, context))))
+    except SegmentError as error:
+        raise SendRefused(_("The segment cannot be evaluated: %(reason)s", reason=str(error))) from None
+    if not ids:
+        raise SendRefused(_("The segment « %(name)s » selects nobody today: nothing was sent.", name=segment.name))
+    today = local_date(now)
+    outcomes = {"sent": 0, "no_consent": 0, "refused": 0, "no_address": 0}
+    planned = []
+    taken: set[str] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        given, withdrawn = _consents(chunk)
+        for citizen_id, email, quartier, birth in db.session.execute(select(
+                Citizen.id, Citizen.email, Citizen.quartier, Citizen.birth_date).where(Citizen.id.in_(chunk))
+                .order_by(Citizen.id)):
+            address = (email or "").strip()
+            reason = ("refused" if citizen_id in withdrawn else "no_consent" if citizen_id not in given
+                      else "" if address else "no_address")
+            outcomes[reason or "sent"] += 1
+            planned.append((citizen_id, address, reason, quartier or "", rules.age_band(birth, today)))
+    if not outcomes["sent"]:
+        raise SendRefused(_("Nobody in the segment « %(name)s » accepted the town hall's surveys by e-mail: "
+                            "nothing was sent.", name=segment.name))
+    invitations = []
+    for citizen_id, address, reason, quartier, band in planned:
+        invitation = BarometerInvitation(barometer_id=barometer.id, citizen_id=citizen_id, code=_new_code(taken),
+                                         status="excluded" if reason else "sent", reason=reason,
+                                         quartier=quartier[:80], age_band=band)
+        invitations.append((invitation, address))
+    db.session.add_all([invitation for invitation, _address in invitations])
+    db.session.flush()
+    barometer.status, barometer.sent_at, barometer.site_url = "sent", now, site_url
+    for invitation, address in invitations:
+        if invitation.status == "sent":
+            subject, body = message_for(barometer, invitation, commune)
+            enqueue_email(address, subject, body, now=now)
+    return outcomes
+
+
+def link_for(barometer: Barometer, invitation: BarometerInvitation, commune: Commune) -> str:
+    return f"{barometer.site_url.rstrip('/')}/c/{commune.slug}{ANSWER_PATH}{token_for(invitation)}"
+
+
+def message_for(barometer: Barometer, invitation: BarometerInvitation, commune: Commune) -> tuple[str, str]:
+    # The recipient reads French: the e-mail is written in it.
+    kind = ("Vos réponses sont anonymes : elles ne sont pas reliées à votre nom." if barometer.anonymous
+            else "Vos réponses sont nominatives : la mairie saura qu'elles viennent de vous.")
+    body = (f"Bonjour,\n\nLa mairie de {commune.name} vous pose quelques questions : « {barometer.title} ».\n\n"
+            f"{barometer.purpose}\n\nPour répondre (une seule fois, jusqu'au {barometer.closes_on:%d/%m/%Y}) :\n"
+            f"{link_for(barometer, invitation, commune)}\n\n{kind} Elles sont conservées "
+            f"{barometer.retention_months} mois après la fin de l'enquête.\n\n-- \nVous recevez ce message parce "
+            f"que vous avez accepté les enquêtes de la mairie. Code à reporter sur un questionnaire papier : "
+            f"{invitation.code}\n")
+    return f"{commune.name} : {barometer.title}", body
+
+
+def invitation_for_token(token: str, commune: Commune) -> tuple[BarometerInvitation | None, str]:
+    """The invitation a token names in ``commune``, or why there is none:
+    invalid, other_commune, not_open, closed, already."""
+    found = invitation_of(token)
+    if found is None:
+        return None, "invalid"
+    commune_id, invitation_id = found
+    if commune_id != commune.id:
+        return None, "other_commune"
+    invitation = db.session.get(BarometerInvitation, invitation_id)
+    if invitation is None or invitation.commune_id != commune.id or invitation.status != "sent":
+        return None, "invalid"
+    return invitation, answer_problem(invitation)
+
+
+def answer_problem(invitation: BarometerInvitation, today=None) -> str:
+    """Why this invitation takes no answer now ("" when it does)."""
+    barometer = db.session.get(Barometer, invitation.barometer_id)
+    problem = rules.window_problem(barometer.opens_on, barometer.closes_on, today or local_date(utcnow()))
+    if problem:
+        return problem
+    return "already" if invitation.used else ""
+
+
+def record_answer(invitation: BarometerInvitation, data: dict, channel: str, now, entered_by_id=None) -> bool:
+    """Store the answer unless the invitation was used (the first kept);
+    whether it was stored. Marks the invitation used with a conditional
+    UPDATE, so two answers sent at once store one. The caller commits."""
+    if channel not in rules.ANSWER_CHANNELS:
+        raise ValueError(f"unknown answer channel {channel!r}")
+    claimed = db.session.execute(update(BarometerInvitation).where(
+        BarometerInvitation.id == invitation.id, BarometerInvitation.used.is_(False)).values(used=True)).rowcount
+    if claimed != 1:
+        return False
+    barometer = db.session.get(Barometer, invitation.barometer_id)
+    named = not barometer.anonymous
+    db.session.add(BarometerAnswer(
+        barometer_id=barometer.id, invitation_id=invitation.id if named else None,
+        citizen_id=invitation.citizen_id if named else None, channel=channel, entered_by_id=entered_by_id,
+        answered_on=local_date(now), quartier=invitation.quartier, age_band=invitation.age_band, data=dict(data)))
+    db.session.expire(invitation, ["used"])
+    return True
+
+
+def purge_expired(today) -> int:
+    """Answers kept past their survey's retention are deleted (grc tick); how many surveys were purged."""
+    purged = 0
+    for barometer in db.session.scalars(select(Barometer).where(Barometer.status == "sent")):
+        if today > add_months(barometer.closes_on, barometer.retention_months):
+            if db.session.execute(delete(BarometerAnswer).where(BarometerAnswer.barometer_id == barometer.id)).rowcount:
+                purged += 1
+    return purged
