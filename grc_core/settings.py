@@ -68,6 +68,15 @@ DEFAULTS: dict[str, object] = {
     "MAIL_USERNAME": "",
     "MAIL_PASSWORD": "",
     "MAIL_FROM": "no-reply@localhost",
+    # SMS to citizens through an HTTP gateway (grc_core.notifications.sms,
+    # docs/deployment.md); empty URL: no SMS, those who chose it get e-mails.
+    "SMS_GATEWAY_URL": "",
+    "SMS_GATEWAY_KEY": "",
+    "SMS_SENDER": "",
+    "SMS_GATEWAY_TIMEOUT_SECONDS": 10,
+    # The site's address (https://grc.example.fr) for links in messages written
+    # outside a web request (``grc tick``); empty: those messages carry no link.
+    "PUBLIC_URL": "",
     # Files: empty bucket = the instance folder; else an S3-compatible bucket
     # (endpoint empty = AWS; MinIO: http://minio:9000).
     "STORAGE_S3_BUCKET": "",
