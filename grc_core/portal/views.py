@@ -25,7 +25,7 @@ from ..security import clock, passwords, throttling
 from ..security.access import citizen_request_or_404
 from ..security.redirects import safe_next
 from ..workflows.deadlines import local_date
-from . import catalogue, filing, linking, mails, oidc, session, tokens, tracking
+from . import catalogue, filing, linking, mails, oidc, preferences, session, tokens, tracking
 from .forms import ConfirmForm, EmailForm, NewPasswordForm, ReplyForm, SignInForm, SignUpForm
 
 bp = Blueprint("portal", __name__, url_prefix="/c/<commune_slug>/portal")
@@ -145,7 +145,8 @@ def filed(request_id):
 
 @bp.route("/account/sign-up", methods=["GET", "POST"])
 def sign_up():
-    form = SignUpForm()
+    # An agent's invitation links here with the address filled in (grc_core.citizens.portal_account).
+    form = SignUpForm(data={"email": (request.args.get("email") or "")[:254]})
     status = 200
     if form.validate_on_submit():
         if form.website.data:
@@ -381,3 +382,7 @@ def reply(request_id):
         db.session.rollback()
         return _request_page(citizen_request_or_404(request_id, account), form, 400, str(error))
     return redirect(url_for("portal.request_page", request_id=found.id) + "#messages")
+
+
+# --- notification preferences and unsubscribe (grc_core.portal.preferences) -------------
+preferences.register(bp, account_required)

@@ -159,5 +159,8 @@ def tick(now: datetime | None = None) -> dict[str, int]:
                 log.exception("grc_tick failed for commune %s", commune_id)
     totals["summaries"] = send_weekly_summaries(now)
     db.session.commit()
+    from ..notifications.citizens import send_digests
+
+    totals["digests"] = send_digests(now)
     totals["sent"], totals["failed"] = send_pending(now)
     return totals
