@@ -14,13 +14,11 @@ the job queue, each batch one transaction.
 """
 from __future__ import annotations
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, func, select
 
 from grc_core.plugin_api import (
     Citizen, Commune, Consent, Membership, SegmentContext, User, db, enqueue_email, enqueue_job, job, local_date,
-    record_audit_event, segment_citizen_ids, utcnow,
+    read_unsubscribe_token, record_audit_event, segment_citizen_ids, sign_unsubscribe_token, unsubscribe_headers, utcnow,
 )
 
 from . import rules
@@ -84,23 +82,17 @@ def counts(campaign: Campaign) -> dict[str, int]:
     return out
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="campagnes.unsubscribe")
+TOKEN_SALT = "campagnes.unsubscribe"
 
 
 def unsubscribe_token(recipient: CampaignRecipient) -> str:
-    return _serializer().dumps([recipient.commune_id, recipient.id])
+    return sign_unsubscribe_token(TOKEN_SALT, [recipient.commune_id, recipient.id])
 
 
 def recipient_of(token: str) -> tuple[int, int] | None:
     """(commune id, recipient id) a token was made for; None when forged."""
-    try:
-        value = _serializer().loads(token)
-    except BadSignature:
-        return None
-    if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value):
-        return value[0], value[1]
-    return None
+    value = read_unsubscribe_token(TOKEN_SALT, token)
+    return (value[0], value[1]) if value else None
 
 
 def unsubscribe(recipient: CampaignRecipient, now) -> bool:
@@ -130,8 +122,7 @@ def message_for(campaign: Campaign, recipient: CampaignRecipient, commune: Commu
     basis = BASIS_NOTICE[campaign.legal_basis].format(commune=commune.name)
     body = (f"{rules.fill(campaign.body, values)}\n\n-- \n{basis}\n"
             f"Pour ne plus recevoir ces messages : {link}\n")
-    headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    return rules.fill(campaign.subject, values), body, headers
+    return rules.fill(campaign.subject, values), body, unsubscribe_headers(link)
 
 
 # Shown in every message: why the commune may write (the recipient's language is French).
