@@ -2,7 +2,9 @@
 (e-mail, SMS, the daily digest, nothing), in his language, with the
 commune's templates per language, a link back to the portal and a one-click
 unsubscribe link."""
+import email
 from datetime import datetime, timedelta, timezone
+from email import policy
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from grc_core.notifications.unsubscribe import citizen_of
 from grc_core.plugin_api.testing import in_commune, run_tick
 from grc_core.requests.service import add_message
 from grc_core.tenancy import unscoped
+from jobs_support import mailbox  # noqa: F401 (fixture)
 from sms_gateway import Gateway
 from tests.test_workflow_engine import act, member, new_request, setup_commune
 
@@ -248,3 +251,22 @@ def test_the_acknowledgement_is_essential_and_ignores_the_preferences(app, commu
         assert errors == {}
     message, = outbox(app)
     assert message.recipient == "lea@example.org" and "List-Unsubscribe" not in (message.headers or {})
+
+
+def test_the_digest_read_back_from_a_real_mail_server(app, commune, mailbox):
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_digest=True)
+    ask_for_pieces(app, commune, request_id)
+    counts = run_tick(app, "2026-06-02T06:00")
+    assert (counts["digests"], counts["sent"]) == (1, 1)
+    (recipients, content), = mailbox.received
+    mail = email.message_from_bytes(content, policy=policy.default)
+    assert recipients == ["lea.martin@example.org"]
+    assert mail["Subject"] == "Vos demandes à Villeneuve-sur-Loire : les nouvelles du jour"
+    stop = mail["List-Unsubscribe"].strip("<>")
+    assert stop.startswith(f"{SITE}/c/villeneuve/portal/unsubscribe/")
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    body = mail.get_content()
+    assert "- Votre demande VSL-2026-00001 : En attente de pièces" in body
+    assert f"Pour ne plus recevoir ces messages : {stop}" in body
+    assert f"{SITE}/c/villeneuve/portal/my-requests/" in body

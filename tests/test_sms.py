@@ -14,6 +14,7 @@ from grc_core.notifications.sms import HttpGateway, SmsPermanentError, mobile_nu
 from grc_core.plugin_api.testing import in_commune, make_commune
 from grc_core.tenancy import unscoped
 from grc_core.workflows.deadlines import as_utc
+from jobs_support import redis_queue, work  # noqa: F401 (fixture)
 from sms_gateway import Gateway
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
@@ -188,3 +189,13 @@ def test_sms_rows_are_written_with_the_channel_and_no_subject(app, commune):
     with app.app_context(), unscoped():
         message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id))
         assert (message.channel, message.recipient, message.subject) == ("sms", "+33612345678", "")
+
+
+def test_with_the_job_queue_an_sms_leaves_through_the_outbox_job(app, commune, configured, redis_queue):
+    with Gateway([(200, {"id": "queued-1"})]) as server:
+        configured(server)
+        message_id = queue_sms(app, commune)  # its commit queues `outbox.send` on the real Redis
+        assert redis_queue.count == 1
+        work(app, redis_queue)
+    assert row(app, message_id).status == "sent"
+    assert [call["body"]["to"] for call in server.delivered] == ["+33612345678"]

@@ -135,7 +135,7 @@ def tick(now: datetime | None = None) -> dict[str, int]:
     computed for: tests and ``grc tick --now`` run it at a chosen time.
 
     Returns counts: ``communes``, ``fired``, ``refused``, ``summaries``,
-    ``sent``, ``failed``.
+    ``digests`` (citizens' daily digests written), ``sent``, ``failed``.
     """
     from ..indicators.subscriptions import send_weekly_summaries
     from ..notifications import send_pending
