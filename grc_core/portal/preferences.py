@@ -16,6 +16,7 @@ gets a clear page and changes nothing.
 from __future__ import annotations
 
 from flask import g, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -68,7 +69,7 @@ def preferences_page():
         form.channel.data = citizen.notify_channel
         form.digest.data = citizen.notify_digest
         form.mobile.data = citizen.phone if mobile_number(citizen.phone) else ""
-        form.language.data = citizen.language or g.get("grc_locale") or "fr"
+        form.language.data = citizen.language or str(get_locale() or "fr")
     elif form.validate_on_submit():
         citizen.notify_channel = form.channel.data
         citizen.notify_digest = bool(form.digest.data) and form.channel.data == "email"
@@ -93,6 +94,9 @@ def unsubscribe(token):
     if found is not None and found[0] == commune.id:
         # A query: the tenancy criteria apply (another commune's record is absent).
         citizen = db.session.scalar(select(Citizen).where(Citizen.id == found[1]))
+        if citizen is not None and citizen.merged_into_id is not None:
+            # Merged since the message was sent: the choice is the kept record's.
+            citizen = db.session.scalar(select(Citizen).where(Citizen.id == citizen.merged_into_id))
     if citizen is None:
         return render_template("portal/unsubscribe.html", valid=False, done=False), 404
     done = citizen.notify_channel == "none"

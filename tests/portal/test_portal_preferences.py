@@ -297,3 +297,14 @@ def test_an_elected_official_may_neither_invite_nor_change_preferences(app, town
         assert post_form(elu, url, {"channel": "none", "language": "fr"}).status_code in (403, 404)
     assert mails_to(app, "lea@example.org") == []
     assert citizen_row(app, town, citizen_id).notify_channel == "email"
+
+
+def test_a_link_of_a_record_merged_since_unsubscribes_the_kept_record(app, client, town):
+    kept = known_citizen(app, town)
+    merged = known_citizen(app, town, email="lea.roux@example.org")
+    token = token_of(app, town, merged)
+    with in_commune(app, town.id):
+        db.session.get(Citizen, merged).merged_into_id = kept
+        db.session.commit()
+    assert client.post(f"{town.base}/unsubscribe/{token}").status_code == 200
+    assert citizen_row(app, town, kept).notify_channel == "none"
