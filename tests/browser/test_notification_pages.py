@@ -71,8 +71,8 @@ def test_preferences_and_unsubscribe_pages_are_accessible_and_keyboard_usable(ap
     # The keyboard alone: the number, then Enter submits.
     page.focus("#mobile")
     page.keyboard.type("06 12 34 56 78")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Vos préférences sont enregistrées." in page.inner_text("main")
     with in_commune(app, town.id):
         assert db.session.get(Citizen, citizen_id).notify_channel == "sms"
