@@ -362,6 +362,11 @@ def tick_command(now_text):
         f"{counts['communes']} commune(s) parcourue(s) ; minuteries déclenchées : {counts['fired']}{refused} ; "
         f"e-mails envoyés : {counts['sent']}, en échec : {counts['failed']}."
     )
+    from .notifications.outbox import waiting_sms
+    from .notifications.sms import gateway
+
+    if gateway() is None and (unsent := waiting_sms()):
+        click.echo(f"SMS en attente : {unsent} (aucune passerelle SMS configurée : GRC_SMS_GATEWAY_URL).")
     from .webapi.webhooks import deliver_due
 
     hooks = deliver_due(now)

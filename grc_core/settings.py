@@ -81,6 +81,15 @@ DEFAULTS: dict[str, object] = {
     # Domain of the per-recipient bounce addresses (VERP, bounces+<signed id>@domain)
     # of campaigns; empty: the envelope sender is MAIL_FROM, no bounce is traced back.
     "MAIL_BOUNCE_DOMAIN": "",
+    # SMS to citizens through an HTTP gateway (grc_core.notifications.sms,
+    # docs/deployment.md); empty URL: no SMS, those who chose it get e-mails.
+    "SMS_GATEWAY_URL": "",
+    "SMS_GATEWAY_KEY": "",
+    "SMS_SENDER": "",
+    "SMS_GATEWAY_TIMEOUT_SECONDS": 10,
+    # The site's address (https://grc.example.fr) for links in messages written
+    # outside a web request (``grc tick``); empty: those messages carry no link.
+    "PUBLIC_URL": "",
     # Files: empty bucket = the instance folder; else an S3-compatible bucket
     # (endpoint empty = AWS; MinIO: http://minio:9000).
     "STORAGE_S3_BUCKET": "",

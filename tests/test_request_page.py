@@ -94,7 +94,8 @@ def test_messages_public_and_internal_are_shown_escaped_and_a_stale_one_keeps_it
     assert stale.status_code == 409 and "Trop tard</textarea>" in stale.get_data(as_text=True)
     with in_commune(app, town.id):
         bodies = [m.body for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
-        assert bodies[-1] == f"Bonjour {XSS}"  # plain-text e-mail: as written
+        # Plain-text e-mail: as written, then the links to the portal and to unsubscribe.
+        assert bodies[-1].startswith(f"Bonjour {XSS}\n\n-- \n")
         assert db.session.get(Request, town.request).first_response_at is not None
 
 

@@ -369,7 +369,22 @@ def test_an_email_template_is_created_and_used(app, admin, commune):
     again = post_form(admin, "/admin/core_notification_templates/new/", {
         "workflow_choice": str(wid), "state": "attente", "subject": "Doublon", "body": "Doublon",
     }, token_url="/admin/core_notification_templates/new/")
-    assert "Il existe déjà un e-mail pour ce circuit et cet état." in again.get_data(as_text=True)
+    assert "Il existe déjà un e-mail pour ce circuit, cet état et cette langue." in again.get_data(as_text=True)
+    # The same state in English is another template: citizens whose record says English get it.
+    english = post_form(admin, "/admin/core_notification_templates/new/", {
+        "workflow_choice": str(wid), "state": "attente", "language_choice": "en",
+        "subject": "Missing document ({reference})", "body": "Hello {citizen}, a document is missing.",
+    }, token_url="/admin/core_notification_templates/new/")
+    assert english.status_code == 302, english.get_data(as_text=True)[:2000]
+    assert "English" in admin.get("/admin/core_notification_templates/").get_data(as_text=True)
+    with in_commune(app, commune):
+        request = db.session.get(Request, request_id)
+        request.citizen.language = "en"
+        act(request, "recevoir", "agent@villeneuve.fr", fields={"pieces": "oui"})
+        act(request, "demander", "agent@villeneuve.fr", comment="Pièce")
+        message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        assert (message.subject, message.body) == ("Missing document (VSL-2026-00001)",
+                                                   "Hello Léa Martin, a document is missing.")
 
 
 def test_the_outbox_page_lists_and_retries_failed_emails(app, admin, commune):

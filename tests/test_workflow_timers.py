@@ -135,7 +135,7 @@ def test_an_inactive_commune_is_left_alone(app):
         db.session.get(Commune, commune).active = False
         db.session.commit()
         assert tick(datetime(2026, 6, 1, tzinfo=PARIS)) == {"communes": 0, "fired": 0, "refused": 0, "summaries": 0,
-                                                             "sent": 0, "failed": 0}
+                                                             "digests": 0, "sent": 0, "failed": 0}
     assert state_of(app, commune, request_id) == "attente"
 
 

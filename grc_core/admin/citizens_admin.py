@@ -26,7 +26,8 @@ from ..citizens.forms import (
     CONSENT_CHANNEL_LABELS, CONSENT_PURPOSE_LABELS, RELATION_LABELS, CitizenForm, ConsentForm, ContactForm,
     LinkForm, MergeForm, UndoMergeForm,
 )
-from ..citizens import rgpd_access, rgpd_pdf
+from ..citizens import portal_account, rgpd_access, rgpd_pdf
+from ..audit import record
 from ..citizens.merge import UNDO_DAYS, MergeError, plan_merge, undo_merge
 from ..citizens.rectification import rectify
 from ..citizens.search import describe, parse_date
@@ -35,7 +36,9 @@ from ..extensions import db
 from ..models import (
     Citizen, CitizenMerge, Consent, Contact, HouseholdLink, Membership, Request, Service, User, utcnow,
 )
+from ..notifications.sms import mobile_number
 from ..plugins.panels import render_panels
+from ..portal.preferences import PreferencesForm
 from ..requests.confidentiality import readable_condition, readable_requests_of
 from ..security.access import citizen_or_404, may_read_request, readable_citizen_ids
 from ..security.ids import parse_id, parse_int
@@ -76,6 +79,13 @@ def _local_midnight(day) -> datetime:
 def _request_url(request_row) -> str | None:
     """Link a timeline entry to the request page only when this member may open it."""
     return url_for("core_requests.details", request_id=request_row.id) if may_read_request(request_row) else None
+
+
+def _preferences_form(citizen) -> PreferencesForm:
+    return PreferencesForm(formdata=None, data={
+        "channel": citizen.notify_channel, "digest": citizen.notify_digest,
+        "mobile": citizen.phone if mobile_number(citizen.phone) else "",
+        "language": citizen.language or current_app.config["GRC"]["DEFAULT_LOCALE"]})
 
 
 class CitizensView(PersonalDataView):
@@ -153,6 +163,7 @@ class CitizensView(PersonalDataView):
             relation_labels=RELATION_LABELS, channel_labels=CONSENT_CHANNEL_LABELS,
             purpose_labels=CONSENT_PURPOSE_LABELS, new_request_url=intake_url(citizen=citizen),
             new_contact_url=url_for("core_contacts.create", citizen=citizen.id),
+            portal_accounts=portal_account.accounts_of(citizen), preferences_form=_preferences_form(citizen),
         )
 
     @expose("/<id:citizen_id>/rgpd.<any(json, pdf):fmt>")
@@ -245,6 +256,38 @@ class CitizensView(PersonalDataView):
             db.session.commit()
             flash(_("Consent revoked."), "success")
         return redirect(url_for(".details", citizen_id=citizen.id) + "#consents")
+
+    @expose("/<id:citizen_id>/portal-invitation", methods=("POST",))
+    def invite_to_portal(self, citizen_id):
+        citizen = citizen_or_404(citizen_id)  # CSRF: checked on every POST (CSRFProtect)
+        try:
+            email = portal_account.invite(citizen, current_user._get_current_object())
+        except portal_account.InvitationRefused as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Invitation to the portal sent to %(email)s.", email=email), "success")
+        return redirect(url_for(".details", citizen_id=citizen.id) + "#portal")
+
+    @expose("/<id:citizen_id>/notification-preferences", methods=("POST",))
+    def notification_preferences(self, citizen_id):
+        citizen = citizen_or_404(citizen_id)
+        form = PreferencesForm()
+        if form.validate_on_submit():
+            citizen.notify_channel = form.channel.data
+            citizen.notify_digest = bool(form.digest.data) and form.channel.data == "email"
+            citizen.language = form.language.data
+            if form.mobile.data:
+                citizen.phone = mobile_number(form.mobile.data)
+            record("citizen.preferences", target=citizen.full_name, commit=False,
+                   details={"channel": citizen.notify_channel, "digest": citizen.notify_digest,
+                            "language": citizen.language, "by": "agent"})
+            db.session.commit()
+            flash(_("Notification preferences saved."), "success")
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    flash(message, "error")
+        return redirect(url_for(".details", citizen_id=citizen.id) + "#portal")
 
     @expose("/<id:citizen_id>/merge", methods=("GET", "POST"))
     def merge(self, citizen_id):

@@ -477,15 +477,18 @@ class WorkflowView(SecureView):
 
 class NotificationTemplateView(SecureModelView):
     permission = "core.admin"
-    column_list = ("workflow_id", "state", "subject")
+    column_list = ("workflow_id", "state", "language", "subject")
     column_labels = {"workflow_id": _l("Workflow"), "state": _l("State"), "subject": _l("Subject"),
-                     "body": _l("Text")}
-    column_formatters = {"workflow_id": lambda view, ctx, model, name: view.workflow_label(model.workflow_id)}
+                     "body": _l("Text"), "language": _l("Language of the messages")}
+    column_formatters = {"workflow_id": lambda view, ctx, model, name: view.workflow_label(model.workflow_id),
+                         "language": lambda view, ctx, model, name: dict(TEMPLATE_LANGUAGES)[model.language]}
     column_searchable_list = ("subject", "body")
     form_extra_fields = {
         "workflow_choice": SelectField(_l("Workflow"), choices=[], default=""),
+        # Citizens whose record names this language get this text; "every language" for the others.
+        "language_choice": SelectField(_l("Language of the messages"), choices=[], default=""),
     }
-    form_columns = ("workflow_choice", "state", "subject", "body")
+    form_columns = ("workflow_choice", "state", "language_choice", "subject", "body")
     form_overrides = {"body": TextAreaField}
     form_args = {
         "state": {"label": _l("State"), "default": "*", "validators": [DataRequired(), Length(max=60)],
@@ -507,6 +510,7 @@ class NotificationTemplateView(SecureModelView):
     def _with_choices(self, form):
         workflows = db.session.scalars(select(Workflow).order_by(Workflow.label)).all()
         form.workflow_choice.choices = [("", _("Every workflow"))] + [(str(w.id), w.label) for w in workflows]
+        form.language_choice.choices = [(code, str(label)) for code, label in TEMPLATE_LANGUAGES]
         form.body.description = _("Placeholders: %(list)s.", list=self.placeholder_help)
         return form
 
@@ -519,6 +523,7 @@ class NotificationTemplateView(SecureModelView):
     def on_form_prefill(self, form, id):
         template = self.get_one(id)
         form.workflow_choice.data = str(template.workflow_id) if template.workflow_id else ""
+        form.language_choice.data = template.language
 
     def validate_form(self, form):
         if not super().validate_form(form):
@@ -547,20 +552,24 @@ class NotificationTemplateView(SecureModelView):
                 ok = False
         editing = request.args.get("id", type=int)
         clash = db.session.scalar(select(NotificationTemplate.id).where(
-            NotificationTemplate.state == state,
+            NotificationTemplate.state == state, NotificationTemplate.language == form.language_choice.data,
             NotificationTemplate.workflow_id == workflow.id if workflow else NotificationTemplate.workflow_id.is_(None),
         ))
         if clash is not None and clash != editing:
-            form.state.errors.append(_("There is already an e-mail for this workflow and state."))
+            form.state.errors.append(_("There is already an e-mail for this workflow, state and language."))
             ok = False
         return ok
 
     def on_model_change(self, form, model, is_created):
         model.workflow_id = int(form.workflow_choice.data) if form.workflow_choice.data else None
         model.state = form.state.data.strip()
+        model.language = form.language_choice.data
         record("notification_template.created" if is_created else "notification_template.updated",
                target=model.subject, commit=False)
 
+
+# "" first: a template for every language is the common case.
+TEMPLATE_LANGUAGES = (("", _l("Every language")), ("fr", "Français"), ("en", "English"))
 
 OUTBOX_STATUS_LABELS = {"pending": _l("Waiting"), "sent": _l("Sent"), "failed": _l("Given up"),
                         "bounced": _l("Address refused")}
@@ -571,14 +580,14 @@ class OutboxView(SecureModelView):
 
     permission = "core.admin"
     can_create = can_edit = can_delete = False
-    column_list = ("created_at", "recipient", "subject", "status", "attempts", "last_error", "sent_at")
+    column_list = ("created_at", "channel", "recipient", "subject", "status", "attempts", "last_error", "sent_at")
     column_labels = {
-        "created_at": _l("Written"), "recipient": _l("Recipient"), "subject": _l("Subject"),
+        "created_at": _l("Written"), "channel": _l("Channel"), "recipient": _l("Recipient"), "subject": _l("Subject"),
         "status": _l("Status"), "attempts": _l("Attempts"), "last_error": _l("Last error"),
         "sent_at": _l("Sent"), "body": _l("Text"),
     }
     column_default_sort = ("id", True)
-    column_filters = ("status", "created_at")
+    column_filters = ("status", "channel", "created_at")
     column_searchable_list = ("recipient", "subject")
     column_formatters = {"status": lambda view, ctx, model, name: OUTBOX_STATUS_LABELS.get(model.status, model.status)}
 

@@ -3,7 +3,7 @@ from .agent_session import AgentSession, RecoveryCode
 from .api_key import ApiKey
 from .audit import AuditEvent, LoginAttempt
 from .base import CommuneScoped, TenantMixin, TimestampMixin, utcnow
-from .citizen import Citizen, Consent, HouseholdLink
+from .citizen import Citizen, Consent, DigestItem, HouseholdLink
 from .citizen_merge import CitizenMerge
 from .commune import Commune, CommunePlugin
 from .contact import Contact
@@ -25,7 +25,7 @@ from .workflow import TimerRun, Workflow
 __all__ = [
     "AgentSession", "ApiKey", "AppendOnlyError", "Attachment", "AuditEvent", "Citizen", "CitizenAccount",
     "CitizenMerge", "Commune", "CommunePlugin", "CommuneScoped",
-    "Consent", "Contact", "DashboardSubscription", "EXPORT_STATUSES", "ExportFile", "HouseholdLink",
+    "Consent", "Contact", "DigestItem", "DashboardSubscription", "EXPORT_STATUSES", "ExportFile", "HouseholdLink",
     "LoginAttempt", "Membership", "Message",
     "NotificationTemplate", "OutboxMessage", "PendingFiling", "PortalToken", "RecoveryCode", "ReferenceCounter",
     "Request",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -12,6 +12,9 @@ from .base import TenantMixin, TimestampMixin, utcnow
 RELATIONS = ("parent", "child", "spouse")
 CONSENT_CHANNELS = ("email", "sms", "courrier", "telephone")
 CONSENT_PURPOSES = ("suivi_demandes", "information_municipale", "enquetes_satisfaction")
+# How a citizen hears of his requests' progress (grc_core.notifications.citizens);
+# "none": on the portal only. Essential messages (sign-in links…) are e-mailed whatever this says.
+NOTIFY_CHANNELS = ("email", "sms", "none")
 
 
 class Citizen(TenantMixin, TimestampMixin, db.Model):
@@ -45,6 +48,14 @@ class Citizen(TenantMixin, TimestampMixin, db.Model):
     phone_key: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     # Set when merged into another record: the kept one.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id", ondelete="SET NULL"))
+    # The language the commune writes to this person in ("fr", "en"); empty: the commune's default.
+    language: Mapped[str] = mapped_column(String(10), nullable=False, default="", server_default="")
+    # Notification preferences: one of NOTIFY_CHANNELS, and whether updates
+    # are gathered into one e-mail a day instead of one message each.
+    notify_channel: Mapped[str] = mapped_column(String(10), nullable=False, default="email",
+                                                server_default="email")
+    notify_digest: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                server_default=false())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
 
@@ -102,3 +113,19 @@ class Consent(TenantMixin, db.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class DigestItem(TenantMixin, db.Model):
+    """One update of a request waiting for the citizen's daily digest;
+    ``outbox_message_id`` is set when the digest carrying it is written, so
+    that each update is sent once."""
+
+    __tablename__ = "digest_item"
+    __table_args__ = (Index("ix_digest_item_pending", "outbox_message_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"), nullable=False, index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), index=True)
+    line: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))

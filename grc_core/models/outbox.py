@@ -15,6 +15,8 @@ from .base import TenantMixin, utcnow
 
 # bounced: the server refused the recipient for good (5xx), not retried.
 OUTBOX_STATUSES = ("pending", "sent", "failed", "bounced")
+# An e-mail (recipient: an address) or an SMS (recipient: an E.164 number, no subject).
+OUTBOX_CHANNELS = ("email", "sms")
 
 
 class OutboxMessage(TenantMixin, db.Model):
@@ -23,6 +25,7 @@ class OutboxMessage(TenantMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    channel: Mapped[str] = mapped_column(String(10), nullable=False, default="email", server_default="email")
     recipient: Mapped[str] = mapped_column(String(254), nullable=False)
     subject: Mapped[str] = mapped_column(String(250), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)
@@ -34,6 +37,8 @@ class OutboxMessage(TenantMixin, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Extra headers of the e-mail (a campaign's List-Unsubscribe), name → value.
     headers: Mapped[dict | None] = mapped_column(JSON)
+    # The SMS gateway's id of the sent message, to trace it with the provider.
+    provider_ref: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
 
 
 class NotificationTemplate(TenantMixin, db.Model):
@@ -41,11 +46,13 @@ class NotificationTemplate(TenantMixin, db.Model):
     (``*`` for any state without its own template)."""
 
     __tablename__ = "notification_template"
-    __table_args__ = (UniqueConstraint("commune_id", "workflow_id", "state",
+    __table_args__ = (UniqueConstraint("commune_id", "workflow_id", "state", "language",
                                        name="uq_notification_template_commune_workflow"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workflow_id: Mapped[int | None] = mapped_column(ForeignKey("workflow.id", ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(String(60), nullable=False, default="*")
+    # The citizens' language it is written for ("fr", "en"); empty: every language.
+    language: Mapped[str] = mapped_column(String(10), nullable=False, default="", server_default="")
     subject: Mapped[str] = mapped_column(String(250), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)

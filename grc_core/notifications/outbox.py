@@ -20,6 +20,14 @@ by a crash is tried again).
 With a job queue (``REDIS_URL``), committing a transaction that added
 e-mails queues an ``outbox.send`` job, so they leave within seconds;
 without one, ``grc tick`` sends them as before.
+
+SMS are outbox rows too (``channel`` "sms", the recipient an E.164 number),
+sent through the SMS gateway (:mod:`.sms`) with the same claim, retries and
+backoff; a refusal for good (:class:`~.sms.SmsPermanentError`) fails the
+message at once with the gateway's reason. Without a gateway configured,
+SMS are not claimed: they wait, counted by :func:`waiting_sms`, and leave
+once a gateway is set (citizens are not switched to SMS then: see
+:mod:`.citizens`).
 """
 from __future__ import annotations
 
@@ -32,13 +40,14 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Commune, OutboxMessage, utcnow
 from ..tenancy import unscoped
 from ..workflows.deadlines import as_utc
+from . import sms
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +86,27 @@ def enqueue_email(recipient: str, subject: str, body: str, *, request=None,
     db.session.add(message)
     db.session.info[_NEW_MAIL] = True
     return message
+
+
+def enqueue_sms(number: str, text: str, *, request=None, now: datetime | None = None) -> OutboxMessage:
+    """Add an SMS to the outbox, in the caller's transaction (not committed);
+    ``number`` in E.164 form (:func:`.sms.mobile_number`)."""
+    now = as_utc(now or utcnow())
+    message = OutboxMessage(channel="sms", recipient=_one_line(number, 254), subject="", body=text,
+                            request_id=getattr(request, "id", None), status="pending", attempts=0,
+                            created_at=now, next_attempt_at=now)
+    if request is not None:
+        message.commune_id = request.commune_id
+    db.session.add(message)
+    db.session.info[_NEW_MAIL] = True
+    return message
+
+
+def waiting_sms() -> int:
+    """SMS pending in every commune: without a gateway, they are never sent."""
+    with unscoped():
+        return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.channel == "sms", OutboxMessage.status == "pending")) or 0
 
 
 @event.listens_for(Session, "after_commit")
@@ -198,22 +228,23 @@ def permanently_refused(error: Exception) -> bool:
         code >= 500 for code, _text in error.recipients.values())
 
 
-def _failed(message: OutboxMessage, error: Exception, now: datetime) -> None:
+def _failed(message: OutboxMessage, error: Exception, now: datetime, *, final: bool = False) -> None:
     message.attempts += 1
     message.last_error = _one_line(f"{type(error).__name__}: {error}", 500)
     if permanently_refused(error):
         message.status = "bounced"
-    elif message.attempts >= MAX_ATTEMPTS:
+    elif final or message.attempts >= MAX_ATTEMPTS:
         message.status = "failed"
     else:
         message.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[message.attempts - 1])
 
 
-def _claim_next(now: datetime) -> OutboxMessage | None:
+def _claim_next(now: datetime, channels: tuple[str, ...]) -> OutboxMessage | None:
     while True:
         message = db.session.scalar(
             select(OutboxMessage)
             .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                   OutboxMessage.channel.in_(channels),
                    OutboxMessage.commune_id.in_(select(Commune.id).where(Commune.active.is_(True))))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(1)
@@ -245,15 +276,27 @@ def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, in
     now = as_utc(now or utcnow())
     sent = failed = 0
     transport = mailer()
+    texts = sms.gateway()
+    # Without a gateway, SMS are left pending (not tried, not failed).
+    channels = ("email", "sms") if texts is not None else ("email",)
     try:
         with unscoped():
             while sent + failed < limit:
                 # A message just tried is no longer due: the loop moves on.
-                message = _claim_next(now)
+                message = _claim_next(now, channels)
                 if message is None:
                     break
                 try:
-                    transport.send(message, _email(message, now), now)
+                    if message.channel == "sms":
+                        message.provider_ref = texts.send(message.recipient, message.body, f"grc-{message.id}")
+                    else:
+                        transport.send(message, _email(message, now), now)
+                except sms.SmsPermanentError as error:
+                    _failed(message, error, now, final=True)
+                    failed += 1
+                except sms.SmsTemporaryError as error:
+                    _failed(message, error, now)
+                    failed += 1
                 except MailServerUnavailable as error:
                     _failed(message, error, now)
                     failed += 1

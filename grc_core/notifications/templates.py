@@ -1,9 +1,10 @@
-"""The e-mail telling a citizen where their request stands.
+"""The e-mail (or SMS) telling a citizen where their request stands.
 
 A commune writes its own texts (:class:`NotificationTemplate`, per workflow
-and state, ``*`` for any state); without one, a default text in the
-commune's language gives the reference, the type of request and the status
-in plain words (the state's label).
+and state, ``*`` for any state, and per language or for every language);
+without one, a default text in the citizen's language (the commune's when
+the record names none) gives the reference, the type of request and the
+status in plain words (the state's label).
 
 Templates are written by admins, so they are filled by :func:`fill`, which
 only replaces the known ``{placeholders}`` by plain text: no attribute or
@@ -64,17 +65,24 @@ def _values(request) -> dict[str, str]:
     }
 
 
-def _commune_template(request) -> NotificationTemplate | None:
-    """Most specific first: this workflow and state, this workflow, any workflow."""
+def citizen_language(citizen) -> str:
+    """The language to write to ``citizen`` in: his record's, else the commune's."""
+    return (getattr(citizen, "language", "") or "") or current_app.config["GRC"]["DEFAULT_LOCALE"]
+
+
+def _commune_template(request, language: str) -> NotificationTemplate | None:
+    """Most specific first: this workflow and state, this workflow, any
+    workflow; at each level, the citizen's language before every language."""
     candidates = db.session.scalars(
         select(NotificationTemplate).where(
             NotificationTemplate.state.in_((request.state, "*")),
             (NotificationTemplate.workflow_id == request.workflow_id) | NotificationTemplate.workflow_id.is_(None),
+            NotificationTemplate.language.in_((language, "")),
         )
     ).all()
 
     def rank(template):
-        return (template.workflow_id is None, template.state == "*")
+        return (template.workflow_id is None, template.state == "*", template.language == "")
 
     return min(candidates, key=rank, default=None)
 
@@ -82,11 +90,12 @@ def _commune_template(request) -> NotificationTemplate | None:
 def status_email(request) -> tuple[str, str]:
     """Subject and body of the e-mail telling the citizen the request's status."""
     values = _values(request)
-    template = _commune_template(request)
+    language = citizen_language(request.citizen)
+    template = _commune_template(request, language)
     if template is not None:
         return fill(template.subject, values), fill(template.body, values)
-    # The citizen reads the commune's language, whatever the agent's browser says.
-    with force_locale(current_app.config["GRC"]["DEFAULT_LOCALE"]):
+    # The citizen reads his language, whatever the agent's browser says.
+    with force_locale(language):
         subject = _("Your request %(reference)s: %(status)s", reference=values["reference"],
                     status=values["status"])
         greeting = _("Hello %(citizen)s,", citizen=values["citizen"]) if values["citizen"] else _("Hello,")
@@ -98,3 +107,11 @@ def status_email(request) -> tuple[str, str]:
             _("The services of %(commune)s", commune=values["commune"]),
         ]
     return subject, "\n\n".join(lines) + "\n"
+
+
+def status_sms(request) -> str:
+    """The SMS telling the citizen the request's status: short, in his language."""
+    values = _values(request)
+    with force_locale(citizen_language(request.citizen)):
+        return _("%(commune)s: your request %(reference)s is now at this stage: %(status)s.",
+                 commune=values["commune"], reference=values["reference"], status=values["status"])

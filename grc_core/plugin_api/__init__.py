@@ -131,6 +131,9 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "parse_segment": ("grc_core.segments", "parse_definition"),
     "SegmentError": ("grc_core.segments", "SegmentError"),
     "enqueue_email": ("grc_core.notifications.outbox", "enqueue_email"),
+    "sign_unsubscribe_token": ("grc_core.notifications.unsubscribe", "sign"),
+    "read_unsubscribe_token": ("grc_core.notifications.unsubscribe", "read"),
+    "unsubscribe_headers": ("grc_core.notifications.unsubscribe", "unsubscribe_headers"),
     "job": ("grc_core.jobs", "job"),
     # Files a plugin generates (a campaign's letters): put/open/read on keys.
     "storage": ("grc_core.storage", "storage"),

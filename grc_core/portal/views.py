@@ -25,7 +25,7 @@ from ..security import clock, passwords, throttling
 from ..security.access import citizen_request_or_404, tracked_request
 from ..security.redirects import safe_next
 from ..workflows.deadlines import local_date
-from . import anonymous, catalogue, filing, linking, mails, oidc, rate_limits, session, tokens, tracking, tracking_links
+from . import anonymous, catalogue, filing, linking, mails, oidc, preferences, rate_limits, session, tokens, tracking, tracking_links
 from .forms import ConfirmForm, EmailForm, IdentityForm, NewPasswordForm, ReplyForm, SignInForm, SignUpForm
 
 bp = Blueprint("portal", __name__, url_prefix="/c/<commune_slug>/portal")
@@ -208,7 +208,8 @@ def filed(request_id):
 
 @bp.route("/account/sign-up", methods=["GET", "POST"])
 def sign_up():
-    form = SignUpForm()
+    # An agent's invitation links here with the address filled in (grc_core.citizens.portal_account).
+    form = SignUpForm(data={"email": (request.args.get("email") or "")[:254]})
     status = 200
     if form.validate_on_submit():
         if form.website.data:
@@ -511,3 +512,7 @@ def track_revoke(token):
     tracking_links.revoke(link)
     db.session.commit()
     return render_template("portal/tracking_revoked.html")
+
+
+# --- notification preferences and unsubscribe (grc_core.portal.preferences) -------------
+preferences.register(bp, account_required)

@@ -242,12 +242,15 @@ def add_message(request: Request, body: str, *, public: bool, actor, expected_ve
     if public:
         if request.first_response_at is None:
             request.first_response_at = now
-        citizen = request.citizen
-        if citizen is not None and citizen.email:
-            with force_locale(current_app.config["GRC"]["DEFAULT_LOCALE"]):
-                subject = _("About your request %(reference)s", reference=request.reference)
-            enqueue_email(citizen.email, subject, body, request=request)
-            emailed = True
+        from ..notifications.citizens import notify_request_update
+        from ..notifications.templates import citizen_language
+
+        with force_locale(citizen_language(request.citizen)):
+            subject = _("About your request %(reference)s", reference=request.reference)
+            sms_text = _("New message about your request %(reference)s.", reference=request.reference)
+        # By the citizen's preferred channel (the SMS says a message is waiting on the portal).
+        emailed = notify_request_update(request, subject=subject, body=body, sms_text=sms_text,
+                                        digest_line=subject, now=now) is not None
     # Every change of the request moves its version, so that a page showing
     # the request before this message knows it is stale.
     request.version = request.version + 1

@@ -292,14 +292,16 @@ def _apply(request, transition: dict, *, actor, comment: str, fields: dict, own:
 
 
 def _notify_citizen(request, actor, now: datetime) -> None:
-    from ..notifications import enqueue_email, status_email
+    from ..notifications.citizens import notify_request_update
+    from ..notifications.templates import status_email, status_sms
 
-    citizen = request.citizen
-    if citizen is None or not citizen.email:
-        return
     subject, body = status_email(request)
-    enqueue_email(citizen.email, subject, body, request=request, now=now)
+    # The citizen's preferences decide: e-mail, SMS, the daily digest or nothing.
+    details = notify_request_update(request, subject=subject, body=body, sms_text=status_sms(request),
+                                    digest_line=subject, now=now)
+    if details is None:
+        return
     db.session.add(RequestEvent(
         request_id=request.id, commune_id=request.commune_id, at=now, actor_id=getattr(actor, "id", None),
-        kind="notification", details={"channel": "email", "recipient": citizen.email, "subject": subject},
+        kind="notification", details=details,
     ))

@@ -135,7 +135,7 @@ def tick(now: datetime | None = None) -> dict[str, int]:
     computed for: tests and ``grc tick --now`` run it at a chosen time.
 
     Returns counts: ``communes``, ``fired``, ``refused``, ``summaries``,
-    ``sent``, ``failed``.
+    ``digests`` (citizens' daily digests written), ``sent``, ``failed``.
     """
     from ..indicators.subscriptions import send_weekly_summaries
     from ..notifications import send_pending
@@ -159,5 +159,8 @@ def tick(now: datetime | None = None) -> dict[str, int]:
                 log.exception("grc_tick failed for commune %s", commune_id)
     totals["summaries"] = send_weekly_summaries(now)
     db.session.commit()
+    from ..notifications.citizens import send_digests
+
+    totals["digests"] = send_digests(now)
     totals["sent"], totals["failed"] = send_pending(now)
     return totals

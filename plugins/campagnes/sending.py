@@ -18,14 +18,13 @@ the job queue, each batch one transaction.
 """
 from __future__ import annotations
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from grc_core.plugin_api import (
     Citizen, Commune, Consent, Membership, OutboxMessage, SegmentContext, User, db, enqueue_email, enqueue_job, job,
-    local_date, record_audit_event, segment_citizen_ids, utcnow,
+    local_date, read_unsubscribe_token, record_audit_event, segment_citizen_ids, sign_unsubscribe_token,
+    unsubscribe_headers, utcnow,
 )
 
 from . import bounces, letters, rules, tracking
@@ -120,23 +119,17 @@ def counts(campaign: Campaign) -> dict[str, dict[str, int]]:
     return out
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="campagnes.unsubscribe")
+TOKEN_SALT = "campagnes.unsubscribe"
 
 
 def unsubscribe_token(recipient: CampaignRecipient) -> str:
-    return _serializer().dumps([recipient.commune_id, recipient.id])
+    return sign_unsubscribe_token(TOKEN_SALT, [recipient.commune_id, recipient.id])
 
 
 def recipient_of(token: str) -> tuple[int, int] | None:
     """(commune id, recipient id) a token was made for; None when forged."""
-    try:
-        value = _serializer().loads(token)
-    except BadSignature:
-        return None
-    if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value):
-        return value[0], value[1]
-    return None
+    value = read_unsubscribe_token(TOKEN_SALT, token)
+    return (value[0], value[1]) if value else None
 
 
 def unsubscribe(recipient: CampaignRecipient, now) -> bool:
@@ -175,7 +168,7 @@ def message_for(campaign: Campaign, recipient: CampaignRecipient, commune: Commu
     notice = f"{tracking.NOTICE}\n" if links else ""
     body = (f"{rules.fill(body, values_for(recipient.citizen, commune))}\n\n-- \n{basis}\n{notice}"
             f"Pour ne plus recevoir ces messages : {link}\n")
-    headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    headers = unsubscribe_headers(link)
     bounce_address = bounces.return_path(recipient)
     if bounce_address:
         headers["Return-Path"] = bounce_address

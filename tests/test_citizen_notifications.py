@@ -1,0 +1,272 @@
+"""Notifications of a request's progress: by the citizen's preferred channel
+(e-mail, SMS, the daily digest, nothing), in his language, with the
+commune's templates per language, a link back to the portal and a one-click
+unsubscribe link."""
+import email
+from datetime import datetime, timedelta, timezone
+from email import policy
+
+import pytest
+from sqlalchemy import select
+
+from grc_core.extensions import db
+from grc_core.models import Citizen, DigestItem, NotificationTemplate, OutboxMessage, Request, RequestEvent, Workflow
+from grc_core.notifications import send_pending
+from grc_core.notifications.citizens import send_digests
+from grc_core.notifications.unsubscribe import citizen_of
+from grc_core.plugin_api.testing import in_commune, run_tick
+from grc_core.requests.service import add_message
+from grc_core.tenancy import unscoped
+from jobs_support import mailbox  # noqa: F401 (fixture)
+from sms_gateway import Gateway
+from tests.test_workflow_engine import act, member, new_request, setup_commune
+
+# Monday 1 June 2026, 10:00 in Paris.
+NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
+SITE = "https://grc.example.fr"
+
+
+@pytest.fixture
+def commune(app, monkeypatch):
+    monkeypatch.setitem(app.config["GRC"], "PUBLIC_URL", SITE)
+    return setup_commune(app)
+
+
+def prefer(app, commune, request_id, **preferences):
+    with in_commune(app, commune):
+        citizen = db.session.get(Request, request_id).citizen
+        for name, value in preferences.items():
+            setattr(citizen, name, value)
+        db.session.commit()
+
+
+def ask_for_pieces(app, commune, request_id, now=NOW):
+    """Two transitions; the second (« demander ») tells the citizen."""
+    with in_commune(app, commune):
+        request = db.session.get(Request, request_id)
+        act(request, "prendre", "agent@villeneuve.fr", now=now)
+        act(request, "demander", "agent@villeneuve.fr", comment="Justificatif", now=now)
+
+
+def outbox(app):
+    with app.app_context(), unscoped():
+        rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        for message in rows:
+            db.session.expunge(message)
+        return rows
+
+
+def notifications(app, commune, request_id):
+    with in_commune(app, commune):
+        return [e.details for e in db.session.scalars(select(RequestEvent).where(
+            RequestEvent.request_id == request_id, RequestEvent.kind == "notification"))]
+
+
+def test_by_email_with_a_link_to_the_portal_and_a_one_click_unsubscribe(app, commune):
+    request_id = new_request(app, commune)
+    ask_for_pieces(app, commune, request_id)
+    message, = outbox(app)
+    assert (message.channel, message.recipient) == ("email", "lea.martin@example.org")
+    assert f"{SITE}/c/villeneuve/portal/my-requests/{request_id}" in message.body
+    stop = message.headers["List-Unsubscribe"].strip("<>")
+    assert stop.startswith(f"{SITE}/c/villeneuve/portal/unsubscribe/")
+    assert message.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"Pour ne plus recevoir ces messages : {stop}" in message.body
+    with in_commune(app, commune):
+        citizen = db.session.get(Request, request_id).citizen
+        assert citizen_of(stop.rsplit("/", 1)[1]) == (commune, citizen.id)
+    assert notifications(app, commune, request_id)[0]["channel"] == "email"
+
+
+def test_by_sms_to_the_mobile_number_with_the_portal_link(app, commune, monkeypatch):
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_channel="sms", phone="06 12 34 56 78")
+    with Gateway([(200, {"id": "sms-1"})]) as server:
+        monkeypatch.setitem(app.config["GRC"], "SMS_GATEWAY_URL", server.url)
+        ask_for_pieces(app, commune, request_id)
+        with app.app_context():
+            assert send_pending(NOW) == (1, 0)
+    message, = outbox(app)
+    assert (message.channel, message.recipient, message.status) == ("sms", "+33612345678", "sent")
+    text = server.received[0]["body"]["text"]
+    assert text.startswith("Villeneuve-sur-Loire : votre demande VSL-2026-00001 en est à cette étape : "
+                           "En attente de pièces.")
+    assert f"{SITE}/c/villeneuve/portal/my-requests/{request_id}" in text
+    assert f"{SITE}/c/villeneuve/portal/unsubscribe/" in text
+    details, = notifications(app, commune, request_id)
+    assert details["channel"] == "sms" and details["segments"] >= 1
+
+
+@pytest.mark.parametrize("phone", ["01 23 45 67 89", "", "n'importe quoi"])
+def test_sms_without_a_mobile_number_falls_back_to_email(app, commune, monkeypatch, phone):
+    monkeypatch.setitem(app.config["GRC"], "SMS_GATEWAY_URL", "http://127.0.0.1:9/sms")
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_channel="sms", phone=phone)
+    ask_for_pieces(app, commune, request_id)
+    assert [(m.channel, m.recipient) for m in outbox(app)] == [("email", "lea.martin@example.org")]
+
+
+def test_sms_without_a_gateway_falls_back_to_email(app, commune):
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_channel="sms", phone="06 12 34 56 78")
+    ask_for_pieces(app, commune, request_id)
+    assert [m.channel for m in outbox(app)] == ["email"]
+
+
+def test_none_sends_nothing_the_portal_shows_it(app, commune):
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_channel="none")
+    ask_for_pieces(app, commune, request_id)
+    with in_commune(app, commune):
+        request = db.session.get(Request, request_id)
+        user, _membership = member("agent@villeneuve.fr")
+        add_message(request, "Merci d'apporter le justificatif.", public=True, actor=user)
+    assert outbox(app) == []
+    assert notifications(app, commune, request_id) == []
+
+
+def test_an_agents_public_message_follows_the_preferences_and_the_language(app, commune):
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, language="en")
+    with in_commune(app, commune):
+        request = db.session.get(Request, request_id)
+        user, _membership = member("agent@villeneuve.fr")
+        add_message(request, "Merci d'apporter le justificatif.", public=True, actor=user)
+    message, = outbox(app)
+    assert message.subject == "About your request VSL-2026-00001"
+    assert message.body.startswith("Merci d'apporter le justificatif.")
+    assert "To stop receiving these messages:" in message.body
+    assert message.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_default_text_is_in_the_citizens_language(app, commune):
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, language="en")
+    ask_for_pieces(app, commune, request_id)
+    message, = outbox(app)
+    assert message.subject == "Your request VSL-2026-00001: En attente de pièces"
+    assert "Follow your request on the portal:" in message.body
+
+
+def test_the_communes_template_in_the_citizens_language_wins(app, commune):
+    english_id = new_request(app, commune, number=1, email="lea@example.org")
+    french_id = new_request(app, commune, number=2, email="paul@example.org")
+    prefer(app, commune, english_id, language="en")
+    with in_commune(app, commune):
+        workflow = db.session.scalar(select(Workflow))
+        db.session.add_all([
+            NotificationTemplate(workflow_id=workflow.id, state="attente", language="",
+                                 subject="Pièces pour {reference}", body="Il nous manque une pièce."),
+            NotificationTemplate(workflow_id=workflow.id, state="attente", language="en",
+                                 subject="Documents for {reference}", body="A document is missing."),
+        ])
+        db.session.commit()
+    ask_for_pieces(app, commune, english_id)
+    ask_for_pieces(app, commune, french_id)
+    english, french = outbox(app)
+    assert (english.recipient, english.subject) == ("lea@example.org", "Documents for VSL-2026-00001")
+    assert english.body.startswith("A document is missing.")
+    assert (french.recipient, french.subject) == ("paul@example.org", "Pièces pour VSL-2026-00002")
+
+
+def test_the_daily_digest_sends_each_update_once_the_day_after(app, commune):
+    first = new_request(app, commune, number=1)
+    second = new_request(app, commune, number=2)
+    for request_id in (first, second):
+        prefer(app, commune, request_id, notify_digest=True)
+    ask_for_pieces(app, commune, first, now=NOW)
+    ask_for_pieces(app, commune, second, now=NOW + timedelta(hours=5))
+    assert outbox(app) == []  # gathered, not sent
+    with app.app_context():
+        assert send_digests(NOW + timedelta(hours=6)) == 0  # the day is not over
+    # The next morning's tick (Tuesday 06:00 in Paris) writes and sends the digest.
+    counts = run_tick(app, "2026-06-02T06:00")
+    assert counts["digests"] == 2  # two records, one each (new_request makes one record per request)
+    digests = outbox(app)
+    assert [m.status for m in digests] == ["sent", "sent"]
+    assert all(m.subject == "Vos demandes à Villeneuve-sur-Loire : les nouvelles du jour" for m in digests)
+    assert "VSL-2026-00001" in digests[0].body and "VSL-2026-00002" in digests[1].body
+    assert all(m.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in digests)
+    # Each update once: the next runs send nothing more.
+    assert run_tick(app, "2026-06-02T07:00")["digests"] == 0
+    assert run_tick(app, "2026-06-03T07:00")["digests"] == 0
+    assert len(outbox(app)) == 2
+
+
+def test_one_digest_per_citizen_lists_all_the_days_updates(app, commune):
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_digest=True)
+    with in_commune(app, commune):
+        request = db.session.get(Request, request_id)
+        citizen = request.citizen
+        other = Request(reference="VSL-2026-00002", request_type=request.request_type, citizen=citizen,
+                        channel="guichet", state="", state_kind="", received_at=NOW, data={})
+        from grc_core.workflows.engine import start
+        start(other, request.request_type.workflow, now=NOW)
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    ask_for_pieces(app, commune, request_id, now=NOW)
+    ask_for_pieces(app, commune, other_id, now=NOW + timedelta(hours=1))
+    with in_commune(app, commune):
+        user, _membership = member("agent@villeneuve.fr")
+        add_message(db.session.get(Request, other_id), "Bonjour", public=True, actor=user,
+                    now=NOW + timedelta(hours=2))
+    with app.app_context():
+        assert send_digests(NOW + timedelta(days=1)) == 1
+        assert send_digests(NOW + timedelta(days=1)) == 0
+    digest, = outbox(app)
+    lines = [line for line in digest.body.splitlines() if line.startswith("- ")]
+    assert lines == ["- Votre demande VSL-2026-00001 : En attente de pièces",
+                     "- Votre demande VSL-2026-00002 : En attente de pièces",
+                     "- À propos de votre demande VSL-2026-00002"]
+    with in_commune(app, commune):
+        assert all(item.outbox_message_id == digest.id for item in db.session.scalars(select(DigestItem)))
+
+
+def test_a_citizen_who_unsubscribed_meanwhile_gets_no_digest(app, commune):
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_digest=True)
+    ask_for_pieces(app, commune, request_id)
+    prefer(app, commune, request_id, notify_channel="none")
+    with app.app_context():
+        assert send_digests(NOW + timedelta(days=1)) == 0
+    assert outbox(app) == []
+    with in_commune(app, commune):
+        assert db.session.scalars(select(DigestItem)).all() == []
+
+
+def test_the_acknowledgement_is_essential_and_ignores_the_preferences(app, commune):
+    with in_commune(app, commune):
+        citizen = Citizen(first_name="Léa", last_name="Martin", email="lea@example.org", notify_channel="none")
+        db.session.add(citizen)
+        db.session.commit()
+        citizen_id = citizen.id
+    from grc_core.models import RequestType
+    from grc_core.requests.service import create_request
+    with in_commune(app, commune):
+        type_id = db.session.scalar(select(RequestType.id))
+        created, errors = create_request(request_type=type_id, citizen=db.session.get(Citizen, citizen_id),
+                                         channel="guichet", formdata=None, actor=None)
+        assert errors == {}
+    message, = outbox(app)
+    assert message.recipient == "lea@example.org" and "List-Unsubscribe" not in (message.headers or {})
+
+
+def test_the_digest_read_back_from_a_real_mail_server(app, commune, mailbox):
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_digest=True)
+    ask_for_pieces(app, commune, request_id)
+    counts = run_tick(app, "2026-06-02T06:00")
+    assert (counts["digests"], counts["sent"]) == (1, 1)
+    (recipients, content), = mailbox.received
+    mail = email.message_from_bytes(content, policy=policy.default)
+    assert recipients == ["lea.martin@example.org"]
+    assert mail["Subject"] == "Vos demandes à Villeneuve-sur-Loire : les nouvelles du jour"
+    stop = mail["List-Unsubscribe"].strip("<>")
+    assert stop.startswith(f"{SITE}/c/villeneuve/portal/unsubscribe/")
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    body = mail.get_content()
+    assert "- Votre demande VSL-2026-00001 : En attente de pièces" in body
+    assert f"Pour ne plus recevoir ces messages : {stop}" in body
+    assert f"{SITE}/c/villeneuve/portal/my-requests/" in body
