@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000003'
-down_revision = "c0a1e0000002"
+down_revision = 'c0a1e0000002'
 branch_labels = None
 depends_on = None
 

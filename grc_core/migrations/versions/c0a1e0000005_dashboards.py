@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000005'
-down_revision = "c0a1e0000004"
+down_revision = 'c0a1e0000004'
 branch_labels = None
 depends_on = None
 

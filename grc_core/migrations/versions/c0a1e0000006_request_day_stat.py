@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000006'
-down_revision = "c0a1e0000005"
+down_revision = 'c0a1e0000005'
 branch_labels = None
 depends_on = None
 

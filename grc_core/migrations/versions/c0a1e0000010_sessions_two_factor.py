@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000010'
-down_revision = "c0a1e0000009"
+down_revision = 'c0a1e0000009'
 branch_labels = None
 depends_on = None
 

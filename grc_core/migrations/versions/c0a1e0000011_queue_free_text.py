@@ -23,7 +23,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000011'
-down_revision = "c0a1e0000010"
+down_revision = 'c0a1e0000010'
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000013'
-down_revision = "c0a1e0000012"
+down_revision = 'c0a1e0000012'
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000018'
-down_revision = "c0a1e0000017"
+down_revision = 'c0a1e0000017'
 branch_labels = None
 depends_on = None
 
