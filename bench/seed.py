@@ -354,8 +354,11 @@ class SQLiteWriter:
         key = (table.name, columns)
         if key not in self.statements:
             compiled = table.insert().compile(dialect=self.dialect, column_keys=list(columns))
-            order = [columns.index(name) for name in compiled.positiontup]
-            processors = [table.c[columns[i]].type._cached_bind_processor(self.dialect) for i in order]
+            # The compiler adds the columns the loader leaves out but that have a
+            # scalar Python default (a new column of the app): their default, row after row.
+            order = [columns.index(name) if name in columns else _scalar_default(table.c[name])
+                     for name in compiled.positiontup]
+            processors = [table.c[name].type._cached_bind_processor(self.dialect) for name in compiled.positiontup]
             self.statements[key] = (compiled.string, order, processors)
         return self.statements[key]
 
@@ -365,7 +368,7 @@ class SQLiteWriter:
         sql, order, processors = self._statement(table, columns)
         steps = list(zip(order, processors))
         self.cursor.executemany(sql, [
-            tuple(process(row[i]) if process else row[i] for i, process in steps) for row in rows
+            tuple(_value(row, i, process) for i, process in steps) for row in rows
         ])
 
     def finish(self) -> None:
@@ -374,6 +377,23 @@ class SQLiteWriter:
         self.connection.exec_driver_sql("ANALYZE")
         self.connection.commit()
         self.connection.close()
+
+
+class _Default:
+    def __init__(self, value):
+        self.value = value
+
+
+def _scalar_default(column) -> _Default:
+    default = column.default
+    if default is None or not default.is_scalar:
+        raise ValueError(f"the bench loader must give {column.table.name}.{column.name} (no scalar default)")
+    return _Default(default.arg)
+
+
+def _value(row: tuple, where, process):
+    value = where.value if isinstance(where, _Default) else row[where]
+    return process(value) if process else value
 
 
 class PostgreSQLWriter:

@@ -98,6 +98,9 @@ def request_panels(request, commune) -> list[RequestPanel]:
             late = rules.school_change_overdue(moved, date.today())
             items.append((_("Deadline (8 days after the move)"), deadline.strftime("%d/%m/%Y")
                           + (" — " + _("overdue") if late else "")))
+    elif code == DEROGATION and data.get("motif") not in set(rules.DerogationReason):
+        # Filed without its reason (an import, an API call on an older form): nothing to qualify yet.
+        items.append((_("Reason"), _("not given: ask the family for it before deciding")))
     elif code == DEROGATION:
         case = rules.derogation_case(*_communes(commune, data), data.get("motif"))
         items.append((_("Scope"), _("inside the commune") if case.scope is rules.DerogationScope.INTRA_COMMUNE

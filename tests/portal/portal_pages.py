@@ -107,6 +107,9 @@ PAGES = [
     PortalPage("confirm-filing", lambda s: s.confirm_link, MAIN_BUTTON),
     PortalPage("track", lambda s: s.track_link, MAIN_BUTTON, shows=lambda s: s.tracked_reference),
     PortalPage("track-not-valid", lambda s: "/track/" + "x" * 43, HEADING, status=404),
+    # Notification preferences and the unsubscribe link (grc_core.portal.preferences).
+    PortalPage("preferences", lambda s: "/account/preferences", HEADING, signed_in=True),
+    PortalPage("unsubscribe-not-valid", lambda s: "/unsubscribe/" + "x" * 40, HEADING, status=404),
 ]
 # What the walk sets for itself once the site is built (tests/browser/test_portal_pages.py):
 # one link asked an hour (the second is the 429 page), sign-ups enough for its four passes.

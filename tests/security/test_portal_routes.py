@@ -144,6 +144,9 @@ ROUTES = {
     "portal.track": [("GET", "/track/{token}", {})],
     "portal.track_reply": [("POST", "/track/{token}/reply", {"body": "intrus"})],
     "portal.track_revoke": [("POST", "/track/{token}/revoke", {})],
+    "portal.preferences": [("GET", "/account/preferences", {}),
+                           ("POST", "/account/preferences", {"channel": "email", "language": "en"})],
+    "portal.unsubscribe": [("GET", "/unsubscribe/{token}", {}), ("POST", "/unsubscribe/{token}", {})],
 }
 
 

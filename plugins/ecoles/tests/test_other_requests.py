@@ -64,6 +64,23 @@ def test_an_incoming_derogation_flags_the_r212_21_case(app, town):
                                                                                "Lina Garnier")
 
 
+def test_a_derogation_stored_without_its_reason_shows_the_gap_not_an_error(app, town):
+    """Data filed before the reason was asked (an import, an older API form):
+    the request page says what is missing instead of failing."""
+    desk = client_for(app, "accueil@a.fr")
+    response = file_form(desk, town, "ecoles.derogation", **child_fields(
+        perimetre="intra", ecole_demandee="École primaire Pasteur", motif="raison_medicale"))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    request_id = last_request(app, town.id)
+    with in_commune(app, town.id):
+        stored = db.session.get(Request, request_id)
+        stored.data = {key: value for key, value in stored.data.items() if key != "motif"}
+        db.session.commit()
+    response = client_for(app, "agent@a.fr").get(f"/admin/requests/{request_id}/")
+    assert response.status_code == 200
+    assert "non indiqué : le demander à la famille avant de décider" in response.get_data(as_text=True)
+
+
 def test_a_derogation_with_bad_input_stores_nothing(app, town):
     desk = client_for(app, "accueil@a.fr")
     before = counts(app, town.id)
