@@ -123,7 +123,9 @@ def _second_step(client, email: str, url: str) -> None:
     secret = re.search(r'id="totp-secret"[^>]*>([^<]+)<', html).group(1).replace(" ", "") if enrolling else None
     with totp_code(client.application, None if enrolling else email, secret=secret) as code:
         response = client.post(url, data={"code": code, "csrf_token": csrf_from(html)})
-    if response.status_code != 302:
+    # Enrolling ends on the page of recovery codes (200), the session open.
+    enrolled = enrolling and response.status_code == 200 and "recovery-codes" in response.get_data(as_text=True)
+    if response.status_code != 302 and not enrolled:
         raise RuntimeError(f"second step of {email}'s sign-in failed ({response.status_code})")
 
 

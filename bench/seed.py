@@ -241,16 +241,17 @@ def _workflow_states(definition: dict) -> tuple[tuple[str, str], dict[str, list[
     return initial, by_kind
 
 
-def build_commune(app, rng: random.Random) -> Reference:
-    """The commune, its plugins, services, workflows, request types and agents
-    — through the application's code, as an administrator would."""
+def build_commune(app, rng: random.Random, commune: tuple[str, str, str] = BENCH_COMMUNE) -> Reference:
+    """The commune (name, INSEE code, slug), its plugins, services, workflows,
+    request types and agents — through the application's code, as an
+    administrator would."""
     from grc_core.accounts import get_or_create_commune
     from grc_core.extensions import db
     from grc_core.models import Membership, RequestType, Service, User, Workflow
     from grc_core.tenancy import enable_plugin, use_commune
 
     registry = app.extensions["grc"]
-    name, insee, slug = BENCH_COMMUNE
+    name, insee, slug = commune
     commune, _ = get_or_create_commune(name, insee, slug, plugins=[])
     for plugin in registry.names:
         enable_plugin(commune, plugin)
@@ -743,8 +744,9 @@ class SeedReport:
 
 
 def seed(database_url: str, citizens: int, requests: int, reset: bool = True, seed_value: int = 2026,
-         log=print) -> SeedReport:
-    """Build the benchmark commune; return row counts and timings."""
+         log=print, commune: tuple[str, str, str] = BENCH_COMMUNE) -> SeedReport:
+    """Build the benchmark commune (or, ``commune``, another one beside those
+    already loaded: ``reset=False``); return row counts and timings."""
     from grc_core.extensions import db
     from grc_core.models import (
         Citizen, Message, OutboxMessage, ReferenceCounter, Request, RequestEvent,
@@ -759,13 +761,14 @@ def seed(database_url: str, citizens: int, requests: int, reset: bool = True, se
     rng = random.Random(seed_value)
     now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
     with app.app_context():
-        reference = build_commune(app, rng)
+        reference = build_commune(app, rng, commune)
         log(f"  commune, plugins, {len(reference.types)} request types, agents: "
             f"{time.perf_counter() - started:.1f} s")
         engine = db.engine
         first_ids = {}
         with engine.connect() as connection:
-            for table in ("citizen", "request", "request_event", "message", "outbox_message"):
+            for table in ("citizen", "request", "request_event", "message", "outbox_message",
+                          "reference_counter"):
                 first_ids[table] = (connection.scalar(select(func.max(db.metadata.tables[table].c.id))) or 0) + 1
         writer = PostgreSQLWriter(engine) if is_postgresql(database_url) else SQLiteWriter(engine)
         rows = {"citizen": 0, "request": 0, "request_event": 0, "message": 0, "outbox_message": 0,
@@ -793,7 +796,7 @@ def seed(database_url: str, citizens: int, requests: int, reset: bool = True, se
                 rows[table.name] += len(chunk_rows)
             if rows["request"] % 100_000 == 0:
                 log(f"  requests: {rows['request']:,} ({time.perf_counter() - step:.0f} s)")
-        counters = [(index + 1, reference.commune_id, year, value)
+        counters = [(first_ids["reference_counter"] + index, reference.commune_id, year, value)
                     for index, (year, value) in enumerate(sorted(generator.counters.items()))]
         writer.write(ReferenceCounter.__table__, ("id", "commune_id", "year", "value"), counters)
         rows["reference_counter"] = len(counters)

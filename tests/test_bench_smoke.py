@@ -181,3 +181,54 @@ def test_the_campaign_bench_sends_one_e_mail_per_address(loaded):
         controller.stop()
     [(sent, failed, _first, _peak)] = results
     assert (sent, failed, box.received) == (addresses, 0, addresses)
+# --- bench/round_trips.py and bench/many_communes_bench.py at a tiny scale (no timing asserted) ---
+
+def test_round_trips_counts_the_statements_of_each_page(tmp_path):
+    from bench import round_trips
+
+    url = f"sqlite:///{tmp_path / 'round_trips.sqlite'}"
+    counts = round_trips.run(url, citizens=100, requests=300, repeat=1, reuse=False, log=lambda line: None)
+    assert [count.page for count in counts] == [
+        "request page, urbanisme file", "request page, état civil, 30 events", "quick-intake POST",
+        "queue (no filter)", "/admin/ home"]
+    assert all(count.statements > 0 and len(count.samples_ms) == 1 for count in counts)
+    engine = create_engine(url)
+    # The état civil request's history was grown to 30 events; each measured intake filed a request.
+    assert scalar(engine, "SELECT max(n) FROM (SELECT count(*) AS n FROM request_event GROUP BY request_id) AS h") >= 30
+    assert scalar(engine, "SELECT count(*) FROM request WHERE subject = 'Nid-de-poule devant le n° 12'") == 3
+    engine.dispose()
+
+
+def test_many_communes_refuses_sqlite_with_a_clear_message(capsys):
+    from bench import many_communes_bench
+
+    with pytest.raises(SystemExit) as stop:
+        many_communes_bench.main(["--database-url", "sqlite:///nowhere.sqlite"])
+    assert stop.value.code == 2
+    assert "the many-communes bench runs on PostgreSQL" in capsys.readouterr().err
+
+
+def test_many_communes_loads_both_databases_and_prints_a_ratio_per_page(capsys):
+    import os
+
+    test_url = os.environ.get("GRC_TEST_DATABASE_URL")
+    if not test_url or make_url(test_url).get_backend_name() != "postgresql":
+        pytest.skip("the many-communes bench runs on PostgreSQL: run with GRC_TEST_DATABASE_URL")
+    from bench import many_communes_bench
+
+    parsed = make_url(bench_seed.normalise_url(test_url))
+    url = parsed.set(database=f"{parsed.database}_many_smoke").render_as_string(hide_password=False)
+    many_communes_bench.main(["--communes", "3", "--requests", "600", "--repeat", "1", "--database-url", url])
+    output = capsys.readouterr().out
+    assert "3 communes × 200 requests" in output and "Worst ratio" in output
+    assert "queue — no filter" in output and "dashboard operational" in output
+    shared = create_engine(bench_seed.normalise_url(url))
+    alone = create_engine(bench_seed.normalise_url(many_communes_bench.alone_url(url)))
+    assert scalar(shared, "SELECT count(*) FROM commune") == 3 and scalar(alone, "SELECT count(*) FROM commune") == 1
+    assert scalar(shared, "SELECT count(*) FROM request") == 600 and scalar(alone, "SELECT count(*) FROM request") == 200
+    # The measured commune holds the same requests in both.
+    measured = "SELECT string_agg(reference || subject, ',' ORDER BY reference) FROM request " \
+               "JOIN commune ON commune.id = request.commune_id WHERE commune.insee_code = '45901'"
+    assert scalar(shared, measured) == scalar(alone, measured)
+    shared.dispose()
+    alone.dispose()

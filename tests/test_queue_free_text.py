@@ -66,3 +66,16 @@ def test_its_tables_and_index_are_left_out_of_the_models():
     assert only("ix_request_free_text", "index")
     assert not only("request", "table") and not only("request_event", "table")
     assert not only("ix_request_citizen", "index") and not only("request_fts", "index")
+
+
+def test_on_postgresql_the_index_finds_one_communes_requests_alone(app, town):
+    """Migration c0a1e0000023: the commune's id is the index's first key, so
+    that the index holds the answer for one commune however many share the
+    database (docs/benchmarks.md, many communes: the plans, measured there;
+    on this test's tiny table the planner rightly prefers other indexes)."""
+    with in_commune(app, town.id):
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the trigram index is PostgreSQL's (SQLite: an FTS5 table)")
+        definition = db.session.scalar(text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_request_free_text'"))
+        assert "USING gin (commune_id, " in definition

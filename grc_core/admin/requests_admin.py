@@ -439,7 +439,11 @@ class RequestsView(RequestsArea):
             .options(joinedload(Message.author))))
         files = list(db.session.scalars(
             select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.at, Attachment.id)))
-        names = _user_names((e.details or {}).get("assignee_id") for e in events if e.kind == "assigned")
+        agents = assignable_agent_names()
+        # An assignment's agent is most often still one of the commune's: read only the others' names.
+        names = dict(agents)
+        names.update(_user_names((e.details or {}).get("assignee_id") for e in events
+                                 if e.kind == "assigned" and (e.details or {}).get("assignee_id") not in names))
         definition = req.workflow.definition if req.workflow else None
         history = [(event, EVENT_LABELS.get(event.kind, (event.details or {}).get("label") or event.kind),
                     describe_event(event, names, definition))
@@ -472,7 +476,7 @@ class RequestsView(RequestsArea):
         state_kinds = {s["code"]: s.get("kind", "open") for s in (definition or {}).get("states", ())}
         visited = {event.to_state for event in events if event.to_state}
         dates = ShortDates()
-        new_messages = unread.unread_message_ids(req)
+        new_messages = unread.unread_message_ids(req, messages)
         page = self.render(
             "grc/requests/detail.html", req=req, new_messages=new_messages, status=status_of(req), data_rows=form_data_rows(req),
             transitions=transitions, actions=ordered_actions(transitions, state_kinds),
@@ -484,7 +488,7 @@ class RequestsView(RequestsArea):
             diagram_rows=transition_rows(definition),
             required_fields=inputs(transitions, "field_"), own_forms=own_forms,
             field_errors=field_errors, failed_code=failed.get("code"), messages=messages,
-            attachments=files, history=history, agents=assignable_agent_names(), citizen_url=citizen_url(req.citizen),
+            attachments=files, history=history, agents=agents, citizen_url=citizen_url(req.citizen),
             channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, message_body=message_body,
             allowed_files=ALLOWED_LABEL, tracking_links=_live_tracking_links(req),
             panels=render_panels(current_app.extensions["grc"].request_panels(
@@ -637,7 +641,8 @@ class IntakeView(RequestsArea):
 
         # The type-ahead box (always shown empty) says what the agent just typed;
         # without JavaScript it comes with the list's older choice.
-        typed = type_by_label(active_request_types(channel), source.get("type_label") or "")
+        label = (source.get("type_label") or "").strip()
+        typed = type_by_label(active_request_types(channel), label) if label else None
         if typed is not None:
             return typed
         type_id = source.get("type")
@@ -709,7 +714,7 @@ class IntakeView(RequestsArea):
         formdata = CombinedMultiDict((request.files, source))
         typed = self._type(source, channel)
         request_type, data, _checked, submission_errors = validate_submission(
-            request_type=typed.id if typed is not None else source.get("type"), channel=channel, formdata=formdata,
+            request_type=typed if typed is not None else source.get("type"), channel=channel, formdata=formdata,
             priority=source.get("priority") or None, files=request.files.getlist("files"))
         errors.update(submission_errors)
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import RequestType
@@ -231,13 +232,22 @@ def active_request_types(channel: str | None = None) -> list[RequestType]:
 
 def usable_request_type(request_type_id, channel: str | None = None) -> RequestType | None:
     """The type with this id if it may be filed now (else None: unknown,
-    inactive, another commune's, its domain disabled, or closed to ``channel``)."""
-    wanted = parse_id(request_type_id)
-    if wanted is None:
-        return None
-    # A query, not session.get(): the identity map would skip the commune's scoping.
-    request_type = db.session.scalar(select(RequestType).where(RequestType.id == wanted))
-    if request_type is None or not _usable(request_type, active_plugins(_commune_id()), channel):
+    inactive, another commune's, its domain disabled, or closed to ``channel``).
+
+    ``request_type_id`` may be a type this request already read (the intake
+    checks it, then files it): it is checked again, not read again."""
+    commune_id = _commune_id()
+    if isinstance(request_type_id, RequestType) and request_type_id in db.session:
+        request_type = request_type_id if commune_id in (None, request_type_id.commune_id) else None
+    else:
+        wanted = parse_id(getattr(request_type_id, "id", request_type_id))
+        if wanted is None:
+            return None
+        # A query, not session.get(): the identity map would skip the commune's scoping.
+        # Its workflow and service with it: filing reads both (the workflow's start, the routing).
+        request_type = db.session.scalar(select(RequestType).where(RequestType.id == wanted).options(
+            joinedload(RequestType.workflow), joinedload(RequestType.service)))
+    if request_type is None or not _usable(request_type, active_plugins(commune_id), channel):
         return None
     return request_type
 

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 
 from flask import current_app
-from rq import Worker
+from rq import Queue, Worker
+from rq.executions import Execution
+from rq.registry import StartedJobRegistry
 
 from .queue import connection, enqueue, queue, queue_configured
 
@@ -22,6 +26,55 @@ class GrcWorker(Worker):
 
         db.engine.dispose(close=False)
         return super().main_work_horse(job, queue)
+
+    def clean_registries(self):
+        """RQ's maintenance (at start, then every ``maintenance_interval``):
+        first, jobs whose worker died on this machine are declared abandoned
+        at once, so that RQ's own cleanup retries them now."""
+        for jobs in self.queues:
+            reclaim_abandoned(jobs)
+        super().clean_registries()
+
+
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
+def reclaim_abandoned(jobs: Queue) -> list[str]:
+    """Jobs started by a worker of this host whose process is gone (killed
+    by SIGKILL, the OOM killer, a power cut), expired now; their ids.
+
+    RQ finds an abandoned job when its execution's heartbeat lapses (up to
+    90 s after the kill) and only at a worker's next maintenance, every ten
+    minutes: the job of a worker that systemd restarted at once would wait
+    that long. A worker of another host is left to the heartbeat: its
+    process cannot be seen from here. Workers sharing a host name must then
+    share its process table (one machine, or one container each).
+    """
+    registry = StartedJobRegistry(queue=jobs)
+    host = socket.gethostname()
+    reclaimed = []
+    for job_id, execution_id in registry.get_job_and_execution_ids(cleanup=False):
+        try:
+            execution = Execution.fetch(execution_id, job_id, connection=jobs.connection)
+        except ValueError:  # its record expired: RQ's cleanup sees it as abandoned already
+            continue
+        owner = Worker.find_by_key(Worker.redis_worker_namespace_prefix + execution.worker_name,
+                                   connection=jobs.connection) if execution.worker_name else None
+        if owner is None or owner.hostname != host or not owner.pid or not _process_gone(owner.pid):
+            continue
+        # Score 0: expired for StartedJobRegistry.cleanup, which retries it (or fails it, no retry left).
+        jobs.connection.zadd(registry.key, {execution.composite_key: 0}, xx=True)
+        reclaimed.append(job_id)
+        log.warning("job %s abandoned by worker %s (process %s gone): retried", job_id, owner.name, owner.pid,
+                    extra={"job_id": job_id})
+    return reclaimed
 
 
 def run_worker(*, burst: bool = False) -> bool:

@@ -68,8 +68,7 @@ def _resolve_type(request_type, errors: dict) -> RequestType | None:
     """The type when it may be filed in this commune now (else an error)."""
     from ..forms.specs import usable_request_type
 
-    wanted = getattr(request_type, "id", request_type)
-    found = usable_request_type(wanted)
+    found = usable_request_type(request_type)
     if found is None:
         _add_error(errors, TYPE_ERROR, _("This type of request does not exist or cannot be filed."))
     elif found.workflow_id is None:

@@ -15,6 +15,7 @@ from sqlalchemy import exists, or_, select, update
 
 from ..extensions import db
 from ..models import Message, Request, utcnow
+from ..workflows.deadlines import as_utc
 
 
 def _newer_citizen_messages(statement, read_at):
@@ -42,10 +43,13 @@ def with_unread(requests: list[Request]) -> set[int]:
     return set(db.session.scalars(_newer_citizen_messages(statement, Request.citizen_messages_read_at).distinct()))
 
 
-def unread_message_ids(req: Request) -> set[int]:
-    """The citizen's messages of this request its agents have not read yet."""
-    statement = select(Message.id).where(Message.request_id == req.id)
-    return set(db.session.scalars(_newer_citizen_messages(statement, req.citizen_messages_read_at)))
+def unread_message_ids(req: Request, messages: list[Message]) -> set[int]:
+    """Among ``messages`` (the request's, which its page has read already), the
+    citizen's that its agents have not read yet — the condition of
+    :func:`_newer_citizen_messages`, on rows in memory instead of a query."""
+    read_at = req.citizen_messages_read_at
+    return {message.id for message in messages if message.citizen_account_id is not None
+            and (read_at is None or as_utc(message.at) > as_utc(read_at))}
 
 
 def mark_read(req: Request, now: datetime | None = None) -> None:

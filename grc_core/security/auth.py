@@ -16,7 +16,7 @@ from ..audit import client_ip, record
 from ..extensions import db, login_manager
 from ..forms.hygiene import GrcForm
 from ..models import Commune, User, utcnow
-from ..tenancy.resolver import SESSION_KEY, backoffice_commune, memberships_and_communes, memberships_of
+from ..tenancy.resolver import SESSION_KEY, backoffice_commune, member_communes, memberships_of
 from ..tenancy.scoping import use_commune
 from . import clock, passwords, sessions, throttling, two_factor
 from .redirects import safe_next
@@ -216,7 +216,7 @@ def commune_choices(user) -> list[tuple[int, str]]:
     if user.is_platform_admin:
         communes = db.session.scalars(select(Commune).where(Commune.active.is_(True)).order_by(Commune.name))
         return [(c.id, c.name) for c in communes]
-    return [(commune.id, commune.name) for _membership, commune in memberships_and_communes(user)]
+    return member_communes(user)
 
 
 @bp.route("/commune", methods=["POST"])

@@ -74,7 +74,9 @@ def set_security_headers(response):
     max_age = int(current_app.config["GRC"].get("HSTS_MAX_AGE") or 0)
     if request.is_secure and max_age > 0:
         headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
-    if not _is_static() and (current_user.is_authenticated or request.endpoint == "auth.login"):
+    # A signed-in user's object, whatever its state: is_authenticated would read
+    # the user's row again after the page's commit expired it (one more query).
+    if not _is_static() and (not current_user.is_anonymous or request.endpoint == "auth.login"):
         headers["Cache-Control"] = "private, no-store"
         headers.setdefault("Pragma", "no-cache")
     return response

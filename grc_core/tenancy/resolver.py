@@ -13,9 +13,10 @@ answer 404 while the plugin is inactive for that commune.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, g, request, session
+from flask import abort, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Commune, Membership
@@ -40,11 +41,25 @@ def commune_for_host(host: str) -> Commune | None:
 
 
 def memberships_and_communes(user) -> list[tuple[Membership, Commune]]:
-    """Every membership of the user with its (active) commune, by commune name: one query."""
+    """Every membership of the user with its (active) commune, by commune name,
+    and the membership's services (every page's access checks read them): one query."""
     with unscoped():
-        return db.session.execute(
+        pairs = db.session.execute(
             select(Membership, Commune).join(Commune).where(Membership.user_id == user.id, Commune.active.is_(True))
-            .order_by(Commune.name)).all()
+            .options(joinedload(Membership.services)).order_by(Commune.name)).unique().all()
+    if has_request_context():
+        # The navbar's commune menu lists them again on the same page: kept as
+        # plain values, which a commit in between does not expire.
+        g.grc_member_communes = (user.id, [(commune.id, commune.name) for _membership, commune in pairs])
+    return pairs
+
+
+def member_communes(user) -> list[tuple[int, str]]:
+    """``(id, name)`` of the user's active communes, by name: read once per request."""
+    known = g.get("grc_member_communes") if has_request_context() else None
+    if known is not None and known[0] == user.id:
+        return known[1]
+    return [(commune.id, commune.name) for _membership, commune in memberships_and_communes(user)]
 
 
 def memberships_of(user) -> list[Membership]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timezone
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -64,7 +65,18 @@ def _date(value) -> date | None:
 
 
 def of_request(request) -> Dossier | None:
-    return db.session.scalar(select(Dossier).where(Dossier.request_id == request.id))
+    """The request's planning file. Only a planning type's request has one
+    (no query for the others), and a page asks for it once per transition
+    it offers: found once per web request."""
+    if request.request_type is not None and request.request_type.code not in BY_CODE:
+        return None
+    known = g.setdefault("urbanisme_dossiers", {}) if has_request_context() else {}
+    if request.id not in known:
+        dossier = db.session.scalar(select(Dossier).where(Dossier.request_id == request.id))
+        if dossier is None:
+            return None  # not kept: the file may be created later in this web request
+        known[request.id] = dossier
+    return known[request.id]
 
 
 def create_from_request(request, commune) -> Dossier | None:
