@@ -47,7 +47,8 @@ from ..replica import replica_reads
 from ..storage import storage
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.resolver import current_commune
-from ..workflows.definition import state_label
+from ..copied_labels import type_labels
+from ..workflows.definition import localized, shown, state_label
 from ..workflows.diagram import diagram_svg, transition_rows
 from .base import SecureView
 
@@ -169,11 +170,11 @@ def bulk_transitions(rows: list[Request]) -> list[tuple[str, list[tuple[str, str
     commune, membership = current_commune(), _membership()
     groups = []
     for workflow in sorted(workflows.values(), key=lambda w: w.label):
-        offered = [(f"{workflow.id}:{t['code']}", t.get("label") or t["code"])
+        offered = [(f"{workflow.id}:{t['code']}", shown(t) or t["code"])
                    for t in workflow.definition.get("transitions", ())
                    if may_apply(t, current_user, membership, commune)]
         if offered:
-            groups.append((workflow.label, sorted(offered, key=lambda item: item[1])))
+            groups.append((workflow.shown_label, sorted(offered, key=lambda item: item[1])))
     return groups
 
 
@@ -259,9 +260,7 @@ class RequestsView(RequestsArea):
         return {
             "statuses": STATUS_LABELS,
             # (id, label) rows only: the option lists are rendered on every page.
-            "types": list(db.session.execute(
-                select(RequestType.id, RequestType.label).where(RequestType.id.in_(queue.usable_types()))
-                .order_by(RequestType.label))),
+            "types": type_labels(RequestType.id.in_(queue.usable_types())),
             "services": list(db.session.execute(select(Service.id, Service.name).order_by(Service.name))),
             "channels": CHANNEL_LABELS,
             "priorities": PRIORITY_LABELS,
@@ -428,11 +427,11 @@ class RequestsView(RequestsArea):
         files = list(db.session.scalars(
             select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.at, Attachment.id)))
         names = _user_names((e.details or {}).get("assignee_id") for e in events if e.kind == "assigned")
-        definition = req.workflow.definition if req.workflow else None
+        definition = localized(req.workflow.definition) if req.workflow else None
         history = [(event, EVENT_LABELS.get(event.kind, (event.details or {}).get("label") or event.kind),
                     describe_event(event, names, definition))
                    for event in events]
-        offered = offered_transitions(req, current_user, _membership())
+        offered = localized({"transitions": offered_transitions(req, current_user, _membership())})["transitions"]
         specs = {spec.name: {"label": str(spec.label), "type": spec.type} for spec in fields_of(req.request_type)}
         failed = failed or {}
         field_errors = failed.get("field_errors") or {}
@@ -467,7 +466,7 @@ class RequestsView(RequestsArea):
             commented=[t["label"] for t in transitions if t.get("comment_required")],
             steps=workflow_steps(definition, req.state, visited), look=RowLook(dates),
             diagram=diagram_svg(definition, current=req.state, title=_("Workflow « %(name)s »",
-                                                                        name=req.workflow.label))
+                                                                        name=req.workflow.shown_label))
             if req.workflow else None,
             diagram_rows=transition_rows(definition),
             required_fields=inputs(transitions, "field_"), own_forms=own_forms,
