@@ -292,7 +292,7 @@ class RequestTypeView(SecureView):
     def _store(self, request_type: RequestType, form: RequestTypeForm, specs: list[FieldSpec], is_new: bool):
         if request_type.plugin is None:
             request_type.label = form.label.data.strip()
-            request_type.label_en = form.label_en.data.strip() or None
+            request_type.label_en = (form.label_en.data or "").strip() or None
             request_type.public = bool(form.public.data)
             request_type.fields = [spec_to_dict(spec) for spec in specs]
         if is_new:

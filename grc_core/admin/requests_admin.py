@@ -15,7 +15,7 @@ from babel import dates as babel_dates
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import format_decimal, get_locale, get_timezone
+from flask_babel import format_date, format_decimal, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -89,7 +89,7 @@ def _display_value(spec, value) -> str:
         return choices.get(str(value), str(value))
     if spec.type == "date":
         try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
+            return format_date(date.fromisoformat(value), "short")
         except (TypeError, ValueError):
             return str(value)
     return str(value)
