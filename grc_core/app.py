@@ -141,6 +141,8 @@ def _add_plugin_templates(app: Flask, registry: PluginRegistry) -> None:
 
 
 def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
+    from .admin.menu import navbar_menus
+
     app.jinja_env.globals["get_locale"] = get_locale
 
     @app.context_processor
@@ -155,6 +157,7 @@ def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
             # Set when the page read a replica (grc_core.replica): how far behind it may be.
             "grc_replica_lag": g.get("grc_replica_lag"),
             "grc_menu_items": items,
+            "grc_navbar_menus": navbar_menus,
             "grc_commune_choices": lambda: commune_choices(current_user) if current_user.is_authenticated else [],
             "can": can,
         }

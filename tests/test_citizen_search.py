@@ -148,7 +148,8 @@ def test_search_page_shows_results_with_their_details(app, agent_client, people)
     make_request(app, commune, ids["jp"], "2026-00002")
     page = agent_client.get("/admin/citizens/?q=martin+jean+pierre").get_data(as_text=True)
     assert f'href="/admin/citizens/{ids["jp"]}/"' in page
-    assert "MARTIN Jean-Pierre" in page and "20/01/1960" in page and "jp.martin@example.fr" in page
+    # Dates in the reader's language (Babel's short format: 20/01/1960 in French).
+    assert "MARTIN Jean-Pierre" in page and "1/20/60" in page and "jp.martin@example.fr" in page
     assert '<td class="text-right">2</td>' in page
     assert 'name="q"' in page and "autofocus" in page
     assert "No citizen found" in agent_client.get("/admin/citizens/?q=zzzz").get_data(as_text=True)
@@ -158,10 +159,12 @@ def test_search_json_for_the_quick_intake(app, agent_client, people):
     commune, ids = people
     data = agent_client.get("/admin/citizens/search.json?q=lefevre").get_json()
     assert data["results"] == [{
-        "id": ids["lefevre"], "label": "Anne Lefèvre", "birth_date": "1975-05-02", "birth_date_display": "02/05/1975",
+        "id": ids["lefevre"], "label": "Anne Lefèvre", "birth_date": "1975-05-02", "birth_date_display": "5/2/75",
         "address": "", "email": "", "phone": "", "requests": 0, "url": f"/admin/citizens/{ids['lefevre']}/",
     }]
     assert agent_client.get("/admin/citizens/search.json?q=").get_json() == {"results": []}
+    french = agent_client.get("/admin/citizens/search.json?q=lefevre", headers={"Accept-Language": "fr"})
+    assert french.get_json()["results"][0]["birth_date_display"] == "02/05/1975"
 
 
 def test_another_communes_agent_never_finds_these_citizens(app, client, people):

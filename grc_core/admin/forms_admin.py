@@ -64,6 +64,9 @@ class RequestTypeForm(GrcForm):
 
     label = StringField(_l("Label"), [DataRequired(), Length(max=200)],
                         description=_l("What agents and citizens read, e.g. « Stationnement gênant »."))
+    label_en = StringField(_l("Label in English"), [Optional(), Length(max=200)],
+                           description=_l("Shown to agents who read the back office in English; "
+                                          "left empty, they read the label above."))
     code = StringField(_l("Code"), [Optional(), Length(max=CODE_MAX)],
                        description=_l("Left empty, it is made from the label, e.g. commune.stationnement_genant. "
                                       "It cannot be changed afterwards."))
@@ -214,7 +217,7 @@ class RequestTypeView(SecureView):
         services = db.session.scalars(select(Service).order_by(Service.name))
         workflows = db.session.scalars(select(Workflow).order_by(Workflow.label))
         form.service_id.choices = [(None, "—")] + [(s.id, s.name) for s in services]
-        form.workflow_id.choices = [(None, "—")] + [(w.id, w.label) for w in workflows]
+        form.workflow_id.choices = [(None, "—")] + [(w.id, w.shown_label) for w in workflows]
 
     def _plugin_label(self, request_type: RequestType) -> str | None:
         manifest = registry().manifests.get(request_type.plugin) if request_type.plugin else None
@@ -242,7 +245,7 @@ class RequestTypeView(SecureView):
         from_plugin = request_type.plugin is not None
         form = RequestTypeForm(obj=None if is_new else request_type)
         if from_plugin:
-            del form.label, form.code, form.public
+            del form.label, form.label_en, form.code, form.public
         elif not is_new:
             del form.code
         self._choices(form)
@@ -259,7 +262,7 @@ class RequestTypeView(SecureView):
             code_ok = not is_new or self._check_code(form)
             if not spec_errors and code_ok:
                 self._store(request_type, form, specs, is_new)
-                flash(_("Request type « %(label)s » saved.", label=request_type.label), "success")
+                flash(_("Request type « %(label)s » saved.", label=request_type.shown_label), "success")
                 return redirect(url_for(".index"))
         if not from_plugin:
             rows = [row for row in rows if not _is_blank(row)] + [blank_row() for _i in range(BLANK_ROWS)]
@@ -289,6 +292,7 @@ class RequestTypeView(SecureView):
     def _store(self, request_type: RequestType, form: RequestTypeForm, specs: list[FieldSpec], is_new: bool):
         if request_type.plugin is None:
             request_type.label = form.label.data.strip()
+            request_type.label_en = (form.label_en.data or "").strip() or None
             request_type.public = bool(form.public.data)
             request_type.fields = [spec_to_dict(spec) for spec in specs]
         if is_new:

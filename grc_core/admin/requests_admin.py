@@ -15,7 +15,7 @@ from babel import dates as babel_dates
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import format_decimal, get_locale, get_timezone
+from flask_babel import format_date, format_decimal, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
@@ -48,7 +48,8 @@ from ..replica import replica_reads
 from ..storage import storage
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.resolver import current_commune
-from ..workflows.definition import state_label
+from ..copied_labels import type_labels
+from ..workflows.definition import localized, shown, state_label
 from ..workflows.diagram import diagram_svg, transition_rows
 from .base import SecureView
 
@@ -89,7 +90,7 @@ def _display_value(spec, value) -> str:
         return choices.get(str(value), str(value))
     if spec.type == "date":
         try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
+            return format_date(date.fromisoformat(value), "short")
         except (TypeError, ValueError):
             return str(value)
     return str(value)
@@ -181,11 +182,11 @@ def bulk_transitions(rows: list[Request]) -> list[tuple[str, list[tuple[str, str
     commune, membership = current_commune(), _membership()
     groups = []
     for workflow in sorted(workflows.values(), key=lambda w: w.label):
-        offered = [(f"{workflow.id}:{t['code']}", t.get("label") or t["code"])
+        offered = [(f"{workflow.id}:{t['code']}", shown(t) or t["code"])
                    for t in workflow.definition.get("transitions", ())
                    if may_apply(t, current_user, membership, commune)]
         if offered:
-            groups.append((workflow.label, sorted(offered, key=lambda item: item[1])))
+            groups.append((workflow.shown_label, sorted(offered, key=lambda item: item[1])))
     return groups
 
 
@@ -271,9 +272,7 @@ class RequestsView(RequestsArea):
         return {
             "statuses": STATUS_LABELS,
             # (id, label) rows only: the option lists are rendered on every page.
-            "types": list(db.session.execute(
-                select(RequestType.id, RequestType.label).where(RequestType.id.in_(queue.usable_types()))
-                .order_by(RequestType.label))),
+            "types": type_labels(RequestType.id.in_(queue.usable_types())),
             "services": list(db.session.execute(select(Service.id, Service.name).order_by(Service.name))),
             "channels": CHANNEL_LABELS,
             "priorities": PRIORITY_LABELS,
@@ -444,11 +443,11 @@ class RequestsView(RequestsArea):
         names = dict(agents)
         names.update(_user_names((e.details or {}).get("assignee_id") for e in events
                                  if e.kind == "assigned" and (e.details or {}).get("assignee_id") not in names))
-        definition = req.workflow.definition if req.workflow else None
+        definition = localized(req.workflow.definition) if req.workflow else None
         history = [(event, EVENT_LABELS.get(event.kind, (event.details or {}).get("label") or event.kind),
                     describe_event(event, names, definition))
                    for event in events]
-        offered = offered_transitions(req, current_user, _membership())
+        offered = localized({"transitions": offered_transitions(req, current_user, _membership())})["transitions"]
         specs = {spec.name: {"label": str(spec.label), "type": spec.type} for spec in fields_of(req.request_type)}
         failed = failed or {}
         field_errors = failed.get("field_errors") or {}
@@ -483,7 +482,7 @@ class RequestsView(RequestsArea):
             commented=[t["label"] for t in transitions if t.get("comment_required")],
             steps=workflow_steps(definition, req.state, visited), look=RowLook(dates),
             diagram=diagram_svg(definition, current=req.state, title=_("Workflow « %(name)s »",
-                                                                        name=req.workflow.label))
+                                                                        name=req.workflow.shown_label))
             if req.workflow else None,
             diagram_rows=transition_rows(definition),
             required_fields=inputs(transitions, "field_"), own_forms=own_forms,

@@ -32,7 +32,7 @@ from ..notifications import PLACEHOLDERS, placeholders_in
 from ..plugin_api.types import ESCALATIONS, ROLES, STATE_KINDS, TIMER_ACTIONS
 from ..security.permissions import ROLE_LABELS
 from ..tenancy.activation import active_plugins
-from ..workflows.definition import ANCHORS, fingerprint, from_decl, timer_settings
+from ..workflows.definition import ANCHORS, fingerprint, from_decl, localized, shown, timer_settings
 from ..workflows.compare import compare
 from ..workflows.diagram import diagram_svg, transition_rows
 from ..workflows.validation import validate
@@ -176,11 +176,11 @@ class EditorForm:
     def from_definition(cls, workflow: Workflow) -> "EditorForm":
         definition = workflow.definition
         return cls(
-            label=workflow.label,
-            states=[{"original": s["code"], "code": s["code"], "label": s.get("label", ""), "kind": s.get("kind"),
+            label=workflow.shown_label,
+            states=[{"original": s["code"], "code": s["code"], "label": shown(s), "kind": s.get("kind"),
                      "visible": bool(s.get("visible", True))} for s in definition.get("states", ())],
             transitions=[{
-                "original": t["code"], "code": t["code"], "label": t.get("label", ""),
+                "original": t["code"], "code": t["code"], "label": shown(t),
                 "source": list(t.get("source") or ()), "target": t.get("target", ""),
                 "roles": list(t.get("roles") or ()), "permission": t.get("permission") or "",
                 "comment_required": bool(t.get("comment_required")), "notify_citizen": bool(t.get("notify_citizen")),
@@ -270,11 +270,13 @@ class EditorForm:
         transitions = [self._code(row, known["transitions"]) for row in self.transitions if not self._blank(row)]
         timers = [self._code(row, known["timers"]) for row in self.timers if not self._blank(row)]
         state_codes = {row["code"] for row in states}
+        stored_states = {s["code"]: s for s in (stored or {}).get("states", ())}
+        stored_transitions = {t["code"]: t for t in (stored or {}).get("transitions", ())}
         return {
-            "states": [{"code": row["code"], "label": row["label"], "kind": row["kind"], "visible": row["visible"]}
-                       for row in states],
+            "states": [{"code": row["code"], **_kept_label(row, stored_states), "kind": row["kind"],
+                        "visible": row["visible"]} for row in states],
             "transitions": [{
-                "code": row["code"], "label": row["label"],
+                "code": row["code"], **_kept_label(row, stored_transitions),
                 # A removed state simply stops being a source.
                 "source": [code for code in row["source"] if code in state_codes],
                 "target": row["target"], "roles": [role for role in ROLES if role in row["roles"]],
@@ -341,6 +343,16 @@ class EditorForm:
             self.errors.append(_("Transition « %(code)s »: unknown permission « %(permission)s ».",
                                  code=row["code"], permission=permission))
         return permission or None
+
+
+def _kept_label(row: dict, stored: dict[str, dict]) -> dict:
+    """The row's label as stored: unchanged (the editor showed it in the
+    admin's language), the stored label with its translation key, so that it
+    keeps following each reader's language; renamed, the admin's words."""
+    before = stored.get(row["code"])
+    if before and before.get("label_key") and row["label"] == shown(before):
+        return {"label": before["label"], "label_key": before["label_key"]}
+    return {"label": row["label"]}
 
 
 def form_fields(workflow: Workflow, kinds: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
@@ -432,11 +444,12 @@ class WorkflowView(SecureView):
             return self._editor(workflow, form, status=400)
         _follow_kind_changes(workflow, workflow.definition, definition)
         workflow.definition = definition
-        workflow.label = form.label
+        if form.label != workflow.shown_label:
+            workflow.label, workflow.label_key = form.label, None
         workflow.updated_at = utcnow()
         record("workflow.updated", target=workflow.code, commit=False)
         db.session.commit()
-        flash(_("Workflow « %(label)s » saved.", label=workflow.label), "success")
+        flash(_("Workflow « %(label)s » saved.", label=workflow.shown_label), "success")
         return redirect(url_for(".edit", workflow_id=workflow.id))
 
     def _editor(self, workflow: Workflow, form: EditorForm, status: int = 200):
@@ -456,8 +469,9 @@ class WorkflowView(SecureView):
                                for t in workflow.definition.get("transitions", ())},
             permissions=[(p.code, p.label) for p in declared],
             # The saved workflow (not the form being edited): what requests follow now.
-            diagram=diagram_svg(workflow.definition, title=_("Workflow « %(name)s »", name=workflow.label)),
-            diagram_rows=transition_rows(workflow.definition),
+            diagram=diagram_svg(localized(workflow.definition),
+                                title=_("Workflow « %(name)s »", name=workflow.shown_label)),
+            diagram_rows=transition_rows(localized(workflow.definition)),
         )
         return page, status
 
@@ -505,11 +519,11 @@ class NotificationTemplateView(SecureModelView):
         if workflow_id is None:
             return _("Every workflow")
         workflow = db.session.scalar(select(Workflow).where(Workflow.id == workflow_id))
-        return workflow.label if workflow else ""
+        return workflow.shown_label if workflow else ""
 
     def _with_choices(self, form):
         workflows = db.session.scalars(select(Workflow).order_by(Workflow.label)).all()
-        form.workflow_choice.choices = [("", _("Every workflow"))] + [(str(w.id), w.label) for w in workflows]
+        form.workflow_choice.choices = [("", _("Every workflow"))] + [(str(w.id), w.shown_label) for w in workflows]
         form.language_choice.choices = [(code, str(label)) for code, label in TEMPLATE_LANGUAGES]
         form.body.description = _("Placeholders: %(list)s.", list=self.placeholder_help)
         return form

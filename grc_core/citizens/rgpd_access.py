@@ -106,7 +106,7 @@ def _request(request: Request) -> dict:
     definition = request.workflow.definition if request.workflow is not None else None
     return {
         "reference": request.reference,
-        "type": request.request_type.label,
+        "type": request.request_type.shown_label,
         "channel": str(CHANNEL_LABELS.get(request.channel, request.channel)),
         "received_at": request.received_at,
         "state": state_label(definition, request.state),

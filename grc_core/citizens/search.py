@@ -29,6 +29,7 @@ from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
+from flask_babel import format_date
 from rapidfuzz import fuzz
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -345,7 +346,7 @@ def describe(citizen: Citizen) -> dict:
         "id": citizen.id,
         "label": citizen.full_name,
         "birth_date": born.isoformat() if born else None,
-        "birth_date_display": born.strftime("%d/%m/%Y") if born else "",
+        "birth_date_display": format_date(born, "short") if born else "",
         "address": citizen.address,
         "email": citizen.email,
         "phone": citizen.phone,

@@ -79,7 +79,7 @@ def citizen_timeline(citizen: Citizen, limit: int = 200, *, internal_notes: bool
     for r in requests:
         detail = " · ".join(part for part in (r.subject, label(r, r.state)) if part)
         entries.append(TimelineEntry(r.received_at, "request", _(
-            "Request %(reference)s — %(type)s", reference=r.reference, type=r.request_type.label), detail, link(r),
+            "Request %(reference)s — %(type)s", reference=r.reference, type=r.request_type.shown_label), detail, link(r),
             r.id))
     if by_id:
         transitions = db.session.scalars(

@@ -309,7 +309,9 @@ def _type_names(ids) -> dict:
     ids = [i for i in ids if i is not None]
     if not ids:
         return {}
-    return dict(db.session.execute(select(RequestType.id, RequestType.label).where(RequestType.id.in_(ids))).all())
+    from ..copied_labels import type_labels
+
+    return dict(type_labels(RequestType.id.in_(ids)))
 
 
 def _domain_names(plugins) -> dict:

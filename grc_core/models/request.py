@@ -30,6 +30,10 @@ class RequestType(TenantMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(100), nullable=False)
     label: Mapped[str] = mapped_column(String(200), nullable=False)
+    # The plugin's English source of ``label`` (its translation key), and the
+    # commune's own English label: see grc_core.copied_labels.
+    label_key: Mapped[str | None] = mapped_column(String(200))
+    label_en: Mapped[str | None] = mapped_column(String(200))
     plugin: Mapped[str | None] = mapped_column(String(60))
     # FieldSpec dicts (grc_core.forms.specs); plugin types keep theirs in code.
     fields: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
@@ -44,8 +48,15 @@ class RequestType(TenantMixin, db.Model):
     service = relationship("Service")
     workflow = relationship("Workflow")
 
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language."""
+        from ..copied_labels import shown_label
+
+        return shown_label(self.label, self.label_key, self.label_en)
+
     def __str__(self) -> str:
-        return self.label
+        return self.shown_label
 
 
 class ReferenceCounter(TenantMixin, db.Model):

@@ -22,13 +22,21 @@ class Workflow(TenantMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(100), nullable=False)
     label: Mapped[str] = mapped_column(String(200), nullable=False)
+    # The template's English source of ``label`` (grc_core.copied_labels).
+    label_key: Mapped[str | None] = mapped_column(String(200))
     definition: Mapped[dict] = mapped_column(JSON, nullable=False)
     template: Mapped[str | None] = mapped_column(String(100))
     template_version: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
+    @property
+    def shown_label(self) -> str:
+        from ..copied_labels import shown_label
+
+        return shown_label(self.label, self.label_key)
+
     def __str__(self) -> str:
-        return self.label
+        return self.shown_label
 
 
 class TimerRun(TenantMixin, db.Model):

@@ -58,7 +58,7 @@ def _values(request) -> dict[str, str]:
     workflow = request.workflow
     return {
         "reference": request.reference,
-        "type": request.request_type.label if request.request_type else "",
+        "type": request.request_type.shown_label if request.request_type else "",
         "status": state_label(workflow.definition if workflow else None, request.state),
         "commune": commune.name if commune else "",
         "citizen": request.citizen.full_name if request.citizen else "",

@@ -79,6 +79,7 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "confidential_permission_of": ("grc_core.requests.confidentiality", "read_permission_of"),
     "TransitionError": ("grc_core.workflows.engine", "TransitionError"),
     "state_label": ("grc_core.workflows.definition", "state_label"),
+    "readable_definition": ("grc_core.workflows.definition", "localized"),
     "neutralize_spreadsheet_cell": ("grc_core.spreadsheet", "neutralize"),
     "spreadsheet_download": ("grc_core.spreadsheet", "download"),
     # Back-office pages and forms (GrcForm: the input hygiene every form needs).

@@ -45,7 +45,7 @@ def headers() -> list[str]:
 
 def row_values(request) -> list:
     return [
-        request.reference, _local(request.received_at), request.request_type.label, request.subject,
+        request.reference, _local(request.received_at), request.request_type.shown_label, request.subject,
         request.citizen.full_name if request.citizen else "",
         # Words in the reader's language, as on the page (« Guichet », not « guichet »).
         str(CHANNEL_LABELS.get(request.channel, request.channel)),

@@ -42,7 +42,7 @@ def type_by_label(request_types: list[RequestType], label: str) -> RequestType |
     wanted = label.strip().casefold()
     if not wanted:
         return None
-    return next((t for t in request_types if t.label.casefold() == wanted), None)
+    return next((t for t in request_types if t.shown_label.casefold() == wanted), None)
 
 
 def duplicate_window() -> timedelta:

@@ -130,7 +130,7 @@ def _acknowledgement(request: Request, commune: Commune) -> tuple[str, str]:
             "%(reference)s.\n"
             "Please give this reference whenever you contact us about it.\n\n"
             "The services of the commune of %(commune)s",
-            name=request.citizen.full_name, commune=commune.name, type=request.request_type.label,
+            name=request.citizen.full_name, commune=commune.name, type=request.request_type.shown_label,
             reference=request.reference,
         )
     return subject, body

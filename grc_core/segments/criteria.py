@@ -84,9 +84,9 @@ def _request_params(context: SegmentContext) -> tuple[FieldSpec, ...]:
     from ..admin.workflows_admin import STATE_KIND_LABELS  # the back office's words for the kinds
     from ..tenancy.activation import active_plugins
 
-    types = db.session.execute(select(RequestType.code, RequestType.label).where(
-        RequestType.commune_id == context.commune_id, RequestType.active.is_(True))
-        .order_by(RequestType.label)).all()
+    types = sorted(((row.code, row.shown_label) for row in db.session.scalars(select(RequestType).where(
+        RequestType.commune_id == context.commune_id, RequestType.active.is_(True)))),
+        key=lambda item: item[1].casefold())
     manifests = current_app.extensions["grc"].manifests
     domains = [(OWN_TYPES, _l("The commune's own types"))] + [(name, manifests[name].label)
                                                               for name in active_plugins(context.commune_id)]

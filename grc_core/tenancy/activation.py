@@ -115,21 +115,24 @@ def service_for(code: str) -> Service | None:
 def _copy_templates(plugin: str) -> None:
     """Give the current commune its own copy of the plugin's workflows and
     request types. Existing copies are left as the commune edited them."""
+    from ..copied_labels import copied
     from ..workflows.definition import fingerprint, from_decl
 
     workflows = {w.code: w for w in db.session.scalars(select(Workflow))}
     for decl in registry().declared_by("grc_register_workflows", plugin):
         if decl.code not in workflows:
             definition = from_decl(decl)
-            workflows[decl.code] = Workflow(code=decl.code, label=str(decl.label), definition=definition,
+            label, key = copied(decl.label)
+            workflows[decl.code] = Workflow(code=decl.code, label=label, label_key=key, definition=definition,
                                             template=decl.code, template_version=fingerprint(definition))
             db.session.add(workflows[decl.code])
     existing = set(db.session.scalars(select(RequestType.code)))
     for decl in registry().declared_by("grc_register_request_types", plugin):
         if decl.code in existing:
             continue
+        label, key = copied(decl.label)
         db.session.add(RequestType(
-            code=decl.code, label=str(decl.label), plugin=plugin, fields=[],
+            code=decl.code, label=label, label_key=key, plugin=plugin, fields=[],
             service=service_for(decl.service), workflow=workflows.get(decl.workflow),
             sla_days=decl.sla_days, priority=decl.priority, channels=list(decl.channels), public=decl.public,
         ))

@@ -34,6 +34,9 @@ class Difference:
 
 
 def _normal(name: str, value):
+    from .definition import without_keys
+
+    value = without_keys(value)
     if value is None or value == "":
         value = DEFAULTS.get(name)
     if isinstance(value, (list, tuple)):

@@ -31,11 +31,14 @@ from ..plugin_api.types import TimerSpec, TransitionSpec, WorkflowDecl
 
 
 def from_decl(decl: WorkflowDecl) -> dict:
+    """The template as a commune's copy stores it: labels in the default
+    language with their translation key (grc_core.copied_labels), whatever the
+    language of whoever enables the domain or compares the copy."""
     from ..forms.specs import spec_to_dict
 
     return {
         "states": [
-            {"code": s.code, "label": str(s.label), "kind": s.kind, "visible": s.visible_to_citizen}
+            {"code": s.code, **_label(s.label), "kind": s.kind, "visible": s.visible_to_citizen}
             for s in decl.states
         ],
         "transitions": [_transition_from_decl(t, spec_to_dict) for t in decl.transitions],
@@ -46,14 +49,37 @@ def from_decl(decl: WorkflowDecl) -> dict:
 # Keys added by the contract's second version are written only when they say
 # something: the templates that do not use them keep their fingerprint, and
 # communes are not told that a template changed when it did not.
+def _label(label) -> dict:
+    """``label`` (and ``label_key`` when the plugin's label has one)."""
+    from ..copied_labels import copied
+
+    text, key = copied(label)
+    return {"label": text, "label_key": key} if key else {"label": text}
+
+
 def _transition_from_decl(transition: TransitionSpec, spec_to_dict) -> dict:
-    data = {**asdict(transition), "label": str(transition.label), "source": list(transition.source),
+    data = {**asdict(transition), **_label(transition.label), "source": list(transition.source),
             "roles": list(transition.roles), "required_fields": list(transition.required_fields)}
     del data["fields"]
     if not transition.resume:
         del data["resume"]
     if transition.fields:
-        data["fields"] = [spec_to_dict(spec) for spec in transition.fields]
+        data["fields"] = [_field(spec, spec_to_dict) for spec in transition.fields]
+    return data
+
+
+def _field(spec, spec_to_dict) -> dict:
+    """A transition's own field, its label, help and choices with their keys."""
+    from ..copied_labels import copied
+
+    data = {**spec_to_dict(spec), **_label(spec.label)}
+    help_text, help_key = copied(spec.help or "")
+    if help_key:
+        data.update(help=help_text, help_key=help_key)
+    choices = [copied(label) for _value, label in spec.choices]
+    if any(key for _text, key in choices):
+        data["choices"] = [[str(value), text] for (value, _label), (text, _key) in zip(spec.choices, choices)]
+        data["choice_keys"] = [key for _text, key in choices]
     return data
 
 
@@ -86,8 +112,23 @@ def timer_settings(timer: dict) -> dict:
 
 
 def fingerprint(definition: dict) -> str:
-    """Identifies a template version, to tell a commune that its template changed."""
-    return hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """Identifies a template version, to tell a commune that its template
+    changed. Translation keys are left out: copies made before they were
+    stored keep their fingerprint."""
+    return hashlib.sha256(json.dumps(without_keys(definition), sort_keys=True, ensure_ascii=False).encode()
+                          ).hexdigest()
+
+
+TRANSLATION_KEYS = ("label_key", "help_key", "choice_keys")
+
+
+def without_keys(value):
+    """``value`` without its translation keys, at every depth."""
+    if isinstance(value, dict):
+        return {name: without_keys(item) for name, item in value.items() if name not in TRANSLATION_KEYS}
+    if isinstance(value, list):
+        return [without_keys(item) for item in value]
+    return value
 
 
 ANCHORS = ("entered_state", "created")
@@ -108,9 +149,44 @@ def initial_state(definition: dict) -> dict | None:
 
 
 def state_label(definition: dict | None, code: str) -> str:
-    """The state's label, or its code when the state is unknown."""
+    """The state's label in the reader's language, or its code when the state is unknown."""
     found = state(definition or {}, code)
-    return found["label"] if found and found.get("label") else code
+    return shown(found) if found and found.get("label") else code
+
+
+def localized(definition: dict | None) -> dict:
+    """A copy of ``definition`` whose states', transitions' and transition
+    fields' labels read in the reader's language: what pages show."""
+    definition = definition or {}
+
+    def one(item: dict) -> dict:
+        item = {**item, "label": shown(item)}
+        if item.get("fields"):
+            item["fields"] = [readable_field(spec) for spec in item["fields"] if isinstance(spec, dict)]
+        return item
+
+    return {**definition, "states": [one(s) for s in definition.get("states", ())],
+            "transitions": [one(t) for t in definition.get("transitions", ())]}
+
+
+def readable_field(spec: dict) -> dict:
+    """A stored field spec whose label, help and choices read in the reader's language."""
+    from ..copied_labels import shown_label
+
+    readable = {**spec, "label": shown(spec)}
+    if spec.get("help_key"):
+        readable["help"] = shown_label(spec.get("help") or "", spec["help_key"])
+    keys = spec.get("choice_keys") or ()
+    if keys and len(keys) == len(spec.get("choices") or ()):
+        readable["choices"] = [[value, shown_label(label, key)] for (value, label), key in zip(spec["choices"], keys)]
+    return readable
+
+
+def shown(item: dict) -> str:
+    """A state's or transition's label in the reader's language (grc_core.copied_labels)."""
+    from ..copied_labels import shown_label
+
+    return shown_label(item.get("label") or "", item.get("label_key"))
 
 
 def transition(definition: dict, code: str) -> dict | None:
@@ -148,4 +224,4 @@ def transition_fields(data: dict) -> tuple:
     """The transition's own :class:`FieldSpec` fields (none in older definitions)."""
     from ..forms.specs import spec_from_dict
 
-    return tuple(spec_from_dict(spec) for spec in data.get("fields") or () if isinstance(spec, dict))
+    return tuple(spec_from_dict(readable_field(spec)) for spec in data.get("fields") or () if isinstance(spec, dict))

@@ -136,15 +136,15 @@ def _refusal(request, transition: dict | None, code: str, *, actor, membership, 
     definition = request.workflow.definition
     if request.state not in (transition.get("source") or ()):
         return _("« %(action)s » is not possible while the request is « %(state)s ».",
-                 action=transition.get("label") or code, state=wf.state_label(definition, request.state))
+                 action=wf.shown(transition) or code, state=wf.state_label(definition, request.state))
     if wf.state(definition, transition.get("target")) is None:
-        return _("« %(action)s » leads to a state the workflow no longer has.", action=transition.get("label"))
+        return _("« %(action)s » leads to a state the workflow no longer has.", action=wf.shown(transition))
     if by_citizen and wf.resume_transition(definition, request.state) is not transition:
-        return _("« %(action)s » is not taken when the citizen answers.", action=transition.get("label") or code)
+        return _("« %(action)s » is not taken when the citizen answers.", action=wf.shown(transition) or code)
     if timer is None and not by_citizen and not may_apply(transition, actor, membership, commune):
-        return _("You are not allowed to « %(action)s » this request.", action=transition.get("label") or code)
+        return _("You are not allowed to « %(action)s » this request.", action=wf.shown(transition) or code)
     if transition.get("comment_required") and not comment.strip():
-        return _("« %(action)s » needs a comment.", action=transition.get("label") or code)
+        return _("« %(action)s » needs a comment.", action=wf.shown(transition) or code)
     problem = text_problem(comment, "textarea") if comment else None
     if problem:
         return problem
@@ -153,11 +153,11 @@ def _refusal(request, transition: dict | None, code: str, *, actor, membership, 
                if _blank(fields.get(name, data.get(name)))]
     if missing:
         return _("« %(action)s » needs these fields filled in: %(fields)s.",
-                 action=transition.get("label") or code, fields=", ".join(missing))
+                 action=wf.shown(transition) or code, fields=", ".join(missing))
     clean, errors = transition_fields.validate(transition, fields)
     if errors:
         return TransitionError(_("« %(action)s »: some fields need correcting.",
-                                 action=transition.get("label") or code), errors)
+                                 action=wf.shown(transition) or code), errors)
     fields.update(clean)
     # The same dict, not a copy: a guard may normalise a value it checked (a date to ISO) before it is stored.
     objections = current_app.extensions["grc"].check_transition(

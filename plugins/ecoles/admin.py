@@ -27,7 +27,7 @@ from .models import (
 CATEGORY = _l("Schools")
 MANAGE = "ecoles.manage"
 ASSIGN = "ecoles.assign"
-GRID_KINDS = (("cantine", "Restauration scolaire"), ("periscolaire", "Accueil périscolaire"))
+GRID_KINDS = (("cantine", _l("School meals")), ("periscolaire", _l("After-school care service")))
 
 
 def _choices(choices):

@@ -26,9 +26,9 @@ from .request_types import DEROGATION, MOTIFS, SERVICE
 
 PARIS = ZoneInfo("Europe/Paris")
 LIVE = ("demandee", "affectee", "admise")
-OUTCOMES = (("accordee", "Accordée"), ("refusee", "Refusée"), ("en_cours", "En cours"))
-KINDS = (("cantine", "Restauration scolaire"), ("matin", "Accueil du matin"), ("soir", "Accueil du soir"),
-         ("mercredi", "Accueil du mercredi"))
+OUTCOMES = (("accordee", _l("Granted")), ("refusee", _l("Refused")), ("en_cours", _l("Under way")))
+KINDS = (("cantine", _l("School meals")), ("matin", _l("Morning care")), ("soir", _l("Evening care")),
+         ("mercredi", _l("Wednesday care")))
 COLUMN = {"cantine": Enrolment.canteen, "matin": Enrolment.matin, "soir": Enrolment.soir,
           "mercredi": Enrolment.mercredi}
 

@@ -14,28 +14,29 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from flask_babel import lazy_gettext as _l
 from grc_core.plugin_api import Citizen, Request, TenantMixin, db
 
 from . import rules
 
 SCHOOL_KINDS = (
-    (rules.SchoolKind.MATERNELLE.value, "École maternelle"),
-    (rules.SchoolKind.ELEMENTAIRE.value, "École élémentaire"),
-    (rules.SchoolKind.PRIMAIRE.value, "École primaire"),
+    (rules.SchoolKind.MATERNELLE.value, _l("Nursery school")),
+    (rules.SchoolKind.ELEMENTAIRE.value, _l("Elementary school")),
+    (rules.SchoolKind.PRIMAIRE.value, _l("Primary school")),
 )
 LEVEL_CHOICES = tuple((level.value, level.label) for level in rules.LEVELS)
-SIDES = (("tous", "Les deux côtés"), ("pair", "Côté pair"), ("impair", "Côté impair"))
+SIDES = (("tous", _l("Both sides")), ("pair", _l("Even side")), ("impair", _l("Odd side")))
 ACTIVITY_KINDS = (
-    ("cantine", "Restauration scolaire"),
-    ("matin", "Accueil périscolaire du matin"),
-    ("soir", "Accueil périscolaire du soir"),
-    ("mercredi", "Accueil du mercredi"),
+    ("cantine", _l("School meals")),
+    ("matin", _l("Morning after-school care")),
+    ("soir", _l("Evening after-school care")),
+    ("mercredi", _l("Wednesday care")),
 )
 ENROLMENT_STATUSES = (
-    ("demandee", "Demandée"),
-    ("affectee", "Affectée (certificat délivré)"),
-    ("admise", "Admise par l'école"),
-    ("radiee", "Radiée"),
+    ("demandee", _l("Requested (booking)")),
+    ("affectee", _l("Assigned (certificate issued)")),
+    ("admise", _l("Admitted by the school")),
+    ("radiee", _l("Deregistered")),
 )
 
 

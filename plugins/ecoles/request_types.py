@@ -1,11 +1,12 @@
 """The plugin's request types and routing, as data (workflows: workflows.py).
 
 Labels here are copied into the commune's own rows (editable there): they
-are written in French. The file fields of the inscription are exactly the
+are English sources, translated by the plugin's catalog (grc_core.copied_labels). The file fields of the inscription are exactly the
 three pieces of D131-3-1 (tested against ``rules.check_requested_pieces``).
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from grc_core.plugin_api import FieldSpec, RequestTypeDecl, RoutingRuleDecl
 
 from . import rules
@@ -26,21 +27,21 @@ PIECE_FIELDS = {
 }
 
 CHILD = (
-    FieldSpec("enfant_prenom", "Prénom de l'enfant", required=True),
-    FieldSpec("enfant_nom", "Nom de l'enfant", required=True),
-    FieldSpec("enfant_naissance", "Date de naissance de l'enfant", "date", required=True),
-    FieldSpec("annee_scolaire", "Année de la rentrée", "integer", required=True, min=2000, max=2100,
-              help="Par exemple 2027 pour l'année scolaire 2027-2028."),
+    FieldSpec("enfant_prenom", _l("Child's first name"), required=True),
+    FieldSpec("enfant_nom", _l("Child's last name"), required=True),
+    FieldSpec("enfant_naissance", _l("Child's date of birth"), "date", required=True),
+    FieldSpec("annee_scolaire", _l("Year of the rentrée"), "integer", required=True, min=2000, max=2100,
+              help=_l("For example 2027 for the 2027-2028 school year.")),
 )
 
 PIECES = (
-    FieldSpec("piece_identite_enfant", "Identité de l'enfant (livret de famille, acte de naissance…)", "file",
-              help="Facultatif : une attestation sur l'honneur suffit (C. éduc. D131-3-1)."),
-    FieldSpec("piece_identite_responsables", "Identité des responsables légaux", "file",
-              help="Facultatif : une attestation sur l'honneur suffit (C. éduc. D131-3-1)."),
-    FieldSpec("justificatif_domicile", "Justificatif de domicile", "file",
-              help="Preuve par tout moyen ; la vérification du domicile ne bloque jamais l'inscription."),
-    FieldSpec("attestation_honneur", "Attestation sur l'honneur des responsables (à défaut de pièces)", "boolean"),
+    FieldSpec("piece_identite_enfant", _l("Child's identity (livret de famille, birth certificate…)"), "file",
+              help=_l("Optional: a sworn statement is enough (C. éduc. D131-3-1).")),
+    FieldSpec("piece_identite_responsables", _l("Identity of the legal guardians"), "file",
+              help=_l("Optional: a sworn statement is enough (C. éduc. D131-3-1).")),
+    FieldSpec("justificatif_domicile", _l("Proof of address"), "file",
+              help=_l("Proof by any means; checking the address never holds up the enrolment.")),
+    FieldSpec("attestation_honneur", _l("Guardians' sworn statement (when documents are missing)"), "boolean"),
 )
 
 MOTIFS = tuple((reason.value, label) for reason, label in (
@@ -62,59 +63,59 @@ PERIMETRES = (
 def request_types() -> list[RequestTypeDecl]:
     return [
         RequestTypeDecl(
-            INSCRIPTION, "Inscription scolaire", SERVICE, "ecoles.inscription",
+            INSCRIPTION, _l("School enrolment"), SERVICE, "ecoles.inscription",
             fields=CHILD + (
-                FieldSpec("adresse_numero", "Numéro", help="Numéro dans la voie (12, 12 bis…)."),
-                FieldSpec("adresse_voie", "Voie de résidence de l'enfant", required=True),
-                FieldSpec("toute_petite_section", "Demande de toute petite section (enfant de 2 ans)", "boolean",
-                          help="Dans la limite des places disponibles (C. éduc. D113-1)."),
+                FieldSpec("adresse_numero", _l("Street number"), help=_l("Number in the street (12, 12 bis…).")),
+                FieldSpec("adresse_voie", _l("Child's street of residence"), required=True),
+                FieldSpec("toute_petite_section", _l("Request for the toute petite section (2-year-old child)"), "boolean",
+                          help=_l("Within the places available (C. éduc. D113-1).")),
             ) + PIECES,
             sla_days=15, public=True, order=10,
         ),
         RequestTypeDecl(
-            DEROGATION, "Dérogation de secteur scolaire", SERVICE, "ecoles.derogation",
+            DEROGATION, _l("School catchment-area exemption"), SERVICE, "ecoles.derogation",
             fields=CHILD + (
-                FieldSpec("perimetre", "Type de dérogation", "choice", required=True, choices=PERIMETRES),
-                FieldSpec("ecole_demandee", "École demandée", required=True,
-                          help="Nom ou code de l'école demandée."),
-                FieldSpec("commune_residence", "Commune de résidence", "text",
+                FieldSpec("perimetre", _l("Kind of exemption"), "choice", required=True, choices=PERIMETRES),
+                FieldSpec("ecole_demandee", _l("School asked for"), required=True,
+                          help=_l("Name or code of the school asked for.")),
+                FieldSpec("commune_residence", _l("Commune of residence"), "text",
                           condition=("perimetre", ("entrante",))),
-                FieldSpec("commune_ecole", "Commune de l'école demandée", "text",
+                FieldSpec("commune_ecole", _l("Commune of the school asked for"), "text",
                           condition=("perimetre", ("sortante",))),
-                FieldSpec("motif", "Motif", "choice", required=True, choices=MOTIFS),
-                FieldSpec("precisions", "Précisions", "textarea"),
+                FieldSpec("motif", _l("Reason"), "choice", required=True, choices=MOTIFS),
+                FieldSpec("precisions", _l("Further details"), "textarea"),
             ),
             sla_days=30, public=True, order=20,
         ),
         RequestTypeDecl(
-            RESTAURATION, "Restauration scolaire et accueil périscolaire", SERVICE, "ecoles.activites",
+            RESTAURATION, _l("School meals and after-school care services"), SERVICE, "ecoles.activites",
             fields=CHILD + (
-                FieldSpec("cantine", "Restauration scolaire", "boolean"),
-                FieldSpec("matin", "Accueil du matin", "boolean"),
-                FieldSpec("soir", "Accueil du soir", "boolean"),
-                FieldSpec("mercredi", "Accueil du mercredi", "boolean"),
-                FieldSpec("quotient_familial", "Quotient familial CAF (€)", "integer", min=0, max=100000,
-                          help="Sans quotient familial, le tarif de la tranche la plus haute s'applique."),
+                FieldSpec("cantine", _l("School meals"), "boolean"),
+                FieldSpec("matin", _l("Morning care"), "boolean"),
+                FieldSpec("soir", _l("Evening care"), "boolean"),
+                FieldSpec("mercredi", _l("Wednesday care"), "boolean"),
+                FieldSpec("quotient_familial", _l("CAF family quotient (€)"), "integer", min=0, max=100000,
+                          help=_l("Without a family quotient, the rate of the highest band applies.")),
             ),
             sla_days=10, public=True, order=30,
         ),
         RequestTypeDecl(
-            CHANGEMENT, "Changement d'école après un déménagement", SERVICE, "ecoles.inscription",
+            CHANGEMENT, _l("Change of school after a move"), SERVICE, "ecoles.inscription",
             fields=CHILD + (
-                FieldSpec("date_demenagement", "Date du déménagement", "date", required=True),
-                FieldSpec("adresse_numero", "Numéro", help="Numéro dans la nouvelle voie."),
-                FieldSpec("adresse_voie", "Nouvelle voie de résidence", required=True),
+                FieldSpec("date_demenagement", _l("Date of the move"), "date", required=True),
+                FieldSpec("adresse_numero", _l("Street number"), help=_l("Number in the new street.")),
+                FieldSpec("adresse_voie", _l("New street of residence"), required=True),
             ) + PIECES,
             sla_days=8, public=True, order=40,
         ),
         RequestTypeDecl(
-            RADIATION, "Radiation scolaire (certificat de radiation)", SERVICE, "ecoles.radiation",
+            RADIATION, _l("School deregistration (certificate of deregistration)"), SERVICE, "ecoles.radiation",
             fields=CHILD + (
-                FieldSpec("date_radiation", "Date de départ de l'école", "date", required=True),
-                FieldSpec("motif_radiation", "Motif", "choice", required=True, choices=(
-                    ("demenagement", "Déménagement"), ("ecole_privee", "Inscription dans une école privée"),
-                    ("instruction_famille", "Instruction dans la famille"), ("autre", "Autre motif"))),
-                FieldSpec("nouvelle_ecole", "Nouvelle école (si connue)"),
+                FieldSpec("date_radiation", _l("Date of leaving the school"), "date", required=True),
+                FieldSpec("motif_radiation", _l("Reason"), "choice", required=True, choices=(
+                    ("demenagement", _l("Move")), ("ecole_privee", _l("Enrolment in a private school")),
+                    ("instruction_famille", _l("Home education")), ("autre", _l("Other reason")))),
+                FieldSpec("nouvelle_ecole", _l("New school (if known)")),
             ),
             sla_days=8, public=True, order=50,
         ),

@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from grc_core.plugin_api import (
-    IndicatorFilters, LOCAL_TIMEZONE, Request, RequestType, SecureView, Service, confidential_permission_of, db, local_date,
+    IndicatorFilters, LOCAL_TIMEZONE, readable_definition, Request, RequestType, SecureView, Service, confidential_permission_of, db, local_date,
     parse_int, period_bounds, readable_requests_conditions, record_audit_event, spreadsheet_download, utcnow,
 )
 
@@ -40,13 +40,13 @@ def request_type_or_404(type_id) -> RequestType:
 
 
 def _states(request_type: RequestType, kind: str | None = None) -> list[dict]:
-    definition = request_type.workflow.definition if request_type.workflow else {}
+    definition = readable_definition(request_type.workflow.definition if request_type.workflow else {})
     return [s for s in definition.get("states", ()) if kind is None or s.get("kind") == kind]
 
 
 def _reopenings(request_type: RequestType) -> list[dict]:
     """Transitions leaving a closed state for an open one: what may reopen."""
-    definition = request_type.workflow.definition if request_type.workflow else {}
+    definition = readable_definition(request_type.workflow.definition if request_type.workflow else {})
     kinds = {s["code"]: s.get("kind") for s in definition.get("states", ())}
     return [t for t in definition.get("transitions", ())
             if any(kinds.get(s) == "closed" for s in t.get("source") or ()) and kinds.get(t.get("target")) != "closed"]
@@ -172,14 +172,14 @@ class ResultsView(SecureView):
                     and answered < thresholds.get(tid, 5):
                 hidden.add(tid)
         shown = [i for i in invitations if i.request_type_id not in hidden]
-        per_type = [(types[tid].label if tid in types else "—", _figures(rows))
+        per_type = [(types[tid].shown_label if tid in types else "—", _figures(rows))
                     for tid, rows in by_type.items() if tid not in hidden]
         by_service: dict[int | None, list] = {}
         for invitation in shown:
             by_service.setdefault(invitation.service_id, []).append(invitation)
         per_service = [(services[sid].name if sid in services else _("No service"), _figures(rows))
                        for sid, rows in by_service.items()]
-        hidden_labels = sorted(types[tid].label for tid in hidden if tid in types)
+        hidden_labels = sorted(types[tid].shown_label for tid in hidden if tid in types)
         return {"start": start, "end": end, "type_id": type_id, "service_id": service_id,
                 "total": _figures(shown), "per_type": sorted(per_type, key=lambda row: row[0]),
                 "per_service": sorted(per_service, key=lambda row: str(row[0])),

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from flask_babel import lazy_gettext as _l
 from grc_core.plugin_api import Citizen, TenantMixin, db
 
 from . import rules
@@ -37,46 +38,46 @@ FACILITY_KINDS = (
 )
 SPORTS_KINDS = ("gymnase", "terrain")
 CATEGORY_LABELS = (
-    (rules.UserCategory.RESIDENT.value, "Particulier de la commune"),
-    (rules.UserCategory.NON_RESIDENT.value, "Particulier extérieur à la commune"),
-    (rules.UserCategory.ASSOCIATION_COMMUNE.value, "Association de la commune"),
-    (rules.UserCategory.ASSOCIATION_AUTRE.value, "Autre association"),
-    (rules.UserCategory.SERVICE_COMMUNE.value, "Service de la commune"),
+    (rules.UserCategory.RESIDENT.value, _l("Resident of the commune")),
+    (rules.UserCategory.NON_RESIDENT.value, _l("Non-resident individual")),
+    (rules.UserCategory.ASSOCIATION_COMMUNE.value, _l("Association of the commune")),
+    (rules.UserCategory.ASSOCIATION_AUTRE.value, _l("Other association")),
+    (rules.UserCategory.SERVICE_COMMUNE.value, _l("Service of the commune")),
 )
 UNIT_LABELS = (
-    (rules.DurationUnit.HOUR.value, "Heure"),
-    (rules.DurationUnit.HALF_DAY.value, "Demi-journée"),
-    (rules.DurationUnit.DAY.value, "Journée"),
-    (rules.DurationUnit.WEEKEND.value, "Week-end"),
+    (rules.DurationUnit.HOUR.value, _l("Hour")),
+    (rules.DurationUnit.HALF_DAY.value, _l("Half day")),
+    (rules.DurationUnit.DAY.value, _l("Full day")),
+    (rules.DurationUnit.WEEKEND.value, _l("Weekend")),
 )
 # Slots in these statuses hold the facility (the database refuses overlaps).
 HOLDING = ("option", "confirmee")
-SLOT_STATUSES = (("demandee", "Demandée"), ("option", "Option"), ("confirmee", "Confirmée"), ("annulee", "Annulée"))
+SLOT_STATUSES = (("demandee", _l("Requested (booking)")), ("option", _l("Provisional")), ("confirmee", _l("Confirmed")), ("annulee", _l("Cancelled")))
 BOOKING_STATUSES = (
-    ("demandee", "Demandée"),
-    ("option", "Option (pré-réservation)"),
-    ("confirmee", "Confirmée"),
-    ("en_cours", "Équipement remis (état des lieux d'entrée fait)"),
-    ("terminee", "Terminée (état des lieux de sortie fait)"),
-    ("soldee", "Caution soldée"),
-    ("refusee", "Refusée"),
-    ("annulee", "Annulée"),
+    ("demandee", _l("Requested (booking)")),
+    ("option", _l("Provisional (pre-booking)")),
+    ("confirmee", _l("Confirmed")),
+    ("en_cours", _l("Facility handed over (check-in inspection done)")),
+    ("terminee", _l("Finished (check-out inspection done)")),
+    ("soldee", _l("Deposit settled")),
+    ("refusee", _l("Refused")),
+    ("annulee", _l("Cancelled")),
 )
 DEPOSIT_STATUSES = (
-    ("aucune", "Pas de caution"),
-    ("attendue", "Attendue"),
-    ("detenue", "Détenue"),
-    ("rendue", "Rendue"),
-    ("retenue", "Retenue en partie ou en totalité"),
+    ("aucune", _l("No deposit")),
+    ("attendue", _l("Expected")),
+    ("detenue", _l("Held")),
+    ("rendue", _l("Returned")),
+    ("retenue", _l("Withheld in part or in full")),
 )
 LOAN_STATUSES = (
-    ("demande", "Demandé"),
-    ("accorde", "Accordé"),
-    ("sorti", "Sorti"),
-    ("rendu", "Rendu et vérifié"),
-    ("refuse", "Refusé"),
+    ("demande", _l("Requested (loan)")),
+    ("accorde", _l("Granted (loan)")),
+    ("sorti", _l("Out")),
+    ("rendu", _l("Returned and checked")),
+    ("refuse", _l("Refused (loan)")),
 )
-LOAN_MODES = (("retrait", "Retrait aux services techniques"), ("livraison", "Livraison sur place"))
+LOAN_MODES = (("retrait", _l("Collection at the technical services")), ("livraison", _l("Delivery on site")))
 
 
 def label_of(choices, value) -> str:

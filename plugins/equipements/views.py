@@ -20,7 +20,7 @@ from grc_core.plugin_api import SecureView, db, local_date, parse_int, readable_
 
 from . import rules, services
 from .models import Closure, Facility, Slot, label_of, SLOT_STATUSES
-from .request_types import CRENEAUX, RESERVATION
+from .request_types import CRENEAUX, RESERVATION, WEEKDAY_CHOICES
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -97,7 +97,7 @@ class CalendarView(SecureView):
                            facilities=facilities, facility=facility, view=view, day=day, title=title,
                            month=day.month, previous=(anchor - step).replace(day=1) if view == "month" else anchor - step,
                            following=(anchor + step).replace(day=1) if view == "month" else anchor + step,
-                           weekdays=rules.WEEKDAYS, today=local_date(utcnow()))
+                           weekdays=[name for _code, name in WEEKDAY_CHOICES], today=local_date(utcnow()))
 
 
 class ConventionView(SecureView):

@@ -1,11 +1,12 @@
 """The plugin's workflow templates, as data: each commune edits its own copy.
 
-Labels are copied into the commune's rows (editable there): they are written
-in French. The transitions' effects on the plugin's rows (slots held,
+Labels are copied into the commune's rows (editable there): they are
+English sources, translated by the plugin's catalog (grc_core.copied_labels). The transitions' effects on the plugin's rows (slots held,
 deposit, convention, stock) are in services.py; their guards in guards.py.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from grc_core.plugin_api import FieldSpec, StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
 
 STAFF = ("admin", "manager", "agent")
@@ -16,46 +17,46 @@ OPTION_DAYS = 10
 def workflows() -> list[WorkflowDecl]:
     return [
         WorkflowDecl(
-            "equipements.reservation", "Réservation d'équipement",
+            "equipements.reservation", _l("Facility booking"),
             states=(
-                StateSpec("demandee", "Demandée", "new"),
-                StateSpec("option", "Option posée", "open"),
-                StateSpec("confirmee", "Confirmée", "open"),
-                StateSpec("en_cours", "Équipement remis", "open"),
-                StateSpec("terminee", "Équipement rendu, caution à solder", "open"),
-                StateSpec("soldee", "Caution soldée", "closed"),
-                StateSpec("refusee", "Refusée", "closed"),
-                StateSpec("annulee", "Annulée", "closed"),
+                StateSpec("demandee", _l("Requested (booking)"), "new"),
+                StateSpec("option", _l("Provisionally held"), "open"),
+                StateSpec("confirmee", _l("Confirmed"), "open"),
+                StateSpec("en_cours", _l("Facility handed over"), "open"),
+                StateSpec("terminee", _l("Facility returned, deposit to settle"), "open"),
+                StateSpec("soldee", _l("Deposit settled"), "closed"),
+                StateSpec("refusee", _l("Refused"), "closed"),
+                StateSpec("annulee", _l("Cancelled"), "closed"),
             ),
             transitions=(
-                TransitionSpec("poser_option", "Poser une option", ("demandee",), "option", roles=STAFF,
+                TransitionSpec("poser_option", _l("Hold provisionally"), ("demandee",), "option", roles=STAFF,
                                notify_citizen=True),
-                TransitionSpec("confirmer", "Confirmer (assurance reçue, caution encaissée)", ("demandee", "option"),
+                TransitionSpec("confirmer", _l("Confirm (insurance received, deposit cashed)"), ("demandee", "option"),
                                "confirmee", roles=STAFF, permission=DECIDE, notify_citizen=True, fields=(
-                                   FieldSpec("assurance_reference", "Assurance : assureur et n° de contrat",
-                                             help="Exigée si l'attestation n'est pas jointe à la demande."),
+                                   FieldSpec("assurance_reference", _l("Insurance: insurer and policy number"),
+                                             help=_l("Required if the certificate is not attached to the request.")),
                                )),
-                TransitionSpec("remettre", "État des lieux d'entrée et remise des clés", ("confirmee",), "en_cours",
+                TransitionSpec("remettre", _l("Check-in inspection and handing over the keys"), ("confirmee",), "en_cours",
                                roles=STAFF, fields=(
-                                   FieldSpec("etat_des_lieux_entree", "État des lieux d'entrée", "textarea",
-                                             required=True, help="Joignez les photos à la demande."),
+                                   FieldSpec("etat_des_lieux_entree", _l("Check-in inspection"), "textarea",
+                                             required=True, help=_l("Attach the photos to the request.")),
                                )),
-                TransitionSpec("restituer", "État des lieux de sortie", ("en_cours",), "terminee", roles=STAFF,
+                TransitionSpec("restituer", _l("Check-out inspection"), ("en_cours",), "terminee", roles=STAFF,
                                fields=(
-                                   FieldSpec("etat_des_lieux_sortie", "État des lieux de sortie", "textarea",
-                                             required=True, help="Joignez les photos à la demande."),
+                                   FieldSpec("etat_des_lieux_sortie", _l("Check-out inspection"), "textarea",
+                                             required=True, help=_l("Attach the photos to the request.")),
                                )),
-                TransitionSpec("solder", "Rendre ou retenir la caution", ("terminee",), "soldee", roles=STAFF,
+                TransitionSpec("solder", _l("Return or withhold the deposit"), ("terminee",), "soldee", roles=STAFF,
                                notify_citizen=True, fields=(
-                                   FieldSpec("montant_retenu", "Montant retenu (€)", "decimal", min=0,
-                                             help="0 ou vide : la caution est rendue en entier."),
-                                   FieldSpec("motif_retenue", "Motif de la retenue", "textarea"),
+                                   FieldSpec("montant_retenu", _l("Amount withheld (€)"), "decimal", min=0,
+                                             help=_l("0 or empty: the deposit is returned in full.")),
+                                   FieldSpec("motif_retenue", _l("Reason for withholding"), "textarea"),
                                )),
-                TransitionSpec("refuser", "Refuser", ("demandee", "option"), "refusee", roles=STAFF,
+                TransitionSpec("refuser", _l("Refuse"), ("demandee", "option"), "refusee", roles=STAFF,
                                comment_required=True, notify_citizen=True),
-                TransitionSpec("annuler", "Annuler", ("demandee", "option", "confirmee"), "annulee", roles=STAFF,
+                TransitionSpec("annuler", _l("Cancel"), ("demandee", "option", "confirmee"), "annulee", roles=STAFF,
                                comment_required=True, notify_citizen=True),
-                TransitionSpec("expirer", "Option expirée", ("option",), "annulee", roles=()),
+                TransitionSpec("expirer", _l("Provisional hold expired"), ("option",), "annulee", roles=()),
             ),
             timers=(
                 # An option not confirmed frees the facility (the commune sets the delay).
@@ -63,51 +64,51 @@ def workflows() -> list[WorkflowDecl]:
             ),
         ),
         WorkflowDecl(
-            "equipements.creneaux", "Créneaux d'une saison",
+            "equipements.creneaux", _l("Slots for a season"),
             states=(
-                StateSpec("demandee", "Demandée", "new"),
-                StateSpec("accordee", "Créneaux accordés", "closed"),
-                StateSpec("refusee", "Refusée", "closed"),
+                StateSpec("demandee", _l("Requested (booking)"), "new"),
+                StateSpec("accordee", _l("Slots granted"), "closed"),
+                StateSpec("refusee", _l("Refused"), "closed"),
             ),
             transitions=(
-                TransitionSpec("accorder", "Accorder les créneaux", ("demandee",), "accordee", roles=STAFF,
+                TransitionSpec("accorder", _l("Grant the slots"), ("demandee",), "accordee", roles=STAFF,
                                permission=DECIDE, notify_citizen=True),
-                TransitionSpec("refuser", "Refuser", ("demandee",), "refusee", roles=STAFF, comment_required=True,
+                TransitionSpec("refuser", _l("Refuse"), ("demandee",), "refusee", roles=STAFF, comment_required=True,
                                notify_citizen=True),
             ),
         ),
         WorkflowDecl(
-            "equipements.pret", "Prêt de matériel",
+            "equipements.pret", _l("Equipment loan"),
             states=(
-                StateSpec("demande", "Demandé", "new"),
-                StateSpec("accorde", "Accordé", "open"),
-                StateSpec("sorti", "Matériel livré ou retiré", "open"),
-                StateSpec("rendu", "Rendu et vérifié", "closed"),
-                StateSpec("refuse", "Refusé", "closed"),
+                StateSpec("demande", _l("Requested (loan)"), "new"),
+                StateSpec("accorde", _l("Granted (loan)"), "open"),
+                StateSpec("sorti", _l("Equipment delivered or collected"), "open"),
+                StateSpec("rendu", _l("Returned and checked"), "closed"),
+                StateSpec("refuse", _l("Refused (loan)"), "closed"),
             ),
             transitions=(
-                TransitionSpec("accorder", "Accorder le prêt", ("demande",), "accorde", roles=STAFF,
+                TransitionSpec("accorder", _l("Grant the loan"), ("demande",), "accorde", roles=STAFF,
                                notify_citizen=True),
-                TransitionSpec("sortir", "Matériel livré ou retiré", ("accorde",), "sorti", roles=STAFF),
-                TransitionSpec("rendre", "Retour vérifié", ("sorti",), "rendu", roles=STAFF, fields=(
-                    FieldSpec("retour_complet", "Tout le matériel est rendu en bon état", "boolean"),
-                    FieldSpec("remarques_retour", "Manquants ou dégâts", "textarea"),
+                TransitionSpec("sortir", _l("Equipment delivered or collected"), ("accorde",), "sorti", roles=STAFF),
+                TransitionSpec("rendre", _l("Return checked"), ("sorti",), "rendu", roles=STAFF, fields=(
+                    FieldSpec("retour_complet", _l("All the equipment is returned in good condition"), "boolean"),
+                    FieldSpec("remarques_retour", _l("Missing items or damage"), "textarea"),
                 )),
-                TransitionSpec("refuser", "Refuser", ("demande",), "refuse", roles=STAFF, comment_required=True,
+                TransitionSpec("refuser", _l("Refuse"), ("demande",), "refuse", roles=STAFF, comment_required=True,
                                notify_citizen=True),
             ),
         ),
         WorkflowDecl(
-            "equipements.buvette", "Buvette temporaire",
+            "equipements.buvette", _l("Temporary refreshment bar"),
             states=(
-                StateSpec("deposee", "Déposée", "new"),
-                StateSpec("autorisee", "Autorisée par le maire", "closed"),
-                StateSpec("refusee", "Refusée", "closed"),
+                StateSpec("deposee", _l("Filed (request)"), "new"),
+                StateSpec("autorisee", _l("Authorised by the mayor"), "closed"),
+                StateSpec("refusee", _l("Refused"), "closed"),
             ),
             transitions=(
-                TransitionSpec("autoriser", "Autoriser (arrêté du maire)", ("deposee",), "autorisee", roles=STAFF,
+                TransitionSpec("autoriser", _l("Authorise (mayor's order)"), ("deposee",), "autorisee", roles=STAFF,
                                permission=DECIDE, notify_citizen=True),
-                TransitionSpec("refuser", "Refuser", ("deposee",), "refusee", roles=STAFF, comment_required=True,
+                TransitionSpec("refuser", _l("Refuse"), ("deposee",), "refusee", roles=STAFF, comment_required=True,
                                notify_citizen=True),
             ),
         ),

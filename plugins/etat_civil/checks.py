@@ -80,7 +80,7 @@ def acte_missing_fields(data, commune) -> list[str]:
             plurilingue_as=st.value(commune, st.PLURILINGUE_AS))
     except ValueError:
         return []  # the document does not exist for the act: the eligibility check says so
-    return [rt.FIELD_LABELS[name] for name in required if not data.get(str(name))]
+    return [str(rt.FIELD_LABELS[name]) for name in required if not data.get(str(name))]
 
 
 def validate_acte(data, commune, today: date) -> list[str]:

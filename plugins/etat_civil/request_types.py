@@ -1,6 +1,7 @@
-"""Request types of the état civil and their forms (FieldSpec), in French.
+"""Request types of the état civil and their forms (FieldSpec).
 
-Labels and choices become the commune's own editable rows, hence French.
+Labels and choices are English sources, translated by the plugin's catalog;
+the commune's copies keep their translation key (grc_core.copied_labels).
 Field names of the demande d'acte are the canonical ``rules.RequestField``
 values, so ``rules.required_fields`` names them directly. Which of those
 fields is required depends on the act and document asked (décret 2017-890
@@ -9,6 +10,7 @@ required ones with ``rules.required_fields``.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from grc_core.plugin_api import FieldSpec, RequestTypeDecl, RoutingRuleDecl
 
 from .rules import ActKind, DocumentKind, LivretRequester, RequesterQuality, RequestField as F
@@ -32,47 +34,47 @@ ACT_LABELS = {
     ActKind.RECONNAISSANCE: "Acte de reconnaissance",
 }
 DOCUMENT_LABELS = {
-    DocumentKind.COPIE_INTEGRALE: "Copie intégrale",
-    DocumentKind.EXTRAIT_AVEC_FILIATION: "Extrait avec filiation",
-    DocumentKind.EXTRAIT_SANS_FILIATION: "Extrait sans filiation",
-    DocumentKind.EXTRAIT_PLURILINGUE: "Extrait plurilingue",
+    DocumentKind.COPIE_INTEGRALE: _l("Full copy"),
+    DocumentKind.EXTRAIT_AVEC_FILIATION: _l("Extract with parentage"),
+    DocumentKind.EXTRAIT_SANS_FILIATION: _l("Extract without parentage"),
+    DocumentKind.EXTRAIT_PLURILINGUE: _l("Multilingual extract"),
 }
 QUALITY_LABELS = {
-    RequesterQuality.INTERESSE_MAJEUR: "La personne concernée (majeure ou émancipée)",
-    RequesterQuality.INTERESSE_MINEUR: "La personne concernée (mineure)",
-    RequesterQuality.CONJOINT: "Son conjoint ou sa conjointe",
-    RequesterQuality.PARTENAIRE_PACS: "Son partenaire de PACS",
-    RequesterQuality.ASCENDANT: "Un ascendant (parent, grand-parent)",
-    RequesterQuality.DESCENDANT: "Un descendant (enfant, petit-enfant)",
-    RequesterQuality.REPRESENTANT_LEGAL: "Son représentant légal",
-    RequesterQuality.MANDATAIRE: "Un mandataire (mandat écrit, habilitation familiale)",
-    RequesterQuality.HERITIER: "Un héritier",
-    RequesterQuality.AVOCAT: "Un avocat",
-    RequesterQuality.NOTAIRE: "Un notaire",
-    RequesterQuality.PROCUREUR: "Le procureur de la République",
-    RequesterQuality.OFFICIER_ETAT_CIVIL: "Un officier de l'état civil",
-    RequesterQuality.AUTORITE_NATIONALITE: "Une autorité chargée de la nationalité",
-    RequesterQuality.ADMINISTRATION: "Une administration (texte cité)",
-    RequesterQuality.GENEALOGISTE: "Un généalogiste",
-    RequesterQuality.TIERS: "Une autre personne (tiers)",
+    RequesterQuality.INTERESSE_MAJEUR: _l("The person concerned (adult or emancipated)"),
+    RequesterQuality.INTERESSE_MINEUR: _l("The person concerned (minor)"),
+    RequesterQuality.CONJOINT: _l("Their spouse"),
+    RequesterQuality.PARTENAIRE_PACS: _l("Their PACS partner"),
+    RequesterQuality.ASCENDANT: _l("An ascendant (parent, grandparent)"),
+    RequesterQuality.DESCENDANT: _l("A descendant (child, grandchild)"),
+    RequesterQuality.REPRESENTANT_LEGAL: _l("Their legal representative"),
+    RequesterQuality.MANDATAIRE: _l("An agent (written mandate, family authorisation)"),
+    RequesterQuality.HERITIER: _l("An heir"),
+    RequesterQuality.AVOCAT: _l("A lawyer"),
+    RequesterQuality.NOTAIRE: _l("A notary"),
+    RequesterQuality.PROCUREUR: _l("The public prosecutor"),
+    RequesterQuality.OFFICIER_ETAT_CIVIL: _l("A civil registrar"),
+    RequesterQuality.AUTORITE_NATIONALITE: _l("An authority in charge of nationality"),
+    RequesterQuality.ADMINISTRATION: _l("An administration (text quoted)"),
+    RequesterQuality.GENEALOGISTE: _l("A genealogist"),
+    RequesterQuality.TIERS: _l("Another person (third party)"),
 }
 FIELD_LABELS = {
-    F.NOM: "Nom de la personne concernée",
-    F.PRENOMS: "Prénoms de la personne concernée",
-    F.DATE_NAISSANCE: "Date de naissance",
-    F.LIEU_NAISSANCE: "Lieu de naissance",
-    F.NOM_PARENT_1: "Nom du premier parent",
-    F.PRENOM_PARENT_1: "Prénom usuel du premier parent",
-    F.NOM_PARENT_2: "Nom du second parent",
-    F.PRENOM_PARENT_2: "Prénom usuel du second parent",
-    F.DATE_MARIAGE: "Date du mariage",
-    F.LIEU_MARIAGE: "Lieu du mariage",
-    F.NOM_DECLARANT: "Nom de l'auteur de la reconnaissance",
-    F.PRENOMS_DECLARANT: "Prénoms de l'auteur de la reconnaissance",
-    F.DATE_RECONNAISSANCE: "Date de la reconnaissance",
-    F.LIEU_RECONNAISSANCE: "Lieu de la reconnaissance",
-    F.DATE_DECES: "Date du décès",
-    F.LIEU_DECES: "Lieu du décès",
+    F.NOM: _l("Last name of the person concerned"),
+    F.PRENOMS: _l("First names of the person concerned"),
+    F.DATE_NAISSANCE: _l("Date of birth"),
+    F.LIEU_NAISSANCE: _l("Place of birth"),
+    F.NOM_PARENT_1: _l("First parent's last name"),
+    F.PRENOM_PARENT_1: _l("First parent's usual first name"),
+    F.NOM_PARENT_2: _l("Second parent's last name"),
+    F.PRENOM_PARENT_2: _l("Second parent's usual first name"),
+    F.DATE_MARIAGE: _l("Date of the marriage"),
+    F.LIEU_MARIAGE: _l("Place of the marriage"),
+    F.NOM_DECLARANT: _l("Last name of the person recognising"),
+    F.PRENOMS_DECLARANT: _l("First names of the person recognising"),
+    F.DATE_RECONNAISSANCE: _l("Date of the recognition"),
+    F.LIEU_RECONNAISSANCE: _l("Place of the recognition"),
+    F.DATE_DECES: _l("Date of death"),
+    F.LIEU_DECES: _l("Place of death"),
 }
 
 
@@ -94,26 +96,26 @@ def _act_field(name: F, acts: tuple[str, ...]) -> FieldSpec:
 
 
 ACTE_FIELDS = (
-    FieldSpec("acte", "Acte demandé", "choice", required=True, choices=_choices(ACT_LABELS)),
-    FieldSpec("document", "Document demandé", "choice", required=True, choices=_choices(DOCUMENT_LABELS),
-              help="Décès et reconnaissance : copie intégrale seulement."),
-    FieldSpec("qualite", "Le demandeur est", "choice", required=True, choices=_choices(QUALITY_LABELS)),
-    FieldSpec("qualite_client", "Qualité de son client (pour un avocat)", "choice",
+    FieldSpec("acte", _l("Certificate requested"), "choice", required=True, choices=_choices(ACT_LABELS)),
+    FieldSpec("document", _l("Document requested"), "choice", required=True, choices=_choices(DOCUMENT_LABELS),
+              help=_l("Death and recognition: full copy only.")),
+    FieldSpec("qualite", _l("The applicant is"), "choice", required=True, choices=_choices(QUALITY_LABELS)),
+    FieldSpec("qualite_client", _l("His client's standing (for a lawyer)"), "choice",
               choices=tuple((code, label) for code, label in _choices(QUALITY_LABELS)
                             if code != str(RequesterQuality.AVOCAT)),
               condition=("qualite", (str(RequesterQuality.AVOCAT),)),
-              help="Sans cette qualité, un agent vérifie les droits du client avant la délivrance."),
-    FieldSpec("base_legale", "Texte qui autorise l'administration (cité dans sa demande)",
+              help=_l("Without this standing, an agent checks the client's rights before issuing.")),
+    FieldSpec("base_legale", _l("Text that authorises the administration (quoted in its request)"),
               condition=("qualite", (str(RequesterQuality.ADMINISTRATION),))),
-    FieldSpec("autorisation_archives", "Autorisation des archives présentée", "boolean",
+    FieldSpec("autorisation_archives", _l("Archives' authorisation shown"), "boolean",
               condition=("qualite", (str(RequesterQuality.GENEALOGISTE),))),
-    FieldSpec("mandat_genealogiste", "Mandat (notaire, assureur, personne intéressée) présenté", "boolean",
+    FieldSpec("mandat_genealogiste", _l("Mandate (notary, insurer, person concerned) shown"), "boolean",
               condition=("qualite", (str(RequesterQuality.GENEALOGISTE),))),
     _act_field(F.NOM, (*BIRTH_OR_MARRIAGE, str(ActKind.DECES))),
     _act_field(F.PRENOMS, (*BIRTH_OR_MARRIAGE, str(ActKind.DECES))),
     _act_field(F.DATE_NAISSANCE, BIRTH_OR_MARRIAGE),
     _act_field(F.LIEU_NAISSANCE, BIRTH_OR_MARRIAGE),
-    FieldSpec("filiation_unique", "Filiation établie à l'égard d'un seul parent", "boolean",
+    FieldSpec("filiation_unique", _l("Parentage established towards one parent only"), "boolean",
               condition=("acte", BIRTH_OR_MARRIAGE)),
     _act_field(F.NOM_PARENT_1, BIRTH_OR_MARRIAGE),
     _act_field(F.PRENOM_PARENT_1, BIRTH_OR_MARRIAGE),
@@ -125,18 +127,17 @@ ACTE_FIELDS = (
     _act_field(F.PRENOMS_DECLARANT, (str(ActKind.RECONNAISSANCE),)),
     _act_field(F.DATE_RECONNAISSANCE, (str(ActKind.RECONNAISSANCE),)),
     _act_field(F.LIEU_RECONNAISSANCE, (str(ActKind.RECONNAISSANCE),)),
-    FieldSpec(DEATH_FIELD, "Date du décès de la personne concernée, si elle est décédée", "date",
+    FieldSpec(DEATH_FIELD, _l("Date of death of the person concerned, if deceased"), "date",
               condition=("acte", ARCHIVE_ACTS),
-              help="Pour un mariage : le décès du dernier époux survivant. 25 ans après le décès, l'acte est "
-                   "communicable à toute personne (code du patrimoine, art. L213-2)."),
+              help=_l("For a marriage: the death of the last surviving spouse. 25 years after the death, the certificate may be given to anyone (code du patrimoine, art. L213-2).")),
     _act_field(F.DATE_DECES, (str(ActKind.DECES),)),
     _act_field(F.LIEU_DECES, (str(ActKind.DECES),)),
-    FieldSpec(str(F.DEMANDEUR_NOM), "Nom du demandeur", required=True),
-    FieldSpec(str(F.DEMANDEUR_PRENOMS), "Prénoms du demandeur", required=True),
-    FieldSpec("delivrance", "Délivrance", "choice", required=True,
-              choices=(("guichet", "Au guichet"), ("courrier", "Par courrier"))),
-    FieldSpec(str(F.DEMANDEUR_ADRESSE), "Adresse d'envoi", "textarea",
-              condition=("delivrance", ("courrier",)), help="Obligatoire pour un envoi par courrier."),
+    FieldSpec(str(F.DEMANDEUR_NOM), _l("Applicant's last name"), required=True),
+    FieldSpec(str(F.DEMANDEUR_PRENOMS), _l("Applicant's first names"), required=True),
+    FieldSpec("delivrance", _l("How it is issued"), "choice", required=True,
+              choices=(("guichet", _l("At the counter")), ("courrier", _l("By post")))),
+    FieldSpec(str(F.DEMANDEUR_ADRESSE), _l("Postal address to send to"), "textarea",
+              condition=("delivrance", ("courrier",)), help=_l("Required for sending by post.")),
 )
 
 LINK_CHOICES = (
@@ -160,39 +161,39 @@ def _party(prefix: str, label: str) -> tuple[FieldSpec, ...]:
 MARIAGE_FIELDS = (
     *_party("epoux1", "du premier époux"),
     *_party("epoux2", "du second époux"),
-    FieldSpec("lien_commune", "Lien avec la commune", "choice", required=True, choices=LINK_CHOICES),
-    FieldSpec("residence_depuis", "Résidence dans la commune depuis le", "date",
+    FieldSpec("lien_commune", _l("Link with the commune"), "choice", required=True, choices=LINK_CHOICES),
+    FieldSpec("residence_depuis", _l("Resident in the commune since"), "date",
               condition=("lien_commune", ("residence", "residence_parent"))),
-    FieldSpec("date_depot", "Dossier déposé le", "date", required=True),
-    FieldSpec("temoin_1", "Premier témoin (nom, prénoms)", required=True),
-    FieldSpec("temoin_2", "Deuxième témoin (nom, prénoms)", required=True),
-    FieldSpec("temoin_3", "Troisième témoin (facultatif)"),
-    FieldSpec("temoin_4", "Quatrième témoin (facultatif)"),
-    FieldSpec("date_souhaitee", "Date de célébration souhaitée", "date"),
+    FieldSpec("date_depot", _l("File submitted on"), "date", required=True),
+    FieldSpec("temoin_1", _l("First witness (last name, first names)"), required=True),
+    FieldSpec("temoin_2", _l("Second witness (last name, first names)"), required=True),
+    FieldSpec("temoin_3", _l("Third witness (optional)")),
+    FieldSpec("temoin_4", _l("Fourth witness (optional)")),
+    FieldSpec("date_souhaitee", _l("Ceremony date wished for"), "date"),
 )
 
 PACS_FIELDS = (
     *_party("partenaire1", "du premier partenaire"),
     *_party("partenaire2", "du second partenaire"),
-    FieldSpec("convention", "Convention de PACS", "choice", required=True,
-              choices=(("cerfa", "Convention type (cerfa 15726)"), ("redigee", "Convention rédigée par les partenaires"),
-                       ("notariee", "Convention notariée"))),
-    FieldSpec("declaration_conjointe", "Déclaration conjointe signée (cerfa 15725)", "boolean"),
-    FieldSpec("date_enregistrement", "Rendez-vous d'enregistrement prévu le", "date", required=True),
+    FieldSpec("convention", _l("PACS agreement"), "choice", required=True,
+              choices=(("cerfa", _l("Standard agreement (cerfa 15726)")), ("redigee", _l("Agreement written by the partners")),
+                       ("notariee", _l("Notarised agreement")))),
+    FieldSpec("declaration_conjointe", _l("Joint declaration signed (cerfa 15725)"), "boolean"),
+    FieldSpec("date_enregistrement", _l("Registration appointment on"), "date", required=True),
 )
 
 RECONNAISSANCE_FIELDS = (
-    FieldSpec("moment", "Reconnaissance", "choice", required=True,
-              choices=(("anticipee", "Anticipée (avant la naissance)"), ("naissance", "À la déclaration de naissance"),
-                       ("posterieure", "Après la naissance"))),
-    FieldSpec("auteur_nom", "Nom de l'auteur de la reconnaissance", required=True),
-    FieldSpec("auteur_prenoms", "Prénoms de l'auteur de la reconnaissance", required=True),
-    FieldSpec("terme_prevu", "Date prévue de l'accouchement", "date", condition=("moment", ("anticipee",))),
-    FieldSpec("enfant_nom", "Nom de l'enfant", condition=("moment", ("naissance", "posterieure"))),
-    FieldSpec("enfant_prenoms", "Prénoms de l'enfant", condition=("moment", ("naissance", "posterieure"))),
-    FieldSpec("enfant_date_naissance", "Date de naissance de l'enfant", "date",
+    FieldSpec("moment", _l("Recognition"), "choice", required=True,
+              choices=(("anticipee", _l("Early (before the birth)")), ("naissance", _l("At the birth declaration")),
+                       ("posterieure", _l("After the birth")))),
+    FieldSpec("auteur_nom", _l("Last name of the person recognising"), required=True),
+    FieldSpec("auteur_prenoms", _l("First names of the person recognising"), required=True),
+    FieldSpec("terme_prevu", _l("Expected date of delivery"), "date", condition=("moment", ("anticipee",))),
+    FieldSpec("enfant_nom", _l("Child's last name"), condition=("moment", ("naissance", "posterieure"))),
+    FieldSpec("enfant_prenoms", _l("Child's first names"), condition=("moment", ("naissance", "posterieure"))),
+    FieldSpec("enfant_date_naissance", _l("Child's date of birth"), "date",
               condition=("moment", ("naissance", "posterieure"))),
-    FieldSpec("autre_parent", "Autre parent (nom, prénoms)"),
+    FieldSpec("autre_parent", _l("Other parent (last name, first names)")),
 )
 
 LIVRET_LABELS = {
@@ -202,70 +203,70 @@ LIVRET_LABELS = {
     LivretRequester.TIERS: "Une autre personne",
 }
 LIVRET_FIELDS = (
-    FieldSpec("demandeur", "Le demandeur est", "choice", required=True, choices=_choices(LIVRET_LABELS)),
-    FieldSpec("accord_procureur", "Accord du procureur de la République présenté", "boolean",
+    FieldSpec("demandeur", _l("The applicant is"), "choice", required=True, choices=_choices(LIVRET_LABELS)),
+    FieldSpec("accord_procureur", _l("Public prosecutor's consent shown"), "boolean",
               condition=("demandeur", (str(LivretRequester.TUTEUR_MINEUR),))),
-    FieldSpec("motif", "Motif", "choice", required=True,
-              choices=(("perte", "Perte"), ("vol", "Vol"), ("destruction", "Destruction"),
-                       ("separation", "Séparation ou divorce"))),
-    FieldSpec("titulaires", "Titulaires du livret (noms, prénoms)", required=True),
-    FieldSpec("date_mariage_ou_naissance", "Date du mariage ou de la naissance du premier enfant", "date"),
+    FieldSpec("motif", _l("Reason"), "choice", required=True,
+              choices=(("perte", _l("Loss")), ("vol", _l("Theft")), ("destruction", _l("Destruction")),
+                       ("separation", _l("Separation or divorce")))),
+    FieldSpec("titulaires", _l("Holders of the livret (last names, first names)"), required=True),
+    FieldSpec("date_mariage_ou_naissance", _l("Date of the marriage or of the first child's birth"), "date"),
 )
 
 NAISSANCE_FIELDS = (
-    FieldSpec("enfant_nom", "Nom de l'enfant", required=True),
-    FieldSpec("enfant_prenoms", "Prénoms de l'enfant", required=True),
-    FieldSpec("date_naissance", "Né·e le", "date", required=True),
-    FieldSpec("lieu_naissance", "Lieu de naissance (maternité, adresse)", required=True),
-    FieldSpec("date_declaration", "Déclaration faite le", "date", required=True),
-    FieldSpec("declarant", "Déclarant (nom, prénoms, qualité)", required=True),
-    FieldSpec("parent_1", "Premier parent (nom, prénoms)"),
-    FieldSpec("parent_2", "Second parent (nom, prénoms)"),
+    FieldSpec("enfant_nom", _l("Child's last name"), required=True),
+    FieldSpec("enfant_prenoms", _l("Child's first names"), required=True),
+    FieldSpec("date_naissance", _l("Born on"), "date", required=True),
+    FieldSpec("lieu_naissance", _l("Place of birth (maternity ward, address)"), required=True),
+    FieldSpec("date_declaration", _l("Declaration made on"), "date", required=True),
+    FieldSpec("declarant", _l("Declarant (last name, first names, standing)"), required=True),
+    FieldSpec("parent_1", _l("First parent (last name, first names)")),
+    FieldSpec("parent_2", _l("Second parent (last name, first names)")),
 )
 
 RECENSEMENT_FIELDS = (
-    FieldSpec("jeune_nom", "Nom du jeune", required=True),
-    FieldSpec("jeune_prenoms", "Prénoms du jeune", required=True),
-    FieldSpec("jeune_date_naissance", "Date de naissance", "date", required=True),
-    FieldSpec("jeune_lieu_naissance", "Lieu de naissance", required=True),
-    FieldSpec("francais_depuis", "Devenu·e français·e le (si après ses 16 ans)", "date"),
-    FieldSpec("adresse", "Adresse", "textarea", required=True),
+    FieldSpec("jeune_nom", _l("Young person's last name"), required=True),
+    FieldSpec("jeune_prenoms", _l("Young person's first names"), required=True),
+    FieldSpec("jeune_date_naissance", _l("Date of birth"), "date", required=True),
+    FieldSpec("jeune_lieu_naissance", _l("Place of birth"), required=True),
+    FieldSpec("francais_depuis", _l("Became French on (if after turning 16)"), "date"),
+    FieldSpec("adresse", _l("Address"), "textarea", required=True),
 )
 
 PRENOM_FIELDS = (
-    FieldSpec("beneficiaire", "Personne concernée (nom, prénoms actuels)", required=True),
-    FieldSpec("beneficiaire_date_naissance", "Date de naissance de la personne concernée", "date", required=True),
-    FieldSpec("prenoms_demandes", "Prénoms demandés (dans l'ordre)", required=True),
-    FieldSpec("motif", "Intérêt légitime invoqué", "textarea", required=True),
-    FieldSpec("consentement_enfant", "Consentement personnel de l'enfant recueilli (13 ans ou plus)", "boolean"),
+    FieldSpec("beneficiaire", _l("Person concerned (current last name, first names)"), required=True),
+    FieldSpec("beneficiaire_date_naissance", _l("Date of birth of the person concerned"), "date", required=True),
+    FieldSpec("prenoms_demandes", _l("First names asked for (in order)"), required=True),
+    FieldSpec("motif", _l("Legitimate interest put forward"), "textarea", required=True),
+    FieldSpec("consentement_enfant", _l("Child's own consent obtained (13 or older)"), "boolean"),
 )
 
 NOM_FIELDS = (
-    FieldSpec("demandeur_date_naissance", "Date de naissance du demandeur", "date", required=True),
-    FieldSpec("nom_actuel", "Nom actuel", required=True),
-    FieldSpec("nom_choisi", "Nom choisi (issu de la filiation)", required=True),
-    FieldSpec("deja_utilise", "La procédure simplifiée a déjà été utilisée une fois", "boolean"),
-    FieldSpec("enfants", "Enfants concernés (noms, prénoms, dates de naissance)", "textarea"),
+    FieldSpec("demandeur_date_naissance", _l("Applicant's date of birth"), "date", required=True),
+    FieldSpec("nom_actuel", _l("Current last name"), required=True),
+    FieldSpec("nom_choisi", _l("Chosen last name (from the parentage)"), required=True),
+    FieldSpec("deja_utilise", _l("The simplified procedure was already used once"), "boolean"),
+    FieldSpec("enfants", _l("Children concerned (last names, first names, dates of birth)"), "textarea"),
 )
 
 REQUEST_TYPES = (
-    RequestTypeDecl(ACTE, "Demande d'acte d'état civil", SERVICE, "etat_civil.acte", ACTE_FIELDS,
+    RequestTypeDecl(ACTE, _l("Civil status certificate request"), SERVICE, "etat_civil.acte", ACTE_FIELDS,
                     sla_days=5, channels=("guichet", "courrier", "email", "web"), public=True, order=10),
-    RequestTypeDecl(MARIAGE, "Dossier de mariage", SERVICE, "etat_civil.mariage", MARIAGE_FIELDS,
+    RequestTypeDecl(MARIAGE, _l("Marriage file"), SERVICE, "etat_civil.mariage", MARIAGE_FIELDS,
                     sla_days=20, channels=("guichet",), order=20),
-    RequestTypeDecl(PACS, "Enregistrement d'un PACS", SERVICE, "etat_civil.pacs", PACS_FIELDS,
+    RequestTypeDecl(PACS, _l("PACS registration"), SERVICE, "etat_civil.pacs", PACS_FIELDS,
                     sla_days=15, channels=("guichet", "courrier"), order=30),
-    RequestTypeDecl(RECONNAISSANCE, "Reconnaissance d'un enfant", SERVICE, "etat_civil.standard",
+    RequestTypeDecl(RECONNAISSANCE, _l("Recognition of a child"), SERVICE, "etat_civil.standard",
                     RECONNAISSANCE_FIELDS, sla_days=5, channels=("guichet",), order=40),
-    RequestTypeDecl(LIVRET, "Duplicata du livret de famille", SERVICE, "etat_civil.standard", LIVRET_FIELDS,
+    RequestTypeDecl(LIVRET, _l("Duplicate livret de famille"), SERVICE, "etat_civil.standard", LIVRET_FIELDS,
                     sla_days=20, channels=("guichet", "courrier"), order=50),
-    RequestTypeDecl(NAISSANCE, "Déclaration de naissance", SERVICE, "etat_civil.naissance", NAISSANCE_FIELDS,
+    RequestTypeDecl(NAISSANCE, _l("Birth declaration"), SERVICE, "etat_civil.naissance", NAISSANCE_FIELDS,
                     sla_days=1, channels=("guichet",), order=60),
-    RequestTypeDecl(RECENSEMENT, "Recensement citoyen", SERVICE, "etat_civil.recensement", RECENSEMENT_FIELDS,
+    RequestTypeDecl(RECENSEMENT, _l("Citizen census"), SERVICE, "etat_civil.recensement", RECENSEMENT_FIELDS,
                     sla_days=5, channels=("guichet", "web"), order=70),
-    RequestTypeDecl(PRENOM, "Changement de prénom", SERVICE, "etat_civil.prenom", PRENOM_FIELDS,
+    RequestTypeDecl(PRENOM, _l("Change of first name"), SERVICE, "etat_civil.prenom", PRENOM_FIELDS,
                     sla_days=30, channels=("guichet",), order=80),
-    RequestTypeDecl(NOM, "Changement de nom (procédure simplifiée)", SERVICE, "etat_civil.nom", NOM_FIELDS,
+    RequestTypeDecl(NOM, _l("Change of last name (simplified procedure)"), SERVICE, "etat_civil.nom", NOM_FIELDS,
                     channels=("guichet", "courrier"), order=90),
 )
 CODES = frozenset(t.code for t in REQUEST_TYPES)

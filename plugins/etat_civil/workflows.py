@@ -15,17 +15,18 @@ Legal timers and guards (guards are in ``guards.py`` and call ``rules/``):
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from grc_core.plugin_api import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
 
 AGENTS = ("admin", "manager", "agent", "accueil")
 OFFICERS = ("admin", "manager", "agent")
 DELIVER = "etat_civil.deliver"
 
-RECUE = StateSpec("recue", "Reçue", "new")
-A_VERIFIER = StateSpec("a_verifier", "À vérifier", "open")
-ATTENTE_PIECE = StateSpec("attente_piece", "En attente d'une pièce du demandeur", "waiting")
-REFUSEE = StateSpec("refusee", "Refusée", "closed")
-CLASSEE = StateSpec("classee", "Classée sans suite", "closed")
+RECUE = StateSpec("recue", _l("Arrived"), "new")
+A_VERIFIER = StateSpec("a_verifier", _l("To check"), "open")
+ATTENTE_PIECE = StateSpec("attente_piece", _l("Waiting for a document from the applicant"), "waiting")
+REFUSEE = StateSpec("refusee", _l("Refused"), "closed")
+CLASSEE = StateSpec("classee", _l("Closed without action"), "closed")
 
 # One refusal transition per reason: (code, label), shared by the indicators.
 REFUSALS = (
@@ -38,29 +39,29 @@ REFUSALS = (
 def _common(working: tuple[str, ...]) -> tuple[TransitionSpec, ...]:
     """Check, ask for a piece, refuse (per reason), close without follow-up."""
     return (
-        TransitionSpec("verifier", "Vérifier la demande", ("recue",), "a_verifier", AGENTS),
-        TransitionSpec("demander_piece", "Demander une pièce manquante", working, "attente_piece", OFFICERS,
+        TransitionSpec("verifier", _l("Check the request"), ("recue",), "a_verifier", AGENTS),
+        TransitionSpec("demander_piece", _l("Ask for a missing document"), working, "attente_piece", OFFICERS,
                        comment_required=True, notify_citizen=True, set_due_days=0),
         # The applicant's answer on the portal brings the file back to be checked.
-        TransitionSpec("piece_recue", "Pièce reçue", ("attente_piece",), "a_verifier", AGENTS, resume=True),
+        TransitionSpec("piece_recue", _l("Document received"), ("attente_piece",), "a_verifier", AGENTS, resume=True),
         *(TransitionSpec(code, label, ("recue", *working, "attente_piece"), "refusee", OFFICERS,
                          comment_required=True, notify_citizen=True) for code, label in REFUSALS),
-        TransitionSpec("classer", "Classer sans suite", ("recue", *working, "attente_piece"), "classee", OFFICERS,
+        TransitionSpec("classer", _l("Close without action"), ("recue", *working, "attente_piece"), "classee", OFFICERS,
                        comment_required=True),
     )
 
 
 # Without the missing piece two months after asking, the file is closed.
 PIECE_TIMER = TimerSpec("classement_sans_piece", "attente_piece", "classer_sans_piece", delay_months=2)
-PIECE_TIMEOUT = TransitionSpec("classer_sans_piece", "Classer faute de pièce", ("attente_piece",), "classee",
+PIECE_TIMEOUT = TransitionSpec("classer_sans_piece", _l("Close for lack of documents"), ("attente_piece",), "classee",
                                ("admin",), notify_citizen=True)
 
 ACTE = WorkflowDecl(
-    "etat_civil.acte", "Demande d'acte d'état civil",
-    states=(RECUE, A_VERIFIER, ATTENTE_PIECE, StateSpec("delivree", "Délivrée", "closed"), REFUSEE, CLASSEE),
+    "etat_civil.acte", _l("Civil status certificate request"),
+    states=(RECUE, A_VERIFIER, ATTENTE_PIECE, StateSpec("delivree", _l("Issued"), "closed"), REFUSEE, CLASSEE),
     transitions=(
         *_common(("a_verifier",)),
-        TransitionSpec("delivrer", "Délivrer l'acte", ("a_verifier",), "delivree", ("admin",), permission=DELIVER,
+        TransitionSpec("delivrer", _l("Issue the certificate"), ("a_verifier",), "delivree", ("admin",), permission=DELIVER,
                        notify_citizen=True),
         PIECE_TIMEOUT,
     ),
@@ -68,11 +69,11 @@ ACTE = WorkflowDecl(
 )
 
 STANDARD = WorkflowDecl(
-    "etat_civil.standard", "Démarche d'état civil",
-    states=(RECUE, A_VERIFIER, ATTENTE_PIECE, StateSpec("traitee", "Traitée", "closed"), REFUSEE, CLASSEE),
+    "etat_civil.standard", _l("Civil status procedure"),
+    states=(RECUE, A_VERIFIER, ATTENTE_PIECE, StateSpec("traitee", _l("Handled"), "closed"), REFUSEE, CLASSEE),
     transitions=(
         *_common(("a_verifier",)),
-        TransitionSpec("traiter", "Établir l'acte ou le document", ("a_verifier",), "traitee", ("admin",),
+        TransitionSpec("traiter", _l("Draw up the certificate or document"), ("a_verifier",), "traitee", ("admin",),
                        permission=DELIVER, notify_citizen=True),
         PIECE_TIMEOUT,
     ),
@@ -80,23 +81,23 @@ STANDARD = WorkflowDecl(
 )
 
 MARIAGE = WorkflowDecl(
-    "etat_civil.mariage", "Dossier de mariage",
+    "etat_civil.mariage", _l("Marriage file"),
     states=(
-        StateSpec("recue", "Dossier déposé", "new"), A_VERIFIER, ATTENTE_PIECE,
-        StateSpec("bans_publies", "Bans publiés", "open"),
-        StateSpec("celebration_fixee", "Célébration fixée", "open"),
-        StateSpec("publication_expiree", "Nouvelle publication nécessaire", "waiting"),
-        StateSpec("celebre", "Mariage célébré", "closed"), REFUSEE, CLASSEE,
+        StateSpec("recue", _l("File submitted"), "new"), A_VERIFIER, ATTENTE_PIECE,
+        StateSpec("bans_publies", _l("Banns published"), "open"),
+        StateSpec("celebration_fixee", _l("Ceremony date set"), "open"),
+        StateSpec("publication_expiree", _l("New publication needed"), "waiting"),
+        StateSpec("celebre", _l("Marriage celebrated"), "closed"), REFUSEE, CLASSEE,
     ),
     transitions=(
         *_common(("a_verifier", "bans_publies", "celebration_fixee", "publication_expiree")),
-        TransitionSpec("publier_bans", "Publier les bans", ("a_verifier", "publication_expiree"), "bans_publies",
+        TransitionSpec("publier_bans", _l("Publish the banns"), ("a_verifier", "publication_expiree"), "bans_publies",
                        OFFICERS, required_fields=("date_publication",)),
-        TransitionSpec("fixer_celebration", "Fixer la date de célébration", ("bans_publies", "celebration_fixee"),
+        TransitionSpec("fixer_celebration", _l("Set the ceremony date"), ("bans_publies", "celebration_fixee"),
                        "celebration_fixee", OFFICERS, required_fields=("date_celebration",), notify_citizen=True),
-        TransitionSpec("celebrer", "Mariage célébré", ("celebration_fixee",), "celebre", ("admin", "manager"),
+        TransitionSpec("celebrer", _l("Marriage celebrated"), ("celebration_fixee",), "celebre", ("admin", "manager"),
                        permission=DELIVER),
-        TransitionSpec("expirer_publication", "Publication expirée (un an)", ("bans_publies", "celebration_fixee"),
+        TransitionSpec("expirer_publication", _l("Publication expired (one year)"), ("bans_publies", "celebration_fixee"),
                        "publication_expiree", ("admin",), notify_citizen=True),
         PIECE_TIMEOUT,
     ),
@@ -112,12 +113,12 @@ MARIAGE = WorkflowDecl(
 )
 
 PACS = WorkflowDecl(
-    "etat_civil.pacs", "Enregistrement d'un PACS",
-    states=(RECUE, A_VERIFIER, ATTENTE_PIECE, StateSpec("enregistre", "PACS enregistré", "closed"), REFUSEE,
+    "etat_civil.pacs", _l("PACS registration"),
+    states=(RECUE, A_VERIFIER, ATTENTE_PIECE, StateSpec("enregistre", _l("PACS registered"), "closed"), REFUSEE,
             CLASSEE),
     transitions=(
         *_common(("a_verifier",)),
-        TransitionSpec("enregistrer", "Enregistrer le PACS", ("a_verifier",), "enregistre", ("admin",),
+        TransitionSpec("enregistrer", _l("Register the PACS"), ("a_verifier",), "enregistre", ("admin",),
                        permission=DELIVER, notify_citizen=True),
         PIECE_TIMEOUT,
     ),
@@ -125,15 +126,15 @@ PACS = WorkflowDecl(
 )
 
 NAISSANCE = WorkflowDecl(
-    "etat_civil.naissance", "Déclaration de naissance",
-    states=(RECUE, A_VERIFIER, ATTENTE_PIECE, StateSpec("acte_dresse", "Acte de naissance dressé", "closed"),
-            StateSpec("orientee_tribunal", "Déclaration tardive : orientée vers le tribunal", "closed"),
+    "etat_civil.naissance", _l("Birth declaration"),
+    states=(RECUE, A_VERIFIER, ATTENTE_PIECE, StateSpec("acte_dresse", _l("Birth certificate drawn up"), "closed"),
+            StateSpec("orientee_tribunal", _l("Late declaration: referred to the court"), "closed"),
             REFUSEE, CLASSEE),
     transitions=(
         *_common(("a_verifier",)),
-        TransitionSpec("dresser_acte", "Dresser l'acte de naissance", ("recue", "a_verifier"), "acte_dresse",
+        TransitionSpec("dresser_acte", _l("Draw up the birth certificate"), ("recue", "a_verifier"), "acte_dresse",
                        ("admin",), permission=DELIVER),
-        TransitionSpec("orienter_tribunal", "Orienter vers le tribunal (jugement déclaratif)",
+        TransitionSpec("orienter_tribunal", _l("Refer to the court (declaratory judgment)"),
                        ("recue", "a_verifier"), "orientee_tribunal", OFFICERS, comment_required=True),
         PIECE_TIMEOUT,
     ),
@@ -141,12 +142,12 @@ NAISSANCE = WorkflowDecl(
 )
 
 RECENSEMENT = WorkflowDecl(
-    "etat_civil.recensement", "Recensement citoyen",
-    states=(RECUE, A_VERIFIER, ATTENTE_PIECE, StateSpec("attestation_delivree", "Attestation délivrée", "closed"),
+    "etat_civil.recensement", _l("Citizen census"),
+    states=(RECUE, A_VERIFIER, ATTENTE_PIECE, StateSpec("attestation_delivree", _l("Certificate issued"), "closed"),
             REFUSEE, CLASSEE),
     transitions=(
         *_common(("a_verifier",)),
-        TransitionSpec("delivrer_attestation", "Délivrer l'attestation de recensement", ("recue", "a_verifier"),
+        TransitionSpec("delivrer_attestation", _l("Issue the census certificate"), ("recue", "a_verifier"),
                        "attestation_delivree", AGENTS, notify_citizen=True),
         PIECE_TIMEOUT,
     ),
@@ -154,21 +155,21 @@ RECENSEMENT = WorkflowDecl(
 )
 
 PRENOM = WorkflowDecl(
-    "etat_civil.prenom", "Changement de prénom",
+    "etat_civil.prenom", _l("Change of first name"),
     states=(RECUE, A_VERIFIER, ATTENTE_PIECE,
-            StateSpec("saisine_procureur", "Procureur de la République saisi", "waiting"),
-            StateSpec("inscrit", "Changement inscrit", "closed"),
-            StateSpec("opposition", "Opposition du procureur", "closed"), REFUSEE, CLASSEE),
+            StateSpec("saisine_procureur", _l("Public prosecutor referred to"), "waiting"),
+            StateSpec("inscrit", _l("Change recorded"), "closed"),
+            StateSpec("opposition", _l("Prosecutor's objection"), "closed"), REFUSEE, CLASSEE),
     transitions=(
         *_common(("a_verifier",)),
-        TransitionSpec("inscrire", "Accepter et inscrire le changement", ("a_verifier",), "inscrit", ("admin",),
+        TransitionSpec("inscrire", _l("Accept and record the change"), ("a_verifier",), "inscrit", ("admin",),
                        permission=DELIVER, notify_citizen=True),
         # The officer doubts the legitimate interest: referral, without delay, to the procureur (C. civ. 60).
-        TransitionSpec("saisir_procureur", "Saisir le procureur (intérêt légitime douteux)", ("a_verifier",),
+        TransitionSpec("saisir_procureur", _l("Refer to the prosecutor (doubtful legitimate interest)"), ("a_verifier",),
                        "saisine_procureur", OFFICERS, comment_required=True, notify_citizen=True),
-        TransitionSpec("pas_opposition", "Le procureur ne s'oppose pas : inscrire", ("saisine_procureur",),
+        TransitionSpec("pas_opposition", _l("The prosecutor does not object: record"), ("saisine_procureur",),
                        "inscrit", ("admin",), permission=DELIVER, notify_citizen=True),
-        TransitionSpec("opposition_procureur", "Le procureur s'oppose", ("saisine_procureur",), "opposition",
+        TransitionSpec("opposition_procureur", _l("The prosecutor objects"), ("saisine_procureur",), "opposition",
                        OFFICERS, comment_required=True, notify_citizen=True),
         PIECE_TIMEOUT,
     ),
@@ -176,20 +177,20 @@ PRENOM = WorkflowDecl(
 )
 
 NOM = WorkflowDecl(
-    "etat_civil.nom", "Changement de nom (procédure simplifiée)",
+    "etat_civil.nom", _l("Change of last name (simplified procedure)"),
     states=(RECUE, A_VERIFIER, ATTENTE_PIECE,
-            StateSpec("delai_reflexion", "Délai d'un mois avant confirmation", "waiting"),
-            StateSpec("a_confirmer", "À confirmer en personne", "open"),
-            StateSpec("inscrit", "Changement inscrit", "closed"), REFUSEE, CLASSEE),
+            StateSpec("delai_reflexion", _l("One-month wait before confirmation"), "waiting"),
+            StateSpec("a_confirmer", _l("To be confirmed in person"), "open"),
+            StateSpec("inscrit", _l("Change recorded"), "closed"), REFUSEE, CLASSEE),
     transitions=(
         *_common(("a_verifier",)),
-        TransitionSpec("accepter_dossier", "Dossier complet : attendre la confirmation", ("a_verifier",),
+        TransitionSpec("accepter_dossier", _l("File complete: wait for the confirmation"), ("a_verifier",),
                        "delai_reflexion", OFFICERS, notify_citizen=True),
-        TransitionSpec("ouvrir_confirmation", "Délai d'un mois écoulé", ("delai_reflexion",), "a_confirmer",
+        TransitionSpec("ouvrir_confirmation", _l("One-month wait over"), ("delai_reflexion",), "a_confirmer",
                        ("admin",), notify_citizen=True),
-        TransitionSpec("confirmer", "Confirmation en personne : inscrire", ("a_confirmer",), "inscrit", ("admin",),
+        TransitionSpec("confirmer", _l("Confirmed in person: record"), ("a_confirmer",), "inscrit", ("admin",),
                        permission=DELIVER),
-        TransitionSpec("renoncer", "Le demandeur ne confirme pas", ("delai_reflexion", "a_confirmer"), "classee",
+        TransitionSpec("renoncer", _l("The applicant does not confirm"), ("delai_reflexion", "a_confirmer"), "classee",
                        OFFICERS, comment_required=True),
         PIECE_TIMEOUT,
     ),

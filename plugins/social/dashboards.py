@@ -51,8 +51,8 @@ def _services(query, filters):
 
 
 def _type_labels() -> list[tuple[str, str]]:
-    labels = dict(db.session.execute(select(RequestType.code, RequestType.label)
-                                     .where(RequestType.code.in_(list(rt.CODES)))).all())
+    labels = {row.code: str(row) for row in db.session.scalars(
+        select(RequestType).where(RequestType.code.in_(list(rt.CODES))))}
     return [(code, labels.get(code, code)) for code in rt.CODES]
 
 

@@ -1,13 +1,14 @@
-"""Request types of the CCAS and their forms (FieldSpec), in French.
+"""Request types of the CCAS and their forms (FieldSpec).
 
 Every type is confidential (professional secrecy, L133-5 CASF):
 ``read_permission="social.read"`` — the core hides them from whoever does not
-hold it (grc_core.requests.confidentiality). Labels and choices become the
-commune's own editable rows, hence French. ``checks.py`` validates the data
+hold it (grc_core.requests.confidentiality). Labels and choices are English
+sources, translated by the plugin's catalog (grc_core.copied_labels). ``checks.py`` validates the data
 with ``rules/``.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from grc_core.plugin_api import FieldSpec, RequestTypeDecl, RoutingRuleDecl
 
 from .rules import CommuneLinkCriterion, DisabilityBenefit, LegalAidBenefit, RegisterFiler
@@ -65,69 +66,68 @@ REGISTER_ELIGIBILITY_INPUTS = ("inapte_travail", "prestation", "deposant", "dema
 
 REQUEST_TYPES = (
     RequestTypeDecl(
-        DOMICILIATION, "Domiciliation (élection de domicile)", service=SERVICE, workflow="social.domiciliation",
+        DOMICILIATION, _l("Domiciliation (élection de domicile)"), service=SERVICE, workflow="social.domiciliation",
         fields=(
-            FieldSpec("lien_commune", "Lien avec la commune (CASF R264-4)", "multichoice",
+            FieldSpec("lien_commune", _l("Link with the commune (CASF R264-4)"), "multichoice",
                       choices=tuple((str(code), label) for code, label in LINK_LABELS.items()),
-                      help="Un seul critère suffit. Sans lien, la domiciliation peut être refusée, par une décision "
-                           "motivée assortie d'une orientation."),
-            FieldSpec("renouvellement", "Renouvellement d'une domiciliation", "boolean"),
-            FieldSpec("adresse_courrier_actuelle", "Où la personne reçoit son courrier aujourd'hui", "text"),
+                      help=_l("One criterion is enough. Without a link, domiciliation may be refused, by a reasoned decision with a referral.")),
+            FieldSpec("renouvellement", _l("Renewal of a domiciliation"), "boolean"),
+            FieldSpec("adresse_courrier_actuelle", _l("Where the person receives post today"), "text"),
         ),
         channels=("guichet", "courrier", "telephone"), order=10, read_permission=READ,
     ),
     RequestTypeDecl(
-        REGISTRE, "Inscription au registre des personnes vulnérables", service=SERVICE,
+        REGISTRE, _l("Registration on the register of vulnerable people"), service=SERVICE,
         workflow="social.registre",
         fields=(
-            FieldSpec("nom", "Nom", "text", required=True),
-            FieldSpec("prenoms", "Prénoms", "text", required=True),
-            FieldSpec("date_naissance", "Date de naissance", "date", required=True),
-            FieldSpec("adresse", "Adresse du domicile", "address", required=True),
-            FieldSpec("telephone", "Téléphone", "phone", required=True),
-            FieldSpec("service_aide_domicile", "Service d'aide à domicile (coordonnées)", "text"),
-            FieldSpec("personne_a_prevenir", "Personne à prévenir en cas d'urgence (nom, téléphone)", "text"),
-            FieldSpec("deposant", "Demande déposée par", "choice", required=True,
+            FieldSpec("nom", _l("Last name"), "text", required=True),
+            FieldSpec("prenoms", _l("First names"), "text", required=True),
+            FieldSpec("date_naissance", _l("Date of birth"), "date", required=True),
+            FieldSpec("adresse", _l("Home address"), "address", required=True),
+            FieldSpec("telephone", _l("Phone"), "phone", required=True),
+            FieldSpec("service_aide_domicile", _l("Home help service (contact details)"), "text"),
+            FieldSpec("personne_a_prevenir", _l("Person to contact in an emergency (name, phone)"), "text"),
+            FieldSpec("deposant", _l("Request filed by"), "choice", required=True,
                       choices=tuple((str(code), label) for code, label in FILER_LABELS.items())),
-            FieldSpec("tiers_nom", "Nom du tiers demandeur", "text", condition=("deposant", ("tiers",))),
-            FieldSpec("tiers_qualite", "Qualité du tiers (voisin, médecin traitant…)", "text",
+            FieldSpec("tiers_nom", _l("Name of the third party asking"), "text", condition=("deposant", ("tiers",))),
+            FieldSpec("tiers_qualite", _l("Standing of the third party (neighbour, family doctor…)"), "text",
                       condition=("deposant", ("tiers",))),
-            FieldSpec("demande_ecrite", "Demande écrite reçue (formulaire signé, courrier, courriel)", "boolean"),
-            FieldSpec("inapte_travail", "Reconnue inapte au travail", "boolean",
-                      help="Sert à vérifier l'éligibilité ; non conservé (seule la qualité a/b/c est enregistrée)."),
-            FieldSpec("prestation", "Prestation liée au handicap", "choice",
+            FieldSpec("demande_ecrite", _l("Written request received (signed form, letter, e-mail)"), "boolean"),
+            FieldSpec("inapte_travail", _l("Recognised as unfit for work"), "boolean",
+                      help=_l("Used to check eligibility; not kept (only the standing a/b/c is recorded).")),
+            FieldSpec("prestation", _l("Disability benefit"), "choice",
                       choices=tuple((str(code), label) for code, label in BENEFIT_LABELS.items()),
-                      help="Sert à vérifier l'éligibilité ; non conservée."),
+                      help=_l("Used to check eligibility; not kept.")),
         ),
         channels=("guichet", "courrier", "email", "telephone"), order=20, read_permission=READ,
     ),
     RequestTypeDecl(
-        AIDE_FACULTATIVE, "Aide sociale facultative", service=SERVICE, workflow="social.aide_facultative",
+        AIDE_FACULTATIVE, _l("Optional social aid"), service=SERVICE, workflow="social.aide_facultative",
         fields=(
-            FieldSpec("nature", "Nature de l'aide", "choice", required=True, choices=AID_KINDS),
-            FieldSpec("montant_demande", "Montant demandé (€)", "decimal", required=True, min=1, max=5000),
-            FieldSpec("quotient_familial", "Quotient familial (attestation CAF)", "integer", min=0, max=10000),
-            FieldSpec("ressources_mensuelles", "Ressources mensuelles du foyer (€)", "decimal", min=0, max=100000),
-            FieldSpec("situation", "Situation (motif de la demande)", "textarea", required=True),
+            FieldSpec("nature", _l("Kind of aid"), "choice", required=True, choices=AID_KINDS),
+            FieldSpec("montant_demande", _l("Amount asked for (€)"), "decimal", required=True, min=1, max=5000),
+            FieldSpec("quotient_familial", _l("Family quotient (CAF certificate)"), "integer", min=0, max=10000),
+            FieldSpec("ressources_mensuelles", _l("Household's monthly income (€)"), "decimal", min=0, max=100000),
+            FieldSpec("situation", _l("Situation (reason for the request)"), "textarea", required=True),
         ),
         channels=("guichet", "courrier", "telephone"), order=30, read_permission=READ,
     ),
     RequestTypeDecl(
-        AIDE_LEGALE, "Aide sociale légale (dossier à transmettre)", service=SERVICE, workflow="social.aide_legale",
+        AIDE_LEGALE, _l("Statutory social aid (file to send on)"), service=SERVICE, workflow="social.aide_legale",
         fields=(
-            FieldSpec("prestation", "Prestation demandée", "choice", required=True,
+            FieldSpec("prestation", _l("Benefit asked for"), "choice", required=True,
                       choices=tuple((str(code), label) for code, label in LEGAL_AID_LABELS.items())),
-            FieldSpec("avis_ccas", "Avis du CCAS", "textarea"),
+            FieldSpec("avis_ccas", _l("CCAS's opinion"), "textarea"),
         ),
         channels=("guichet", "courrier"), order=40, read_permission=READ,
     ),
     RequestTypeDecl(
-        LOGEMENT, "Demande de logement social (cerfa 14069)", service=SERVICE, workflow="social.logement",
+        LOGEMENT, _l("Social housing application (cerfa 14069)"), service=SERVICE, workflow="social.logement",
         fields=(
-            FieldSpec("composition_foyer", "Nombre de personnes au foyer", "integer", required=True, min=1, max=20),
-            FieldSpec("typologie", "Logement recherché", "choice", required=True,
-                      choices=(("T1", "T1"), ("T2", "T2"), ("T3", "T3"), ("T4", "T4"), ("T5", "T5 et plus"))),
-            FieldSpec("piece_identite", "Pièce d'identité ou titre de séjour présenté", "boolean"),
+            FieldSpec("composition_foyer", _l("Number of people in the household"), "integer", required=True, min=1, max=20),
+            FieldSpec("typologie", _l("Housing sought"), "choice", required=True,
+                      choices=(("T1", _l("T1")), ("T2", _l("T2")), ("T3", _l("T3")), ("T4", _l("T4")), ("T5", _l("T5 or larger")))),
+            FieldSpec("piece_identite", _l("Identity document or residence permit shown"), "boolean"),
         ),
         channels=("guichet", "courrier", "web"), order=50, read_permission=READ,
     ),

@@ -1,13 +1,14 @@
 """The planning procedures as request types, with their CERFA and their intake form.
 
-Labels are French: they are copied into the commune's rows and become its
-editable data. The procedure of each type is fixed here (``PROCEDURES``);
+Labels are English sources, translated by the plugin's catalog: copied into
+the commune's rows, they keep their translation key (grc_core.copied_labels). The procedure of each type is fixed here (``PROCEDURES``);
 the legal rules behind it are :mod:`.rules`'.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from grc_core.plugin_api import FieldSpec, RequestTypeDecl
 
 from .rules import Circumstance, Procedure, cerfa_numbers
@@ -127,58 +128,57 @@ def fields_for(kind: ProcedureType) -> tuple[FieldSpec, ...]:
     fields: list[FieldSpec] = []
     cerfas = cerfa_numbers(procedure)
     if len(cerfas) > 1:
-        fields.append(FieldSpec("cerfa", "Formulaire CERFA", "choice", required=True,
+        fields.append(FieldSpec("cerfa", _l("CERFA form"), "choice", required=True,
                                 choices=tuple((c, CERFA_LABELS.get(c, c)) for c in cerfas)))
     fields += [
-        FieldSpec("date_depot", "Date de dépôt en mairie", "date", required=True,
-                  help="Date du récépissé de dépôt ; les délais légaux en partent."),
-        FieldSpec("demandeur_type", "Le demandeur est", "choice", required=True,
-                  choices=(("personne", "Une personne"), ("societe", "Une société ou une personne morale"))),
-        FieldSpec("demandeur_nom", "Nom du demandeur ou raison sociale", required=True),
-        FieldSpec("siret", "Numéro SIRET", condition=("demandeur_type", ("societe",)),
-                  help="14 chiffres."),
+        FieldSpec("date_depot", _l("Date filed at the town hall"), "date", required=True,
+                  help=_l("Date of the filing receipt; the legal time limits start from it.")),
+        FieldSpec("demandeur_type", _l("The applicant is"), "choice", required=True,
+                  choices=(("personne", _l("A person")), ("societe", _l("A company or a legal entity")))),
+        FieldSpec("demandeur_nom", _l("Applicant's name or company name"), required=True),
+        FieldSpec("siret", _l("SIRET number"), condition=("demandeur_type", ("societe",)),
+                  help=_l("14 digits.")),
     ]
     if procedure in FOLLOW_UPS:
-        fields.append(FieldSpec("autorisation_initiale", "Numéro de l'autorisation initiale", required=True,
-                                help="Son numéro (PC 045 901 25 00012, avec ou sans espaces) ou la référence GRC "
-                                     "de sa demande (2026-00042)."))
+        fields.append(FieldSpec("autorisation_initiale", _l("Number of the initial authorisation"), required=True,
+                                help=_l("Its number (PC 045 901 25 00012, with or without spaces) or the GRC reference of its request (2026-00042).")))
     if procedure is Procedure.PERMIS_MODIFICATIF:
         # Taken from the permit's file when GRC has it (linking.py); needed otherwise, for a « PC »
         # number, which may be a PCMI's: the modificatif's delay is its permit's.
-        fields.append(FieldSpec("procedure_initiale", "Nature de l'autorisation initiale", "choice",
+        fields.append(FieldSpec("procedure_initiale", _l("Kind of the initial authorisation"), "choice",
                                 choices=tuple(c for c in INITIAL_PROCEDURES
                                               if c[0] != Procedure.DECLARATION_PREALABLE.value),
-                                help="Reprise du dossier du permis s'il est dans GRC ; à préciser sinon."))
+                                help=_l("Taken from the permit's file if it is in GRC; to state otherwise.")))
     if procedure in WITH_LAND or procedure is Procedure.DAACT:
-        fields.append(FieldSpec("adresse_terrain", "Adresse du terrain", "address", required=True))
+        fields.append(FieldSpec("adresse_terrain", _l("Address of the land"), "address", required=True))
     if procedure in WITH_LAND:
         fields += [
-            FieldSpec("parcelles", "Références cadastrales", required=True,
-                      help="Section et numéro de chaque parcelle, séparées par des virgules : AB 123, AB 124."),
-            FieldSpec("superficie_terrain", "Superficie du terrain (m²)", "decimal", min=1, max=10_000_000),
+            FieldSpec("parcelles", _l("Cadastral references"), required=True,
+                      help=_l("Section and number of each plot, separated by commas: AB 123, AB 124.")),
+            FieldSpec("superficie_terrain", _l("Land area (m²)"), "decimal", min=1, max=10_000_000),
         ]
     if procedure in WITH_LAND and procedure not in (Procedure.CERTIFICAT_URBANISME_A,):
-        fields.append(FieldSpec("nature_travaux", "Nature des travaux ou du projet", "textarea", required=True))
+        fields.append(FieldSpec("nature_travaux", _l("Nature of the works or project"), "textarea", required=True))
     if procedure in WITH_LAND - {Procedure.CERTIFICAT_URBANISME_A, Procedure.CERTIFICAT_URBANISME_B,
                                  Procedure.PERMIS_DEMOLIR}:
         fields += [
-            FieldSpec("surface_plancher", "Surface de plancher créée (m²)", "decimal", min=0, max=1_000_000),
-            FieldSpec("hauteur", "Hauteur de la construction (m)", "decimal", min=0, max=300),
+            FieldSpec("surface_plancher", _l("Floor area created (m²)"), "decimal", min=0, max=1_000_000),
+            FieldSpec("hauteur", _l("Height of the building (m)"), "decimal", min=0, max=300),
         ]
     if procedure in WITH_LAND:
         fields += [
-            FieldSpec("zone_plu", "Zone du PLU", help="Par exemple UA, UB, AU, A, N."),
-            FieldSpec("protections", "Protections du terrain", "multichoice", choices=PROTECTIONS),
+            FieldSpec("zone_plu", _l("PLU zone"), help=_l("For example UA, UB, AU, A, N.")),
+            FieldSpec("protections", _l("Protections of the land"), "multichoice", choices=PROTECTIONS),
         ]
     if procedure in WITH_LAND - {Procedure.CERTIFICAT_URBANISME_A}:
-        fields.append(FieldSpec("consultations", "Consultations nécessaires", "multichoice",
+        fields.append(FieldSpec("consultations", _l("Consultations needed"), "multichoice",
                                 choices=CONSULTATIONS))
     if procedure is Procedure.DAACT:
-        fields.append(FieldSpec("date_achevement", "Date d'achèvement des travaux", "date", required=True))
+        fields.append(FieldSpec("date_achevement", _l("Date the works were completed"), "date", required=True))
     if procedure is Procedure.DECLARATION_OUVERTURE_CHANTIER:
-        fields.append(FieldSpec("date_ouverture", "Date d'ouverture du chantier", "date", required=True))
-    fields.append(FieldSpec("pieces", "Pièces fournies", "textarea",
-                            help="Liste des pièces jointes au dossier (PCMI1 plan de situation, DP2 plan de masse…)."))
+        fields.append(FieldSpec("date_ouverture", _l("Date the works started"), "date", required=True))
+    fields.append(FieldSpec("pieces", _l("Documents supplied"), "textarea",
+                            help=_l("List of the documents in the file (PCMI1 location plan, DP2 site plan…).")))
     return tuple(fields)
 
 

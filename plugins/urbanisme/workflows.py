@@ -8,6 +8,7 @@ sits in while the delay runs, a timer watches it: nobody can forget a file.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from grc_core.plugin_api import StateSpec, TimerSpec, TransitionSpec, WorkflowDecl
 
 # Request-data keys holding the day a tacit decision is born (ISO dates), kept by dossier.sync_anchors.
@@ -66,23 +67,23 @@ WATCHED = RUNNING + ("pieces_demandees",)
 def authorisation() -> WorkflowDecl:
     """DP, permits and permis modificatif: from deposit to the conformity of the works."""
     states = (
-        StateSpec("depose", "Déposé", "new"),
-        StateSpec("completude", "Vérification de la complétude", "open"),
-        StateSpec("pieces_demandees", "Pièces demandées", "waiting"),
-        StateSpec("instruction", "En instruction", "open"),
-        StateSpec("consultations", "Consultations en cours", "waiting"),
-        StateSpec("decision_proposee", "Décision proposée", "open", visible_to_citizen=False),
-        StateSpec("signee", "Décision signée", "open", visible_to_citizen=False),
-        StateSpec("notifiee", "Décision notifiée", "open"),
-        StateSpec("affichee", "Décision affichée", "open"),
-        StateSpec("travaux", "Travaux en cours", "open"),
-        StateSpec("achevement", "Achèvement déclaré (DAACT)", "open"),
-        StateSpec("conforme", "Conformité constatée", "closed"),
-        StateSpec("non_conforme", "Non-conformité notifiée", "closed"),
-        StateSpec("refusee", "Refus, opposition ou sursis notifié", "closed"),
-        StateSpec("tacite_favorable", "Accord tacite / non-opposition", "open"),
-        StateSpec("tacite_defavorable", "Refus, rejet ou opposition tacite", "closed"),
-        StateSpec("classee", "Classé sans suite", "closed"),
+        StateSpec("depose", _l("Filed (planning)"), "new"),
+        StateSpec("completude", _l("Completeness check"), "open"),
+        StateSpec("pieces_demandees", _l("Documents asked for"), "waiting"),
+        StateSpec("instruction", _l("Under review"), "open"),
+        StateSpec("consultations", _l("Consultations under way"), "waiting"),
+        StateSpec("decision_proposee", _l("Decision proposed"), "open", visible_to_citizen=False),
+        StateSpec("signee", _l("Decision signed"), "open", visible_to_citizen=False),
+        StateSpec("notifiee", _l("Decision notified"), "open"),
+        StateSpec("affichee", _l("Decision posted"), "open"),
+        StateSpec("travaux", _l("Works under way"), "open"),
+        StateSpec("achevement", _l("Completion declared (DAACT)"), "open"),
+        StateSpec("conforme", _l("Conformity found"), "closed"),
+        StateSpec("non_conforme", _l("Non-conformity notified"), "closed"),
+        StateSpec("refusee", _l("Refusal, objection or stay notified"), "closed"),
+        StateSpec("tacite_favorable", _l("Tacit approval / no objection"), "open"),
+        StateSpec("tacite_defavorable", _l("Tacit refusal, rejection or objection"), "closed"),
+        StateSpec("classee", _l("Closed without action (planning)"), "closed"),
     )
     transitions = (
         _t("verifier", "Vérifier la complétude", ("depose",), "completude"),
@@ -119,7 +120,7 @@ def authorisation() -> WorkflowDecl:
     timers = _tacit_timers(WATCHED) + (
         TimerSpec("rejet_pieces", "pieces_demandees", "rejet_pieces", anchor=ANCHOR_PIECES),
     )
-    return WorkflowDecl("urbanisme.autorisation", "Autorisation d'urbanisme (DP, PC, PA, PD)", states, transitions,
+    return WorkflowDecl("urbanisme.autorisation", _l("Planning authorisation (DP, PC, PA, PD)"), states, transitions,
                         timers)
 
 
@@ -127,15 +128,15 @@ def _short(code, label, *, unfavourable_silence: bool, end_label: str) -> Workfl
     """Certificates and follow-up requests: instruction, decision, notification."""
     running = ("depose", "instruction", "decision_proposee", "signee")
     states = (
-        StateSpec("depose", "Déposé", "new"),
-        StateSpec("instruction", "En instruction", "open"),
-        StateSpec("decision_proposee", "Décision proposée", "open", visible_to_citizen=False),
-        StateSpec("signee", "Décision signée", "open", visible_to_citizen=False),
+        StateSpec("depose", _l("Filed (planning)"), "new"),
+        StateSpec("instruction", _l("Under review"), "open"),
+        StateSpec("decision_proposee", _l("Decision proposed"), "open", visible_to_citizen=False),
+        StateSpec("signee", _l("Decision signed"), "open", visible_to_citizen=False),
         StateSpec("notifiee", end_label, "closed"),
-        StateSpec("refusee", "Refus notifié", "closed"),
-        StateSpec("tacite_favorable", "Décision tacite favorable", "closed"),
-        StateSpec("tacite_defavorable", "Refus tacite", "closed"),
-        StateSpec("classee", "Classé sans suite", "closed"),
+        StateSpec("refusee", _l("Refusal notified"), "closed"),
+        StateSpec("tacite_favorable", _l("Tacit favourable decision"), "closed"),
+        StateSpec("tacite_defavorable", _l("Tacit refusal"), "closed"),
+        StateSpec("classee", _l("Closed without action (planning)"), "closed"),
     )
     transitions = (
         _t("instruire", "Commencer l'instruction", ("depose",), "instruction"),
@@ -168,8 +169,8 @@ def suite() -> WorkflowDecl:
 def declaration() -> WorkflowDecl:
     """DOC: a declaration, registered, not instructed."""
     return WorkflowDecl(
-        "urbanisme.declaration", "Déclaration d'ouverture de chantier",
-        (StateSpec("depose", "Déposée", "new"), StateSpec("enregistree", "Enregistrée", "closed")),
+        "urbanisme.declaration", _l("Declaration of the start of works"),
+        (StateSpec("depose", _l("Filed (request)"), "new"), StateSpec("enregistree", _l("Recorded"), "closed")),
         (_t("enregistrer", "Enregistrer la déclaration", ("depose",), "enregistree"),),
     )
 
@@ -177,12 +178,12 @@ def declaration() -> WorkflowDecl:
 def achevement() -> WorkflowDecl:
     """DAACT filed on its own: conformity check within 3 or 5 months (R462-6)."""
     return WorkflowDecl(
-        "urbanisme.achevement", "Achèvement et conformité des travaux",
+        "urbanisme.achevement", _l("Completion and conformity of the works"),
         (
-            StateSpec("depose", "Déposée", "new"),
-            StateSpec("recolement", "Récolement", "open"),
-            StateSpec("conforme", "Conformité constatée", "closed"),
-            StateSpec("non_conforme", "Non-conformité notifiée", "closed"),
+            StateSpec("depose", _l("Filed (request)"), "new"),
+            StateSpec("recolement", _l("Récolement (on-site check)"), "open"),
+            StateSpec("conforme", _l("Conformity found"), "closed"),
+            StateSpec("non_conforme", _l("Non-conformity notified"), "closed"),
         ),
         (
             _t("recoler", "Programmer le récolement", ("depose",), "recolement"),

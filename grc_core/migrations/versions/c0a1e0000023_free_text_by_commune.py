@@ -1,7 +1,7 @@
 """queue free text: the trigram index led by the commune
 
 Revision ID: c0a1e0000023
-Revises: c0a1e0000020
+Revises: c0a1e0000021
 Create Date: 2026-12-07 06:00:00
 
 The trigram GIN index of c0a1e0000011 held every commune's requests: in a
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000023'
-down_revision = "c0a1e0000020"
+down_revision = "c0a1e0000021"
 branch_labels = None
 depends_on = None
 

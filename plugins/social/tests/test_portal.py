@@ -15,6 +15,8 @@ def test_no_social_type_is_on_the_portal_even_one_open_to_the_web(app):
     client = app.test_client()
     catalogue = client.get("/c/villeneuve/portal/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     for declared in rt.REQUEST_TYPES:
-        assert declared.label not in catalogue
+        for locale in ("en", "fr"):  # the label is an English source, translated
+            with app.test_request_context(headers={"Accept-Language": locale}):
+                assert str(declared.label) not in catalogue
         assert client.get(f"/c/villeneuve/portal/procedures/{declared.code}").status_code == 404
     assert not hasattr(plugin, "grc_portal_demarche_info")
