@@ -83,7 +83,9 @@ def _french_messages() -> tuple[set[str], list[re.Pattern]]:
                     continue
                 if re.search(r"%(\(\w+\))?[sd]", text):
                     parts = re.split(r"%(?:\(\w+\))?[sd]", text)
-                    if sum(len(p.strip(" :,.«»\xa0()")) for p in parts) >= 6:
+                    # At least ten letters of French around the placeholders: « moyenne %(mean)s »
+                    # would otherwise match any two words starting « moyenne » (« moyenne section »).
+                    if sum(len(p.strip(" :,.«»\xa0()")) for p in parts) >= 10:
                         patterns.append(re.compile("^" + ".+?".join(re.escape(p) for p in parts) + "$"))
                 elif len(text) >= MIN_LENGTH:
                     exact.add(text)
@@ -235,6 +237,17 @@ def _plugin_rows(app, parent, child, admin) -> tuple[list, dict]:
         db.session.add(campaign)
         db.session.flush()
         ids["campaign_id"] = [campaign.id]
+    if "enquetes" in names:
+        from plugins.enquetes.models import Barometer
+
+        # Sent: its paper-answer and results pages open too.
+        barometer = Barometer(title="Residents' survey", purpose="Know what residents think",
+                              fields=[{"name": "score", "label": "Score", "type": "integer"}],
+                              opens_on=date(2026, 1, 1), closes_on=date(2026, 12, 31), status="sent",
+                              segment_id=db.session.scalar(select(Segment.id)), author_id=admin.id)
+        db.session.add(barometer)
+        db.session.flush()
+        ids["barometer_id"] = [barometer.id]
     db.session.commit()
     return made, ids
 

@@ -48,7 +48,7 @@ def unread_message_ids(req: Request, messages: list[Message]) -> set[int]:
     citizen's that its agents have not read yet — the condition of
     :func:`_newer_citizen_messages`, on rows in memory instead of a query."""
     read_at = req.citizen_messages_read_at
-    return {message.id for message in messages if message.citizen_account_id is not None
+    return {message.id for message in messages if message.from_citizen
             and (read_at is None or as_utc(message.at) > as_utc(read_at))}
 
 
