@@ -123,7 +123,7 @@ def test_every_operation_answers_as_its_document_says(app, town, monkeypatch):
     monkeypatch.setitem(app.config["GRC"], "API_RATE_LIMIT", "100000/minute")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 5
+    assert len(operations) == 16
     for operation in operations:
         @given(case=operation.as_strategy())
         @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)

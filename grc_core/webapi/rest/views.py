@@ -1,13 +1,16 @@
 """The REST API for integrators, ``/api/v1/``: request types with their
-fields, requests (list with filters and cursor pagination, one, create, add
-a message). The commune is the key's (``X-API-Key``); every answer names it.
+fields, requests (list with filters, its count and cursor pagination, one,
+create, add a message); working on a request (``work``: transitions,
+messages, attachments), citizens and contacts (``citizens``) and the
+dashboards' figures (``indicators``) join this blueprint from their modules.
+The commune is the key's (``X-API-Key``); every answer names it.
 Reading needs the ``read`` scope, writing ``write``; what a key reads is
 decided in grc_core.security.access (its role's scope, never a
 confidential type). Errors are JSON: ``{"error": {"code", "message",
 "field"}}`` with a stable ``code``.
 
 The OpenAPI 3.1 document is ``/api/v1/openapi.json`` (built from the
-``@operation`` declarations below) and ``/api/v1/docs`` renders it.
+``@operation`` declarations of these modules) and ``/api/v1/docs`` renders it.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 from ...extensions import db
@@ -48,8 +51,10 @@ bp.after_request(audit_call)
 
 @bp.errorhandler(ApiRefusal)
 def _refused(refusal: ApiRefusal):
-    response = jsonify({"error": {"code": refusal.code, "message": " ".join(map(str, refusal.messages)),
-                                  "field": refusal.field}})
+    error = {"code": refusal.code, "message": " ".join(map(str, refusal.messages)), "field": refusal.field}
+    if refusal.fields is not None:
+        error["fields"] = refusal.fields
+    response = jsonify({"error": error})
     response.status_code = refusal.status
     response.headers.update(refusal.headers)
     return response
@@ -164,9 +169,10 @@ LIST_PARAMETERS = [
     "summary": "Requests, newest first, a page at a time", "operationId": "listRequests",
     "parameters": LIST_PARAMETERS,
     "responses": {"200": {"description": "A page", "content": {"application/json": {"schema": {
-        "type": "object", "required": ["commune", "items", "next_cursor"], "properties": {
+        "type": "object", "required": ["commune", "items", "count", "next_cursor"], "properties": {
             "commune": {"$ref": "#/components/schemas/Commune"},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Request"}},
+            "count": {"type": "integer", "description": "How many requests match the filters, every page."},
             "next_cursor": {"type": ["string", "null"]}}}}}}, **error_responses(400, 403, 429)}})
 def list_requests():
     who = require_key("read")
@@ -181,12 +187,13 @@ def list_requests():
     if code:
         where.append(Request.request_type_id.in_(select(RequestType.id).where(RequestType.code == code[:100])))
     limit, cursor = _limit(), _cursor()
+    total = db.session.scalar(select(func.count(Request.id)).where(*where))
     if cursor is not None:
         where.append(Request.id < cursor)
     rows = list(db.session.scalars(select(Request).where(*where).order_by(Request.id.desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    return _answer({"items": [_request_out(row) for row in rows],
+    return _answer({"items": [_request_out(row) for row in rows], "count": total,
                     "next_cursor": str(rows[-1].id) if more else None})
 
 
