@@ -47,6 +47,7 @@ def test_file_read_list_by_pages_and_write_a_message(app, client, town):
     one = client.get(f"/api/v1/requests/{references[0]}", headers=town.read).get_json()["request"]
     assert one["channel"] == "api" and one["service"] == "voirie" and one["data"]["nombre"] == 2
     first = client.get("/api/v1/requests?limit=2", headers=town.read).get_json()
+    assert (first["count"], first["count_capped"]) == (3, False)
     assert [r["reference"] for r in first["items"]] == references[:0:-1] and first["next_cursor"]
     second = client.get(f"/api/v1/requests?limit=2&cursor={first['next_cursor']}", headers=town.read).get_json()
     assert [r["reference"] for r in second["items"]] == references[:1] and second["next_cursor"] is None
@@ -75,6 +76,15 @@ def test_bad_bodies_are_400_with_a_stable_code_and_nothing_is_stored(app, client
     if code == "invalid_request":
         assert "nature" in error["fields"]
     assert stored(app, town) == 0
+
+
+def test_the_count_stops_at_the_queues_cap(client, town, monkeypatch):
+    for _ in range(3):
+        assert client.post("/api/v1/requests", json=GOOD, headers=town.write).status_code == 201
+    monkeypatch.setattr("grc_core.requests.queue.COUNT_CAP", 2)
+    monkeypatch.setattr("grc_core.webapi.rest.views.COUNT_CAP", 2)
+    answer = client.get("/api/v1/requests?limit=1", headers=town.read).get_json()
+    assert (answer["count"], answer["count_capped"], len(answer["items"])) == (2, True, 1)
 
 
 def test_keys_scopes_and_parameters_are_checked(app, client, town):

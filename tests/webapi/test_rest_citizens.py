@@ -205,8 +205,8 @@ def test_indicators_of_a_role_with_their_method_and_drill_down_without_the_confi
     by_type = next(i for i in strategic["items"] if i["widget"] == "core.st_by_type")
     assert [c["label"] for c in by_type["categories"]] == ["Demande ordinaire"]
     assert by_type["series"][0]["values"] == [1.0]
-    [(key, filters)] = by_type["drilldown"].items()
-    assert key == by_type["categories"][0]["key"] and filters["type"] == key
+    [drill] = by_type["drilldown"]
+    assert drill["category"] == by_type["categories"][0]["key"] and drill["filters"]["type"] == drill["category"]
     assert "secret" not in str(strategic) and "Dossier secret" not in str(operational)
     for query, field in (("dashboard=secret", "dashboard"), ("dashboard=inconnu", "dashboard"),
                          ("period=siecle", "period"), ("period=custom&start=2026-12-01&end=2026-11-01", "end"),

@@ -39,9 +39,9 @@ def _schema(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _who():
-    """The key, if its role reads citizens (élus read aggregates only)."""
-    who = require_key("read")
+def _who(scope: str = "read"):
+    """The key, if it holds ``scope`` and its role reads citizens (élus read aggregates only)."""
+    who = require_key(scope)
     if effective_role(who, who) in (None, "elu"):
         raise ApiRefusal(403, _("This API key's role does not read citizens."))
     return who
@@ -138,8 +138,7 @@ def citizen_read(citizen_id):
                                 "id": {"type": "integer"}, "reasons": {"type": "string"}}}}}}}}},
         **error_responses(400, 403, 429)}})
 def citizen_create():
-    require_key("write")
-    _who()
+    _who("write")
     body = _body()
     confirm = body.get("confirm_duplicate", False)
     if not isinstance(confirm, bool):
@@ -202,8 +201,7 @@ def contact_list(citizen_id):
             "commune": _schema("Commune"), "contact": _schema("Contact")}}}}},
         **error_responses(400, 403, 404, 429)}})
 def contact_create(citizen_id):
-    require_key("write")
-    _who()
+    _who("write")
     citizen = citizen_or_404(citizen_id)
     body = _body()
     service_id = None

@@ -72,11 +72,15 @@ def _widget_out(computed: boards.ComputedWidget, viewer: boards.Viewer, period, 
     dimension = next((d for d in indicator.dimensions if d in ("type", "service", "domain")), None)
     secret = hidden.get(dimension, set())
     keep = [index for index, (key, _label) in enumerate(result.categories) if key not in secret]
-    drilldown = {}
+    drilldown = []
     if viewer.may_drill_down:
-        kept_keys = {result.categories[index][0] for index in keep}
-        drilldown = {key: dict(target) for key, target in result.drilldown.items()
-                     if isinstance(target, dict) and key.split("|")[0] in kept_keys | {""}}
+        kept_keys = {result.categories[index][0] for index in keep} | {""}
+        for key, target in result.drilldown.items():
+            category, _bar, series = key.partition("|")
+            # A plugin's own list (a URL) is a back-office page, not an API filter.
+            if isinstance(target, dict) and category in kept_keys:
+                drilldown.append({"category": category, "series": series or None,
+                                  "filters": {name: str(value) for name, value in target.items()}})
     return {
         "widget": computed.widget.code, "indicator": indicator.code, "label": str(computed.widget.label),
         "kind": computed.widget.kind, "unit": str(indicator.unit), "better": indicator.better,

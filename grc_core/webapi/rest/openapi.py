@@ -70,7 +70,11 @@ INDICATOR = {"type": "object", "required": ["widget", "indicator", "label", "kin
         "key": {"type": "string"}, "label": {"type": "string"}}}},
     "series": {"type": "array", "items": {"type": "object", "required": ["code", "label", "values"], "properties": {
         "code": {"type": "string"}, "label": {"type": "string"}, "values": {"type": "array", "items": _NUMBER}}}},
-    "drilldown": {"type": "object", "description": "Per category key: the request list's filters (none for élus)."},
+    "drilldown": {"type": "array", "description": "The request list's filters behind the figure (category "
+                                                  "\"\") and each category (and series): none for élus.",
+                  "items": {"type": "object", "required": ["category", "series", "filters"], "properties": {
+                      "category": {"type": "string"}, "series": {"type": ["string", "null"]},
+                      "filters": {"type": "object", "additionalProperties": {"type": "string"}}}}},
 }}
 CITIZEN = {"type": "object", "required": ["id", "first_name", "last_name"], "properties": {
     "id": {"type": "integer"}, "civility": {"type": "string"}, "first_name": {"type": "string"},

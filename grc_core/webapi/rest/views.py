@@ -18,13 +18,15 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from ...extensions import db
 from ...forms.specs import active_request_types, fields_of
 from ...models import Request, RequestType
 from ...requests import confidentiality
+from ...requests.queue import COUNT_CAP, capped_count
 from ...requests.service import RequestActionError, StaleRequest, add_message, create_request
 from ...security.access import key_readable_requests_conditions, key_request_or_404
 from ...security.ids import parse_id
@@ -169,10 +171,12 @@ LIST_PARAMETERS = [
     "summary": "Requests, newest first, a page at a time", "operationId": "listRequests",
     "parameters": LIST_PARAMETERS,
     "responses": {"200": {"description": "A page", "content": {"application/json": {"schema": {
-        "type": "object", "required": ["commune", "items", "count", "next_cursor"], "properties": {
+        "type": "object", "required": ["commune", "items", "count", "count_capped", "next_cursor"], "properties": {
             "commune": {"$ref": "#/components/schemas/Commune"},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Request"}},
-            "count": {"type": "integer", "description": "How many requests match the filters, every page."},
+            "count": {"type": "integer", "description": "How many requests match the filters (every page), "
+                                                      f"counted up to {COUNT_CAP:,}."},
+            "count_capped": {"type": "boolean", "description": f"True: more than {COUNT_CAP:,} match."},
             "next_cursor": {"type": ["string", "null"]}}}}}}, **error_responses(400, 403, 429)}})
 def list_requests():
     who = require_key("read")
@@ -187,14 +191,16 @@ def list_requests():
     if code:
         where.append(Request.request_type_id.in_(select(RequestType.id).where(RequestType.code == code[:100])))
     limit, cursor = _limit(), _cursor()
-    total = db.session.scalar(select(func.count(Request.id)).where(*where))
+    # Counted as the queue counts: no further than COUNT_CAP (a count of years of requests costs).
+    total = capped_count(select(Request).where(*where))
     if cursor is not None:
         where.append(Request.id < cursor)
-    rows = list(db.session.scalars(select(Request).where(*where).order_by(Request.id.desc()).limit(limit + 1)))
+    rows = list(db.session.scalars(select(Request).where(*where).order_by(Request.id.desc()).limit(limit + 1)
+                                   .options(joinedload(Request.request_type), joinedload(Request.service))))
     more = len(rows) > limit
     rows = rows[:limit]
-    return _answer({"items": [_request_out(row) for row in rows], "count": total,
-                    "next_cursor": str(rows[-1].id) if more else None})
+    return _answer({"items": [_request_out(row) for row in rows], "count": min(total, COUNT_CAP),
+                    "count_capped": total > COUNT_CAP, "next_cursor": str(rows[-1].id) if more else None})
 
 
 @bp.route("/requests/<reference>")
