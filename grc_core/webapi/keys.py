@@ -99,7 +99,6 @@ class KeyActor:
     role: str
     id = None
     is_platform_admin = False
-    full_name = ""
 
 
 def principal(key: ApiKey) -> KeyPrincipal:

@@ -112,8 +112,9 @@ def test_the_openapi_document_is_valid_31_and_the_docs_page_renders_it(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"] == "3.1.0"
     validate(spec)
-    assert {"/request-types", "/requests", "/requests/{reference}", "/requests/{reference}/messages"} <= set(
-        spec["paths"])
+    assert {"/request-types", "/requests", "/requests/{reference}", "/requests/{reference}/messages",
+            "/requests/{reference}/transitions", "/requests/{reference}/attachments", "/citizens",
+            "/citizens/{citizen_id}", "/citizens/{citizen_id}/contacts", "/indicators"} <= set(spec["paths"])
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and "/requests/{reference}/messages" in page.get_data(as_text=True)
 

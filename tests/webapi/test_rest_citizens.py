@@ -144,6 +144,18 @@ def test_a_bad_citizen_is_400_naming_the_field_and_nothing_is_stored(client, sec
     assert count(secret_app, town, Citizen) == 2
 
 
+def test_malformed_json_and_methods_not_taken_store_nothing(client, secret_app, town):
+    for path in ("/api/v1/citizens", f"/api/v1/citizens/{town['known']}/contacts"):
+        response = client.post(path, data='{"first_name": "Lou",', content_type="application/json",
+                               headers=town["write"])
+        assert response.status_code == 400 and response.get_json()["error"]["field"] == "body", path
+    for method, path in (("delete", f"/api/v1/citizens/{town['known']}"), ("post", "/api/v1/indicators"),
+                         ("put", f"/api/v1/citizens/{town['known']}/contacts")):
+        response = getattr(client, method)(path, headers=town["write"])
+        assert response.status_code == 405 and response.get_json()["error"]["code"] == "method_not_allowed"
+    assert count(secret_app, town, Citizen) == 2 and count(secret_app, town, Contact) == 0
+
+
 def test_a_read_key_creates_nobody(client, secret_app, town):
     response = client.post("/api/v1/citizens", json={"first_name": "Lou", "last_name": "Neuve"},
                            headers=town["read"])
