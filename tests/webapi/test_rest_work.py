@@ -235,3 +235,27 @@ def test_another_communes_key_reaches_none_of_it(app, client, town, reference):
         assert response.status_code == 404, (method, path)
         assert response.get_json()["error"]["code"] == "not_found"
     assert history(app, town, reference) == before and count(app, town, Attachment) == 0
+
+
+def test_a_transition_that_notifies_writes_the_citizens_email_like_the_request_page(app, client, town):
+    from grc_core.models import Citizen, OutboxMessage
+    from grc_core.requests.service import create_request
+
+    with in_commune(app, town.id):
+        citizen = Citizen(first_name="Jeanne", last_name="Martin", email="jeanne@example.org")
+        db.session.add(citizen)
+        db.session.commit()
+        created, errors = create_request(request_type=town.street, citizen=citizen, channel="guichet",
+                                         formdata={"nature": "eclairage"}, actor=None)
+        assert not errors
+        reference = created.reference
+        sent_before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    for code in ("prendre", "clore"):
+        response = client.post(f"/api/v1/requests/{reference}/transitions", json={"transition": code},
+                               headers=town.write)
+        assert response.status_code == 200, response.get_json()
+    assert response.get_json()["request"]["status"] == "closed"
+    with in_commune(app, town.id):
+        sent = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))[sent_before:]
+        assert [message.recipient for message in sent] == ["jeanne@example.org"]
+    assert history(app, town, reference)[-2:] == [("transition", "close"), ("notification", None)]
