@@ -106,7 +106,8 @@ def test_search_by_name_phone_email_and_reference_with_pages(client, town):
 def test_read_a_citizen_and_bad_search_parameters(client, town):
     answer = client.get(f"/api/v1/citizens/{town['known']}", headers=town["read"]).get_json()
     assert answer["citizen"]["last_name"] == "Connu" and answer["citizen"]["email"] == "jean@example.org"
-    for query, field in (("", "q"), ("q=a&limit=0", "limit"), ("q=a&page=11", "page"), ("q=a&limit=x", "limit")):
+    for query, field in (("", "q"), ("q=a&limit=0", "limit"), ("q=a&page=11", "page"), ("q=a&limit=x", "limit"),
+                         ("q=Con%00nu", "q")):
         response = client.get(f"/api/v1/citizens?{query}", headers=town["read"])
         assert response.status_code == 400 and response.get_json()["error"]["field"] == field, query
     assert client.get("/api/v1/citizens/999999", headers=town["read"]).status_code == 404
@@ -136,6 +137,7 @@ def test_create_detects_duplicates_like_the_back_office(client, secret_app, town
     ({"first_name": "Lou", "last_name": "Neuve", "birth_date": "1850-01-01"}, "birth_date"),
     ({"first_name": "Lou", "last_name": ["Neuve"]}, "last_name"),
     ({"first_name": "Lou", "last_name": "Neuve", "confirm_duplicate": "oui"}, "confirm_duplicate"),
+    ({"first_name": "Lou", "last_name": "Ne\u0000uve"}, "last_name"),
 ])
 def test_a_bad_citizen_is_400_naming_the_field_and_nothing_is_stored(client, secret_app, town, body, field):
     response = client.post("/api/v1/citizens", json=body, headers=town["write"])
@@ -222,6 +224,7 @@ def test_indicators_of_a_role_with_their_method_and_drill_down_without_the_confi
     assert "secret" not in str(strategic) and "Dossier secret" not in str(operational)
     for query, field in (("dashboard=secret", "dashboard"), ("dashboard=inconnu", "dashboard"),
                          ("period=siecle", "period"), ("period=custom&start=2026-12-01&end=2026-11-01", "end"),
-                         ("type=secret.dossier", "type"), ("channel=pigeon", "channel")):
+                         ("type=secret.dossier", "type"), ("channel=pigeon", "channel"),
+                         (f"service={2**40}", "service"), (f"agent={2**63}", "agent"), ("service=-1", "service")):
         response = client.get(f"/api/v1/indicators?{query}", headers=town["read"])
         assert response.status_code in (400, 404) and response.get_json()["error"]["field"] == field, query

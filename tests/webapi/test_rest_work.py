@@ -112,6 +112,8 @@ def test_a_transition_with_its_fields_moves_the_request_like_the_request_page(ap
     ({"transition": "clore", "version": 1}, 409, "transition_refused", "transition"),
     ({"transition": 3}, 400, "invalid_parameter", "transition"),
     ({"transition": "clore", "fields": ["x"]}, 400, "invalid_parameter", "fields"),
+    ({"transition": "planifier", "fields": {"remarques": "Co\u0000ur", "intervention_le": "2026-12-10"}}, 400,
+     "invalid_parameter", "fields.remarques"),
 ])
 def test_a_refused_transition_names_its_reason_and_changes_nothing(app, client, town, reference, body, status,
                                                                    code, field):

@@ -26,6 +26,7 @@ from ...indicators import dashboards as boards
 from ...indicators.periods import PeriodError
 from ...models import RequestType, Service
 from ...requests.confidentiality import confidential_types
+from ...security.ids import parse_id
 from ...security.permissions import effective_role
 from ...workflows.deadlines import PARIS
 from ..calls import ApiRefusal, require_key
@@ -105,7 +106,7 @@ def _widget_out(computed: boards.ComputedWidget, viewer: boards.Viewer, period, 
         {"name": "period", "in": "query", "schema": {"type": "string", "enum": list(PERIODS)}},
         {"name": "start", "in": "query", "schema": {"type": "string", "format": "date"}},
         {"name": "end", "in": "query", "schema": {"type": "string", "format": "date"}},
-        {"name": "service", "in": "query", "schema": {"type": "integer"}},
+        {"name": "service", "in": "query", "schema": {"type": "integer"}, "description": "A service's id."},
         {"name": "type", "in": "query", "schema": {"type": "string"}},
         {"name": "channel", "in": "query", "schema": {"type": "string"}},
         {"name": "priority", "in": "query", "schema": {"type": "string"}},
@@ -127,6 +128,10 @@ def indicators():
     dashboard = request.args.get("dashboard") or mine[0]
     if dashboard not in mine:
         raise ApiRefusal(404, _("Unknown dashboard, or one this key's role does not read."), field="dashboard")
+    for name in ("service", "agent"):
+        # Ids, bounded like every id (an integer column on PostgreSQL): beyond it, no such row.
+        if request.args.get(name) and parse_id(request.args[name]) is None:
+            raise ApiRefusal(400, _("Unknown value, or a filter this key's role may not use."), field=name)
     try:
         period, filters = boards.filters_from_args(request.args, viewer, today=datetime.now(PARIS).date())
     except PeriodError as error:

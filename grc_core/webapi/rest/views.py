@@ -46,6 +46,10 @@ def _enter():
         return
     commune_from_key()
     check_rate_limit()
+    # No text column holds a NUL character (PostgreSQL refuses one): no parameter may carry it.
+    for name, value in request.args.items(multi=True):
+        if "\x00" in value:
+            raise ApiRefusal(400, _("%(name)s must be a text.", name=name[:40]), field=name[:40])
 
 
 bp.after_request(audit_call)
@@ -218,7 +222,18 @@ def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiRefusal(400, _("The body must be a JSON object."), field="body")
+    _refuse_nul(body, "")
     return body
+
+
+def _refuse_nul(value, where: str) -> None:
+    """No text column holds a NUL character (PostgreSQL refuses one): 400 naming where it is."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ApiRefusal(400, _("%(name)s must be a text.", name=where[:60] or "body"), field=where[:60] or "body")
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        _refuse_nul(key, where)
+        _refuse_nul(item, f"{where}.{key}" if where else str(key))
 
 
 def _text(body: dict, name: str, limit: int) -> str:
