@@ -232,3 +232,20 @@ def test_many_communes_loads_both_databases_and_prints_a_ratio_per_page(capsys):
     assert scalar(shared, measured) == scalar(alone, measured)
     shared.dispose()
     alone.dispose()
+def test_the_api_benchmark_runs_each_call_at_a_tiny_scale(loaded):
+    """bench.api_bench on the tiny commune: every call answers as expected
+    (the run stops on any other status) and each figure has its samples
+    and its SQL floor. No time is looked at."""
+    import random
+
+    from bench import api_bench
+
+    _report, engine = loaded
+    app = bench_seed.bench_app(engine.url.render_as_string(hide_password=False))
+    figures = api_bench.run_api(app, repeat=2, rng=random.Random(1), log=lambda line: None)
+    assert [f.label for f in figures] == list(api_bench.TARGETS_MS)
+    assert all(len(f.samples_ms) == 2 and f.floor_ms for f in figures)
+    with app.app_context():
+        from grc_core.extensions import db
+
+        db.engine.dispose()

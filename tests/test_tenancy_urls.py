@@ -99,6 +99,10 @@ def test_every_id_url_of_another_commune_answers_404(app, client, two_communes):
     before = snapshot(app, b)
     login(client, two_communes["admin_a"])
     token = csrf_token(client, "/admin/")
+    # The REST API's caller is a key: commune A's, with an administrator's role.
+    with in_commune(app, two_communes["a"]):
+        _key, secret = create_key(name="Connecteur de A", scopes=["read", "write"], role="admin")
+        db.session.commit()
     checked = 0
     for rule in app.url_map.iter_rules():
         id_arguments = {name for name in rule.arguments if name.endswith("_id")}
@@ -112,7 +116,10 @@ def test_every_id_url_of_another_commune_answers_404(app, client, two_communes):
         url = rule.build({name: sorted(rule._converters[name].items)[0] if hasattr(rule._converters[name], "items")
                           else ids[name] for name in rule.arguments}, append_unknown=False)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            if method == "GET":
+            if rule.endpoint.startswith("rest_api."):
+                response = client.open(url, method=method, headers={"X-API-Key": secret},
+                                       json=None if method == "GET" else {"subject": "intrus", "body": "intrus"})
+            elif method == "GET":
                 response = client.get(url)
             else:
                 response = client.post(url, data={

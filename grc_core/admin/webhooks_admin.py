@@ -27,6 +27,7 @@ from .views import ADMINISTRATION
 EVENT_LABELS = {
     "request.created": _l("A request is filed"),
     "request.state_changed": _l("A request changes state"),
+    "request.closed": _l("A request is closed"),
     "message.added": _l("A message or note is added"),
 }
 LOG_SIZE = 100

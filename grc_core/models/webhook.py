@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import TenantMixin, TimestampMixin, utcnow
 
-WEBHOOK_EVENTS = ("request.created", "request.state_changed", "message.added")
+WEBHOOK_EVENTS = ("request.created", "request.state_changed", "request.closed", "message.added")
 
 
 class WebhookEndpoint(TenantMixin, TimestampMixin, db.Model):

@@ -53,6 +53,8 @@ def confidential_types(commune) -> dict[str, tuple[str, str]]:
 
 
 def _who(user, membership, commune):
+    if user is None and has_request_context() and g.get("grc_api_principal") is not None:
+        user = membership = g.grc_api_principal  # an API call: its key (grc_core.webapi.keys)
     if user is None and has_request_context():
         user = current_user if current_user.is_authenticated else None
         membership = g.get("grc_membership") if membership is None else membership
@@ -76,8 +78,8 @@ def unreadable_codes(user=None, membership=None, commune=None) -> frozenset[str]
     declared = confidential_types(commune)
     if not declared:
         result = frozenset()
-    elif effective_role(user, membership) in (None, "elu"):
-        result = frozenset(declared)  # élus read aggregates only
+    elif effective_role(user, membership) in (None, "elu") or getattr(user, "is_api_key", False):
+        result = frozenset(declared)  # élus read aggregates only; a program, never a confidential file
     else:
         held = permissions_of(user, membership, commune)
         result = frozenset(code for code, (permission, _plugin) in declared.items() if permission not in held)

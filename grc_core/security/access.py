@@ -86,8 +86,15 @@ def service_scope(user, membership) -> ServiceScope | None:
 
 
 def _signed_in():
-    """(user, membership) of the signed-in member, or (None, None) outside a signed-in request."""
-    if not has_request_context() or not current_user.is_authenticated:
+    """(user, membership) of the signed-in member — an API call's key acts
+    as both (grc_core.webapi.keys.KeyPrincipal) — or (None, None) outside a
+    signed-in request."""
+    if not has_request_context():
+        return None, None
+    key = g.get("grc_api_principal")
+    if key is not None:
+        return key, key
+    if not current_user.is_authenticated:
         return None, None
     return current_user, g.get("grc_membership")
 
@@ -211,7 +218,10 @@ def readable_citizens_condition(user=None, membership=None):
     through confidential files he may not read; None when nothing is hidden."""
     if user is None:
         user, membership = _signed_in()
-    codes = confidentiality.unreadable_codes(user, membership)
+    if getattr(user, "is_api_key", False):
+        codes = set(confidentiality.confidential_types(current_commune_id()))  # a program never reads them
+    else:
+        codes = confidentiality.unreadable_codes(user, membership)
     if not codes:
         return None
     secret_types = select(RequestType.id).where(RequestType.code.in_(sorted(codes))).scalar_subquery()

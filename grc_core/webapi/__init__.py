@@ -15,6 +15,7 @@ from ..extensions import csrf
 from . import webhooks  # noqa: F401  (its session listeners write the deliveries; its job registers)
 from .open311.formats import errors
 from .open311.views import bp as open311_bp
+from .rest import citizens, indicators, work  # noqa: F401  (their routes join the REST blueprint)
 from .rest.views import bp as rest_bp
 
 OPEN311_PREFIXES = ("/open311/v2/",)

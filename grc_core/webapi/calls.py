@@ -37,21 +37,23 @@ from .keys import find_key, principal
 
 # The REST API's stable error codes, by HTTP status (a refusal may name its own).
 ERROR_CODES = {400: "invalid_parameter", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-               409: "conflict", 429: "rate_limited"}
+               409: "conflict", 413: "too_large", 429: "rate_limited"}
 
 
 class ApiRefusal(Exception):
     """An API call refused: ``status``, the messages, and for the REST API
-    a stable ``code`` and the ``field`` at fault."""
+    a stable ``code``, the ``field`` at fault and, for a form, each of its
+    ``fields``' messages."""
 
     def __init__(self, status: int, *messages: str, headers: dict | None = None, code: str | None = None,
-                 field: str | None = None):
+                 field: str | None = None, fields: dict[str, list[str]] | None = None):
         super().__init__(*messages)
         self.status = status
         self.messages = messages
         self.headers = headers or {}
         self.code = code or ERROR_CODES.get(status, "error")
         self.field = field
+        self.fields = fields
 
 
 def resolve_commune() -> None:
@@ -128,7 +130,10 @@ def require_key(scope: str):
         raise ApiRefusal(403, _("An API key is required (api_key)."))
     if scope not in (key.scopes or ()):
         raise ApiRefusal(403, _("This API key does not have the « %(scope)s » scope.", scope=scope))
-    return principal(key)
+    who = principal(key)
+    # What grc_core.security.access reads as the signed-in member (citizens, attachments).
+    g.grc_api_principal = who
+    return who
 
 
 def audit_call(response):

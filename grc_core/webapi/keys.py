@@ -83,8 +83,22 @@ class KeyPrincipal:
         return f"api_key:{self.key_id}"
 
     is_platform_admin = False
+    # grc_core.security.access hides every confidential (CCAS) file from a key, whatever its role.
+    is_api_key = True
     services = ()
     permissions = ()
+
+
+@dataclass(frozen=True)
+class KeyActor:
+    """The key applying a transition in the workflow engine: the engine
+    checks its ``role`` (with the :class:`KeyPrincipal` as membership);
+    ``id`` is None because the history's actor is a user — the key is
+    named by the call's audit line."""
+
+    role: str
+    id = None
+    is_platform_admin = False
 
 
 def principal(key: ApiKey) -> KeyPrincipal:

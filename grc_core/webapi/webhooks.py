@@ -2,7 +2,8 @@
 
 - **Events** come from the request's history: a ``created``, ``transition``
   or ``message`` row of ``RequestEvent`` becomes ``request.created``,
-  ``request.state_changed`` or ``message.added``. A delivery row is written
+  ``request.state_changed`` or ``message.added``; a transition into a
+  state of kind ``closed`` from one that is not is also ``request.closed``. A delivery row is written
   for each subscribed endpoint *in the same transaction* (an outbox): a
   change that is rolled back tells nothing, one that is committed is
   delivered even if the receiver is down then.
@@ -56,6 +57,7 @@ from ..tenancy import unscoped, use_commune
 from ..tenancy.scoping import current_commune_id, is_unscoped
 
 EVENT_OF_KIND = {"created": "request.created", "transition": "request.state_changed", "message": "message.added"}
+CLOSED = "request.closed"
 PENDING = "grc_webhook_deliveries"
 SECRET_PREFIX = "whsec_"
 
@@ -95,11 +97,20 @@ def target_problem(url: str) -> str | None:
 def _payload(name: str, history: RequestEvent, request: Request, commune: Commune) -> dict:
     data = {"commune": commune.slug, "reference": request.reference, "request_type": request.request_type.code,
             "status": "closed" if request.state_kind == "closed" else "open", "state": request.state}
-    if name == "request.state_changed":
+    if name in ("request.state_changed", CLOSED):
         data.update(from_state=history.from_state, to_state=history.to_state)
     elif name == "message.added":
         data["public"] = bool((history.details or {}).get("public"))
     return {"type": name, "timestamp": (history.at or utcnow()).isoformat(), "data": data}
+
+
+def _closes(history: RequestEvent, request: Request) -> bool:
+    """Does this transition bring the request into a closed-kind state (from one that is not)?"""
+    if history.kind != "transition" or request.workflow is None:
+        return False
+    definition = request.workflow.definition or {}
+    kinds = {state.get("code"): state.get("kind") for state in definition.get("states", ())}
+    return kinds.get(history.to_state) == "closed" and kinds.get(history.from_state) != "closed"
 
 
 @event.listens_for(Session, "before_flush")
@@ -119,13 +130,14 @@ def _write_deliveries(session: Session, flush_context, instances) -> None:
             request = row.request or session.get(Request, row.request_id)
             if request is None or request.request_type is None or request.request_type.code in secret_types:
                 continue
-            name = EVENT_OF_KIND[row.kind]
-            payload = _payload(name, row, request, commune)
-            for endpoint in endpoints:
-                if name in (endpoint.events or ()):
-                    session.add(WebhookDelivery(commune_id=commune_id, endpoint=endpoint, event=name,
-                                                message_id=f"msg_{uuid4().hex}", payload=payload,
-                                                next_attempt_at=now))
+            names = [EVENT_OF_KIND[row.kind]] + ([CLOSED] if _closes(row, request) else [])
+            for name in names:
+                payload = _payload(name, row, request, commune)
+                for endpoint in endpoints:
+                    if name in (endpoint.events or ()):
+                        session.add(WebhookDelivery(commune_id=commune_id, endpoint=endpoint, event=name,
+                                                    message_id=f"msg_{uuid4().hex}", payload=payload,
+                                                    next_attempt_at=now))
 
 
 @event.listens_for(Session, "after_flush")

@@ -287,9 +287,10 @@ def _id_rules(app):
                  for name, converter in rule._converters.items()
                  if name.endswith("_id") and not isinstance(converter, IdConverter)]
     assert not unbounded, f"use <id:…> for these ids: {unbounded}"
-    # The citizens' portal has principals of its own: tests/security/test_portal_routes.py walks its routes.
+    # The citizens' portal has principals of its own: tests/security/test_portal_routes.py walks its routes;
+    # the REST API's are keys: test_every_api_id_route_refuses_another_communes_key walks its routes.
     return [rule for rule in app.url_map.iter_rules() if any(name.endswith("_id") for name in rule.arguments)
-            and not rule.endpoint.startswith("portal.")]
+            and not rule.endpoint.startswith(("portal.", "rest_api."))]
 
 
 def _model_views(app):
@@ -351,6 +352,42 @@ def test_every_id_route_refuses_another_service_and_another_commune(walk_app, ob
             controlled += 1
     assert controlled >= 10 and refused >= 100
     assert _fingerprint(app) == before
+
+
+def test_every_api_id_route_refuses_another_communes_key(walk_app, objects):
+    """The REST API's id routes (grc_core.webapi.rest): B's administrator-role key
+    gets 404 on every row of A, read or written, and nothing changes; the
+    control, A's own key, opens them."""
+    app = walk_app
+    a, b, ids = objects
+    keys = {}
+    for name, commune in (("a", a), ("b", b)):
+        with in_commune(app, commune):
+            _key, keys[name] = create_key(name=f"Connecteur {name}", scopes=["read", "write"], role="admin")
+            db.session.commit()
+    client = app.test_client()
+    rules = [rule for rule in app.url_map.iter_rules()
+             if rule.endpoint.startswith("rest_api.") and any(name.endswith("_id") for name in rule.arguments)]
+    assert rules
+    # A key's last use is its call log, like the audit: left out of the comparison.
+    before = {table: digest for table, digest in _fingerprint(app).items() if table != "api_key"}
+    refused = 0
+    for rule in rules:
+        id_names = [name for name in rule.arguments if name.endswith("_id")]
+        opened = False
+        for value in ids[id_names[0]]:
+            url = rule.build({id_names[0]: value}, append_unknown=False)[1]
+            if "GET" in rule.methods:
+                opened = opened or client.get(url, headers={"X-API-Key": keys["a"]}).status_code == 200
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                response = client.open(url, method=method, headers={"X-API-Key": keys["b"]},
+                                       json=None if method == "GET" else {**POST_DATA, "subject": "intrus"})
+                assert response.status_code == 404, (method, url, response.status_code)
+                refused += 1
+        if "GET" in rule.methods:
+            assert opened, f"{rule.rule}: A's key opens none of the rows this test made"
+    assert refused >= 3
+    assert {table: digest for table, digest in _fingerprint(app).items() if table != "api_key"} == before
 
 
 def test_every_admin_view_refuses_rows_by_query_string_id(walk_app, objects):

@@ -22,7 +22,7 @@ from grc_core.plugin_api.testing import in_commune, make_commune
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 BLOCK = re.compile(r"```(sh|json)\n(.*?)```", re.S)
-SHOWN_REFERENCE, SHOWN_TOKEN = "2026-00042", "WzEsNDJd.…"
+SHOWN_REFERENCE, SHOWN_TOKEN, SHOWN_CITIZEN = "2026-00042", "WzEsNDJd.…", "/citizens/1"
 
 
 def examples() -> list[tuple[str, object]]:
@@ -80,7 +80,9 @@ def test_every_example_of_the_integrators_guide_runs(app, demo_commune, live_url
            "API": f"{live_url}/api/v1"}
     ran = 0
     for command, shown in examples():
-        for placeholder, actual in ((SHOWN_REFERENCE, env.get("REFERENCE")), (SHOWN_TOKEN, env.get("TOKEN"))):
+        citizen = f"/citizens/{env['CITIZEN']}" if env.get("CITIZEN") else None
+        for placeholder, actual in ((SHOWN_REFERENCE, env.get("REFERENCE")), (SHOWN_TOKEN, env.get("TOKEN")),
+                                    (SHOWN_CITIZEN, citizen)):
             if actual:
                 command = command.replace(placeholder, actual)
         if command.startswith("grc "):
@@ -95,16 +97,25 @@ def test_every_example_of_the_integrators_guide_runs(app, demo_commune, live_url
         if shown is not None:
             assert same_shape(answer, shown) and answer, (command, answer)
             if isinstance(shown, list) and shown and shown[0].get("code") or "error" in shown:
+                if env.get("CITIZEN"):  # the candidate of a duplicate is the citizen created before
+                    shown = json.loads(json.dumps(shown).replace('"id": 1,', f'"id": {env["CITIZEN"]},'))
                 assert answer == shown  # an error example: word for word
         if "-X POST" in command and isinstance(answer, list) and "service_request_id" in answer[0]:
             env["REFERENCE"], env["TOKEN"] = answer[0]["service_request_id"], answer[0]["token"]
         if "-X POST" in command and isinstance(answer, dict) and "request" in answer:
             env["REFERENCE"] = answer["request"]["reference"]
+        if "-X POST" in command and isinstance(answer, dict) and "citizen" in answer:
+            env["CITIZEN"] = str(answer["citizen"]["id"])
         ran += 1
-    assert ran == 15
+    assert ran == 28
     with in_commune(app, demo_commune):
         from grc_core.models import Message, Request
 
         filed = db.session.query(Request).order_by(Request.id).all()
         assert [(r.channel, r.data["nature"]) for r in filed] == [("api", "nid_de_poule"), ("api", "eclairage")]
         assert db.session.query(Message).one().body == "Intervention prévue jeudi."
+        from grc_core.models import Attachment, Citizen, Contact
+
+        assert filed[1].state == "en_cours" and db.session.query(Attachment).one().filename == "plan.txt"
+        assert [c.last_name for c in db.session.query(Citizen)] == ["Martin"]  # the duplicate was not created
+        assert db.session.query(Contact).one().subject == "Horaires de la déchetterie"

@@ -47,6 +47,7 @@ def test_file_read_list_by_pages_and_write_a_message(app, client, town):
     one = client.get(f"/api/v1/requests/{references[0]}", headers=town.read).get_json()["request"]
     assert one["channel"] == "api" and one["service"] == "voirie" and one["data"]["nombre"] == 2
     first = client.get("/api/v1/requests?limit=2", headers=town.read).get_json()
+    assert (first["count"], first["count_capped"]) == (3, False)
     assert [r["reference"] for r in first["items"]] == references[:0:-1] and first["next_cursor"]
     second = client.get(f"/api/v1/requests?limit=2&cursor={first['next_cursor']}", headers=town.read).get_json()
     assert [r["reference"] for r in second["items"]] == references[:1] and second["next_cursor"] is None
@@ -77,6 +78,15 @@ def test_bad_bodies_are_400_with_a_stable_code_and_nothing_is_stored(app, client
     assert stored(app, town) == 0
 
 
+def test_the_count_stops_at_the_queues_cap(client, town, monkeypatch):
+    for _ in range(3):
+        assert client.post("/api/v1/requests", json=GOOD, headers=town.write).status_code == 201
+    monkeypatch.setattr("grc_core.requests.queue.COUNT_CAP", 2)
+    monkeypatch.setattr("grc_core.webapi.rest.views.COUNT_CAP", 2)
+    answer = client.get("/api/v1/requests?limit=1", headers=town.read).get_json()
+    assert (answer["count"], answer["count_capped"], len(answer["items"])) == (2, True, 1)
+
+
 def test_keys_scopes_and_parameters_are_checked(app, client, town):
     assert client.post("/api/v1/requests", json=GOOD, headers=town.read).get_json()["error"]["code"] == "forbidden"
     assert client.get("/api/v1/requests").status_code == 403
@@ -102,8 +112,9 @@ def test_the_openapi_document_is_valid_31_and_the_docs_page_renders_it(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"] == "3.1.0"
     validate(spec)
-    assert {"/request-types", "/requests", "/requests/{reference}", "/requests/{reference}/messages"} <= set(
-        spec["paths"])
+    assert {"/request-types", "/requests", "/requests/{reference}", "/requests/{reference}/messages",
+            "/requests/{reference}/transitions", "/requests/{reference}/attachments", "/citizens",
+            "/citizens/{citizen_id}", "/citizens/{citizen_id}/contacts", "/indicators"} <= set(spec["paths"])
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and "/requests/{reference}/messages" in page.get_data(as_text=True)
 
@@ -123,7 +134,7 @@ def test_every_operation_answers_as_its_document_says(app, town, monkeypatch):
     monkeypatch.setitem(app.config["GRC"], "API_RATE_LIMIT", "100000/minute")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 5
+    assert len(operations) == 16
     for operation in operations:
         @given(case=operation.as_strategy())
         @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)

@@ -238,3 +238,36 @@ def test_the_administrator_adds_a_receiver_reads_the_log_and_replays(app, town, 
                        data={"csrf_token": csrf_token(client, url)}).status_code == 302
     assert due(app)["delivered"] == 1
     assert deliveries(app, town) == [("request.created", "delivered", 1, 200)]
+
+
+def test_closing_a_request_sends_request_closed_once_and_reopening_does_not(app, client, town, receivers):
+    """``request.closed``: a transition into a state of kind closed (here applied through the REST API,
+    which goes through the same engine as the request page) — not one that leaves it, nor one that stays."""
+    receiver = receivers()
+    secret = subscribe(app, town, receiver.url, ["request.closed", "request.state_changed"])
+    key = {"X-API-Key": make_key(app, town.id, scopes=("read", "write"), role="admin")}
+    reference = client.post("/api/v1/requests", headers=key, json={
+        "request_type": "voirie.signalement", "data": {"nature": "eclairage"}}).get_json()["request"]["reference"]
+    for code in ("prendre", "clore"):
+        response = client.post(f"/api/v1/requests/{reference}/transitions", json={"transition": code}, headers=key)
+        assert response.status_code == 200, response.get_json()
+    assert [d[0] for d in deliveries(app, town)] == [
+        "request.state_changed", "request.state_changed", "request.closed"]
+    assert due(app)["delivered"] == 3
+    closed = [doc_verify()(secret, headers, body) for headers, body in receiver.received][-1]
+    assert closed["type"] == "request.closed"
+    assert closed["data"] == {"commune": "villeneuve", "reference": reference, "request_type": "voirie.signalement",
+                              "status": "closed", "state": "close", "from_state": "en_cours", "to_state": "close"}
+
+
+def test_an_endpoint_subscribed_to_closed_only_hears_nothing_of_other_moves(app, town, receivers):
+    receiver = receivers()
+    subscribe(app, town, receiver.url, ["request.closed"])
+    request_id = file_one(app, town)
+    make_agent(app, town.id, "admin@a.fr", "admin")
+    with in_commune(app, town.id):
+        row = db.session.get(Request, request_id)
+        admin = db.session.scalar(select(User))
+        apply_transition(row, "prendre", actor=admin, membership=db.session.scalar(select(Membership)))
+    assert deliveries(app, town) == []
+    assert receiver.received == []

@@ -31,6 +31,7 @@ from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from ...extensions import db
@@ -321,8 +322,10 @@ def list_requests(format, commune_slug=None):
         codes = _listed("service_code")
         if codes:
             where.append(Request.request_type_id.in_(select(RequestType.id).where(RequestType.code.in_(codes))))
+    # Each row names its type and service: loaded with the rows, not one query per row.
     rows = db.session.scalars(select(Request).where(*where).order_by(Request.received_at.desc(), Request.id.desc())
-                              .limit(MAX_RESULTS))
+                              .limit(MAX_RESULTS).options(joinedload(Request.request_type),
+                                                          joinedload(Request.service)))
     return document([_as_open311(row) for row in rows], "service_requests", format)
 
 

@@ -12,7 +12,10 @@ OPERATIONS: list[tuple[str, str, dict]] = []
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string", "description": "Stable, for programs: invalid_parameter, invalid_request, "
-                                                  "forbidden, not_found, method_not_allowed, rate_limited."},
+                                                  "missing_field, unknown_transition, invalid_state, "
+                                                  "transition_refused, invalid_file, probable_duplicate, "
+                                                  "forbidden, not_found, method_not_allowed, conflict, too_large, "
+                                                  "rate_limited."},
         "message": {"type": "string", "description": "For people, in the caller's language."},
         "field": {"type": ["string", "null"], "description": "The parameter or field at fault."},
         "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
@@ -43,8 +46,50 @@ REQUEST = {"type": "object", "required": ["reference", "request_type", "status",
 MESSAGE = {"type": "object", "required": ["id", "at", "public", "body"], "properties": {
     "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "public": {"type": "boolean"},
     "body": {"type": "string"}}}
+TRANSITION = {"type": "object", "required": ["code", "label", "target", "comment_required", "required_fields",
+                                             "fields"], "properties": {
+    "code": {"type": "string"}, "label": {"type": "string"}, "target": {"type": "string"},
+    "comment_required": {"type": "boolean"}, "required_fields": {"type": "array", "items": {"type": "string"}},
+    "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}}}}
+HISTORY_EVENT = {"type": "object", "required": ["id", "at", "transition", "from_state", "to_state"], "properties": {
+    "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "transition": {"type": "string"},
+    "from_state": {"type": ["string", "null"]}, "to_state": {"type": ["string", "null"]},
+    "comment": {"type": "string"}}}
+ATTACHMENT = {"type": "object", "required": ["id", "at", "filename", "content_type", "size"], "properties": {
+    "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "filename": {"type": "string"},
+    "content_type": {"type": "string"}, "size": {"type": "integer"}, "sha256": {"type": "string"}}}
+_NUMBER = {"type": ["number", "null"]}
+INDICATOR = {"type": "object", "required": ["widget", "indicator", "label", "kind", "unit", "period", "value",
+                                            "method", "categories", "series", "drilldown"], "properties": {
+    "widget": {"type": "string"}, "indicator": {"type": "string"}, "label": {"type": "string"},
+    "kind": {"type": "string"}, "unit": {"type": "string"}, "better": {"type": ["string", "null"]},
+    "period": {"type": ["object", "null"], "description": "None: the figure is the state as it stands now."},
+    "value": _NUMBER, "previous": _NUMBER, "change": _NUMBER,
+    "method": {"type": "string", "description": "How the figure is computed."},
+    "categories": {"type": "array", "items": {"type": "object", "required": ["key", "label"], "properties": {
+        "key": {"type": "string"}, "label": {"type": "string"}}}},
+    "series": {"type": "array", "items": {"type": "object", "required": ["code", "label", "values"], "properties": {
+        "code": {"type": "string"}, "label": {"type": "string"}, "values": {"type": "array", "items": _NUMBER}}}},
+    "drilldown": {"type": "array", "description": "The request list's filters behind the figure (category "
+                                                  "\"\") and each category (and series): none for élus.",
+                  "items": {"type": "object", "required": ["category", "series", "filters"], "properties": {
+                      "category": {"type": "string"}, "series": {"type": ["string", "null"]},
+                      "filters": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+}}
+CITIZEN = {"type": "object", "required": ["id", "first_name", "last_name"], "properties": {
+    "id": {"type": "integer"}, "civility": {"type": "string"}, "first_name": {"type": "string"},
+    "last_name": {"type": "string"}, "birth_name": {"type": "string"},
+    "birth_date": {"type": ["string", "null"], "format": "date"}, "birth_place": {"type": "string"},
+    "email": {"type": "string"}, "phone": {"type": "string"}, "address_number": {"type": "string"},
+    "address_street": {"type": "string"}, "postcode": {"type": "string"}, "city": {"type": "string"},
+    "quartier": {"type": "string"}}}
+CONTACT = {"type": "object", "required": ["id", "at", "channel", "subject", "outcome"], "properties": {
+    "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "channel": {"type": "string"},
+    "subject": {"type": "string"}, "outcome": {"type": "string"}, "notes": {"type": "string"},
+    "service": {"type": ["string", "null"]}, "request": {"type": ["string", "null"]}}}
 SCHEMAS = {"Error": ERROR, "Commune": COMMUNE, "Field": FIELD, "RequestType": REQUEST_TYPE, "Request": REQUEST,
-           "Message": MESSAGE}
+           "Transition": TRANSITION, "HistoryEvent": HISTORY_EVENT, "Attachment": ATTACHMENT,
+           "Message": MESSAGE, "Indicator": INDICATOR, "Citizen": CITIZEN, "Contact": CONTACT}
 
 
 def operation(path: str, method: str, spec: dict):
@@ -58,7 +103,7 @@ def operation(path: str, method: str, spec: dict):
 def error_responses(*statuses: int) -> dict:
     described = {400: "Invalid parameter or body", 403: "No valid key for this, or a scope it lacks",
                  404: "Not found (or not readable with this key)", 409: "Conflict with the request's state",
-                 429: "Rate limit reached (Retry-After)"}
+                 413: "Body too large", 429: "Rate limit reached (Retry-After)"}
     return {str(status): {"description": described[status], "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}} for status in statuses}
 

@@ -1,13 +1,16 @@
 """The REST API for integrators, ``/api/v1/``: request types with their
-fields, requests (list with filters and cursor pagination, one, create, add
-a message). The commune is the key's (``X-API-Key``); every answer names it.
+fields, requests (list with filters, its count and cursor pagination, one,
+create, add a message); working on a request (``work``: transitions,
+messages, attachments), citizens and contacts (``citizens``) and the
+dashboards' figures (``indicators``) join this blueprint from their modules.
+The commune is the key's (``X-API-Key``); every answer names it.
 Reading needs the ``read`` scope, writing ``write``; what a key reads is
 decided in grc_core.security.access (its role's scope, never a
 confidential type). Errors are JSON: ``{"error": {"code", "message",
 "field"}}`` with a stable ``code``.
 
 The OpenAPI 3.1 document is ``/api/v1/openapi.json`` (built from the
-``@operation`` declarations below) and ``/api/v1/docs`` renders it.
+``@operation`` declarations of these modules) and ``/api/v1/docs`` renders it.
 """
 from __future__ import annotations
 
@@ -16,12 +19,14 @@ from datetime import datetime, timezone
 from flask import Blueprint, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from ...extensions import db
 from ...forms.specs import active_request_types, fields_of
 from ...models import Request, RequestType
 from ...requests import confidentiality
+from ...requests.queue import COUNT_CAP, capped_count
 from ...requests.service import RequestActionError, StaleRequest, add_message, create_request
 from ...security.access import key_readable_requests_conditions, key_request_or_404
 from ...security.ids import parse_id
@@ -41,6 +46,10 @@ def _enter():
         return
     commune_from_key()
     check_rate_limit()
+    # No text column holds a NUL character (PostgreSQL refuses one): no parameter may carry it.
+    for name, value in request.args.items(multi=True):
+        if "\x00" in value:
+            raise ApiRefusal(400, _("%(name)s must be a text.", name=name[:40]), field=name[:40])
 
 
 bp.after_request(audit_call)
@@ -48,8 +57,10 @@ bp.after_request(audit_call)
 
 @bp.errorhandler(ApiRefusal)
 def _refused(refusal: ApiRefusal):
-    response = jsonify({"error": {"code": refusal.code, "message": " ".join(map(str, refusal.messages)),
-                                  "field": refusal.field}})
+    error = {"code": refusal.code, "message": " ".join(map(str, refusal.messages)), "field": refusal.field}
+    if refusal.fields is not None:
+        error["fields"] = refusal.fields
+    response = jsonify({"error": error})
     response.status_code = refusal.status
     response.headers.update(refusal.headers)
     return response
@@ -164,9 +175,12 @@ LIST_PARAMETERS = [
     "summary": "Requests, newest first, a page at a time", "operationId": "listRequests",
     "parameters": LIST_PARAMETERS,
     "responses": {"200": {"description": "A page", "content": {"application/json": {"schema": {
-        "type": "object", "required": ["commune", "items", "next_cursor"], "properties": {
+        "type": "object", "required": ["commune", "items", "count", "count_capped", "next_cursor"], "properties": {
             "commune": {"$ref": "#/components/schemas/Commune"},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Request"}},
+            "count": {"type": "integer", "description": "How many requests match the filters (every page), "
+                                                      f"counted up to {COUNT_CAP:,}."},
+            "count_capped": {"type": "boolean", "description": f"True: more than {COUNT_CAP:,} match."},
             "next_cursor": {"type": ["string", "null"]}}}}}}, **error_responses(400, 403, 429)}})
 def list_requests():
     who = require_key("read")
@@ -181,13 +195,16 @@ def list_requests():
     if code:
         where.append(Request.request_type_id.in_(select(RequestType.id).where(RequestType.code == code[:100])))
     limit, cursor = _limit(), _cursor()
+    # Counted as the queue counts: no further than COUNT_CAP (a count of years of requests costs).
+    total = capped_count(select(Request).where(*where))
     if cursor is not None:
         where.append(Request.id < cursor)
-    rows = list(db.session.scalars(select(Request).where(*where).order_by(Request.id.desc()).limit(limit + 1)))
+    rows = list(db.session.scalars(select(Request).where(*where).order_by(Request.id.desc()).limit(limit + 1)
+                                   .options(joinedload(Request.request_type), joinedload(Request.service))))
     more = len(rows) > limit
     rows = rows[:limit]
-    return _answer({"items": [_request_out(row) for row in rows],
-                    "next_cursor": str(rows[-1].id) if more else None})
+    return _answer({"items": [_request_out(row) for row in rows], "count": min(total, COUNT_CAP),
+                    "count_capped": total > COUNT_CAP, "next_cursor": str(rows[-1].id) if more else None})
 
 
 @bp.route("/requests/<reference>")
@@ -205,7 +222,18 @@ def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiRefusal(400, _("The body must be a JSON object."), field="body")
+    _refuse_nul(body, "")
     return body
+
+
+def _refuse_nul(value, where: str) -> None:
+    """No text column holds a NUL character (PostgreSQL refuses one): 400 naming where it is."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ApiRefusal(400, _("%(name)s must be a text.", name=where[:60] or "body"), field=where[:60] or "body")
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        _refuse_nul(key, where)
+        _refuse_nul(item, f"{where}.{key}" if where else str(key))
 
 
 def _text(body: dict, name: str, limit: int) -> str:
