@@ -355,7 +355,7 @@ def raw_insert_floor(app, commune_id: int, type_info: dict, user_id: int, citize
                 cursor.execute(*compile_for_cursor(OutboxMessage.__table__.insert().values(
                     commune_id=commune_id, created_at=now, recipient="bench@example.org", subject="Votre demande",
                     body="Bonjour", request_id=request_id, status="pending", attempts=0, next_attempt_at=now,
-                    last_error=""), dialect))
+                    last_error="", channel="email", provider_ref=""), dialect))
                 raw.commit()
                 samples.append((time.perf_counter() - started) * 1000)
         finally:
