@@ -63,7 +63,7 @@ def test_citizen_page_shows_identity_and_the_timeline(app, client, story):
     make_agent(app, commune, "agent@a.fr", "agent")
     login(client, "agent@a.fr")
     page = english(client).get(f"/admin/citizens/{anne}/").get_data(as_text=True)
-    assert "LEFEVRE Anne" in page and "born on 02/05/1975" in page
+    assert "LEFEVRE Anne" in page and "born on 5/2/75" in page  # the English short date (Babel)
     # Grouped by request (tests/test_citizen_record_360.py): each request's
     # thread opens with its title, its entries newest first inside.
     history = page.split('id="timeline"')[1]

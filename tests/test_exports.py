@@ -36,8 +36,9 @@ DECLARED_ONLY = {"core_processing_register.export"}
 # cells are checked in tests/test_export_jobs.py), and the page listing them.
 JOB_EXPORTS = {"core_requests.exports", "core_requests.export_download"}
 # Exports whose stored input is fed a formula by their plugin's own suite (written through
-# spreadsheet_download, the same writer): survey comments (plugins/enquetes/tests/test_surveys.py).
-PLUGIN_TESTED = {"enquetes_results.export"}
+# spreadsheet_download, the same writer): survey comments (plugins/enquetes/tests/test_surveys.py),
+# barometer answers (plugins/enquetes/tests/test_barometers.py).
+PLUGIN_TESTED = {"enquetes_results.export", "enquetes_barometer_results.export"}
 
 
 def is_export_rule(rule) -> bool:

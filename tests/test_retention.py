@@ -267,7 +267,7 @@ def test_the_page_lists_each_policy_and_its_candidates_before_anything_runs(keep
     assert "Demandes de bacs" in html and "Anonymisées un an après leur clôture." in html
     assert "Journal factice" in html  # the dummy's policy
     due = reference(app, a, a.due)
-    assert f"{due} — Bacs de Villeneuve-sur-Loire" in html and "10/03/2026" in html
+    assert f"{due} — Bacs de Villeneuve-sur-Loire" in html and "3/10/26" in html  # the English short date (Babel)
     assert f"{reference(app, a, a.soon)} — Bacs de Villeneuve-sur-Loire" in html
     bacs = section(html, "keeper.bacs")
     assert "Due now: 1<" in bacs and "Due within 30 days: 1<" in bacs
