@@ -29,7 +29,6 @@ import json
 import os
 import platform
 import random
-import statistics
 from datetime import date, datetime, timezone
 from pathlib import Path
 

@@ -27,7 +27,6 @@ from ..citizens.forms import (
     LinkForm, MergeForm, UndoMergeForm,
 )
 from ..citizens import portal_account, rgpd_access, rgpd_pdf
-from ..audit import record
 from ..citizens.merge import UNDO_DAYS, MergeError, plan_merge, undo_merge
 from ..citizens.rectification import rectify
 from ..citizens.search import describe, parse_date
@@ -273,14 +272,7 @@ class CitizensView(PersonalDataView):
         citizen = citizen_or_404(citizen_id)
         form = PreferencesForm()
         if form.validate_on_submit():
-            citizen.notify_channel = form.channel.data
-            citizen.notify_digest = bool(form.digest.data) and form.channel.data == "email"
-            citizen.language = form.language.data
-            if form.mobile.data:
-                citizen.phone = mobile_number(form.mobile.data)
-            record("citizen.preferences", target=citizen.full_name, commit=False,
-                   details={"channel": citizen.notify_channel, "digest": citizen.notify_digest,
-                            "language": citizen.language, "by": "agent"})
+            form.save_to(citizen, by="agent")
             db.session.commit()
             flash(_("Notification preferences saved."), "success")
         else:

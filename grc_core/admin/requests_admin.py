@@ -29,7 +29,6 @@ from .. import spreadsheet
 from ..extensions import db
 from ..models import (
     Attachment, Citizen, Contact, ExportFile, Message, Request, RequestEvent, RequestType, SavedView, Service, User,
-    Workflow,
 )
 from ..models.request import REQUEST_CHANNELS
 from ..plugins.panels import render_panels

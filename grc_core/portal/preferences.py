@@ -56,6 +56,18 @@ class PreferencesForm(GrcForm):
             ok = False
         return ok
 
+    def save_to(self, citizen, by: str) -> None:
+        """Store the validated choices on the record, audited as chosen ``by``
+        the citizen or an agent; the caller commits."""
+        citizen.notify_channel = self.channel.data
+        citizen.notify_digest = bool(self.digest.data) and self.channel.data == "email"
+        citizen.language = self.language.data
+        if self.mobile.data:
+            citizen.phone = mobile_number(self.mobile.data)
+        record("citizen.preferences", target=citizen.full_name, commit=False,
+               details={"channel": citizen.notify_channel, "digest": citizen.notify_digest,
+                        "language": citizen.language, "by": by})
+
 
 def preferences_page():
     account = session.current_account()
@@ -71,14 +83,7 @@ def preferences_page():
         form.mobile.data = citizen.phone if mobile_number(citizen.phone) else ""
         form.language.data = citizen.language or str(get_locale() or "fr")
     elif form.validate_on_submit():
-        citizen.notify_channel = form.channel.data
-        citizen.notify_digest = bool(form.digest.data) and form.channel.data == "email"
-        citizen.language = form.language.data
-        if form.mobile.data:
-            citizen.phone = mobile_number(form.mobile.data)
-        record("citizen.preferences", target=citizen.full_name, commit=False,
-               details={"channel": citizen.notify_channel, "digest": citizen.notify_digest,
-                        "language": citizen.language, "by": "citizen"})
+        form.save_to(citizen, by="citizen")
         db.session.commit()
         saved = True
     else:

@@ -11,7 +11,7 @@ least the commune's threshold of answers, the text answers (not for élus),
 CSV/XLSX through the core's writer."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose

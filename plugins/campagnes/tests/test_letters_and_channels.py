@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from grc_core.plugin_api import Citizen, Commune, Consent, HouseholdLink, OutboxMessage, Segment, db, utcnow
+from grc_core.plugin_api import Citizen, Consent, HouseholdLink, OutboxMessage, Segment, db, utcnow
 from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune, post_form
 from plugins.campagnes import letters, sending
 from plugins.campagnes.models import Campaign, CampaignRecipient
