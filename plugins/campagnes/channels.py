@@ -7,11 +7,9 @@ none may, the person is excluded with the reason of the last channel tried.
 
 A channel says how to find a person's address on it and what makes two
 recipients "the same" (one message each). How its messages leave is the
-sending's business: e-mails through the core's outbox, one at a time
-(``sending.send_batch``); letters all together as one printable PDF
-(``letters.generate``). SMS is one more entry here when the core offers an
-SMS provider: its consent channel « sms », the citizen's phone number, and a
-per-message delivery like the e-mail's.
+sending's business: e-mails and SMS through the core's outbox, one at a
+time (``sending.send_batch``); letters all together as one printable PDF
+(``letters.generate``).
 """
 from __future__ import annotations
 
@@ -20,11 +18,16 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from grc_core.plugin_api import Citizen
+from grc_core.plugin_api import Citizen, mobile_number
 
 
 def _email(citizen: Citizen) -> str:
     return (citizen.email or "").strip().lower()
+
+
+def _mobile(citizen: Citizen) -> str:
+    """The citizen's mobile number in E.164 form; empty for a landline or none."""
+    return mobile_number(citizen.phone or "") or ""
 
 
 def postal_lines(citizen: Citizen) -> list[str]:
@@ -45,7 +48,7 @@ def _postal(citizen: Citizen) -> str:
 
 @dataclass(frozen=True)
 class Channel:
-    # Also the core's consent channel (Consent.channel): "email", "courrier".
+    # Also the core's consent channel (Consent.channel): "email", "sms", "courrier".
     code: str
     label: object
     address_of: Callable[[Citizen], str]
@@ -57,6 +60,7 @@ class Channel:
 
 CHANNELS = {
     "email": Channel("email", _l("E-mail"), _email, lambda citizen, address: address),
+    "sms": Channel("sms", _l("SMS"), _mobile, lambda citizen, address: address),
     "courrier": Channel("courrier", _l("Letter"), _postal,
                         lambda citizen, address: f"{citizen.full_name.lower()}|{address.lower()}"),
 }

@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from grc_core.plugin_api import (
     Citizen, Commune, Consent, Membership, OutboxMessage, SegmentContext, User, db, enqueue_email, enqueue_job, job,
-    local_date, read_unsubscribe_token, record_audit_event, segment_citizen_ids, sign_unsubscribe_token,
+    enqueue_sms, local_date, read_unsubscribe_token, record_audit_event, segment_citizen_ids, sign_unsubscribe_token,
     unsubscribe_headers, utcnow,
 )
 
@@ -175,6 +175,15 @@ def message_for(campaign: Campaign, recipient: CampaignRecipient, commune: Commu
     return rules.fill(campaign.subject, values_for(recipient.citizen, commune)), body, headers
 
 
+def sms_for(campaign: Campaign, recipient: CampaignRecipient, commune: Commune) -> str:
+    """The SMS of one recipient: the filled message, the legal basis in a few
+    words and the unsubscribe link (no link tracking: an SMS is short, and its
+    reader sees where a link goes)."""
+    link = f"{campaign.site_url.rstrip('/')}{UNSUBSCRIBE_PATH}{unsubscribe_token(recipient)}"
+    basis = SMS_BASIS_NOTICE[campaign.legal_basis].format(commune=commune.name)
+    return f"{rules.fill(campaign.body, values_for(recipient.citizen, commune))}\n{basis}\nSTOP : {link}"
+
+
 # Shown in every message: why the commune may write (the recipient's language is French).
 BASIS_NOTICE = {
     "consent": "Vous recevez ce message de la mairie de {commune} parce que vous avez accepté "
@@ -182,23 +191,30 @@ BASIS_NOTICE = {
     "public_task": "Vous recevez ce message de la mairie de {commune} au titre de sa mission "
                    "d'information du public (RGPD art. 6-1-e).",
 }
+SMS_BASIS_NOTICE = {
+    "consent": "Mairie de {commune}, information municipale que vous avez acceptée.",
+    "public_task": "Mairie de {commune}, mission d'information du public.",
+}
 
 
 def send_batch(campaign: Campaign, now, limit: int = BATCH_SIZE) -> int:
-    """Send up to ``limit`` pending e-mail recipients in one transaction; how
-    many were sent. Each e-mail is written to the core's outbox and linked to
-    its recipient, whose delivery (refused, given up) :func:`sync_delivery`
-    reads back."""
+    """Send up to ``limit`` pending e-mail and SMS recipients in one
+    transaction; how many were sent. Each message is written to the core's
+    outbox and linked to its recipient, whose delivery (refused, given up)
+    :func:`sync_delivery` reads back."""
     commune = db.session.get(Commune, campaign.commune_id)
     links = tracking.links_of(campaign, commune)
     batch = db.session.scalars(select(CampaignRecipient).where(
-        CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.channel == "email",
+        CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.channel.in_(("email", "sms")),
         CampaignRecipient.status == "pending")
         .order_by(CampaignRecipient.id).limit(limit).with_for_update(skip_locked=True, of=CampaignRecipient)
         .options(selectinload(CampaignRecipient.citizen))).all()
     for recipient in batch:
-        subject, body, headers = message_for(campaign, recipient, commune, links)
-        recipient.outbox_message = enqueue_email(recipient.address, subject, body, now=now, headers=headers)
+        if recipient.channel == "sms":
+            recipient.outbox_message = enqueue_sms(recipient.address, sms_for(campaign, recipient, commune), now=now)
+        else:
+            subject, body, headers = message_for(campaign, recipient, commune, links)
+            recipient.outbox_message = enqueue_email(recipient.address, subject, body, now=now, headers=headers)
         recipient.status, recipient.sent_at = "sent", now
     db.session.commit()
     return len(batch)
@@ -206,7 +222,7 @@ def send_batch(campaign: Campaign, now, limit: int = BATCH_SIZE) -> int:
 
 @job("campagnes.send")
 def send_job(campaign_id: int, limit: int = BATCH_SIZE) -> dict:
-    """Prepare (once) then send every pending e-mail recipient, batch after
+    """Prepare (once) then send every pending e-mail and SMS recipient, batch after
     batch, until the campaign is paused or cancelled; then the letters (one
     PDF). Safe to run again (it runs in the campaign's commune: the queue's
     ``commune_id``)."""

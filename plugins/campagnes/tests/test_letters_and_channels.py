@@ -177,7 +177,7 @@ def test_the_address_block_sits_in_the_envelope_window(town):
     assert 297 - 55 - 8 < y / mm < 297 - 55
 
 
-@pytest.mark.parametrize("channels, message", [("sms", "Choose the channels."), ("email,email", "Choose the channels."),
+@pytest.mark.parametrize("channels, message", [("fax", "Choose the channels."), ("email,email", "Choose the channels."),
                                                ("", "Choose the channels.")])
 def test_unknown_channels_are_refused(town, channels, message):
     client = client_of(town["app"], "admin@a.fr")
