@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select, update
 
 from grc_core.plugin_api import (
@@ -28,7 +26,7 @@ from grc_core.plugin_api import (
     segment_citizen_ids, spec_from_dict, utcnow,
 )
 
-from . import rules
+from . import links, rules
 from .models import Barometer, BarometerAnswer, BarometerInvitation
 from .surveys import PURPOSE
 
@@ -45,23 +43,13 @@ def questions(barometer: Barometer) -> list:
     return [spec_from_dict(item) for item in barometer.fields or ()]
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="enquetes.barometer")
-
-
 def token_for(invitation: BarometerInvitation) -> str:
-    return _serializer().dumps([invitation.commune_id, invitation.id])
+    return links.sign("enquetes.barometer", invitation)
 
 
 def invitation_of(token: str) -> tuple[int, int] | None:
     """(commune id, invitation id) a token was made for; None when forged."""
-    try:
-        value = _serializer().loads(token)
-    except BadSignature:
-        return None
-    if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value):
-        return value[0], value[1]
-    return None
+    return links.read("enquetes.barometer", token)
 
 
 def _new_code(taken: set[str]) -> str:

@@ -13,8 +13,6 @@
 """
 from __future__ import annotations
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
@@ -22,7 +20,7 @@ from grc_core.plugin_api import (
     confidential_permission_of, db, enqueue_email, record_audit_event,
 )
 
-from . import rules
+from . import links, rules
 from .models import SurveyInvitation, SurveySetting
 
 PURPOSE = "enquetes_satisfaction"
@@ -66,23 +64,13 @@ def exclusion(citizen: Citizen | None) -> str:
     return "refused" if rows else "no_consent"
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="enquetes.answer")
-
-
 def token_for(invitation: SurveyInvitation) -> str:
-    return _serializer().dumps([invitation.commune_id, invitation.id])
+    return links.sign("enquetes.answer", invitation)
 
 
 def invitation_of(token: str) -> tuple[int, int] | None:
     """(commune id, invitation id) a token was made for; None when forged."""
-    try:
-        value = _serializer().loads(token)
-    except BadSignature:
-        return None
-    if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value):
-        return value[0], value[1]
-    return None
+    return links.read("enquetes.answer", token)
 
 
 def message_for(invitation: SurveyInvitation, commune: Commune) -> tuple[str, str]:
