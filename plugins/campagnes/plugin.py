@@ -22,7 +22,7 @@ manifest = PluginManifest(
     name="campagnes",
     label=_l("Campaigns"),
     version="0.1.0",
-    description=_l("Inform a segment of citizens by e-mail or letter, lawfully, with approval and one-click "
+    description=_l("Inform a segment of citizens by e-mail, SMS or letter, lawfully, with approval and one-click "
                    "unsubscribe."),
     author="GRC",
 )
