@@ -25,7 +25,9 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Citizen, Contact, Membership, Message, Request, RequestEvent, RequestType, User
-from grc_core.plugin_api.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import (
+    build_test_app, csrf_token, in_commune, login, make_agent, make_commune, sample_value,
+)
 from grc_core.requests.service import add_attachments, add_message, create_request
 
 CANARY = "Xylocanari7"
@@ -63,21 +65,8 @@ def confidential_decls(app):
 
 def _sample(spec) -> str:
     """A value every field type accepts; free text carries the canary."""
-    if spec.type in ("text", "textarea", "address"):
-        return f"{CANARY} {spec.name}"
-    if spec.type == "date":
-        return "1950-01-15"
-    if spec.type in ("choice", "multichoice"):
-        return str(spec.choices[0][0])
-    if spec.type in ("integer", "decimal"):
-        return str(int(spec.min or 1))
-    if spec.type == "boolean":
-        return "y"
-    if spec.type == "email":
-        return "canari@example.org"
-    if spec.type == "phone":
-        return "0601020304"
-    return ""
+    text = f"{CANARY} {spec.name}" if spec.type in ("text", "textarea", "address") else ""
+    return sample_value(spec, text, day="1950-01-15", email="canari@example.org")
 
 
 def file_confidential(app, commune_id, decl, *, citizen_id, actor_email="reader@a.fr"):

@@ -36,7 +36,9 @@ from grc_core.models import (
     Attachment, Citizen, Consent, ExportFile, HouseholdLink, Request, RequestType, SavedView, Segment, Service, User,
     WebhookDelivery, WebhookEndpoint, Workflow,
 )
-from grc_core.plugin_api.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import (
+    build_test_app, csrf_token, in_commune, login, make_agent, make_commune, sample_value,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FRENCH_CATALOGS = sorted([ROOT / "grc_core/translations/fr/LC_MESSAGES/grc.po",
@@ -151,21 +153,7 @@ class FrenchFinder:
 # --- the data: English or neutral words ----------------------------------------------
 
 def _sample(spec) -> str:
-    if spec.type == "date":
-        return "2010-03-15"
-    if spec.type in ("choice", "multichoice"):
-        return str(spec.choices[0][0])
-    if spec.type in ("integer", "decimal"):
-        return str(int(spec.min or 1))
-    if spec.type == "boolean":
-        return "y"
-    if spec.type == "email":
-        return "john.smith@example.org"
-    if spec.type == "phone":
-        return "0601020304"
-    if spec.type == "file":
-        return ""
-    return "Sample value"
+    return sample_value(spec, "Sample value", email="john.smith@example.org")
 
 
 def _file(type_row, citizen, actor):

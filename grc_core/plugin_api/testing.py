@@ -414,6 +414,19 @@ def rules_package_problems(package) -> list[str]:
     return problems
 
 
+def sample_value(spec, text: str, *, day: str = "2010-03-15", email: str = "usager@example.org") -> str:
+    """A value every field of its type accepts, as typed in a form: ``text``
+    for free text (a test's canary or words), the first choice of a list, the
+    smallest number, ``day`` for a date; nothing for a file."""
+    if spec.type == "date":
+        return day
+    if spec.type in ("choice", "multichoice"):
+        return str(spec.choices[0][0]) if spec.choices else ""
+    if spec.type in ("integer", "decimal"):
+        return str(int(spec.min or 1))
+    return {"boolean": "y", "email": email, "phone": "0601020304", "file": ""}.get(spec.type, text)
+
+
 def segment_members(definition, context) -> set[int]:
     """The ids of the citizens ``definition`` selects for ``context`` (a
     ``SegmentContext``), inside the commune's app context."""

@@ -33,7 +33,9 @@ from grc_core.models import (
     Attachment, Citizen, Consent, ExportFile, HouseholdLink, Request, RequestType, SavedView, Segment, Service,
     TrackingLink, User, WebhookDelivery, WebhookEndpoint, Workflow,
 )
-from grc_core.plugin_api.testing import build_test_app, csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import (
+    build_test_app, csrf_token, in_commune, login, make_agent, make_commune, sample_value,
+)
 from grc_core.requests.service import add_attachments, create_request
 from grc_core.security.ids import IdConverter
 from grc_core.storage import storage
@@ -67,21 +69,7 @@ def walk_app(tmp_path_factory):
 
 
 def _sample(spec) -> str:
-    if spec.type == "date":
-        return "2010-03-15"
-    if spec.type in ("choice", "multichoice"):
-        return str(spec.choices[0][0])
-    if spec.type in ("integer", "decimal"):
-        return str(int(spec.min or 1))
-    if spec.type == "boolean":
-        return "y"
-    if spec.type == "email":
-        return "usager@example.org"
-    if spec.type == "phone":
-        return "0601020304"
-    if spec.type == "file":
-        return ""
-    return f"Valeur {spec.name}"
+    return sample_value(spec, f"Valeur {spec.name}")
 
 
 def _file(commune, type_row, citizen, actor, data=None):
