@@ -55,8 +55,8 @@ def catalogue(commune, query: str = "") -> list[tuple[str, list[Demarche]]]:
     groups: dict[str, list[Demarche]] = {}
     for request_type in open_types(commune):
         item = demarche(commune, request_type)
-        text = normalize(" ".join([request_type.label, item.domain, *(i.description for i in item.infos)]))
+        text = normalize(" ".join([request_type.shown_label, item.domain, *(i.description for i in item.infos)]))
         if all(word in text for word in words):
             groups.setdefault(item.domain, []).append(item)
-    return [(domain, sorted(items, key=lambda d: normalize(d.request_type.label)))
+    return [(domain, sorted(items, key=lambda d: normalize(d.request_type.shown_label)))
             for domain, items in sorted(groups.items(), key=lambda pair: normalize(pair[0]))]

@@ -44,7 +44,7 @@ def send_filing_verification(identity, commune, request_type, token: str) -> Non
     body = _("Hello %(name)s,\n\nYou filed the request « %(type)s » on the portal of the commune of %(commune)s. "
              "To send it to the town hall, open this link within 48 hours:\n\n%(link)s\n\nUntil then, nobody at "
              "the town hall sees it; without confirmation it is deleted. If you did not file it, ignore this "
-             "message.", name=f"{identity.first_name} {identity.last_name}".strip(), type=request_type.label,
+             "message.", name=f"{identity.first_name} {identity.last_name}".strip(), type=request_type.shown_label,
              commune=commune.name, link=_link("portal.confirm_filing", commune, token))
     enqueue_email(identity.email, subject, body)
 
@@ -55,6 +55,6 @@ def send_tracking_link(request, commune, token: str) -> None:
     body = _("Hello %(name)s,\n\nYour request « %(type)s » has reached the town hall of %(commune)s under the "
              "reference %(reference)s. Follow it and answer the town hall with this private link:\n\n%(link)s\n\n"
              "Keep it to yourself: whoever has it can read and answer this request. You can revoke it from its "
-             "page.", name=request.citizen.full_name, type=request.request_type.label, commune=commune.name,
+             "page.", name=request.citizen.full_name, type=request.request_type.shown_label, commune=commune.name,
              reference=request.reference, link=_link("portal.track", commune, token))
     enqueue_email(request.citizen.email, subject, body, request=request)

@@ -73,3 +73,8 @@ def test_the_portal_page_of_the_recensement_shows_it_in_english_and_in_french(ap
     french = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "<li>Le livret de famille</li>" in french
     assert "30 juin 2026" in french
+    # The type's name follows the reader's language (its translation key), on its page and its form.
+    assert '<h1 class="h3">Citizen census</h1>' in english and "Recensement citoyen" not in english
+    assert '<h1 class="h3">Recensement citoyen</h1>' in french
+    form = client.get(f"{url}/file", headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert "Recensement citoyen" not in form.get_data(as_text=True)
