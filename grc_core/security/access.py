@@ -218,10 +218,7 @@ def readable_citizens_condition(user=None, membership=None):
     through confidential files he may not read; None when nothing is hidden."""
     if user is None:
         user, membership = _signed_in()
-    if getattr(user, "is_api_key", False):
-        codes = set(confidentiality.confidential_types(current_commune_id()))  # a program never reads them
-    else:
-        codes = confidentiality.unreadable_codes(user, membership)
+    codes = confidentiality.unreadable_codes(user, membership)  # an API key: every confidential type
     if not codes:
         return None
     secret_types = select(RequestType.id).where(RequestType.code.in_(sorted(codes))).scalar_subquery()
