@@ -165,7 +165,7 @@ def find_pages(app) -> Pages:
                     and not any(word in e or word in p for word in ("attachment", "transition", "message",
                                                                     "export", "bulk", "assign", "edit")))
     if request:
-        request = re.sub(r"<(?:int:)?\w+>", "{id}", request)
+        request = re.sub(r"<(?:\w+:)?\w+>", "{id}", request)
     search = first(lambda e, p, r: "citizen" in e and "search" in p and p.endswith(".json"))
     intake = first(lambda e, p, r: "intake" in p and not r.arguments and "search" not in p)
     return Pages(queue=queue, request=request, search=search, intake=intake)
