@@ -3,8 +3,8 @@ the CSRF token, the fields of a POST form, the quick-intake form filled for
 one case, the transition buttons of a request page.
 
 Standard library only: the in-process benches import it, and so does the
-Locust file, which may run in an interpreter of its own (Locust pins
-versions of Flask and Werkzeug that the application does not share).
+Locust file, which may run in an interpreter of its own (Locust installed
+beside the application's, see bench/load_test.py).
 """
 from __future__ import annotations
 

@@ -23,10 +23,11 @@
    p95 ≤ 300 ms, p99 ≤ 800 ms, no failure.
 5. Stops everything it started, whatever happens.
 
-Locust pins its own versions of Flask and Werkzeug: install it in an
-interpreter of its own (``python3 -m venv .venv-locust && .venv-locust/bin/pip
-install "locust>=2.20,<3"``); it is found there, in this interpreter, or
-given with ``--locust``. Figures go to docs/benchmarks.md.
+Locust comes with the ``bench`` extra (``pip install -e ".[bench]"``); where
+the application's interpreter is shared and must stay as it is, install it in
+one of its own (``python3 -m venv .venv-locust && .venv-locust/bin/pip
+install "locust>=2.20,<3"``). It is looked for in this interpreter, then in
+``.venv-locust``, then on the PATH, or given with ``--locust``. Figures go to docs/benchmarks.md.
 """
 from __future__ import annotations
 
@@ -172,20 +173,23 @@ class CountingHandler:
 # --- the run ------------------------------------------------------------------------------
 
 def locust_command(given: str) -> list[str]:
+    """How to run Locust: ``--locust``, this interpreter, ``.venv-locust``, the PATH."""
     if given:
         return [given]
-    own = ROOT / ".venv-locust" / "bin" / "locust"
-    if own.exists():
-        return [str(own)]
     try:
         import locust  # noqa: F401
     except ImportError:
-        found = shutil.which("locust")
-        if found:
-            return [found]
-        raise SystemExit("Locust is not installed: python3 -m venv .venv-locust && "
-                         ".venv-locust/bin/pip install 'locust>=2.20,<3' (or --locust PATH)") from None
-    return [sys.executable, "-m", "locust"]
+        pass
+    else:
+        return [sys.executable, "-m", "locust"]
+    own = ROOT / ".venv-locust" / "bin" / "locust"
+    if own.exists():
+        return [str(own)]
+    found = shutil.which("locust")
+    if found:
+        return [found]
+    raise SystemExit("Locust is not installed: pip install -e '.[bench]', or python3 -m venv .venv-locust && "
+                     ".venv-locust/bin/pip install 'locust>=2.20,<3' (or --locust PATH)")
 
 
 def outbox_state(url: str, since: datetime) -> dict:

@@ -6,8 +6,7 @@ Run by ``python -m bench.load_test`` (which prepares the accounts with
 ``GRC_LOAD_PLAN=plan.json locust -f bench/locustfile.py --host http://127.0.0.1:8000``.
 
 Standard library and Locust only (``bench.html_forms`` is plain Python): the
-file runs in Locust's own interpreter when Locust is not installed beside
-the application.
+file also runs in an interpreter of Locust's own, without the application.
 
 Who does what (class weights 1:2:1, so 400 users are 100 agents, 200
 portal citizens and 100 Open311 clients):
