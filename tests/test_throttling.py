@@ -163,3 +163,86 @@ def test_old_attempts_are_pruned(app, agent, auth_clock):
     attempt(client_from(app, OFFICE), agent, "mauvais-mot-de-passe")
     with app.app_context():
         assert db.session.scalars(select(LoginAttempt.ip)).all() == [OFFICE]
+
+
+# --- PostgreSQL: the orders in which rows are locked -----------------------------------
+
+def _postgresql_only(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("row locks and deadlocks: PostgreSQL (SQLite serialises its writers)")
+
+
+def test_two_successes_of_one_account_settling_together_do_not_deadlock(app, agent):
+    """The load test's deadlock, made to happen step by step: each success
+    deletes the other's attempt row, then marks its own as succeeded. Without
+    the reservation's lock in ``settle`` both stop after their DELETE holding
+    the row the other is about to update (PostgreSQL: "deadlock detected");
+    with it, the second waits for the first to commit."""
+    from sqlalchemy import event
+
+    from grc_core.security import throttling
+
+    _postgresql_only(app)
+    with app.app_context():
+        reservations = [throttling.reserve(agent, OFFICE) for _ in range(2)]
+        engine = db.engine
+    both_deleted = threading.Barrier(2, timeout=3)
+    settling = set()
+    errors = []
+
+    def pause_after_delete(conn, cursor, statement, parameters, context, executemany):
+        if threading.get_ident() in settling and statement.lstrip().upper().startswith("DELETE FROM LOGIN_ATTEMPT"):
+            try:
+                both_deleted.wait()  # the other settles its DELETE meanwhile, if nothing stops it
+            except threading.BrokenBarrierError:
+                pass  # it is waiting for this one's lock: the right outcome
+
+    def settle(reservation):
+        settling.add(threading.get_ident())
+        try:
+            with app.app_context():
+                throttling.settle(reservation, succeeded=True)
+        except Exception as error:  # noqa: BLE001 (the deadlock's OperationalError is what is tested)
+            errors.append(error)
+
+    event.listen(engine, "after_cursor_execute", pause_after_delete)
+    try:
+        threads = [threading.Thread(target=settle, args=(reservation,)) for reservation in reservations]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        event.remove(engine, "after_cursor_execute", pause_after_delete)
+    assert errors == []
+    with app.app_context():
+        # The second success deleted nothing it should not have: one success row is left for the pair.
+        assert db.session.scalars(select(LoginAttempt.succeeded)).all() == [True]
+
+
+def test_pruning_skips_the_old_rows_another_sign_in_holds(app, agent, auth_clock):
+    """A reservation prunes old rows of every account; a row another
+    transaction holds (a sign-in of that account settling) is left to a later
+    reservation instead of waited for — waiting could close a cycle of locks."""
+    from sqlalchemy import text
+
+    from grc_core.security import throttling
+
+    _postgresql_only(app)
+    attempt(client_from(app, ELSEWHERE), "someone@else.fr", "mauvais-mot-de-passe")
+    auth_clock.advance(days=31)
+    with app.app_context():
+        holder = db.engine.connect()
+        holding = holder.begin()
+        holder.execute(text("SELECT id FROM login_attempt WHERE email = 'someone@else.fr' FOR UPDATE"))
+        try:
+            db.session.execute(text("SET LOCAL lock_timeout = '2s'"))  # waiting would fail the test, not hang it
+            assert throttling.reserve(agent, OFFICE).allowed
+        finally:
+            holding.rollback()
+            holder.close()
+        assert "someone@else.fr" in db.session.scalars(select(LoginAttempt.email)).all()
+        db.session.remove()
+        throttling.reserve(agent, OFFICE)  # released: the next reservation prunes it
+        assert "someone@else.fr" not in db.session.scalars(select(LoginAttempt.email)).all()

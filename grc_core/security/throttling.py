@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import ngettext
-from sqlalchemy import delete, exists, select, text, update
+from sqlalchemy import delete, exists, or_, select, text, update
 
 from ..extensions import db
 from ..models import LoginAttempt
@@ -100,17 +100,30 @@ def _wait(email: str, ip: str, now: datetime) -> float:
     return max(waits)
 
 
+def _prune(now: datetime) -> None:
+    """Old rows serve nothing; keep the table small. A write first: on SQLite
+    it takes the database's write lock for the whole reservation.
+
+    The rows are any account's, outside the locks this reservation holds: on
+    PostgreSQL a row another transaction has locked (a sign-in of its account
+    settling, another reservation pruning) is skipped, left to the next
+    reservation. Waiting for it instead could close a cycle — the other
+    transaction deleting rows this one locked first, in another order — and
+    PostgreSQL would end one of them with a deadlock error."""
+    stale = select(LoginAttempt.id).where(or_(
+        LoginAttempt.at < now - timedelta(days=int(_settings()["LOGIN_KNOWN_ADDRESS_DAYS"])),
+        (LoginAttempt.succeeded.is_(False)) & (LoginAttempt.at < now - 2 * _window()),
+    )).with_for_update(skip_locked=True)  # no FOR UPDATE on SQLite: its writers are serialised already
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(stale.scalar_subquery())),
+                       execution_options={"synchronize_session": False})
+
+
 def reserve(email: str, ip: str) -> Reservation:
     """Take one attempt for ``email`` from ``ip`` (committed), or say how long to wait."""
     email = email.lower()
     now = clock.now()
     _lock(f"login:{email}", f"login-ip:{ip}")
-    # A write first: on SQLite it takes the database's write lock for the
-    # whole reservation. Old rows serve nothing; keep the table small.
-    db.session.execute(delete(LoginAttempt).where(
-        LoginAttempt.at < now - timedelta(days=int(_settings()["LOGIN_KNOWN_ADDRESS_DAYS"]))))
-    db.session.execute(delete(LoginAttempt).where(
-        LoginAttempt.succeeded.is_(False), LoginAttempt.at < now - 2 * _window()))
+    _prune(now)
     now = clock.now()  # after waiting for the lock: later than the attempts it waited for
     wait = _wait(email, ip, now)
     if wait > 0:
