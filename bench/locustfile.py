@@ -117,7 +117,9 @@ class Agent(HttpUser):
     def transition(self):
         """Read a request of the pile, press one of its transition buttons with a comment."""
         if not self.pile:
-            return self.my_pile()
+            self.my_pile()
+            if not self.pile:
+                return None
         url = random.choice(self.pile)
         page = self.client.get(url, name="agent: request page").text
         form = transition_choices(page)
