@@ -207,13 +207,19 @@ def outbox_state(url: str, since: datetime) -> dict:
     return {"pending": row[0], "pending_of_the_run": row[1], "sent_during_the_run": row[2], "added_by_the_run": row[3]}
 
 
-def failed_jobs(redis_url: str, queue_name: str) -> int:
+def close_queue(redis_url: str, queue_name: str) -> int:
+    """The run's failed jobs; the run's queue is removed from Redis unless
+    some failed (then it stays, for ``rq info`` and a look at their errors)."""
     from redis import Redis
     from rq import Queue
 
     connection = Redis.from_url(redis_url)
     try:
-        return Queue(queue_name, connection=connection).failed_job_registry.count
+        queue = Queue(queue_name, connection=connection)
+        failed = queue.failed_job_registry.count
+        if not failed:
+            queue.delete(delete_jobs=True)
+        return failed
     finally:
         connection.close()
 
@@ -333,7 +339,6 @@ def main(argv=None) -> None:
             "load_average_after": [round(value, 2) for value in os.getloadavg()],
             "outbox_at_end": outbox_at_end, "outbox_after_drain": outbox_state(url, started_at),
             "smtp_messages": {"at_end": mails_at_end, "after_drain": handler.messages},
-            "failed_jobs": failed_jobs(args.redis_url, queue_name),
             "pages": read_stats(work / "run"), "failures": read_failures(work / "run"),
         }
     finally:
@@ -342,6 +347,7 @@ def main(argv=None) -> None:
         for worker in workers:
             stop(worker)
         smtp.stop()
+    results["failed_jobs"] = close_queue(args.redis_url, queue_name)  # the workers stopped: nobody polls it
     report(results, args)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False))
