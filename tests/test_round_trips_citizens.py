@@ -36,13 +36,13 @@ from tests.webapi.support import api_commune, make_key
 #   daily counters, the request, its two history rows, the audit line (3);
 #   21 to 22 before (also the type twice, the request and the commune read
 #   again after the commit);
-# - filing on the portal: 16 on SQLite, 17 on PostgreSQL (the reservation's
-#   advisory locks, one statement) — the commune with its plugins, the type,
-#   the account, the reservation (purge, one read for its three rules, the
-#   attempt), the citizen, the reference, the routing rules, the webhooks, two
-#   daily counters, the request, its two history rows, the acknowledgement;
-#   29 to 30 before (the reservation alone sent 8 to 10, and its commit made
-#   the account, the type and the commune be read again).
+# - filing on the portal: 16 — the commune with its plugins, the type, the
+#   account, the reservation (purge, one read for its three rules, the
+#   attempt; PostgreSQL adds its advisory locks, one statement, and writes
+#   the two history rows in one), the citizen, the reference, the routing
+#   rules, the webhooks, two daily counters, the request, its history, the
+#   acknowledgement; 29 to 30 before (the reservation alone sent 8 to 10, and
+#   its commit made the account, the type and the commune be read again).
 # The bounds leave one statement of room; an N+1 or a reload adds one and fails.
 OPEN311_READ_ONE_MAX = 7
 OPEN311_FILE_MAX = 15
