@@ -41,3 +41,21 @@ def csrf_exempt(view):
     the session's token and authenticates otherwise (a signed link's
     one-click unsubscribe, RFC 8058)."""
     return csrf.exempt(view)
+
+
+def commit_keeping_objects() -> None:
+    """Commit without expiring what the session holds.
+
+    A commit expires every object, and the next read of any attribute loads
+    it again: the commune, the signed-in account, the request type… one
+    query each. For a commit in the middle of a web request whose objects
+    were read a moment ago and are not read back from another process's
+    changes (a sign-in reservation, a request just filed), that reload only
+    costs round trips; the values are the ones just read or written.
+    """
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..citizens.search import normalize
-from ..forms.specs import active_request_types
+from ..extensions import db
+from ..forms.specs import active_request_types, usable_request_type
 from ..models import RequestType
 from ..plugin_api.types import DemarcheInfo
 from ..requests.confidentiality import confidential_types
@@ -43,9 +46,17 @@ def demarche(commune, request_type: RequestType) -> Demarche:
 
 
 def find(commune, code: str) -> Demarche | None:
-    """The démarche of this code when it is open online, else None."""
-    found = next((t for t in open_types(commune) if t.code == code), None)
-    return None if found is None else demarche(commune, found)
+    """The démarche of this code when it is open online (as :func:`open_types`
+    says), else None. Its type alone is read, with what filing reads (its
+    workflow and service): filing takes it as it is, without reading it again."""
+    if code in confidential_types(commune):
+        return None
+    read = db.session.scalar(select(RequestType).where(RequestType.code == code[:100]).options(
+        joinedload(RequestType.workflow), joinedload(RequestType.service)))
+    found = usable_request_type(read, channel=CHANNEL)
+    if found is None or found.workflow_id is None:
+        return None
+    return demarche(commune, found)
 
 
 def catalogue(commune, query: str = "") -> list[tuple[str, list[Demarche]]]:

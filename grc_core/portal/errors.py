@@ -13,7 +13,7 @@ import re
 
 from flask import g, render_template, request
 
-from ..tenancy.resolver import commune_for_host, commune_for_slug
+from ..tenancy.resolver import communes_for_slug_and_host
 from . import session
 from .forms import ConfirmForm
 
@@ -26,8 +26,7 @@ def _commune():
     found = PORTAL_PATH.match(request.path)
     if found is None:
         return None
-    commune = commune_for_slug(found["slug"])
-    host_commune = commune_for_host(request.host)
+    commune, host_commune = communes_for_slug_and_host(found["slug"], request.host)
     if commune is None or (host_commune is not None and host_commune.id != commune.id):
         return None
     return commune

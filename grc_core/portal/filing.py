@@ -38,7 +38,8 @@ log = logging.getLogger("grc.portal")
 def file_demarche(account, request_type, formdata, files=()):
     """``(request, {})`` once committed, or ``(None, errors)`` with nothing stored."""
     citizen = citizen_for_filing(account)
-    created, errors = create_request(request_type=request_type.id, citizen=citizen, channel=CHANNEL,
+    # The type as the page read it (grc_core.portal.catalogue.find): checked again, not read again.
+    created, errors = create_request(request_type=request_type, citizen=citizen, channel=CHANNEL,
                                      formdata=formdata, actor=None, files=files)
     if created is None:
         db.session.rollback()

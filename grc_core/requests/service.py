@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..extensions import db
+from ..extensions import commit_keeping_objects, db
 from ..forms.hygiene import text_problem
 from ..models import Commune, Membership, Message, Request, RequestEvent, RequestType, User, utcnow
 from ..models.request import PRIORITIES, REQUEST_CHANNELS
@@ -191,7 +191,9 @@ def create_request(*, request_type, citizen, channel, formdata, actor, priority=
             if contact.citizen_id is None and citizen is not None:
                 contact.citizen_id = citizen.id
         current_app.extensions["grc"].request_submitted(active_plugins(commune), request, commune, now)
-        db.session.commit()
+        # The caller reads the request back at once (its reference, its id for
+        # the next page): as just written, not loaded again with its commune.
+        commit_keeping_objects()
     except Exception:
         db.session.rollback()
         attachments.remove_files(written)

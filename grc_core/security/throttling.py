@@ -29,9 +29,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import ngettext
-from sqlalchemy import delete, exists, or_, select, text, update
+from sqlalchemy import delete, literal, or_, select, text, union_all, update
 
-from ..extensions import db
+from ..extensions import commit_keeping_objects, db
 from ..models import LoginAttempt
 from . import clock
 
@@ -60,10 +60,13 @@ def _window() -> timedelta:
 
 def _lock(*keys: str) -> None:
     """Serialise the reservations touching the same account or address."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        for key in keys:  # always the account first, then the address: no deadlock
-            number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
-            db.session.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": number})
+    if db.session.get_bind().dialect.name == "postgresql" and keys:
+        # One statement for every lock, taken left to right: always the
+        # account first, then the address (no deadlock), in one round trip.
+        numbers = {f"n{index}": int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+                   for index, key in enumerate(keys)}
+        locks = ", ".join(f"pg_advisory_xact_lock(:{name})" for name in numbers)
+        db.session.execute(text(f"SELECT {locks}"), numbers)
 
 
 def pair_delay(failures: int) -> timedelta:
@@ -74,27 +77,46 @@ def pair_delay(failures: int) -> timedelta:
     return min(_window(), timedelta(seconds=FIRST_DELAY_SECONDS * 2 ** min(beyond, 20)))
 
 
-def _failures(condition, since: datetime, limit: int | None = None) -> list[datetime]:
-    query = (select(LoginAttempt.at).where(condition, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since)
-             .order_by(LoginAttempt.at.desc()))
-    return [clock.aware(at) for at in db.session.scalars(query.limit(limit) if limit else query)]
+def _recent(email: str, ip: str, now: datetime) -> dict[str, list[datetime]]:
+    """What the three rules read, in one statement: the failures of the
+    (account, address) pair, whether the account signed in from the address
+    lately (``known``: one row at most), and the newest failures of the
+    account and of the address (as many as their limits) — each part a
+    UNION ALL branch with its own order and limit, so each keeps its index."""
+    settings = _settings()
+    since = now - _window()
+    failed = (LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since)
+    newest = LoginAttempt.at.desc()
+
+    def part(name, *where, limit=None):
+        query = select(literal(name).label("part"), LoginAttempt.at).where(*where).order_by(newest)
+        return select(query.limit(limit).subquery() if limit else query.subquery())
+
+    parts = union_all(
+        part("pair", LoginAttempt.email == email, LoginAttempt.ip == ip, *failed),
+        part("known", LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(True),
+             LoginAttempt.at >= now - timedelta(days=int(settings["LOGIN_KNOWN_ADDRESS_DAYS"])), limit=1),
+        part("email", LoginAttempt.email == email, *failed, limit=int(settings["LOGIN_MAX_FAILURES"])),
+        part("ip", LoginAttempt.ip == ip, *failed, limit=int(settings["LOGIN_MAX_FAILURES_PER_IP"])),
+    )
+    found = {"pair": [], "known": [], "email": [], "ip": []}
+    for name, at in db.session.execute(parts):
+        found[name].append(clock.aware(at))
+    for times in found.values():
+        times.sort(reverse=True)  # a UNION keeps no order: newest first again
+    return found
 
 
 def _wait(email: str, ip: str, now: datetime) -> float:
     settings = _settings()
-    since = now - _window()
+    recent = _recent(email, ip, now)
     waits = [0.0]
-    pair = _failures((LoginAttempt.email == email) & (LoginAttempt.ip == ip), since)
+    pair = recent["pair"]
     if pair and pair_delay(len(pair)):
         waits.append((pair[0] + pair_delay(len(pair)) - now).total_seconds())
-    known = db.session.scalar(select(exists().where(
-        LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(True),
-        LoginAttempt.at >= now - timedelta(days=int(settings["LOGIN_KNOWN_ADDRESS_DAYS"])),
-    )))
-    if not known:
-        for condition, limit in ((LoginAttempt.email == email, int(settings["LOGIN_MAX_FAILURES"])),
-                                 (LoginAttempt.ip == ip, int(settings["LOGIN_MAX_FAILURES_PER_IP"]))):
-            failures = _failures(condition, since, limit)
+    if not recent["known"]:
+        for failures, limit in ((recent["email"], int(settings["LOGIN_MAX_FAILURES"])),
+                                (recent["ip"], int(settings["LOGIN_MAX_FAILURES_PER_IP"]))):
             if len(failures) >= limit:
                 waits.append((failures[-1] + _window() - now).total_seconds())
     return max(waits)
@@ -131,8 +153,10 @@ def reserve(email: str, ip: str) -> Reservation:
         return Reservation(None, max(1, math.ceil(wait)))
     attempt = LoginAttempt(email=email, ip=ip, at=now, succeeded=False)
     db.session.add(attempt)
-    db.session.commit()
-    return Reservation(attempt.id)
+    db.session.flush()
+    attempt_id = attempt.id  # known now: after the commit, reading it would load the row again
+    commit_keeping_objects()
+    return Reservation(attempt_id)
 
 
 def settle(reservation: Reservation, succeeded: bool) -> None:

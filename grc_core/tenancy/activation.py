@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Commune, CommunePlugin, RequestType, Service, Workflow, utcnow
@@ -34,13 +34,29 @@ def active_plugins(commune: Commune | int | None) -> list[str]:
     commune_id = getattr(commune, "id", commune)
     cache = g.setdefault("grc_active_plugins", {})
     if commune_id not in cache:
-        enabled = set(db.session.scalars(
+        remember_enabled(commune_id, db.session.scalars(
             select(CommunePlugin.plugin).where(
                 CommunePlugin.commune_id == commune_id, CommunePlugin.enabled.is_(True)
             )
         ))
-        cache[commune_id] = [name for name in registry().names if name in enabled]
     return list(cache[commune_id])
+
+
+def remember_enabled(commune_id: int, enabled) -> None:
+    """Cache, for this request, the plugins enabled for the commune as another
+    query read them (the tenancy resolver reads them with the commune)."""
+    enabled = set(enabled)
+    g.setdefault("grc_active_plugins", {})[commune_id] = [name for name in registry().names if name in enabled]
+
+
+def enabled_plugins_column(commune_table):
+    """SQL: the names of the plugins enabled for each row of ``commune_table``,
+    comma-separated (NULL for none), to read with the commune itself. A Core
+    subquery: the communes being resolved are not the current commune yet."""
+    table = CommunePlugin.__table__
+    return (select(func.aggregate_strings(table.c.plugin, ","))
+            .where(table.c.commune_id == commune_table.id, table.c.enabled.is_(True))
+            .correlate(commune_table).scalar_subquery())
 
 
 def is_active(plugin: str | None, commune) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Commune, Membership
-from .activation import is_active
+from .activation import enabled_plugins_column, is_active, remember_enabled
 from .scoping import set_current_commune, unscoped
 
 SESSION_KEY = "grc_commune_id"
@@ -38,6 +38,26 @@ def commune_for_host(host: str) -> Commune | None:
         select(Commune).where(Commune.active.is_(True), Commune.hostnames.contains(host))
     )
     return next((c for c in candidates if host in c.hostname_list), None)
+
+
+def communes_for_slug_and_host(slug: str, host: str) -> tuple[Commune | None, Commune | None]:
+    """``(the commune of this slug, the commune whose own hostname this is)``,
+    each None when there is none, in one query: every public page asks both
+    (a commune's own hostname serves that commune only), and which plugins
+    the commune of the slug uses (cached for the request, see
+    grc_core.tenancy.activation.active_plugins)."""
+    host = host.split(":", 1)[0].lower()
+    matches = Commune.slug == slug
+    if host:
+        matches = matches | Commune.hostnames.contains(host)
+    rows = db.session.execute(select(Commune, enabled_plugins_column(Commune))
+                              .where(Commune.active.is_(True), matches)).all()
+    by_slug = next((row for row in rows if row[0].slug == slug), None)
+    if by_slug is not None:
+        # The page asks which plugins the commune uses (its menus, its types): read with it.
+        remember_enabled(by_slug[0].id, (by_slug[1] or "").split(",") if by_slug[1] else ())
+    by_host = next((row[0] for row in rows if host and host in row[0].hostname_list), None)
+    return (by_slug[0] if by_slug is not None else None), by_host
 
 
 def memberships_and_communes(user) -> list[tuple[Membership, Commune]]:
@@ -106,8 +126,7 @@ def _resolve() -> None:
 
     slug = (request.view_args or {}).get("commune_slug")
     if slug is not None:
-        commune = commune_for_slug(slug)
-        host_commune = commune_for_host(request.host)
+        commune, host_commune = communes_for_slug_and_host(slug, request.host)
         # A commune's own hostname serves that commune only.
         if commune is None or (host_commune is not None and host_commune.id != commune.id):
             abort(404)

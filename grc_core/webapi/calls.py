@@ -13,23 +13,24 @@ its rate limit, and — once answered — its audit line.
   counted in Redis when ``REDIS_URL`` is set — shared by every worker — and
   in the process's memory otherwise; over it, 429 with ``Retry-After``.
 - **Audit**: every call made with a key writes an audit event naming the
-  key (``api.call``) and moves its "last used"; a refused key is recorded
-  (``api.key_refused``).
+  key (``api.call``) and moves its "last used" (shown to the minute: written
+  once a minute at most); a refused key is recorded (``api.key_refused``).
 """
 from __future__ import annotations
 
 import math
 import time
 
-from flask import abort, current_app, g, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from sqlalchemy import update
 
 from ..audit import record
 from ..extensions import db
-from ..models import Commune, utcnow
+from ..models import ApiKey, Commune, utcnow
 from ..tenancy.resolver import commune_for_host, commune_for_slug
 from ..tenancy.scoping import set_current_commune
 from .keys import find_key, principal
@@ -81,8 +82,7 @@ def identify_key() -> None:
     """``g.api_key``: the live key of this commune given with the call, if any."""
     secret = _secret()
     key = find_key(secret)
-    g.api_key = key if key is not None and key.commune_id == g.grc_commune.id else None
-    g.api_key_refused = bool(secret) and g.api_key is None
+    _take_key(key if key is not None and key.commune_id == g.grc_commune.id else None, secret)
 
 
 def commune_from_key() -> None:
@@ -92,12 +92,20 @@ def commune_from_key() -> None:
     key = find_key(secret)
     commune = db.session.get(Commune, key.commune_id) if key is not None else None
     if commune is None or not commune.active:
-        g.api_key, g.api_key_refused = None, bool(secret)
+        _take_key(None, secret)
         return
     g.grc_commune = commune
     g.grc_membership = None
     set_current_commune(commune.id)
-    g.api_key, g.api_key_refused = key, False
+    _take_key(key, secret)
+
+
+def _take_key(key: ApiKey | None, secret: str | None) -> None:
+    g.api_key = key
+    g.api_key_refused = bool(secret) and key is None
+    # What the audit line needs, kept as plain values: a commit in the view
+    # expires the key, and naming it then would read it again.
+    g.api_key_used = (key.id, key.name, key.last_used_at) if key is not None else None
 
 
 def _limiter() -> FixedWindowRateLimiter:
@@ -136,17 +144,33 @@ def require_key(scope: str):
     return who
 
 
+def same_minute(earlier, now) -> bool:
+    """Whether a key's "last used" already says ``now``: it is shown to the
+    minute (back office, ``grc api-keys``), so a busy key is not written on
+    every call."""
+    if earlier is None:
+        return False
+    if earlier.tzinfo is None:  # SQLite keeps no zone: stored in UTC
+        earlier = earlier.replace(tzinfo=now.tzinfo)
+    return earlier.replace(second=0, microsecond=0) == now.replace(second=0, microsecond=0)
+
+
 def audit_call(response):
     """after_request: the audit line of a call made with a key (or a refused key)."""
     key = g.get("api_key")
     if key is None and not g.get("api_key_refused"):
         return response
+    used = g.get("api_key_used") if key is not None else None
     try:
         db.session.rollback()  # whatever the view left unfinished is not ours to commit
         details = {"method": request.method, "status": response.status_code}
-        if key is not None:
-            key.last_used_at = utcnow()
-            record("api.call", target=request.path, details={"key": key.name, "key_id": key.id, **details})
+        if used is not None:
+            key_id, name, last_used_at = used
+            now = utcnow()
+            if not same_minute(last_used_at, now):
+                db.session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now),
+                                   execution_options={"synchronize_session": False})
+            record("api.call", target=request.path, details={"key": name, "key_id": key_id, **details})
         else:
             record("api.key_refused", target=request.path, details=details)
     except Exception:

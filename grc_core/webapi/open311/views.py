@@ -35,7 +35,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from ...extensions import db
-from ...forms.specs import active_request_types, fields_of
+from ...forms.specs import active_request_types, fields_of, usable_request_type
 from ...models import Citizen, Request, RequestType, utcnow
 from ...requests import confidentiality
 from ...requests.service import create_request
@@ -96,6 +96,19 @@ def _services() -> list[RequestType]:
 
 def _service_or_404(code: str) -> RequestType:
     found = next((t for t in _services() if t.code == code), None)
+    if found is None:
+        raise ApiRefusal(404, _("Unknown service_code « %(code)s ».", code=code[:100]))
+    return found
+
+
+def _service_to_file(code: str) -> RequestType:
+    """The service a report is filed in, read once with what filing reads
+    (its workflow and service) and checked as :func:`_services` lists them."""
+    found = None
+    if code not in confidentiality.confidential_types(g.grc_commune):
+        read = db.session.scalar(select(RequestType).where(RequestType.code == code[:100]).options(
+            joinedload(RequestType.workflow), joinedload(RequestType.service)))
+        found = usable_request_type(read, channel="api")
     if found is None:
         raise ApiRefusal(404, _("Unknown service_code « %(code)s ».", code=code[:100]))
     return found
@@ -212,7 +225,7 @@ def _problems(field_errors: dict) -> list[str]:
 @bp.route(f"/requests.{FORMAT}", methods=["POST"])
 def create(format, commune_slug=None):
     require_key(SCOPE)
-    request_type = _service_or_404((request.form.get("service_code") or "").strip())
+    request_type = _service_to_file((request.form.get("service_code") or "").strip())
     if request.form.get("media_url"):
         raise ApiRefusal(400, _("media_url is not accepted: send the file itself as the « media » upload."))
     latitude, longitude, address = _location()
@@ -230,7 +243,7 @@ def create(format, commune_slug=None):
             raise ApiRefusal(400, _("This service takes no media."))
         formdata.add(f"f_{target.name}", media)
     created, field_errors = create_request(
-        request_type=request_type.id, citizen=_reporter(), channel="api", formdata=formdata, actor=None,
+        request_type=request_type, citizen=_reporter(), channel="api", formdata=formdata, actor=None,
         subject=description, location=address, latitude=latitude, longitude=longitude)
     if created is None:
         db.session.rollback()
