@@ -281,6 +281,7 @@ def claim_batch(connection, now: datetime, channels: tuple[str, ...], size: int)
            .limit(size))
     if postgresql:
         due = due.with_for_update(skip_locked=True)
+    # Outside the try: a BEGIN that failed (SQLite busy past its timeout) has nothing to roll back.
     connection.exec_driver_sql("BEGIN" if postgresql else "BEGIN IMMEDIATE")
     try:
         batch = connection.execute(due).all()
