@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 BACKOFF_MINUTES = (1, 5, 30, 120, 360, 720, 1440)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
 SMTP_TIMEOUT_SECONDS = 30
-# Messages a sender takes per statement, and how long they stay its own: a
+# Messages a sender takes per claim, and how long they stay its own: a
 # sender killed in the middle of a batch leaves them to be sent again after
 # the lease. A batch stops sending LEASE_MARGIN_SECONDS before its lease
 # ends (a slow server: at most a few SMTP timeouts per message), and gives
