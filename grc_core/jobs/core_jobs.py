@@ -8,6 +8,7 @@ requests; retention anonymises only what is still due.
 from __future__ import annotations
 
 import logging
+import time
 
 from ..extensions import db
 from ..requests import export_jobs
@@ -41,13 +42,33 @@ def tick_job() -> dict:
             "pending_filings_deleted": purge_pending_filings()}
 
 
-@job("outbox.send", without_queue="tick")
-def outbox_send_job(limit: int = 100) -> dict:
-    """Deliver due e-mails. Failures are the outbox's to retry (per message,
-    with its own backoff), not the queue's: the job itself succeeds."""
-    from ..notifications import send_pending
+# A delivery job sends round after round of this many messages while they
+# come full, for at most DRAIN_SECONDS (well under the queue's job timeout),
+# then queues its own sequel: a campaign of 100,000 e-mails is drained by
+# every free worker at once (each claims its own messages), not 100 at a
+# time by whichever job a commit happened to queue.
+DRAIN_ROUND = 500
+DRAIN_SECONDS = 300
 
-    sent, failed = send_pending(limit=limit)
+
+@job("outbox.send", without_queue="tick")
+def outbox_send_job(limit: int = DRAIN_ROUND) -> dict:
+    """Deliver due e-mails until none is due. Failures are the outbox's to
+    retry (per message, with its own backoff), not the queue's: the job
+    itself succeeds."""
+    from ..notifications import send_pending
+    from .queue import enqueue
+
+    started = time.monotonic()
+    sent = failed = 0
+    while True:
+        done, missed = send_pending(limit=limit)
+        sent, failed = sent + done, failed + missed
+        if done + missed < limit:  # nothing more due (or the server unreachable: its backoff)
+            break
+        if time.monotonic() - started > DRAIN_SECONDS:
+            enqueue("outbox.send", limit=limit)
+            break
     return {"sent": sent, "failed": failed}
 
 

@@ -8,14 +8,16 @@ citizens would receive.
 A failed attempt keeps the message ``pending`` with ``attempts`` + 1, the
 error and the next attempt later and later (:data:`BACKOFF_MINUTES`); after
 :data:`MAX_ATTEMPTS` it becomes ``failed`` and stays visible to the admin.
-Each message is claimed before it is sent, so that two workers (two jobs,
-a job and ``grc tick``) never send it twice: on PostgreSQL the claim is a
-row lock (``FOR UPDATE SKIP LOCKED``) held until the message is marked, and
-released by the database if the process dies, so the next run sends it; on
-SQLite, which has no row locks, it is a compare-and-set on
-``next_attempt_at`` committed before sending, which puts the message
-:data:`CLAIM_LEASE_MINUTES` ahead (the time after which a send interrupted
-by a crash is tried again).
+Messages are claimed before they are sent, :data:`CLAIM_BATCH` at a time in
+one short transaction, so that two senders (two workers, a job and
+``grc tick``) never send the same one: the claim moves them
+:data:`CLAIM_LEASE_MINUTES` ahead (a lease) and is committed before the
+first is sent (:func:`claim_batch`). Each message's outcome is then
+committed alone, as soon as the server answered: a sender killed in the
+middle of a batch leaves at most the one message in flight sent but not
+recorded — sent a second time when the lease has run out, like the rest of
+its batch, which were never sent. One SMTP connection serves every batch of
+a run.
 
 With a job queue (``REDIS_URL``), committing a transaction that added
 e-mails queues an ``outbox.send`` job, so they leave within seconds;
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from datetime import datetime, timedelta
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -40,7 +43,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event, func, select, update
+from sqlalchemy import case, event, func, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -55,7 +58,14 @@ log = logging.getLogger(__name__)
 BACKOFF_MINUTES = (1, 5, 30, 120, 360, 720, 1440)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
 SMTP_TIMEOUT_SECONDS = 30
+# Messages a sender takes per claim, and how long they stay its own: a
+# sender killed in the middle of a batch leaves them to be sent again after
+# the lease. A batch stops sending LEASE_MARGIN_SECONDS before its lease
+# ends (a slow server: at most a few SMTP timeouts per message), and gives
+# the rest back, so a message is never sent by two living senders.
+CLAIM_BATCH = 50
 CLAIM_LEASE_MINUTES = 15
+LEASE_MARGIN_SECONDS = 5 * 60
 # An extra "header" that is the SMTP envelope sender (MAIL FROM), not a header:
 # a campaign's per-recipient bounce address (VERP); the receiving MTA writes it
 # as the Return-Path.
@@ -138,9 +148,10 @@ def _settings() -> dict:
 MAIL_POLICY = email_policy.SMTP.clone(max_line_length=998)
 
 
-def _email(message: OutboxMessage, now: datetime) -> EmailMessage:
+def _email(message, now: datetime, sender: str) -> EmailMessage:
+    """The e-mail of an outbox message (a row or the model: the same names)."""
     email = EmailMessage(policy=MAIL_POLICY)
-    email["From"] = _settings().get("MAIL_FROM") or "no-reply@localhost"
+    email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(now)
@@ -228,50 +239,103 @@ def permanently_refused(error: Exception) -> bool:
         code >= 500 for code, _text in error.recipients.values())
 
 
-def _failed(message: OutboxMessage, error: Exception, now: datetime, *, final: bool = False) -> None:
-    message.attempts += 1
-    message.last_error = _one_line(f"{type(error).__name__}: {error}", 500)
+def failure(attempts: int, error: Exception, now: datetime, *, final: bool = False) -> dict:
+    """The columns of a message whose attempt number ``attempts`` + 1 failed:
+    bounced when refused for good, failed after the last attempt (or
+    ``final``), else due again after its backoff."""
+    values = {"attempts": attempts + 1, "last_error": _one_line(f"{type(error).__name__}: {error}", 500)}
     if permanently_refused(error):
-        message.status = "bounced"
-    elif final or message.attempts >= MAX_ATTEMPTS:
-        message.status = "failed"
+        values["status"] = "bounced"
+    elif final or attempts + 1 >= MAX_ATTEMPTS:
+        values["status"] = "failed"
     else:
-        message.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[message.attempts - 1])
+        values["next_attempt_at"] = now + timedelta(minutes=BACKOFF_MINUTES[attempts])
+    return values
 
 
-def _claim_next(now: datetime, channels: tuple[str, ...]) -> OutboxMessage | None:
-    while True:
-        message = db.session.scalar(
-            select(OutboxMessage)
-            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-                   OutboxMessage.channel.in_(channels),
-                   OutboxMessage.commune_id.in_(select(Commune.id).where(Commune.active.is_(True))))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if message is None or db.session.get_bind().dialect.name == "postgresql":
-            return message
-        seen = message.next_attempt_at
-        claimed = db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending",
-                   OutboxMessage.next_attempt_at == seen)
-            .values(next_attempt_at=now + timedelta(minutes=CLAIM_LEASE_MINUTES))
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if claimed:
-            db.session.refresh(message)
-            return message
-        # Another process claimed it between our read and our write: next one.
+# What a sender reads of a claimed message: enough to build and send it, and
+# when it was due (to give it back untried without moving it down the queue).
+CLAIMED_COLUMNS = (OutboxMessage.id, OutboxMessage.channel, OutboxMessage.recipient, OutboxMessage.subject,
+                   OutboxMessage.body, OutboxMessage.headers, OutboxMessage.attempts, OutboxMessage.next_attempt_at)
+
+
+def claim_batch(connection, now: datetime, channels: tuple[str, ...], size: int) -> tuple[datetime, list]:
+    """Take up to ``size`` due messages for this sender (``connection`` in
+    autocommit): their ``next_attempt_at`` moves to the lease's end, so no
+    other sender sees them due until then. Returns (the lease's end, the
+    messages, oldest first, as they were).
+
+    One short transaction, whatever the batch: on PostgreSQL the SELECT
+    locks the rows it picks and skips those another sender is taking
+    (``FOR UPDATE SKIP LOCKED``; a row another took and committed meanwhile
+    is re-checked and no longer due); on SQLite, which has no row locks, the
+    transaction takes the database's write lock before reading
+    (``BEGIN IMMEDIATE``). Either way two senders never take the same message."""
+    lease = now + timedelta(minutes=CLAIM_LEASE_MINUTES)
+    postgresql = connection.dialect.name == "postgresql"
+    due = (select(*CLAIMED_COLUMNS)
+           .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                  OutboxMessage.channel.in_(channels),
+                  OutboxMessage.commune_id.in_(select(Commune.id).where(Commune.active.is_(True))))
+           .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+           .limit(size))
+    if postgresql:
+        due = due.with_for_update(skip_locked=True)
+    # Outside the try: a BEGIN that failed (SQLite busy past its timeout) has nothing to roll back.
+    connection.exec_driver_sql("BEGIN" if postgresql else "BEGIN IMMEDIATE")
+    try:
+        batch = connection.execute(due).all()
+        if batch:
+            connection.execute(update(OutboxMessage).where(OutboxMessage.id.in_([row.id for row in batch]))
+                               .values(next_attempt_at=lease))
+        connection.exec_driver_sql("COMMIT")
+    except BaseException:
+        connection.exec_driver_sql("ROLLBACK")
+        raise
+    return lease, batch
+
+
+def _release(connection, untried: list, lease: datetime) -> None:
+    """Give back claimed messages not tried (the server unreachable, the
+    batch out of time, an error): due again as they were, not at the lease's
+    end — only those still ours (still at our lease's end)."""
+    if untried:
+        connection.execute(update(OutboxMessage).where(
+            OutboxMessage.id.in_([row.id for row in untried]), OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at == lease).values(
+            next_attempt_at=case({row.id: row.next_attempt_at for row in untried}, value=OutboxMessage.id)))
+
+
+def _attempt(message, transport, texts, now: datetime, sender: str) -> dict:
+    """Send one claimed message; the columns that record the outcome.
+    Raises :class:`MailServerUnavailable` (nothing was sent)."""
+    try:
+        if message.channel == "sms":
+            reference = texts.send(message.recipient, message.body, f"grc-{message.id}")
+        else:
+            transport.send(message, _email(message, now, sender), now)
+            reference = ""
+    except sms.SmsPermanentError as error:
+        return failure(message.attempts, error, now, final=True)
+    except (sms.SmsTemporaryError, smtplib.SMTPException, OSError, ValueError) as error:
+        return failure(message.attempts, error, now)
+    return {"attempts": message.attempts + 1, "status": "sent", "sent_at": now, "last_error": "",
+            "provider_ref": reference}
 
 
 def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
     """Deliver up to ``limit`` due messages of every active commune; ``(sent, failed)``.
 
-    Commits after each message. A failure is recorded on the message, never
-    raised: the next run retries it.
+    Messages are claimed :data:`CLAIM_BATCH` at a time (:func:`claim_batch`)
+    and sent over one SMTP connection. Each one's outcome is committed as
+    soon as the server has answered, before the next is sent: after a crash,
+    only the one message in flight can be sent a second time (its server said
+    yes, the process died before recording it), never the batch — the rest of
+    the batch is sent once its lease has run out. A failure is recorded on
+    the message, never raised: the next run retries it.
+
+    Runs on a connection of its own where each statement commits itself (one
+    round trip per message, no ORM); the caller's session is committed first.
     """
     now = as_utc(now or utcnow())
     sent = failed = 0
@@ -279,39 +343,39 @@ def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, in
     texts = sms.gateway()
     # Without a gateway, SMS are left pending (not tried, not failed).
     channels = ("email", "sms") if texts is not None else ("email",)
+    sender = _settings().get("MAIL_FROM") or "no-reply@localhost"
+    db.session.commit()
     try:
-        with unscoped():
-            while sent + failed < limit:
-                # A message just tried is no longer due: the loop moves on.
-                message = _claim_next(now, channels)
-                if message is None:
+        with db.engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            server_down = False
+            while not server_down and sent + failed < limit:
+                lease, batch = claim_batch(connection, now, channels, min(CLAIM_BATCH, limit - sent - failed))
+                if not batch:
                     break
+                deadline = time.monotonic() + CLAIM_LEASE_MINUTES * 60 - LEASE_MARGIN_SECONDS
+                tried = 0
                 try:
-                    if message.channel == "sms":
-                        message.provider_ref = texts.send(message.recipient, message.body, f"grc-{message.id}")
-                    else:
-                        transport.send(message, _email(message, now), now)
-                except sms.SmsPermanentError as error:
-                    _failed(message, error, now, final=True)
-                    failed += 1
-                except sms.SmsTemporaryError as error:
-                    _failed(message, error, now)
-                    failed += 1
-                except MailServerUnavailable as error:
-                    _failed(message, error, now)
-                    failed += 1
-                    db.session.commit()
-                    break
-                except (smtplib.SMTPException, OSError, ValueError) as error:
-                    _failed(message, error, now)
-                    failed += 1
-                else:
-                    message.attempts += 1
-                    message.status = "sent"
-                    message.sent_at = now
-                    message.last_error = ""
-                    sent += 1
-                db.session.commit()
+                    for message in batch:
+                        if time.monotonic() > deadline:
+                            break
+                        try:
+                            values = _attempt(message, transport, texts, now, sender)
+                        except MailServerUnavailable as error:
+                            # Could not connect or sign in: the rest waits for the next run.
+                            values, server_down = failure(message.attempts, error, now), True
+                        # One statement, its own transaction: recorded before the next message leaves.
+                        connection.execute(update(OutboxMessage).where(OutboxMessage.id == message.id)
+                                           .values(**values))
+                        tried += 1
+                        if values.get("status") == "sent":
+                            sent += 1
+                        else:
+                            failed += 1
+                        if server_down:
+                            break
+                finally:
+                    _release(connection, batch[tried:], lease)
     finally:
         transport.close()
     return sent, failed
