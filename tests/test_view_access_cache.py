@@ -58,3 +58,22 @@ def test_the_answer_is_per_commune_and_per_user(app, plugin_view):
         assert g.get("grc_view_access") is None
         act_as(admin_elsewhere, without)
         assert plugin_view.is_accessible() is False
+
+
+def test_permission_sets_kept_for_the_request_follow_grants_and_roles_at_once(app):
+    from grc_core.security.permissions import permissions_of
+
+    commune = make_commune(app, "Grants", "45904", plugins=[])
+    agent = make_agent(app, commune, "agent@grants.fr", "agent")
+    admin = make_agent(app, commune, "admin@grants.fr", "admin")
+    with app.test_request_context("/admin/"):
+        act_as(agent, commune)
+        membership, place = g.grc_membership, g.grc_commune
+        assert "core.segments" not in permissions_of(membership.user, membership, place)
+        membership.permissions = [*(membership.permissions or ()), "core.segments"]  # granted mid-request
+        assert "core.segments" in permissions_of(membership.user, membership, place)
+        act_as(admin, commune)
+        assert "core.admin" in permissions_of(g.grc_membership.user, g.grc_membership, place)
+        act_as(agent, commune)
+        assert "core.admin" not in permissions_of(membership.user, membership, place)
+        db.session.rollback()
