@@ -451,6 +451,9 @@ def run_intake(app, ctx: Context, url: str, repeat: int, rng: random.Random, log
                           subject="Nid-de-poule devant le n° 12", location="12 rue des Halles, 45900 Villeneuve-sur-Loire")
         html = page.get_data(as_text=True)
         payload = intake_payload(form_fields(html), case, csrf_from(html))
+        # The same citizen may come back in a run (a few sampled citizens, --reuse): no "already filed?"
+        # page (a 400 that stopped the figure since the duplicate guard landed), as bench.round_trips does.
+        payload["confirm_duplicate"] = "y"
         elapsed, response = timed(lambda: client.post(form_url, data=payload))
         if response.status_code not in (200, 302, 303):
             figure.note = f"HTTP {response.status_code}"

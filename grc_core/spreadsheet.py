@@ -24,8 +24,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .workflows.deadlines import PARIS
 
@@ -74,20 +72,24 @@ def table_to_csv(rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _xlsx_cell(value):
+def _xlsx_cell(value, illegal_characters: re.Pattern):
     value = cell_value(value)
     if isinstance(value, str):
         # XML cannot hold most control characters; openpyxl would refuse the file.
-        return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return neutralize(illegal_characters.sub("", value))
     return value
 
 
 def table_to_xlsx(rows, title: str) -> bytes:
     """One sheet named ``title`` (without the characters a sheet's name may not hold)."""
+    # Imported here: openpyxl weighs ~8 MB in every worker, and only an XLSX export needs it.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31] or "GRC")
     for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
+        sheet.append([_xlsx_cell(value, ILLEGAL_CHARACTERS_RE) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -92,3 +92,21 @@ def test_a_bad_unread_value_leaves_the_filter_off():
     for value in ("", "0", "no", "<script>", "1" * 500):
         assert QueueFilters.from_args({"unread": value}).unread is False
     assert QueueFilters.from_args({"unread": "1"}).to_args() == {"unread": "1"}
+
+
+def test_opening_a_request_with_nothing_unread_writes_nothing(app, town):
+    # The page's read receipt is written only when the page showed an unread
+    # citizen's message: most openings send no UPDATE and commit no write.
+    write(app, town, "2026-00002", "Note interne", by_citizen=False)
+    quiet = request_id(app, town, "2026-00002")
+    agent = signed_in(app, "agent@a.fr")
+    assert agent.get(f"/admin/requests/{quiet}/").status_code == 200
+    with in_commune(app, town.id):
+        assert db.session.get(Request, quiet).citizen_messages_read_at is None
+
+    write(app, town, "2026-00002", "Et ma demande ?", at=utcnow() - timedelta(minutes=5))
+    assert unread_rows(agent.get("/admin/requests/").get_data(as_text=True)) == ["2026-00002"]
+    assert agent.get(f"/admin/requests/{quiet}/").status_code == 200
+    with in_commune(app, town.id):
+        assert db.session.get(Request, quiet).citizen_messages_read_at is not None
+    assert unread_rows(agent.get("/admin/requests/").get_data(as_text=True)) == []

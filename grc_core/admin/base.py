@@ -28,7 +28,7 @@ from ..security.ids import ID_MAX, parse_id
 from ..security.permissions import can
 from ..security.redirects import is_safe_path
 from ..spreadsheet import FORMATS, download
-from ..tenancy.activation import is_active
+from ..tenancy.activation import VIEW_ACCESS_CACHE, is_active
 
 
 class Guarded:
@@ -40,11 +40,23 @@ class Guarded:
     plugin: str | None = None
 
     def is_accessible(self) -> bool:
-        if not current_user.is_authenticated:
+        # Flask-Admin asks every view several times per page (menu, categories,
+        # visibility): ~250 times for one back-office page. The answer is kept
+        # for the request, keyed by the user and the commune, and dropped when
+        # a domain is enabled or disabled (tenancy.activation forgets it).
+        user = current_user._get_current_object()
+        commune = g.get("grc_commune")
+        known = g.setdefault(VIEW_ACCESS_CACHE, {})
+        key = (id(self), id(user), getattr(commune, "id", None))
+        if key not in known:
+            known[key] = self._decide_access(user, commune)
+        return known[key]
+
+    def _decide_access(self, user, commune) -> bool:
+        if not user.is_authenticated:
             return False
         if self.platform_only:
-            return bool(current_user.is_platform_admin)
-        commune = g.get("grc_commune")
+            return bool(user.is_platform_admin)
         return commune is not None and is_active(self.plugin, commune) and can(self.permission)
 
     def is_visible(self) -> bool:

@@ -26,7 +26,7 @@ from ..citizens.forms import (
     CONSENT_CHANNEL_LABELS, CONSENT_PURPOSE_LABELS, RELATION_LABELS, CitizenForm, ConsentForm, ContactForm,
     LinkForm, MergeForm, UndoMergeForm,
 )
-from ..citizens import portal_account, rgpd_access, rgpd_pdf
+from ..citizens import portal_account, rgpd_access
 from ..citizens.merge import UNDO_DAYS, MergeError, plan_merge, undo_merge
 from ..citizens.rectification import rectify
 from ..citizens.search import describe, parse_date
@@ -178,6 +178,9 @@ class CitizensView(PersonalDataView):
         if fmt == "json":
             body, mimetype = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
         else:
+            # Imported here: fpdf2 weighs ~30 MB in every worker, and only this export needs it.
+            from ..citizens import rgpd_pdf
+
             body, mimetype = rgpd_pdf.render(data), "application/pdf"
         return Response(body, mimetype=mimetype, headers={
             "Content-Disposition": f'attachment; filename="rgpd-acces-{citizen.id}.{fmt}"',

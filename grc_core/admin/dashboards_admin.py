@@ -112,7 +112,8 @@ class DashboardsView(SecureView):
         except boards.FilterError as error:
             return None, None, str(FILTER_ERRORS[error.code])
 
-    def _link_for(self, viewer, result):
+    def _link_for(self, viewer, result, queue_url: str):
+        """``queue_url``: the queue's address, built once per page (a dashboard links a few hundred figures)."""
         def link(category: str, series: str | None = None):
             if not viewer.may_drill_down:
                 return None
@@ -123,7 +124,7 @@ class DashboardsView(SecureView):
                 return None
             if isinstance(target, str):
                 return target
-            return url_for("core_requests.index") + "?" + urlencode(target)
+            return queue_url + "?" + urlencode(target)
         return link
 
     def _hidden(self, viewer, computed_widgets) -> dict[str, int]:
@@ -149,8 +150,9 @@ class DashboardsView(SecureView):
         period, filters, error = self._filters(viewer)
         widgets = []
         if error is None:
+            queue_url = url_for("core_requests.index")
             for computed in boards.compute(code, viewer, commune, period, filters):
-                link = self._link_for(viewer, computed.result)
+                link = self._link_for(viewer, computed.result, queue_url)
                 chart = None
                 if computed.widget.kind in ("bar", "stacked", "line"):
                     chart = build_chart(computed.widget.kind, computed.result, link, _number)

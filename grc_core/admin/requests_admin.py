@@ -493,7 +493,7 @@ class RequestsView(RequestsArea):
                 active_plugins(current_commune()), req, current_user, current_commune())),
         )
         # Shown to an agent of the request (request_or_404 let him in): read from now on.
-        unread.mark_read(req)
+        unread.mark_read(req, new_messages)
         return page, status
 
     @expose("/<id:request_id>/")

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import TYPE_CHECKING
 
-import requests
-from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -33,6 +32,12 @@ from ..extensions import db
 from ..models import CitizenAccount
 from ..security import clock
 from .linking import link_if_unambiguous
+
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
+
+# requests and Authlib's client (~5 MB in every worker) are imported by the
+# functions that talk to the provider: only a commune with OIDC sign-in uses them.
 
 SETTING = "portal_oidc"
 TIMEOUT_SECONDS = 10
@@ -51,6 +56,8 @@ def configuration(commune) -> dict | None:
 
 
 def _metadata(config: dict) -> dict:
+    import requests
+
     url = config["issuer"].rstrip("/") + "/.well-known/openid-configuration"
     response = requests.get(url, timeout=TIMEOUT_SECONDS)
     response.raise_for_status()
@@ -58,6 +65,8 @@ def _metadata(config: dict) -> dict:
 
 
 def _client(config: dict, redirect_uri: str) -> OAuth2Session:
+    from authlib.integrations.requests_client import OAuth2Session
+
     return OAuth2Session(config["client_id"], config["client_secret"], scope=config.get("scope") or DEFAULT_SCOPE,
                          redirect_uri=redirect_uri, token_endpoint_auth_method="client_secret_basic")
 
@@ -72,6 +81,8 @@ def start(config: dict, redirect_uri: str) -> tuple[str, dict]:
 
 def claims_of(config: dict, redirect_uri: str, callback_url: str, pending: dict) -> dict:
     """The ID token's checked claims for this callback (raises SignInRefused)."""
+    import requests
+
     metadata = _metadata(config)
     try:
         token = _client(config, redirect_uri).fetch_token(

@@ -52,12 +52,16 @@ def unread_message_ids(req: Request, messages: list[Message]) -> set[int]:
             and (read_at is None or as_utc(message.at) > as_utc(read_at))}
 
 
-def mark_read(req: Request, now: datetime | None = None) -> None:
-    """An agent of the request opened its page: every message so far is read.
+def mark_read(req: Request, shown_unread: set[int], now: datetime | None = None) -> None:
+    """An agent of the request opened its page, which showed ``shown_unread``
+    (:func:`unread_message_ids`): every message so far is read.
 
     A plain UPDATE of the one column, not through the ORM: reading is not an
     edit, so the request's version (the optimistic locking of the agents'
-    forms) stays as it is."""
-    table = Request.__table__
-    db.session.execute(update(table).where(table.c.id == req.id).values(citizen_messages_read_at=now or utcnow()))
+    forms) stays as it is. When the page showed no unread message there is
+    nothing to mark: no write (most openings of a request), and a message
+    the citizen sends meanwhile stays new until a page shows it."""
+    if shown_unread:
+        table = Request.__table__
+        db.session.execute(update(table).where(table.c.id == req.id).values(citizen_messages_read_at=now or utcnow()))
     db.session.commit()

@@ -7,7 +7,7 @@ are server-side; templates only hide what the server refuses anyway.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -65,13 +65,20 @@ def permissions_of(user, membership, commune) -> set[str]:
     role = effective_role(user, membership)
     if role is None:
         return set()
-    registry = current_app.extensions["grc"]
-    declared = registry.permissions(active_plugins(commune))
-    held = {p.code for p in declared if role in p.default_roles}
-    if membership is not None:
+    active = tuple(active_plugins(commune))
+    granted = tuple(membership.permissions or ()) if membership is not None else ()
+    # The answer depends on these three only: pages ask it once per workflow
+    # transition offered (queue, request page), so it is kept for the request
+    # under exactly what decides it — a grant or a domain changed during the
+    # request makes another key.
+    cache = g.setdefault("grc_permission_sets", {}) if has_request_context() else {}
+    key = (role, granted, active)
+    if key not in cache:
+        declared = current_app.extensions["grc"].permissions(list(active))
         known = {p.code for p in declared}
-        held |= {code for code in membership.permissions or () if code in known}
-    return held
+        cache[key] = frozenset({p.code for p in declared if role in p.default_roles}
+                               | {code for code in granted if code in known})
+    return set(cache[key])
 
 
 def can(permission: str) -> bool:

@@ -9,6 +9,9 @@ from ..extensions import db
 from ..models import Commune, CommunePlugin, RequestType, Service, Workflow, utcnow
 from .scoping import use_commune
 
+#: ``g`` key of the back-office views' access answers for the current request.
+VIEW_ACCESS_CACHE = "grc_view_access"
+
 
 def registry():
     return current_app.extensions["grc"]
@@ -66,6 +69,8 @@ def is_active(plugin: str | None, commune) -> bool:
 
 def _forget_cache(commune_id: int) -> None:
     g.setdefault("grc_active_plugins", {}).pop(commune_id, None)
+    # The back-office views' access answers of this request (grc_core.admin.base) depend on it.
+    g.pop(VIEW_ACCESS_CACHE, None)
 
 
 def _row(commune: Commune, plugin: str) -> CommunePlugin | None:

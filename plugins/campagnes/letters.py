@@ -28,8 +28,6 @@ import secrets
 from datetime import datetime
 
 from babel.dates import format_date
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from sqlalchemy import select
 
 from grc_core.plugin_api import Commune, LOCAL_TIMEZONE, SettingDecl, db, storage
@@ -58,41 +56,48 @@ def _clean(text: str) -> str:
     return str(text).encode(ENCODING, "replace").decode(ENCODING)
 
 
-class LetterDocument(FPDF):
-    def __init__(self, title: str):
-        super().__init__(format="A4", unit="mm")
-        self.core_fonts_encoding = ENCODING
-        self.set_title(_clean(title))
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(auto=True, margin=20)
+def _document(title: str):
+    """An empty A4 document. fpdf2 is imported here: it weighs ~30 MB in every
+    worker, and only the job that prints a campaign's letters needs it."""
+    from fpdf import FPDF
 
-    def letter(self, *, letterhead: list[str], place_and_date: str, name: str, address: list[str],
-               subject: str, body: str, basis: str) -> None:
-        self.add_page()
-        self.set_font("helvetica", "B", 12)
-        self.set_xy(MARGIN, MARGIN)
-        self.cell(80, 6, _clean(letterhead[0]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("helvetica", size=9)
-        for line in letterhead[1:]:
-            self.cell(80, 4.5, _clean(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        # The window's block: name, then the address, no blank line.
-        self.set_font("helvetica", size=11)
-        self.set_xy(ADDRESS_X, ADDRESS_Y)
-        for line in [name, *address][:6]:
-            self.set_x(ADDRESS_X)
-            self.cell(ADDRESS_WIDTH, ADDRESS_HEIGHT / 6, _clean(line)[:48], new_x=XPos.LEFT, new_y=YPos.NEXT)
-        self.set_xy(ADDRESS_X, ADDRESS_Y + ADDRESS_HEIGHT + 7)
-        self.set_font("helvetica", size=10)
-        self.cell(ADDRESS_WIDTH, 5, _clean(place_and_date))
-        self.set_xy(MARGIN, ADDRESS_Y + ADDRESS_HEIGHT + 20)
-        self.set_font("helvetica", "B", 11)
-        self.multi_cell(0, 6, _clean(f"Objet : {subject}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(4)
-        self.set_font("helvetica", size=11)
-        self.multi_cell(0, 5.5, _clean(body), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(8)
-        self.set_font("helvetica", "I", 8.5)
-        self.multi_cell(0, 4.5, _clean(basis), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    document = FPDF(format="A4", unit="mm")
+    document.core_fonts_encoding = ENCODING
+    document.set_title(_clean(title))
+    document.set_margins(MARGIN, MARGIN, MARGIN)
+    document.set_auto_page_break(auto=True, margin=20)
+    return document
+
+
+def _add_letter(document, *, letterhead: list[str], place_and_date: str, name: str, address: list[str],
+                subject: str, body: str, basis: str) -> None:
+    from fpdf.enums import XPos, YPos
+
+    document.add_page()
+    document.set_font("helvetica", "B", 12)
+    document.set_xy(MARGIN, MARGIN)
+    document.cell(80, 6, _clean(letterhead[0]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    document.set_font("helvetica", size=9)
+    for line in letterhead[1:]:
+        document.cell(80, 4.5, _clean(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    # The window's block: name, then the address, no blank line.
+    document.set_font("helvetica", size=11)
+    document.set_xy(ADDRESS_X, ADDRESS_Y)
+    for line in [name, *address][:6]:
+        document.set_x(ADDRESS_X)
+        document.cell(ADDRESS_WIDTH, ADDRESS_HEIGHT / 6, _clean(line)[:48], new_x=XPos.LEFT, new_y=YPos.NEXT)
+    document.set_xy(ADDRESS_X, ADDRESS_Y + ADDRESS_HEIGHT + 7)
+    document.set_font("helvetica", size=10)
+    document.cell(ADDRESS_WIDTH, 5, _clean(place_and_date))
+    document.set_xy(MARGIN, ADDRESS_Y + ADDRESS_HEIGHT + 20)
+    document.set_font("helvetica", "B", 11)
+    document.multi_cell(0, 6, _clean(f"Objet : {subject}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    document.ln(4)
+    document.set_font("helvetica", size=11)
+    document.multi_cell(0, 5.5, _clean(body), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    document.ln(8)
+    document.set_font("helvetica", "I", 8.5)
+    document.multi_cell(0, 4.5, _clean(basis), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def letterhead_of(commune: Commune) -> list[str]:
@@ -102,7 +107,7 @@ def letterhead_of(commune: Commune) -> list[str]:
 
 def render(campaign: Campaign, commune: Commune, recipients: list[CampaignRecipient], day) -> bytes:
     """The campaign's letters, a page (or more) per recipient, in the order given."""
-    document = LetterDocument(campaign.name)
+    document = _document(campaign.name)
     letterhead = letterhead_of(commune)
     place_and_date = f"{commune.name}, le {format_date(day, 'd MMMM y', locale='fr')}"
     basis = BASIS_LINE[campaign.legal_basis].format(commune=commune.name)
@@ -110,9 +115,9 @@ def render(campaign: Campaign, commune: Commune, recipients: list[CampaignRecipi
         citizen = recipient.citizen
         values = sending.values_for(citizen, commune)
         name = " ".join(part for part in (citizen.civility, citizen.first_name, citizen.last_name.upper()) if part)
-        document.letter(letterhead=letterhead, place_and_date=place_and_date, name=name,
-                        address=postal_lines(citizen), subject=rules.fill(campaign.subject, values),
-                        body=rules.fill(campaign.body, values), basis=basis)
+        _add_letter(document, letterhead=letterhead, place_and_date=place_and_date, name=name,
+                    address=postal_lines(citizen), subject=rules.fill(campaign.subject, values),
+                    body=rules.fill(campaign.body, values), basis=basis)
     return bytes(document.output())
 
 

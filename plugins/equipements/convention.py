@@ -8,9 +8,6 @@ French character (accents, œ, « », €); anything beyond becomes « ? ».
 """
 from __future__ import annotations
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-
 from grc_core.plugin_api import LOCAL_TIMEZONE
 
 from . import rules
@@ -28,6 +25,10 @@ def _moment(moment) -> str:
 
 
 def render(booking, commune_name: str, reference: str, holder: str) -> bytes:
+    # Imported here: fpdf2 weighs ~30 MB in every worker, and only a confirmed booking needs it.
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
     pdf.set_title(_clean(f"Convention d'occupation {reference}"))
