@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from grc_core.plugin_api import RetentionCandidate, RetentionPolicyDecl, db
@@ -55,6 +56,7 @@ def clear_quotients(commune, keys) -> int:
 
 def policies() -> list[RetentionPolicyDecl]:
     return [RetentionPolicyDecl(
-        "ecoles.quotients", "Quotient familial des inscriptions scolaires",
-        "Effacé des inscriptions deux ans (réglable) après la fin de l'année scolaire ; l'inscription reste.",
+        "ecoles.quotients", _l("Quotient familial of school enrolments"),
+        _l("Removed from enrolments two years (adjustable) after the end of the school year; the enrolment is "
+           "kept."),
         candidates=quotients_due, anonymise=clear_quotients)]

@@ -296,7 +296,8 @@ def transitioned(request, transition, fields, commune, now) -> None:
             if booking.deposit:
                 booking.deposit_status = "detenue"
             holder = request.citizen.full_name if request.citizen else booking.organiser
-            booking.convention_pdf = convention.render(booking, commune.name, request.reference, holder)
+            booking.convention_pdf = convention.render(booking, commune.name, request.reference, holder,
+                                                       getattr(request.citizen, "language", ""))
             booking.convention_at = now
         elif name == "remettre":
             booking.entry_inspection = fields.get("etat_des_lieux_entree") or ""
