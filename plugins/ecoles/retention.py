@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -39,8 +40,8 @@ def quotients_due(commune, today: date) -> list[RetentionCandidate]:
         end = _end(year)
         due_on = date(end.year + keep, end.month, min(end.day, 28) if end.month == 2 else end.day)
         if due_on <= today:
-            due.append(RetentionCandidate(str(enrolment_id), f"Inscription n° {enrolment_id} — année {year.label}",
-                                          due_on))
+            due.append(RetentionCandidate(str(enrolment_id), _("Enrolment no. %(number)s — year %(year)s",
+                                                                   number=enrolment_id, year=year.label), due_on))
     return due
 
 

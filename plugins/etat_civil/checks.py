@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from grc_core.plugin_api import FieldError, age_on
 
@@ -132,8 +133,8 @@ def stale_pieces(data, prefixes, on_date: date, commune) -> list[str]:
     return problems
 
 
-MARIAGE_PARTIES = (("epoux1", "premier époux"), ("epoux2", "second époux"))
-PACS_PARTIES = (("partenaire1", "premier partenaire"), ("partenaire2", "second partenaire"))
+MARIAGE_PARTIES = (("epoux1", _l("the first spouse")), ("epoux2", _l("the second spouse")))
+PACS_PARTIES = (("partenaire1", _l("the first partner")), ("partenaire2", _l("the second partner")))
 
 
 def validate_mariage(data, commune, today: date) -> list[str]:

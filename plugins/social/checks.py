@@ -148,7 +148,7 @@ def validate(request_type, data, commune, on_date: date, citizen_id: int | None 
             if not decision.allowed:
                 problems.append(decision.reason_fr)
             if filer == rules.RegisterFiler.THIRD_PARTY and not (data.get("tiers_nom") or "").strip():
-                problems.append("Indiquez le nom du tiers qui demande l'inscription (CASF R121-3).")
+                problems.append(_("Give the name of the third party asking for the registration (CASF R121-3)."))
     elif code == rt.AIDE_FACULTATIVE:
         amount = money(data.get("montant_demande"))
         if amount is not None and data.get("nature"):
