@@ -160,7 +160,7 @@ FRENCH_IN_ENGLISH = re.compile(
 
 def looks_french(text: str) -> list[str]:
     """The French words of ``text`` (an English interface text has none)."""
-    text = CODES.sub(" ", FRENCH_IN_ENGLISH.sub(" ", text))
+    text = CODES.sub(" ", FRENCH_IN_ENGLISH.sub(" ", text.replace("\u2019", "'")))
     words = [match.group(0) for match in (*FRENCH_WORDS.finditer(text), *FRENCH_SPELLING.finditer(text))]
     return [word for word in words if not word.isupper()]  # UA, AU: codes (zones of a PLU)
 

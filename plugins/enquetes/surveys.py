@@ -23,7 +23,7 @@ from grc_core.plugin_api import (
 )
 
 from . import links, rules
-from .labels import RESOLVED_LABELS, SCORE_LABELS
+from .labels import RESOLVED_WORDS, SCORE_LABELS
 from .models import SurveyInvitation, SurveySetting
 
 PURPOSE = "enquetes_satisfaction"
@@ -132,7 +132,7 @@ def complete(invitation: SurveyInvitation, resolved: str, comment: str, now) -> 
     """The follow-up, once (the caller commits)."""
     invitation.resolved, invitation.comment, invitation.completed_at = resolved, comment, now
     with commune_language():
-        parts = [_("Problem solved: %(answer)s", answer=RESOLVED_LABELS[resolved])] if resolved else []
+        parts = [_("Problem solved: %(answer)s", answer=RESOLVED_WORDS[resolved])] if resolved else []
         if comment:
             parts.append(_("Comment: %(comment)s", comment=comment))
         if parts:
@@ -157,7 +157,7 @@ def act_on_bad_answer(invitation: SurveyInvitation, now) -> str:
                           _("A citizen answered the satisfaction survey of the request %(reference)s (%(type)s):\n\n"
                             "Score: %(score)s/5\nProblem solved: %(solved)s\nComment: %(comment)s\n",
                             reference=request.reference, type=request.request_type.shown_label,
-                            score=invitation.score, solved=RESOLVED_LABELS.get(invitation.resolved or "", "—"),
+                            score=invitation.score, solved=RESOLVED_WORDS.get(invitation.resolved or "", "—"),
                             comment=invitation.comment or "—"), now=now)
     elif action == "reopen":
         invitation.bad_action_done = "reopen"
@@ -165,7 +165,7 @@ def act_on_bad_answer(invitation: SurveyInvitation, now) -> str:
         with commune_language():
             comment = _("Satisfaction survey: %(answer)s", answer=invitation.comment or _(
                 "score %(score)s/5, solved: %(solved)s", score=invitation.score,
-                solved=RESOLVED_LABELS.get(invitation.resolved or "", "—")))
+                solved=RESOLVED_WORDS.get(invitation.resolved or "", "—")))
         try:
             apply_transition(request, setting.reopen_transition, actor=None, membership=None,
                              comment=comment[:2000], now=now, timer="enquetes.reopen")

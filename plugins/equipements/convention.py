@@ -8,7 +8,7 @@ French character (accents, œ, « », €); anything beyond becomes « ? ».
 """
 from __future__ import annotations
 
-from flask_babel import force_locale, format_datetime, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -17,6 +17,7 @@ from grc_core.plugin_api import LOCAL_TIMEZONE, citizen_language
 
 from . import rules
 from .models import aware
+from .moments import moment_text
 
 ENCODING = "windows-1252"
 
@@ -26,7 +27,7 @@ def _clean(text) -> str:
 
 
 def _moment(moment) -> str:
-    return format_datetime(aware(moment).astimezone(LOCAL_TIMEZONE), "short")
+    return moment_text(aware(moment).astimezone(LOCAL_TIMEZONE))
 
 
 def render(booking, commune_name: str, reference: str, holder: str, language: str = "") -> bytes:

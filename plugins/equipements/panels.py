@@ -4,7 +4,7 @@ drinks stand, as the contexts of the templates ``equipements/panels/*.html``."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,12 +12,13 @@ from grc_core.plugin_api import CitizenPanel, RequestPanel, db
 
 from . import rules, services
 from .models import Booking, Buvette, Loan, label_of, LOAN_MODES
+from .moments import moment_text
 from .request_types import BUVETTE, CRENEAUX, PRET, RESERVATION
 
 
 def _period(start, end) -> str:
-    return _("%(start)s to %(end)s", start=format_datetime(services.local(start), "short"),
-             end=format_datetime(services.local(end), "short"))
+    return _("%(start)s to %(end)s", start=moment_text(services.local(start)),
+             end=moment_text(services.local(end)))
 
 
 def citizen_panels(citizen, requests) -> list[CitizenPanel]:

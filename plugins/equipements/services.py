@@ -11,7 +11,6 @@ import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -24,6 +23,7 @@ from .models import (
     HOLDING, Booking, Buvette, EquipmentItem, Facility, Loan, LoanLine, Slot, TariffRate, UserCategory,
     aware,
 )
+from .moments import moment_text
 from .request_types import BUVETTE, CRENEAUX, PRET, RESERVATION
 from .settings import NOTICE_DAYS, setting
 
@@ -260,8 +260,8 @@ def season_conflicts(booking: Booking) -> list[str]:
     for slot in booking.slots:
         for other in occupied(booking.facility_id, slot.start_at, slot.end_at, booking.id):
             found.append(_("%(moment)s: already taken (%(what)s, from %(start)s to %(end)s).",
-                           moment=format_datetime(local(slot.start_at), "short"), what=other.label,
-                           start=format_datetime(other.start, "short"), end=format_datetime(other.end, "short")))
+                           moment=moment_text(local(slot.start_at)), what=other.label,
+                           start=moment_text(other.start), end=moment_text(other.end)))
     return found
 
 

@@ -137,7 +137,7 @@ def validate(request_type, data, commune, on_date: date, citizen_id: int | None 
     if code == rt.REGISTRE:
         born = parse_day(data.get("date_naissance"))
         if born is not None and born > on_date:
-            problems.append("La date de naissance ne peut pas être dans le futur.")
+            problems.append(_("The date of birth cannot be in the future."))
         else:
             eligibility = register_eligibility(data, on_date)
             if eligibility is not None and not eligibility.allowed:
