@@ -67,7 +67,15 @@ def test_without_rules_the_type_default_service_decides(app, commune):
         event = db.session.scalar(select(RequestEvent).where(RequestEvent.request_id == request.id))
         assert event.kind == "routed"
         assert event.details == {"reason": "Default service of the request type « Signalement »", "rule": None,
-                                 "source": "default", "service": "Voirie", "priority": None}
+                                 "source": "default", "service": "Voirie", "priority": None, "reason_args": {}}
+        # The history says why in each reader's language, whoever filed the request.
+        from flask_babel import force_locale
+
+        from grc_core.admin.requests_admin import describe_event
+
+        assert describe_event(event, {}, None) == "Default service of the request type « Signalement »"
+        with force_locale("fr"):
+            assert describe_event(event, {}, None) == "Service par défaut du type de demande « Signalement »"
 
 
 def test_nowhere_when_nothing_decides(app, commune):

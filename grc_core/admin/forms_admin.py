@@ -63,7 +63,7 @@ class RequestTypeForm(GrcForm):
     """The settings of a type; a plugin's type drops label, code and public."""
 
     label = StringField(_l("Label"), [DataRequired(), Length(max=200)],
-                        description=_l("What agents and citizens read, e.g. « Stationnement gênant »."))
+                        description=_l("What agents and citizens read, e.g. « Obstructive parking »."))
     label_en = StringField(_l("Label in English"), [Optional(), Length(max=200)],
                            description=_l("Shown to agents who read the back office in English; "
                                           "left empty, they read the label above."))

@@ -44,6 +44,7 @@ from ..requests.service import (
 from ..security.access import attachment_or_404, citizen_or_404, export_file_or_404, may_read_request, request_or_404
 from ..security.ids import parse_id, parse_int
 from ..replica import replica_reads
+from ..routing.engine import ROUTED_BECAUSE
 from ..storage import storage
 from ..tenancy.activation import active_plugins, is_active
 from ..tenancy.resolver import current_commune
@@ -143,6 +144,11 @@ def describe_event(event: RequestEvent, names: dict[int, str], definition: dict 
         return details.get("subject", "")
     if event.kind == "tracking_revoked":
         return _("by the citizen") if details.get("by_citizen") else ""
+    if event.kind == "routed" and details.get("source") in ROUTED_BECAUSE and "reason_args" in details:
+        words = dict(details["reason_args"])
+        if details["source"] == "default":
+            words["type"] = event.request.request_type.shown_label
+        return str(ROUTED_BECAUSE[details["source"]]) % words
     if details.get("reason"):
         return str(details["reason"])
     return "; ".join(f"{key}: {value}" for key, value in sorted(details.items()))

@@ -466,7 +466,7 @@ class WorkflowView(SecureView):
             timer_actions=[(action, TIMER_ACTION_LABELS[action]) for action in TIMER_ACTIONS],
             escalations=[(item, ESCALATION_LABELS[item]) for item in ESCALATIONS],
             transition_fields={t["code"]: [str(f.get("label") or f.get("name")) for f in t.get("fields") or ()]
-                               for t in workflow.definition.get("transitions", ())},
+                               for t in localized(workflow.definition).get("transitions", ())},
             permissions=[(p.code, p.label) for p in declared],
             # The saved workflow (not the form being edited): what requests follow now.
             diagram=diagram_svg(localized(workflow.definition),

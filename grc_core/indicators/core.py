@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
@@ -30,8 +31,6 @@ OPEN_KINDS = ("new", "open", "waiting")
 
 
 def _day_label(day: date, granularity: str) -> str:
-    from flask_babel import format_date
-
     if granularity == "month":
         return format_date(day, "MMM yyyy")
     if granularity == "week":
@@ -206,7 +205,7 @@ def due_this_week(commune, filters: IndicatorFilters) -> IndicatorResult:
     return IndicatorResult(
         value=total,
         drilldown={"": {**_base_args(filters), "due_by": sunday.isoformat()}},
-        note=_("Requests not closed, not yet overdue, due by Sunday %(day)s.", day=sunday.strftime("%d/%m/%Y")),
+        note=_("Requests not closed, not yet overdue, due by Sunday %(day)s.", day=format_date(sunday, "short")),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -54,7 +54,7 @@ def summary_body(commune, viewer, week: Period) -> str:
                                service_ids=viewer.service_ids, granularity="day")
     before = week.previous()
     lines = [_("Summary of the week from %(start)s to %(end)s — %(commune)s",
-               start=week.start.strftime("%d/%m/%Y"), end=week.end.strftime("%d/%m/%Y"), commune=commune.name), ""]
+               start=format_date(week.start, "short"), end=format_date(week.end, "short"), commune=commune.name), ""]
     declared = {decl.code: decl for decl in core.INDICATORS}
     for code in SUMMARY_INDICATORS:
         decl = declared[code]
@@ -91,7 +91,7 @@ def send_weekly_summaries(now: datetime) -> int:
                 if viewer is None or viewer.role not in ("admin", "manager") or not user.active:
                     continue
                 with force_locale(getattr(user, "locale", None) or "fr"):
-                    subject = _("GRC — weekly summary, week of %(day)s", day=week.start.strftime("%d/%m/%Y"))
+                    subject = _("GRC — weekly summary, week of %(day)s", day=format_date(week.start, "short"))
                     body = summary_body(commune, viewer, week)
                 message = enqueue_email(user.email, subject, body, now=now)
                 message.commune_id = commune_id

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import format_date, gettext
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -74,8 +75,9 @@ class Citizen(TenantMixin, TimestampMixin, db.Model):
         return ", ".join(part for part in (street, town) if part)
 
     def __str__(self) -> str:
-        born = f" (né·e le {self.birth_date:%d/%m/%Y})" if self.birth_date else ""
-        return f"{self.full_name}{born}"
+        if not self.birth_date:
+            return self.full_name
+        return gettext("%(name)s (born on %(day)s)", name=self.full_name, day=format_date(self.birth_date, "short"))
 
 
 class HouseholdLink(TenantMixin, db.Model):

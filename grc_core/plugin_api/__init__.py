@@ -132,6 +132,7 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "parse_segment": ("grc_core.segments", "parse_definition"),
     "SegmentError": ("grc_core.segments", "SegmentError"),
     "enqueue_email": ("grc_core.notifications.outbox", "enqueue_email"),
+    "citizen_language": ("grc_core.notifications.templates", "citizen_language"),
     "enqueue_sms": ("grc_core.notifications.outbox", "enqueue_sms"),
     "mobile_number": ("grc_core.notifications.sms", "mobile_number"),
     "sign_unsubscribe_token": ("grc_core.notifications.unsubscribe", "sign"),

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
 from ..extensions import db
@@ -58,6 +59,17 @@ class RoutingOutcome:
     # "rule", "plugin_rule", "plugin", "default" or "none".
     source: str = "none"
     auto_assigned: bool = False
+    # The words of ``reason`` (see ROUTED_BECAUSE): the history says it again in each reader's language.
+    reason_args: dict | None = None
+
+
+# Why a request went where it went, by source: the history keeps the source and
+# its words, and the sentence is made when shown (grc_core.admin.requests_admin).
+ROUTED_BECAUSE = {
+    "rule": _l("Routing rule « %(label)s »"),
+    "plugin_rule": _l("Default rule of the domain (%(code)s)"),
+    "default": _l("Default service of the request type « %(type)s »"),
+}
 
 
 def _fold(text) -> str:
@@ -144,7 +156,7 @@ def route(request: Request) -> RoutingOutcome:
                 auto = assignee is not None
             return RoutingOutcome(
                 rule.service_id, rule.priority or None, assignee,
-                _("Routing rule « %(label)s »", label=rule.label), rule.id, "rule", auto,
+                _("Routing rule « %(label)s »", label=rule.label), rule.id, "rule", auto, {"label": rule.label},
             )
     commune = _commune(request)
     active = active_plugins(commune)
@@ -161,12 +173,12 @@ def route(request: Request) -> RoutingOutcome:
             if service is not None:
                 return RoutingOutcome(service.id, decl.priority, None,
                                       _("Default rule of the domain (%(code)s)", code=decl.code),
-                                      None, "plugin_rule")
+                                      None, "plugin_rule", reason_args={"code": decl.code})
     request_type = _type_of(request)
     if request_type is not None and request_type.service_id is not None:
         return RoutingOutcome(request_type.service_id, None, None,
                               _("Default service of the request type « %(type)s »", type=request_type.label),
-                              None, "default")
+                              None, "default", reason_args={})
     return RoutingOutcome(None, None, None, _("No routing rule matched and the request type has no default service."))
 
 
@@ -182,6 +194,7 @@ def apply_routing(request: Request, *, actor=None, now=None) -> RoutingOutcome:
     db.session.add(RequestEvent(
         request=request, at=now or utcnow(), actor_id=actor_id, kind="routed",
         details={"reason": outcome.reason, "rule": outcome.rule_id, "source": outcome.source,
+                 **({"reason_args": outcome.reason_args} if outcome.reason_args is not None else {}),
                  "service": service.name if service else None, "priority": outcome.priority},
     ))
     if outcome.assignee_id is not None and request.assignee_id is None:

@@ -27,10 +27,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from babel.dates import format_date
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from grc_core.plugin_api import Commune, LOCAL_TIMEZONE, SettingDecl, db, storage
+from grc_core.plugin_api import Commune, LOCAL_TIMEZONE, SettingDecl, citizen_language, db, storage
 
 from . import rules, sending
 from .channels import postal_lines
@@ -44,11 +46,12 @@ LETTERHEAD = SettingDecl(
 # mm, on an A4 sheet (see the module's docstring).
 ADDRESS_X, ADDRESS_Y, ADDRESS_WIDTH, ADDRESS_HEIGHT = 110, 55, 85, 33
 MARGIN = 20
+# In the recipient's language, like the letter's other fixed parts (the author's subject and body as written).
 BASIS_LINE = {
-    "consent": "Vous recevez ce courrier de la mairie de {commune} parce que vous avez accepté de recevoir "
-               "son information municipale. Pour ne plus le recevoir, dites-le à la mairie.",
-    "public_task": "Vous recevez ce courrier de la mairie de {commune} au titre de sa mission d'information "
-                   "du public (RGPD art. 6-1-e). Pour ne plus recevoir ces informations, dites-le à la mairie.",
+    "consent": _l("You receive this letter from the town hall of %(commune)s because you accepted its municipal "
+                  "information. To stop receiving it, tell the town hall."),
+    "public_task": _l("You receive this letter from the town hall of %(commune)s as part of its mission to inform "
+                      "the public (GDPR art. 6(1)(e)). To stop receiving this information, tell the town hall."),
 }
 
 
@@ -91,7 +94,8 @@ def _add_letter(document, *, letterhead: list[str], place_and_date: str, name: s
     document.cell(ADDRESS_WIDTH, 5, _clean(place_and_date))
     document.set_xy(MARGIN, ADDRESS_Y + ADDRESS_HEIGHT + 20)
     document.set_font("helvetica", "B", 11)
-    document.multi_cell(0, 6, _clean(f"Objet : {subject}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    document.multi_cell(0, 6, _clean(_("Subject: %(subject)s", subject=subject)), new_x=XPos.LMARGIN,
+                          new_y=YPos.NEXT)
     document.ln(4)
     document.set_font("helvetica", size=11)
     document.multi_cell(0, 5.5, _clean(body), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -102,22 +106,23 @@ def _add_letter(document, *, letterhead: list[str], place_and_date: str, name: s
 
 def letterhead_of(commune: Commune) -> list[str]:
     lines = str((commune.settings or {}).get(LETTERHEAD.code, LETTERHEAD.default) or "").splitlines()
-    return [f"Mairie de {commune.name}", *[line.strip() for line in lines if line.strip()]]
+    return [_("Town hall of %(commune)s", commune=commune.name), *[line.strip() for line in lines if line.strip()]]
 
 
 def render(campaign: Campaign, commune: Commune, recipients: list[CampaignRecipient], day) -> bytes:
     """The campaign's letters, a page (or more) per recipient, in the order given."""
     document = _document(campaign.name)
     letterhead = letterhead_of(commune)
-    place_and_date = f"{commune.name}, le {format_date(day, 'd MMMM y', locale='fr')}"
-    basis = BASIS_LINE[campaign.legal_basis].format(commune=commune.name)
     for recipient in recipients:
         citizen = recipient.citizen
         values = sending.values_for(citizen, commune)
         name = " ".join(part for part in (citizen.civility, citizen.first_name, citizen.last_name.upper()) if part)
-        _add_letter(document, letterhead=letterhead, place_and_date=place_and_date, name=name,
-                    address=postal_lines(citizen), subject=rules.fill(campaign.subject, values),
-                    body=rules.fill(campaign.body, values), basis=basis)
+        with force_locale(citizen_language(citizen)):
+            place_and_date = _("%(place)s, %(day)s", place=commune.name, day=format_date(day, "long"))
+            _add_letter(document, letterhead=letterhead, place_and_date=place_and_date, name=name,
+                        address=postal_lines(citizen), subject=rules.fill(campaign.subject, values),
+                        body=rules.fill(campaign.body, values),
+                        basis=str(BASIS_LINE[campaign.legal_basis]) % {"commune": commune.name})
     return bytes(document.output())
 
 

@@ -18,11 +18,15 @@ the job queue, each batch one transaction.
 """
 from __future__ import annotations
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from grc_core.plugin_api import (
-    Citizen, Commune, Consent, Membership, OutboxMessage, SegmentContext, User, db, enqueue_email, enqueue_job, job,
+    Citizen, Commune, Consent, Membership, OutboxMessage, SegmentContext, User, citizen_language, db, enqueue_email,
+    enqueue_job, job,
     enqueue_sms, local_date, read_unsubscribe_token, record_audit_event, segment_citizen_ids, sign_unsubscribe_token,
     unsubscribe_headers, utcnow,
 )
@@ -164,10 +168,12 @@ def message_for(campaign: Campaign, recipient: CampaignRecipient, commune: Commu
     if links:
         body = tracking.rewrite(body, lambda url: tracking.tracked_url(campaign, commune, recipient, links[url]))
     link = f"{campaign.site_url.rstrip('/')}{UNSUBSCRIBE_PATH}{unsubscribe_token(recipient)}"
-    basis = BASIS_NOTICE[campaign.legal_basis].format(commune=commune.name)
-    notice = f"{tracking.NOTICE}\n" if links else ""
-    body = (f"{rules.fill(body, values_for(recipient.citizen, commune))}\n\n-- \n{basis}\n{notice}"
-            f"Pour ne plus recevoir ces messages : {link}\n")
+    # The author's words as written; the fixed parts in the recipient's language.
+    with force_locale(citizen_language(recipient.citizen)):
+        basis = str(BASIS_NOTICE[campaign.legal_basis]) % {"commune": commune.name}
+        notice = f"{tracking.NOTICE}\n" if links else ""
+        footer = _("To stop receiving these messages: %(link)s", link=link)
+    body = f"{rules.fill(body, values_for(recipient.citizen, commune))}\n\n-- \n{basis}\n{notice}{footer}\n"
     headers = unsubscribe_headers(link)
     bounce_address = bounces.return_path(recipient)
     if bounce_address:
@@ -180,20 +186,21 @@ def sms_for(campaign: Campaign, recipient: CampaignRecipient, commune: Commune) 
     words and the unsubscribe link (no link tracking: an SMS is short, and its
     reader sees where a link goes)."""
     link = f"{campaign.site_url.rstrip('/')}{UNSUBSCRIBE_PATH}{unsubscribe_token(recipient)}"
-    basis = SMS_BASIS_NOTICE[campaign.legal_basis].format(commune=commune.name)
+    with force_locale(citizen_language(recipient.citizen)):
+        basis = str(SMS_BASIS_NOTICE[campaign.legal_basis]) % {"commune": commune.name}
     return f"{rules.fill(campaign.body, values_for(recipient.citizen, commune))}\n{basis}\nSTOP : {link}"
 
 
-# Shown in every message: why the commune may write (the recipient's language is French).
+# Shown in every message: why the commune may write, in the recipient's language (translated when used).
 BASIS_NOTICE = {
-    "consent": "Vous recevez ce message de la mairie de {commune} parce que vous avez accepté "
-               "de recevoir son information municipale.",
-    "public_task": "Vous recevez ce message de la mairie de {commune} au titre de sa mission "
-                   "d'information du public (RGPD art. 6-1-e).",
+    "consent": _l("You receive this message from the town hall of %(commune)s because you accepted its municipal "
+                  "information."),
+    "public_task": _l("You receive this message from the town hall of %(commune)s as part of its mission to inform "
+                      "the public (GDPR art. 6(1)(e))."),
 }
 SMS_BASIS_NOTICE = {
-    "consent": "Mairie de {commune}, information municipale que vous avez acceptée.",
-    "public_task": "Mairie de {commune}, mission d'information du public.",
+    "consent": _l("Town hall of %(commune)s, municipal information you accepted."),
+    "public_task": _l("Town hall of %(commune)s, public information mission."),
 }
 
 

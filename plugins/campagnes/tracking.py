@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
@@ -26,8 +27,8 @@ SETTING = SettingDecl(
     "campagnes.suivi_des_liens", "Suivi des clics sur les liens des campagnes", False,
     help="Désactivé par défaut. Activé : les liens des messages passent par le site de la mairie, qui compte "
          "le premier clic de chaque destinataire ; chaque message le dit.")
-NOTICE = ("Les liens de ce message passent par le site de la mairie, qui compte les clics "
-          "pour mesurer l'intérêt de cette campagne.")
+NOTICE = _l("The links of this message go through the town hall's website, which counts the clicks to measure "
+            "the interest of this campaign.")
 PATH = "/c/{slug}/campagnes/l/{token}"
 # A link as people type it in a plain-text message; the punctuation that ends a sentence is not part of it.
 URL = re.compile(r"https?://[^\s<>\"'{}]+")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grc_core.plugin_api import db
@@ -33,20 +34,20 @@ def _validate_inscription(code, data, today: date) -> list[str]:
         errors.append(reason)
     existing = known_enrolment(data) if code == INSCRIPTION else None
     if existing is not None:
-        where = existing.school.name if existing.school else "école à affecter"
-        errors.append(f"L'enfant est déjà inscrit pour l'année {existing.school_year.label} ({where}) : "
-                      "pour un déménagement, faites une demande de changement d'école.")
+        where = existing.school.name if existing.school else _("school to be assigned")
+        errors.append(_("The child is already enrolled for the year %(year)s (%(school)s): for a move, file a "
+                        "change of school.", year=existing.school_year.label, school=where))
     if code == CHANGEMENT and known_enrolment(data) is None:
-        errors.append("Aucune inscription de cet enfant pour cette année scolaire dans la commune : pour un enfant "
-                      "qui arrive d'une autre commune, faites une inscription scolaire.")
+        errors.append(_("No enrolment of this child for this school year in the commune: for a child arriving "
+                        "from another commune, file a school enrolment."))
     if code == CHANGEMENT:
         try:
             moved = date.fromisoformat(data.get("date_demenagement") or "")
         except ValueError:
             moved = None
         if moved and moved > today and (moved - today).days > 90:
-            errors.append("La date du déménagement est trop lointaine : déposez la demande dans les trois mois "
-                          "qui précèdent.")
+            errors.append(_("The moving date is too far away: file the request within the three months "
+                            "before it."))
     return errors
 
 
@@ -59,28 +60,30 @@ def _validate_derogation(data) -> list[str]:
     if scope in ("intra", "entrante") and find_school(data.get("ecole_demandee") or "") is None:
         names = ", ".join(s.name for s in db.session.scalars(select(School).where(School.active.is_(True))
                                                               .order_by(School.name)))
-        errors.append(f"L'école demandée « {data.get('ecole_demandee')} » n'est pas une école de la commune"
-                      + (f" (écoles : {names})." if names else "."))
+        asked = data.get("ecole_demandee")
+        errors.append(_("The school requested « %(school)s » is not a school of the commune (schools: %(names)s).",
+                        school=asked, names=names) if names
+                      else _("The school requested « %(school)s » is not a school of the commune.", school=asked))
     if scope == "entrante" and not (data.get("commune_residence") or "").strip():
-        errors.append("Indiquez la commune de résidence de l'enfant.")
+        errors.append(_("Give the child's commune of residence."))
     if scope == "sortante" and not (data.get("commune_ecole") or "").strip():
-        errors.append("Indiquez la commune de l'école demandée.")
+        errors.append(_("Give the commune of the school requested."))
     return errors
 
 
 def _validate_activities(data) -> list[str]:
     kinds = activities_requested(data)
     if not kinds:
-        return ["Cochez au moins un service : restauration scolaire, accueil du matin, du soir ou du mercredi."]
+        return [_("Tick at least one service: school meals, morning, evening or Wednesday care.")]
     enrolment = known_enrolment(data)
     if enrolment is None or enrolment.school_id is None:
-        return ["L'enfant n'a pas d'inscription scolaire dans une école de la commune pour cette année : "
-                "faites d'abord l'inscription scolaire."]
+        return [_("The child has no school enrolment in a school of the commune for this year: file the school "
+                  "enrolment first.")]
     return capacity_problems(enrolment, kinds)
 
 
 def _validate_radiation(data) -> list[str]:
     if known_enrolment(data) is None:
-        return ["Aucune inscription de cet enfant pour cette année scolaire : vérifiez le nom, la date de naissance "
-                "et l'année."]
+        return [_("No enrolment of this child for this school year: check the name, the date of birth and the "
+                  "year.")]
     return []

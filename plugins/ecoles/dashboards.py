@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -57,7 +58,7 @@ def _year_id(start_year: int) -> int | None:
 def enrolment_vs_capacity(commune, filters) -> IndicatorResult:
     """Pupils enrolled per school and level for the coming school year, against places."""
     year = coming_year(filters.today)
-    note = f"Année scolaire {year}-{year + 1} ; inscriptions non radiées."
+    note = _("School year %(start)s-%(end)s; enrolments not struck off.", start=year, end=year + 1)
     if _hidden(filters):
         return IndicatorResult(value=None, note=note)
     year_id = _year_id(year)
@@ -76,8 +77,8 @@ def enrolment_vs_capacity(commune, filters) -> IndicatorResult:
                        for school, level in keys)
     return IndicatorResult(
         value=sum(enrolled.values()), categories=categories,
-        series=(Series("inscrits", "Inscrits", tuple(float(enrolled.get(k, 0)) for k in keys)),
-                Series("places", "Places", tuple(float(capacity.get(k, 0)) for k in keys))),
+        series=(Series("inscrits", _("Enrolled"), tuple(float(enrolled.get(k, 0)) for k in keys)),
+                Series("places", _("Places"), tuple(float(capacity.get(k, 0)) for k in keys))),
         note=note)
 
 
@@ -97,8 +98,8 @@ def enrolment_by_school(commune, filters) -> IndicatorResult:
     keys = list(totals)
     return IndicatorResult(
         value=detail.value, categories=tuple((k, labels[k]) for k in keys),
-        series=(Series("inscrits", "Inscrits", tuple(totals[k][0] for k in keys)),
-                Series("places", "Places", tuple(totals[k][1] for k in keys))),
+        series=(Series("inscrits", _("Enrolled"), tuple(totals[k][0] for k in keys)),
+                Series("places", _("Places"), tuple(totals[k][1] for k in keys))),
         note=detail.note)
 
 
@@ -107,7 +108,8 @@ def petite_section_forecast(commune, filters) -> IndicatorResult:
     rentrée: the petite section of next year (L131-5), per quartier."""
     year = coming_year(filters.today)
     birth_year = year - 3
-    note = f"Enfants nés en {birth_year} rattachés à un foyer de la commune : petite section {year}-{year + 1}."
+    note = _("Children born in %(birth_year)s attached to a household of the commune: petite section %(start)s-%(end)s.",
+             birth_year=birth_year, start=year, end=year + 1)
     if _hidden(filters):
         return IndicatorResult(value=None, note=note)
     with_parent = select(HouseholdLink.citizen_id).where(HouseholdLink.relation == "parent")
@@ -119,7 +121,7 @@ def petite_section_forecast(commune, filters) -> IndicatorResult:
         .group_by(Citizen.quartier).order_by(Citizen.quartier)).all()
     categories = tuple((quartier or "-", quartier or "Sans quartier") for quartier, _count in rows)
     return IndicatorResult(value=sum(count for _q, count in rows), categories=categories,
-                           series=(Series("enfants", "Enfants", tuple(float(c) for _q, c in rows)),), note=note)
+                           series=(Series("enfants", _("Children"), tuple(float(c) for _q, c in rows)),), note=note)
 
 
 def _local_midnight(day) -> datetime:
@@ -145,13 +147,13 @@ def derogations(commune, filters) -> IndicatorResult:
         value=sum(counts.values()), categories=tuple(reasons),
         series=tuple(Series(outcome, label, tuple(float(counts[(code, outcome)]) for code, _l2 in reasons))
                      for outcome, label in OUTCOMES),
-        note="Demandes de dérogation reçues sur la période, selon leur motif et leur issue.")
+        note=_("Dérogation requests received over the period, by reason and outcome."))
 
 
 def occupancy(commune, filters) -> IndicatorResult:
     """Registered children against places, per service, for the school year in progress."""
     year = current_year(filters.today)
-    note = f"Année scolaire {year}-{year + 1} ; taux de remplissage de la restauration en valeur principale."
+    note = _("School year %(start)s-%(end)s; occupancy of school meals as the main value.", start=year, end=year + 1)
     if _hidden(filters):
         return IndicatorResult(value=None, note=note)
     year_id = _year_id(year)
@@ -163,8 +165,8 @@ def occupancy(commune, filters) -> IndicatorResult:
             Enrolment.school_year_id == year_id, Enrolment.status.in_(LIVE), COLUMN[kind].is_(True))) or 0))
     rate = round(100 * taken[0] / places[0], 1) if places[0] else None
     return IndicatorResult(value=rate, categories=KINDS,
-                           series=(Series("inscrits", "Inscrits", tuple(taken)),
-                                   Series("places", "Places", tuple(places))), note=note)
+                           series=(Series("inscrits", _("Enrolled"), tuple(taken)),
+                                   Series("places", _("Places"), tuple(places))), note=note)
 
 
 def indicators() -> list[IndicatorDecl]:

@@ -2,6 +2,8 @@
 message refuses the transition and nothing changes."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from .request_types import CHANGEMENT, INSCRIPTION, RADIATION, RESTAURATION
 from .services import activities_requested, capacity_problems, enrolment_of_request, known_enrolment
 
@@ -11,18 +13,18 @@ def check_transition(request, transition) -> list[str]:
     if code in (INSCRIPTION, CHANGEMENT) and transition.code == "affecter":
         enrolment = enrolment_of_request(request.id)
         if enrolment is None or enrolment.school_id is None:
-            return ["Aucune école n'est affectée à cet enfant : choisissez l'école dans « Inscriptions » "
-                    "(affectation manuelle) avant de délivrer le certificat."]
+            return [_("No school is assigned to this child: choose the school in « Enrolments » (manual "
+                      "assignment) before issuing the certificate.")]
     if code == RESTAURATION and transition.code in ("inscrire", "refuser"):
         enrolment = known_enrolment(request.data or {})
         if enrolment is None:
-            return ["L'enfant n'a plus d'inscription scolaire pour cette année."]
+            return [_("The child no longer has a school enrolment for this year.")]
         problems = capacity_problems(enrolment, activities_requested(request.data or {}))
         if transition.code == "inscrire":
             return problems
         if not problems:
-            return ["Refus impossible : il reste des places pour chaque service demandé. L'inscription à la "
-                    "cantine est un droit tant que la capacité n'est pas atteinte (C. éduc. L131-13)."]
+            return [_("Refusal impossible: there are places left for every service requested. Enrolment in the "
+                      "canteen is a right as long as the capacity is not reached (C. éduc. L131-13).")]
     if code == RADIATION and transition.code == "radier" and known_enrolment(request.data or {}) is None:
-        return ["Aucune inscription à radier pour cet enfant et cette année."]
+        return [_("No enrolment to strike off for this child and this year.")]
     return []

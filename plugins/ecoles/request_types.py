@@ -46,17 +46,18 @@ PIECES = (
 
 MOTIFS = tuple((reason.value, label) for reason, label in (
     (rules.DerogationReason.PARENTS_TRAVAILLENT_SANS_RESTAURATION_NI_GARDE,
-     "Parents qui travaillent, sans restauration ni garde dans la commune de résidence (R212-21 1°)"),
-    (rules.DerogationReason.FRERE_OU_SOEUR_SCOLARISE, "Frère ou sœur scolarisé dans l'école demandée (R212-21 2°)"),
-    (rules.DerogationReason.RAISON_MEDICALE, "Raison médicale (R212-21 3°)"),
-    (rules.DerogationReason.CAPACITE_INSUFFISANTE, "Capacité d'accueil insuffisante dans la commune de résidence"),
-    (rules.DerogationReason.CONTINUITE_DE_CYCLE, "Poursuite d'un cycle commencé dans l'école"),
-    (rules.DerogationReason.CONVENANCE_PERSONNELLE, "Convenance personnelle (garde, lieu de travail…)"),
+     _l("Working parents, without school meals or childcare in the commune of residence (R212-21 1°)")),
+    (rules.DerogationReason.FRERE_OU_SOEUR_SCOLARISE,
+     _l("Brother or sister at the school requested (R212-21 2°)")),
+    (rules.DerogationReason.RAISON_MEDICALE, _l("Medical reason (R212-21 3°)")),
+    (rules.DerogationReason.CAPACITE_INSUFFISANTE, _l("Not enough places in the commune of residence")),
+    (rules.DerogationReason.CONTINUITE_DE_CYCLE, _l("Finishing a cycle begun at the school")),
+    (rules.DerogationReason.CONVENANCE_PERSONNELLE, _l("Personal convenience (childcare, place of work…)")),
 ))
 PERIMETRES = (
-    ("intra", "Dans la commune (changement de secteur)"),
-    ("entrante", "Enfant d'une autre commune vers une école de la commune"),
-    ("sortante", "Enfant de la commune vers une école d'une autre commune"),
+    ("intra", _l("Within the commune (change of catchment area)")),
+    ("entrante", _l("Child of another commune to a school of the commune")),
+    ("sortante", _l("Child of the commune to a school of another commune")),
 )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from grc_core.plugin_api import RetentionCandidate, RetentionPolicyDecl, db
@@ -38,8 +40,8 @@ def quotients_due(commune, today: date) -> list[RetentionCandidate]:
         end = _end(year)
         due_on = date(end.year + keep, end.month, min(end.day, 28) if end.month == 2 else end.day)
         if due_on <= today:
-            due.append(RetentionCandidate(str(enrolment_id), f"Inscription n° {enrolment_id} — année {year.label}",
-                                          due_on))
+            due.append(RetentionCandidate(str(enrolment_id), _("Enrolment no. %(number)s — year %(year)s",
+                                                                   number=enrolment_id, year=year.label), due_on))
     return due
 
 
@@ -55,6 +57,7 @@ def clear_quotients(commune, keys) -> int:
 
 def policies() -> list[RetentionPolicyDecl]:
     return [RetentionPolicyDecl(
-        "ecoles.quotients", "Quotient familial des inscriptions scolaires",
-        "Effacé des inscriptions deux ans (réglable) après la fin de l'année scolaire ; l'inscription reste.",
+        "ecoles.quotients", _l("Quotient familial of school enrolments"),
+        _l("Removed from enrolments two years (adjustable) after the end of the school year; the enrolment is "
+           "kept."),
         candidates=quotients_due, anonymise=clear_quotients)]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, has_request_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
 from grc_core.plugin_api import Citizen, HouseholdLink, db
@@ -20,8 +22,8 @@ from .request_types import CHANGEMENT, DEROGATION, INSCRIPTION, RADIATION, RESTA
 ACTIVITY_FLAGS = ("cantine", "matin", "soir", "mercredi")
 # Enrolment column of each activity kind.
 FLAG_COLUMN = {"cantine": "canteen", "matin": "matin", "soir": "soir", "mercredi": "mercredi"}
-ACTIVITY_NAMES = {"cantine": "la restauration scolaire", "matin": "l'accueil du matin",
-                  "soir": "l'accueil du soir", "mercredi": "l'accueil du mercredi"}
+ACTIVITY_NAMES = {"cantine": _l("school meals"), "matin": _l("morning care"), "soir": _l("evening care"),
+                  "mercredi": _l("Wednesday care")}
 LIVE = ("demandee", "affectee", "admise")
 
 
@@ -235,21 +237,22 @@ def level_for_form(data) -> tuple[rules.Level | None, str]:
     if birth is None or not year_number:
         return None, ""
     if birth > date.today():
-        return None, "La date de naissance de l'enfant est dans le futur."
+        return None, _("The child's date of birth is in the future.")
     year = rule_year(int(year_number))
     level = rules.level_for(birth, year)
     if isinstance(level, rules.Level):
         return level, ""
     if level.code is rules.NotInPrimaryCode.TPS_SOUS_RESERVE_DE_PLACES:
         if not data.get("toute_petite_section"):
-            return None, ("L'enfant aura 2 ans à la rentrée : cochez « Demande de toute petite section » pour une "
-                          f"admission dans la limite des places ({level.reason})")
+            return None, _("The child will be 2 at the rentrée: tick « Request for the toute petite section » for an "
+                           "admission within the places available (%(reason)s)", reason=level.reason)
         row = school_year_row(int(year_number))
         if tps_places_left(row.id if row else None, data) <= 0:
-            return None, ("Plus aucune place en toute petite section pour l'année "
-                          f"{year.label} : l'enfant sera accueilli en petite section à la rentrée {birth.year + 3}.")
+            return None, _("No place left in toute petite section for the year %(year)s: the child will be "
+                           "welcomed in petite section at the rentrée %(rentree)s.", year=year.label,
+                           rentree=birth.year + 3)
         return rules.Level.TOUTE_PETITE_SECTION, ""
-    return None, f"Pas de niveau à l'école primaire pour cet enfant : {level.reason}"
+    return None, _("No level at primary school for this child: %(reason)s", reason=level.reason)
 
 
 def activities_requested(data) -> list[str]:
@@ -265,13 +268,15 @@ def capacity_problems(enrolment: Enrolment, kinds) -> list[str]:
             continue  # already registered: keeps the place
         activity = activity_of(kind, enrolment.school_id, enrolment.school_year_id)
         if activity is None:
-            problems.append(f"L'école {enrolment.school.name} ne propose pas {ACTIVITY_NAMES[kind]}.")
+            problems.append(_("The school %(school)s does not offer %(activity)s.", school=enrolment.school.name,
+                              activity=ACTIVITY_NAMES[kind]))
             continue
         taken = activity_taken(activity)
         refusal = rules.canteen_refusal_allowed if kind == "cantine" else rules.periscolaire_refusal_allowed
         if refusal(taken, activity.capacity):
-            problems.append(f"Plus de place pour {ACTIVITY_NAMES[kind]} de l'école {enrolment.school.name} "
-                            f"({taken} inscrit(s) pour {activity.capacity} place(s)).")
+            problems.append(_("No place left for %(activity)s at the school %(school)s (%(taken)s enrolled for "
+                              "%(capacity)s places).", activity=ACTIVITY_NAMES[kind], school=enrolment.school.name,
+                              taken=taken, capacity=activity.capacity))
     return problems
 
 
@@ -290,7 +295,7 @@ def submitted(request) -> None:
                                  school_id=school.id if school else None, status="demandee",
                                  request_id=request.id, sector_message=message))
         if message and has_request_context():
-            flash(f"Carte scolaire : {message}.", "warning")
+            flash(_("Catchment area: %(message)s.", message=message), "warning")
     elif code == DEROGATION:
         find_or_create_child(data, request.citizen)
 

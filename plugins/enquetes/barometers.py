@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from grc_core.plugin_api import (
-    Citizen, Commune, Consent, Segment, SegmentContext, SegmentError, add_months, db, enqueue_email, local_date,
+    Citizen, Commune, Consent, Segment, SegmentContext, SegmentError, add_months, citizen_language, db, enqueue_email,
+    local_date,
     segment_citizen_ids, spec_from_dict, utcnow,
 )
 
@@ -90,29 +92,29 @@ def send(barometer: Barometer, commune: Commune, context: SegmentContext, site_u
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         given, withdrawn = _consents(chunk)
-        for citizen_id, email, quartier, birth in db.session.execute(select(
-                Citizen.id, Citizen.email, Citizen.quartier, Citizen.birth_date).where(Citizen.id.in_(chunk))
-                .order_by(Citizen.id)):
+        for citizen_id, email, quartier, birth, language in db.session.execute(select(
+                Citizen.id, Citizen.email, Citizen.quartier, Citizen.birth_date, Citizen.language)
+                .where(Citizen.id.in_(chunk)).order_by(Citizen.id)):
             address = (email or "").strip()
             reason = ("refused" if citizen_id in withdrawn else "no_consent" if citizen_id not in given
                       else "" if address else "no_address")
             outcomes[reason or "sent"] += 1
-            planned.append((citizen_id, address, reason, quartier or "", rules.age_band(birth, today)))
+            planned.append((citizen_id, address, reason, quartier or "", rules.age_band(birth, today), language))
     if not outcomes["sent"]:
         raise SendRefused(_("Nobody in the segment « %(name)s » accepted the town hall's surveys by e-mail: "
                             "nothing was sent.", name=segment.name))
     invitations = []
-    for citizen_id, address, reason, quartier, band in planned:
+    for citizen_id, address, reason, quartier, band, language in planned:
         invitation = BarometerInvitation(barometer_id=barometer.id, citizen_id=citizen_id, code=_new_code(taken),
                                          status="excluded" if reason else "sent", reason=reason,
                                          quartier=quartier[:80], age_band=band)
-        invitations.append((invitation, address))
-    db.session.add_all([invitation for invitation, _address in invitations])
+        invitations.append((invitation, address, language))
+    db.session.add_all([invitation for invitation, _address, _language in invitations])
     db.session.flush()
     barometer.status, barometer.sent_at, barometer.site_url = "sent", now, site_url
-    for invitation, address in invitations:
+    for invitation, address, language in invitations:
         if invitation.status == "sent":
-            subject, body = message_for(barometer, invitation, commune)
+            subject, body = message_for(barometer, invitation, commune, language)
             enqueue_email(address, subject, body, now=now)
     return outcomes
 
@@ -121,17 +123,22 @@ def link_for(barometer: Barometer, invitation: BarometerInvitation, commune: Com
     return f"{barometer.site_url.rstrip('/')}/c/{commune.slug}{ANSWER_PATH}{token_for(invitation)}"
 
 
-def message_for(barometer: Barometer, invitation: BarometerInvitation, commune: Commune) -> tuple[str, str]:
-    # The recipient reads French: the e-mail is written in it.
-    kind = ("Vos réponses sont anonymes : elles ne sont pas reliées à votre nom." if barometer.anonymous
-            else "Vos réponses sont nominatives : la mairie saura qu'elles viennent de vous.")
-    body = (f"Bonjour,\n\nLa mairie de {commune.name} vous pose quelques questions : « {barometer.title} ».\n\n"
-            f"{barometer.purpose}\n\nPour répondre (une seule fois, jusqu'au {barometer.closes_on:%d/%m/%Y}) :\n"
-            f"{link_for(barometer, invitation, commune)}\n\n{kind} Elles sont conservées "
-            f"{barometer.retention_months} mois après la fin de l'enquête.\n\n-- \nVous recevez ce message parce "
-            f"que vous avez accepté les enquêtes de la mairie. Code à reporter sur un questionnaire papier : "
-            f"{invitation.code}\n")
-    return f"{commune.name} : {barometer.title}", body
+def message_for(barometer: Barometer, invitation: BarometerInvitation, commune: Commune,
+                language: str = "") -> tuple[str, str]:
+    """The invitation's subject and body in ``language`` (the citizen's record's; the commune's when empty);
+    the title and purpose as the author wrote them."""
+    with force_locale(language or citizen_language(None)):
+        kind = (_("Your answers are anonymous: they are not linked to your name.") if barometer.anonymous
+                else _("Your answers carry your name: the town hall will know they come from you."))
+        body = _("Hello,\n\nThe town hall of %(commune)s asks you a few questions: « %(title)s ».\n\n%(purpose)s\n\n"
+                 "To answer (once, until %(day)s):\n%(link)s\n\n%(kind)s They are kept %(months)s months after the "
+                 "end of the survey.\n\n-- \nYou receive this message because you accepted the town hall's surveys. "
+                 "Code to copy onto a paper questionnaire: %(code)s\n",
+                 commune=commune.name, title=barometer.title, purpose=barometer.purpose,
+                 day=format_date(barometer.closes_on, "short"), link=link_for(barometer, invitation, commune),
+                 kind=kind, months=barometer.retention_months, code=invitation.code)
+        subject = _("%(commune)s: %(title)s", commune=commune.name, title=barometer.title)
+    return subject, body
 
 
 def invitation_for_token(token: str, commune: Commune) -> tuple[BarometerInvitation | None, str]:

@@ -6,6 +6,8 @@ SCORE_LABELS = {1: _l("Very dissatisfied"), 2: _l("Dissatisfied"), 3: _l("Fairly
 # Faces beside the words: a picture for who reads less easily, hidden from screen readers.
 SCORE_FACES = {1: "😠", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
 RESOLVED_LABELS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No"), "": _l("not said")}
+# Inside a sentence (the history, the service's alert): « Problem solved: partly ».
+RESOLVED_WORDS = {"yes": _l("yes"), "partly": _l("partly"), "no": _l("no"), "": _l("not said")}
 BAD_ACTION_LABELS = {"none": _l("Nothing"), "alert": _l("Alert the service by e-mail"),
                      "reopen": _l("Reopen the request")}
 STATUS_LABELS = {"pending": _l("to send"), "sent": _l("sent, no answer yet"), "answered": _l("answered"),

@@ -13,22 +13,27 @@
 """
 from __future__ import annotations
 
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
     Citizen, Commune, Consent, Request, Service, TransitionError, add_history_event, apply_transition,
-    confidential_permission_of, db, enqueue_email, record_audit_event,
+    citizen_language, confidential_permission_of, db, enqueue_email, record_audit_event,
 )
 
 from . import links, rules
+from .labels import RESOLVED_WORDS, SCORE_LABELS
 from .models import SurveyInvitation, SurveySetting
 
 PURPOSE = "enquetes_satisfaction"
 ANSWER_PATH = "/enquetes/r/"
-# The recipient's language is French; English in the source for the catalog would be read by nobody.
-SCORE_WORDS = {1: "Très insatisfait", 2: "Insatisfait", 3: "Moyennement satisfait", 4: "Satisfait",
-               5: "Très satisfait"}
-RESOLVED_WORDS = {"yes": "oui", "partly": "en partie", "no": "non"}
+
+
+def commune_language():
+    """The history and the service's mailbox read the commune's language (the
+    history is stored as written, like the core's own lines)."""
+    return force_locale(citizen_language(None))
 
 
 def setting_for(request_type_id) -> SurveySetting | None:
@@ -73,17 +78,22 @@ def invitation_of(token: str) -> tuple[int, int] | None:
     return links.read("enquetes.answer", token)
 
 
-def message_for(invitation: SurveyInvitation, commune: Commune) -> tuple[str, str]:
+def message_for(invitation: SurveyInvitation, commune: Commune, citizen: Citizen | None = None) -> tuple[str, str]:
+    """The invitation's subject and body, in the citizen's language."""
     request = invitation.request
     base = f"{invitation.site_url.rstrip('/')}/c/{commune.slug}{ANSWER_PATH}{token_for(invitation)}"
-    links = "\n".join(f"  {score} – {SCORE_WORDS[score]} : {base}/{score}" for score in rules.SCORES)
-    subject = f"{commune.name} : votre avis sur la demande {request.reference}"
-    body = (f"Bonjour,\n\nVotre demande {request.reference} ({request.request_type.label}) a été traitée. "
-            f"La mairie de {commune.name} aimerait savoir si vous en êtes satisfait : un clic suffit.\n\n"
-            f"{links}\n\nVous pourrez ensuite dire si le problème est résolu et ajouter un commentaire. "
-            f"Ce lien est valable jusqu'au {invitation.expires_at:%d/%m/%Y}.\n\n-- \n"
-            f"Vous recevez ce message parce que vous avez accepté les enquêtes de satisfaction de la mairie. "
-            f"Votre réponse sert à améliorer le service ; elle est conservée avec votre demande.\n")
+    with force_locale(citizen_language(citizen)):
+        links = "\n".join(_("  %(score)s – %(words)s: %(link)s", score=score, words=SCORE_LABELS[score],
+                              link=f"{base}/{score}") for score in rules.SCORES)
+        subject = _("%(commune)s: your opinion on the request %(reference)s", commune=commune.name,
+                    reference=request.reference)
+        body = _("Hello,\n\nYour request %(reference)s (%(type)s) has been dealt with. The town hall of %(commune)s "
+                 "would like to know whether you are satisfied: one click is enough.\n\n%(links)s\n\nYou can then "
+                 "say whether the problem is solved and add a comment. This link is valid until %(day)s.\n\n-- \n"
+                 "You receive this message because you accepted the town hall's satisfaction surveys. Your answer "
+                 "helps to improve the service; it is kept with your request.\n",
+                 reference=request.reference, type=request.request_type.shown_label, commune=commune.name,
+                 links=links, day=format_date(invitation.expires_at, "short"))
     return subject, body
 
 
@@ -103,7 +113,7 @@ def send_due(commune, now) -> int:
             invitation.status, invitation.reason = "skipped", reason
             continue
         invitation.sent_at, invitation.expires_at = now, rules.expires_at(now, setting.valid_days)
-        subject, body = message_for(invitation, commune)
+        subject, body = message_for(invitation, commune, citizen)
         enqueue_email(citizen.email.strip(), subject, body, now=now)
         invitation.status = "sent"
         sent += 1
@@ -113,19 +123,21 @@ def send_due(commune, now) -> int:
 def record_score(invitation: SurveyInvitation, score: int, now) -> None:
     """The first click: the score, into the request's history (the caller commits)."""
     invitation.score, invitation.answered_at, invitation.status = score, now, "answered"
-    add_history_event(invitation.request, "enquetes.answer", "Enquête de satisfaction",
-                      f"Note {score}/5 ({SCORE_WORDS[score]})", now=now)
+    with commune_language():
+        add_history_event(invitation.request, "enquetes.answer", _("Satisfaction survey"),
+                          _("Score %(score)s/5 (%(words)s)", score=score, words=SCORE_LABELS[score]), now=now)
 
 
 def complete(invitation: SurveyInvitation, resolved: str, comment: str, now) -> None:
     """The follow-up, once (the caller commits)."""
     invitation.resolved, invitation.comment, invitation.completed_at = resolved, comment, now
-    parts = [f"Problème résolu : {RESOLVED_WORDS[resolved]}"] if resolved else []
-    if comment:
-        parts.append(f"Commentaire : {comment}")
-    if parts:
-        add_history_event(invitation.request, "enquetes.answer", "Enquête de satisfaction", " — ".join(parts),
-                          now=now)
+    with commune_language():
+        parts = [_("Problem solved: %(answer)s", answer=RESOLVED_WORDS[resolved])] if resolved else []
+        if comment:
+            parts.append(_("Comment: %(comment)s", comment=comment))
+        if parts:
+            add_history_event(invitation.request, "enquetes.answer", _("Satisfaction survey"), " — ".join(parts),
+                              now=now)
 
 
 def act_on_bad_answer(invitation: SurveyInvitation, now) -> str:
@@ -140,16 +152,20 @@ def act_on_bad_answer(invitation: SurveyInvitation, now) -> str:
         service = db.session.get(Service, invitation.service_id) if invitation.service_id else None
         if service is None or not service.email:
             return ""
-        enqueue_email(service.email, f"Avis négatif sur la demande {request.reference}",
-                      f"Un usager a répondu à l'enquête de satisfaction de la demande {request.reference} "
-                      f"({request.request_type.label}) :\n\nNote : {invitation.score}/5\nProblème résolu : "
-                      f"{RESOLVED_WORDS.get(invitation.resolved, 'non dit')}\nCommentaire : "
-                      f"{invitation.comment or '—'}\n", now=now)
+        with commune_language():
+            enqueue_email(service.email, _("Bad answer on the request %(reference)s", reference=request.reference),
+                          _("A citizen answered the satisfaction survey of the request %(reference)s (%(type)s):\n\n"
+                            "Score: %(score)s/5\nProblem solved: %(solved)s\nComment: %(comment)s\n",
+                            reference=request.reference, type=request.request_type.shown_label,
+                            score=invitation.score, solved=RESOLVED_WORDS.get(invitation.resolved or "", "—"),
+                            comment=invitation.comment or "—"), now=now)
     elif action == "reopen":
         invitation.bad_action_done = "reopen"
         db.session.commit()  # the answer is kept even if the reopening is refused
-        comment = "Enquête de satisfaction : " + (invitation.comment or f"note {invitation.score}/5, "
-                                                  f"résolu : {RESOLVED_WORDS.get(invitation.resolved, '—')}")
+        with commune_language():
+            comment = _("Satisfaction survey: %(answer)s", answer=invitation.comment or _(
+                "score %(score)s/5, solved: %(solved)s", score=invitation.score,
+                solved=RESOLVED_WORDS.get(invitation.resolved or "", "—")))
         try:
             apply_transition(request, setting.reopen_transition, actor=None, membership=None,
                              comment=comment[:2000], now=now, timer="enquetes.reopen")

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from grc_core.plugin_api import FieldError, local_date
 
 from . import rules
@@ -38,8 +41,8 @@ def _validate_reservation(data, commune, now) -> list:
         try:
             quote(facility, data.get("categorie"), start, end)
         except ValueError:
-            errors.append(FieldError("categorie", f"La grille tarifaire de « {facility.name} » n'a pas de tarif pour "
-                                                  "cette catégorie et cette durée."))
+            errors.append(FieldError("categorie", _("The price list of « %(facility)s » has no fee for this category "
+                                                    "and this length.", facility=facility.name)))
     return errors
 
 
@@ -49,14 +52,14 @@ def _validate_season(data, commune, now) -> list:
         return [unknown_facility(data.get("equipement") or "")]
     first, last = date.fromisoformat(data["premier_jour"]), date.fromisoformat(data["dernier_jour"])
     if last < first:
-        return [FieldError("dernier_jour", "Le dernier jour de la saison précède le premier.")]
+        return [FieldError("dernier_jour", _("The last day of the season is before the first."))]
     if (last - first).days >= SEASON_MAX_DAYS:
-        return [FieldError("dernier_jour", "Une saison dure un an au plus.")]
+        return [FieldError("dernier_jour", _("A season lasts one year at most."))]
     if rules.parse_hhmm(data["heure_fin"]) <= rules.parse_hhmm(data["heure_debut"]):
-        return [FieldError("heure_fin", "L'heure de fin du créneau doit être après l'heure de début.")]
+        return [FieldError("heure_fin", _("The slot's end time must be after its start time."))]
     slots = season_slots(data, facility)
     if not slots:
-        return [FieldError("jour", "Aucun créneau ce jour-là dans la saison (fermetures comprises).")]
+        return [FieldError("jour", _("No slot on that day in the season (closures included)."))]
     errors = []
     for problem in rules.check_booking(rules.BookingInput(
             start=local(slots[0][0]), end=local(slots[0][1]), now=local(now), attendance=data.get("participants"),
@@ -70,14 +73,16 @@ def _validate_season(data, commune, now) -> list:
 def _validate_loan(data, commune, now) -> list:
     start, end = period_of(data)
     if end <= start:
-        return [FieldError("date_fin", "La fin du prêt doit être après son début.")]
+        return [FieldError("date_fin", _("The end of the loan must be after its start."))]
     if start < now:
-        return [FieldError("date_debut", "La date de début est passée.")]
+        return [FieldError("date_debut", _("The start date is past."))]
     notice = setting(commune, NOTICE_DAYS)
     if local_date(now) > local(start).date() - timedelta(days=notice):
-        return [FieldError("date_debut", f"Trop tard : un prêt se demande au moins {notice} jours à l'avance.")]
+        return [FieldError("date_debut", ngettext(
+            "Too late: a loan is requested at least %(num)d day in advance.",
+            "Too late: a loan is requested at least %(num)d days in advance.", notice))]
     if data.get("mode") == "livraison" and not (data.get("lieu") or "").strip():
-        return [FieldError("lieu", "Indiquez le lieu de livraison.")]
+        return [FieldError("lieu", _("Give the delivery place."))]
     wanted, problems = parse_items(data.get("materiel"))
     problems += stock_problems(wanted, start, end)
     return [FieldError("materiel", p) for p in problems]
@@ -86,6 +91,6 @@ def _validate_loan(data, commune, now) -> list:
 def _validate_buvette(data, now) -> list:
     start, _end = period_of(data)
     if start < now:
-        return [FieldError("date_debut", "La date de début est passée.")]
+        return [FieldError("date_debut", _("The start date is past."))]
     decision = buvette_decision(data)
     return list(decision.reasons)

@@ -8,10 +8,14 @@ French character (accents, œ, « », €); anything beyond becomes « ? ».
 """
 from __future__ import annotations
 
-from grc_core.plugin_api import LOCAL_TIMEZONE
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+
+from grc_core.plugin_api import LOCAL_TIMEZONE, citizen_language
 
 from . import rules
 from .models import aware
+from .moments import moment_text
 
 ENCODING = "windows-1252"
 
@@ -21,17 +25,23 @@ def _clean(text) -> str:
 
 
 def _moment(moment) -> str:
-    return rules.fmt_moment(aware(moment).astimezone(LOCAL_TIMEZONE))
+    return moment_text(aware(moment).astimezone(LOCAL_TIMEZONE))
 
 
-def render(booking, commune_name: str, reference: str, holder: str) -> bytes:
+def render(booking, commune_name: str, reference: str, holder: str, language: str = "") -> bytes:
+    """The convention in ``language`` (the occupant's; the commune's when empty)."""
+    with force_locale(language or citizen_language(None)):
+        return _render(booking, commune_name, reference, holder)
+
+
+def _render(booking, commune_name: str, reference: str, holder: str) -> bytes:
     # Imported here: fpdf2 weighs ~30 MB in every worker, and only a confirmed booking needs it.
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
-    pdf.set_title(_clean(f"Convention d'occupation {reference}"))
+    pdf.set_title(_clean(_("Occupation agreement %(reference)s", reference=reference)))
     pdf.add_page()
 
     def heading(text, size=12):
@@ -44,36 +54,39 @@ def render(booking, commune_name: str, reference: str, holder: str) -> bytes:
         pdf.multi_cell(0, 5, _clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     facility = booking.facility
-    heading(f"Commune de {commune_name}", 14)
-    heading(f"Convention d'occupation temporaire — {facility.name}", 13)
-    paragraph(f"Référence de la demande : {reference}.")
-    heading("Entre")
-    paragraph(f"La commune de {commune_name}, représentée par son maire, qui fixe les conditions d'utilisation "
-              "des locaux communaux (CGCT L2144-3),")
-    heading("Et")
-    paragraph(f"{holder}" + (f", pour {booking.organiser}" if booking.organiser else "")
-              + f" — catégorie : {booking.category_label}.")
-    heading("Objet et période")
-    paragraph(f"Mise à disposition de « {facility.name} » pour : {booking.purpose}.")
+    heading(_("Commune of %(name)s", name=commune_name), 14)
+    heading(_("Temporary occupation agreement — %(facility)s", facility=facility.name), 13)
+    paragraph(_("Reference of the request: %(reference)s.", reference=reference))
+    heading(_("Between"))
+    paragraph(_("The commune of %(commune)s, represented by its mayor, who sets the conditions of use of the "
+                "municipal premises (CGCT L2144-3),", commune=commune_name))
+    heading(_("And"))
+    party = (_("%(holder)s, for %(organiser)s", holder=holder, organiser=booking.organiser) if booking.organiser
+             else holder)
+    paragraph(_("%(party)s — category: %(category)s.", party=party, category=booking.category_label))
+    heading(_("Purpose and period"))
+    paragraph(_("Use of « %(facility)s » for: %(purpose)s.", facility=facility.name, purpose=booking.purpose))
     slots = [s for s in booking.slots if s.status != "annulee"] or booking.slots
     for slot in slots[:60]:
-        paragraph(f"Du {_moment(slot.start_at)} au {_moment(slot.end_at)}.")
+        paragraph(_("From %(start)s to %(end)s.", start=_moment(slot.start_at), end=_moment(slot.end_at)))
     if len(slots) > 60:
-        paragraph(f"… et {len(slots) - 60} autres créneaux.")
+        paragraph(ngettext("… and %(num)d other slot.", "… and %(num)d other slots.", len(slots) - 60))
     if booking.attendance:
-        paragraph(f"Participants attendus : {booking.attendance} (capacité de l'équipement : {facility.capacity}).")
-    heading("Conditions financières")
-    paragraph(f"Redevance : {rules.fmt_eur(booking.amount)}. {booking.tariff_basis}")
-    paragraph(f"Caution : {rules.fmt_eur(booking.deposit)}, rendue après l'état des lieux de sortie, ou retenue "
-              "en tout ou partie sur décision motivée.")
-    heading("Assurance et règlement")
-    paragraph("L'occupant atteste être assuré en responsabilité civile pour la période"
-              + (f" ({booking.insurance_reference})." if booking.insurance_reference else "."))
+        paragraph(_("Participants expected: %(attendance)s (capacity of the facility: %(capacity)s).",
+                    attendance=booking.attendance, capacity=facility.capacity))
+    heading(_("Financial conditions"))
+    paragraph(_("Fee: %(amount)s.", amount=rules.fmt_eur(booking.amount)) + f" {booking.tariff_basis}")
+    paragraph(_("Deposit: %(amount)s, returned after the check-out inspection, or kept in whole or in part by a "
+                "reasoned decision.", amount=rules.fmt_eur(booking.deposit)))
+    heading(_("Insurance and rules"))
+    paragraph(_("The occupant certifies being insured for third-party liability for the period (%(reference)s).",
+                reference=booking.insurance_reference) if booking.insurance_reference
+              else _("The occupant certifies being insured for third-party liability for the period."))
     if facility.rules_document:
-        paragraph(f"Il s'engage à respecter le règlement d'utilisation : {facility.rules_document}.")
+        paragraph(_("The occupant undertakes to respect the rules of use: %(rules)s.", rules=facility.rules_document))
     if facility.included_equipment:
-        paragraph(f"Équipement mis à disposition : {facility.included_equipment}.")
-    paragraph("Un état des lieux est dressé à l'entrée et à la sortie.")
-    heading("Signatures")
-    paragraph("Pour la commune, le maire :                                   L'occupant :")
+        paragraph(_("Equipment provided: %(equipment)s.", equipment=facility.included_equipment))
+    paragraph(_("An inspection is drawn up on arrival and on departure."))
+    heading(_("Signatures"))
+    paragraph(_("For the commune, the mayor:") + " " * 35 + _("The occupant:"))
     return bytes(pdf.output())

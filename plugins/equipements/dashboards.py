@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -37,7 +38,7 @@ def _bounds(filters):
 
 def occupancy(commune, filters) -> IndicatorResult:
     """Hours held (confirmed and options) against the hours open, per facility, over the period."""
-    note = "Heures réservées (confirmées et options) sur les heures d'ouverture de la période, fermetures déduites."
+    note = _("Hours booked (confirmed and options) against the opening hours of the period, closures deducted.")
     if _hidden(filters):
         return IndicatorResult(value=None, note=note)
     start, end = _bounds(filters)
@@ -62,13 +63,13 @@ def occupancy(commune, filters) -> IndicatorResult:
     return IndicatorResult(
         value=round(sum(rates) / total_open, 1) if total_open else None,
         categories=tuple((str(f.id), f.name) for f in facilities),
-        series=(Series("occupation", "Taux d'occupation (%)", tuple(rates)),),
+        series=(Series("occupation", _("Occupancy rate (%)"), tuple(rates)),),
         drilldown={str(f.id): CALENDAR_URL.format(id=f.id, day=filters.start.isoformat()) for f in facilities},
         note=note)
 
 
 def bookings_per_category(commune, filters) -> IndicatorResult:
-    note = "Réservations (hors demandes refusées ou annulées) commençant dans la période, par catégorie d'usager."
+    note = _("Bookings (refused or cancelled requests aside) starting in the period, per user category.")
     if _hidden(filters):
         return IndicatorResult(value=None, note=note)
     start, end = _bounds(filters)
@@ -78,13 +79,13 @@ def bookings_per_category(commune, filters) -> IndicatorResult:
     type_id = db.session.scalar(select(RequestType.id).where(RequestType.code == RESERVATION))
     return IndicatorResult(
         value=sum(counts.values()), categories=CATEGORY_LABELS,
-        series=(Series("reservations", "Réservations", tuple(float(counts.get(k, 0)) for k, _ in CATEGORY_LABELS)),),
+        series=(Series("reservations", _("Bookings"), tuple(float(counts.get(k, 0)) for k, _label in CATEGORY_LABELS)),),
         drilldown={k: {"type": type_id} for k, _ in CATEGORY_LABELS} if type_id else {}, note=note)
 
 
 def revenue_and_deposits(commune, filters) -> IndicatorResult:
-    note = ("Redevances des réservations confirmées commençant dans la période ; cautions détenues ce jour ; "
-            "retenues sur caution décidées pour les réservations de la période.")
+    note = _("Fees of the confirmed bookings starting in the period; deposits held today; deductions from deposits "
+             "decided for the bookings of the period.")
     if _hidden(filters):
         return IndicatorResult(value=None, note=note)
     start, end = _bounds(filters)
@@ -95,13 +96,13 @@ def revenue_and_deposits(commune, filters) -> IndicatorResult:
         Booking.deposit_status == "detenue"))
     values = tuple(float(Decimal(v)) for v in (fees, held, kept))
     return IndicatorResult(
-        value=values[0], categories=(("redevances", "Redevances"), ("cautions", "Cautions détenues"),
-                                     ("retenues", "Retenues sur caution")),
-        series=(Series("euros", "Montant (€)", values),), note=note)
+        value=values[0], categories=(("redevances", _("Fees")), ("cautions", _("Deposits held")),
+                                     ("retenues", _("Deducted from deposits"))),
+        series=(Series("euros", _("Amount (€)"), values),), note=note)
 
 
 def equipment_out(commune, filters) -> IndicatorResult:
-    note = "Matériel sorti (livré ou retiré, pas encore rendu) ce jour, contre le stock."
+    note = _("Equipment out (delivered or collected, not yet returned) today, against the stock.")
     if _hidden(filters):
         return IndicatorResult(value=None, note=note)
     out = dict(db.session.execute(
@@ -111,12 +112,12 @@ def equipment_out(commune, filters) -> IndicatorResult:
                                     .order_by(EquipmentItem.name)))
     return IndicatorResult(
         value=float(sum(out.values())) if out else 0.0, categories=tuple((str(i.id), i.name) for i in items),
-        series=(Series("sorti", "Sorti", tuple(float(out.get(i.id, 0)) for i in items)),
-                Series("stock", "Stock", tuple(float(i.stock) for i in items))), note=note)
+        series=(Series("sorti", _("Out"), tuple(float(out.get(i.id, 0)) for i in items)),
+                Series("stock", _("Stock"), tuple(float(i.stock) for i in items))), note=note)
 
 
 def upcoming_events(commune, filters) -> IndicatorResult:
-    note = "Réservations confirmées ou en option qui commencent dans les 30 prochains jours, par équipement."
+    note = _("Confirmed or optional bookings starting in the next 30 days, per facility.")
     if _hidden(filters):
         return IndicatorResult(value=None, note=note)
     start = services.at(filters.today, 0)
@@ -128,7 +129,7 @@ def upcoming_events(commune, filters) -> IndicatorResult:
     facilities = list(db.session.scalars(select(Facility).where(Facility.active.is_(True)).order_by(Facility.name)))
     return IndicatorResult(
         value=float(sum(counts.values())), categories=tuple((str(f.id), f.name) for f in facilities),
-        series=(Series("evenements", "Événements", tuple(float(counts.get(f.id, 0)) for f in facilities)),),
+        series=(Series("evenements", _("Events"), tuple(float(counts.get(f.id, 0)) for f in facilities)),),
         drilldown={str(f.id): CALENDAR_URL.format(id=f.id, day=filters.today.isoformat()) for f in facilities},
         note=note)
 

@@ -3,6 +3,8 @@ message refuses the transition and nothing changes; a FieldError is shown
 next to the transition's field."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from grc_core.plugin_api import FieldError
 
 from . import rules
@@ -17,13 +19,13 @@ def check_transition(request, transition, fields) -> list:
     if code in (RESERVATION, CRENEAUX) and name in ("poser_option", "confirmer", "accorder"):
         booking = booking_of(request.id)
         if booking is None:
-            return ["Aucune réservation n'est liée à cette demande."]
+            return [_("No booking is linked to this request.")]
         problems = season_conflicts(booking)
         if name == "confirmer" and not request.data.get("attestation_assurance") \
                 and not (fields.get("assurance_reference") or "").strip() and not booking.insurance_reference:
-            problems.append(FieldError("assurance_reference", "Attestation d'assurance exigée avant la confirmation : "
-                                                              "joignez-la à la demande ou indiquez l'assureur et le "
-                                                              "numéro de contrat."))
+            problems.append(FieldError("assurance_reference", _(
+                "Insurance certificate required before the confirmation: attach it to the request or give the "
+                "insurer and the contract number.")))
         return problems
     if code == RESERVATION and name == "solder":
         booking = booking_of(request.id)
@@ -38,7 +40,7 @@ def check_transition(request, transition, fields) -> list:
         return stock_problems([(line.item, line.quantity) for line in loan.lines], start, end, loan.id)
     if code == PRET and name == "rendre" and not fields.get("retour_complet") \
             and not (fields.get("remarques_retour") or "").strip():
-        return [FieldError("remarques_retour", "Indiquez ce qui manque ou est abîmé, ou cochez « tout est rendu ».")]
+        return [FieldError("remarques_retour", _("Say what is missing or damaged, or tick « everything is returned »."))]
     if code == BUVETTE and name == "autoriser":
         return list(buvette_decision(request.data or {}, exclude_request=request.id).reasons)
     return []

@@ -31,10 +31,10 @@ from grc_core.plugin_api import Citizen, TenantMixin, db
 from . import rules
 
 FACILITY_KINDS = (
-    ("salle_fetes", "Salle des fêtes"),
-    ("salle", "Salle de réunion"),
-    ("gymnase", "Gymnase"),
-    ("terrain", "Terrain de sport"),
+    ("salle_fetes", _l("Festival hall")),
+    ("salle", _l("Meeting room")),
+    ("gymnase", _l("Gymnasium")),
+    ("terrain", _l("Sports ground")),
 )
 SPORTS_KINDS = ("gymnase", "terrain")
 CATEGORY_LABELS = (

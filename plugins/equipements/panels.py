@@ -4,6 +4,7 @@ drinks stand, as the contexts of the templates ``equipements/panels/*.html``."""
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -11,12 +12,13 @@ from grc_core.plugin_api import CitizenPanel, RequestPanel, db
 
 from . import rules, services
 from .models import Booking, Buvette, Loan, label_of, LOAN_MODES
+from .moments import moment_text
 from .request_types import BUVETTE, CRENEAUX, PRET, RESERVATION
 
 
 def _period(start, end) -> str:
-    return _("%(start)s to %(end)s", start=rules.fmt_moment(services.local(start)),
-             end=rules.fmt_moment(services.local(end)))
+    return _("%(start)s to %(end)s", start=moment_text(services.local(start)),
+             end=moment_text(services.local(end)))
 
 
 def citizen_panels(citizen, requests) -> list[CitizenPanel]:
@@ -55,7 +57,7 @@ def request_panels(request) -> list[RequestPanel]:
         else:
             items.append((_("Period"), _period(booking.start_at, booking.end_at)))
         if booking.option_expires_on:
-            items.append((_("Option expires on"), rules.fmt_day(booking.option_expires_on)))
+            items.append((_("Option expires on"), format_date(booking.option_expires_on, "short")))
         items += [(_("Category"), booking.category_label), (_("Fee"), rules.fmt_eur(booking.amount)),
                   (_("Legal basis of the fee"), booking.tariff_basis), (_("Security deposit"), f"{rules.fmt_eur(booking.deposit)} — "
                                                                           f"{booking.deposit_status_label}")]

@@ -22,21 +22,23 @@ TYPES = (RESERVATION, CRENEAUX, PRET, BUVETTE)
 HOURS = tuple((f"{m // 60:02d}:{m % 60:02d}", f"{m // 60:02d}:{m % 60:02d}") for m in range(0, 24 * 60 + 1, 30))
 WEEKDAY_CHOICES = tuple((str(i), name) for i, name in enumerate((
     _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))))
-GROUPS = (("1", "Groupe 1 : boissons sans alcool"), ("3", "Groupe 3 : boissons fermentées (vin, bière, cidre…)"),
-          ("4", "Groupe 4 : rhums, tafias"), ("5", "Groupe 5 : autres alcools"))
+# The licence groups of the code de la santé publique (L3321-1).
+GROUPS = (("1", _l("Group 1: soft drinks")), ("3", _l("Group 3: fermented drinks (wine, beer, cider…)")),
+          ("4", _l("Group 4: rums, tafias")), ("5", _l("Group 5: other spirits")))
 ORGANISERS = tuple((kind.value, label) for kind, label in (
-    (rules.OrganiserKind.ASSOCIATION, "Association"),
-    (rules.OrganiserKind.SPORTS_ASSOCIATION, "Association sportive"),
-    (rules.OrganiserKind.OTHER, "Autre organisateur"),
+    (rules.OrganiserKind.ASSOCIATION, _l("Association")),
+    (rules.OrganiserKind.SPORTS_ASSOCIATION, _l("Sports association")),
+    (rules.OrganiserKind.OTHER, _l("Other organiser")),
 ))
-FACILITY_HELP = "Nom ou code de l'équipement (salle des fêtes, gymnase…)."
+FACILITY_HELP = _l("Name or code of the facility (festival hall, gymnasium…).")
 
 
-def _period(what: str) -> tuple[FieldSpec, ...]:
+def _period(what) -> tuple[FieldSpec, ...]:
+    """Start and end of a booking, a loan or a refreshment bar; ``what`` reads « of the booking »."""
     return (
-        FieldSpec("date_debut", f"Date de début {what}", "date", required=True),
+        FieldSpec("date_debut", _l("Start date %(what)s", what=what), "date", required=True),
         FieldSpec("heure_debut", _l("Start time"), "choice", required=True, choices=HOURS),
-        FieldSpec("date_fin", f"Date de fin {what}", "date", required=True),
+        FieldSpec("date_fin", _l("End date %(what)s", what=what), "date", required=True),
         FieldSpec("heure_fin", _l("End time"), "choice", required=True, choices=HOURS),
     )
 
@@ -49,7 +51,7 @@ def request_types() -> list[RequestTypeDecl]:
                 FieldSpec("equipement", _l("Facility"), required=True, help=FACILITY_HELP),
                 FieldSpec("categorie", _l("User category"), "choice", required=True, choices=CATEGORY_LABELS,
                           help=_l("Justified by the citizen's record or a document (an association's statutes…).")),
-                *_period("de la réservation"),
+                *_period(_l("of the booking")),
                 FieldSpec("objet", _l("Purpose of the event"), required=True),
                 FieldSpec("participants", _l("Number of participants expected"), "integer", required=True, min=1,
                           max=100000),
@@ -78,7 +80,7 @@ def request_types() -> list[RequestTypeDecl]:
         RequestTypeDecl(
             PRET, _l("Equipment loan (tables, chairs, barriers…)"), SERVICE, "equipements.pret",
             fields=(
-                *_period("du prêt"),
+                *_period(_l("of the loan")),
                 FieldSpec("materiel", _l("Equipment requested"), "textarea", required=True,
                           help=_l("One line per item: quantity then name, for example « 20 tables ».")),
                 FieldSpec("mode", _l("Delivery or collection"), "choice", required=True, choices=LOAN_MODES),
@@ -96,7 +98,7 @@ def request_types() -> list[RequestTypeDecl]:
                 FieldSpec("equipement_sportif", _l("In a stadium, a gym or a sports facility"), "boolean"),
                 FieldSpec("manifestation", _l("Public event"), required=True),
                 FieldSpec("lieu", _l("Place"), required=True),
-                *_period("de la buvette"),
+                *_period(_l("of the refreshment bar")),
                 FieldSpec("groupes", _l("Drinks sold"), "multichoice", choices=GROUPS,
                           help=_l("Only groups 1 and 3 may be authorised (CSP L3334-2).")),
             ),

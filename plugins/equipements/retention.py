@@ -8,6 +8,7 @@ amounts and the counts of the dashboards stay.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from grc_core.plugin_api import RetentionPolicyDecl, anonymise_requests, closed_requests_due, db
@@ -41,6 +42,6 @@ def anonymise(commune, keys) -> int:
 
 def policies() -> list[RetentionPolicyDecl]:
     return [RetentionPolicyDecl(
-        POLICY, "Réservations, prêts de matériel et buvettes",
-        "Anonymisés 24 mois (réglable) après la clôture de la demande ; le calendrier et les montants restent.",
+        POLICY, _l("Bookings, equipment loans and refreshment bars"),
+        _l("Anonymised 24 months (adjustable) after the request is closed; the calendar and the amounts are kept."),
         candidates=due, anonymise=anonymise)]

@@ -11,6 +11,8 @@ import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,14 +23,15 @@ from .models import (
     HOLDING, Booking, Buvette, EquipmentItem, Facility, Loan, LoanLine, Slot, TariffRate, UserCategory,
     aware,
 )
+from .moments import moment_text
 from .request_types import BUVETTE, CRENEAUX, PRET, RESERVATION
 from .settings import NOTICE_DAYS, setting
 
 PROBLEM_FIELDS = {"start": "date_debut", "end": "date_fin", "attendance": "participants"}
 LINE = re.compile(r"^\s*(\d{1,6})\s*(?:x\s+)?(.+?)\s*$", re.IGNORECASE)
 SEASON_MAX_DAYS = 366
-OVERLAP_MESSAGE = ("Un autre agent vient de réserver cet équipement sur une partie de cette période : la réservation "
-                   "n'est pas enregistrée. Rechargez le calendrier.")
+OVERLAP_MESSAGE = _l("Another agent has just booked this facility for part of this period: the booking is not "
+                     "recorded. Reload the calendar.")
 
 
 def _fold(text: str) -> str:
@@ -68,8 +71,10 @@ def facility_names() -> str:
 
 def unknown_facility(text: str) -> FieldError:
     names = facility_names()
-    return FieldError("equipement", f"« {text} » n'est pas un équipement de la commune"
-                      + (f" (équipements : {names})." if names else "."))
+    if names:
+        return FieldError("equipement", _("« %(text)s » is not a facility of the commune (facilities: %(names)s).",
+                                          text=text, names=names))
+    return FieldError("equipement", _("« %(text)s » is not a facility of the commune.", text=text))
 
 
 def occupied(facility_id: int, start: datetime, end: datetime, exclude_booking: int | None = None):
@@ -79,7 +84,7 @@ def occupied(facility_id: int, start: datetime, end: datetime, exclude_booking: 
     if exclude_booking is not None:
         query = query.where(Slot.booking_id != exclude_booking)
     return [rules.Occupation(local(s.start_at), local(s.end_at),
-                             "option" if s.status == "option" else "réservation confirmée")
+                             _("option") if s.status == "option" else _("confirmed booking"))
             for s in db.session.scalars(query.order_by(Slot.start_at))]
 
 
@@ -127,17 +132,17 @@ def parse_items(text: str) -> tuple[list[tuple[EquipmentItem, int]], list[str]]:
             continue
         match = LINE.match(raw)
         if not match:
-            problems.append(f"Ligne illisible : « {raw.strip()} » (attendu : quantité puis matériel, "
-                            "par exemple « 20 tables »).")
+            problems.append(_("Unreadable line: « %(line)s » (expected: quantity then equipment, for example "
+                              "« 20 tables »).", line=raw.strip()))
             continue
         item = by_name.get(_fold(match.group(2)))
         if item is None:
-            problems.append(f"« {match.group(2)} » n'est pas du matériel prêté par la commune "
-                            f"({', '.join(i.name for i in items) or 'aucun'}).")
+            problems.append(_("« %(name)s » is not equipment the commune lends (%(items)s).", name=match.group(2),
+                              items=", ".join(i.name for i in items) or _("none")))
             continue
         wanted.append((item, int(match.group(1))))
     if not wanted and not problems:
-        problems.append("Indiquez au moins un matériel.")
+        problems.append(_("Give at least one piece of equipment."))
     return wanted, problems
 
 
@@ -254,8 +259,9 @@ def season_conflicts(booking: Booking) -> list[str]:
     found = []
     for slot in booking.slots:
         for other in occupied(booking.facility_id, slot.start_at, slot.end_at, booking.id):
-            found.append(f"Le {rules.fmt_moment(local(slot.start_at))} : déjà pris ({other.label}, du "
-                         f"{rules.fmt_moment(other.start)} au {rules.fmt_moment(other.end)}).")
+            found.append(_("%(moment)s: already taken (%(what)s, from %(start)s to %(end)s).",
+                           moment=moment_text(local(slot.start_at)), what=other.label,
+                           start=moment_text(other.start), end=moment_text(other.end)))
     return found
 
 
@@ -267,7 +273,7 @@ def _hold(booking: Booking, status: str) -> None:
                 slot.status = status
             db.session.flush()
     except IntegrityError:
-        raise TransitionError(OVERLAP_MESSAGE) from None
+        raise TransitionError(str(OVERLAP_MESSAGE)) from None
 
 
 def _option_days(request) -> int:
@@ -296,7 +302,8 @@ def transitioned(request, transition, fields, commune, now) -> None:
             if booking.deposit:
                 booking.deposit_status = "detenue"
             holder = request.citizen.full_name if request.citizen else booking.organiser
-            booking.convention_pdf = convention.render(booking, commune.name, request.reference, holder)
+            booking.convention_pdf = convention.render(booking, commune.name, request.reference, holder,
+                                                       getattr(request.citizen, "language", ""))
             booking.convention_at = now
         elif name == "remettre":
             booking.entry_inspection = fields.get("etat_des_lieux_entree") or ""

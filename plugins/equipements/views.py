@@ -14,6 +14,8 @@ from datetime import date, timedelta
 
 from flask import Response, abort, request
 from flask_admin import expose
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grc_core.plugin_api import SecureView, db, local_date, parse_int, readable_request_or_404, utcnow
@@ -22,8 +24,6 @@ from . import rules, services
 from .models import Closure, Facility, Slot, label_of, SLOT_STATUSES
 from .request_types import CRENEAUX, RESERVATION, WEEKDAY_CHOICES
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 
 
 def _day(text: str | None) -> date:
@@ -63,7 +63,7 @@ def calendar_weeks(first: date, last: date, facility_id: int | None) -> list[lis
                 "time": f"{services.local(s.start_at):%H:%M}–{services.local(s.end_at):%H:%M}",
                 "facility": s.facility.name, "purpose": s.booking.purpose or s.booking.organiser,
                 "status": s.status, "status_label": label_of(SLOT_STATUSES, s.status),
-                "expires": rules.fmt_day(s.booking.option_expires_on) if s.status == "option" and
+                "expires": format_date(s.booking.option_expires_on, "short") if s.status == "option" and
                 s.booking.option_expires_on else "",
                 "request_id": s.booking.request_id,
             } for s in slots if services.aware(s.start_at) < day_end and services.aware(s.end_at) > day_start]
@@ -90,9 +90,9 @@ class CalendarView(SecureView):
         step = timedelta(days=7) if view == "week" else timedelta(days=31)
         anchor = first if view == "week" else day.replace(day=1)
         if view == "week":
-            title = f"Semaine du {rules.fmt_day(first)}"
+            title = _("Week of %(day)s", day=format_date(first, "short"))
         else:
-            title = f"{MONTHS[day.month - 1].capitalize()} {day.year}"
+            title = format_date(day, "LLLL yyyy").capitalize()
         return self.render("equipements/calendar.html", weeks=calendar_weeks(first, last, facility and facility.id),
                            facilities=facilities, facility=facility, view=view, day=day, title=title,
                            month=day.month, previous=(anchor - step).replace(day=1) if view == "month" else anchor - step,

@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from grc_core.plugin_api import FieldError, age_on
 
 from . import rules
 from . import request_types as rt
+from .dates import day_in_words
 from . import settings as st
 
 
@@ -122,17 +124,17 @@ def stale_pieces(data, prefixes, on_date: date, commune) -> list[str]:
         abroad = bool(data.get(f"{prefix}_acte_etranger"))
         if issued > on_date:
             problems.append(_("The copy of the birth act of %(who)s is dated after %(day)s.", who=who,
-                              day=rules.format_date_fr(on_date)))
+                              day=day_in_words(on_date)))
         elif not rules.piece_is_fresh(issued, on_date, abroad, max_months=months, max_months_abroad=months_abroad):
             problems.append(_("The copy of the birth act of %(who)s, issued on %(issued)s, is more than %(months)s "
                               "months old on %(day)s: ask for a recent copy.", who=who,
-                              issued=rules.format_date_fr(issued), months=months_abroad if abroad else months,
-                              day=rules.format_date_fr(on_date)))
+                              issued=day_in_words(issued), months=months_abroad if abroad else months,
+                              day=day_in_words(on_date)))
     return problems
 
 
-MARIAGE_PARTIES = (("epoux1", "premier époux"), ("epoux2", "second époux"))
-PACS_PARTIES = (("partenaire1", "premier partenaire"), ("partenaire2", "second partenaire"))
+MARIAGE_PARTIES = (("epoux1", _l("the first spouse")), ("epoux2", _l("the second spouse")))
+PACS_PARTIES = (("partenaire1", _l("the first partner")), ("partenaire2", _l("the second partner")))
 
 
 def validate_mariage(data, commune, today: date) -> list[str]:
@@ -211,7 +213,7 @@ def validate_recensement(data, commune, today: date) -> list[str]:
     if status is rules.RecensementStatus.TROP_TOT:
         window = rules.recensement_window(born, french_since=as_date(data.get("francais_depuis")))
         return [_("Too early: the recensement is possible from %(day)s (16th birthday).",
-                  day=rules.format_date_fr(window.opens_on))]
+                  day=day_in_words(window.opens_on))]
     if status is rules.RecensementStatus.HORS_DELAI:
         return [_("From the 25th birthday the recensement is no longer possible: the person is no longer "
                   "subject to it (code du service national, art. L113-1).")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from grc_core.plugin_api import (
 
 from . import checks, rules
 from . import request_types as rt
+from .dates import day_in_words
 from .guards import parse_day
 from .workflows import REFUSALS
 
@@ -35,7 +37,7 @@ def _bounds(filters) -> tuple[datetime, datetime]:
 def months_of(filters) -> list[tuple[str, str]]:
     months, day = [], date(filters.start.year, filters.start.month, 1)
     while day <= filters.end:
-        months.append((f"{day:%Y-%m}", f"{rules._MONTHS_FR[day.month - 1]} {day.year}"))
+        months.append((f"{day:%Y-%m}", format_date(day, "LLLL yyyy")))
         day = add_months(day, 1)
     return months
 
@@ -159,7 +161,7 @@ def coming_unions(commune, filters, weeks: int = 8) -> IndicatorResult:
     """Marriages (date of celebration set) and PACS (registration appointment) of the coming weeks."""
     first = filters.today - timedelta(days=filters.today.weekday())
     categories = tuple((f"{first + timedelta(weeks=n):%Y-%m-%d}",
-                        _("Week of %(day)s", day=rules.format_date_fr(first + timedelta(weeks=n))))
+                        _("Week of %(day)s", day=day_in_words(first + timedelta(weeks=n))))
                        for n in range(weeks))
     # Files not closed: a celebrated marriage or a registered PACS is closed,
     # and the open requests have their own small index.

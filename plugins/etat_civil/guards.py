@@ -12,6 +12,7 @@ from grc_core.plugin_api import add_months, local_date
 
 from . import checks, rules
 from . import request_types as rt
+from .dates import day_in_words
 
 
 def parse_day(value) -> date | None:
@@ -53,8 +54,8 @@ def check(request, transition, fields, actor, commune, now) -> list[str] | None:
                     and not rules.marriage_residence_established(since, published):
                 problems.append(_("On %(day)s the residence in the commune will not have lasted one month: the "
                                   "bans cannot be published here before %(earliest)s (code civil, art. 74).",
-                                  day=rules.format_date_fr(published),
-                                  earliest=rules.format_date_fr(add_months(since, 1))))
+                                  day=day_in_words(published),
+                                  earliest=day_in_words(add_months(since, 1))))
         elif transition.code in ("fixer_celebration", "celebrer"):
             published = parse_day(data.get("date_publication"))
             celebration = _date_field(fields, data, "date_celebration", "date_celebration", problems)

@@ -14,10 +14,10 @@ from grc_core.plugin_api import CitizenPanel, RequestPanel, add_months, age_on, 
 
 from . import checks, rules
 from . import request_types as rt
+from .dates import day_in_words
 from .guards import parse_day
 from .views import STATUS_LABELS
 
-fr = rules.format_date_fr
 
 
 def current_day():
@@ -49,7 +49,7 @@ def _acte(req, commune) -> dict:
     closed = checks.register_closed_on(data)
     if closed:
         rows.append((_("Register open to anyone from"),
-                     fr(rules.archives_open_on(closed, person_died_on=checks.person_died_on(data)))))
+                     day_in_words(rules.archives_open_on(closed, person_died_on=checks.person_died_on(data)))))
     if outcome is not None and outcome.archive_access:
         rows.append((_("Access"), _("public archive (register closed more than 75 years ago, or person "
                                     "concerned dead for more than 25 years)")))
@@ -57,7 +57,8 @@ def _acte(req, commune) -> dict:
     if missing:
         rows.append((_("Missing fields"), ", ".join(missing)))
     if req.closed_at is not None:
-        rows.append((_("Anonymised from"), fr(rules.copy_request_anonymisable_from(local_date(req.closed_at)))))
+        anonymised = rules.copy_request_anonymisable_from(local_date(req.closed_at))
+        rows.append((_("Anonymised from"), day_in_words(anonymised)))
     return _block(alerts, rows)
 
 
@@ -67,18 +68,18 @@ def _mariage(req, commune) -> dict:
     published = parse_day(data.get("date_publication"))
     if published:
         timeline = rules.marriage_bans_timeline(published)
-        rows += [(_("Bans published on"), fr(published)),
-                 (_("Posting ends on"), fr(timeline.posting_ends_on)),
-                 (_("Earliest celebration"), fr(timeline.earliest_celebration)),
-                 (_("Latest celebration without a new publication"), fr(timeline.latest_celebration))]
+        rows += [(_("Bans published on"), day_in_words(published)),
+                 (_("Posting ends on"), day_in_words(timeline.posting_ends_on)),
+                 (_("Earliest celebration"), day_in_words(timeline.earliest_celebration)),
+                 (_("Latest celebration without a new publication"), day_in_words(timeline.latest_celebration))]
     else:
         rows.append((_("Bans"), _("not published yet")))
     celebration = parse_day(data.get("date_celebration"))
     if celebration:
-        rows.append((_("Celebration"), fr(celebration)))
+        rows.append((_("Celebration"), day_in_words(celebration)))
     since = checks.as_date(data.get("residence_depuis"))
     if since:
-        rows.append((_("Residence long enough for a publication from"), fr(add_months(since, 1))))
+        rows.append((_("Residence long enough for a publication from"), day_in_words(add_months(since, 1))))
     deposit = checks.as_date(data.get("date_depot"))
     if deposit:
         alerts = [("warning", problem) for problem in checks.stale_pieces(data, checks.MARIAGE_PARTIES, deposit,
@@ -93,7 +94,7 @@ def _pacs(req, commune) -> dict:
     day = checks.as_date(data.get("date_enregistrement"))
     alerts = [("warning", problem) for problem in checks.stale_pieces(data, checks.PACS_PARTIES, day, commune)] \
         if day else []
-    return _block(alerts, [(_("Registration appointment"), fr(day) if day else "—")])
+    return _block(alerts, [(_("Registration appointment"), day_in_words(day) if day else "—")])
 
 
 def _naissance(req, commune) -> dict:
@@ -101,7 +102,7 @@ def _naissance(req, commune) -> dict:
     deadline = checks.birth_deadline(data, commune)
     outcome = checks.birth_declaration(data, commune)
     alerts = [("danger", outcome.reason)] if outcome is not None and not outcome.allowed else []
-    return _block(alerts, [(_("Last day to declare the birth"), fr(deadline) if deadline else "—")])
+    return _block(alerts, [(_("Last day to declare the birth"), day_in_words(deadline) if deadline else "—")])
 
 
 def _recensement(req, commune) -> dict:
@@ -116,11 +117,11 @@ def _recensement(req, commune) -> dict:
         return _block([("warning", _("No recensement obligation."))])
     status = checks.recensement_status(data, recensed)
     quarter = rules.recensement_quarter(recensed)
-    rows = [(_("Window"), f"{fr(window.opens_on)} – {fr(window.closes_on)}"),
-            (_("Regularisation possible until"), fr(window.regularisation_until)),
-            (_("Situation on %(day)s", day=fr(recensed)), STATUS_LABELS.get(status, "")),
+    rows = [(_("Window"), f"{day_in_words(window.opens_on)} – {day_in_words(window.closes_on)}"),
+            (_("Regularisation possible until"), day_in_words(window.regularisation_until)),
+            (_("Situation on %(day)s", day=day_in_words(recensed)), STATUS_LABELS.get(status, "")),
             (_("Quarterly list"), _("quarter %(quarter)s of %(year)s, sent by %(day)s", quarter=quarter.quarter,
-                                    year=quarter.year, day=fr(quarter.list_sent_by)))]
+                                    year=quarter.year, day=day_in_words(quarter.list_sent_by)))]
     action = None
     if req.state == "attestation_delivree":
         action = (url_for("etat_civil_recensement.attestation", request_id=req.id),
@@ -141,7 +142,8 @@ def _prenom(req, commune) -> dict:
 def _nom(req, commune) -> dict:
     received = local_date(req.received_at)
     earliest = rules.name_change_earliest_confirmation(received)
-    return _block(rows=[(_("Received on"), fr(received)), (_("Confirmation in person possible from"), fr(earliest))])
+    return _block(rows=[(_("Received on"), day_in_words(received)),
+                        (_("Confirmation in person possible from"), day_in_words(earliest))])
 
 
 PANELS = {rt.ACTE: _acte, rt.MARIAGE: _mariage, rt.PACS: _pacs, rt.NAISSANCE: _naissance,
@@ -168,7 +170,7 @@ def citizen_panels(citizen, requests, on_date: date | None = None):
             data = r.data or {}
             when = parse_day(data.get("date_celebration")) or checks.as_date(data.get("date_enregistrement"))
             family.append((_("Marriage file") if r.request_type.code == rt.MARIAGE else _("PACS"), r.reference,
-                           fr(when) if when else ""))
+                           day_in_words(when) if when else ""))
     return [CitizenPanel(_("Civil status"), "etat_civil/panels/citizen.html", {
         "requests": listed, "family": family, "recensement": _recensement_status(citizen, requests, on_date),
     }, order=40)]
@@ -180,15 +182,15 @@ def _recensement_status(citizen, requests, on_date) -> str:
         return ""
     done = [r for r in requests if r.request_type.code == rt.RECENSEMENT and r.state not in ("refusee", "classee")]
     if done:
-        text = _("Recensement: done on %(day)s.", day=fr(local_date(done[0].received_at)))
+        text = _("Recensement: done on %(day)s.", day=day_in_words(local_date(done[0].received_at)))
     else:
         window = rules.recensement_window(born)
         status = rules.recensement_status(born, on_date)
         text = {
-            rules.RecensementStatus.TROP_TOT: _("Recensement: to do from %(day)s.", day=fr(window.opens_on)),
+            rules.RecensementStatus.TROP_TOT: _("Recensement: to do from %(day)s.", day=day_in_words(window.opens_on)),
             rules.RecensementStatus.DANS_LES_DELAIS: _("Recensement: to do before %(day)s.",
-                                                       day=fr(window.closes_on)),
+                                                       day=day_in_words(window.closes_on)),
             rules.RecensementStatus.REGULARISATION: _("Recensement: late, regularisation possible until %(day)s.",
-                                                      day=fr(window.regularisation_until)),
+                                                      day=day_in_words(window.regularisation_until)),
         }.get(status, "")
     return text

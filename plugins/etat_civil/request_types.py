@@ -28,10 +28,10 @@ PRENOM = "etat_civil.changement_prenom"
 NOM = "etat_civil.changement_nom"
 
 ACT_LABELS = {
-    ActKind.NAISSANCE: "Acte de naissance",
-    ActKind.MARIAGE: "Acte de mariage",
-    ActKind.DECES: "Acte de décès",
-    ActKind.RECONNAISSANCE: "Acte de reconnaissance",
+    ActKind.NAISSANCE: _l("Birth certificate"),
+    ActKind.MARIAGE: _l("Marriage certificate"),
+    ActKind.DECES: _l("Death certificate"),
+    ActKind.RECONNAISSANCE: _l("Certificate of recognition"),
 }
 DOCUMENT_LABELS = {
     DocumentKind.COPIE_INTEGRALE: _l("Full copy"),
@@ -141,26 +141,30 @@ ACTE_FIELDS = (
 )
 
 LINK_CHOICES = (
-    ("domicile", "Domicile d'un des futurs époux"),
-    ("residence", "Résidence d'un des futurs époux (un mois au moins)"),
-    ("domicile_parent", "Domicile d'un parent d'un des futurs époux"),
-    ("residence_parent", "Résidence d'un parent (un mois au moins)"),
+    ("domicile", _l("Home of one of the future spouses")),
+    ("residence", _l("Residence of one of the future spouses (one month at least)")),
+    ("domicile_parent", _l("Home of a parent of one of the future spouses")),
+    ("residence_parent", _l("Residence of a parent (one month at least)")),
 )
 
 
-def _party(prefix: str, label: str) -> tuple[FieldSpec, ...]:
+def _party(prefix: str, party) -> tuple[FieldSpec, ...]:
+    """The fields of one spouse or partner; ``party`` reads « of the first spouse » in the reader's language
+    (French puts it after the noun as English does: « Nom du premier époux »)."""
     return (
-        FieldSpec(f"{prefix}_nom", f"Nom {label}", required=True),
-        FieldSpec(f"{prefix}_prenoms", f"Prénoms {label}", required=True),
-        FieldSpec(f"{prefix}_date_naissance", f"Date de naissance {label}", "date", required=True),
-        FieldSpec(f"{prefix}_acte_du", f"Copie de l'acte de naissance {label} délivrée le", "date", required=True),
-        FieldSpec(f"{prefix}_acte_etranger", f"Acte de naissance {label} délivré à l'étranger", "boolean"),
+        FieldSpec(f"{prefix}_nom", _l("Last name %(party)s", party=party), required=True),
+        FieldSpec(f"{prefix}_prenoms", _l("First names %(party)s", party=party), required=True),
+        FieldSpec(f"{prefix}_date_naissance", _l("Date of birth %(party)s", party=party), "date", required=True),
+        FieldSpec(f"{prefix}_acte_du", _l("Copy of the birth certificate %(party)s issued on", party=party), "date",
+                  required=True),
+        FieldSpec(f"{prefix}_acte_etranger", _l("Birth certificate %(party)s issued abroad", party=party),
+                  "boolean"),
     )
 
 
 MARIAGE_FIELDS = (
-    *_party("epoux1", "du premier époux"),
-    *_party("epoux2", "du second époux"),
+    *_party("epoux1", _l("of the first spouse")),
+    *_party("epoux2", _l("of the second spouse")),
     FieldSpec("lien_commune", _l("Link with the commune"), "choice", required=True, choices=LINK_CHOICES),
     FieldSpec("residence_depuis", _l("Resident in the commune since"), "date",
               condition=("lien_commune", ("residence", "residence_parent"))),
@@ -173,8 +177,8 @@ MARIAGE_FIELDS = (
 )
 
 PACS_FIELDS = (
-    *_party("partenaire1", "du premier partenaire"),
-    *_party("partenaire2", "du second partenaire"),
+    *_party("partenaire1", _l("of the first partner")),
+    *_party("partenaire2", _l("of the second partner")),
     FieldSpec("convention", _l("PACS agreement"), "choice", required=True,
               choices=(("cerfa", _l("Standard agreement (cerfa 15726)")), ("redigee", _l("Agreement written by the partners")),
                        ("notariee", _l("Notarised agreement")))),
@@ -197,10 +201,10 @@ RECONNAISSANCE_FIELDS = (
 )
 
 LIVRET_LABELS = {
-    LivretRequester.TITULAIRE: "Un titulaire du livret (époux, parent)",
-    LivretRequester.TUTEUR_MINEUR: "Le tuteur d'un enfant mineur",
-    LivretRequester.ENFANT: "Un enfant des titulaires",
-    LivretRequester.TIERS: "Une autre personne",
+    LivretRequester.TITULAIRE: _l("A holder of the livret (spouse, parent)"),
+    LivretRequester.TUTEUR_MINEUR: _l("The guardian of a minor child"),
+    LivretRequester.ENFANT: _l("A child of the holders"),
+    LivretRequester.TIERS: _l("Someone else"),
 }
 LIVRET_FIELDS = (
     FieldSpec("demandeur", _l("The applicant is"), "choice", required=True, choices=_choices(LIVRET_LABELS)),

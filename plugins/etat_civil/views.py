@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from flask import abort, request
 from flask_admin import expose
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
@@ -17,6 +18,7 @@ from grc_core.plugin_api import (
 
 from . import checks, rules
 from . import request_types as rt
+from .dates import day_in_words
 
 # Years a list may be asked for (a bad one is 404, never a date out of range).
 YEARS = (1901, 2199)
@@ -54,10 +56,10 @@ def _person(req: Request) -> dict:
 
 
 STATUS_LABELS = {
-    rules.RecensementStatus.TROP_TOT: "avant 16 ans",
-    rules.RecensementStatus.DANS_LES_DELAIS: "dans les délais",
-    rules.RecensementStatus.REGULARISATION: "régularisation",
-    rules.RecensementStatus.HORS_DELAI: "hors délai",
+    rules.RecensementStatus.TROP_TOT: _l("before 16"),
+    rules.RecensementStatus.DANS_LES_DELAIS: _l("on time"),
+    rules.RecensementStatus.REGULARISATION: _l("regularisation"),
+    rules.RecensementStatus.HORS_DELAI: _l("too late"),
 }
 
 
@@ -80,14 +82,14 @@ class RecensementView(SecureView):
         quarter = parse_int(request.args.get("trimestre"), low=1, high=4)
         if year is None or quarter is None:
             abort(404)
-        table = [["Référence", "Nom", "Prénoms", "Date de naissance", "Lieu de naissance", "Adresse",
-                  "Recensé le", "Situation"]]
+        table = [[_("Reference"), _("Last name"), _("First names"), _("Date of birth"), _("Place of birth"),
+                  _("Address"), _("Recensed on"), _("Situation")]]
         for req in quarter_requests(year, quarter):
             person = _person(req)
             table.append([
                 person["reference"], person["nom"], person["prenoms"], person["date_naissance"],
                 person["lieu_naissance"], " ".join(str(person["adresse"]).split()),
-                person["recense_le"], STATUS_LABELS.get(person["statut"], ""),
+                person["recense_le"], str(STATUS_LABELS.get(person["statut"], "")),
             ])
         return spreadsheet_download(table, "csv", f"recensement-{year}-T{quarter}")
 
@@ -100,5 +102,5 @@ class RecensementView(SecureView):
             abort(404)
         person = _person(req)
         return self.render("etat_civil/attestation.html", person=person, commune=current_commune(),
-                           format_date=rules.format_date_fr, status_label=STATUS_LABELS.get(person["statut"], ""),
+                           format_date=day_in_words, status_label=STATUS_LABELS.get(person["statut"], ""),
                            title=_("Certificate of recensement"))

@@ -30,9 +30,9 @@ CLASSEE = StateSpec("classee", _l("Closed without action"), "closed")
 
 # One refusal transition per reason: (code, label), shared by the indicators.
 REFUSALS = (
-    ("refuser_qualite", "Refuser : le demandeur n'a pas qualité"),
-    ("refuser_introuvable", "Refuser : acte introuvable ou non détenu par la commune"),
-    ("refuser_incomplet", "Refuser : demande incomplète"),
+    ("refuser_qualite", _l("Refuse: the applicant is not entitled")),
+    ("refuser_introuvable", _l("Refuse: certificate not found or not held by the commune")),
+    ("refuser_incomplet", _l("Refuse: incomplete request")),
 )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from grc_core.plugin_api import HouseholdLink, db, local_date, utcnow
@@ -54,6 +56,26 @@ def commune_link(data) -> rules.CommuneLink:
         stays_in_commune=str(C.STAYS_IN_COMMUNE) in chosen, works_in_commune=str(C.WORKS_IN_COMMUNE) in chosen,
         support_in_commune=str(C.SUPPORT_IN_COMMUNE) in chosen, family_link=str(C.FAMILY_LINK) in chosen,
         parent_of_pupil=str(C.PARENT_OF_PUPIL) in chosen)
+
+
+# The rule's criteria in the reader's language (rules.commune_link words its reason in French only).
+LINK_CRITERIA = {
+    rules.CommuneLinkCriterion.STAYS_IN_COMMUNE: _l("stay in the commune on the date of the request"),
+    rules.CommuneLinkCriterion.WORKS_IN_COMMUNE: _l("work in the commune"),
+    rules.CommuneLinkCriterion.SUPPORT_IN_COMMUNE: _l("integration action or social, medico-social or professional "
+                                                      "support in the commune"),
+    rules.CommuneLinkCriterion.FAMILY_LINK: _l("family link with a person living in the commune"),
+    rules.CommuneLinkCriterion.PARENT_OF_PUPIL: _l("parental authority over a minor child at school in the commune"),
+}
+
+
+def commune_link_reason(data) -> str:
+    """Whether the applicant has a link with the commune (CASF R264-4), and which, in the reader's language."""
+    link = commune_link(data)
+    if link.criteria:
+        return _("Link with the commune established: %(criterion)s (CASF R264-4).",
+                 criterion=LINK_CRITERIA[link.criteria[0]])
+    return _("Link with the commune not established (CASF R264-4).")
 
 
 def register_filer(data) -> rules.RegisterFiler:
@@ -115,7 +137,7 @@ def validate(request_type, data, commune, on_date: date, citizen_id: int | None 
     if code == rt.REGISTRE:
         born = parse_day(data.get("date_naissance"))
         if born is not None and born > on_date:
-            problems.append("La date de naissance ne peut pas être dans le futur.")
+            problems.append(_("The date of birth cannot be in the future."))
         else:
             eligibility = register_eligibility(data, on_date)
             if eligibility is not None and not eligibility.allowed:
@@ -126,7 +148,7 @@ def validate(request_type, data, commune, on_date: date, citizen_id: int | None 
             if not decision.allowed:
                 problems.append(decision.reason_fr)
             if filer == rules.RegisterFiler.THIRD_PARTY and not (data.get("tiers_nom") or "").strip():
-                problems.append("Indiquez le nom du tiers qui demande l'inscription (CASF R121-3).")
+                problems.append(_("Give the name of the third party asking for the registration (CASF R121-3)."))
     elif code == rt.AIDE_FACULTATIVE:
         amount = money(data.get("montant_demande"))
         if amount is not None and data.get("nature"):

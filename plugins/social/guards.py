@@ -5,6 +5,7 @@ are stored in ISO form (timers read them); amounts with two decimals."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from grc_core.plugin_api import FieldError, local_date
 
@@ -12,10 +13,10 @@ from . import checks, rules
 from . import request_types as rt
 
 FIELD_LABELS = {
-    "date_entretien": "date de l'entretien", "date_election": "date d'élection de domicile",
-    "date_dernier_contact": "date du contact", "date_versement": "date du versement",
-    "date_transmission": "date de transmission", "date_decision": "date de la décision",
-    "date_enregistrement": "date d'enregistrement ou de renouvellement",
+    "date_entretien": _l("date of the interview"), "date_election": _l("date of the élection de domicile"),
+    "date_dernier_contact": _l("date of the contact"), "date_versement": _l("date of the payment"),
+    "date_transmission": _l("date of transmission"), "date_decision": _l("date of the decision"),
+    "date_enregistrement": _l("date of registration or renewal"),
 }
 
 
@@ -80,7 +81,7 @@ def check(request, transition, fields, actor, commune, now) -> list[str] | None:
         if not check_fields.allowed:
             problems.append(check_fields.reason_fr)
         if not data.get("qualite"):
-            problems.append("Qualité (a, b ou c) inconnue : l'éligibilité n'a pas été établie (CASF R121-2).")
+            problems.append(_("Quality (a, b or c) unknown: eligibility was not established (CASF R121-2)."))
     elif code == rt.AIDE_FACULTATIVE and transition.code == "accorder":
         amount = checks.money(fields.get("montant_accorde"))
         if amount is None:

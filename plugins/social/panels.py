@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import format_currency, format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from grc_core.plugin_api import CitizenPanel, RequestPanel, db, state_label
@@ -16,29 +18,25 @@ from . import request_types as rt
 from .settings import aid_rules
 
 DATE_LABELS = (
-    ("date_limite_reponse", "Réponse due au plus tard le"),
-    ("date_election", "Élection de domicile le"),
-    ("date_expiration", "Attestation expirée à partir du"),
-    ("date_dernier_contact", "Dernier contact le"),
-    ("date_avertissement", "Avertissement prévu le"),
-    ("date_fin_absence", "Fin pour absence de contact à partir du"),
-    ("date_limite_transmission", "Transmission due au plus tard le"),
-    ("date_transmission", "Transmis le"),
-    ("date_decision", "Décision reçue le"),
-    ("date_limite_enregistrement", "Numéro unique dû au plus tard le"),
-    ("date_enregistrement", "Enregistrée ou renouvelée le"),
-    ("date_rappel_renouvellement", "Rappel du renouvellement le"),
-    ("date_limite_renouvellement", "À renouveler au plus tard le"),
-    ("date_radiation", "Radiation si non renouvelée le"),
+    ("date_limite_reponse", _l("Answer due by %(day)s")),
+    ("date_election", _l("Élection de domicile on %(day)s")),
+    ("date_expiration", _l("Certificate expired from %(day)s")),
+    ("date_dernier_contact", _l("Last contact on %(day)s")),
+    ("date_avertissement", _l("Warning planned on %(day)s")),
+    ("date_fin_absence", _l("Ends for lack of contact from %(day)s")),
+    ("date_limite_transmission", _l("Transmission due by %(day)s")),
+    ("date_transmission", _l("Transmitted on %(day)s")),
+    ("date_decision", _l("Decision received on %(day)s")),
+    ("date_limite_enregistrement", _l("Numéro unique due by %(day)s")),
+    ("date_enregistrement", _l("Registered or renewed on %(day)s")),
+    ("date_rappel_renouvellement", _l("Renewal reminder on %(day)s")),
+    ("date_limite_renouvellement", _l("To renew by %(day)s")),
+    ("date_radiation", _l("Radiation if not renewed on %(day)s")),
 )
 
 
-def _fr(day) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
-
-
 def _euros(amount: Decimal) -> str:
-    return f"{amount:.2f} €".replace(".", ",")
+    return format_currency(amount, "EUR")
 
 
 def request_panels(request, commune):
@@ -46,21 +44,21 @@ def request_panels(request, commune):
     if code not in rt.CODES:
         return None
     data = request.data or {}
-    lines = [f"{label} {_fr(checks.parse_day(data[name]))}" for name, label in DATE_LABELS
-             if checks.parse_day(data.get(name))]
+    lines = [str(label) % {"day": format_date(checks.parse_day(data[name]), "short")}
+             for name, label in DATE_LABELS if checks.parse_day(data.get(name))]
     if code == rt.DOMICILIATION:
-        lines.insert(0, checks.commune_link(data).reason_fr)
+        lines.insert(0, checks.commune_link_reason(data))
     elif code == rt.REGISTRE and data.get("qualite"):
-        lines.insert(0, f"Qualité : {data['qualite']} (CASF R121-2)")
+        lines.insert(0, _("Quality: %(quality)s (CASF R121-2)", quality=data["qualite"]))
     elif code == rt.AIDE_LEGALE and data.get("autorite"):
-        lines.insert(0, "Autorité de décision : " + ("président du conseil départemental"
-                                                      if data["autorite"] == "departement" else "préfet"))
+        lines.insert(0, _("Deciding authority: the president of the conseil départemental")
+                     if data["autorite"] == "departement" else _("Deciding authority: the préfet"))
     elif code == rt.AIDE_FACULTATIVE and data.get("nature"):
         settings = aid_rules(commune, data["nature"])
         granted = checks.granted_to_household(request.citizen_id, data["nature"], checks.today(), settings.window)
-        lines.insert(0, f"Déjà accordé au foyer sur la période : {_euros(granted)}")
+        lines.insert(0, _("Already granted to the household over the period: %(amount)s", amount=_euros(granted)))
         if settings.yearly_ceiling is not None:
-            lines.insert(1, f"Plafond par foyer : {_euros(settings.yearly_ceiling)}")
+            lines.insert(1, _("Ceiling per household: %(amount)s", amount=_euros(settings.yearly_ceiling)))
     if not lines:
         return None
     return [RequestPanel(_("CCAS: legal dates"), "social/panels/lines.html", {"lines": lines}, order=20)]
@@ -78,5 +76,6 @@ def citizen_panels(citizen, requests):
         AidGrant.citizen_id.in_(members), AidGrant.granted_on >= start, AidGrant.granted_on <= end))
     return [CitizenPanel(_("CCAS files"), "social/panels/files.html", {
         "files": [(r, state_label(r.workflow.definition if r.workflow else None, r.state)) for r in files],
-        "aid": f"Aides facultatives accordées au foyer en {start.year} : {_euros(Decimal(str(total)))}",
+        "aid": _("Aides facultatives granted to the household in %(year)s: %(amount)s", year=start.year,
+                 amount=_euros(Decimal(str(total)))),
     }, order=40)]

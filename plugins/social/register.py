@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from grc_core.plugin_api import db, record_audit_event, utcnow
@@ -16,8 +18,8 @@ from .models import Alert, RegisterEntry
 
 ENTRY_COLUMNS = ("nom", "prenoms", "date_naissance", "qualite", "adresse", "telephone", "service_aide_domicile",
                  "personne_a_prevenir", "date_demande", "tiers_nom", "tiers_qualite")
-QUALITY_LABELS = {"a": "65 ans et plus", "b": "Plus de 60 ans, inapte au travail", "c": "Adulte handicapé"}
-ALERT_KINDS = (("canicule", "Canicule"), ("grand_froid", "Grand froid"), ("autre", "Autre alerte"))
+QUALITY_LABELS = {"a": _l("65 and over"), "b": _l("Over 60, unfit for work"), "c": _l("Disabled adult")}
+ALERT_KINDS = (("canicule", _l("Heatwave")), ("grand_froid", _l("Extreme cold")), ("autre", _l("Other alert")))
 
 
 def keep_only_register_fields(request, received: date) -> None:
@@ -100,10 +102,10 @@ def prefect_export() -> list[list]:
                            details={"reason": decision.reason_fr})
         raise ExportRefused(decision.reason_fr)
     rows = entries()
-    table = [["Nom", "Prénoms", "Date de naissance", "Qualité", "Adresse", "Téléphone",
-              "Service d'aide à domicile", "Personne à prévenir", "Date de la demande", "Tiers demandeur",
-              "Qualité du tiers"]]
-    table += [[entry.nom, entry.prenoms, entry.date_naissance, QUALITY_LABELS.get(entry.qualite, entry.qualite),
+    table = [[_("Last name"), _("First names"), _("Date of birth"), _("Quality"), _("Address"), _("Phone"),
+              _("Home-help service"), _("Person to notify"), _("Date of the request"), _("Third party who asked"),
+              _("Quality of the third party")]]
+    table += [[entry.nom, entry.prenoms, entry.date_naissance, str(QUALITY_LABELS.get(entry.qualite, entry.qualite)),
                entry.adresse, entry.telephone, entry.service_aide_domicile, entry.personne_a_prevenir,
                entry.date_demande, entry.tiers_nom, entry.tiers_qualite] for entry in rows]
     record_audit_event("social.registre.export", target=f"social_alerte:{alert.id}", details={"entries": len(rows)})

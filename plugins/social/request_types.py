@@ -23,40 +23,42 @@ AIDE_LEGALE = "social.aide_legale"
 LOGEMENT = "social.logement"
 CODES = (DOMICILIATION, REGISTRE, AIDE_FACULTATIVE, AIDE_LEGALE, LOGEMENT)
 
-YES_NO = (("oui", "Oui"), ("non", "Non"))
+YES_NO = (("oui", _l("Yes")), ("non", _l("No")))
 
 LINK_LABELS = {
-    CommuneLinkCriterion.STAYS_IN_COMMUNE: "Séjourne sur le territoire de la commune",
-    CommuneLinkCriterion.WORKS_IN_COMMUNE: "Exerce une activité professionnelle dans la commune",
-    CommuneLinkCriterion.SUPPORT_IN_COMMUNE: "Suit un accompagnement social, médico-social ou d'insertion dans la commune",
-    CommuneLinkCriterion.FAMILY_LINK: "A un lien familial avec une personne qui y réside",
-    CommuneLinkCriterion.PARENT_OF_PUPIL: "Exerce l'autorité parentale sur un mineur scolarisé dans la commune",
+    CommuneLinkCriterion.STAYS_IN_COMMUNE: _l("Stays in the commune"),
+    CommuneLinkCriterion.WORKS_IN_COMMUNE: _l("Works in the commune"),
+    CommuneLinkCriterion.SUPPORT_IN_COMMUNE: _l("Receives social, medico-social or integration support in the "
+                                                "commune"),
+    CommuneLinkCriterion.FAMILY_LINK: _l("Has a family link with a person who lives there"),
+    CommuneLinkCriterion.PARENT_OF_PUPIL: _l("Has parental authority over a minor at school in the commune"),
 }
 FILER_LABELS = {
-    RegisterFiler.PERSON: "La personne elle-même",
-    RegisterFiler.LEGAL_REPRESENTATIVE: "Son représentant légal",
-    RegisterFiler.THIRD_PARTY: "Un tiers (proche, voisin, médecin, service d'aide à domicile…)",
+    RegisterFiler.PERSON: _l("The person themselves"),
+    RegisterFiler.LEGAL_REPRESENTATIVE: _l("Their legal representative"),
+    RegisterFiler.THIRD_PARTY: _l("A third party (relative, neighbour, doctor, home-help service…)"),
 }
+# Benefits keep their French legal name in brackets, as agents and forms name them.
 BENEFIT_LABELS = {
-    DisabilityBenefit.AAH: "Allocation aux adultes handicapés (AAH)",
-    DisabilityBenefit.ACTP: "Allocation compensatrice pour tierce personne (ACTP)",
-    DisabilityBenefit.CARTE_INVALIDITE: "Carte d'invalidité",
-    DisabilityBenefit.RQTH: "Reconnaissance de la qualité de travailleur handicapé (RQTH)",
-    DisabilityBenefit.PENSION_INVALIDITE: "Pension d'invalidité",
+    DisabilityBenefit.AAH: _l("Allowance for disabled adults (AAH)"),
+    DisabilityBenefit.ACTP: _l("Compensatory allowance for a third person (ACTP)"),
+    DisabilityBenefit.CARTE_INVALIDITE: _l("Disability card"),
+    DisabilityBenefit.RQTH: _l("Recognition as a disabled worker (RQTH)"),
+    DisabilityBenefit.PENSION_INVALIDITE: _l("Disability pension"),
 }
 AID_KINDS = (
-    ("secours_urgence", "Secours d'urgence"),
-    ("aide_alimentaire", "Aide alimentaire"),
-    ("aide_energie", "Aide à l'énergie (factures)"),
-    ("aide_mobilite", "Aide à la mobilité"),
+    ("secours_urgence", _l("Emergency aid")),
+    ("aide_alimentaire", _l("Food aid")),
+    ("aide_energie", _l("Energy aid (bills)")),
+    ("aide_mobilite", _l("Mobility aid")),
 )
 LEGAL_AID_LABELS = {
-    LegalAidBenefit.APA: "Allocation personnalisée d'autonomie (APA)",
-    LegalAidBenefit.PCH: "Prestation de compensation du handicap (PCH)",
-    LegalAidBenefit.HEBERGEMENT_PERSONNES_AGEES: "Aide sociale à l'hébergement (personnes âgées)",
-    LegalAidBenefit.HEBERGEMENT_PERSONNES_HANDICAPEES: "Aide sociale à l'hébergement (personnes handicapées)",
-    LegalAidBenefit.AME: "Aide médicale de l'État (AME)",
-    LegalAidBenefit.CHRS: "Admission en centre d'hébergement et de réinsertion sociale (CHRS)",
+    LegalAidBenefit.APA: _l("Personal autonomy allowance (APA)"),
+    LegalAidBenefit.PCH: _l("Disability compensation benefit (PCH)"),
+    LegalAidBenefit.HEBERGEMENT_PERSONNES_AGEES: _l("Social aid for accommodation (elderly people)"),
+    LegalAidBenefit.HEBERGEMENT_PERSONNES_HANDICAPEES: _l("Social aid for accommodation (disabled people)"),
+    LegalAidBenefit.AME: _l("State medical aid (AME)"),
+    LegalAidBenefit.CHRS: _l("Admission to an accommodation and social reintegration centre (CHRS)"),
 }
 
 # The register holds only the fields of CASF R121-2 s. (rules.REGISTER_FIELDS);

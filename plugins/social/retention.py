@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -46,7 +47,7 @@ def file_candidates(commune, today: date) -> list[RetentionCandidate]:
     for request_id, reference, label, last in rows:
         due_on = rules.social_file_anonymise_on(local_date(last))
         if due_on <= today:
-            out.append(RetentionCandidate(str(request_id), f"{reference} — dossier du CCAS", due_on))
+            out.append(RetentionCandidate(str(request_id), _("%(reference)s — CCAS file", reference=reference), due_on))
     return sorted(out, key=lambda c: (c.due_on, int(c.key)))
 
 
@@ -67,7 +68,7 @@ def anonymise_files(commune, keys) -> int:
 
 
 def register_candidates(commune, today: date) -> list[RetentionCandidate]:
-    return [RetentionCandidate(c.key, c.label.split(" — ")[0] + " — dossier du CCAS", c.due_on)
+    return [RetentionCandidate(c.key, _("%(reference)s — CCAS file", reference=c.label.split(" — ")[0]), c.due_on)
             for c in closed_requests_due((rt.REGISTRE,), today)]
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from grc_core.plugin_api import SettingDecl
 
 from .rules import DEFAULT_ABSENCE_WARNING_LEAD_DAYS, DEFAULT_LOGEMENT_REMINDER_LEAD_MONTHS, AidRules, AidWindow
-from .request_types import AID_KINDS
 
 QF_CEILING = SettingDecl(
     "social.aide_plafond_qf", "Aides facultatives : quotient familial maximal (0 = pas de condition)", 800,
@@ -23,9 +22,10 @@ CAP_PARTIAL = SettingDecl(
     "social.aide_plafonner", "Aides facultatives : au-delà du plafond, accorder le reste (sinon refuser)", True)
 DEFAULT_YEARLY = {"secours_urgence": 300, "aide_alimentaire": 400, "aide_energie": 350, "aide_mobilite": 200}
 YEARLY_CEILINGS = {
-    kind: SettingDecl(f"social.aide_plafond_annuel_{kind}", f"{label} : plafond annuel par foyer en € (0 = aucun)",
-                      DEFAULT_YEARLY[kind])
-    for kind, label in AID_KINDS
+    # Named by the aid's code: the labels of AID_KINDS are translated when read, not at import.
+    kind: SettingDecl(f"social.aide_plafond_annuel_{kind}",
+                      f"Aides facultatives ({kind}) : plafond annuel par foyer en € (0 = aucun)", DEFAULT_YEARLY[kind])
+    for kind in DEFAULT_YEARLY
 }
 ABSENCE_WARNING_DAYS = SettingDecl(
     "social.domiciliation_avertissement_jours", "Domiciliation : avertir la personne combien de jours avant la fin "

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
@@ -28,13 +29,13 @@ PERIODS = (7, 15, 30)
 BLANK_CONSULTATIONS = 2
 SEARCH_LIMIT = 100
 CONFORMITY_CASES = (
-    ("droit_commun", "Cas général (3 mois)"),
-    ("immeuble_inscrit_mh", "Immeuble inscrit MH (récolement, 5 mois)"),
-    ("site_patrimonial_remarquable", "Site patrimonial remarquable (récolement, 5 mois)"),
-    ("site_classe", "Site classé (récolement, 5 mois)"),
-    ("erp_igh", "ERP ou IGH (récolement, 5 mois)"),
-    ("parc_national_reserve_naturelle", "Parc national ou réserve naturelle (récolement, 5 mois)"),
-    ("plan_prevention_risques", "Plan de prévention des risques (récolement, 5 mois)"),
+    ("droit_commun", _l("General case (3 months)")),
+    ("immeuble_inscrit_mh", _l("Registered historic building (récolement, 5 months)")),
+    ("site_patrimonial_remarquable", _l("Remarkable heritage site (récolement, 5 months)")),
+    ("site_classe", _l("Listed site (récolement, 5 months)")),
+    ("erp_igh", _l("ERP or IGH (récolement, 5 months)")),
+    ("parc_national_reserve_naturelle", _l("National park or nature reserve (récolement, 5 months)")),
+    ("plan_prevention_risques", _l("Risk prevention plan (récolement, 5 months)")),
 )
 
 

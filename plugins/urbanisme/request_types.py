@@ -20,34 +20,36 @@ SERVICE = "urbanisme.ads"
 class ProcedureType:
     code: str  # request type code
     procedure: Procedure
-    label: str
+    label: object  # lazy: read in the reader's language
     workflow: str
     abbreviation: str
 
 
 PROCEDURES = (
-    ProcedureType("urbanisme.dp", Procedure.DECLARATION_PREALABLE, "Déclaration préalable de travaux",
+    ProcedureType("urbanisme.dp", Procedure.DECLARATION_PREALABLE, _l("Prior declaration of works (DP)"),
                   "urbanisme.autorisation", "DP"),
     ProcedureType("urbanisme.pcmi", Procedure.PERMIS_DE_CONSTRUIRE_MI,
-                  "Permis de construire une maison individuelle", "urbanisme.autorisation", "PCMI"),
-    ProcedureType("urbanisme.pc", Procedure.PERMIS_DE_CONSTRUIRE, "Permis de construire",
+                  _l("Building permit for a detached house (PCMI)"), "urbanisme.autorisation", "PCMI"),
+    ProcedureType("urbanisme.pc", Procedure.PERMIS_DE_CONSTRUIRE, _l("Building permit (PC)"),
                   "urbanisme.autorisation", "PC"),
-    ProcedureType("urbanisme.pa", Procedure.PERMIS_AMENAGER, "Permis d'aménager", "urbanisme.autorisation", "PA"),
-    ProcedureType("urbanisme.pd", Procedure.PERMIS_DEMOLIR, "Permis de démolir", "urbanisme.autorisation", "PD"),
-    ProcedureType("urbanisme.cua", Procedure.CERTIFICAT_URBANISME_A, "Certificat d'urbanisme d'information (CUa)",
+    ProcedureType("urbanisme.pa", Procedure.PERMIS_AMENAGER, _l("Development permit (PA)"), "urbanisme.autorisation",
+                  "PA"),
+    ProcedureType("urbanisme.pd", Procedure.PERMIS_DEMOLIR, _l("Demolition permit (PD)"), "urbanisme.autorisation",
+                  "PD"),
+    ProcedureType("urbanisme.cua", Procedure.CERTIFICAT_URBANISME_A, _l("Information planning certificate (CUa)"),
                   "urbanisme.certificat", "CUa"),
-    ProcedureType("urbanisme.cub", Procedure.CERTIFICAT_URBANISME_B, "Certificat d'urbanisme opérationnel (CUb)",
+    ProcedureType("urbanisme.cub", Procedure.CERTIFICAT_URBANISME_B, _l("Operational planning certificate (CUb)"),
                   "urbanisme.certificat", "CUb"),
-    ProcedureType("urbanisme.modificatif", Procedure.PERMIS_MODIFICATIF, "Permis modificatif",
+    ProcedureType("urbanisme.modificatif", Procedure.PERMIS_MODIFICATIF, _l("Amending permit"),
                   "urbanisme.autorisation", "PM"),
-    ProcedureType("urbanisme.transfert", Procedure.TRANSFERT_PERMIS, "Transfert de permis",
+    ProcedureType("urbanisme.transfert", Procedure.TRANSFERT_PERMIS, _l("Transfer of a permit"),
                   "urbanisme.suite", "TR"),
-    ProcedureType("urbanisme.prorogation", Procedure.PROROGATION, "Prorogation d'une autorisation",
+    ProcedureType("urbanisme.prorogation", Procedure.PROROGATION, _l("Extension of an authorisation"),
                   "urbanisme.suite", "PRO"),
     ProcedureType("urbanisme.doc", Procedure.DECLARATION_OUVERTURE_CHANTIER,
-                  "Déclaration d'ouverture de chantier (DOC)", "urbanisme.declaration", "DOC"),
+                  _l("Declaration of the opening of the works site (DOC)"), "urbanisme.declaration", "DOC"),
     ProcedureType("urbanisme.daact", Procedure.DAACT,
-                  "Déclaration attestant l'achèvement et la conformité des travaux (DAACT)",
+                  _l("Declaration of completion and conformity of the works (DAACT)"),
                   "urbanisme.achevement", "DAACT"),
 )
 BY_CODE = {p.code: p for p in PROCEDURES}
@@ -57,7 +59,7 @@ BY_PROCEDURE = {p.procedure: p for p in PROCEDURES}
 def procedure_label(dossier) -> str:
     """The label of a file's procedure, as its request type says it."""
     kind = BY_PROCEDURE.get(Procedure(dossier.procedure))
-    return kind.label if kind else dossier.procedure
+    return str(kind.label) if kind else dossier.procedure
 
 
 # Procedures that follow an earlier authorisation (its reference is asked).
@@ -69,36 +71,36 @@ WITH_LAND = {Procedure.DECLARATION_PREALABLE, Procedure.PERMIS_DE_CONSTRUIRE_MI,
              Procedure.CERTIFICAT_URBANISME_B, Procedure.PERMIS_MODIFICATIF}
 
 CERFA_LABELS = {
-    "13703": "13703 — maison individuelle et ses annexes",
-    "13404": "13404 — constructions et aménagements",
-    "13702": "13702 — lotissements et divisions foncières",
+    "13703": _l("13703 — detached house and its outbuildings"),
+    "13404": _l("13404 — buildings and developments"),
+    "13702": _l("13702 — housing estates and land divisions"),
 }
 
 PROTECTIONS = (
-    (Circumstance.ABORDS_MONUMENT_HISTORIQUE.value, "Abords d'un monument historique"),
-    (Circumstance.SITE_PATRIMONIAL_REMARQUABLE.value, "Site patrimonial remarquable"),
-    (Circumstance.SITE_CLASSE.value, "Site classé ou en instance de classement"),
-    (Circumstance.DEMOLITION_SITE_INSCRIT.value, "Démolition en site inscrit"),
-    (Circumstance.IMMEUBLE_INSCRIT_MH.value, "Immeuble inscrit au titre des monuments historiques"),
-    (Circumstance.TRAVAUX_ERP.value, "Établissement recevant du public (ERP)"),
-    (Circumstance.RESERVE_NATURELLE.value, "Réserve naturelle"),
+    (Circumstance.ABORDS_MONUMENT_HISTORIQUE.value, _l("Surroundings of a historic monument")),
+    (Circumstance.SITE_PATRIMONIAL_REMARQUABLE.value, _l("Remarkable heritage site")),
+    (Circumstance.SITE_CLASSE.value, _l("Listed site or site being listed")),
+    (Circumstance.DEMOLITION_SITE_INSCRIT.value, _l("Demolition in a registered site")),
+    (Circumstance.IMMEUBLE_INSCRIT_MH.value, _l("Building registered as a historic monument")),
+    (Circumstance.TRAVAUX_ERP.value, _l("Building open to the public (ERP)")),
+    (Circumstance.RESERVE_NATURELLE.value, _l("Nature reserve")),
 )
 CONSULTATIONS = (
-    (Circumstance.AUTRE_LEGISLATION.value, "Autre législation (loi sur l'eau, ICPE…)"),
-    (Circumstance.AVIS_CDPENAF.value, "Commission départementale (CDPENAF)"),
-    (Circumstance.COMMISSION_DEPARTEMENTALE_OU_REGIONALE.value, "Commission départementale ou régionale"),
-    (Circumstance.AUTORISATION_EXPLOITATION_COMMERCIALE.value, "Autorisation d'exploitation commerciale (CDAC)"),
-    (Circumstance.PARTICIPATION_DU_PUBLIC.value, "Participation du public"),
+    (Circumstance.AUTRE_LEGISLATION.value, _l("Other legislation (water law, ICPE…)")),
+    (Circumstance.AVIS_CDPENAF.value, _l("Departmental commission (CDPENAF)")),
+    (Circumstance.COMMISSION_DEPARTEMENTALE_OU_REGIONALE.value, _l("Departmental or regional commission")),
+    (Circumstance.AUTORISATION_EXPLOITATION_COMMERCIALE.value, _l("Commercial operating authorisation (CDAC)")),
+    (Circumstance.PARTICIPATION_DU_PUBLIC.value, _l("Public participation")),
 )
 # Consultation bodies of the file page; ABF is implied by the heritage protections.
 BODIES = (
-    ("abf", "Architecte des Bâtiments de France"),
-    ("sdis", "Service départemental d'incendie et de secours"),
+    ("abf", _l("Architecte des Bâtiments de France")),
+    ("sdis", _l("Departmental fire and rescue service")),
     ("cdpenaf", "CDPENAF"),
-    ("commission", "Commission départementale ou régionale"),
-    ("cdac", "Commission d'aménagement commercial"),
-    ("gestionnaire_reseaux", "Gestionnaire des réseaux (eau, électricité)"),
-    ("autre", "Autre service consulté"),
+    ("commission", _l("Departmental or regional commission")),
+    ("cdac", _l("Commercial development commission")),
+    ("gestionnaire_reseaux", _l("Network operator (water, electricity)")),
+    ("autre", _l("Other body consulted")),
 )
 BODY_OF_CIRCUMSTANCE = {
     Circumstance.ABORDS_MONUMENT_HISTORIQUE.value: "abf",
@@ -111,9 +113,9 @@ BODY_OF_CIRCUMSTANCE = {
     Circumstance.AUTRE_LEGISLATION.value: "autre",
 }
 OPINIONS = (
-    ("favorable", "Favorable"),
-    ("prescriptions", "Favorable avec prescriptions"),
-    ("defavorable", "Défavorable"),
+    ("favorable", _l("Favourable")),
+    ("prescriptions", _l("Favourable with conditions")),
+    ("defavorable", _l("Unfavourable")),
 )
 INITIAL_PROCEDURES = tuple(
     (p.procedure.value, p.label) for p in PROCEDURES

@@ -30,13 +30,13 @@ PROPOSALS = {
     "proposer_sursis": "sursis",
 }
 DECISION_LABELS = {
-    "accord": "Accord",
-    "accord_prescriptions": "Accord avec prescriptions",
-    "refus": "Refus / opposition",
-    "sursis": "Sursis à statuer",
-    "accord_tacite": "Accord tacite / non-opposition",
-    "refus_tacite": "Refus ou opposition tacite",
-    "rejet_pieces": "Rejet ou opposition tacite (pièces non fournies)",
+    "accord": _l("Approval"),
+    "accord_prescriptions": _l("Approval with conditions"),
+    "refus": _l("Refusal / objection"),
+    "sursis": _l("Stay of decision"),
+    "accord_tacite": _l("Tacit approval / no objection"),
+    "refus_tacite": _l("Tacit refusal or objection"),
+    "rejet_pieces": _l("Tacit rejection or objection (documents not supplied)"),
 }
 FAVOURABLE_DECISIONS = {"accord", "accord_prescriptions", "accord_tacite"}
 
@@ -86,35 +86,35 @@ def authorisation() -> WorkflowDecl:
         StateSpec("classee", _l("Closed without action (planning)"), "closed"),
     )
     transitions = (
-        _t("verifier", "Vérifier la complétude", ("depose",), "completude"),
-        _t("demander_pieces", "Demander les pièces manquantes", ("depose", "completude"), "pieces_demandees",
+        _t("verifier", _l("Check completeness"), ("depose",), "completude"),
+        _t("demander_pieces", _l("Ask for the missing documents"), ("depose", "completude"), "pieces_demandees",
            notify=True, comment=True),
-        _t("declarer_complet", "Déclarer le dossier complet", ("depose", "completude"), "instruction"),
-        _t("recevoir_pieces", "Enregistrer les pièces reçues", ("pieces_demandees",), "instruction"),
-        _t("consulter", "Lancer les consultations", ("instruction",), "consultations"),
-        _t("cloturer_consultations", "Clore les consultations", ("consultations",), "instruction"),
+        _t("declarer_complet", _l("Declare the file complete"), ("depose", "completude"), "instruction"),
+        _t("recevoir_pieces", _l("Record the documents received"), ("pieces_demandees",), "instruction"),
+        _t("consulter", _l("Start the consultations"), ("instruction",), "consultations"),
+        _t("cloturer_consultations", _l("Close the consultations"), ("consultations",), "instruction"),
         *(_t(code, label, DECIDING, "decision_proposee") for code, label in (
-            ("proposer_accord", "Proposer un accord"),
-            ("proposer_prescriptions", "Proposer un accord avec prescriptions"),
-            ("proposer_refus", "Proposer un refus ou une opposition"),
-            ("proposer_sursis", "Proposer un sursis à statuer"))),
-        _t("reprendre", "Reprendre l'instruction", ("decision_proposee",), "instruction"),
-        _t("signer", "Signer la décision", ("decision_proposee",), "signee", permission=SIGN),
-        _t("notifier", "Notifier l'accord", ("signee",), "notifiee", notify=True),
-        _t("notifier_refus", "Notifier le refus ou le sursis", ("signee",), "refusee", notify=True),
-        _t("afficher", "Afficher la décision en mairie", ("notifiee", "tacite_favorable"), "affichee"),
-        _t("ouvrir_chantier", "Enregistrer l'ouverture du chantier (DOC)", ("affichee",), "travaux"),
-        _t("declarer_achevement", "Enregistrer la DAACT", ("travaux",), "achevement"),
-        _t("constater_conformite", "Constater la conformité", ("achevement",), "conforme", notify=True),
-        _t("contester_conformite", "Notifier la non-conformité", ("achevement",), "non_conforme",
+            ("proposer_accord", _l("Propose an approval")),
+            ("proposer_prescriptions", _l("Propose an approval with conditions")),
+            ("proposer_refus", _l("Propose a refusal or an objection")),
+            ("proposer_sursis", _l("Propose a stay of decision")))),
+        _t("reprendre", _l("Resume the review"), ("decision_proposee",), "instruction"),
+        _t("signer", _l("Sign the decision"), ("decision_proposee",), "signee", permission=SIGN),
+        _t("notifier", _l("Notify the approval"), ("signee",), "notifiee", notify=True),
+        _t("notifier_refus", _l("Notify the refusal or the stay"), ("signee",), "refusee", notify=True),
+        _t("afficher", _l("Post the decision at the town hall"), ("notifiee", "tacite_favorable"), "affichee"),
+        _t("ouvrir_chantier", _l("Record the opening of the works site (DOC)"), ("affichee",), "travaux"),
+        _t("declarer_achevement", _l("Record the DAACT"), ("travaux",), "achevement"),
+        _t("constater_conformite", _l("Find the works conform"), ("achevement",), "conforme", notify=True),
+        _t("contester_conformite", _l("Notify the non-conformity"), ("achevement",), "non_conforme",
            permission=SIGN, notify=True, comment=True),
-        _t("classer", "Classer sans suite (retrait de la demande)", RUNNING + ("pieces_demandees",), "classee",
+        _t("classer", _l("Close without action (request withdrawn)"), RUNNING + ("pieces_demandees",), "classee",
            comment=True),
-        _t("accord_tacite", "Accord tacite / non-opposition", WATCHED, "tacite_favorable", permission=None,
+        _t("accord_tacite", _l("Tacit approval / no objection"), WATCHED, "tacite_favorable", permission=None,
            notify=True),
-        _t("refus_tacite", "Refus ou opposition tacite", WATCHED, "tacite_defavorable", permission=None,
+        _t("refus_tacite", _l("Tacit refusal or objection"), WATCHED, "tacite_defavorable", permission=None,
            notify=True),
-        _t("rejet_pieces", "Rejet tacite : pièces non fournies", ("pieces_demandees",), "tacite_defavorable",
+        _t("rejet_pieces", _l("Tacit rejection: documents not supplied"), ("pieces_demandees",), "tacite_defavorable",
            permission=None, notify=True),
     )
     timers = _tacit_timers(WATCHED) + (
@@ -139,31 +139,31 @@ def _short(code, label, *, unfavourable_silence: bool, end_label: str) -> Workfl
         StateSpec("classee", _l("Closed without action (planning)"), "closed"),
     )
     transitions = (
-        _t("instruire", "Commencer l'instruction", ("depose",), "instruction"),
-        _t("proposer_accord", "Proposer une décision favorable", ("instruction",), "decision_proposee"),
-        _t("proposer_refus", "Proposer un refus", ("instruction",), "decision_proposee"),
-        _t("reprendre", "Reprendre l'instruction", ("decision_proposee",), "instruction"),
-        _t("signer", "Signer la décision", ("decision_proposee",), "signee", permission=SIGN),
-        _t("notifier", "Notifier la décision", ("signee",), "notifiee", notify=True),
-        _t("notifier_refus", "Notifier le refus", ("signee",), "refusee", notify=True),
-        _t("classer", "Classer sans suite", running, "classee", comment=True),
-        _t("accord_tacite", "Décision tacite favorable", running, "tacite_favorable", permission=None,
+        _t("instruire", _l("Start the review"), ("depose",), "instruction"),
+        _t("proposer_accord", _l("Propose a favourable decision"), ("instruction",), "decision_proposee"),
+        _t("proposer_refus", _l("Propose a refusal"), ("instruction",), "decision_proposee"),
+        _t("reprendre", _l("Resume the review"), ("decision_proposee",), "instruction"),
+        _t("signer", _l("Sign the decision"), ("decision_proposee",), "signee", permission=SIGN),
+        _t("notifier", _l("Notify the decision"), ("signee",), "notifiee", notify=True),
+        _t("notifier_refus", _l("Notify the refusal"), ("signee",), "refusee", notify=True),
+        _t("classer", _l("Close without action"), running, "classee", comment=True),
+        _t("accord_tacite", _l("Tacit favourable decision"), running, "tacite_favorable", permission=None,
            notify=True),
-        _t("refus_tacite", "Refus tacite", running, "tacite_defavorable", permission=None, notify=True),
+        _t("refus_tacite", _l("Tacit refusal"), running, "tacite_defavorable", permission=None, notify=True),
     )
     return WorkflowDecl(code, label, states, transitions,
                         _tacit_timers(running, unfavourable=unfavourable_silence))
 
 
 def certificat() -> WorkflowDecl:
-    return _short("urbanisme.certificat", "Certificat d'urbanisme", unfavourable_silence=False,
-                  end_label="Certificat délivré")
+    return _short("urbanisme.certificat", _l("Planning certificate"), unfavourable_silence=False,
+                  end_label=_l("Planning certificate issued"))
 
 
 def suite() -> WorkflowDecl:
     """Transfert and prorogation (silence on a prorogation = prorogation acquise, R424-23)."""
-    return _short("urbanisme.suite", "Transfert ou prorogation d'une autorisation", unfavourable_silence=False,
-                  end_label="Décision notifiée")
+    return _short("urbanisme.suite", _l("Transfer or extension of an authorisation"), unfavourable_silence=False,
+                  end_label=_l("Decision notified"))
 
 
 def declaration() -> WorkflowDecl:
@@ -171,7 +171,7 @@ def declaration() -> WorkflowDecl:
     return WorkflowDecl(
         "urbanisme.declaration", _l("Declaration of the start of works"),
         (StateSpec("depose", _l("Filed (request)"), "new"), StateSpec("enregistree", _l("Recorded"), "closed")),
-        (_t("enregistrer", "Enregistrer la déclaration", ("depose",), "enregistree"),),
+        (_t("enregistrer", _l("Record the declaration"), ("depose",), "enregistree"),),
     )
 
 
@@ -186,10 +186,10 @@ def achevement() -> WorkflowDecl:
             StateSpec("non_conforme", _l("Non-conformity notified"), "closed"),
         ),
         (
-            _t("recoler", "Programmer le récolement", ("depose",), "recolement"),
-            _t("constater_conformite", "Constater la conformité", ("depose", "recolement"), "conforme",
+            _t("recoler", _l("Schedule the récolement"), ("depose",), "recolement"),
+            _t("constater_conformite", _l("Find the works conform"), ("depose", "recolement"), "conforme",
                notify=True),
-            _t("contester_conformite", "Notifier la non-conformité", ("depose", "recolement"), "non_conforme",
+            _t("contester_conformite", _l("Notify the non-conformity"), ("depose", "recolement"), "non_conforme",
                permission=SIGN, notify=True, comment=True),
         ),
     )

@@ -140,6 +140,31 @@ def test_the_letters_pdf_has_a_page_per_recipient_and_nobody_excluded(town):
         assert db.session.get(Campaign, campaign).letters_key == key
 
 
+def test_fixed_parts_follow_the_recipients_language(town):
+    """Bruno's record says English: his letter's letterhead, date, subject line and legal basis are
+    English, the author's words as written; the others' stay French. The e-mail's footer likewise."""
+    app = town["app"]
+    with in_commune(app, town["commune"]):
+        for key in ("lettre", "mail"):
+            db.session.get(Citizen, town[key]).language = "en"
+        db.session.commit()
+    campaign = sent_campaign(town, "courrier")
+    pages = pages_of(client_of(app, "chef@a.fr").get(f"/admin/campagnes/{campaign}/letters.pdf").data)
+    english = next(page for page in pages if "M. Bruno HABITANT" in page)
+    french = next(page for page in pages if "Mme Émilie HABITANT" in page)
+    assert "Town hall of Villeneuve-sur-Loire" in english and "Subject: Travaux rue des Tilleuls" in english
+    assert "as part of its mission to inform the public (GDPR art. 6(1)(e))" in english
+    assert "les travaux commencent lundi à Villeneuve-sur-Loire" in english
+    assert "Mairie de" not in english and "Objet :" not in english and ", le " not in english
+    assert "Mairie de Villeneuve-sur-Loire" in french and "Objet : Travaux rue des Tilleuls" in french
+    sent_campaign(town, "email")
+    with in_commune(app, town["commune"]):
+        body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == "alice@x.fr")
+                                  .order_by(OutboxMessage.id.desc())).first()
+    assert "as part of its mission to inform the public (GDPR art. 6(1)(e))." in body
+    assert "To stop receiving these messages: http://localhost/" in body and "Vous recevez" not in body
+
+
 def test_letters_are_downloaded_by_author_or_approver_only(town):
     app = town["app"]
     campaign = sent_campaign(town, "courrier")

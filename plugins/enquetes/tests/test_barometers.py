@@ -179,6 +179,20 @@ def test_sent_to_the_segment_consent_checked_at_sending(town):
     assert len(mails(town)) == 6
 
 
+def test_an_english_citizen_is_asked_in_english(town):
+    """The fixed words follow the citizen's language; the author's title and purpose stay as written."""
+    with in_commune(town["app"], town["commune"]):
+        db.session.get(Citizen, town["alice"]).language = "en"
+        db.session.commit()
+    send(town, create(town))
+    english = next(b for r, b in mails(town) if r == "alice@x.fr")
+    french = next(b for r, b in mails(town) if r == "pres1@x.fr")
+    assert english.startswith("Hello,\n\nThe town hall of Villeneuve-sur-Loire asks you a few questions: « ")
+    assert "Savoir si les rues sont assez propres." in english and "Your answers are anonymous" in english
+    assert "They are kept 12 months after the end of the survey." in english and "Bonjour" not in english
+    assert french.startswith("Bonjour,\n\nLa mairie de Villeneuve-sur-Loire vous pose quelques questions")
+
+
 def test_an_empty_segment_is_refused_and_nothing_is_sent(town):
     barometer_id = create(town, segment="Personne")
     page = send(town, barometer_id)

@@ -223,6 +223,27 @@ def sent_survey(town, closed_days_ago=2):
     return request_id
 
 
+def test_the_invitation_is_written_in_the_citizens_language(town):
+    """A citizen whose record says English gets an English invitation (the
+    commune's French otherwise, above); the history stays in the commune's."""
+    with in_commune(town["app"], town["commune"]):
+        db.session.get(Citizen, town["oui"]).language = "en"
+        db.session.commit()
+    configure(town)
+    request_id = sent_survey(town)
+    [(recipient, subject, body)] = [m for m in mails(town) if "your opinion" in m[1]]
+    with in_commune(town["app"], town["commune"]):
+        reference = db.session.get(Request, request_id).reference
+    assert recipient == "alice@x.fr"
+    assert subject == f"Villeneuve-sur-Loire: your opinion on the request {reference}"
+    assert body.startswith(f"Hello,\n\nYour request {reference} (") and "5 – Very satisfied: https://" in body
+    assert "This link is valid until" in body and "satisfaction surveys" in body
+    assert not re.search(r"Bonjour|votre|Très|mairie", body)
+    link = re.search(r"https://villeneuve.example.org(/c/villeneuve/enquetes/r/\S+/5)\b", body).group(1)
+    town["app"].test_client().get(link)
+    assert history(town, request_id) == [("enquetes.answer", "Note 5/5 (Très satisfait)")]
+
+
 @pytest.mark.parametrize("path, status, message", [
     ("/c/villeneuve/enquetes/r/forged.token/4", 404, "This survey link is not valid."),
     ("{link}x/4", 404, "This survey link is not valid."),

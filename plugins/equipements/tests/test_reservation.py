@@ -2,6 +2,7 @@
 returned deposit, and every bad input of the form refused with its message
 next to the field and nothing stored."""
 import html
+import io
 import threading
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -71,6 +72,31 @@ def test_a_booking_from_request_to_deposit_kept_in_part(app, town):
     assert (booking.status, booking.deposit_status, booking.deposit_kept, booking.deposit_reason,
             booking.entry_inspection, booking.exit_inspection) == (
         "soldee", "retenue", Decimal("120.00"), "Vitre fêlée", "Propre", "Vitre fêlée")
+
+
+def test_the_convention_is_written_in_the_occupants_language(app, town):
+    """The occupant's record says English: the convention PDF is English; a French occupant's stays French."""
+    from grc_core.plugin_api import Citizen
+    from pypdf import PdfReader
+
+    def convention_text(language, day):
+        with in_commune(app, town.id):
+            db.session.get(Citizen, town.citizen).language = language
+            db.session.commit()
+        request_id = file_request_as(app, town.id, "agent@a.fr", town.types["equipements.reservation"],
+                                     town.citizen, booking_fields(date_debut=day, date_fin=day), now=NOW)
+        apply_as(app, town.id, "chef@a.fr", request_id, "confirmer", fields={"assurance_reference": "MAIF 123"},
+                 now=NOW)
+        with in_commune(app, town.id):
+            pdf = db.session.scalar(select(Booking.convention_pdf).where(Booking.request_id == request_id))
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+    english = convention_text("en", "2027-09-18")
+    assert "Temporary occupation agreement" in english and "Financial conditions" in english
+    assert "The occupant certifies being insured for third-party liability for the period (MAIF 123)." in english
+    assert "For the commune, the mayor:" in english and "Convention d'occupation temporaire" not in english
+    french = convention_text("", "2027-09-25")
+    assert "Convention d'occupation temporaire" in french and "Conditions financières" in french
 
 
 def test_a_deposit_returned_whole_and_free_use_for_the_communes_associations(app, town):
