@@ -1,0 +1,48 @@
+"""segments: one index probe per person for consent, household and requests
+
+Revision ID: c0a1e0000028
+Revises: c0a1e0000023
+Create Date: 2026-12-07 09:00:00
+
+Counting a segment tests, for each citizen, "has a consent", "is a parent",
+"has filed a request …" (grc_core.segments.criteria). The tenancy scoping
+adds ``commune_id = ?`` to each of those subqueries, and SQLite, without
+statistics on a table, then searched ``ix_consent_commune_id`` — every
+consent of the commune for each citizen: 80 seconds a count at 200,000
+citizens (docs/benchmarks.md). Indexes led by the commune and the citizen
+give both databases a probe of a few entries per person, answered from the
+index alone (the request's one carries every column the criterion and the
+reader's scope test).
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = 'c0a1e0000028'
+down_revision = "c0a1e0000023"
+branch_labels = None
+depends_on = None
+
+REQUEST_CITIZEN = ['commune_id', 'citizen_id', 'received_at', 'request_type_id', 'state_kind', 'closed_at',
+                   'channel', 'service_id', 'assignee_id']
+
+
+def upgrade():
+    with op.batch_alter_table('consent', schema=None) as batch_op:
+        batch_op.create_index('ix_consent_segment', ['commune_id', 'citizen_id', 'channel', 'purpose', 'revoked_at'],
+                              unique=False)
+    with op.batch_alter_table('household_link', schema=None) as batch_op:
+        batch_op.create_index('ix_household_link_segment', ['commune_id', 'citizen_id', 'relation'], unique=False)
+    with op.batch_alter_table('request', schema=None) as batch_op:
+        batch_op.drop_index('ix_request_citizen')
+        batch_op.create_index('ix_request_citizen', REQUEST_CITIZEN, unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('request', schema=None) as batch_op:
+        batch_op.drop_index('ix_request_citizen')
+        batch_op.create_index('ix_request_citizen', ['commune_id', 'citizen_id', 'received_at'], unique=False)
+    with op.batch_alter_table('household_link', schema=None) as batch_op:
+        batch_op.drop_index('ix_household_link_segment')
+    with op.batch_alter_table('consent', schema=None) as batch_op:
+        batch_op.drop_index('ix_consent_segment')
