@@ -164,6 +164,28 @@ def test_a_count_above_the_cap_is_shown_as_more_than(app, town, monkeypatch):
     assert "1 request" in client.get("/admin/requests/?kind=waiting").get_data(as_text=True)
 
 
+def test_a_word_of_the_free_text_is_counted_up_to_its_own_cap(app, town, monkeypatch):
+    """A common word is counted no further than FREE_TEXT_COUNT_CAP (1,000): the
+    page says "more than" honestly; a reference read on the phone, or no word,
+    keeps the queue's cap."""
+    monkeypatch.setattr(queue_module, "FREE_TEXT_COUNT_CAP", 2)
+    with in_commune(app, town.id):
+        user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        word = queue_page(QueueFilters(q="6-0000"), user=user, membership=membership, now=NOW)
+        assert (word.total, word.capped, word.cap, word.pages) == (3, True, 2, 1)
+        assert refs(word.rows) == ["1", "2", "3", "6"]  # the rows are all there, in order
+        rare = queue_page(QueueFilters(q="gras"), user=user, membership=membership, now=NOW)
+        assert (rare.total, rare.capped) == (1, False)
+        assert queue_module.count_cap(QueueFilters(q="2026-00001")) == queue_module.COUNT_CAP
+        assert queue_module.count_cap(QueueFilters()) == queue_module.COUNT_CAP
+    client = signed_in(app, "agent@a.fr")
+    html = client.get("/admin/requests/?q=6-0000").get_data(as_text=True)
+    assert "More than 2 requests" in html and "3 requests" not in html and "4 requests" not in html
+    assert "1 request" in client.get("/admin/requests/?q=gras").get_data(as_text=True)
+    assert "4 requests" in client.get("/admin/requests/").get_data(as_text=True)
+
+
 def test_the_queue_page_escapes_and_the_home_counts_link_to_it(app, town):
     client = signed_in(app, "agent@a.fr")
     html = client.get("/admin/requests/?kind=waiting").get_data(as_text=True)

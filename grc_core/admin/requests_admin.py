@@ -311,7 +311,7 @@ class RequestsView(RequestsArea):
         return self.render(
             "grc/requests/queue.html", filters=filters, args=filters.to_args(), page=page, citizen=citizen,
             saved_views=saved, transitions=bulk_transitions(page.rows), status_of=status_of,
-            channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, count_cap=format_decimal(queue.COUNT_CAP),
+            channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, count_cap=format_decimal(page.cap),
             dates=dates, look=RowLook(dates), scopes=self._scopes(filters), unread=unread.with_unread(page.rows),
             **self._filter_choices(),
         )

@@ -84,8 +84,13 @@ class HouseholdLink(TenantMixin, db.Model):
     """``relative`` is the ``relation`` of ``citizen`` (one row per direction)."""
 
     __tablename__ = "household_link"
-    __table_args__ = (UniqueConstraint("citizen_id", "relative_id", "relation",
-                                       name="uq_household_link_citizen_relative_relation"),)
+    __table_args__ = (
+        UniqueConstraint("citizen_id", "relative_id", "relation", name="uq_household_link_citizen_relative_relation"),
+        # A segment's household criterion, one probe per person: led by the
+        # commune like the tenancy criterion it comes with, so that SQLite never
+        # prefers ix_household_link_commune_id (every row of the commune).
+        Index("ix_household_link_segment", "commune_id", "citizen_id", "relation"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -100,6 +105,13 @@ class Consent(TenantMixin, db.Model):
     """Consent for one channel and purpose; revoking keeps the row (proof)."""
 
     __tablename__ = "consent"
+    __table_args__ = (
+        # A segment's consent criterion, one probe per person, answered by the
+        # index alone; led by the commune, as the tenancy criterion is, so that
+        # SQLite never prefers ix_consent_commune_id (every row of the commune:
+        # 80 seconds a count at 200,000 citizens).
+        Index("ix_consent_segment", "commune_id", "citizen_id", "channel", "purpose", "revoked_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"), nullable=False, index=True)

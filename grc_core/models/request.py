@@ -78,7 +78,12 @@ class Request(TenantMixin, db.Model):
         Index("ix_request_queue_service", "commune_id", "service_id", "state_kind", "received_at"),
         Index("ix_request_queue_assignee", "commune_id", "assignee_id", "state_kind", "received_at"),
         Index("ix_request_due", "commune_id", "state_kind", "due_at"),
-        Index("ix_request_citizen", "commune_id", "citizen_id", "received_at"),
+        # A citizen's requests (his record, the queue's citizen filter) and the
+        # segments' "has filed a request" probe per person: every column that
+        # criterion and the reader's scope test, so the probe never reads the
+        # table (grc_core.segments.criteria).
+        Index("ix_request_citizen", "commune_id", "citizen_id", "received_at", "request_type_id", "state_kind",
+              "closed_at", "channel", "service_id", "assignee_id"),
         Index("ix_request_type", "commune_id", "request_type_id", "received_at"),
         # The agents' queue of requests not closed (grc_core.requests.queue):
         # partial, in the queue's order (due_at ascending, NULLs last — the

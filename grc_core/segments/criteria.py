@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, literal_column, select
 
 from ..citizens.forms import CONSENT_CHANNEL_LABELS, CONSENT_PURPOSE_LABELS
 from ..extensions import db
@@ -22,6 +22,15 @@ from ..workflows.deadlines import PARIS
 AGE_LIMIT = 130
 # The "domain" of the types a commune defined itself (no plugin).
 OWN_TYPES = "commune"
+
+
+def has_row(*conditions):
+    """``EXISTS (SELECT 1 …)``: one index probe per person. ``SELECT 1``, not
+    ``SELECT *``: SQLite then answers from an index that holds every column
+    tested (the ``ix_*_segment`` ones, ``ix_request_citizen``) without reading
+    the table."""
+    return select(literal_column("1")).where(*conditions).exists()
+
 
 # --- on the record -----------------------------------------------------------------------
 
@@ -66,15 +75,14 @@ HOUSEHOLD_ROLES = {"parent": "child", "child": "parent", "couple": "spouse"}
 
 
 def _household(params: dict, context: SegmentContext):
-    return exists().where(HouseholdLink.citizen_id == Citizen.id,
-                          HouseholdLink.relation == HOUSEHOLD_ROLES[params["role"]])
+    return has_row(HouseholdLink.citizen_id == Citizen.id, HouseholdLink.relation == HOUSEHOLD_ROLES[params["role"]])
 
 
 def _consent(params: dict, context: SegmentContext):
     """A consent given and not withdrawn. Campaigns check consent again for
     each recipient when they send: this criterion only narrows the segment."""
-    return exists().where(Consent.citizen_id == Citizen.id, Consent.channel == params["channel"],
-                          Consent.purpose == params["purpose"], Consent.revoked_at.is_(None))
+    return has_row(Consent.citizen_id == Citizen.id, Consent.channel == params["channel"],
+                   Consent.purpose == params["purpose"], Consent.revoked_at.is_(None))
 
 
 # --- on their requests ---------------------------------------------------------------------
@@ -110,14 +118,15 @@ def _requests(params: dict, context: SegmentContext):
     conditions = [Request.citizen_id == Citizen.id, Request.commune_id == context.commune_id]
     if context.user is not None:
         conditions += readable_requests_conditions(context.user, context.membership)
-    type_conditions = [RequestType.id == Request.request_type_id]
+    # The types chosen as a list of ids, computed once (not a probe per request).
+    type_conditions = []
     if params["types"]:
         type_conditions.append(RequestType.code.in_(params["types"]))
     if params["domain"]:
         type_conditions.append(RequestType.plugin.is_(None) if params["domain"] == OWN_TYPES
                                else RequestType.plugin == params["domain"])
-    if len(type_conditions) > 1:
-        conditions.append(exists().where(*type_conditions))
+    if type_conditions:
+        conditions.append(Request.request_type_id.in_(select(RequestType.id).where(*type_conditions)))
     if params["state_kind"]:
         conditions.append(Request.state_kind == params["state_kind"])
     if params["received_from"]:
@@ -131,7 +140,7 @@ def _requests(params: dict, context: SegmentContext):
         conditions.append(Request.closed_at < _start_of(params["closed_until"] + relativedelta(days=1)))
     if params["channel"]:
         conditions.append(Request.channel == params["channel"])
-    return exists().where(*conditions)
+    return has_row(*conditions)
 
 
 def _start_of(day: date) -> datetime:

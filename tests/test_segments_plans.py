@@ -1,0 +1,103 @@
+"""Segments at scale (docs/benchmarks.md, segments): each per-person probe —
+consent, household, requests — reads its own index (migration c0a1e0000028),
+never the commune's whole table, and a group tests its cheapest parts first
+without changing whom it selects."""
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from grc_core.extensions import db
+from grc_core.plugin_api.testing import in_commune
+from grc_core.segments import count
+from grc_core.segments.catalogue import criteria_for
+from grc_core.segments.definition import parse_definition
+from grc_core.segments.evaluation import segment_condition
+
+from tests.test_segments import context_of, names, town  # noqa: F401  (fixture)
+
+CONSENT = {"criterion": "core.consent", "params": {"channel": "email", "purpose": "information_municipale"}}
+FILED = {"criterion": "core.requests", "params": {"received_from": "2026-01-01"}}
+NOT_75 = {"not": {"criterion": "core.age", "params": {"min_age": 75}}}
+PARENT = {"criterion": "core.household", "params": {"role": "parent"}}
+
+
+def _sent_count_statement(definition, context):
+    """The count's SQL and parameters as sent, the tenancy criteria included."""
+    sent = []
+
+    def grab(conn, cursor, statement, parameters, execution_context, executemany):
+        if statement.lstrip().upper().startswith("SELECT COUNT"):
+            sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", grab)
+    try:
+        count(definition, context)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", grab)
+    return sent[-1]
+
+
+def test_each_probe_reads_its_own_index(town):  # noqa: F811
+    """The tenancy scoping adds ``commune_id = ?`` to every subquery: SQLite,
+    without statistics, searched ix_consent_commune_id — all the commune's
+    consents for each person, 80 s a count at 200,000 citizens. The indexes led
+    by commune and citizen answer each probe alone (covering: no table read)."""
+    definition = {"match": "all", "items": [FILED, CONSENT, {"match": "any", "items": [PARENT, NOT_75]}]}
+    with in_commune(town["app"], town["commune"]):
+        statement, parameters = _sent_count_statement(definition, context_of(town))
+        connection = db.session.connection()
+        if db.engine.dialect.name == "postgresql":
+            # The fixture's tables are tiny: without this, scanning them is rightly cheaper.
+            for setting in ("enable_seqscan", "enable_hashjoin", "enable_mergejoin", "enable_bitmapscan"):
+                connection.exec_driver_sql(f"SET LOCAL {setting} = off")
+            plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+            for index in ("ix_consent_segment", "ix_household_link_segment", "ix_request_citizen"):
+                assert f"Index Only Scan using {index}" in plan, plan
+        else:
+            plan = "\n".join(str(row[-1]) for row in connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters))
+            for index in ("ix_consent_segment", "ix_household_link_segment", "ix_request_citizen"):
+                assert f"USING COVERING INDEX {index} (commune_id=? AND citizen_id=?" in plan, plan
+            assert "ix_consent_commune_id" not in plan and "ix_household_link_commune_id" not in plan
+        db.session.rollback()
+
+
+def test_a_group_tests_its_cheapest_parts_first(town):  # noqa: F811
+    """SQLite tests an AND in the order written: the age (a column) before the
+    consent (one subquery), before the requests (two: theirs and the reader's
+    disabled domains)."""
+    definition = {"match": "all", "items": [FILED, NOT_75, CONSENT]}
+    with in_commune(town["app"], town["commune"]):
+        context = context_of(town)
+        criteria = criteria_for(context)
+        sql = str(segment_condition(parse_definition(definition, criteria), context, criteria)
+                  .compile(db.engine))
+        assert sql.index("citizen.birth_date") < sql.index("FROM consent") < sql.index("FROM request")
+
+
+def test_the_order_never_changes_whom_a_segment_selects(town):  # noqa: F811
+    """Each order of the same parts, in an AND and in an OR, selects the same people."""
+    parts = [FILED, NOT_75, CONSENT, PARENT]
+    for match in ("all", "any"):
+        selected = [names(town, {"match": match, "items": order})
+                    for order in (parts, parts[::-1], parts[1:] + parts[:1])]
+        assert selected[0] == selected[1] == selected[2]
+    # Jeanne (75, filed in March, consent, parent) is 75: the AND leaves her out; the OR
+    # takes everyone who has any of the four.
+    assert names(town, {"match": "all", "items": parts}) == set()
+    assert names(town, {"match": "all", "items": [FILED, CONSENT, PARENT]}) == {"jeanne"}
+    assert names(town, {"match": "any", "items": [FILED, CONSENT]}) == {"jeanne", "louis"}
+
+
+def test_a_criterion_on_types_is_a_list_computed_once(town):  # noqa: F811
+    """The types or domain chosen are ids read once (``IN (SELECT id …)``), not
+    a probe of request_type for each request; same people as before."""
+    with in_commune(town["app"], town["commune"]):
+        context = context_of(town)
+        criteria = criteria_for(context)
+        definition = parse_definition({"match": "all", "items": [
+            {"criterion": "core.requests", "params": {"domain": "commune"}}]}, criteria)
+        sql = str(segment_condition(definition, context, criteria).compile(db.engine))
+        assert "request.request_type_id IN (SELECT request_type.id" in sql
+    assert names(town, {"match": "all", "items": [
+        {"criterion": "core.requests", "params": {"domain": "commune"}}]}) == {"jeanne", "louis"}
