@@ -20,7 +20,7 @@ from grc_core.plugin_api import (
 
 from . import models  # noqa: F401  (the plugin's tables)
 from . import barometers, surveys
-from .labels import RESOLVED_LABELS, SCORE_LABELS
+from .labels import FALLBACK_LABELS, RESOLVED_LABELS, SCORE_LABELS, SURVEY_CHANNEL_SHORT_LABELS
 
 manifest = PluginManifest(
     name="enquetes",
@@ -158,7 +158,9 @@ def grc_citizen_panels(citizen, requests):
         return []
     return [CitizenPanel(_l("Satisfaction surveys"), "enquetes/panel.html",
                          {"rows": [(readable[row.request_id], row) for row in rows],
-                          "score_words": SCORE_LABELS, "resolved_words": RESOLVED_LABELS}, order=85)]
+                          "score_words": SCORE_LABELS, "resolved_words": RESOLVED_LABELS,
+                          "channel_words": SURVEY_CHANNEL_SHORT_LABELS, "fallback_words": FALLBACK_LABELS},
+                         order=85)]
 
 
 @hookimpl

@@ -116,6 +116,9 @@ def test_without_a_mobile_or_its_consent_the_survey_goes_by_e_mail_and_says_why(
     assert [m[0] for m in mails(town) if "votre avis" in m[1]] == ["emile@x.fr"]
     row = invitation_row(town, request_id)
     assert (row.status, row.channel, row.fallback) == ("sent", "email", fallback)
+    # The citizen's 360° record says how it went and why.
+    record = client_of(town["app"], "admin@a.fr").get(f"/admin/citizens/{town['fixe']}/").get_data(as_text=True)
+    assert "(by e-mail, instead of the setting&#39;s channel: no " in record
 
 
 def test_neither_sms_nor_e_mail_possible_sends_nothing(town):
