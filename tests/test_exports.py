@@ -37,8 +37,9 @@ DECLARED_ONLY = {"core_processing_register.export"}
 JOB_EXPORTS = {"core_requests.exports", "core_requests.export_download"}
 # Exports whose stored input is fed a formula by their plugin's own suite (written through
 # spreadsheet_download, the same writer): survey comments (plugins/enquetes/tests/test_surveys.py),
-# barometer answers (plugins/enquetes/tests/test_barometers.py).
-PLUGIN_TESTED = {"enquetes_results.export", "enquetes_barometer_results.export"}
+# barometer answers (plugins/enquetes/tests/test_barometers.py), an agent's name on his satisfaction
+# figures (plugins/enquetes/tests/test_results.py).
+PLUGIN_TESTED = {"enquetes_results.export", "enquetes_barometer_results.export", "enquetes_agent_results.export"}
 
 
 def is_export_rule(rule) -> bool:

@@ -549,6 +549,18 @@ def test_hook_grc_request_panels(pair_app, pair_communes):
         assert registry(pair_app).request_panels(active_plugins(b), SIGNALEMENT, None, b) == []
 
 
+def test_hook_grc_portal_request_panels(pair_app, pair_communes):
+    account = SimpleNamespace(first_name="Léa <i>")
+    other = SimpleNamespace(request_type=SimpleNamespace(code="peer.rendez_vous"))
+    with commune_context(pair_app, pair_communes.a) as a:
+        panels = registry(pair_app).portal_request_panels(active_plugins(a), SIGNALEMENT, account, a)
+        assert registry(pair_app).portal_request_panels(active_plugins(a), other, account, a) == []
+        rendered = [(p.title, str(p.body).strip()) for p in render_panels(panels)]
+    assert rendered == [("Votre signalement", "<p>Léa &lt;i&gt;, votre signalement VSL-2026-00042 est suivi.</p>")]
+    with commune_context(pair_app, pair_communes.b) as b:
+        assert registry(pair_app).portal_request_panels(active_plugins(b), SIGNALEMENT, account, b) == []
+
+
 def test_hook_grc_portal_demarche_info(pair_app, pair_communes):
     with commune_context(pair_app, pair_communes.a) as a:
         infos = registry(pair_app).demarche_info(active_plugins(a), SIGNALEMENT.request_type, a)

@@ -16,6 +16,7 @@ from grc_core.models import (
 )
 from grc_core.webapi.keys import create_key
 from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent
+from tests.portal.portal_support import is_portal_rule
 from tests.test_requests import file_request, make_citizen, setup_commune
 
 
@@ -108,7 +109,7 @@ def test_every_id_url_of_another_commune_answers_404(app, client, two_communes):
         id_arguments = {name for name in rule.arguments if name.endswith("_id")}
         # The citizens' portal has principals of its own: tests/security/test_portal_routes.py
         # walks its id routes with citizens of two communes.
-        if not id_arguments or rule.endpoint.startswith("portal."):
+        if not id_arguments or is_portal_rule(rule):
             continue
         unknown = id_arguments - ids.keys()
         assert not unknown, f"{rule.rule}: add a row of commune B for {unknown} to this test"

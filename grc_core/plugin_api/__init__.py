@@ -58,6 +58,7 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "RequestType": ("grc_core.models", "RequestType"),
     "Service": ("grc_core.models", "Service"),
     "User": ("grc_core.models", "User"),
+    "CitizenAccount": ("grc_core.models", "CitizenAccount"),
     # The commune being served, permissions, audit trail.
     "current_commune": ("grc_core.tenancy.resolver", "current_commune"),
     "use_commune": ("grc_core.tenancy.scoping", "use_commune"),
@@ -70,6 +71,9 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "create_request": ("grc_core.requests.service", "create_request"),
     "readable_request_or_404": ("grc_core.security.access", "request_or_404"),
     "readable_requests_conditions": ("grc_core.security.access", "readable_requests_conditions"),
+    # The citizens' portal: who is signed in, and the requests he may read there.
+    "portal_account": ("grc_core.portal.session", "current_account"),
+    "citizen_request_or_404": ("grc_core.security.access", "citizen_request_or_404"),
     "may_use_queue": ("grc_core.requests.queue", "may_use_queue"),
     "REQUEST_NOT_CLOSED": ("grc_core.requests.queue", "NOT_CLOSED"),
     "REFERENCE_PATTERN": ("grc_core.requests.queue", "REFERENCE"),

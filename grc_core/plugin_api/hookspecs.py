@@ -192,6 +192,21 @@ def grc_request_panels(request, user, commune):
 
 
 @hookspec
+def grc_portal_request_panels(request, account, commune):
+    """Return :class:`RequestPanel` blocks for a request's page on the
+    citizens' portal (a survey to answer, a document to download).
+
+    Called for each display of the page to a signed-in portal ``account``,
+    only for plugins active in the commune and only after the core checked
+    that the account may read the request (its own or a child's; never a
+    confidential type). Not called for a private tracking link: nobody is
+    signed in there. Return None for requests that are not yours. A form in
+    a panel posts to one of the plugin's own routes, which checks the account
+    and the request again (``citizen_request_or_404``).
+    """
+
+
+@hookspec
 def grc_portal_demarche_info(request_type, commune):
     """Return a :class:`DemarcheInfo` telling citizens about one of the
     plugin's request types on the portal (what it is for, who may ask, the

@@ -252,6 +252,10 @@ class PluginRegistry:
         results = self._caller("grc_request_panels", active)(request=request, user=user, commune=commune)
         return sorted((p for panels in results for p in panels or ()), key=lambda p: (p.order, p.title))
 
+    def portal_request_panels(self, active, request, account, commune) -> list[RequestPanel]:
+        results = self._caller("grc_portal_request_panels", active)(request=request, account=account, commune=commune)
+        return sorted((p for panels in results for p in panels or ()), key=lambda p: (p.order, p.title))
+
     def demarche_info(self, active, request_type, commune) -> list[DemarcheInfo]:
         results = self._caller("grc_portal_demarche_info", active)(request_type=request_type, commune=commune)
         return sorted((info for info in results if info is not None), key=lambda info: info.order)

@@ -19,11 +19,13 @@ from ..audit import client_ip
 from ..extensions import db
 from ..forms.validation import ALL, build_form
 from ..models import CitizenAccount
+from ..plugins.panels import render_panels
 from ..requests import attachments
 from ..requests.service import FILES_ERROR, RequestActionError
 from ..security import clock, passwords, throttling
 from ..security.access import citizen_request_or_404, tracked_request
 from ..security.redirects import safe_next
+from ..tenancy.activation import active_plugins
 from ..workflows.deadlines import local_date
 from . import anonymous, catalogue, filing, linking, mails, oidc, preferences, rate_limits, session, tokens, tracking, tracking_links
 from .forms import ConfirmForm, EmailForm, IdentityForm, NewPasswordForm, ReplyForm, SignInForm, SignUpForm
@@ -419,8 +421,12 @@ def _request_page(found, form, status=200, error=None, tracking_token=None):
     forms post to the link's own routes."""
     reply_url = url_for("portal.track_reply", token=tracking_token) if tracking_token \
         else url_for("portal.reply", request_id=found.id)
+    # The plugins' blocks (a survey to answer) are for a signed-in account, not for a tracking link.
+    account = None if tracking_token else session.current_account()
+    panels = render_panels(current_app.extensions["grc"].portal_request_panels(
+        active_plugins(_commune()), found, account, _commune())) if account is not None else []
     return render_template("portal/request.html", req=found, form=form, error=error, reply_url=reply_url,
-                           tracking_token=tracking_token,
+                           tracking_token=tracking_token, panels=panels,
                            state_words=tracking.state_words(found), history=tracking.history(found),
                            messages=tracking.public_messages(found), local_date=local_date,
                            allowed_files=attachments.ALLOWED_LABEL), status

@@ -31,20 +31,26 @@ class SurveySetting(TenantMixin, db.Model):
     confidential_allowed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # Below this many answers, results of a confidential type are not shown.
     min_count: Mapped[int] = mapped_column(Integer, nullable=False, default=5)
+    # rules.SURVEY_CHANNELS: "email", "sms" (the core's SMS outbox), "portal" (a card on the citizen's portal).
+    channel: Mapped[str] = mapped_column(String(10), nullable=False, default="email")
+    # Extra questions (FieldSpec dicts, the core's field editor), asked after score, « résolu ? » and comment.
+    fields: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
 
     request_type: Mapped[RequestType] = relationship()
 
 
 class SurveyInvitation(TenantMixin, db.Model):
     """``status``: pending (due_at not reached), sent, answered, skipped
-    (``reason``: no_consent, refused, no_address, no_site_url, disabled)."""
+    (``reason``: no_consent, refused, no_address, no_site_url, disabled).
+    ``channel``: how it was sent; ``fallback`` says why it went by e-mail
+    when the setting asked another channel (rules.channel_for)."""
 
     __tablename__ = "enquetes_invitation"
     __table_args__ = (UniqueConstraint("request_id", name="uq_enquetes_invitation_request"),
                       Index("ix_enquetes_invitation_due", "status", "due_at"),
                       # The results and the dashboards' figures: the surveys sent in a period,
                       # with every column the figures group, filter and sum (indicators.py), so
-                      # that a year of them is read from the index alone (enquetes_0003).
+                      # that a year of them is read from the index alone (enquetes_0004).
                       Index("ix_enquetes_invitation_sent", "commune_id", "sent_at", "status", "request_type_id",
                             "service_id", "score", "resolved"))
 
@@ -69,6 +75,14 @@ class SurveyInvitation(TenantMixin, db.Model):
     # The follow-up (resolved, comment) is given once, after the score.
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     bad_action_done: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    channel: Mapped[str] = mapped_column(String(10), nullable=False, default="email")
+    # rules.FALLBACKS: no_mobile, no_sms_consent, no_account; "" when sent on the setting's channel.
+    fallback: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    # The extra questions' answers (field name → value), given with the follow-up.
+    answers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    # The agent who handled the request when it was closed (its assignee, else who closed it): the
+    # agent-level figures, shown to that agent and to managers only.
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     request: Mapped[Request] = relationship()

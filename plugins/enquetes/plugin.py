@@ -20,7 +20,7 @@ from grc_core.plugin_api import (
 
 from . import models  # noqa: F401  (the plugin's tables)
 from . import barometers, surveys
-from .labels import RESOLVED_LABELS, SCORE_LABELS
+from .labels import FALLBACK_LABELS, RESOLVED_LABELS, SCORE_LABELS, SURVEY_CHANNEL_SHORT_LABELS
 
 manifest = PluginManifest(
     name="enquetes",
@@ -41,6 +41,9 @@ def grc_register_permissions():
         PermissionDecl("enquetes.results", _l("Read the satisfaction results"),
                        _l("Figures for everyone with it; the citizens' comments for agents only (not élus)."),
                        ("admin", "manager", "elu")),
+        PermissionDecl("enquetes.agent_results", _l("Read every agent's satisfaction figures"),
+                       _l("Each agent reads the figures of the requests he handled; this permission, every "
+                          "agent's."), ("admin", "manager")),
         PermissionDecl("enquetes.barometers", _l("Run barometer surveys"),
                        _l("Write a survey, send it to a segment, type paper and phone answers."),
                        ("admin", "manager")),
@@ -101,7 +104,7 @@ def grc_request_transitioned(request, transition, fields, actor, commune, now):
     site_url = http_request.host_url if has_request_context() else ""
     if not site_url and commune is not None and commune.hostname_list:
         site_url = f"https://{commune.hostname_list[0]}/"
-    surveys.invite(request, now, site_url)
+    surveys.invite(request, now, site_url, actor)
 
 
 @hookimpl
@@ -113,13 +116,15 @@ def grc_tick(commune, now):
 @hookimpl
 def grc_blueprints():
     from .barometer_public import blueprint as barometer
+    from .portal import blueprint as portal
     from .public import blueprint
 
-    return [blueprint, barometer]
+    return [blueprint, barometer, portal]
 
 
 @hookimpl
 def grc_admin_views():
+    from .agent_views import AgentResultsView
     from .barometer_views import BarometerResultsView, BarometerView
     from .views import ResultsView, SettingsView, SurveyRequestsView
 
@@ -127,6 +132,8 @@ def grc_admin_views():
                          category=_l("Citizens")),
             ResultsView(name=_l("Satisfaction"), endpoint="enquetes_results", url="/admin/enquetes/results",
                         category=_l("Citizens")),
+            AgentResultsView(name=_l("My satisfaction"), endpoint="enquetes_agent_results",
+                             url="/admin/enquetes/agents", category=_l("Citizens")),
             SurveyRequestsView(name=_l("Surveyed requests"), endpoint="enquetes_requests",
                                url="/admin/enquetes/requests", category=_l("Citizens")),
             BarometerView(name=_l("Barometer surveys"), endpoint="enquetes_barometers",
@@ -151,8 +158,16 @@ def grc_citizen_panels(citizen, requests):
         return []
     return [CitizenPanel(_l("Satisfaction surveys"), "enquetes/panel.html",
                          {"rows": [(readable[row.request_id], row) for row in rows],
-                          "score_words": SCORE_LABELS, "resolved_words": RESOLVED_LABELS}, order=85)]
+                          "score_words": SCORE_LABELS, "resolved_words": RESOLVED_LABELS,
+                          "channel_words": SURVEY_CHANNEL_SHORT_LABELS, "fallback_words": FALLBACK_LABELS},
+                         order=85)]
 
+
+@hookimpl
+def grc_portal_request_panels(request, account):
+    from .portal import panels_for
+
+    return panels_for(request, account)
 
 
 @hookimpl

@@ -3,14 +3,16 @@
 ``/c/<commune>/enquetes/r/<token>/<score>``: each score of the e-mail is a
 link; the first click records it (one answer per request, the first kept),
 then the page asks « le problème est-il résolu ? » and an optional comment
-(``POST /c/<commune>/enquetes/r/<token>``, once). The signed token names the
+and the commune's extra questions (``POST /c/<commune>/enquetes/r/<token>``,
+once). ``GET /c/<commune>/enquetes/r/<token>`` lists the scores as links:
+the SMS carries only that one link. The signed token names the
 commune and the invitation: a forged one, one of another commune, an
 expired or already used one shows a clear page and stores nothing."""
 from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request
 
-from grc_core.plugin_api import db, plugins_active_in, use_commune, utcnow
+from grc_core.plugin_api import build_field_form, db, field_form_data, plugins_active_in, use_commune, utcnow
 
 from . import rules, surveys
 from .labels import RESOLVED_LABELS, SCORE_FACES, SCORE_LABELS
@@ -23,6 +25,13 @@ def _page(state: str, status: int = 200, invitation: SurveyInvitation | None = N
     return render_template("enquetes/public/answer.html", state=state, invitation=invitation, commune=g.grc_commune,
                            score_labels=SCORE_LABELS, score_faces=SCORE_FACES, resolved_labels=RESOLVED_LABELS,
                            **context), status
+
+
+def extra_form(invitation: SurveyInvitation, formdata=None):
+    """The type's extra questions (the core's form builder); the page's own
+    form carries the CSRF token, so this one has none."""
+    specs = surveys.questions(surveys.setting_for(invitation.request_type_id))
+    return build_field_form(specs)(formdata=formdata, meta={"csrf": False})
 
 
 def _invitation(token: str) -> tuple[SurveyInvitation | None, str]:
@@ -53,7 +62,8 @@ def answer_score(commune_slug, token, score):
         if invitation.status == "answered":
             # The first score is kept; the follow-up stays open until given (a reload, another click).
             if invitation.completed_at is None:
-                return _page("follow_up", invitation=invitation, token=token, errors={}, values={}, already=True)
+                return _page("follow_up", invitation=invitation, token=token, errors={}, values={}, already=True,
+                             extra=extra_form(invitation))
             return _page("already", invitation=invitation, token=token)
         value = rules.parse_score(score)
         if value is None:
@@ -63,25 +73,36 @@ def answer_score(commune_slug, token, score):
         db.session.commit()
         surveys.act_on_bad_answer(invitation, now)
         db.session.commit()
-        return _page("follow_up", invitation=invitation, token=token, errors={}, values={})
+        return _page("follow_up", invitation=invitation, token=token, errors={}, values={},
+                     extra=extra_form(invitation))
 
 
-@blueprint.route("/<token>", methods=("POST",))
+@blueprint.route("/<token>", methods=("GET", "POST"))
 def answer_more(commune_slug, token):
     with use_commune(g.grc_commune):
         invitation, problem = _invitation(token)
         if problem:
             return _page(problem, 404 if problem != "expired" else 410)
+        if request.method == "GET":
+            # The SMS's link: the scores to choose from, or where the answer stands.
+            if invitation.status == "sent":
+                return _page("choose", invitation=invitation, token=token)
+            if invitation.completed_at is None:
+                return _page("follow_up", invitation=invitation, token=token, errors={}, values={}, already=True,
+                             extra=extra_form(invitation))
+            return _page("already", invitation=invitation, token=token)
         if invitation.status != "answered" or invitation.completed_at is not None:
             return _page("already", invitation=invitation, token=token)
         values = {"resolved": request.form.get("resolved", "").strip(),
                   "comment": request.form.get("comment", "").strip()}
+        extra = extra_form(invitation, request.form)
+        answers, extra_errors = field_form_data(extra)
         field = rules.answer_problem(values["resolved"], values["comment"])
-        if field:
+        if field or extra_errors:
             return _page("follow_up", 400, invitation=invitation, token=token, values=values,
-                         errors={field: field})
+                         errors={field: field} if field else {}, extra=extra)
         now = utcnow()
-        surveys.complete(invitation, values["resolved"], values["comment"], now)
+        surveys.complete(invitation, values["resolved"], values["comment"], now, dict(answers))
         db.session.commit()
         surveys.act_on_bad_answer(invitation, now)
         db.session.commit()

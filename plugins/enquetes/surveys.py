@@ -4,22 +4,24 @@
 1. :func:`invite` (hook ``grc_request_transitioned``): one invitation per
    request (unique), due at closure + the type's delay — unless the type is
    confidential and the commune did not allow it.
-2. :func:`send_due` (``grc tick``): consent checked at sending (an active
-   e-mail consent for « enquêtes de satisfaction », none withdrawn); the
-   e-mail carries one link per score.
+2. :func:`send_due` (``grc tick``): the channel and consent decided at
+   sending (``rules.channel_for``): an e-mail with one link per score, an SMS
+   with one link to the scores (the core's SMS outbox), or nothing to send for
+   the portal — the survey is a card on the citizen's request page there.
 3. :func:`record_score`, then :func:`complete` (« résolu ? », comment): the
    answer goes to the request's history; a bad one triggers the type's
    action (:func:`act_on_bad_answer`) once.
 """
 from __future__ import annotations
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
-    Citizen, Commune, Consent, Request, Service, TransitionError, add_history_event, apply_transition,
-    citizen_language, confidential_permission_of, db, enqueue_email, record_audit_event,
+    Citizen, CitizenAccount, Commune, Consent, Request, Service, TransitionError, add_history_event,
+    apply_transition, citizen_language, confidential_permission_of, db, enqueue_email, enqueue_sms, mobile_number,
+    record_audit_event, spec_from_dict,
 )
 
 from . import links, rules
@@ -41,9 +43,15 @@ def setting_for(request_type_id) -> SurveySetting | None:
                                                          SurveySetting.enabled.is_(True)))
 
 
-def invite(request: Request, now, site_url: str) -> SurveyInvitation | None:
+def questions(setting: SurveySetting | None) -> list:
+    """The setting's extra questions (FieldSpec), in their order."""
+    return [spec_from_dict(item) for item in (setting.fields if setting is not None else None) or ()]
+
+
+def invite(request: Request, now, site_url: str, actor=None) -> SurveyInvitation | None:
     """The invitation for a request that just entered ``request.state`` (in
-    the transition's transaction), or None when that state asks for none."""
+    the transition's transaction), or None when that state asks for none.
+    ``actor``: the agent who applied the closing transition (None: a timer)."""
     setting = setting_for(request.request_type_id)
     if setting is None or request.state not in (setting.trigger_states or ()):
         return None
@@ -53,20 +61,25 @@ def invite(request: Request, now, site_url: str) -> SurveyInvitation | None:
         return None  # one survey per request, even closed twice
     invitation = SurveyInvitation(request_id=request.id, citizen_id=request.citizen_id,
                                   request_type_id=request.request_type_id, service_id=request.service_id,
-                                  closed_at=now, due_at=rules.due_at(now, setting.delay_hours), site_url=site_url)
+                                  closed_at=now, due_at=rules.due_at(now, setting.delay_hours), site_url=site_url,
+                                  agent_id=request.assignee_id or getattr(actor, "id", None))
     db.session.add(invitation)
     return invitation
 
 
-def exclusion(citizen: Citizen | None) -> str:
-    """Why this person receives no survey ("" when they may)."""
-    if citizen is None or not (citizen.email or "").strip():
-        return "no_address"
-    rows = db.session.execute(select(Consent.revoked_at).where(
-        Consent.citizen_id == citizen.id, Consent.channel == "email", Consent.purpose == PURPOSE)).all()
-    if any(revoked is None for (revoked,) in rows):
-        return ""
-    return "refused" if rows else "no_consent"
+def channel_of(citizen: Citizen | None, wanted: str) -> tuple[str, str, str]:
+    """(channel, fallback, reason) for this person (rules.channel_for)."""
+    if citizen is None:
+        return "email", "", "no_address"
+    consents = [(channel, revoked is None) for channel, revoked in db.session.execute(
+        select(Consent.channel, Consent.revoked_at).where(Consent.citizen_id == citizen.id,
+                                                          Consent.purpose == PURPOSE))]
+    has_account = wanted == "portal" and db.session.scalar(
+        select(CitizenAccount.id).where(CitizenAccount.citizen_id == citizen.id,
+                                        CitizenAccount.email_verified_at.is_not(None)).limit(1)) is not None
+    return rules.channel_for(wanted, email=(citizen.email or "").strip(),
+                             mobile=mobile_number(citizen.phone or "") or "", has_account=has_account,
+                             consents=consents)
 
 
 def token_for(invitation: SurveyInvitation) -> str:
@@ -78,10 +91,23 @@ def invitation_of(token: str) -> tuple[int, int] | None:
     return links.read("enquetes.answer", token)
 
 
+def answer_url(invitation: SurveyInvitation, commune: Commune) -> str:
+    """The page that lists the scores; each score's link is this plus ``/<score>``."""
+    return f"{invitation.site_url.rstrip('/')}/c/{commune.slug}{ANSWER_PATH}{token_for(invitation)}"
+
+
+def sms_for(invitation: SurveyInvitation, commune: Commune, citizen: Citizen | None = None) -> str:
+    """A short text in the citizen's language: one link, to the page of the scores (five links would not fit)."""
+    with force_locale(citizen_language(citizen)):
+        return _("%(commune)s: your request %(reference)s has been dealt with. Your opinion in one click: "
+                 "%(link)s (until %(day)s)", commune=commune.name, reference=invitation.request.reference,
+                 link=answer_url(invitation, commune), day=format_date(invitation.expires_at, "short"))
+
+
 def message_for(invitation: SurveyInvitation, commune: Commune, citizen: Citizen | None = None) -> tuple[str, str]:
     """The invitation's subject and body, in the citizen's language."""
     request = invitation.request
-    base = f"{invitation.site_url.rstrip('/')}/c/{commune.slug}{ANSWER_PATH}{token_for(invitation)}"
+    base = answer_url(invitation, commune)
     with force_locale(citizen_language(citizen)):
         links = "\n".join(_("  %(score)s – %(words)s: %(link)s", score=score, words=SCORE_LABELS[score],
                               link=f"{base}/{score}") for score in rules.SCORES)
@@ -106,15 +132,21 @@ def send_due(commune, now) -> int:
     for invitation in due:
         setting = setting_for(invitation.request_type_id)
         citizen = db.session.get(Citizen, invitation.citizen_id) if invitation.citizen_id else None
-        reason = "disabled" if setting is None else exclusion(citizen)
-        # Closed by a worker in a commune without a hostname: no address to link to, no broken e-mail.
-        reason = reason or ("" if invitation.site_url else "no_site_url")
+        channel, fallback, reason = ("email", "", "disabled") if setting is None \
+            else channel_of(citizen, setting.channel)
+        invitation.channel, invitation.fallback = channel, fallback
+        # Closed by a worker in a commune without a hostname: no address to link to, no broken message.
+        if not reason and channel != "portal" and not invitation.site_url:
+            reason = "no_site_url"
         if reason:
             invitation.status, invitation.reason = "skipped", reason
             continue
         invitation.sent_at, invitation.expires_at = now, rules.expires_at(now, setting.valid_days)
-        subject, body = message_for(invitation, commune, citizen)
-        enqueue_email(citizen.email.strip(), subject, body, now=now)
+        if channel == "email":
+            subject, body = message_for(invitation, commune, citizen)
+            enqueue_email(citizen.email.strip(), subject, body, now=now)
+        elif channel == "sms":
+            enqueue_sms(mobile_number(citizen.phone), sms_for(invitation, commune, citizen), now=now)
         invitation.status = "sent"
         sent += 1
     return sent
@@ -128,13 +160,16 @@ def record_score(invitation: SurveyInvitation, score: int, now) -> None:
                           _("Score %(score)s/5 (%(words)s)", score=score, words=SCORE_LABELS[score]), now=now)
 
 
-def complete(invitation: SurveyInvitation, resolved: str, comment: str, now) -> None:
-    """The follow-up, once (the caller commits)."""
+def complete(invitation: SurveyInvitation, resolved: str, comment: str, now, answers: dict | None = None) -> None:
+    """The follow-up, once (the caller commits); ``answers`` those of the extra questions, validated."""
     invitation.resolved, invitation.comment, invitation.completed_at = resolved, comment, now
+    invitation.answers = dict(answers or {})
     with commune_language():
         parts = [_("Problem solved: %(answer)s", answer=RESOLVED_WORDS[resolved])] if resolved else []
         if comment:
             parts.append(_("Comment: %(comment)s", comment=comment))
+        if invitation.answers:
+            parts.append(ngettext("%(num)d other answer", "%(num)d other answers", len(invitation.answers)))
         if parts:
             add_history_event(invitation.request, "enquetes.answer", _("Satisfaction survey"), " — ".join(parts),
                               now=now)

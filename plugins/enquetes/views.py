@@ -19,16 +19,20 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from grc_core.plugin_api import (
-    IndicatorFilters, LOCAL_TIMEZONE, readable_definition, Request, RequestType, SecureView, Service, confidential_permission_of, db, local_date,
-    parse_int, period_bounds, readable_requests_conditions, record_audit_event, spreadsheet_download, utcnow,
+    FIELD_NAME_MAX, FIELD_TYPE_LABELS, IndicatorFilters, LOCAL_TIMEZONE, Request, RequestType, SecureView, Service,
+    confidential_permission_of, db, field_editor_blank_row, field_editor_row, field_editor_rows, field_editor_specs,
+    local_date, parse_int, readable_definition, readable_requests_conditions, record_audit_event,
+    spec_to_dict, spreadsheet_download, utcnow,
 )
 
-from . import rules
-from .labels import BAD_ACTION_LABELS, RESOLVED_LABELS, SCORE_FACES, SCORE_LABELS
+from . import closing_results, rules, surveys
+from .labels import BAD_ACTION_LABELS, RESOLVED_LABELS, SCORE_FACES, SCORE_LABELS, SURVEY_CHANNEL_LABELS
 from .models import SurveyInvitation, SurveySetting
 
 ID_MAX = 2_147_483_647
 LIST_LIMIT = 500
+BLANK_ROWS = 2
+QUESTION_TYPE_LABELS = {code: label for code, label in FIELD_TYPE_LABELS.items() if code in rules.QUESTION_TYPES}
 
 
 def request_type_or_404(type_id) -> RequestType:
@@ -71,14 +75,18 @@ class SettingsView(SecureView):
         reopenings = _reopenings(request_type)
         confidential = bool(confidential_permission_of(request_type))
         current = setting or SurveySetting(enabled=False, trigger_states=[s["code"] for s in closing], delay_hours=24,
-                                           valid_days=30, bad_action="none", min_count=5)
+                                           valid_days=30, bad_action="none", min_count=5, channel="email",
+                                           fields=[])
         unit = "days" if current.delay_hours and current.delay_hours % 24 == 0 else "hours"
         values = {"enabled": bool(current.enabled), "trigger_states": list(current.trigger_states or ()),
                   "delay": str(current.delay_hours // 24 if unit == "days" else current.delay_hours),
                   "delay_unit": unit, "valid_days": str(current.valid_days), "bad_action": current.bad_action,
                   "reopen_transition": current.reopen_transition or "",
-                  "confidential_allowed": bool(current.confidential_allowed), "min_count": str(current.min_count)}
+                  "confidential_allowed": bool(current.confidential_allowed), "min_count": str(current.min_count),
+                  "channel": current.channel or "email"}
         errors = {}
+        rows = [field_editor_row(spec) for spec in surveys.questions(current)]
+        spec_errors: list[str] = []
         if request.method == "POST":
             form = request.form
             values = {"enabled": form.get("enabled") == "y", "trigger_states": form.getlist("trigger_states"),
@@ -86,9 +94,12 @@ class SettingsView(SecureView):
                       "valid_days": form.get("valid_days", "").strip(), "bad_action": form.get("bad_action", ""),
                       "reopen_transition": form.get("reopen_transition", ""),
                       "confidential_allowed": form.get("confidential_allowed") == "y",
-                      "min_count": form.get("min_count", "").strip()}
+                      "min_count": form.get("min_count", "").strip(), "channel": form.get("channel", "email")}
             errors = check(values, {s["code"] for s in closing}, {t["code"] for t in reopenings})
-            if not errors:
+            rows = field_editor_rows(form)
+            specs, spec_errors = field_editor_specs(rows)
+            spec_errors += question_problems(specs)
+            if not errors and not spec_errors:
                 if setting is None:
                     setting = SurveySetting(request_type_id=request_type.id)
                     db.session.add(setting)
@@ -98,14 +109,19 @@ class SettingsView(SecureView):
                 setting.valid_days, setting.bad_action = int(values["valid_days"]), values["bad_action"]
                 setting.reopen_transition = values["reopen_transition"] if values["bad_action"] == "reopen" else ""
                 setting.confidential_allowed = confidential and values["confidential_allowed"]
-                setting.min_count = int(values["min_count"])
+                setting.min_count, setting.channel = int(values["min_count"]), values["channel"]
+                setting.fields = [spec_to_dict(spec) for spec in specs]
                 record_audit_event("enquetes.settings", target=request_type.label, commit=False)
                 db.session.commit()
                 flash(_("Survey settings saved."), "success")
                 return redirect(url_for(".index"))
+        rows = [row for row in rows if any(str(row[k]).strip() for k in ("name", "label", "choices"))]
+        rows += [field_editor_blank_row() for _i in range(BLANK_ROWS)]
         return self.render("enquetes/settings_form.html", request_type=request_type, values=values, errors=errors,
                            closing=closing, reopenings=reopenings, confidential=confidential,
-                           action_labels=BAD_ACTION_LABELS)
+                           action_labels=BAD_ACTION_LABELS, channel_labels=SURVEY_CHANNEL_LABELS, rows=rows,
+                           spec_errors=spec_errors, field_types=QUESTION_TYPE_LABELS,
+                           name_max=FIELD_NAME_MAX), 400 if errors or spec_errors else 200
 
 
 def check(values: dict, closing: set[str], reopenings: set[str]) -> dict[str, str]:
@@ -127,7 +143,17 @@ def check(values: dict, closing: set[str], reopenings: set[str]) -> dict[str, st
         errors["reopen_transition"] = _("Choose the workflow's transition that reopens the request.")
     if parse_int(values["min_count"], low=1, high=1000) is None:
         errors["min_count"] = _("A whole number from 1 to 1000.")
+    if values["channel"] not in rules.SURVEY_CHANNELS:
+        errors["channel"] = _("Choose e-mail, SMS or the portal.")
     return errors
+
+
+def question_problems(specs) -> list[str]:
+    """Why extra questions cannot be asked after the score (the field editor checked the rest)."""
+    problems = [_("Question « %(label)s »: a survey cannot ask for « %(type)s ».", label=spec.label,
+                  type=FIELD_TYPE_LABELS.get(spec.type, spec.type))
+                for spec in specs if spec.type not in rules.QUESTION_TYPES]
+    return problems
 
 
 def _period() -> tuple[date, date]:
@@ -143,95 +169,111 @@ def _period() -> tuple[date, date]:
     return start_day, end_day
 
 
+def _filters() -> dict:
+    """The results' filters from the query string (a malformed one is ignored: all)."""
+    channel = request.args.get("channel", "")
+    return {"type_id": parse_int(request.args.get("type", ""), low=1, high=ID_MAX),
+            "service_id": parse_int(request.args.get("service", ""), low=1, high=ID_MAX),
+            "channel": channel if channel in rules.SURVEY_CHANNELS else ""}
+
+
+def _verbatim_filters() -> dict:
+    resolved = request.args.get("v_resolved", "")
+    return {"score_filter": rules.parse_score(request.args.get("v_score", "")),
+            "resolved_filter": resolved if resolved in rules.RESOLVED else "",
+            "words": request.args.get("v_words", "")[:100]}
+
+
+def verbatims(invitations, types) -> list | None:
+    """The comments and text answers of the requests the viewer may read,
+    narrowed by the verbatim filters; None for an élu (figures only)."""
+    membership = g.get("grc_membership")
+    if membership is not None and membership.role == "elu":
+        return None
+    try:
+        conditions = readable_requests_conditions(current_user, membership)
+    except LookupError:
+        return None
+    settings = {s.request_type_id: s for s in db.session.scalars(select(SurveySetting))}
+    rows = []
+    for invitation in invitations:
+        texts = [(spec.label, str(invitation.answers[spec.name]))
+                 for spec in surveys.questions(settings.get(invitation.request_type_id))
+                 if spec.type in rules.TEXT_TYPES and (invitation.answers or {}).get(spec.name)]
+        if invitation.comment or texts:
+            rows.append((invitation, texts))
+    wanted = _verbatim_filters()
+    rows = [(i, texts) for i, texts in rows if rules.verbatim_matches(
+        i.score, i.resolved, " ".join([i.comment, *(text for _label, text in texts)]), **wanted)]
+    ids = [i.request_id for i, _texts in rows]
+    readable = set(db.session.scalars(select(Request.id).where(Request.id.in_(ids), *conditions))) if ids else set()
+    return sorted(((i.answered_at, i.request.reference, i.score, i.resolved, i.comment, texts)
+                   for i, texts in rows if i.request_id in readable), key=lambda row: row[:2], reverse=True)
+
+
 class ResultsView(SecureView):
     permission = "enquetes.results"
 
     def _data(self):
         start, end = _period()
-        low, high = period_bounds(start, end)
-        type_id = parse_int(request.args.get("type", ""), low=1, high=ID_MAX)
-        service_id = parse_int(request.args.get("service", ""), low=1, high=ID_MAX)
-        query = select(SurveyInvitation).where(SurveyInvitation.status.in_(("sent", "answered")),
-                                               SurveyInvitation.sent_at >= low, SurveyInvitation.sent_at < high)
-        if type_id:
-            query = query.where(SurveyInvitation.request_type_id == type_id)
-        if service_id:
-            query = query.where(SurveyInvitation.service_id == service_id)
-        invitations = db.session.scalars(query).all()
-        types = {t.id: t for t in db.session.scalars(select(RequestType).order_by(RequestType.label))}
-        services = {s.id: s for s in db.session.scalars(select(Service).order_by(Service.name))}
-        thresholds = dict(db.session.execute(select(SurveySetting.request_type_id, SurveySetting.min_count)).all())
-        by_type: dict[int, list] = {}
-        for invitation in invitations:
-            by_type.setdefault(invitation.request_type_id, []).append(invitation)
-        hidden = set()
-        for tid, rows in by_type.items():
-            request_type = types.get(tid)
-            answered = sum(1 for r in rows if r.score is not None)
-            if request_type is not None and confidential_permission_of(request_type) \
-                    and answered < thresholds.get(tid, 5):
-                hidden.add(tid)
-        shown = [i for i in invitations if i.request_type_id not in hidden]
-        per_type = [(types[tid].shown_label if tid in types else "—", _figures(rows))
-                    for tid, rows in by_type.items() if tid not in hidden]
-        by_service: dict[int | None, list] = {}
-        for invitation in shown:
-            by_service.setdefault(invitation.service_id, []).append(invitation)
-        per_service = [(services[sid].name if sid in services else _("No service"), _figures(rows))
-                       for sid, rows in by_service.items()]
-        hidden_labels = sorted(types[tid].shown_label for tid in hidden if tid in types)
-        return {"start": start, "end": end, "type_id": type_id, "service_id": service_id,
-                "total": _figures(shown), "per_type": sorted(per_type, key=lambda row: row[0]),
-                "per_service": sorted(per_service, key=lambda row: str(row[0])),
-                "hidden": hidden_labels, "types": list(types.values()), "services": list(services.values()),
-                "verbatims": self._verbatims([i for i in shown if i.comment])}
-
-    def _verbatims(self, rows) -> list | None:
-        """The comments of the requests the viewer may read; None for an élu."""
-        membership = g.get("grc_membership")
-        if membership is not None and membership.role == "elu":
-            return None
-        try:
-            conditions = readable_requests_conditions(current_user, membership)
-        except LookupError:
-            return None
-        ids = [r.request_id for r in rows]
-        readable = set(db.session.scalars(select(Request.id).where(Request.id.in_(ids), *conditions))) if ids else set()
-        return sorted(((r.answered_at, r.request.reference, r.score, r.resolved, r.comment) for r in rows
-                       if r.request_id in readable), reverse=True)
+        filters = _filters()
+        scope = closing_results.surveyed(start, end, **filters)
+        shown, types, services = scope.invitations, scope.types, scope.services
+        return {"start": start, "end": end, **filters, "verbatim_filters": _verbatim_filters(),
+                "total": closing_results.figures(shown),
+                "per_type": closing_results.grouped(
+                    shown, lambda i: i.request_type_id, lambda tid: types[tid].shown_label if tid in types else "—"),
+                "per_service": closing_results.grouped(
+                    shown, lambda i: i.service_id, lambda sid: services[sid].name if sid in services
+                    else _("No service")),
+                "per_channel": closing_results.grouped(shown, lambda i: i.channel,
+                                                       lambda code: SURVEY_CHANNEL_LABELS.get(code, code)),
+                "per_month": closing_results.grouped(shown, closing_results.month_key, lambda month: month),
+                "questions": closing_results.question_results(scope),
+                "hidden": scope.hidden, "types": list(types.values()), "services": list(services.values()),
+                "verbatims": verbatims(shown, types)}
 
     @expose("/")
     def index(self):
         data = self._data()
         return self.render("enquetes/results.html", score_labels=SCORE_LABELS, score_faces=SCORE_FACES,
-                           resolved_labels=RESOLVED_LABELS, export_args=request.args.to_dict(), **data)
+                           resolved_labels=RESOLVED_LABELS, channel_labels=SURVEY_CHANNEL_LABELS,
+                           export_args=request.args.to_dict(), **data)
 
     @expose("/export.<fmt>")
     def export(self, fmt):
         if fmt not in ("csv", "xlsx"):
             abort(404)
         data = self._data()
-        header = [_("Group"), _("Name"), _("Invited"), _("Answers"), _("Response rate (%)"), _("Mean score"),
-                  *[f"{score}/5" for score in rules.SCORES], _("Resolved (%)"), _("Net satisfaction")]
-        rows = [header]
-        for group, items in ((_("Type"), data["per_type"]), (_("Service"), data["per_service"]),
-                             (_("All"), [("", data["total"])])):
-            for name, f in items:
-                rows.append([group, name, f["invited"], f["answered"], f["response_rate"], f["mean"],
-                             *[f["distribution"][s] for s in rules.SCORES], f["resolved_share"], f["net"]])
+        rows = figure_rows([(_("Type"), data["per_type"]), (_("Service"), data["per_service"]),
+                            (_("Channel"), data["per_channel"]), (_("Month"), data["per_month"]),
+                            (_("All"), [("", data["total"])])])
+        if data["questions"]:
+            rows += [[], [_("Request type"), _("Question"), _("Answers"), _("Mean"), _("Distribution")]]
+            for type_label, spec, result, choices in data["questions"]:
+                rows.append([type_label, str(spec.label), result["answered"], result["mean"],
+                             ", ".join(f"{choices.get(value, value)}: {count}"
+                                       for value, count in result["distribution"])])
         if data["verbatims"]:
             rows.append([])
-            rows.append([_("Answered on"), _("Request"), _("Score"), _("Resolved"), _("Comment")])
-            for at, reference, score, resolved, comment in data["verbatims"]:
+            rows.append([_("Answered on"), _("Request"), _("Score"), _("Resolved"), _("Comment"), _("Other answers")])
+            for at, reference, score, resolved, comment, texts in data["verbatims"]:
                 rows.append([at.astimezone(LOCAL_TIMEZONE).strftime("%d/%m/%Y"), reference, score,
-                             str(RESOLVED_LABELS[resolved]), comment])
+                             str(RESOLVED_LABELS[resolved]), comment,
+                             " / ".join(f"{label} : {text}" for label, text in texts)])
         record_audit_event("enquetes.export", target=fmt, commit=True)
         return spreadsheet_download(rows, fmt, f"satisfaction-{data['start']}-{data['end']}")
 
 
-def _figures(invitations) -> dict:
-    answered = [i for i in invitations if i.score is not None]
-    return rules.summary(len(invitations), [i.score for i in answered], [i.resolved for i in answered])
+def figure_rows(groups) -> list[list]:
+    """The figures' table for an export: a header, then one row per group's item."""
+    rows = [[_("Group"), _("Name"), _("Invited"), _("Answers"), _("Response rate (%)"), _("Mean score"),
+             *[f"{score}/5" for score in rules.SCORES], _("Resolved (%)"), _("Net satisfaction")]]
+    for group, items in groups:
+        for name, f in items:
+            rows.append([group, name, f["invited"], f["answered"], f["response_rate"], f["mean"],
+                         *[f["distribution"][s] for s in rules.SCORES], f["resolved_share"], f["net"]])
+    return rows
 
 
 def drilldown_filters():

@@ -113,6 +113,13 @@ def account(app, town, email) -> CitizenAccount | None:
         return found
 
 
+def is_portal_rule(rule) -> bool:
+    """The portal's routes, and the plugins' own portal routes (``/c/<commune>/<plugin>/portal/…``: a
+    survey answered on a request's page): their principal is a citizen's account, walked here."""
+    return rule.endpoint.startswith("portal.") or (rule.rule.startswith("/c/<commune_slug>/")
+                                                  and "/portal/" in rule.rule)
+
+
 BIRTH = date(1990, 4, 12)
 
 

@@ -28,7 +28,7 @@ from grc_core.portal.anonymous import SETTING
 from grc_core.portal.tokens import digest
 from grc_core.portal.views import PRIVATE_LINK_ENDPOINTS
 from grc_core.tenancy import unscoped
-from tests.portal.portal_support import english_client, setup_portal_commune, verified_citizen
+from tests.portal.portal_support import english_client, is_portal_rule, setup_portal_commune, verified_citizen
 from tests.portal.test_portal_anonymous import CONFIRM, _file, _filed, _link
 
 LOGS = {"audit_event", "login_attempt"}
@@ -48,13 +48,26 @@ def _fingerprint(app) -> dict[str, str]:
 
 def _portal_id_rules(app):
     return [rule for rule in app.url_map.iter_rules()
-            if rule.endpoint.startswith("portal.") and any(name.endswith("_id") for name in rule.arguments)]
+            if is_portal_rule(rule) and any(name.endswith("_id") for name in rule.arguments)]
+
+
+# Plugins with portal routes of their own: active in both communes, so that their routes refuse by
+# their own checks rather than by the plugin being off.
+PORTAL_PLUGINS = ("enquetes",)
 
 
 def test_every_portal_id_route_refuses_other_citizens_other_communes_and_agents(app):
     a = setup_portal_commune(app)
     b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
     make_agent(app, a.id, "admin@a.fr", "admin")
+    from grc_core.tenancy.activation import enable_plugin
+
+    for town in (a, b):
+        with in_commune(app, town.id):
+            for plugin in PORTAL_PLUGINS:
+                if plugin in app.extensions["grc"].names:
+                    enable_plugin(db.session.get(Commune, town.id), plugin)
+            db.session.commit()
     owner, neighbour, foreigner = english_client(app), english_client(app), english_client(app)
     verified_citizen(app, owner, a)
     verified_citizen(app, neighbour, a, email="max@example.org", first="Max", last="Durand")

@@ -92,9 +92,19 @@ def test_results_hidden_below_the_minimum_count(town):
     assert "too few answers for no one to be recognised: Dossier secret." in page
     assert "100.0 %" not in page and ">5.0<" not in page
     assert "Dossier secret" not in chief.get("/admin/enquetes/results/export.csv").get_data(as_text=True)
+    # Nor on the agent-level figures of whoever handled it.
+    with in_commune(app, town["commune"]):
+        agent_id = db.session.scalar(select(SurveyInvitation.agent_id))
+    assert agent_id is not None
+    agent_page = chief.get(f"/admin/enquetes/agents/?agent={agent_id}").get_data(as_text=True)
+    assert "too few answers for no one to be recognised: Dossier secret." in agent_page
+    assert "100.0 %" not in agent_page
+    assert "Dossier secret" not in chief.get(f"/admin/enquetes/agents/export.csv?agent={agent_id}").get_data(
+        as_text=True)
     configure(town, confidential_allowed="y", min_count="1")
     page = chief.get("/admin/enquetes/results/").get_data(as_text=True)
     assert "too few answers" not in page and "100.0 %" in page
+    assert "100.0 %" in chief.get(f"/admin/enquetes/agents/?agent={agent_id}").get_data(as_text=True)
     # The chief may not read the file: its figures, never its comment or reference.
     assert 'id="verbatims"' not in page or "secret" not in page.split('id="verbatims"')[1]
 

@@ -106,7 +106,7 @@ def test_the_list_shows_only_what_the_viewer_may_read(town):
 
 
 def test_the_figures_are_read_from_the_index_alone(town):  # noqa: F811
-    """enquetes_0003: the figures' grouped query (a year of surveys: 177,738
+    """enquetes_0004: the figures' grouped query (a year of surveys: 177,738
     of 500,000 in the bench) reads ix_enquetes_invitation_sent, which holds
     every column it tests, groups and sums — never the table."""
     from datetime import date

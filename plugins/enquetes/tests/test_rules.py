@@ -1,5 +1,5 @@
 """Scores, bad answers, figures and timing of closing surveys (rules/, pure)."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -92,3 +92,49 @@ def test_question_results_and_groups():
                                 datetime(2026, 1, 5).date()) == ""
     assert rules.window_problem(datetime(2026, 1, 2).date(), datetime(2026, 1, 5).date(),
                                 datetime(2026, 1, 6).date()) == "closed"
+
+
+# --- the channel of a closing survey -------------------------------------------------------
+
+MOBILE = "+33612345678"
+
+
+@pytest.mark.parametrize("wanted, mobile, account, consents, expected", [
+    ("email", MOBILE, True, [("email", True)], ("email", "", "")),
+    ("sms", MOBILE, False, [("sms", True), ("email", True)], ("sms", "", "")),
+    ("sms", "", False, [("sms", True), ("email", True)], ("email", "no_mobile", "")),
+    ("sms", MOBILE, False, [("sms", False), ("email", True)], ("email", "no_sms_consent", "")),
+    ("sms", MOBILE, False, [("email", True)], ("email", "no_sms_consent", "")),
+    ("portal", "", True, [("sms", True)], ("portal", "", "")),
+    ("portal", "", False, [("email", True)], ("email", "no_account", "")),
+    ("portal", "", True, [("email", False)], ("email", "no_portal_consent", "refused")),
+    ("sms", "", False, [], ("email", "no_mobile", "no_consent")),
+    # A withdrawn consent with an active one on the same channel: the active one counts.
+    ("email", "", False, [("email", False), ("email", True)], ("email", "", "")),
+])
+def test_the_channel_falls_back_to_e_mail_and_says_why(wanted, mobile, account, consents, expected):
+    assert rules.channel_for(wanted, email="a@x.fr", mobile=mobile, has_account=account,
+                             consents=consents) == expected
+
+
+def test_no_address_is_said_after_the_fallback():
+    assert rules.channel_for("sms", email="", mobile="", has_account=False, consents=[("sms", True)]) == (
+        "email", "no_mobile", "no_address")
+    with pytest.raises(ValueError):
+        rules.channel_for("fax", email="a@x.fr", mobile="", has_account=False, consents=[])
+
+
+# --- results ----------------------------------------------------------------------------------
+
+def test_confidential_types_below_their_threshold_are_hidden():
+    answers = {1: 4, 2: 5, 3: 0, 4: 1}
+    assert rules.hidden_types(answers, confidential={1, 2, 3}, thresholds={2: 5, 3: 1}) == {1, 3}
+    assert rules.hidden_types(answers, confidential=set(), thresholds={}) == set()
+
+
+def test_the_month_and_the_comment_filters():
+    assert rules.month_of(date(2026, 3, 31)) == "2026-03"
+    assert rules.verbatim_matches(2, "no", "Trop LENT", score_filter=2, words="lent")
+    assert not rules.verbatim_matches(2, "no", "Trop lent", score_filter=3)
+    assert not rules.verbatim_matches(5, "yes", "Bien", resolved_filter="no")
+    assert rules.verbatim_matches(5, "yes", "Bien", words="   ")

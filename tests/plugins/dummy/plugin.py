@@ -317,6 +317,13 @@ def grc_request_panels(request, user):
 
 
 @hookimpl
+def grc_portal_request_panels(request, account):
+    if not request.request_type.code.startswith("dummy."):
+        return None
+    return [RequestPanel("Votre signalement", "dummy/portal_panel.html", {"request": request, "account": account})]
+
+
+@hookimpl
 def grc_portal_demarche_info(request_type):
     if not request_type.code.startswith("dummy."):
         return None

@@ -1,7 +1,7 @@
 """enquetes: the dashboards' survey figures read from the index alone
 
-Revision ID: enquetes_0003
-Revises: enquetes_0002
+Revision ID: enquetes_0004
+Revises: enquetes_0003
 
 The three figures (mean score, share « résolu », response rate) group the
 closing surveys sent in a period by type (indicators.figures). With only
@@ -11,8 +11,8 @@ every column the figures filter, group and sum.
 """
 from alembic import op
 
-revision = "enquetes_0003"
-down_revision = "enquetes_0002"
+revision = "enquetes_0004"
+down_revision = "enquetes_0003"
 branch_labels = None
 depends_on = None
 
