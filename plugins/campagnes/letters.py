@@ -112,14 +112,13 @@ def letterhead_of(commune: Commune) -> list[str]:
 def render(campaign: Campaign, commune: Commune, recipients: list[CampaignRecipient], day) -> bytes:
     """The campaign's letters, a page (or more) per recipient, in the order given."""
     document = _document(campaign.name)
-    letterhead = letterhead_of(commune)
     for recipient in recipients:
         citizen = recipient.citizen
         values = sending.values_for(citizen, commune)
         name = " ".join(part for part in (citizen.civility, citizen.first_name, citizen.last_name.upper()) if part)
         with force_locale(citizen_language(citizen)):
             place_and_date = _("%(place)s, %(day)s", place=commune.name, day=format_date(day, "long"))
-            _add_letter(document, letterhead=letterhead, place_and_date=place_and_date, name=name,
+            _add_letter(document, letterhead=letterhead_of(commune), place_and_date=place_and_date, name=name,
                         address=postal_lines(citizen), subject=rules.fill(campaign.subject, values),
                         body=rules.fill(campaign.body, values),
                         basis=str(BASIS_LINE[campaign.legal_basis]) % {"commune": commune.name})

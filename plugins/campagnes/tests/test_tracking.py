@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from grc_core.plugin_api import Citizen, Commune, OutboxMessage, Segment, db
@@ -17,6 +18,12 @@ from plugins.campagnes.models import Campaign, CampaignRecipient, TrackedLink
 CENTRE = {"match": "all", "items": [{"criterion": "core.quartier", "params": {"quartiers": ["Centre"]}}]}
 BODY = ("Bonjour {prenom},\ninscriptions sur https://villeneuve.example/inscriptions?annee=2027.\n"
         "Le programme : https://villeneuve.example/programme.pdf")
+
+
+def french_notice(app) -> str:
+    """The tracking notice as a French recipient reads it (the message is in its reader's language)."""
+    with app.app_context(), force_locale("fr"):
+        return str(tracking.NOTICE)
 
 
 @pytest.fixture
@@ -75,7 +82,7 @@ def test_off_by_default_links_are_left_alone(town):
     campaign, bodies = send(town)
     body = bodies["alice@x.fr"]
     assert "https://villeneuve.example/inscriptions?annee=2027." in body
-    assert "/campagnes/l/" not in body and tracking.NOTICE not in body
+    assert "/campagnes/l/" not in body and french_notice(town["app"]) not in body
     with in_commune(town["app"], town["commune"]):
         assert db.session.scalar(select(TrackedLink.id)) is None
     assert "Clicked a link" not in results_page(town, campaign)
@@ -86,7 +93,7 @@ def test_first_click_per_recipient_and_only_to_the_stored_url(town):
     campaign, bodies = send(town)
     alice, bruno = bodies["alice@x.fr"], bodies["bruno@x.fr"]
     # The links are replaced (the sentence's full stop kept), and the message says so.
-    assert "https://villeneuve.example" not in alice and tracking.NOTICE in alice
+    assert "https://villeneuve.example" not in alice and french_notice(town["app"]) in alice
     assert re.search(r"/campagnes/l/\S+\.\n", alice)
     first, second = tracked_paths(alice)
     anonymous = town["app"].test_client()
