@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from grc_core.extensions import db
-from grc_core.models import Citizen, DigestItem, NotificationTemplate, OutboxMessage, Request, RequestEvent, Workflow
+from grc_core.models import Citizen, Commune, DigestItem, NotificationTemplate, OutboxMessage, Request, RequestEvent, Workflow
 from grc_core.notifications import send_pending
 from grc_core.notifications.citizens import send_digests
 from grc_core.notifications.unsubscribe import citizen_of
@@ -222,6 +222,34 @@ def test_one_digest_per_citizen_lists_all_the_days_updates(app, commune):
                      "- À propos de votre demande VSL-2026-00002"]
     with in_commune(app, commune):
         assert all(item.outbox_message_id == digest.id for item in db.session.scalars(select(DigestItem)))
+
+
+@pytest.mark.parametrize("channel", ["email", "sms", "digest"])
+def test_a_commune_with_its_own_hostname_gets_every_link_there(app, commune, monkeypatch, channel):
+    """The e-mail, the SMS and the digest (written by ``grc tick``, outside any
+    request) link to the portal on the commune's hostname, in PUBLIC_URL's
+    scheme — never to the platform's ``/c/<slug>/`` address."""
+    host = "https://demarches.villeneuve.example"
+    with in_commune(app, commune):
+        db.session.get(Commune, commune).hostnames = "demarches.villeneuve.example, villeneuve.example"
+        db.session.commit()
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_channel="sms" if channel == "sms" else "email",
+           notify_digest=channel == "digest", phone="06 12 34 56 78")
+    with Gateway([(200, {"id": "sms-1"})]) as server:
+        monkeypatch.setitem(app.config["GRC"], "SMS_GATEWAY_URL", server.url)
+        ask_for_pieces(app, commune, request_id)
+        with app.app_context():
+            if channel == "digest":
+                assert send_digests(NOW + timedelta(days=1)) == 1
+            send_pending(NOW + timedelta(days=1))
+    message, = outbox(app)
+    text = server.received[0]["body"]["text"] if channel == "sms" else message.body
+    portal = f"{host}/portal/my-requests/" if channel == "digest" else f"{host}/portal/my-requests/{request_id}"
+    assert portal in text and f"{host}/portal/unsubscribe/" in text
+    assert "/c/villeneuve" not in text and SITE not in text
+    if channel != "sms":
+        assert message.headers["List-Unsubscribe"].startswith(f"<{host}/portal/unsubscribe/")
 
 
 def test_a_citizen_who_unsubscribed_meanwhile_gets_no_digest(app, commune):
