@@ -414,8 +414,15 @@ def sign_out():
 @account_required
 def my_requests():
     account = session.current_account()
+    # A page that does not exist (past the end, not a number) is 404: its links are only ever the page's own.
+    raw = request.args.get("page", "1")
+    number = int(raw) if raw.isdigit() and len(raw) <= 6 else 0
+    page = tracking.requests_page(account, number) if number >= 1 else None
+    if page is None:
+        abort(404)
     own = linking.linked_citizen(account)
-    return render_template("portal/my_requests.html", requests=tracking.requests_of(account),
+    return render_template("portal/my_requests.html", page=page, requests=page.requests,
+                           page_numbers=tracking.page_numbers(page.number, page.last),
                            own_id=own.id if own is not None else None, state_words=tracking.state_words,
                            local_date=local_date)
 
