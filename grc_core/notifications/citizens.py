@@ -40,7 +40,7 @@ from ..tenancy.addresses import portal_url
 from ..workflows.deadlines import as_utc, local_date
 from . import sms
 from .outbox import enqueue_email, enqueue_sms
-from .templates import citizen_language
+from .templates import citizen_language, digest_texts
 from .unsubscribe import citizen_token, unsubscribe_headers
 
 
@@ -111,11 +111,10 @@ def _start_of_day(now: datetime) -> datetime:
 
 def _digest(citizen, items: list[DigestItem], now: datetime):
     commune = db.session.get(Commune, citizen.commune_id)
+    subject, intro = digest_texts(citizen, commune)
     with force_locale(citizen_language(citizen)):
-        subject = _("Your requests at %(commune)s: the day's updates", commune=commune.name)
-        greeting = _("Hello %(citizen)s,", citizen=citizen.full_name) if citizen.full_name else _("Hello,")
-        lines = [greeting, _("Here is what changed in your requests:"),
-                 "\n".join(f"- {item.line}" for item in items), _("The services of %(commune)s", commune=commune.name)]
+        lines = [intro.rstrip("\n"), "\n".join(f"- {item.line}" for item in items),
+                 _("The services of %(commune)s", commune=commune.name)]
         footer = []
         portal = portal_url(commune, "portal.my_requests")
         if portal:
