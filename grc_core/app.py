@@ -30,6 +30,7 @@ from .observability import health, logs, metrics
 from .settings import ConfigError, check_production, database_url, load_settings, plugin_names, secret_key
 from .tenancy import resolver
 from .tenancy.activation import active_plugins, working_domains
+from .tenancy.addresses import home_url, serve_on_hostnames
 
 CORE_MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(portal_bp)
+    serve_on_hostnames(app)
     for plugin, blueprint in registry.blueprints():
         if blueprint.name != plugin and not blueprint.name.startswith(f"{plugin}_"):
             raise PluginError(
@@ -144,6 +146,7 @@ def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
     from .admin.menu import navbar_menus
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["commune_home_url"] = home_url
 
     @app.context_processor
     def grc_page_context():

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from .calendar import add_years
 from .extensions import db
 from .models import Citizen, Contact, HouseholdLink, Membership, RequestType, Service, User, Workflow, utcnow
 
@@ -234,7 +235,26 @@ def _demo_citizens(rng, city: str) -> list[Citizen]:
         db.session.add(citizen)
         citizens.append(citizen)
     db.session.flush()
-    for parent, child in zip(citizens[:10:2], citizens[1:10:2]):
+    # Its own generator: the households do not shift the rest of the demo's draws.
+    households = random.Random(f"{city}-households")
+    today = utcnow().date()
+    for first, second in zip(citizens[:10:2], citizens[1:10:2]):
+        parent, child = sorted((first, second), key=lambda citizen: citizen.birth_date)
+        child.birth_date = plausible_child_birth(parent.birth_date, today, households)
         db.session.add_all([HouseholdLink(citizen_id=child.id, relative_id=parent.id, relation="parent"),
                             HouseholdLink(citizen_id=parent.id, relative_id=child.id, relation="child")])
     return citizens
+
+
+# A parent's age at the child's birth, in the demo's households.
+PARENT_AGE_AT_BIRTH = (20, 42)
+
+
+def plausible_child_birth(parent_birth: date, today: date, rng: random.Random) -> date:
+    """A birth date for a parent's child: 20 to 42 years after the parent's,
+    and not after ``today`` (a parent born lately has a young child)."""
+    youngest, oldest = PARENT_AGE_AT_BIRTH
+    latest = min(add_years(parent_birth, oldest), today)
+    earliest = min(add_years(parent_birth, youngest), latest)
+    return earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
+

@@ -31,5 +31,6 @@ def root():
     """A commune's hostname shows its public home; the platform host, the back office."""
     commune = commune_for_host(request.host)
     if commune is not None:
+        g.grc_own_host = True  # its portal's links are the hostname form (grc_core.tenancy.addresses)
         return _home(commune)
     return redirect(url_for("admin.index"))

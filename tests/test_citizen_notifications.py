@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from grc_core.extensions import db
-from grc_core.models import Citizen, DigestItem, NotificationTemplate, OutboxMessage, Request, RequestEvent, Workflow
+from grc_core.models import Citizen, Commune, DigestItem, NotificationTemplate, OutboxMessage, Request, RequestEvent, Workflow
 from grc_core.notifications import send_pending
 from grc_core.notifications.citizens import send_digests
 from grc_core.notifications.unsubscribe import citizen_of
@@ -222,6 +222,105 @@ def test_one_digest_per_citizen_lists_all_the_days_updates(app, commune):
                      "- À propos de votre demande VSL-2026-00002"]
     with in_commune(app, commune):
         assert all(item.outbox_message_id == digest.id for item in db.session.scalars(select(DigestItem)))
+
+
+@pytest.mark.parametrize("channel", ["email", "sms", "digest"])
+def test_a_commune_with_its_own_hostname_gets_every_link_there(app, commune, monkeypatch, channel):
+    """The e-mail, the SMS and the digest (written by ``grc tick``, outside any
+    request) link to the portal on the commune's hostname, in PUBLIC_URL's
+    scheme — never to the platform's ``/c/<slug>/`` address."""
+    host = "https://demarches.villeneuve.example"
+    with in_commune(app, commune):
+        db.session.get(Commune, commune).hostnames = "demarches.villeneuve.example, villeneuve.example"
+        db.session.commit()
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_channel="sms" if channel == "sms" else "email",
+           notify_digest=channel == "digest", phone="06 12 34 56 78")
+    with Gateway([(200, {"id": "sms-1"})]) as server:
+        monkeypatch.setitem(app.config["GRC"], "SMS_GATEWAY_URL", server.url)
+        ask_for_pieces(app, commune, request_id)
+        with app.app_context():
+            if channel == "digest":
+                assert send_digests(NOW + timedelta(days=1)) == 1
+            send_pending(NOW + timedelta(days=1))
+    message, = outbox(app)
+    text = server.received[0]["body"]["text"] if channel == "sms" else message.body
+    portal = f"{host}/portal/my-requests/" if channel == "digest" else f"{host}/portal/my-requests/{request_id}"
+    assert portal in text and f"{host}/portal/unsubscribe/" in text
+    assert "/c/villeneuve" not in text and SITE not in text
+    if channel != "sms":
+        assert message.headers["List-Unsubscribe"].startswith(f"<{host}/portal/unsubscribe/")
+
+
+def _texts(app, commune, *templates):
+    with in_commune(app, commune):
+        db.session.add_all(templates)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Villeneuve: {reference} is now « En attente de pièces »."),
+    ("fr", "Villeneuve : la demande {reference} en est à « En attente de pièces »."),
+    ("de", "Villeneuve : la demande {reference} en est à « En attente de pièces »."),
+])
+def test_the_communes_sms_text_in_the_citizens_language_wins(app, commune, monkeypatch, language, expected):
+    """A commune's SMS per language, its text for every language for the
+    others; the portal link and the stop link still follow."""
+    _texts(app, commune,
+           NotificationTemplate(kind="sms", state="*", language="", subject="",
+                                body="Villeneuve : la demande {reference} en est à « {status} »."),
+           NotificationTemplate(kind="sms", state="*", language="en", subject="",
+                                body="Villeneuve: {reference} is now « {status} »."))
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_channel="sms", phone="06 12 34 56 78", language=language)
+    with Gateway([(200, {"id": "sms-1"})]) as server:
+        monkeypatch.setitem(app.config["GRC"], "SMS_GATEWAY_URL", server.url)
+        ask_for_pieces(app, commune, request_id)
+        with app.app_context():
+            assert send_pending(NOW) == (1, 0)
+    text = server.received[0]["body"]["text"]
+    assert text.startswith(expected.format(reference="VSL-2026-00001"))
+    assert f"{SITE}/c/villeneuve/portal/my-requests/{request_id}" in text and "/portal/unsubscribe/" in text
+
+
+def test_without_the_communes_sms_in_his_language_the_citizen_gets_the_default_in_it(app, commune, monkeypatch):
+    _texts(app, commune, NotificationTemplate(kind="sms", state="*", language="fr", subject="",
+                                              body="Texte de la commune pour {reference}."),
+           # An e-mail template is no SMS text.
+           NotificationTemplate(kind="email", state="*", language="en", subject="Mail", body="Mail"))
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_channel="sms", phone="06 12 34 56 78", language="en")
+    with Gateway([(200, {"id": "sms-1"})]) as server:
+        monkeypatch.setitem(app.config["GRC"], "SMS_GATEWAY_URL", server.url)
+        ask_for_pieces(app, commune, request_id)
+        with app.app_context():
+            send_pending(NOW)
+    assert server.received[0]["body"]["text"].startswith(
+        "Villeneuve-sur-Loire: your request VSL-2026-00001 is now at this stage: En attente de pièces.")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_communes_digest_subject_and_introduction(app, commune, language):
+    """The commune's digest texts in French only: a French reader gets them,
+    an English reader the default English ones; the day's lines and the
+    links follow either way."""
+    _texts(app, commune, NotificationTemplate(
+        kind="digest", state="*", language="fr", subject="{commune} : votre journée",
+        body="Chère, cher {citizen},\nvoici les nouvelles de vos démarches :"))
+    request_id = new_request(app, commune)
+    prefer(app, commune, request_id, notify_digest=True, language=language)
+    ask_for_pieces(app, commune, request_id)
+    with app.app_context():
+        assert send_digests(NOW + timedelta(days=1)) == 1
+    digest, = outbox(app)
+    if language == "fr":
+        assert digest.subject == "Villeneuve-sur-Loire : votre journée"
+        assert digest.body.startswith("Chère, cher Léa Martin,\nvoici les nouvelles de vos démarches :\n\n- ")
+    else:
+        assert digest.subject == "Your requests at Villeneuve-sur-Loire: the day's updates"
+        assert digest.body.startswith("Hello Léa Martin,\n\nHere is what changed in your requests:\n\n- ")
+    assert "VSL-2026-00001" in digest.body and f"{SITE}/c/villeneuve/portal/my-requests/" in digest.body
+    assert f"{SITE}/c/villeneuve/portal/unsubscribe/" in digest.body
 
 
 def test_a_citizen_who_unsubscribed_meanwhile_gets_no_digest(app, commune):

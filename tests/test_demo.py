@@ -140,3 +140,42 @@ def test_grc_demo_run_again_adds_nothing(demo):
     with app.app_context(), unscoped():
         assert [db.session.scalar(select(func.count()).select_from(model))
                 for model in (Request, RequestEvent, Message, Contact)] == before
+
+
+def test_every_demo_child_is_born_when_the_parent_could_have_been_a_parent(demo):
+    """Every parent–child link of the demo (the core's households and the
+    plugins' families): the parent 18 to 50 years older, the child born."""
+    from datetime import date
+
+    from grc_core.models import Citizen, HouseholdLink
+    from grc_core.plugin_api.testing import in_commune
+
+    app, _output = demo
+    checked = 0
+    for commune in communes(app):
+        with in_commune(app, commune.id):
+            births = dict(db.session.execute(select(Citizen.id, Citizen.birth_date)).all())
+            for link in db.session.scalars(select(HouseholdLink).where(HouseholdLink.relation == "parent")):
+                child, parent = births[link.citizen_id], births[link.relative_id]
+                assert child <= date.today(), (commune.name, link.citizen_id, child)
+                age = child.year - parent.year - ((child.month, child.day) < (parent.month, parent.day))
+                assert 18 <= age <= 50, (commune.name, link.citizen_id, parent, child)
+                checked += 1
+    assert checked >= 5
+
+
+def test_a_demo_child_is_born_20_to_42_years_after_the_parent_and_never_after_today():
+    import random
+    from datetime import date
+
+    from grc_core.demo_requests import plausible_child_birth
+
+    rng = random.Random(1)
+    today = date(2026, 12, 7)
+    for parent in (date(1941, 3, 1), date(1960, 2, 29), date(2005, 6, 30)):
+        for _draw in range(50):
+            child = plausible_child_birth(parent, today, rng)
+            assert child <= today
+            assert date(parent.year + 20, 1, 1) <= child or parent.year + 20 > today.year
+            assert child <= date(parent.year + 42, 12, 31)
+    assert plausible_child_birth(date(2010, 1, 1), today, rng) == today  # no room: the latest possible day

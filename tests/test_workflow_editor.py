@@ -387,6 +387,73 @@ def test_an_email_template_is_created_and_used(app, admin, commune):
                                                    "Hello Léa Martin, a document is missing.")
 
 
+NEW_TEMPLATE = "/admin/core_notification_templates/new/"
+
+
+def _template_count(app, commune) -> int:
+    with in_commune(app, commune):
+        return db.session.scalar(select(func.count()).select_from(NotificationTemplate))
+
+
+@pytest.mark.parametrize("fields, message", [
+    # The digest speaks of every request of the day: no one request's reference.
+    ({"kind_choice": "digest", "subject": "Votre journée ({reference})", "body": "Bonjour {citizen}"},
+     "Variables inconnues : reference. Disponibles : commune, citizen."),
+    ({"kind_choice": "digest", "subject": "Votre journée", "body": "Bonjour {citoyen}"},
+     "Variables inconnues : citoyen. Disponibles : commune, citizen."),
+    ({"kind_choice": "digest", "workflow": True, "subject": "Votre journée", "body": "Bonjour"},
+     "Le récapitulatif quotidien rassemble toutes les demandes : choisissez « Tous les circuits » et * pour "
+     "l&#39;état."),
+    ({"kind_choice": "digest", "state": "attente", "subject": "Votre journée", "body": "Bonjour"},
+     "Le récapitulatif quotidien rassemble toutes les demandes"),
+    ({"kind_choice": "digest", "subject": "", "body": "Bonjour"}, "Un e-mail doit avoir un objet."),
+    ({"kind_choice": "sms", "body": "Demande {numero} : {status}"},
+     "Variables inconnues : numero. Disponibles : reference, type, status, commune, citizen."),
+    ({"kind_choice": "sms", "body": "Demande {reference"}, "Une accolade n&#39;est pas fermée"),
+    ({"kind_choice": "courrier", "body": "Bonjour"}, "N&#39;est pas un choix valide."),
+])
+def test_a_bad_sms_or_digest_text_is_refused_with_the_reason_and_nothing_is_saved(app, admin, commune, fields,
+                                                                                   message):
+    fields = dict(fields)
+    data = {"state": fields.pop("state", "*"), "subject": "", **fields}
+    if data.pop("workflow", False):
+        data["workflow_choice"] = str(workflow_id(app, commune))
+    response = post_form(admin, NEW_TEMPLATE, data, token_url=NEW_TEMPLATE)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in page or html.unescape(message) in html.unescape(page), page[:3000]
+    assert _template_count(app, commune) == 0
+
+
+def test_the_sms_and_digest_texts_are_written_in_the_same_editor(app, admin, commune):
+    page = admin.get(NEW_TEMPLATE).get_data(as_text=True)
+    assert "SMS à chaque changement d&#39;état" in page and "Récapitulatif quotidien : objet et introduction" in page
+    sms = post_form(admin, NEW_TEMPLATE, {"kind_choice": "sms", "state": "*", "subject": "ignoré",
+                                          "body": "{commune} : {reference} en est à « {status} »."},
+                    token_url=NEW_TEMPLATE)
+    assert sms.status_code == 302, sms.get_data(as_text=True)[:2000]
+    digest = post_form(admin, NEW_TEMPLATE, {"kind_choice": "digest", "state": "*", "language_choice": "fr",
+                                             "subject": "{commune} : votre journée", "body": "Bonjour {citizen},"},
+                       token_url=NEW_TEMPLATE)
+    assert digest.status_code == 302, digest.get_data(as_text=True)[:2000]
+    # The same kind, state and language again is refused; an e-mail there is another text.
+    again = post_form(admin, NEW_TEMPLATE, {"kind_choice": "sms", "state": "*", "body": "Doublon"},
+                      token_url=NEW_TEMPLATE)
+    assert "Il existe déjà un texte de ce type pour ce circuit, cet état et cette langue." in \
+        again.get_data(as_text=True)
+    email = post_form(admin, NEW_TEMPLATE, {"state": "*", "subject": "Votre demande {reference}",
+                                            "body": "Bonjour"}, token_url=NEW_TEMPLATE)
+    assert email.status_code == 302
+    with in_commune(app, commune):
+        stored = {t.kind: (t.workflow_id, t.state, t.language, t.subject, t.body)
+                  for t in db.session.scalars(select(NotificationTemplate))}
+    assert stored == {"sms": (None, "*", "", "", "{commune} : {reference} en est à « {status} »."),
+                      "digest": (None, "*", "fr", "{commune} : votre journée", "Bonjour {citizen},"),
+                      "email": (None, "*", "", "Votre demande {reference}", "Bonjour")}
+    listing = admin.get("/admin/core_notification_templates/").get_data(as_text=True)
+    assert "SMS à chaque changement d" in listing and "Récapitulatif quotidien : objet et introduction" in listing
+
+
 def test_the_outbox_page_lists_and_retries_failed_emails(app, admin, commune):
     from grc_core.notifications import enqueue_email
 

@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..notifications.sms import mobile_number
 from ..plugins.panels import render_panels
-from ..portal.preferences import PreferencesForm
+from ..portal.preferences import AgentPreferencesForm
 from ..requests.confidentiality import readable_condition, readable_requests_of
 from ..security.access import citizen_or_404, may_read_request, readable_citizen_ids
 from ..security.ids import parse_id, parse_int
@@ -80,8 +80,8 @@ def _request_url(request_row) -> str | None:
     return url_for("core_requests.details", request_id=request_row.id) if may_read_request(request_row) else None
 
 
-def _preferences_form(citizen) -> PreferencesForm:
-    return PreferencesForm(formdata=None, data={
+def _preferences_form(citizen) -> AgentPreferencesForm:
+    return AgentPreferencesForm(formdata=None, data={
         "channel": citizen.notify_channel, "digest": citizen.notify_digest,
         "mobile": citizen.phone if mobile_number(citizen.phone) else "",
         "language": citizen.language or current_app.config["GRC"]["DEFAULT_LOCALE"]})
@@ -273,7 +273,7 @@ class CitizensView(PersonalDataView):
     @expose("/<id:citizen_id>/notification-preferences", methods=("POST",))
     def notification_preferences(self, citizen_id):
         citizen = citizen_or_404(citizen_id)
-        form = PreferencesForm()
+        form = AgentPreferencesForm()
         if form.validate_on_submit():
             form.save_to(citizen, by="agent")
             db.session.commit()

@@ -23,12 +23,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, or_, select, update
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..audit import record
 from ..extensions import db
 from ..models import NotificationTemplate, OutboxMessage, Request, RequestType, Workflow, utcnow
 from ..notifications import PLACEHOLDERS, placeholders_in
+from ..notifications.templates import DIGEST_PLACEHOLDERS, placeholders_for
 from ..plugin_api.types import ESCALATIONS, ROLES, STATE_KINDS, TIMER_ACTIONS
 from ..security.permissions import ROLE_LABELS
 from ..tenancy.activation import active_plugins
@@ -490,24 +491,30 @@ class WorkflowView(SecureView):
 # --- e-mail templates and outbox --------------------------------------------------
 
 class NotificationTemplateView(SecureModelView):
+    """A commune's texts to citizens, by kind (grc_core.notifications.templates):
+    the status e-mail, the status SMS, the daily digest's subject and introduction."""
+
     permission = "core.admin"
-    column_list = ("workflow_id", "state", "language", "subject")
-    column_labels = {"workflow_id": _l("Workflow"), "state": _l("State"), "subject": _l("Subject"),
-                     "body": _l("Text"), "language": _l("Language of the messages")}
+    column_list = ("kind", "workflow_id", "state", "language", "subject")
+    column_labels = {"kind": _l("Message"), "workflow_id": _l("Workflow"), "state": _l("State"),
+                     "subject": _l("Subject"), "body": _l("Text"), "language": _l("Language of the messages")}
     column_formatters = {"workflow_id": lambda view, ctx, model, name: view.workflow_label(model.workflow_id),
-                         "language": lambda view, ctx, model, name: dict(TEMPLATE_LANGUAGES)[model.language]}
+                         "language": lambda view, ctx, model, name: dict(TEMPLATE_LANGUAGES)[model.language],
+                         "kind": lambda view, ctx, model, name: dict(TEMPLATE_KINDS)[model.kind]}
     column_searchable_list = ("subject", "body")
     form_extra_fields = {
+        "kind_choice": SelectField(_l("Message"), choices=[], default="email"),
         "workflow_choice": SelectField(_l("Workflow"), choices=[], default=""),
         # Citizens whose record names this language get this text; "every language" for the others.
         "language_choice": SelectField(_l("Language of the messages"), choices=[], default=""),
     }
-    form_columns = ("workflow_choice", "state", "language_choice", "subject", "body")
+    form_columns = ("kind_choice", "workflow_choice", "state", "language_choice", "subject", "body")
     form_overrides = {"body": TextAreaField}
     form_args = {
         "state": {"label": _l("State"), "default": "*", "validators": [DataRequired(), Length(max=60)],
                   "description": _l("Code of the state, or * for every state without its own e-mail.")},
-        "subject": {"label": _l("Subject"), "validators": [DataRequired(), Length(max=250)]},
+        # Required for an e-mail and the digest, not for an SMS (validate_form).
+        "subject": {"label": _l("Subject"), "validators": [Optional(), Length(max=250)]},
         "body": {"label": _l("Text"), "validators": [DataRequired()], "render_kw": {"rows": 10}},
     }
 
@@ -525,7 +532,11 @@ class NotificationTemplateView(SecureModelView):
         workflows = db.session.scalars(select(Workflow).order_by(Workflow.label)).all()
         form.workflow_choice.choices = [("", _("Every workflow"))] + [(str(w.id), w.shown_label) for w in workflows]
         form.language_choice.choices = [(code, str(label)) for code, label in TEMPLATE_LANGUAGES]
-        form.body.description = _("Placeholders: %(list)s.", list=self.placeholder_help)
+        form.kind_choice.choices = [(code, str(label)) for code, label in TEMPLATE_KINDS]
+        form.body.description = " ".join((
+            _("Placeholders: %(list)s.", list=self.placeholder_help),
+            _("The daily digest (every workflow, state *) knows only %(list)s; an SMS has no subject.",
+              list=", ".join(f"{{{name}}}" for name in DIGEST_PLACEHOLDERS))))
         return form
 
     def create_form(self, obj=None):
@@ -538,6 +549,7 @@ class NotificationTemplateView(SecureModelView):
         template = self.get_one(id)
         form.workflow_choice.data = str(template.workflow_id) if template.workflow_id else ""
         form.language_choice.data = template.language
+        form.kind_choice.data = template.kind
 
     def validate_form(self, form):
         if not super().validate_form(form):
@@ -550,27 +562,40 @@ class NotificationTemplateView(SecureModelView):
             workflow = db.session.scalar(select(Workflow).where(Workflow.id == int(form.workflow_choice.data)))
         workflows = [workflow] if workflow else db.session.scalars(select(Workflow)).all()
         state = form.state.data.strip()
-        if state != "*" and not any(state == s["code"] for w in workflows for s in w.definition.get("states", ())):
+        kind = form.kind_choice.data
+        if kind == "digest" and (workflow is not None or state != "*"):
+            # One digest a day gathers every request: no workflow or state of its own.
+            form.workflow_choice.errors.append(_("The daily digest gathers every request: choose « Every "
+                                                 "workflow » and * for the state."))
+            ok = False
+        elif state != "*" and not any(state == s["code"] for w in workflows for s in w.definition.get("states", ())):
             form.state.errors.append(_("No such state in this workflow: « %(state)s ».", state=state))
             ok = False
+        if kind != "sms" and not (form.subject.data or "").strip():
+            form.subject.errors.append(_("An e-mail needs a subject."))
+            ok = False
+        allowed = placeholders_for(kind)
         for field_ in (form.subject, form.body):
             try:
-                unknown = placeholders_in(field_.data) - set(PLACEHOLDERS)
+                unknown = placeholders_in(field_.data or "") - set(allowed)
             except ValueError:
                 field_.errors.append(_("A brace is not closed; write {reference}, {status}…"))
                 ok = False
                 continue
             if unknown:
                 field_.errors.append(_("Unknown placeholders: %(names)s. Available: %(list)s.",
-                                       names=", ".join(sorted(unknown)), list=", ".join(PLACEHOLDERS)))
+                                       names=", ".join(sorted(unknown)), list=", ".join(allowed)))
                 ok = False
         editing = request.args.get("id", type=int)
         clash = db.session.scalar(select(NotificationTemplate.id).where(
+            NotificationTemplate.kind == kind,
             NotificationTemplate.state == state, NotificationTemplate.language == form.language_choice.data,
             NotificationTemplate.workflow_id == workflow.id if workflow else NotificationTemplate.workflow_id.is_(None),
         ))
         if clash is not None and clash != editing:
-            form.state.errors.append(_("There is already an e-mail for this workflow, state and language."))
+            form.state.errors.append(
+                _("There is already an e-mail for this workflow, state and language.") if kind == "email"
+                else _("There is already a text of this kind for this workflow, state and language."))
             ok = False
         return ok
 
@@ -578,12 +603,17 @@ class NotificationTemplateView(SecureModelView):
         model.workflow_id = int(form.workflow_choice.data) if form.workflow_choice.data else None
         model.state = form.state.data.strip()
         model.language = form.language_choice.data
+        model.kind = form.kind_choice.data
+        if model.kind == "sms":
+            model.subject = ""  # an SMS has none
         record("notification_template.created" if is_created else "notification_template.updated",
-               target=model.subject, commit=False)
+               target=model.subject or model.body[:60], commit=False)
 
 
 # "" first: a template for every language is the common case.
 TEMPLATE_LANGUAGES = (("", _l("Every language")), ("fr", "Français"), ("en", "English"))
+TEMPLATE_KINDS = (("email", _l("E-mail on a status change")), ("sms", _l("SMS on a status change")),
+                  ("digest", _l("Daily digest: subject and introduction")))
 
 OUTBOX_STATUS_LABELS = {"pending": _l("Waiting"), "sent": _l("Sent"), "failed": _l("Given up"),
                         "bounced": _l("Address refused")}

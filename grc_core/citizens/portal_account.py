@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from ..audit import record
 from ..extensions import db
 from ..models import Citizen, CitizenAccount, Commune
-from ..notifications.citizens import external_url
 from ..notifications.outbox import enqueue_email
 from ..notifications.templates import citizen_language
+from ..tenancy.addresses import portal_url
 
 
 class InvitationRefused(Exception):
@@ -39,7 +39,7 @@ def invite(citizen: Citizen, actor) -> str:
     if db.session.scalar(select(CitizenAccount.id).where(func.lower(CitizenAccount.email) == email)):
         raise InvitationRefused(_("An account of the portal already uses %(email)s.", email=email))
     commune = db.session.get(Commune, citizen.commune_id)
-    link = external_url("portal.sign_up", commune_slug=commune.slug, email=email)
+    link = portal_url(commune, "portal.sign_up", email=email)
     with force_locale(citizen_language(citizen)):
         subject = _("Your account on the portal of %(commune)s", commune=commune.name)
         body = _("Hello %(name)s,\n\nThe services of %(commune)s invite you to open your account on the commune's "

@@ -42,14 +42,22 @@ class OutboxMessage(TenantMixin, db.Model):
 
 
 class NotificationTemplate(TenantMixin, db.Model):
-    """A commune's e-mail to the citizen when a request enters ``state``
-    (``*`` for any state without its own template)."""
+    """A commune's text to the citizen, instead of the default one in the
+    citizen's language (grc_core.notifications.templates), by ``kind``:
+
+    - ``email``: the e-mail when a request enters ``state`` (``*`` for any
+      state without its own template), per workflow;
+    - ``sms``: the SMS for the same, ``body`` only;
+    - ``digest``: the daily digest's subject and introduction (``body``),
+      for every workflow and state (it gathers every request of the day).
+    """
 
     __tablename__ = "notification_template"
-    __table_args__ = (UniqueConstraint("commune_id", "workflow_id", "state", "language",
+    __table_args__ = (UniqueConstraint("commune_id", "kind", "workflow_id", "state", "language",
                                        name="uq_notification_template_commune_workflow"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False, default="email", server_default="email")
     workflow_id: Mapped[int | None] = mapped_column(ForeignKey("workflow.id", ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(String(60), nullable=False, default="*")
     # The citizens' language it is written for ("fr", "en"); empty: every language.

@@ -26,10 +26,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, time, timezone
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -37,34 +36,22 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import Citizen, Commune, DigestItem, utcnow
 from ..tenancy import unscoped, use_commune
+from ..tenancy.addresses import portal_url
 from ..workflows.deadlines import as_utc, local_date
 from . import sms
 from .outbox import enqueue_email, enqueue_sms
-from .templates import citizen_language
+from .templates import citizen_language, digest_texts
 from .unsubscribe import citizen_token, unsubscribe_headers
-
-
-def external_url(endpoint: str, **values) -> str | None:
-    """An absolute link for a message: the current request's host, or
-    ``PUBLIC_URL`` outside a request (``grc tick``); None when neither."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config["GRC"].get("PUBLIC_URL") or ""
-    if not base:
-        return None
-    parts = urlsplit(base)
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def portal_link(request) -> str | None:
     commune = db.session.get(Commune, request.commune_id)
-    return external_url("portal.request_page", commune_slug=commune.slug, request_id=request.id)
+    return portal_url(commune, "portal.request_page", request_id=request.id)
 
 
 def unsubscribe_link(citizen) -> str | None:
     commune = db.session.get(Commune, citizen.commune_id)
-    return external_url("portal.unsubscribe", commune_slug=commune.slug, token=citizen_token(citizen))
+    return portal_url(commune, "portal.unsubscribe", token=citizen_token(citizen))
 
 
 def _footer(citizen, request) -> tuple[str, str | None]:
@@ -124,13 +111,12 @@ def _start_of_day(now: datetime) -> datetime:
 
 def _digest(citizen, items: list[DigestItem], now: datetime):
     commune = db.session.get(Commune, citizen.commune_id)
+    subject, intro = digest_texts(citizen, commune)
     with force_locale(citizen_language(citizen)):
-        subject = _("Your requests at %(commune)s: the day's updates", commune=commune.name)
-        greeting = _("Hello %(citizen)s,", citizen=citizen.full_name) if citizen.full_name else _("Hello,")
-        lines = [greeting, _("Here is what changed in your requests:"),
-                 "\n".join(f"- {item.line}" for item in items), _("The services of %(commune)s", commune=commune.name)]
+        lines = [intro.rstrip("\n"), "\n".join(f"- {item.line}" for item in items),
+                 _("The services of %(commune)s", commune=commune.name)]
         footer = []
-        portal = external_url("portal.my_requests", commune_slug=commune.slug)
+        portal = portal_url(commune, "portal.my_requests")
         if portal:
             footer.append(_("Follow your requests on the portal: %(link)s", link=portal))
         stop = unsubscribe_link(citizen)

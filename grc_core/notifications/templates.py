@@ -1,10 +1,13 @@
-"""The e-mail (or SMS) telling a citizen where their request stands.
+"""The e-mail (or SMS) telling a citizen where their request stands, and
+the daily digest's subject and introduction.
 
-A commune writes its own texts (:class:`NotificationTemplate`, per workflow
-and state, ``*`` for any state, and per language or for every language);
-without one, a default text in the citizen's language (the commune's when
-the record names none) gives the reference, the type of request and the
-status in plain words (the state's label).
+A commune writes its own texts (:class:`NotificationTemplate`, by kind —
+e-mail, SMS, digest —, per workflow and state, ``*`` for any state, and per
+language or for every language); without one, a default text in the
+citizen's language (the commune's when the record names none) gives the
+reference, the type of request and the status in plain words (the state's
+label). The digest speaks of every request of the day: its texts know only
+``{commune}`` and ``{citizen}``.
 
 Templates are written by admins, so they are filled by :func:`fill`, which
 only replaces the known ``{placeholders}`` by plain text: no attribute or
@@ -32,6 +35,14 @@ PLACEHOLDERS = {
     "commune": _l("name of the commune"),
     "citizen": _l("name of the citizen"),
 }
+KINDS = ("email", "sms", "digest")
+# The digest gathers several requests: no reference, type or status of one.
+DIGEST_PLACEHOLDERS = {name: PLACEHOLDERS[name] for name in ("commune", "citizen")}
+
+
+def placeholders_for(kind: str) -> dict:
+    """The ``{names}`` a template of ``kind`` may use, with what each stands for."""
+    return DIGEST_PLACEHOLDERS if kind == "digest" else PLACEHOLDERS
 
 
 def placeholders_in(text: str) -> set[str]:
@@ -70,11 +81,12 @@ def citizen_language(citizen) -> str:
     return (getattr(citizen, "language", "") or "") or current_app.config["GRC"]["DEFAULT_LOCALE"]
 
 
-def _commune_template(request, language: str) -> NotificationTemplate | None:
+def _commune_template(request, language: str, kind: str = "email") -> NotificationTemplate | None:
     """Most specific first: this workflow and state, this workflow, any
     workflow; at each level, the citizen's language before every language."""
     candidates = db.session.scalars(
         select(NotificationTemplate).where(
+            NotificationTemplate.kind == kind,
             NotificationTemplate.state.in_((request.state, "*")),
             (NotificationTemplate.workflow_id == request.workflow_id) | NotificationTemplate.workflow_id.is_(None),
             NotificationTemplate.language.in_((language, "")),
@@ -112,6 +124,26 @@ def status_email(request) -> tuple[str, str]:
 def status_sms(request) -> str:
     """The SMS telling the citizen the request's status: short, in his language."""
     values = _values(request)
-    with force_locale(citizen_language(request.citizen)):
+    language = citizen_language(request.citizen)
+    template = _commune_template(request, language, kind="sms")
+    if template is not None:
+        return fill(template.body, values)
+    with force_locale(language):
         return _("%(commune)s: your request %(reference)s is now at this stage: %(status)s.",
                  commune=values["commune"], reference=values["reference"], status=values["status"])
+
+
+def digest_texts(citizen, commune) -> tuple[str, str]:
+    """Subject and introduction of the citizen's daily digest: the commune's
+    (its language before every language), else the default in his language."""
+    language = citizen_language(citizen)
+    values = {"commune": commune.name, "citizen": citizen.full_name or ""}
+    templates = db.session.scalars(select(NotificationTemplate).where(
+        NotificationTemplate.kind == "digest", NotificationTemplate.language.in_((language, "")))).all()
+    template = min(templates, key=lambda found: found.language == "", default=None)
+    if template is not None:
+        return fill(template.subject, values), fill(template.body, values)
+    with force_locale(language):
+        subject = _("Your requests at %(commune)s: the day's updates", commune=commune.name)
+        greeting = _("Hello %(citizen)s,", citizen=citizen.full_name) if citizen.full_name else _("Hello,")
+        return subject, greeting + "\n\n" + _("Here is what changed in your requests:")

@@ -2,10 +2,11 @@
 citizen's language, with a way back to the catalogue — never the back
 office's page and its link to ``/admin/``.
 
-An address under ``/c/<slug>/portal/`` that matches no view has no commune
-resolved (grc_core.tenancy.resolver reads it from the view's arguments): its
-commune is read from the path, under the resolver's rule (an active commune,
-on its own hostname or the platform's), and nobody is signed in on it.
+An address under ``/c/<slug>/portal/`` (or ``/portal/`` on a commune's own
+hostname) that matches no view has no commune resolved
+(grc_core.tenancy.resolver reads it from the view's arguments): its commune
+is read from the path or the host, under the resolver's rule (an active
+commune, on its own hostname or the platform's), and nobody is signed in on it.
 """
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ import re
 
 from flask import g, render_template, request
 
-from ..tenancy.resolver import communes_for_slug_and_host
+from ..tenancy.resolver import commune_for_host, communes_for_slug_and_host
 from . import session
 from .forms import ConfirmForm
 
 PORTAL_PATH = re.compile(r"^/c/(?P<slug>[^/]+)/portal(/|$)")
+HOSTNAME_PORTAL_PATH = re.compile(r"^/portal(/|$)")
 
 
 def _commune():
@@ -25,10 +27,15 @@ def _commune():
         return g.get("grc_commune")
     found = PORTAL_PATH.match(request.path)
     if found is None:
+        host_commune = commune_for_host(request.host)
+        if host_commune is not None and HOSTNAME_PORTAL_PATH.match(request.path):
+            g.grc_own_host = True
+            return host_commune
         return None
     commune, host_commune = communes_for_slug_and_host(found["slug"], request.host)
     if commune is None or (host_commune is not None and host_commune.id != commune.id):
         return None
+    g.grc_own_host = host_commune is not None
     return commune
 
 

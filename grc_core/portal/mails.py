@@ -2,14 +2,14 @@
 the outbox like every message (not committed: the caller's transaction)."""
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 
 from ..notifications.outbox import enqueue_email
+from ..tenancy.addresses import portal_url
 
 
 def _link(endpoint: str, commune, token: str) -> str:
-    return url_for(endpoint, commune_slug=commune.slug, token=token, _external=True)
+    return portal_url(commune, endpoint, token=token)
 
 
 def send_verification(account, commune, token: str) -> None:

@@ -69,6 +69,14 @@ class PreferencesForm(GrcForm):
                         "language": citizen.language, "by": by})
 
 
+class AgentPreferencesForm(PreferencesForm):
+    """The same choices on the citizen's 360° record, worded for the agent
+    who reads them about someone else (the portal's speak in the first person)."""
+    channel = RadioField(_l("How the citizen hears of his requests' progress"), choices=[
+        ("email", _l("By e-mail")), ("sms", _l("By SMS")),
+        ("none", _l("No notification: the citizen follows the requests on the portal"))], default="email")
+
+
 def preferences_page():
     account = session.current_account()
     citizen = linking.linked_citizen(account)

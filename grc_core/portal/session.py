@@ -2,7 +2,8 @@
 
 Agents sign in through Flask-Login and the ``session`` cookie; citizens
 through the ``grc_portal`` cookie, signed with a salt of its own and limited
-to their commune's path (``/c/<slug>/``). Nothing reads the other's: an agent
+to their commune's path (``/c/<slug>/``) or, on the commune's own hostname,
+to that host (a host-only cookie: never sent to another commune's host). Nothing reads the other's: an agent
 session never authorises a portal page, and a citizen's cookie means nothing
 to the back office (it is not Flask's session, which Flask-Login reads).
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import CitizenAccount
+from ..tenancy.addresses import on_own_host
 
 COOKIE = "grc_portal"
 SALT = "grc.portal.session"
@@ -32,7 +34,9 @@ def _max_age() -> int:
 
 
 def cookie_path(commune) -> str:
-    return f"/c/{commune.slug}/"
+    # On the commune's own host the cookie is the host's alone (no Domain: the
+    # browser sends it nowhere else), both address forms there share it.
+    return "/" if on_own_host() else f"/c/{commune.slug}/"
 
 
 def current_account() -> CitizenAccount | None:

@@ -1,6 +1,7 @@
-"""The portal's pages. Every page is the commune's (``commune_slug``: the
-tenancy resolver has set the commune and its scoping); every page taking a
-request id asks grc_core.security.access.citizen_request_or_404."""
+"""The portal's pages. Every page is the commune's (``commune_slug``, or the
+host on the commune's own hostname: the tenancy resolver has set the commune
+and its scoping); every page taking a request id asks
+grc_core.security.access.citizen_request_or_404."""
 from __future__ import annotations
 
 import math
@@ -26,6 +27,7 @@ from ..security import clock, passwords, throttling
 from ..security.access import citizen_request_or_404, tracked_request
 from ..security.redirects import safe_next
 from ..tenancy.activation import active_plugins
+from ..tenancy.addresses import on_own_host, portal_url
 from ..workflows.deadlines import local_date
 from . import anonymous, catalogue, filing, linking, mails, oidc, preferences, rate_limits, session, tokens, tracking, tracking_links
 from .forms import ConfirmForm, EmailForm, IdentityForm, NewPasswordForm, ReplyForm, SignInForm, SignUpForm
@@ -35,6 +37,10 @@ bp = Blueprint("portal", __name__, url_prefix="/c/<commune_slug>/portal")
 
 @bp.url_defaults
 def _commune_slug(endpoint, values):
+    # On the commune's own host every link is the hostname form (grc_core.tenancy.addresses).
+    if on_own_host():
+        values.pop("commune_slug", None)
+        return
     commune = g.get("grc_commune")
     if commune is not None and "commune_slug" not in values:
         values["commune_slug"] = commune.slug
@@ -410,8 +416,15 @@ def sign_out():
 @account_required
 def my_requests():
     account = session.current_account()
+    # A page that does not exist (past the end, not a number) is 404: its links are only ever the page's own.
+    raw = request.args.get("page", "1")
+    number = int(raw) if raw.isdigit() and len(raw) <= 6 else 0
+    page = tracking.requests_page(account, number) if number >= 1 else None
+    if page is None:
+        abort(404)
     own = linking.linked_citizen(account)
-    return render_template("portal/my_requests.html", requests=tracking.requests_of(account),
+    return render_template("portal/my_requests.html", page=page, requests=page.requests,
+                           page_numbers=tracking.page_numbers(page.number, page.last),
                            own_id=own.id if own is not None else None, state_words=tracking.state_words,
                            local_date=local_date)
 
@@ -474,7 +487,7 @@ def confirm_filing(token):
         messages = [str(message) for values in confirmed.errors.values() for message in values]
         return render_template("portal/filing_refused.html", messages=messages), 409
     return render_template("portal/filed.html", req=confirmed.request,
-                           tracking_url=url_for("portal.track", token=confirmed.tracking_token, _external=True))
+                           tracking_url=portal_url(_commune(), "portal.track", token=confirmed.tracking_token))
 
 
 def _tracked(token):

@@ -1,9 +1,9 @@
 """Which commune a request is about.
 
 - Public URLs live under ``/c/<commune_slug>/``. On a commune's own
-  hostname (``Commune.hostnames``), ``/`` is that commune's public home and
-  another commune's slug answers 404; on the shared platform host the slug
-  decides.
+  hostname (``Commune.hostnames``), ``/`` is that commune's public home,
+  ``/portal/`` its portal (grc_core.tenancy.addresses), and another
+  commune's slug answers 404; on the shared platform host the slug decides.
 - Back office: the signed-in agent's commune (the one chosen in the session
   when the agent belongs to several); a platform admin may switch to any.
 - CLI and jobs: explicit, with :func:`grc_core.tenancy.use_commune`.
@@ -121,6 +121,7 @@ def _resolve() -> None:
     g.grc_commune = None
     g.grc_membership = None
     g.grc_public = False
+    g.grc_own_host = False
     set_current_commune(None)
     membership = None
 
@@ -131,6 +132,14 @@ def _resolve() -> None:
         if commune is None or (host_commune is not None and host_commune.id != commune.id):
             abort(404)
         g.grc_public = True
+        g.grc_own_host = host_commune is not None
+    elif request.blueprint == "portal":
+        # The portal's hostname form (grc_core.tenancy.addresses): the host names the commune.
+        commune = commune_for_host(request.host)
+        if commune is None:
+            abort(404)
+        g.grc_public = True
+        g.grc_own_host = True
     elif current_user.is_authenticated:
         commune, membership = backoffice_place(current_user)
     else:

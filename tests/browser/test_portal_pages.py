@@ -153,12 +153,18 @@ def sign_in(page, base, site):
     assert "/my-requests/" in page.url, page.url
 
 
-def test_every_portal_page_is_accessible_light_same_origin_and_translated(app, live_server, chromium, tmp_path):
+# Both addresses of a portal (grc_core.tenancy.addresses): the slug's on the platform's host, and the
+# commune's own hostname — "localhost", which Chromium reaches without a resolver of its own.
+@pytest.mark.parametrize("hostname", ["", "localhost"], ids=["slug-address", "own-hostname"])
+def test_every_portal_page_is_accessible_light_same_origin_and_translated(app, live_server, chromium, tmp_path,
+                                                                          hostname):
     saved = dict(app.config["GRC"])
+    if hostname:
+        live_server = live_server.replace("//127.0.0.1:", f"//{hostname}:")
     try:
-        site = build_site(app)
+        site = build_site(app, hostname=hostname)
         app.config["GRC"].update(LIMITS)
-        shots = Path(os.environ.get("GRC_PORTAL_SCREENSHOTS") or tmp_path)
+        shots = Path(os.environ.get("GRC_PORTAL_SCREENSHOTS") or tmp_path) / ("own-hostname" if hostname else "")
         shots.mkdir(parents=True, exist_ok=True)
         problems, sizes, french, seen = [], {}, french_sentences(app), 0
         for language, locale in LOCALES.items():

@@ -126,8 +126,11 @@ PAGES = [
 LIMITS = {"PORTAL_LINK_LIMIT_PER_ADDRESS": "1/hour", "PORTAL_SIGN_UP_LIMIT_PER_ACCOUNT": "10/hour"}
 
 
-def build_site(app) -> SimpleNamespace:
-    town = setup_portal_commune(app)
+def build_site(app, hostname="") -> SimpleNamespace:
+    """``hostname``: the commune's own hostname, where the rows then open its
+    portal (``origin + base``: ``http://<hostname>`` and ``/portal``); else
+    ``/c/<slug>/portal`` on the platform's host (``origin`` empty)."""
+    town = setup_portal_commune(app, on_hostname=bool(hostname), hostname=hostname or None)
     make_agent(app, town.id, "agent@villeneuve.fr", "admin")
     client = english_client(app)
     client.environ_base["REMOTE_ADDR"] = "192.0.2.50"  # not the browser's address: its limits are its own
@@ -159,7 +162,9 @@ def build_site(app) -> SimpleNamespace:
     verify_link = last_link(app, "zoe@example.org")
     prefix = town.base
     confirm_link, track_link, tracked_reference = _anonymous_links(app, town)
-    return SimpleNamespace(town=town, base=prefix, request_id=request_id, reference=reference,
+    origin = f"http://{hostname}" if hostname else ""
+    return SimpleNamespace(town=town, base=prefix[len(origin):], origin=origin, citizen=client,
+                           request_id=request_id, reference=reference,
                            sign_in_link=sign_in_link[len(prefix):], reset_link=reset_link[len(prefix):],
                            verify_link=verify_link[len(prefix):], confirm_link=confirm_link[len(prefix):],
                            track_link=track_link[len(prefix):], tracked_reference=tracked_reference)

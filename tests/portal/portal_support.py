@@ -7,6 +7,7 @@ import re
 from datetime import date
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select
 
 from grc_core.extensions import db
@@ -45,12 +46,23 @@ FIELDS = [
     {"name": "photo", "label": "Photo", "type": "file"},
 ]
 LINK = re.compile(r"https?://[^\s]+/portal/account/[a-z-]+/[A-Za-z0-9_-]{20,}")
+# The portal's two address forms (grc_core.tenancy.addresses), for the tests that walk both.
+ADDRESS_FORMS = pytest.mark.parametrize("on_hostname", [False, True], ids=["slug-address", "own-hostname"])
 
 
-def setup_portal_commune(app, name="Villeneuve-sur-Loire", insee="45901", slug="villeneuve"):
+def hostname_of(slug: str) -> str:
+    return f"demarches.{slug}.example"
+
+
+def setup_portal_commune(app, name="Villeneuve-sur-Loire", insee="45901", slug="villeneuve", on_hostname=False,
+                         hostname=None):
     """A commune with a démarche open online (« bacs »), one that is not
-    (« attestation », counter only) and one open online but inactive."""
-    commune_id = make_commune(app, name, insee, slug, plugins=[])
+    (« attestation », counter only) and one open online but inactive.
+    ``on_hostname``: the commune has its own hostname (``hostname``, else
+    :func:`hostname_of`) and ``base`` is its portal's address there
+    (absolute: the test client sends it to that host)."""
+    hostname = (hostname or hostname_of(slug)) if on_hostname else ""
+    commune_id = make_commune(app, name, insee, slug, plugins=[], hostnames=hostname)
     with in_commune(app, commune_id):
         service = Service(code="proprete", name="Propreté", email="proprete@example.org")
         workflow = Workflow(code="simple", label="Traitement simple", definition=WORKFLOW)
@@ -64,8 +76,9 @@ def setup_portal_commune(app, name="Villeneuve-sur-Loire", insee="45901", slug="
                              workflow_id=workflow.id, channels=["web"], active=False)
         db.session.add_all([bacs, attestation, ancien])
         db.session.commit()
+        base = f"http://{hostname}/portal" if on_hostname else f"/c/{slug}/portal"
         return SimpleNamespace(id=commune_id, slug=slug, bacs=bacs.id, attestation=attestation.id,
-                               workflow=workflow.id, base=f"/c/{slug}/portal")
+                               workflow=workflow.id, base=base, on_hostname=on_hostname, hostname=hostname)
 
 
 def mails_to(app, email) -> list[OutboxMessage]:
@@ -74,12 +87,18 @@ def mails_to(app, email) -> list[OutboxMessage]:
                                        .order_by(OutboxMessage.id)))
 
 
+def on_test_client(url: str) -> str:
+    """An e-mailed link as the test client opens it: a slug-form link as a
+    path (on the client's host), a hostname-form link whole (on its host)."""
+    return re.sub(r"^https?://[^/]+(?=/c/)", "", url)
+
+
 def last_link(app, email) -> str:
-    """The path of the last portal link e-mailed to ``email``."""
+    """The last portal link e-mailed to ``email`` (see :func:`on_test_client`)."""
     bodies = [m.body for m in mails_to(app, email)]
     found = LINK.findall(bodies[-1]) if bodies else []
     assert found, bodies
-    return re.sub(r"^https?://[^/]+", "", found[-1])
+    return on_test_client(found[-1])
 
 
 def sign_up(client, town, email="lea@example.org", first="Léa", last="Roux", born="1990-04-12",

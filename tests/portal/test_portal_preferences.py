@@ -308,3 +308,22 @@ def test_a_link_of_a_record_merged_since_unsubscribes_the_kept_record(app, clien
         db.session.commit()
     assert client.post(f"{town.base}/unsubscribe/{token}").status_code == 200
     assert citizen_row(app, town, kept).notify_channel == "none"
+
+
+def test_the_records_preferences_speak_of_the_citizen_not_as_the_citizen(app, town, agent):
+    """The agent reads the choices about someone else: third person, never
+    the portal's « Ne pas me prévenir »; the same choices are stored."""
+    citizen_id = known_citizen(app, town)
+    card = agent.get(f"/admin/citizens/{citizen_id}/").get_data(as_text=True).split('id="portal"')[1] \
+        .split("</section>")[0]
+    assert "No notification: the citizen follows the requests on the portal" in card
+    assert "Do not tell me" not in card
+    french = agent.get(f"/admin/citizens/{citizen_id}/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    french_card = french.split('id="portal"')[1].split("</section>")[0]
+    assert "Aucune notification : l&#39;usager suit ses demandes sur le portail" in french_card \
+        or "Aucune notification : l'usager suit ses demandes sur le portail" in french_card
+    assert "Ne pas me prévenir" not in french_card
+    response = post_form(agent, f"/admin/citizens/{citizen_id}/notification-preferences",
+                         {"channel": "none", "language": "fr", "mobile": ""}, follow_redirects=True)
+    assert "Notification preferences saved." in response.get_data(as_text=True)
+    assert citizen_row(app, town, citizen_id).notify_channel == "none"

@@ -12,6 +12,10 @@ All get 404 (the agent: the portal's sign-in page), and the database is
 unchanged. The control: the owner opens each GET page (200). A new id route
 of the portal is walked as soon as it exists; an id argument this test
 cannot fill fails it, naming the route.
+
+Each walk runs on both addresses of a portal (grc_core.tenancy.addresses):
+``/c/<slug>/portal/`` on the platform's host, and ``/portal/`` on each
+commune's own hostname — where "another commune's URL" is its hostname.
 """
 from __future__ import annotations
 
@@ -28,7 +32,9 @@ from grc_core.portal.anonymous import SETTING
 from grc_core.portal.tokens import digest
 from grc_core.portal.views import PRIVATE_LINK_ENDPOINTS
 from grc_core.tenancy import unscoped
-from tests.portal.portal_support import english_client, is_portal_rule, setup_portal_commune, verified_citizen
+from tests.portal.portal_support import (
+    ADDRESS_FORMS, english_client, hostname_of, is_portal_rule, setup_portal_commune, verified_citizen,
+)
 from tests.portal.test_portal_anonymous import CONFIRM, _file, _filed, _link
 
 LOGS = {"audit_event", "login_attempt"}
@@ -46,9 +52,10 @@ def _fingerprint(app) -> dict[str, str]:
     return out
 
 
-def _portal_id_rules(app):
+def _portal_rules(app, on_hostname):
+    """The portal's rules of one address form."""
     return [rule for rule in app.url_map.iter_rules()
-            if is_portal_rule(rule) and any(name.endswith("_id") for name in rule.arguments)]
+            if is_portal_rule(rule) and ("commune_slug" not in rule.arguments) == on_hostname]
 
 
 # Plugins with portal routes of their own: active in both communes, so that their routes refuse by
@@ -56,9 +63,21 @@ def _portal_id_rules(app):
 PORTAL_PLUGINS = ("enquetes",)
 
 
-def test_every_portal_id_route_refuses_other_citizens_other_communes_and_agents(app):
-    a = setup_portal_commune(app)
-    b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
+def _portal_id_rules(app, on_hostname):
+    return [rule for rule in _portal_rules(app, on_hostname) if any(name.endswith("_id") for name in rule.arguments)]
+
+
+def _url(rule, values, slug, on_hostname):
+    """The rule's address for the commune ``slug``, in the rule's form."""
+    if on_hostname:
+        return f"http://{hostname_of(slug)}" + rule.build(values, append_unknown=False)[1]
+    return rule.build({**values, "commune_slug": slug}, append_unknown=False)[1]
+
+
+@ADDRESS_FORMS
+def test_every_portal_id_route_refuses_other_citizens_other_communes_and_agents(app, on_hostname):
+    a = setup_portal_commune(app, on_hostname=on_hostname)
+    b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin", on_hostname=on_hostname)
     make_agent(app, a.id, "admin@a.fr", "admin")
     from grc_core.tenancy.activation import enable_plugin
 
@@ -81,25 +100,27 @@ def test_every_portal_id_route_refuses_other_citizens_other_communes_and_agents(
         ids = {"request_id": list(db.session.scalars(select(Request.id)))}
     agent = english_client(app)
     login(agent, "admin@a.fr")
-    rules = _portal_id_rules(app)
+    rules = _portal_id_rules(app, on_hostname)
     assert rules, "the portal has id routes"
     unknown = sorted({(rule.rule, name) for rule in rules for name in rule.arguments
                       if name.endswith("_id") and name not in ids})
     assert not unknown, f"give this test rows for these id arguments: {unknown}"
-    tokens = {id(client): csrf_token(client, f"{base}/")
-              for client, base in ((neighbour, a.base), (foreigner, b.base), (agent, a.base))}
+    # A CSRF token per client and address: on its own hostname, each commune's host has its own session.
+    bases = {a.slug: a.base, b.slug: b.base}
+    calls = ((neighbour, a.slug), (foreigner, b.slug), (foreigner, a.slug), (agent, a.slug))
+    tokens = {(id(client), slug): csrf_token(client, f"{bases[slug]}/") for client, slug in calls}
     before = _fingerprint(app)
     refused = 0
     for rule in rules:
         for value in ids["request_id"]:
             values = {name: value for name in rule.arguments if name.endswith("_id")}
-            for client, slug in ((neighbour, a.slug), (foreigner, b.slug), (foreigner, a.slug), (agent, a.slug)):
-                url = rule.build({**values, "commune_slug": slug}, append_unknown=False)[1]
+            for client, slug in calls:
+                url = _url(rule, values, slug, on_hostname)
                 for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                     if method == "GET":
                         response = client.get(url)
                     else:
-                        response = client.post(url, data={"csrf_token": tokens[id(client)], "body": "intrus",
+                        response = client.post(url, data={"csrf_token": tokens[id(client), slug], "body": "intrus",
                                                           "attachments": (io.BytesIO(b"%PDF-1.4"), "x.pdf")},
                                                content_type="multipart/form-data")
                     if client is agent or (client is foreigner and slug == a.slug):
@@ -110,7 +131,7 @@ def test_every_portal_id_route_refuses_other_citizens_other_communes_and_agents(
                         assert response.status_code == 404, (method, url, response.status_code)
                     refused += 1
             if "GET" in rule.methods:
-                url = rule.build({**values, "commune_slug": a.slug}, append_unknown=False)[1]
+                url = _url(rule, values, a.slug, on_hostname)
                 assert owner.get(url).status_code == 200, url
     assert refused >= 12
     assert _fingerprint(app) == before
@@ -163,7 +184,8 @@ ROUTES = {
 }
 
 
-def test_every_portal_route_shows_nothing_of_another_citizen_commune_internal_note_or_ccas(app):
+@ADDRESS_FORMS
+def test_every_portal_route_shows_nothing_of_another_citizen_commune_internal_note_or_ccas(app, on_hostname):
     """Two citizens of commune A (the owner and a neighbour), one of commune
     B, and nobody: every portal route, on A's and on B's address, shows none
     of the owner's request (but to her), of its internal note, of commune B's
@@ -180,8 +202,8 @@ def test_every_portal_route_shows_nothing_of_another_citizen_commune_internal_no
     assert not unknown, f"give the leak walk rows for these portal routes: {unknown}"
     if "social" not in app.extensions["grc"].names:
         pytest.skip("the CCAS plugin (social) is not loaded")
-    a = setup_portal_commune(app)
-    b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
+    a = setup_portal_commune(app, on_hostname=on_hostname)
+    b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin", on_hostname=on_hostname)
     make_agent(app, a.id, "admin@a.fr", "admin")
     with in_commune(app, a.id):
         enable_plugin(db.session.get(Commune, a.id), "social")
@@ -222,7 +244,7 @@ def test_every_portal_route_shows_nothing_of_another_citizen_commune_internal_no
     for client, slug, hidden in ((owner, a.slug, never), (neighbour, a.slug, [*others, reference]),
                                  (foreigner, a.slug, [*others, reference]), (foreigner, b.slug, others),
                                  (anonymous, a.slug, [*others, reference])):
-        base = f"/c/{slug}/portal"
+        base = {a.slug: a.base, b.slug: b.base}[slug]
         for endpoint, calls in ROUTES.items():
             if endpoint == "portal.sign_out":
                 continue  # walked last: it ends the session the other calls need
@@ -246,13 +268,14 @@ def test_every_portal_route_shows_nothing_of_another_citizen_commune_internal_no
     verified_citizen(app, control, a, email="lea@example.org")
     page = control.get(f"{a.base}/my-requests/{request_id}").get_data(as_text=True)
     assert "Message-public-A" in page and reference in page
-def test_every_private_link_route_refuses_other_communes_revoked_and_forged_tokens(app):
+@ADDRESS_FORMS
+def test_every_private_link_route_refuses_other_communes_revoked_and_forged_tokens(app, on_hostname):
     """The routes opened by a token (tracking link, a filing's verification
     link) instead of an id: another commune's live token, a revoked one and
     forged ones are refused (404), GET and POST, and nothing changes. A GET of
     a verification link only shows its button (mail scanners), whatever the token."""
-    a = setup_portal_commune(app)
-    b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin")
+    a = setup_portal_commune(app, on_hostname=on_hostname)
+    b = setup_portal_commune(app, "Saint-Aubin-des-Prés", "45902", "saint-aubin", on_hostname=on_hostname)
     for town in (a, b):
         with in_commune(app, town.id):
             commune = db.session.get(Commune, town.id)
@@ -267,15 +290,14 @@ def test_every_private_link_route_refuses_other_communes_revoked_and_forged_toke
         db.session.add(TrackingLink(request_id=_request_id, token_hash=digest(revoked), revoked_at=utcnow()))
         db.session.commit()
     tokens = [track_b.rsplit("/", 1)[1], confirm_b, revoked, "A" * 43, "x", "%00" * 30]
-    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint in PRIVATE_LINK_ENDPOINTS]
+    rules = [rule for rule in _portal_rules(app, on_hostname) if rule.endpoint in PRIVATE_LINK_ENDPOINTS]
     assert len(rules) == len(PRIVATE_LINK_ENDPOINTS)
     stranger = english_client(app)
     csrf = csrf_token(stranger, f"{a.base}/")
     before = _fingerprint(app)
     for rule in rules:
         for token in tokens:
-            url = rule.build({"commune_slug": a.slug, "token": "TOKEN"}, append_unknown=False)[1] \
-                .replace("TOKEN", token)
+            url = _url(rule, {"token": "TOKEN"}, a.slug, on_hostname).replace("TOKEN", token)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 if method == "GET":
                     response = stranger.get(url)
