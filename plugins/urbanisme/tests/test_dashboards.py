@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from grc_core.plugin_api import Commune, IndicatorFilters, Request, Service, db
@@ -97,7 +98,9 @@ def test_instruction_time_against_the_legal_delay(app, fixture_files):
     result = compute(app, fixture_files, dashboards.instruction_time)
     # File 3: 10 March → 10 May = 61 days, legal 10 March → 10 June = 92 days.
     assert result.value == 61
-    assert result.categories == (("permis_de_construire", "Permis de construire"),)
+    with app.test_request_context(), force_locale("fr"):  # the procedures' names follow the reader's language
+        assert tuple((code, str(label)) for code, label in result.categories) == (
+            ("permis_de_construire", "Permis de construire"),)
     assert [s.values for s in result.series] == [(61.0,), (92.0,)]
 
 
