@@ -24,7 +24,7 @@ def upgrade():
         batch_op.drop_index("ix_enquetes_invitation_sent")
         batch_op.create_index("ix_enquetes_invitation_sent", SENT, unique=False)
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("ANALYZE ix_enquetes_invitation_sent")  # see the core's c0a1e0000028
+        op.execute("ANALYZE enquetes_invitation")  # the whole table: see the core's c0a1e0000028
 
 
 def downgrade():
