@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, g, render_template
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -146,6 +146,8 @@ def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
     from .admin.menu import navbar_menus
 
     app.jinja_env.globals["get_locale"] = get_locale
+    # Numbers in the reader's language (« 70,9 » in French), macros included.
+    app.jinja_env.globals["format_decimal"] = format_decimal
     app.jinja_env.globals["commune_home_url"] = home_url
 
     @app.context_processor

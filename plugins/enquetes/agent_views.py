@@ -62,7 +62,8 @@ class AgentResultsView(SecureView):
                 "per_type": closing_results.grouped(
                     scope.invitations, lambda i: i.request_type_id,
                     lambda tid: types[tid].shown_label if tid in types else "—"),
-                "per_month": closing_results.grouped(scope.invitations, closing_results.month_key, lambda m: m)}
+                "per_month": closing_results.grouped(scope.invitations, closing_results.month_key,
+                                                           closing_results.month_label, by_key=True)}
 
     @expose("/")
     def index(self):

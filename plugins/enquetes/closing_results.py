@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_date
 from sqlalchemy import select
 
 from grc_core.plugin_api import (
@@ -59,12 +60,20 @@ def figures(invitations) -> dict:
     return rules.summary(len(invitations), [i.score for i in answered], [i.resolved for i in answered])
 
 
-def grouped(invitations, key, name) -> list[tuple[str, dict]]:
-    """(name of the group, its figures) for each value of ``key``, sorted by name."""
+def grouped(invitations, key, name, by_key: bool = False) -> list[tuple[str, dict]]:
+    """(name of the group, its figures) for each value of ``key``, sorted by
+    name — or by the key itself (``by_key``: months in time order)."""
     groups: dict = {}
     for invitation in invitations:
         groups.setdefault(key(invitation), []).append(invitation)
-    return sorted(((str(name(value)), figures(rows)) for value, rows in groups.items()), key=lambda row: row[0])
+    rows = sorted(((value, str(name(value)), figures(rows)) for value, rows in groups.items()),
+                  key=lambda row: row[0] if by_key else row[1])
+    return [(label, figures_of) for _value, label, figures_of in rows]
+
+
+def month_label(month: str) -> str:
+    """« septembre 2026 » for the key ``2026-09``, in the reader's language."""
+    return format_date(date.fromisoformat(f"{month}-01"), "LLLL y")
 
 
 def month_key(invitation) -> str:

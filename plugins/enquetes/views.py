@@ -228,7 +228,8 @@ class ResultsView(SecureView):
                     else _("No service")),
                 "per_channel": closing_results.grouped(shown, lambda i: i.channel,
                                                        lambda code: SURVEY_CHANNEL_LABELS.get(code, code)),
-                "per_month": closing_results.grouped(shown, closing_results.month_key, lambda month: month),
+                "per_month": closing_results.grouped(shown, closing_results.month_key, closing_results.month_label,
+                                                     by_key=True),
                 "questions": closing_results.question_results(scope),
                 "hidden": scope.hidden, "types": list(types.values()), "services": list(services.values()),
                 "verbatims": verbatims(shown, types)}

@@ -64,8 +64,8 @@ def test_results_per_channel_and_per_month_are_exact(answered):
          "100.0"],
     ]
     assert cells(page, "results-months") == [
-        ["2026-09", "2", "2", "100.0 %", "3.5", "0", "1", "0", "0", "1", "50.0 %", "0.0"],
-        ["2026-10", "2", "1", "50.0 %", "4.0", "0", "0", "0", "1", "0", "0.0 %", "100.0"],
+        ["September 2026", "2", "2", "100.0 %", "3.5", "0", "1", "0", "0", "1", "50.0 %", "0.0"],
+        ["October 2026", "2", "1", "50.0 %", "4.0", "0", "0", "0", "1", "0", "0.0 %", "100.0"],
     ]
     assert cells(page, "results-total") == [
         ["All", "4", "3", "75.0 %", "3.67", "0", "1", "0", "1", "1", "33.3 %", "33.3"]]
@@ -94,7 +94,7 @@ def test_the_export_has_the_channels_months_and_filtered_comments(answered):
     text = export.get_data().decode("utf-8-sig")
     assert export.status_code == 200
     assert "Channel;E-mail;2;2;100.0;3.5;0;1;0;0;1;50.0;0.0" in text.replace("\r", "")
-    assert "Month;2026-10;2;1;50.0;4.0;0;0;0;1;0;0.0;100.0" in text.replace("\r", "")
+    assert "Month;October 2026;2;1;50.0;4.0;0;0;0;1;0;0.0;100.0" in text.replace("\r", "")
     assert "Trop lent" in text and "Parfait" not in text
 
 
@@ -129,3 +129,12 @@ def test_a_manager_reads_every_agent_of_his_commune(answered):
     text = export.get_data().decode("utf-8-sig")
     assert export.status_code == 200 and "'=1+1 Agent" in text and "Type;Signalement voirie;2;2;100.0" in text
     assert chef.get(f"/admin/enquetes/agents/export.xlsx?agent={users['agent@a.fr']}").status_code == 200
+
+
+def test_months_and_numbers_read_in_the_readers_language(answered):
+    """Months in words and decimal commas on a French page (« septembre 2026 », « 100,0 % »), in time order."""
+    page = client_of(answered["app"], "chef@a.fr").get(
+        f"/admin/enquetes/results/?{PERIOD}", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    months = cells(page, "results-months")
+    assert [row[0] for row in months] == ["septembre 2026", "octobre 2026"]
+    assert months[0][3:5] == ["100,0 %", "3,5"] and months[1][-1] == "100,0"
