@@ -121,7 +121,6 @@ def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(portal_bp)
-    serve_on_hostnames(app)
     for plugin, blueprint in registry.blueprints():
         if blueprint.name != plugin and not blueprint.name.startswith(f"{plugin}_"):
             raise PluginError(
@@ -130,6 +129,7 @@ def _register_blueprints(app: Flask, registry: PluginRegistry) -> None:
             )
         registry.blueprint_owners[blueprint.name] = plugin
         app.register_blueprint(blueprint)
+    serve_on_hostnames(app)  # after the plugins: their portal routes get the hostname form too
 
 
 def _add_plugin_templates(app: Flask, registry: PluginRegistry) -> None:

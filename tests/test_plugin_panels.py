@@ -173,8 +173,10 @@ def test_plugin_pages_extend_the_documented_base_template():
         "*.html")] if "{% extends" in (text := path.read_text(encoding="utf-8")) and "grc/layout.html" not in text]
     assert len(pages) >= 5
     for path in pages:
-        # A public page (a signed link's, no back office) has the public layout, in a folder saying so.
-        base = "grc/layout.html" if path.parent.name == "public" else "grc/plugin_page.html"
+        # A public page (a signed link's, no back office) has the public layout, a portal page (a citizen
+        # signed in on the portal) the portal's, each in a folder saying so.
+        base = {"public": "grc/layout.html", "portal": "portal/base.html"}.get(path.parent.name,
+                                                                              "grc/plugin_page.html")
         assert path.read_text(encoding="utf-8").startswith(f"{{% extends '{base}' %}}"), path
 
 

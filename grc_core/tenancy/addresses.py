@@ -24,19 +24,49 @@ from flask import current_app, g, has_request_context, request, url_for
 SLUG_PREFIX = "/c/<commune_slug>"
 
 
+HOSTNAME_ENDPOINTS = "grc_hostname_endpoints"
+
+
+def is_portal_rule(rule) -> bool:
+    """The portal's rules and the plugins' own portal routes
+    (``/c/<slug>/<plugin>/portal/…``: a survey answered on a request's page)."""
+    if not rule.rule.startswith(SLUG_PREFIX + "/"):
+        return False
+    path = rule.rule[len(SLUG_PREFIX):]
+    return path.startswith("/portal") if rule.endpoint.startswith("portal.") else "/portal/" in path
+
+
 def serve_on_hostnames(app) -> None:
-    """Give every portal rule its hostname form (``/portal/…``), same endpoint.
+    """Give every portal rule — the core's and the plugins' — its hostname
+    form (``/portal/…``, ``/<plugin>/portal/…``), same endpoint.
 
     Building a link picks the rule by the values given (Werkzeug tries the
     rules with more arguments first): with ``commune_slug``, the slug form;
-    without, the hostname form."""
+    without, the hostname form — :func:`_slug_on_own_host` leaves the slug
+    out on the commune's own host, for every such endpoint."""
+    endpoints = app.extensions.setdefault(HOSTNAME_ENDPOINTS, set())
     for rule in list(app.url_map.iter_rules()):
-        if not (rule.endpoint.startswith("portal.") and rule.rule.startswith(SLUG_PREFIX + "/portal")):
+        if not is_portal_rule(rule):
             continue
+        endpoints.add(rule.endpoint)
         app.add_url_rule(rule.rule[len(SLUG_PREFIX):], endpoint=rule.endpoint,
                          view_func=app.view_functions[rule.endpoint], methods=rule.methods,
                          provide_automatic_options=getattr(rule, "provide_automatic_options", None),
                          strict_slashes=rule.strict_slashes)
+    app.url_defaults(_slug_on_own_host)
+
+
+def _slug_on_own_host(endpoint, values) -> None:
+    # A plugin's portal link names its commune's slug; on that commune's own host the link is the hostname form.
+    if endpoint in current_app.extensions[HOSTNAME_ENDPOINTS] and on_own_host():
+        commune = g.get("grc_commune")
+        if commune is not None and values.get("commune_slug") == commune.slug:
+            values.pop("commune_slug")
+
+
+def served_on_hostname(endpoint: str | None) -> bool:
+    """The endpoint has a hostname form (the resolver takes the commune from the host there)."""
+    return endpoint in current_app.extensions.get(HOSTNAME_ENDPOINTS, ())
 
 
 def on_own_host() -> bool:

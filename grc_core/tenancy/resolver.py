@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import Commune, Membership
 from .activation import enabled_plugins_column, is_active, remember_enabled
+from .addresses import served_on_hostname
 from .scoping import set_current_commune, unscoped
 
 SESSION_KEY = "grc_commune_id"
@@ -133,7 +134,7 @@ def _resolve() -> None:
             abort(404)
         g.grc_public = True
         g.grc_own_host = host_commune is not None
-    elif request.blueprint == "portal":
+    elif request.blueprint == "portal" or served_on_hostname(request.endpoint):
         # The portal's hostname form (grc_core.tenancy.addresses): the host names the commune.
         commune = commune_for_host(request.host)
         if commune is None:
