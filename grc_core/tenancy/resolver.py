@@ -141,6 +141,9 @@ def _resolve() -> None:
             abort(404)
         g.grc_public = True
         g.grc_own_host = True
+        if request.blueprint != "portal" and request.view_args is not None:
+            # A plugin's portal view takes its commune's slug, as on the slug form.
+            request.view_args["commune_slug"] = commune.slug
     elif current_user.is_authenticated:
         commune, membership = backoffice_place(current_user)
     else:

@@ -33,6 +33,6 @@ def test_the_results_page(app, live_server, page, town):  # noqa: F811
     browser_login(page, live_server, "chef@a.fr")
     page.goto(f"{live_server}/admin/enquetes/results/")
     cells = page.locator("#results-total tbody th, #results-total tbody td").all_text_contents()
-    assert [c.strip() for c in cells[:4]] == ["Tous", "1", "1", "100.0 %"]
+    assert [c.strip() for c in cells[:4]] == ["Tous", "1", "1", "100,0 %"]  # a French page: a decimal comma
     page.screenshot(path="/tmp/enquetes_results.png", full_page=True)
 
