@@ -46,3 +46,11 @@ def test_the_agents_list_says_yes_or_no_in_words(app, town):  # noqa: F811
     html = page.get_data(as_text=True)
     assert '<span class="sr-only">Oui</span>' in html
     assert "user.active: true" not in html
+
+
+def test_a_negative_page_number_shows_the_first_page(app, town):  # noqa: F811
+    """?page=-1 would be a negative OFFSET — an error on PostgreSQL (found by the fuzz test on the outbox list)."""
+    make_agent(app, town.id, "admin@a.fr", "admin")
+    client = signed_in(app, "admin@a.fr")
+    for url in ("/admin/core_outbox/?page=-1", "/admin/core_agents/?page=-3"):
+        assert client.get(url).status_code == 200, url

@@ -159,6 +159,13 @@ class SecureModelView(Guarded, ModelView):
     def __init__(self, model, name=None, category=None, endpoint=None, **kwargs):
         super().__init__(model, db, name=name, category=category, endpoint=endpoint, **kwargs)
 
+    def _get_list_extra_args(self):
+        # ?page=-1 would be a negative OFFSET: an error on PostgreSQL (SQLite reads 0). The first page instead.
+        args = super()._get_list_extra_args()
+        if args.page is not None and args.page < 0:
+            args.page = 0
+        return args
+
     def _may(self, what: str) -> bool:
         if not has_request_context():
             return True  # what the view offers at all, for code inspecting views; requests ask the member
