@@ -32,8 +32,9 @@ from grc_core.portal.anonymous import SETTING
 from grc_core.portal.tokens import digest
 from grc_core.portal.views import PRIVATE_LINK_ENDPOINTS
 from grc_core.tenancy import unscoped
+from grc_core.tenancy.addresses import HOSTNAME_ENDPOINTS
 from tests.portal.portal_support import (
-    ADDRESS_FORMS, english_client, hostname_of, is_portal_rule, setup_portal_commune, verified_citizen,
+    ADDRESS_FORMS, english_client, hostname_of, setup_portal_commune, verified_citizen,
 )
 from tests.portal.test_portal_anonymous import CONFIRM, _file, _filed, _link
 
@@ -54,8 +55,10 @@ def _fingerprint(app) -> dict[str, str]:
 
 def _portal_rules(app, on_hostname):
     """The portal's rules of one address form."""
+    # Every endpoint the core serves in both forms (grc_core.tenancy.addresses): the portal's and the plugins'.
+    both_forms = app.extensions[HOSTNAME_ENDPOINTS]
     return [rule for rule in app.url_map.iter_rules()
-            if is_portal_rule(rule) and ("commune_slug" not in rule.arguments) == on_hostname]
+            if rule.endpoint in both_forms and ("commune_slug" not in rule.arguments) == on_hostname]
 
 
 # Plugins with portal routes of their own: active in both communes, so that their routes refuse by
