@@ -49,7 +49,8 @@ def _shot(page, name):
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
     # Usable on a phone: nothing wider than the screen; the page's content accessible (axe-core: no serious
     # or critical finding). The portal's frame (header, footer) is checked by the portal's accessibility tests.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    page.wait_for_load_state()
+    assert page.locator("html").evaluate("html => html.scrollWidth") <= PHONE["width"], name
     assert serious(axe_playwright.Axe().run(page, context="#content")) == [], name
 
 

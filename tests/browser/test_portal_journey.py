@@ -34,8 +34,10 @@ def _shot(page, name):
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-    # Usable on a phone: nothing wider than the screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    # Usable on a phone: nothing wider than the screen. The locator waits for
+    # the page a click led to (page.evaluate may run between two documents).
+    page.wait_for_load_state()
+    assert page.locator("html").evaluate("html => html.scrollWidth") <= PHONE["width"], name
 
 
 def test_a_citizen_signs_up_files_and_follows_on_a_phone(app, live_server, phone, tmp_path):
@@ -60,7 +62,9 @@ def test_a_citizen_signs_up_files_and_follows_on_a_phone(app, live_server, phone
     page.wait_for_load_state()
     assert page.inner_text("h1") == "Mes demandes"
     page.click("nav >> text=Démarches")
+    page.wait_for_url("**/portal/")
     page.click("text=Demande de bacs")
+    page.wait_for_url("**/procedures/bacs")
     _shot(page, "3-demarche")
     page.click("text=Commencer cette démarche")
     page.fill("[name=f_motif]", "Mon bac jaune est fendu")
