@@ -18,9 +18,12 @@ from grc_core.plugin_api import (
 
 from . import barometers
 from .models import Barometer, BarometerInvitation, SurveyInvitation, SurveySetting
-from .surveys import PURPOSE
+from .surveys import PURPOSE, channel_of
 
 CLOSED_STATES = ["traitee", "rejetee"]
+# The commune's types ask by e-mail, SMS and the portal in turn, so that the results per channel show all
+# three — and the fallbacks to e-mail of people without a mobile, an SMS consent or an account.
+CHANNELS = ("email", "sms", "portal")
 HISTORY_REQUESTS = 120
 # Most citizens are satisfied, some very unhappy: the usual shape of such surveys.
 SCORE_WEIGHTS = {5: 38, 4: 32, 3: 14, 2: 9, 1: 7}
@@ -54,15 +57,17 @@ def load(commune) -> None:
                                     .order_by(RequestType.code)))
     if not types:
         return
-    for request_type in types:
+    for number, request_type in enumerate(types):
         db.session.add(SurveySetting(request_type_id=request_type.id, trigger_states=CLOSED_STATES, delay_hours=24,
-                                     valid_days=30, bad_action="alert"))
+                                     valid_days=30, bad_action="alert", channel=CHANNELS[number % len(CHANNELS)]))
     citizens = list(db.session.scalars(select(Citizen).order_by(Citizen.id)))
-    # Two citizens in three accepted the town hall's surveys; one withdrew it.
+    # Two citizens in three accepted the town hall's surveys by e-mail, one withdrew it; one in three by SMS too.
     for index, citizen in enumerate(citizens):
         if index % 3 != 2:
             db.session.add(Consent(citizen_id=citizen.id, channel="email", purpose=PURPOSE,
                                    revoked_at=utcnow() if index == 4 else None))
+        if index % 3 == 0:
+            db.session.add(Consent(citizen_id=citizen.id, channel="sms", purpose=PURPOSE))
     db.session.commit()
     _history(commune, rng, types, citizens)
     _surveys(rng, citizens)
@@ -99,12 +104,11 @@ def _history(commune, rng, types, citizens) -> None:
 
 
 def _surveys(rng, citizens) -> None:
-    """Each closed request's survey: sent the day after closure to consenting citizens, answered by about
-    six in ten, the score drawn from a plausible distribution, a few comments in French."""
-    consenting = set(db.session.scalars(select(Consent.citizen_id).where(
-        Consent.purpose == PURPOSE, Consent.revoked_at.is_(None))))
-    refused = set(db.session.scalars(select(Consent.citizen_id).where(
-        Consent.purpose == PURPOSE, Consent.revoked_at.is_not(None))))
+    """Each closed request's survey: sent the day after closure on the channel the sending would choose
+    (``channel_of``: the type's channel, else e-mail, or skipped without consent), answered by about six in
+    ten, the score drawn from a plausible distribution, a few comments in French."""
+    wanted = {s.request_type_id: s.channel for s in db.session.scalars(select(SurveySetting))}
+    people = {c.id: c for c in citizens}
     existing = {i.request_id: i for i in db.session.scalars(select(SurveyInvitation))}
     scores, weights = list(SCORE_WEIGHTS), list(SCORE_WEIGHTS.values())
     now = utcnow()
@@ -115,12 +119,14 @@ def _surveys(rng, citizens) -> None:
         invitation.site_url = "http://localhost:5000/"
         # Read back from SQLite without its zone: UTC, as GRC stores every moment.
         due = invitation.due_at if invitation.due_at.tzinfo else invitation.due_at.replace(tzinfo=timezone.utc)
-        if request.citizen_id not in consenting:
-            invitation.status = "skipped"
-            invitation.reason = "refused" if request.citizen_id in refused else "no_consent"
+        channel, fallback, reason = channel_of(people.get(request.citizen_id),
+                                               wanted.get(request.request_type_id, "email"))
+        if reason:
+            invitation.status, invitation.reason = "skipped", reason
         elif due > now:
             invitation.status = "pending"
         else:
+            invitation.channel, invitation.fallback = channel, fallback
             invitation.status, invitation.sent_at = "sent", invitation.due_at
             invitation.expires_at = invitation.sent_at + timedelta(days=30)
             if rng.random() < 0.6:

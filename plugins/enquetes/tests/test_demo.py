@@ -38,6 +38,12 @@ def test_the_demo_commune_has_surveys_answers_and_figures(demo):
         scores = db.session.scalars(select(SurveyInvitation.score).where(SurveyInvitation.score.is_not(None))).all()
         assert set(scores) == {1, 2, 3, 4, 5}
         assert db.session.scalar(select(func.count(SurveyInvitation.id)).where(SurveyInvitation.comment != "")) >= 5
+        # Sent on each type's channel, or by e-mail saying why (no mobile, no SMS consent, no portal account).
+        assert {s.channel for s in db.session.scalars(select(SurveySetting))} == {"email", "sms", "portal"}
+        sent = db.session.execute(select(SurveyInvitation.channel, SurveyInvitation.fallback).where(
+            SurveyInvitation.sent_at.is_not(None))).all()
+        assert {"email", "sms"} <= {channel for channel, _ in sent}
+        assert {fallback for channel, fallback in sent if channel == "email"} - {""}
         barometer = db.session.scalar(select(Barometer))
         assert barometer.status == "sent"
         assert db.session.scalar(select(func.count(BarometerAnswer.id))) >= 5
