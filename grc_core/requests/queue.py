@@ -224,7 +224,8 @@ def conditions(filters: QueueFilters, *, user, now: datetime | None = None) -> l
         if reference:
             where.append(Request.reference == reference)
         else:
-            where.append(free_text.contains(filters.q))
+            # NOT_CLOSED among the conditions: the open requests' own index will do.
+            where.append(free_text.contains(filters.q, open_only=any(c is NOT_CLOSED for c in where)))
     return where
 
 
