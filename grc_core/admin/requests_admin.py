@@ -339,6 +339,7 @@ class RequestsView(RequestsArea):
             saved_views=saved, transitions=bulk_transitions(page.rows),
             # Translated once for the page, not once per row (each lazy label is a catalog lookup).
             channel_labels=_translated(CHANNEL_LABELS), priority_labels=_translated(PRIORITY_LABELS),
+            select_row=_("Select %(reference)s"),
             count_cap=format_decimal(page.cap),
             dates=dates, look=RowLook(dates), scopes=self._scopes(filters), unread=unread.with_unread(page.rows),
             **self._filter_choices(),
