@@ -12,7 +12,7 @@ an English label (``label_en``), shown to English readers.
 """
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import force_locale, get_locale, gettext
 
 
@@ -22,11 +22,16 @@ def default_locale() -> str:
 
 def in_default_locale(key: str) -> str:
     """The key's translation in the default language: what a copy stores."""
-    cache = g.setdefault("grc_default_labels", {}) if has_request_context() else {}
-    if key not in cache:
-        with force_locale(default_locale()):
-            cache[key] = gettext(key)
-    return cache[key]
+    # Kept by the application, as Flask-Babel keeps its catalogs: a list
+    # page reads a hundred labels, each asking the default language's
+    # catalog through force_locale — a tenth of the queue page when the
+    # answers were kept for one request only.
+    cache = current_app.extensions.setdefault("grc_default_labels", {})
+    language = default_locale()
+    if (language, key) not in cache:
+        with force_locale(language):
+            cache[language, key] = gettext(key)
+    return cache[language, key]
 
 
 def shown_label(label: str, key: str | None = None, label_en: str | None = None) -> str:

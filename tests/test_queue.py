@@ -295,3 +295,24 @@ def test_an_elu_cannot_export(app, town):
     make_agent(app, town.id, "elu@a.fr", "elu")
     client = signed_in(app, "elu@a.fr")
     assert client.get("/admin/requests/export.csv").status_code == 403
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_the_lists_dates_read_as_babel_writes_them(app, locale):
+    """ShortDates keeps Babel's "short" patterns for the page (the queue
+    writes a hundred dates): the words are format_datetime's and format_date's,
+    summer and winter time, naive (SQLite) values read as UTC."""
+    from babel import dates as babel_dates
+    from flask_babel import force_locale
+
+    from grc_core.admin.requests_admin import ShortDates
+
+    moments = [datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc), datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc),
+               datetime(2026, 10, 25, 0, 59, tzinfo=timezone.utc), datetime(2026, 12, 31, 23, 5, tzinfo=timezone.utc),
+               datetime(2026, 7, 14, 12, 0)]
+    with app.test_request_context("/"), force_locale(locale):
+        dates = ShortDates()
+        for moment in moments:
+            local = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(dates.timezone)
+            assert dates.datetime(moment) == babel_dates.format_datetime(local, "short", locale=dates.locale)
+            assert dates.date(moment) == babel_dates.format_date(local, "short", locale=dates.locale)

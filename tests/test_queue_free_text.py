@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import delete, select, text, update
 
 from grc_core.extensions import db
-from grc_core.models import Request
+from grc_core.models import Membership, Request, User
 from grc_core.requests import free_text
-from grc_core.requests.queue import NOT_CLOSED
+from grc_core.requests.queue import NOT_CLOSED, QueueFilters, queue_select
 from grc_core.plugin_api.testing import in_commune
 from test_queue import make_request, run
 from test_queue import town  # noqa: F401  (fixture)
@@ -43,6 +43,76 @@ def test_the_index_follows_inserts_updates_and_deletes(app, town):
         db.session.execute(delete(Request).where(Request.reference == "2026-00008"))
         db.session.commit()
     assert run(app, town, q="lampadaire") == []
+
+
+def _open_fts_matches(word):
+    return sorted(db.session.scalars(text(
+        "SELECT rowid FROM request_open_fts WHERE request_open_fts MATCH :word"), {"word": f'"{word}"'}))
+
+
+def test_on_sqlite_the_open_requests_table_follows_closing_reopening_and_edits(app, town):
+    """Migration c0a1e0000031: ``request_open_fts`` holds the requests not
+    closed, and its triggers keep it so whatever changes — the state kind,
+    the subject, the reference — while the full table keeps every request."""
+    with in_commune(app, town.id):
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's FTS5 table (PostgreSQL: a partial trigram index)")
+        req = make_request(town.id, "2026-00008", town.bacs, service=town.voirie, subject="Trottoir défoncé")
+        closed = make_request(town.id, "2026-00009", town.bacs, service=town.voirie, subject="Trottoir réparé",
+                              state=("close", "closed"))
+        db.session.commit()
+        opened, done = req.id, closed.id
+        assert _open_fts_matches("trottoir") == [opened]
+        steps = [
+            ({"state": "close", "state_kind": "closed"}, []),               # closed: leaves
+            ({"subject": "Trottoir cassé"}, []),                            # edited while closed: stays out
+            ({"state": "en_cours", "state_kind": "open"}, [opened]),        # reopened: back, with its new text
+            ({"subject": "Lampadaire"}, []),                                # its old text is gone
+            ({"state": "attente", "state_kind": "waiting", "subject": "Trottoir et lampadaire"}, [opened]),
+        ]
+        for values, expected in steps:
+            db.session.execute(update(Request).where(Request.id == opened).values(**values))
+            db.session.commit()
+            assert _open_fts_matches("trottoir") == expected, values
+        assert _open_fts_matches("cassé") == [] and _open_fts_matches("lampadaire") == [opened]
+        db.session.execute(update(Request).where(Request.id == opened).values(reference="2026-00010"))
+        db.session.commit()
+        assert _open_fts_matches("2026-00010") == [opened] and _open_fts_matches("2026-00008") == []
+        db.session.execute(delete(Request).where(Request.id.in_([opened, done])))
+        db.session.commit()
+        assert _open_fts_matches("trottoir") == [] and _open_fts_matches("lampadaire") == []
+        full = db.session.scalars(text("SELECT rowid FROM request_fts WHERE request_fts MATCH '\"trottoir\"'"))
+        assert list(full) == []
+
+
+def test_the_default_queue_and_a_closed_status_find_the_same_words(app, town):
+    """The default queue reads the open requests' own index; a status with
+    closed requests reads the full one: each finds what it should."""
+    with in_commune(app, town.id):
+        make_request(town.id, "2026-00008", town.bacs, service=town.voirie, subject="Trottoir défoncé")
+        make_request(town.id, "2026-00009", town.bacs, service=town.voirie, subject="Trottoir réparé",
+                     state=("close", "closed"))
+        db.session.commit()
+    assert run(app, town, q="trottoir") == ["8"]
+    assert run(app, town, q="trottoir", kind="todo") == ["8"]
+    assert run(app, town, q="trottoir", kind="closed") == ["9"]
+    assert run(app, town, q="trottoir", kind="all") == ["8", "9"]
+    assert run(app, town, q="trottoir", state="close") == ["9"]
+
+
+def test_on_sqlite_the_default_queue_reads_the_open_requests_table(app, town):
+    with in_commune(app, town.id):
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's FTS5 tables")
+        user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+
+        def sql(**filters):
+            return str(queue_select(QueueFilters(**filters), user=user, membership=membership))
+
+        assert "request_open_fts MATCH" in sql(q="trottoir") and "request_open_fts" in sql(q="trottoir", kind="todo")
+        assert "request_fts MATCH" in sql(q="trottoir", kind="closed")
+        assert "request_fts MATCH" in sql(q="trottoir", kind="all")
 
 
 def test_the_database_answers_from_the_index(app, town):
@@ -84,6 +154,7 @@ def test_on_postgresql_the_default_queue_has_a_trigram_index_of_the_open_request
 def test_its_tables_and_index_are_left_out_of_the_models():
     only = free_text.is_migration_only
     assert only("request_fts", "table") and only("request_fts_data", "table")
+    assert only("request_open_fts", "table") and only("request_open_fts_idx", "table")
     assert only("ix_request_free_text", "index") and only("ix_request_open_free_text", "index")
     assert not only("request", "table") and not only("request_event", "table")
     assert not only("ix_request_citizen", "index") and not only("request_fts", "index")

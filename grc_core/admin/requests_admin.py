@@ -225,16 +225,24 @@ class ShortDates:
 
     def __init__(self):
         self.locale, self.timezone = get_locale(), get_timezone()
+        # Babel's "short" patterns, looked up once: format_datetime finds them
+        # in the locale's data again for each date (27 µs a date, 8 µs so).
+        self._date_pattern = babel_dates.get_date_format("short", self.locale)
+        self._time_pattern = babel_dates.get_time_format("short", self.locale)
+        self._date_and_time = babel_dates.get_datetime_format("short", self.locale).replace("'", "")
 
     def local(self, moment: datetime) -> datetime:
         # Naive values (SQLite) are UTC, as Flask-Babel assumes.
         return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(self.timezone)
 
     def datetime(self, moment: datetime) -> str:
-        return babel_dates.format_datetime(self.local(moment), "short", locale=self.locale)
+        """What ``babel.dates.format_datetime(…, "short")`` writes."""
+        local = self.local(moment)
+        time_words = self._time_pattern.apply(local.timetz(), self.locale, reference_date=local.date())
+        return self._date_and_time.replace("{0}", time_words).replace("{1}", self.date(local))
 
     def date(self, moment: datetime) -> str:
-        return babel_dates.format_date(self.local(moment), "short", locale=self.locale)
+        return self._date_pattern.apply(self.local(moment).date(), self.locale)
 
     def today(self) -> date:
         return datetime.now(self.timezone).date()
@@ -246,6 +254,10 @@ class RowLook:
 
     def __init__(self, dates: ShortDates):
         self.dates, self._today = dates, dates.today()
+        # A page of fifty rows has a few workflows' states and a few due days:
+        # each label and each deadline's words are written once.
+        self._statuses: dict[tuple, str] = {}
+        self._deadlines: dict[tuple, object] = {}
 
     def kind(self, req: Request) -> str:
         return status_kind(req.state_kind, req.state)
@@ -253,9 +265,23 @@ class RowLook:
     def badge(self, req: Request) -> str:
         return f"grc-kind grc-kind-{self.kind(req)}"
 
+    def status(self, req: Request) -> str:
+        """:func:`status_of` the request."""
+        key = (req.workflow_id, req.state)
+        if key not in self._statuses:
+            self._statuses[key] = status_of(req)
+        return self._statuses[key]
+
     def deadline(self, req: Request):
         due = self.dates.local(req.due_at).date() if req.due_at else None
-        return deadline(due, self._today, closed=req.state_kind == "closed", locale=self.dates.locale)
+        key = (due, req.state_kind == "closed")
+        if key not in self._deadlines:
+            self._deadlines[key] = deadline(due, self._today, closed=key[1], locale=self.dates.locale)
+        return self._deadlines[key]
+
+
+def _translated(labels: dict) -> dict[str, str]:
+    return {code: str(label) for code, label in labels.items()}
 
 
 def citizen_url(citizen: Citizen | None) -> str | None:
@@ -275,12 +301,12 @@ class RequestsView(RequestsArea):
 
     def _filter_choices(self) -> dict:
         return {
-            "statuses": STATUS_LABELS,
+            "statuses": _translated(STATUS_LABELS),
             # (id, label) rows only: the option lists are rendered on every page.
             "types": type_labels(RequestType.id.in_(queue.usable_types())),
             "services": list(db.session.execute(select(Service.id, Service.name).order_by(Service.name))),
-            "channels": CHANNEL_LABELS,
-            "priorities": PRIORITY_LABELS,
+            "channels": _translated(CHANNEL_LABELS),
+            "priorities": _translated(PRIORITY_LABELS),
             "agents": assignable_agent_names(),
         }
 
@@ -310,8 +336,11 @@ class RequestsView(RequestsArea):
             select(SavedView).where(SavedView.user_id == current_user.id).order_by(SavedView.name)))
         return self.render(
             "grc/requests/queue.html", filters=filters, args=filters.to_args(), page=page, citizen=citizen,
-            saved_views=saved, transitions=bulk_transitions(page.rows), status_of=status_of,
-            channel_labels=CHANNEL_LABELS, priority_labels=PRIORITY_LABELS, count_cap=format_decimal(page.cap),
+            saved_views=saved, transitions=bulk_transitions(page.rows),
+            # Translated once for the page, not once per row (each lazy label is a catalog lookup).
+            channel_labels=_translated(CHANNEL_LABELS), priority_labels=_translated(PRIORITY_LABELS),
+            select_row=_("Select %(reference)s"),
+            count_cap=format_decimal(page.cap),
             dates=dates, look=RowLook(dates), scopes=self._scopes(filters), unread=unread.with_unread(page.rows),
             **self._filter_choices(),
         )
