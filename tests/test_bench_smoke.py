@@ -154,6 +154,7 @@ def test_the_segments_bench_adds_consents_and_counts(loaded):
 
 def test_the_campaign_bench_sends_one_e_mail_per_address(loaded):
     import socket
+    import threading
 
     from aiosmtpd.controller import Controller
 
@@ -166,8 +167,6 @@ def test_the_campaign_bench_sends_one_e_mail_per_address(loaded):
     # Public-service information: everyone with an address, once per address, but who unsubscribed.
     addresses = scalar(engine, "SELECT count(DISTINCT lower(email)) FROM citizen c WHERE email <> '' AND NOT EXISTS "
                                "(SELECT 1 FROM consent WHERE citizen_id = c.id AND revoked_at IS NOT NULL)")
-    job = campaign_bench.run_job(url, log=lambda line: None)
-    assert job["sent"] == addresses
     box = campaign_bench.Counter()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -175,12 +174,24 @@ def test_the_campaign_bench_sends_one_e_mail_per_address(loaded):
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     results = []
+    queue = type("Results", (), {"put": staticmethod(results.append)})
+    job_done = threading.Event()
+    # Worker 2 delivers while worker 1 runs the job, then both deliver (threads here, processes in the bench).
+    second = threading.Thread(target=campaign_bench.deliver, args=(url, port, queue, job_done))
     try:
-        campaign_bench.deliver(url, port, type("Results", (), {"put": staticmethod(results.append)}))
+        second.start()
+        campaign_bench.job_then_deliver(url, port, queue, job_done)
+        second.join()
     finally:
+        job_done.set()
         controller.stop()
-    [(sent, failed, _first, _peak)] = results
-    assert (sent, failed, box.received) == (addresses, 0, addresses)
+    [(_job, job, _ended)] = [item for item in results if item[0] == "job"]
+    assert job["sent"] == addresses
+    workers = [item[1:] for item in results if item[0] == "worker"]
+    assert len(workers) == 2
+    assert (sum(w[0] for w in workers), sum(w[1] for w in workers), box.received) == (addresses, 0, addresses)
+
+
 # --- bench/round_trips.py and bench/many_communes_bench.py at a tiny scale (no timing asserted) ---
 
 def test_round_trips_counts_the_statements_of_each_page(tmp_path):

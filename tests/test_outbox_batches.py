@@ -283,3 +283,32 @@ def test_a_delivery_job_out_of_time_queues_its_sequel(app, commune, server, redi
     work(app, redis_queue)  # the sequel sends 20 and queues the next, which sends the last 10
     assert sorted(server.received) == recipients
     assert len(redis_queue.finished_job_registry.get_job_ids()) == 2
+
+
+def test_e_mails_share_their_header_classes_and_read_as_with_the_standard_registry():
+    from email import message_from_bytes, policy as email_policy
+    from email.message import EmailMessage
+    from types import SimpleNamespace
+
+    from grc_core.notifications import outbox
+
+    link = "https://www.villeneuve.fr/campagnes/unsubscribe/" + "x" * 120
+    messages = [SimpleNamespace(id=number, recipient=f"habitant-{number}@example.org", subject="Travaux à l'école",
+                                body="Bonjour,\nles travaux commencent.\n",
+                                headers={"List-Unsubscribe": f"<{link}>",
+                                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                                         "Return-Path": f"bounce+{number}@villeneuve.fr"}) for number in (1, 2)]
+    first, second = (outbox._email(message, NOW, "Mairie <mairie@villeneuve.fr>") for message in messages)
+    # One class per header name for every e-mail, not one per header of each e-mail.
+    assert [type(first[name]) for name in first.keys()] == [type(second[name]) for name in second.keys()]
+    # The same e-mail as the standard library's registry builds: same headers, same folding, same body.
+    outbox.MAIL_POLICY, cached = email_policy.SMTP.clone(max_line_length=998), outbox.MAIL_POLICY
+    try:
+        standard = outbox._email(messages[0], NOW, "Mairie <mairie@villeneuve.fr>")
+    finally:
+        outbox.MAIL_POLICY = cached
+    for built in (first, standard):
+        del built["Message-ID"]  # unique per e-mail
+    assert isinstance(first, EmailMessage) and bytes(first) == bytes(standard)
+    parsed = message_from_bytes(bytes(first), policy=email_policy.default)
+    assert parsed["List-Unsubscribe"] == f"<{link}>" and parsed["Subject"] == "Travaux à l'école"

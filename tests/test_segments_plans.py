@@ -4,6 +4,7 @@ never the commune's whole table, and a group tests its cheapest parts first
 without changing whom it selects."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event
 
 from grc_core.extensions import db
@@ -101,3 +102,51 @@ def test_a_criterion_on_types_is_a_list_computed_once(town):  # noqa: F811
         assert "request.request_type_id IN (SELECT request_type.id" in sql
     assert names(town, {"match": "all", "items": [
         {"criterion": "core.requests", "params": {"domain": "commune"}}]}) == {"jeanne", "louis"}
+
+
+def _postgresql_only():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's parallel plans and its hash of the requests of a period")
+
+
+def test_a_count_runs_without_parallel_workers_and_leaves_the_setting_as_it_was(town):  # noqa: F811
+    """PostgreSQL 15 builds a parallel plan's hashes (the people with a consent,
+    those who filed in a period) in every worker: three times the work on two
+    cores. The count runs alone; the rest of the transaction does not."""
+    with in_commune(town["app"], town["commune"]):
+        _postgresql_only()
+        connection = db.session.connection()
+        before = connection.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar()
+        seen = []
+
+        def setting_at_the_count(conn, cursor, statement, parameters, execution_context, executemany):
+            if statement.lstrip().upper().startswith("SELECT COUNT"):
+                with conn.connection.driver_connection.cursor() as other:  # not the count's cursor: its result
+                    other.execute("SHOW max_parallel_workers_per_gather")
+                    seen.append(other.fetchone()[0])
+
+        event.listen(db.engine, "after_cursor_execute", setting_at_the_count)
+        try:
+            reached = count({"match": "all", "items": [FILED, CONSENT]}, context_of(town))
+        finally:
+            event.remove(db.engine, "after_cursor_execute", setting_at_the_count)
+        assert seen == ["0"]
+        assert connection.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() == before
+        db.session.rollback()
+    assert reached == len(names(town, {"match": "all", "items": [FILED, CONSENT]}))
+
+
+def test_the_people_who_filed_in_a_period_are_read_from_an_index(town):  # noqa: F811
+    """Hashing the people who filed in a period (PostgreSQL's plan for a large
+    period) reads ix_request_received alone, the citizen at its end
+    (c0a1e0000032): not every request of the period from the table."""
+    with in_commune(town["app"], town["commune"]):
+        _postgresql_only()
+        statement, parameters = _sent_count_statement({"match": "all", "items": [FILED]}, context_of(town))
+        connection = db.session.connection()
+        # The fixture's tables are tiny: make the hash of the period the only way, as at 1M.
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_nestloop", "enable_mergejoin"):
+            connection.exec_driver_sql(f"SET LOCAL {setting} = off")
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+        assert "Index Only Scan using ix_request_received on request" in plan, plan
+        db.session.rollback()

@@ -94,9 +94,10 @@ class Request(TenantMixin, db.Model):
               "assignee_id", "request_type_id", "quartier", "priority", "channel", "reference", "subject",
               sqlite_where=text(NOT_CLOSED_SQL), postgresql_where=text(NOT_CLOSED_SQL)),
         # The indicators: requests received, or closed, in a period, without
-        # reading the table (grc_core.indicators).
+        # reading the table (grc_core.indicators); and the people who filed in
+        # a period, for a segment (the citizen last: c0a1e0000032).
         Index("ix_request_received", "commune_id", "received_at", "service_id", "request_type_id", "channel",
-              "priority", "quartier", "assignee_id", "first_response_at"),
+              "priority", "quartier", "assignee_id", "first_response_at", "citizen_id"),
         Index("ix_request_closed", "commune_id", "closed_at", "service_id", "request_type_id", "received_at", "due_at",
               "reopened_count", "channel", "priority", "quartier", "assignee_id",
               sqlite_where=text("closed_at IS NOT NULL"), postgresql_where=text("closed_at IS NOT NULL")),

@@ -38,6 +38,7 @@ import smtplib
 import time
 from datetime import datetime, timedelta
 from email import policy as email_policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -143,9 +144,29 @@ def _settings() -> dict:
     return current_app.config["GRC"]
 
 
+class HeaderClasses(HeaderRegistry):
+    """The standard library's header registry, building each header's class
+    once. The standard one builds a new class for every header of every
+    e-mail (``type(...)`` in ``HeaderRegistry.__getitem__``): a campaign of
+    100,000 e-mails made a million classes, each freed only by the cyclic
+    garbage collector, whose passes then walked a worker's whole heap — about
+    a third of the CPU spent building an e-mail (docs/benchmarks.md,
+    issue 19)."""
+
+    def __init__(self):
+        super().__init__()
+        self.classes = {}
+
+    def __getitem__(self, name):
+        key = name.lower()
+        if key not in self.classes:
+            self.classes[key] = super().__getitem__(name)
+        return self.classes[key]
+
+
 # Header lines up to RFC 5322's 998 characters: a long List-Unsubscribe URL
 # folded by the default 78 would become an encoded word no client reads as a URL.
-MAIL_POLICY = email_policy.SMTP.clone(max_line_length=998)
+MAIL_POLICY = email_policy.SMTP.clone(max_line_length=998, header_factory=HeaderClasses())
 
 
 def _email(message, now: datetime, sender: str) -> EmailMessage:
