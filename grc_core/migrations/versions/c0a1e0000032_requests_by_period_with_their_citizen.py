@@ -1,7 +1,7 @@
 """segments: the requests received in a period, with their citizen, from an index
 
 Revision ID: c0a1e0000032
-Revises: c0a1e0000029
+Revises: c0a1e0000031
 Create Date: 2026-12-07 12:20:00
 
 « Has filed a request since … » over a large period (a year: 186,664 of
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000032'
-down_revision = "c0a1e0000029"
+down_revision = "c0a1e0000031"
 branch_labels = None
 depends_on = None
 
