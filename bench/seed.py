@@ -809,12 +809,14 @@ def seed(database_url: str, citizens: int, requests: int, reset: bool = True, se
 
 def count_aggregates(engine, commune_id: int, rows: dict, log) -> None:
     """Loaded outside the ORM: the dashboards' daily counters (per type, per
-    channel) and histograms of durations are recounted, as `grc indicators
-    rebuild` does after any bulk load."""
+    channel), histograms of durations and surveys per day are recounted, as
+    `grc indicators rebuild` does after any bulk load."""
     from grc_core.indicators import daily, durations
+    from plugins.enquetes import day_counts
 
     for table, count_all in (("request_day_stat", daily.count_all), ("request_channel_stat", daily.count_channels),
-                             ("request_duration_stat", durations.count_all)):
+                             ("request_duration_stat", durations.count_all),
+                             ("enquetes_day_stat", day_counts.count_all)):
         step = time.perf_counter()
         with engine.begin() as connection:
             rows[table] = count_all(connection, commune_id)

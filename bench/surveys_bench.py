@@ -42,6 +42,7 @@ def add_surveys(app, answers: int, log) -> int:
     from grc_core.extensions import db
     from grc_core.models import Request
     from grc_core.tenancy import unscoped
+    from plugins.enquetes import day_counts
     from plugins.enquetes.models import SurveyInvitation
 
     with app.app_context(), unscoped():
@@ -70,6 +71,8 @@ def add_surveys(app, answers: int, log) -> int:
                 "bad_action_done": "", "created_at": sent})
         for start in range(0, len(rows), CHUNK):
             db.session.execute(insert(SurveyInvitation), rows[start:start + CHUNK])
+        # Written outside the ORM: counted per day as `grc indicators rebuild` does.
+        day_counts.count_all(db.session.connection())
         db.session.commit()
         log(f"  surveys: {len(rows):,} ({sum(1 for r in rows if r['score']):,} answered) "
             f"in {time.perf_counter() - started:.1f} s")

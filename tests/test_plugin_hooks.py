@@ -670,6 +670,18 @@ def test_hook_grc_tick(dummy_app, communes):
         assert dummy.ticks(b) == []
 
 
+def test_hook_grc_rebuild_indicators(dummy_app, communes):
+    from grc_core.cli import cli
+
+    runner = dummy_app.test_cli_runner()
+    result = runner.invoke(cli, ["indicators", "rebuild", "--commune", "villeneuve"])
+    assert result.exit_code == 0, result.output
+    assert journals(dummy_app, communes.a)[0][-1] == "indicators rebuilt"
+    # Not active in B: not called there.
+    assert runner.invoke(cli, ["indicators", "rebuild", "--commune", "saint-aubin"]).exit_code == 0
+    assert "indicators rebuilt" not in journals(dummy_app, communes.b)[0]
+
+
 def test_hook_grc_route_request(pair_app, pair_communes):
     route = registry(pair_app).route_request
     with commune_context(pair_app, pair_communes.a) as a:

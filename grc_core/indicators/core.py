@@ -154,9 +154,13 @@ def in_progress_by_day_and_priority(commune, filters: IndicatorFilters) -> Indic
 
 def by_service(commune, filters: IndicatorFilters) -> IndicatorResult:
     where = [NOT_CLOSED, *request_conditions(filters)]
+    # Grouped on an expression, not the column: SQLite otherwise walks the
+    # million entries of ix_request_queue_service, which come in this order,
+    # instead of the 50,000 of the open requests' index (88 → 35 ms at 1M).
+    service = (Request.service_id + 0).label("service_id")
     rows = db.session.execute(
-        select(Request.service_id, Request.state_kind, func.count()).where(*where)
-        .group_by(Request.service_id, Request.state_kind)).all()
+        select(service, Request.state_kind, func.count()).where(*where)
+        .group_by(service, Request.state_kind)).all()
     counts = {(s, k): n for s, k, n in rows}
     services = {s for s, _k, _n in rows}
     names = _service_names(services)

@@ -227,11 +227,18 @@ def count_channels(connection, commune_id: int | None = None) -> int:
 
 def rebuild(commune_id: int) -> int:
     """Recompute a commune's counters in the session's transaction (after a
-    bulk load, ``grc indicators rebuild``; the histograms of durations too)."""
+    bulk load, ``grc indicators rebuild``; the histograms of durations too,
+    then the active plugins' own aggregates: ``grc_rebuild_indicators``)."""
+    from flask import current_app
+
+    from ..models import Commune
+    from ..tenancy.activation import active_plugins
     from .durations import count_all as count_durations
 
     connection = db.session.connection()
-    return sum(count(connection, commune_id) for count in (count_all, count_channels, count_durations))
+    rows = sum(count(connection, commune_id) for count in (count_all, count_channels, count_durations))
+    commune = db.session.get(Commune, commune_id)
+    return rows + current_app.extensions["grc"].rebuild_indicators(active_plugins(commune), commune, connection)
 
 
 # --- reading ------------------------------------------------------------------------

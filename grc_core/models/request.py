@@ -101,6 +101,17 @@ class Request(TenantMixin, db.Model):
         Index("ix_request_closed", "commune_id", "closed_at", "service_id", "request_type_id", "received_at", "due_at",
               "reopened_count", "channel", "priority", "quartier", "assignee_id",
               sqlite_where=text("closed_at IS NOT NULL"), postgresql_where=text("closed_at IS NOT NULL")),
+        # The requests still waiting for a first response (a few thousand of a
+        # million), for the first response time's « still without response »:
+        # a year of them without reading the year's requests.
+        Index("ix_request_unanswered", "commune_id", "received_at", "service_id", "request_type_id", "channel",
+              "priority", "quartier", "assignee_id", "first_response_at",
+              sqlite_where=text("first_response_at IS NULL"), postgresql_where=text("first_response_at IS NULL")),
+        # The open requests of a type in given states (the domains' "as it stands
+        # now" figures, e.g. the CCAS's domiciliations): the type's open
+        # requests alone, not every one of its years.
+        Index("ix_request_open_type_state", "commune_id", "request_type_id", "state", "service_id",
+              sqlite_where=text(NOT_CLOSED_SQL), postgresql_where=text(NOT_CLOSED_SQL)),
         # Timers (grc tick) and the workflow editor's per-state counts.
         Index("ix_request_workflow_state", "commune_id", "workflow_id", "state", "state_entered_at"),
     )

@@ -283,6 +283,19 @@ def grc_tick(commune, now):
     """
 
 
+@hookspec
+def grc_rebuild_indicators(commune, connection):
+    """Recount the plugin's own aggregates for ``commune`` (counts its
+    dashboards read, kept up to date on write) from its rows; return how
+    many aggregate rows were written, or None.
+
+    Called by ``grc indicators rebuild`` (and its job) after the core
+    recounted its counters — needed after rows were written in bulk outside
+    the ORM — for plugins active in the commune, in its scope, on the
+    session's ``connection``: the same transaction, do not commit.
+    """
+
+
 # --- decisions -----------------------------------------------------------
 
 @hookspec(firstresult=True)

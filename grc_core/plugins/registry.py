@@ -285,6 +285,11 @@ class PluginRegistry:
     def tick(self, active, commune, now=None) -> None:
         self._caller("grc_tick", active)(commune=commune, now=_now(now))
 
+    def rebuild_indicators(self, active, commune, connection) -> int:
+        """Aggregate rows the ``active`` plugins recounted for ``commune``."""
+        results = self._caller("grc_rebuild_indicators", active)(commune=commune, connection=connection)
+        return sum(n or 0 for n in results)
+
     def route_request(self, active, request, commune) -> RoutingDecision | None:
         return self._caller("grc_route_request", active)(request=request, commune=commune)
 

@@ -22,6 +22,7 @@ from grc_core.plugin_api import (
     in_services, period_bounds,
 )
 
+from . import day_counts
 from .models import SurveyInvitation, SurveySetting
 
 FIGURES = ("mean", "resolved", "rate")
@@ -98,16 +99,12 @@ def _link(filters: IndicatorFilters, figure: str) -> str:
 
 
 def figures(filters: IndicatorFilters) -> dict:
-    """The three figures of one period, from one query grouped by type (the confidential types under their
-    threshold left out in Python), computed once per page: a dashboard shows each figure and asks the
-    previous period too."""
+    """The three figures of one period, from one query grouped by type — on the daily counts when they can
+    answer the filters — (the confidential types under their threshold left out in Python), computed once
+    per page: a dashboard shows each figure and asks the previous period too."""
     cache = g.setdefault("enquetes_figures", {})
     if filters not in cache:
-        per_type = db.session.execute(select(
-            SurveyInvitation.request_type_id, func.count(), func.count(SurveyInvitation.score),
-            func.coalesce(func.sum(SurveyInvitation.score), 0), func.count(case((SurveyInvitation.resolved != "", 1))),
-            func.count(case((SurveyInvitation.resolved == "yes", 1))))
-            .where(*_filter_conditions(filters)).group_by(SurveyInvitation.request_type_id)).all()
+        per_type = day_counts.per_type(filters) if day_counts.answers(filters) else _per_type(filters)
         hidden = _hidden_of({type_id: answered for type_id, _sent, answered, *_rest in per_type})
         sent, answered, total, said, yes = (sum(row[i] for row in per_type if row[0] not in hidden)
                                             for i in range(1, 6))
@@ -115,6 +112,15 @@ def figures(filters: IndicatorFilters) -> dict:
                           "resolved": round(100 * yes / said, 1) if said else None,
                           "rate": round(100 * answered / sent, 1) if sent else None}
     return cache[filters]
+
+
+def _per_type(filters: IndicatorFilters) -> list:
+    """The rows of :func:`day_counts.per_type`, from the surveys themselves (filters the counts do not keep)."""
+    return db.session.execute(select(
+        SurveyInvitation.request_type_id, func.count(), func.count(SurveyInvitation.score),
+        func.coalesce(func.sum(SurveyInvitation.score), 0), func.count(case((SurveyInvitation.resolved != "", 1))),
+        func.count(case((SurveyInvitation.resolved == "yes", 1))))
+        .where(*_filter_conditions(filters)).group_by(SurveyInvitation.request_type_id)).all()
 
 
 def mean_score(commune, filters: IndicatorFilters) -> IndicatorResult:

@@ -89,6 +89,32 @@ class SurveyInvitation(TenantMixin, db.Model):
     request_type: Mapped[RequestType | None] = relationship()
 
 
+class SurveyDayStat(TenantMixin, db.Model):
+    """The closing surveys sent on one local day, per request type and
+    service, and what their answers add up to (day_counts.py): what the
+    dashboards' figures read instead of a year of surveys."""
+
+    __tablename__ = "enquetes_day_stat"
+    __table_args__ = (
+        UniqueConstraint("commune_id", "day", "request_type_id", "service_id", name="uq_enquetes_day_stat_key"),
+        # The figures read their sums from the index alone.
+        Index("ix_enquetes_day_stat_read", "commune_id", "day", "request_type_id", "service_id", "sent", "answered",
+              "score_sum", "said", "said_yes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    # 0 for none: the key must compare equal to itself.
+    request_type_id: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    service_id: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    sent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    answered: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    score_sum: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Answers that said whether the problem is resolved, and those that said « yes ».
+    said: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    said_yes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
 class Barometer(TenantMixin, db.Model):
     """A survey the commune writes itself (its own questions, as FieldSpec
     dicts) and sends to a segment of its population. ``status``: draft, then

@@ -19,7 +19,7 @@ from grc_core.plugin_api import (
 )
 
 from . import models  # noqa: F401  (the plugin's tables)
-from . import barometers, surveys
+from . import barometers, day_counts, surveys
 from .labels import FALLBACK_LABELS, RESOLVED_LABELS, SCORE_LABELS, SURVEY_CHANNEL_SHORT_LABELS
 
 manifest = PluginManifest(
@@ -111,6 +111,11 @@ def grc_request_transitioned(request, transition, fields, actor, commune, now):
 def grc_tick(commune, now):
     surveys.send_due(commune, now)
     barometers.purge_expired(local_date(now))
+
+
+@hookimpl
+def grc_rebuild_indicators(commune, connection):
+    return day_counts.count_all(connection, commune.id)
 
 
 @hookimpl

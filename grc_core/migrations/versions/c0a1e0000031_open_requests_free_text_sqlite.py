@@ -1,7 +1,7 @@
 """queue free text on SQLite: an FTS5 table of the open requests alone
 
 Revision ID: c0a1e0000031
-Revises: c0a1e0000029
+Revises: c0a1e0000030
 Create Date: 2026-12-07 12:00:00
 
 What c0a1e0000028 gave PostgreSQL (a trigram index partial on the requests
@@ -26,7 +26,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c0a1e0000031'
-down_revision = "c0a1e0000029"
+down_revision = "c0a1e0000030"
 branch_labels = None
 depends_on = None
 

@@ -385,6 +385,13 @@ def grc_tick(commune, now):
         commune.settings = {**(commune.settings or {}), TICKS: [*ticks(commune), day]}
 
 
+@hookimpl
+def grc_rebuild_indicators(commune, connection):
+    # The dummy keeps no aggregate: it notes the call and wrote no row.
+    _note(commune, "indicators rebuilt")
+    return 0
+
+
 # --- decisions ---------------------------------------------------------------------
 
 @hookimpl
