@@ -250,7 +250,8 @@ def _secondary_indexes(cursor, tables: list[str]) -> list[tuple[str, str]]:
 
 def foreign_rows(connection, metadata) -> dict[str, int]:
     """``table.column`` → rows of a commune pointing to a row of another
-    commune (or to none), over every copied table: all zero after a good clone."""
+    commune (or, for an agent, to one who is not its member), over every
+    copied table: all zero after a good clone."""
     found = {}
     tables = {cloned.name: cloned for cloned in plan(metadata)}
     for cloned in tables.values():
@@ -271,7 +272,9 @@ def foreign_rows(connection, metadata) -> dict[str, int]:
         if not checks:
             continue
         counts = ", ".join(f"count(*) FILTER (WHERE {condition})" for _column, condition in checks)
-        row = connection.exec_driver_sql(f'SELECT {counts} FROM "{cloned.name}" c {" ".join(joins)}').one()
+        # A row without a commune (a platform-wide audit event) belongs to none to leak from.
+        row = connection.exec_driver_sql(f'SELECT {counts} FROM "{cloned.name}" c {" ".join(joins)} '
+                                         "WHERE c.commune_id IS NOT NULL").one()
         for (column, _condition), count in zip(checks, row):
             found[f"{cloned.name}.{column}"] = count
     return found
