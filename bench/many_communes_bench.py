@@ -4,12 +4,15 @@ the database holds many others?
     python -m bench.many_communes_bench [--communes 50] [--requests 5000000] \\
         [--database-url postgresql://postgres@127.0.0.1:5432/grc_many] [--repeat 15] [--reuse]
 
-Builds two PostgreSQL databases with ``bench.seed``'s bulk loader:
+Builds two PostgreSQL databases:
 
 - *shared* (``--database-url``): ``--communes`` communes of
   ``--requests / --communes`` requests each (and ``--citizens / --communes``
-  citizens), the measured one — Villeneuve-sur-Loire, the other benches'
-  commune — loaded in the middle of the others;
+  citizens). ``bench.seed``'s bulk loader loads one commune and the
+  measured one — Villeneuve-sur-Loire, the other benches' commune —, then
+  ``bench.clone_communes`` copies the first one inside PostgreSQL and
+  rewrites every commune's rows interleaved in time, as a live deployment
+  writes them;
 - *alone* (the same name with ``_alone``): that commune only, the same rows
   (same generator seed).
 
@@ -49,16 +52,47 @@ def alone_url(url: str) -> str:
 
 
 def load_shared(url: str, communes: int, citizens: int, requests: int, log) -> None:
-    """``communes`` communes in one database, the measured one in the middle."""
-    middle = communes // 2
-    for index in range(communes):
-        measured = index == middle
-        started = time.perf_counter()
-        seeding.seed(url, citizens, requests, reset=index == 0, log=lambda line: None,
-                     seed_value=MEASURED_SEED if measured else MEASURED_SEED + 1 + index,
-                     commune=seeding.BENCH_COMMUNE if measured else other_commune(index + 1))
-        log(f"  commune {index + 1}/{communes}{' (measured)' if measured else ''}: "
-            f"{requests:,} requests in {time.perf_counter() - started:.0f} s")
+    """``communes`` communes in one database, in minutes where ``bench.seed``
+    for each would take over two hours at 50 × 100,000: it seeds one other
+    commune and the measured one, ``bench.clone_communes`` copies the other
+    ``communes - 2`` times and interleaves every commune's rows in time;
+    then checks that no copied row points into another commune."""
+    from sqlalchemy import create_engine, text
+
+    from . import clone_communes
+
+    started = time.perf_counter()
+    template = seeding.seed(url, citizens, requests, reset=True, log=lambda line: None,
+                            seed_value=MEASURED_SEED + 1, commune=other_commune(1))
+    log(f"  seed: commune témoin 1 (the template), {requests:,} requests in {time.perf_counter() - started:.0f} s")
+    step = time.perf_counter()
+    measured = seeding.seed(url, citizens, requests, reset=False, log=lambda line: None,
+                            seed_value=MEASURED_SEED, commune=seeding.BENCH_COMMUNE)
+    log(f"  seed: the measured commune, {requests:,} requests in {time.perf_counter() - step:.0f} s")
+    app = seeding.bench_app(url)
+    engine = create_engine(url)
+    step = time.perf_counter()
+    with app.app_context():
+        from grc_core.extensions import db
+
+        metadata = db.metadata
+        db.engine.dispose()
+    clone_communes.clone(engine, metadata, template.commune_id, measured.commune_id,
+                         [other_commune(index) for index in range(2, communes)], log)
+    log(f"  clone: {communes - 2} copies in {time.perf_counter() - step:.0f} s")
+    step = time.perf_counter()
+    with engine.connect() as connection:
+        wrong = {where: count for where, count in clone_communes.foreign_rows(connection, metadata).items() if count}
+        size = connection.scalar(text("SELECT pg_size_pretty(pg_database_size(current_database()))"))
+        counts = {name: connection.scalar(text(f'SELECT count(*) FROM "{name}"'))
+                  for name in ("commune", "user_account", "citizen", "request", "request_event", "message",
+                               "outbox_message", "request_day_stat", "request_channel_stat", "request_duration_stat")}
+    engine.dispose()
+    if wrong:
+        raise RuntimeError(f"copied rows pointing into another commune: {wrong}")
+    log(f"  check: no row points into another commune ({time.perf_counter() - step:.0f} s)")
+    log(f"  loaded in {time.perf_counter() - started:.0f} s; database {size}; "
+        + ", ".join(f"{name} {count:,}" for name, count in counts.items()))
 
 
 def request_id(app, commune_id: int, reference: str) -> int:
@@ -129,6 +163,8 @@ def main(argv=None) -> None:
     url = seeding.normalise_url(args.database_url)
     if not seeding.is_postgresql(url):
         parser.error("the many-communes bench runs on PostgreSQL (--database-url postgresql://…)")
+    if args.communes < 2:
+        parser.error("--communes: at least 2 (the measured commune and the one copied)")
     per_commune = args.requests // args.communes
     citizens = (args.citizens or args.requests // 5) // args.communes
     single = alone_url(url)

@@ -219,7 +219,12 @@ def test_many_communes_refuses_sqlite_with_a_clear_message(capsys):
     assert "the many-communes bench runs on PostgreSQL" in capsys.readouterr().err
 
 
-def test_many_communes_loads_both_databases_and_prints_a_ratio_per_page(capsys):
+@pytest.fixture(scope="module")
+def many_communes():
+    """bench.many_communes_bench end to end at 3 communes × 200 requests:
+    one commune seeded and copied once, beside the measured one."""
+    import contextlib
+    import io
     import os
 
     test_url = os.environ.get("GRC_TEST_DATABASE_URL")
@@ -229,20 +234,103 @@ def test_many_communes_loads_both_databases_and_prints_a_ratio_per_page(capsys):
 
     parsed = make_url(bench_seed.normalise_url(test_url))
     url = parsed.set(database=f"{parsed.database}_many_smoke").render_as_string(hide_password=False)
-    many_communes_bench.main(["--communes", "3", "--requests", "600", "--repeat", "1", "--database-url", url])
-    output = capsys.readouterr().out
-    assert "3 communes × 200 requests" in output and "Worst ratio" in output
-    assert "queue — no filter" in output and "dashboard operational" in output
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):  # module-scoped: capsys is per test
+        many_communes_bench.main(["--communes", "3", "--requests", "600", "--repeat", "1", "--database-url", url])
     shared = create_engine(bench_seed.normalise_url(url))
     alone = create_engine(bench_seed.normalise_url(many_communes_bench.alone_url(url)))
+    yield printed.getvalue(), shared, alone
+    shared.dispose()
+    alone.dispose()
+
+
+def test_many_communes_loads_both_databases_and_prints_a_ratio_per_page(many_communes):
+    output, shared, alone = many_communes
+    assert "3 communes × 200 requests" in output and "Worst ratio" in output
+    assert "queue — no filter" in output and "dashboard operational" in output
+    assert "no row points into another commune" in output
     assert scalar(shared, "SELECT count(*) FROM commune") == 3 and scalar(alone, "SELECT count(*) FROM commune") == 1
     assert scalar(shared, "SELECT count(*) FROM request") == 600 and scalar(alone, "SELECT count(*) FROM request") == 200
     # The measured commune holds the same requests in both.
     measured = "SELECT string_agg(reference || subject, ',' ORDER BY reference) FROM request " \
                "JOIN commune ON commune.id = request.commune_id WHERE commune.insee_code = '45901'"
     assert scalar(shared, measured) == scalar(alone, measured)
-    shared.dispose()
-    alone.dispose()
+
+
+def test_a_copy_holds_the_template_communes_rows_under_its_own_ids(many_communes):
+    _output, shared, _alone = many_communes
+    with shared.connect() as connection:
+        per_commune = connection.execute(text(
+            "SELECT c.slug, (SELECT count(*) FROM request r WHERE r.commune_id = c.id), "
+            "(SELECT count(*) FROM request_event e WHERE e.commune_id = c.id), "
+            "(SELECT count(*) FROM membership m WHERE m.commune_id = c.id), "
+            "(SELECT count(*) FROM request_day_stat d WHERE d.commune_id = c.id), "
+            "(SELECT string_agg(r.reference || r.subject, ',' ORDER BY r.reference) FROM request r "
+            " WHERE r.commune_id = c.id) FROM commune c ORDER BY c.slug")).all()
+        copy_agents = connection.execute(text(
+            "SELECT u.email FROM user_account u JOIN membership m ON m.user_id = u.id "
+            "JOIN commune c ON c.id = m.commune_id WHERE c.slug = 'commune-temoin-2'")).scalars().all()
+    by_slug = {slug: rest for slug, *rest in per_commune}
+    assert set(by_slug) == {"commune-temoin-1", "commune-temoin-2", "villeneuve-sur-loire"}
+    # The copy is the template row for row; the measured commune has its own data.
+    assert by_slug["commune-temoin-2"] == by_slug["commune-temoin-1"]
+    assert by_slug["villeneuve-sur-loire"][4] != by_slug["commune-temoin-1"][4]
+    assert all(requests == 200 and events > 0 and members >= 55 and counters > 0
+               for requests, events, members, counters, _refs in by_slug.values())
+    # Its agents are its own: e-mails on its slug, not the template's accounts.
+    assert copy_agents and all(email.endswith("@commune-temoin-2.fr") for email in copy_agents)
+
+
+def test_the_communes_rows_are_interleaved_in_the_heap(many_communes):
+    """Rewritten in time order, as a live deployment writes them: reading
+    the table in physical order, the commune changes nearly every row."""
+    _output, shared, _alone = many_communes
+    changes = scalar(shared, "SELECT count(*) FILTER (WHERE commune_id <> previous) FROM ("
+                             "SELECT commune_id, lag(commune_id) OVER (ORDER BY ctid) AS previous FROM request) AS r")
+    assert changes >= 500  # one commune after the other would give 2
+
+
+def test_the_check_finds_a_row_pointing_into_another_commune(many_communes):
+    from bench import clone_communes
+
+    _output, shared, _alone = many_communes
+    app = bench_seed.bench_app(shared.url.render_as_string(hide_password=False))
+    with app.app_context():
+        from grc_core.extensions import db
+
+        metadata = db.metadata
+        db.engine.dispose()
+    with shared.connect() as connection:
+        assert set(clone_communes.foreign_rows(connection, metadata).values()) == {0}
+        # One request of the copy routed to a service of the template, one assigned to its agent.
+        connection.execute(text(
+            "UPDATE request SET service_id = (SELECT min(s.id) FROM service s JOIN commune c ON c.id = s.commune_id "
+            "WHERE c.slug = 'commune-temoin-1'), assignee_id = (SELECT min(m.user_id) FROM membership m "
+            "JOIN commune c ON c.id = m.commune_id WHERE c.slug = 'commune-temoin-1') "
+            "WHERE id = (SELECT min(r.id) FROM request r JOIN commune c ON c.id = r.commune_id "
+            "WHERE c.slug = 'commune-temoin-2')"))
+        found = {where: count for where, count in clone_communes.foreign_rows(connection, metadata).items() if count}
+        connection.rollback()
+    assert found == {"request.service_id": 1, "request.assignee_id": 1}
+
+
+def test_every_table_of_a_commune_is_copied():
+    """The plan comes from the metadata: a new plugin table with a commune_id is copied without a list to update."""
+    from bench import clone_communes
+
+    app = bench_seed.bench_app("sqlite://")
+    with app.app_context():
+        from grc_core.extensions import db
+
+        planned = {cloned.name: cloned for cloned in clone_communes.plan(db.metadata)}
+        with_commune = {name for name, table in db.metadata.tables.items() if "commune_id" in table.c}
+    assert with_commune <= set(planned)
+    assert {"user_account", "membership_service"} <= set(planned) and "commune" not in planned
+    assert planned["request_day_stat"].references["service_id"] == "service"  # a counter's key, no declared FK
+    assert "email" in planned["user_account"].renamed and "token_hash" in planned["tracking_link"].renamed
+    assert planned["audit_event"].commune_columns == ["commune_id", "chain"]
+
+
 def test_the_api_benchmark_runs_each_call_at_a_tiny_scale(loaded):
     """bench.api_bench on the tiny commune: every call answers as expected
     (the run stops on any other status) and each figure has its samples
