@@ -221,7 +221,7 @@ def workflow_steps(definition: dict | None, current: str, visited: set[str]) -> 
 class ShortDates:
     """``datetimeformat('short')`` and ``dateformat('short')`` of Flask-Babel,
     with the user's locale and time zone looked up once per page rather than
-    once per date: the queue shows a hundred of them."""
+    once per date: the queue shows a hundred of them, a request's history dozens."""
 
     def __init__(self):
         self.locale, self.timezone = get_locale(), get_timezone()
@@ -514,7 +514,7 @@ class RequestsView(RequestsArea):
             "grc/requests/detail.html", req=req, new_messages=new_messages, status=status_of(req), data_rows=form_data_rows(req),
             transitions=transitions, actions=ordered_actions(transitions, state_kinds),
             commented=[t["label"] for t in transitions if t.get("comment_required")],
-            steps=workflow_steps(definition, req.state, visited), look=RowLook(dates),
+            steps=workflow_steps(definition, req.state, visited), look=RowLook(dates), dates=dates,
             diagram=diagram_svg(definition, current=req.state, title=_("Workflow « %(name)s »",
                                                                         name=req.workflow.shown_label))
             if req.workflow else None,
