@@ -9,11 +9,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask_babel import Babel
+from flask_babel import Babel, Domain, _get_current_context, get_locale
 
 from .security.auth import select_locale
 
 CORE_TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+class PageDomain(Domain):
+    """Flask-Babel's domain, its merged catalog kept for the request once
+    found: Flask-Babel's own lookup reads the request context again and
+    spells the locale's name for every string, and a back-office page
+    translates some two hundred (its labels, menus, history lines)."""
+
+    def get_translations(self):
+        context = _get_current_context()
+        if context is None:
+            return super().get_translations()
+        # force_locale() sets another locale object, and puts the first one back.
+        locale = getattr(context, "babel_locale", None) or get_locale()
+        known = getattr(context, "grc_catalog", None)
+        if known is None or known[0] is not locale:
+            known = context.grc_catalog = (locale, super().get_translations())
+        return known[1]
 
 
 def init_app(app, registry) -> None:
@@ -28,4 +46,5 @@ def init_app(app, registry) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["GRC"]["DEFAULT_TIMEZONE"]
     # One Babel per app: Flask-Babel caches catalogs on the instance, and two
     # apps in one process (tests) may load different plugins.
-    Babel(app, locale_selector=select_locale)
+    babel = Babel(app, locale_selector=select_locale)
+    babel.domain_instance = PageDomain(domain=app.config["BABEL_DOMAIN"])
