@@ -44,9 +44,11 @@ class Guarded:
         # visibility): ~250 times for one back-office page. The answer is kept
         # for the request, keyed by the user and the commune, and dropped when
         # a domain is enabled or disabled (tenancy.activation forgets it).
+        # The request's globals read once (each read through ``g`` is a proxy lookup).
+        state = g._get_current_object()
         user = current_user._get_current_object()
-        commune = g.get("grc_commune")
-        known = g.setdefault(VIEW_ACCESS_CACHE, {})
+        commune = state.get("grc_commune")
+        known = state.setdefault(VIEW_ACCESS_CACHE, {})
         key = (id(self), id(user), getattr(commune, "id", None))
         if key not in known:
             known[key] = self._decide_access(user, commune)

@@ -83,12 +83,14 @@ def permissions_of(user, membership, commune) -> set[str]:
 
 def can(permission: str) -> bool:
     """Does the signed-in user hold ``permission`` in the current commune?"""
-    if not current_user.is_authenticated or g.get("grc_commune") is None:
+    # The request's globals read once: pages ask this for each view of the menu and each action.
+    state = g._get_current_object()
+    if not current_user.is_authenticated or state.get("grc_commune") is None:
         return False
-    cache = g.setdefault("grc_permissions", None)
+    cache = state.get("grc_permissions")
     if cache is None:
-        cache = permissions_of(current_user, g.get("grc_membership"), g.grc_commune)
-        g.grc_permissions = cache
+        cache = permissions_of(current_user, state.get("grc_membership"), state.grc_commune)
+        state.grc_permissions = cache
     return permission in cache
 
 
