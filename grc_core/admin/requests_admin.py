@@ -746,9 +746,10 @@ class IntakeView(RequestsArea):
                                            "« create anyway ».")]
         formdata = CombinedMultiDict((request.files, source))
         typed = self._type(source, channel)
-        request_type, data, _checked, submission_errors = validate_submission(
+        submission = validate_submission(
             request_type=typed if typed is not None else source.get("type"), channel=channel, formdata=formdata,
             priority=source.get("priority") or None, files=request.files.getlist("files"))
+        request_type, _data, _checked, submission_errors = submission
         errors.update(submission_errors)
 
         def form_with_messages():
@@ -775,12 +776,11 @@ class IntakeView(RequestsArea):
             citizen = Citizen()
             citizen_form.apply_to(citizen)
             db.session.add(citizen)
-        for _name, upload in request.files.items(multi=True):
-            upload.stream.seek(0)  # read once by the validation above
         created, errors = create_request(
             request_type=request_type, citizen=citizen, channel=channel, formdata=formdata, actor=current_user,
             priority=source.get("priority") or None, subject=source.get("subject", ""),
             location=source.get("location", ""), files=request.files.getlist("files"), contact=contact,
+            submission=submission,
         )
         if created is None:
             db.session.rollback()

@@ -138,17 +138,22 @@ def _acknowledgement(request: Request, commune: Commune) -> tuple[str, str]:
 
 def create_request(*, request_type, citizen, channel, formdata, actor, priority=None, subject="", location="",
                    quartier=None, files=(), contact=None, now: datetime | None = None,
-                   latitude: float | None = None, longitude: float | None = None):
+                   latitude: float | None = None, longitude: float | None = None, submission=None):
     """File a request: ``(request, {})`` once committed, or ``(None, errors)``
     with nothing stored (see :func:`validate_submission` for ``errors``).
-    ``latitude``/``longitude``: where it is (an API's report), checked by the caller."""
+    ``latitude``/``longitude``: where it is (an API's report), checked by the caller.
+    ``submission``: what :func:`validate_submission` answered for these very
+    inputs, without errors — a caller that checked first (to show its page
+    again) does not have the form, the plugins' rules and the files checked twice."""
     from ..routing.engine import apply_routing
     from ..workflows.engine import start
 
     # Stored in UTC like every instant (SQLite keeps no zone).
     now = as_utc(now or utcnow())
-    resolved, data, checked, errors = validate_submission(
-        request_type=request_type, channel=channel, formdata=formdata, priority=priority, files=files, now=now)
+    if submission is None:
+        submission = validate_submission(request_type=request_type, channel=channel, formdata=formdata,
+                                         priority=priority, files=files, now=now)
+    resolved, data, checked, errors = submission
     if errors:
         return None, errors
     commune = _commune()
