@@ -63,12 +63,17 @@ def communes_for_slug_and_host(slug: str, host: str) -> tuple[Commune | None, Co
 
 def memberships_and_communes(user) -> list[tuple[Membership, Commune]]:
     """Every membership of the user with its (active) commune, by commune name,
-    and the membership's services (every page's access checks read them): one query."""
+    the membership's services and the plugins the commune uses (every page's
+    access checks and menus read them, cached for the request): one query."""
     with unscoped():
-        pairs = db.session.execute(
-            select(Membership, Commune).join(Commune).where(Membership.user_id == user.id, Commune.active.is_(True))
+        rows = db.session.execute(
+            select(Membership, Commune, enabled_plugins_column(Commune)).join(Commune)
+            .where(Membership.user_id == user.id, Commune.active.is_(True))
             .options(joinedload(Membership.services)).order_by(Commune.name)).unique().all()
+    pairs = [(membership, commune) for membership, commune, _enabled in rows]
     if has_request_context():
+        for _membership, commune, enabled in rows:
+            remember_enabled(commune.id, enabled.split(",") if enabled else ())
         # The navbar's commune menu lists them again on the same page: kept as
         # plain values, which a commit in between does not expire.
         g.grc_member_communes = (user.id, [(commune.id, commune.name) for _membership, commune in pairs])
