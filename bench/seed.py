@@ -26,6 +26,7 @@ import json
 import math
 import random
 import tempfile
+import threading
 import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -66,19 +67,27 @@ def is_postgresql(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
+# One application built at a time in a process: Werkzeug compiles each URL rule
+# through the ``ast`` module, whose constructor CPython 3.11 does not make
+# thread-safe ("AST constructor recursion depth mismatch" when two threads
+# build apps at once, as the campaign bench's smoke test does with its workers).
+_BUILDING = threading.Lock()
+
+
 def bench_app(url: str):
     """The application on the bench database, every installed plugin loaded."""
     from grc_core import create_app
 
     instance = Path(tempfile.gettempdir()) / "grc_bench" / "instance"
     instance.mkdir(parents=True, exist_ok=True)
-    return create_app({
-        "DATABASE_URL": url,
-        "SECRET_KEY": "bench-secret-key",
-        "INSTANCE_PATH": str(instance),
-        "PLUGINS": "*",
-        "SESSION_COOKIE_SECURE": False,
-    })
+    with _BUILDING:
+        return create_app({
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-secret-key",
+            "INSTANCE_PATH": str(instance),
+            "PLUGINS": "*",
+            "SESSION_COOKIE_SECURE": False,
+        })
 
 
 # --- database lifecycle ----------------------------------------------------------

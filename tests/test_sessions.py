@@ -169,6 +169,6 @@ def test_checking_the_session_costs_no_extra_query(app):
     touching = [s for s in statements if "agent_session" in s or "FROM user_account" in s]
     assert len(touching) == 1 and "JOIN agent_session" in touching[0]
     # The home's statements (bench/round_trips.py; the memberships come with
-    # their services, the security headers reload no user): checking the
-    # session adds none.
-    assert len(statements) == 8
+    # their services and the commune's enabled plugins, the security headers
+    # reload no user): checking the session adds none.
+    assert len(statements) == 7
