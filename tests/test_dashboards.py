@@ -224,3 +224,18 @@ def test_an_indicator_under_a_permission_shows_only_to_its_holders(app, towns, m
         client = signed_in(app, email)
         assert 'data-widget="core.test_secret_widget"' not in page(client, "/admin/dashboards/strategic/")[1]
         assert client.get("/admin/dashboards/strategic/export/core.test_secret_widget.csv").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_dashboard_numbers_read_as_babel_writes_them(app, language):
+    """The pattern parsed once gives flask_babel.format_decimal's text, in each language."""
+    from decimal import Decimal
+
+    from flask_babel import force_locale, format_decimal
+
+    from grc_core.admin.dashboards_admin import _number
+
+    with app.test_request_context(), force_locale(language):
+        for value in (0, 7, 1234, 1234.56, -0.04, 2.25, 987654321.05, Decimal("3.45")):
+            assert _number(value) == format_decimal(value, format="#,##0.#"), value
+        assert _number(None) == "—"
