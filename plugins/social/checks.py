@@ -27,10 +27,16 @@ def parse_day(value) -> date | None:
     """A date as stored (ISO) or typed on the request page (30/05/2026)."""
     if isinstance(value, date):
         return value
-    text = str(value or "").strip()
+    text = str(value or "").strip()[:10]
+    if len(text) == 10 and text[4] == "-":
+        # As stored: the C parser, not strptime — a dashboard reads thousands of them.
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text[:10], pattern).date()
+            return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
     return None
