@@ -53,8 +53,8 @@ from .registre import (
 from .domiciliation import (
     DEFAULT_ABSENCE_WARNING_LEAD_DAYS, DOMICILIATION_ABSENCE_MONTHS, DOMICILIATION_ANSWER_MONTHS,
     DOMICILIATION_ORIENTATION, DOMICILIATION_REFUSAL_MOTIVE, DOMICILIATION_VALIDITY_MONTHS,
-    STABLE_ADDRESS_REFUSAL, STABLE_ADDRESS_RENEWAL_REFUSAL,
-    CRITERION_LABELS, CommuneLink, CommuneLinkCriterion, DomiciliationDecision, DomiciliationOutcome, DomiciliationRefusalGround,
+    STABLE_ADDRESS_REFUSAL, STABLE_ADDRESS_RENEWAL_REFUSAL, CRITERION_LABELS,
+    CommuneLink, CommuneLinkCriterion, DomiciliationDecision, DomiciliationOutcome, DomiciliationRefusalGround,
     DomiciliationRequestState, DomiciliationStatus, check_domiciliation_refusal, commune_link,
     domiciliation_answer_due, domiciliation_decision, domiciliation_end_by_absence,
     domiciliation_request_state, domiciliation_status, domiciliation_validity_end,
