@@ -104,7 +104,10 @@ class Plural(Text):
 
 
 class LocalDate:
-    """A date written in the active locale (Babel: ``long`` by default)."""
+    """A date written in the active locale (Babel: ``long`` by default).
+
+    French writes the first day of a month as an ordinal in a sentence
+    (« 1er mars 2025 », Babel: « 1 mars 2025 »): the long format follows it."""
 
     __slots__ = ("day", "format")
 
@@ -115,7 +118,11 @@ class LocalDate:
     def __str__(self) -> str:
         babel = _flask_babel()
         if babel is not None:
-            return babel.format_date(self.day, self.format, rebase=False)
+            text = babel.format_date(self.day, self.format, rebase=False)
+            if self.format == "long" and self.day.day == 1 and text.startswith("1 ") \
+                    and babel.get_locale().language == "fr":
+                text = "1er" + text[1:]
+            return text
         from babel.dates import format_date
 
         return format_date(self.day, self.format, locale="en")

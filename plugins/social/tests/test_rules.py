@@ -828,7 +828,7 @@ def test_check_registration(filer, acknowledged, opposed, allowed, reason):
 
 @pytest.mark.parametrize(("opposed_on", "allowed", "reason"), [
     (dt.date(2026, 7, 1), True, "Opposition enregistrée : la personne n'est pas inscrite."),  # the day of the request
-    (dt.date(2026, 6, 30), False, "La date de l'opposition ne peut pas précéder la demande (1 juillet 2026)."),
+    (dt.date(2026, 6, 30), False, "La date de l'opposition ne peut pas précéder la demande (1er juillet 2026)."),
     (dt.date(2026, 7, 20), True, "Opposition enregistrée : la personne n'est pas inscrite."),  # today
     (dt.date(2026, 7, 21), False, "La date de l'opposition ne peut pas être dans le futur."),
 ])
