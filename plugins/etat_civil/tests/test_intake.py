@@ -6,12 +6,17 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from grc_core.plugin_api import Request, add_months, add_years, db, local_date, utcnow
-from grc_core.plugin_api.testing import in_commune
+from grc_core.plugin_api import LocalDate, Request, add_months, add_years, db, local_date, utcnow
+from grc_core.plugin_api.testing import in_commune, rules_locale
 
-from plugins.etat_civil import rules
 
 from .helpers import counts, intake, setup_town, signed_in
+
+
+def day_in_words(day) -> str:
+    """A date as a French reader reads it on the pages and in the rules' explanations (« 1er mars 2025 »)."""
+    with rules_locale("fr", "etat_civil"):
+        return str(LocalDate(day))
 
 # The intake files at the system's moment: validation reads that day.
 TODAY = local_date(utcnow())
@@ -104,7 +109,7 @@ def test_archives_a_person_dead_for_more_than_25_years_opens_the_act(app, town, 
         "naissance", "copie_integrale", "tiers", date_deces_personne=add_years(TODAY, -25), **birth))
     assert response.status_code == 400
     opens = add_years(add_years(TODAY, -25), 25) + timedelta(days=1)
-    assert "qu'à compter du " + rules.format_date_fr(opens) in html.unescape(response.get_data(as_text=True))
+    assert "qu'à compter du " + day_in_words(opens) in html.unescape(response.get_data(as_text=True))
 
 
 def test_archives_a_refused_restricted_act_says_where_to_give_the_death_date(app, town, client):
