@@ -138,29 +138,34 @@ class LocalDate:
 
 
 class Euros:
-    """An amount in euros, written in the active locale (``1 234,50 €``, ``€1,234.50``)."""
+    """An amount in euros, written in the active locale (``1 234,50 €``, ``€1,234.50``);
+    ``whole=True`` leaves out the cents of a whole amount (``1 000 €``, ``€1,000``)."""
 
-    __slots__ = ("amount",)
+    __slots__ = ("amount", "whole")
 
-    def __init__(self, amount: Decimal | int) -> None:
+    def __init__(self, amount: Decimal | int, *, whole: bool = False) -> None:
         self.amount = amount
+        self.whole = whole
 
     def __str__(self) -> str:
-        babel = _flask_babel()
-        if babel is not None:
-            return babel.format_currency(self.amount, "EUR")
+        from babel import Locale
         from babel.numbers import format_currency
 
-        return format_currency(self.amount, "EUR", locale="en")
+        babel = _flask_babel()
+        locale = (babel.get_locale() if babel is not None else None) or Locale.parse("en")
+        pattern = locale.currency_formats["standard"].pattern
+        if self.whole and Decimal(self.amount) == Decimal(self.amount).to_integral_value():
+            pattern = pattern.replace("0.00", "0")
+        return format_currency(self.amount, "EUR", pattern, locale=locale, currency_digits=False)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Euros) and self.amount == other.amount
+        return isinstance(other, Euros) and (self.amount, self.whole) == (other.amount, other.whole)
 
     def __hash__(self) -> int:
         return hash(self.amount)
 
     def __repr__(self) -> str:
-        return f"Euros({self.amount!r})"
+        return f"Euros({self.amount!r}, whole={self.whole!r})"
 
 
 class Joined:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
+
 from .common import _strip_accents
 
 
@@ -62,11 +65,12 @@ class SectorRule:
 
 @dataclass(frozen=True)
 class SectorAssignment:
-    """Result of :func:`sector_school`: a school, or a French message asking
-    for a manual assignment (``candidates`` lists the schools in conflict)."""
+    """Result of :func:`sector_school`: a school, or a message asking for a
+    manual assignment, translated when shown (``candidates`` lists the
+    schools in conflict)."""
 
     school_code: str | None
-    message: str = ""
+    message: RuleText | str = ""
     candidates: tuple[str, ...] = ()
 
     @property
@@ -75,7 +79,7 @@ class SectorAssignment:
 
 
 #: Message when the street is absent from the carte scolaire.
-UNKNOWN_STREET_MESSAGE: Final = "rue inconnue de la carte scolaire : affectation manuelle"
+UNKNOWN_STREET_MESSAGE: Final = _l("street unknown to the carte scolaire: manual assignment")
 
 # Street-type abbreviations, expanded only as the first word.
 _STREET_TYPES: Final = {
@@ -191,8 +195,8 @@ def sector_school(
             return SectorAssignment(schools[0])
         return SectorAssignment(
             None,
-            f"numéro absent ou illisible ({number!r}) pour « {shown} », rue partagée entre "
-            f"plusieurs écoles ({', '.join(schools)}) : affectation manuelle",
+            _l("number missing or unreadable (%(number)s) for « %(street)s », street shared between several schools "
+               "(%(schools)s): manual assignment", number=repr(number), street=shown, schools=", ".join(schools)),
             tuple(schools),
         )
 
@@ -200,8 +204,8 @@ def sector_school(
     if not matching:
         return SectorAssignment(
             None,
-            f"numéro {parsed} de « {shown} » non couvert par la carte scolaire : "
-            "affectation manuelle",
+            _l("number %(number)s of « %(street)s » not covered by the carte scolaire: manual assignment",
+               number=str(parsed), street=shown),
         )
     best = min(r.specificity for r in matching)
     schools = sorted({r.school_code for r in matching if r.specificity == best})
@@ -209,8 +213,8 @@ def sector_school(
         return SectorAssignment(schools[0])
     return SectorAssignment(
         None,
-        f"plusieurs écoles possibles pour le {parsed} « {shown} » ({', '.join(schools)}) : "
-        "affectation manuelle",
+        _l("several schools possible for %(number)s « %(street)s » (%(schools)s): manual assignment",
+           number=str(parsed), street=shown, schools=", ".join(schools)),
         tuple(schools),
     )
 

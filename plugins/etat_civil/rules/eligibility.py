@@ -266,8 +266,8 @@ def check_eligibility(request: EligibilityInput) -> Eligibility:
     if reason is None:
         return _ALLOWED
     if request.document_kind is DocumentKind.EXTRAIT_PLURILINGUE:
-        reason = Joined(_l("The multilingual extract follows the rules of %(document)s.", document=_DOC_LABEL[effective]),
-                        reason)
+        reason = Joined(_l("The multilingual extract follows the rules of %(document)s.",
+                           document=_DOC_LABEL[effective]), reason)
     return _archives_outcome(request, reason)
 
 
