@@ -219,26 +219,26 @@ def sector_school(
     )
 
 
-def carte_scolaire_problems(rules: Iterable[SectorRule]) -> tuple[str, ...]:
-    """French problems in a carte scolaire, for data entry: empty street or
+def carte_scolaire_problems(rules: Iterable[SectorRule]) -> tuple[RuleText, ...]:
+    """Problems in a carte scolaire (messages translated when shown), for data entry: empty street or
     school, non-positive or inverted ranges, and pairs of equally specific
     overlapping rules naming different schools (which :func:`sector_school`
     cannot decide).  Design check of this plugin (the carte itself is the
     délibération of L212-7, §3.3)."""
     rules = list(rules)
-    problems: list[str] = []
+    problems: list[RuleText] = []
     for rule in rules:
         name = rule.street or "?"
         if not normalize_street(rule.street):
-            problems.append("règle sans nom de rue")
+            problems.append(_l("rule without a street name"))
         if not rule.school_code:
-            problems.append(f"« {name} » : règle sans école")
+            problems.append(_l("« %(street)s »: rule without a school", street=name))
         if rule.from_number < 1:
-            problems.append(f"« {name} » : numéro de début {rule.from_number} invalide")
+            problems.append(_l("« %(street)s »: first number %(number)s invalid", street=name,
+                               number=str(rule.from_number)))
         if rule.to_number is not None and rule.to_number < rule.from_number:
-            problems.append(
-                f"« {name} » : bornes inversées ({rule.from_number} > {rule.to_number})"
-            )
+            problems.append(_l("« %(street)s »: bounds inverted (%(low)s > %(high)s)", street=name,
+                               low=str(rule.from_number), high=str(rule.to_number)))
     for i, a in enumerate(rules):
         for b in rules[i + 1:]:
             if a.school_code == b.school_code or a.specificity != b.specificity:
@@ -256,7 +256,8 @@ def carte_scolaire_problems(rules: Iterable[SectorRule]) -> tuple[str, ...]:
             )
             if shared is not None:
                 problems.append(
-                    f"« {a.street} » : règles en conflit à partir du n° {shared} "
-                    f"({a.school_code} / {b.school_code}) — affectation manuelle nécessaire"
+                    _l("« %(street)s »: rules in conflict from n° %(number)s (%(first)s / %(second)s) — manual "
+                       "assignment needed", street=a.street, number=str(shared), first=a.school_code,
+                       second=b.school_code)
                 )
     return tuple(problems)

@@ -333,12 +333,12 @@ def test_school_change_overdue(today, expected):
 def test_school_change_formalities():
     change = school_change_formalities(date(2025, 10, 3), changes_commune=True)
     assert change.deadline == date(2025, 10, 11)
-    assert any("certificat de radiation" in step for step in change.steps)
-    assert any("nouvelle commune" in step for step in change.steps)
+    assert any("certificat de radiation" in fr(step) for step in change.steps)
+    assert any("nouvelle commune" in fr(step) for step in change.steps)
     same = school_change_formalities(
         date(2025, 10, 3), changes_commune=False, changes_sector_school=False
     )
-    assert len(same.steps) == 1 and "radiation" not in same.steps[0]
+    assert len(same.steps) == 1 and "radiation" not in fr(same.steps[0])
 
 
 @pytest.mark.parametrize(
@@ -363,7 +363,8 @@ def test_pieces_allowed_is_exactly_d131_3_1():
     ]
     assert all(s.attestation_sur_l_honneur_accepted for s in specs)
     assert DOMICILE_VERIFICATION_BLOCKS_INSCRIPTION is False
-    assert "ne peut pas bloquer" in specs[2].note
+    assert "ne peut pas bloquer" in fr(specs[2].note)
+    assert "can never block the enrolment" in en(specs[2].note)
 
 
 @pytest.mark.parametrize(
@@ -394,7 +395,7 @@ def test_check_requested_pieces(requested, accepted, rejected_names, reason_frag
     assert tuple(r.name for r in check.rejected) == rejected_names
     assert check.ok is (not rejected_names)
     for rejected in check.rejected:
-        assert reason_fragment in rejected.reason
+        assert reason_fragment in fr(rejected.reason)
 
 
 def test_accepted_pieces_never_exceed_d131_3_1():
@@ -419,7 +420,8 @@ def test_accepted_pieces_never_exceed_d131_3_1():
 def test_missing_pieces(provided, missing_count):
     messages = missing_pieces(provided)
     assert len(messages) == missing_count
-    assert all("attestation sur l'honneur" in m for m in messages)
+    assert all("attestation sur l'honneur" in fr(m) for m in messages)
+    assert all("a sworn statement is enough" in en(m) for m in messages)
 
 
 # ---------------------------------------------------------------------------
