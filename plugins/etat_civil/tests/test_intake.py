@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from grc_core.plugin_api import LocalDate, Request, add_months, add_years, db, local_date, utcnow
+from grc_core.plugin_api import LocalDate, Request, User, add_months, add_years, db, local_date, utcnow
 from grc_core.plugin_api.testing import in_commune, rules_locale
 
 
@@ -66,6 +66,20 @@ def test_a_tiers_asking_a_copie_integrale_de_naissance_is_refused(app, town, cli
     refused(app, town, client, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **BIRTH),
             "Un tiers ne peut obtenir qu'un extrait sans filiation d'un acte de naissance "
             "(décret n° 2017-890, art. 30).")
+
+
+def test_an_english_agent_reads_the_refusal_in_english(app, town, client):
+    """The rule's explanation is the reader's: the same refusal, to an agent whose browser asks for English."""
+    with in_commune(app, town.id):
+        db.session.scalar(select(User).where(User.email == "accueil@a.fr")).locale = "en"
+        db.session.commit()
+    recent = dict(BIRTH, date_naissance=date(TODAY.year - 74, 6, 1))
+    refused(app, town, client, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **recent),
+            "A third party may obtain only an extract without parentage of a birth act (décret n° 2017-890, "
+            f"art. 30). The register will be open to anyone only from January 1, {TODAY.year - 74 + 76} (code du "
+            "patrimoine, art. L213-2).")
+    response = intake(client, town, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **recent))
+    assert "Un tiers ne peut" not in html.unescape(response.get_data(as_text=True))
 
 
 def test_a_tiers_asking_an_acte_de_deces_is_accepted(app, town, client):
