@@ -99,7 +99,7 @@ class Plural(Text):
     def _translate(self, babel) -> str:
         if babel is not None:
             # Flask-Babel's ngettext formats with its variables; ours are formatted by Text.
-            return babel.get_translations().ungettext(self.msgid, self.plural, self.num)
+            return babel.get_translations().ngettext(self.msgid, self.plural, self.num)
         return self.msgid if self.num == 1 else self.plural
 
 
@@ -119,8 +119,9 @@ class LocalDate:
         babel = _flask_babel()
         if babel is not None:
             text = babel.format_date(self.day, self.format, rebase=False)
+            locale = babel.get_locale()
             if self.format == "long" and self.day.day == 1 and text.startswith("1 ") \
-                    and babel.get_locale().language == "fr":
+                    and locale is not None and locale.language == "fr":
                 text = "1er" + text[1:]
             return text
         from babel.dates import format_date
