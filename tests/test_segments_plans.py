@@ -5,9 +5,10 @@ without changing whom it selects."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import delete, event
 
 from grc_core.extensions import db
+from grc_core.models import HouseholdLink
 from grc_core.plugin_api.testing import in_commune
 from grc_core.segments import count
 from grc_core.segments.catalogue import criteria_for
@@ -149,4 +150,33 @@ def test_the_people_who_filed_in_a_period_are_read_from_an_index(town):  # noqa:
             connection.exec_driver_sql(f"SET LOCAL {setting} = off")
         plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
         assert "Index Only Scan using ix_request_received on request" in plan, plan
+        db.session.rollback()
+
+
+def test_a_commune_without_such_household_links_runs_no_probe_per_person(town):  # noqa: F811
+    """The household criterion asks first whether the commune records any such
+    link at all: without one, nobody is probed (PostgreSQL ran a probe of the
+    empty table for each citizen inside an « or »); the same people either way."""
+    quartier = {"criterion": "core.quartier", "params": {"quartiers": ["Les Prés"]}}
+    either = {"match": "any", "items": [PARENT, quartier]}
+    assert names(town, either) == {"jeanne", "louis", "lea"}
+    with in_commune(town["app"], town["commune"]):
+        # Léa's link to her parent: the only « child » one of the commune (the other commune has none).
+        db.session.execute(delete(HouseholdLink).where(HouseholdLink.relation == "child"))
+        db.session.commit()
+    assert names(town, either) == {"louis", "lea"}
+    assert names(town, {"match": "all", "items": [PARENT]}) == set()
+    assert names(town, {"match": "all", "items": [{"not": PARENT}]}) == {"jeanne", "paul", "louis", "lea",
+                                                                        "nobirth"}
+    assert names(town, {"match": "any", "items": [{"criterion": "core.household", "params": {"role": "couple"}},
+                                                  quartier]}) == {"jeanne", "paul", "louis", "lea"}
+    with in_commune(town["app"], town["commune"]):
+        statement, parameters = _sent_count_statement(either, context_of(town))
+        # The commune-wide question before the per-person one (both engines evaluate an AND in order).
+        assert statement.index("household_link.relation") < statement.index("household_link.citizen_id")
+        if db.engine.dialect.name == "postgresql":
+            connection = db.session.connection()
+            plan = "\n".join(row[0] for row in connection.exec_driver_sql(
+                f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {statement}", parameters))
+            assert "(never executed)" in plan, plan  # the probe per person; the commune-wide one ran once
         db.session.rollback()

@@ -75,7 +75,15 @@ HOUSEHOLD_ROLES = {"parent": "child", "child": "parent", "couple": "spouse"}
 
 
 def _household(params: dict, context: SegmentContext):
-    return has_row(HouseholdLink.citizen_id == Citizen.id, HouseholdLink.relation == HOUSEHOLD_ROLES[params["role"]])
+    """Holds the link. First: does the commune record any such link at all —
+    one probe, evaluated once (SQLite and PostgreSQL compute an uncorrelated
+    subquery once) — and only then the probe per person. A commune that
+    records no household has its probes skipped: PostgreSQL prices a probe of
+    an empty table at nothing and, inside an « or », ran it for each of
+    170,000 citizens (90 ms at 200,000; docs/benchmarks.md, segments); where
+    the links exist it hashes them itself, as before."""
+    relation = HouseholdLink.relation == HOUSEHOLD_ROLES[params["role"]]
+    return and_(has_row(relation), has_row(HouseholdLink.citizen_id == Citizen.id, relation))
 
 
 def _consent(params: dict, context: SegmentContext):
