@@ -35,6 +35,20 @@ SEGMENTS = {
 }
 
 
+def requests_loaded(url: str) -> int:
+    """How many requests the database holds (0 when it has no request table)."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        if "request" not in inspect(engine).get_table_names():
+            return 0
+        with engine.connect() as connection:
+            return connection.scalar(text("SELECT count(*) FROM request"))
+    finally:
+        engine.dispose()
+
+
 def add_consents(app, log) -> None:
     from sqlalchemy import func, insert, select
 
@@ -99,6 +113,11 @@ def main(argv=None) -> None:
     log = lambda line: print(line, flush=True)  # noqa: E731
     backend = "PostgreSQL" if seeding.is_postgresql(url) else "SQLite"
     log(f"== {backend}, {args.citizens:,} citizens, {args.requests:,} requests")
+    if args.reuse and not database_has(url, args.requests) and (loaded := requests_loaded(url)):
+        # Never reload a database --reuse was given for (the shared 1M ones were
+        # reseeded at 100,000 that way: this option's default).
+        parser.error(f"the database holds {loaded:,} requests, not {args.requests:,}: pass --requests {loaded}, "
+                     "or leave out --reuse to load it anew")
     if not (args.reuse and database_has(url, args.requests)):
         for line in seeding.seed(url, args.citizens, args.requests, reset=True, log=log).lines():
             log(line)

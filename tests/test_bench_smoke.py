@@ -152,6 +152,19 @@ def test_the_segments_bench_adds_consents_and_counts(loaded):
     assert 0 < street_or_quartier <= CITIZENS
 
 
+def test_the_segments_bench_never_reloads_a_database_it_is_told_to_reuse(loaded):
+    """``--reuse`` with another volume than the one loaded stops, saying so: it
+    reloaded the database at its default 100,000 requests (the shared 1M ones)."""
+    from bench import segments_bench
+
+    report, engine = loaded
+    url = engine.url.render_as_string(hide_password=False)
+    before = scalar(engine, "SELECT count(*) FROM request")
+    with pytest.raises(SystemExit):
+        segments_bench.main(["--reuse", "--requests", str(before * 10), "--database-url", url])
+    assert scalar(engine, "SELECT count(*) FROM request") == before
+
+
 def test_the_campaign_bench_sends_one_e_mail_per_address(loaded):
     import socket
     import threading

@@ -5,9 +5,10 @@ without changing whom it selects."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import delete, event
 
 from grc_core.extensions import db
+from grc_core.models import HouseholdLink
 from grc_core.plugin_api.testing import in_commune
 from grc_core.segments import count
 from grc_core.segments.catalogue import criteria_for
@@ -57,8 +58,10 @@ def test_each_probe_reads_its_own_index(town):  # noqa: F811
         else:
             plan = "\n".join(str(row[-1]) for row in connection.exec_driver_sql(
                 f"EXPLAIN QUERY PLAN {statement}", parameters))
-            for index in ("ix_consent_segment", "ix_household_link_segment", "ix_request_citizen"):
+            for index in ("ix_household_link_segment", "ix_request_citizen"):
                 assert f"USING COVERING INDEX {index} (commune_id=? AND citizen_id=?" in plan, plan
+            # The consents: the commune's read once into a list (``IN``), not probed per person.
+            assert "USING COVERING INDEX ix_consent_segment (commune_id=?)" in plan, plan
             assert "ix_consent_commune_id" not in plan and "ix_household_link_commune_id" not in plan
         db.session.rollback()
 
@@ -150,3 +153,62 @@ def test_the_people_who_filed_in_a_period_are_read_from_an_index(town):  # noqa:
         plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
         assert "Index Only Scan using ix_request_received on request" in plan, plan
         db.session.rollback()
+
+
+def test_a_commune_without_such_household_links_runs_no_probe_per_person(town):  # noqa: F811
+    """The household criterion asks first whether the commune records any such
+    link at all: without one, nobody is probed (PostgreSQL ran a probe of the
+    empty table for each citizen inside an « or »); the same people either way."""
+    quartier = {"criterion": "core.quartier", "params": {"quartiers": ["Les Prés"]}}
+    either = {"match": "any", "items": [PARENT, quartier]}
+    assert names(town, either) == {"jeanne", "louis", "lea"}
+    with in_commune(town["app"], town["commune"]):
+        # Léa's link to her parent: the only « child » one of the commune (the other commune has none).
+        db.session.execute(delete(HouseholdLink).where(HouseholdLink.relation == "child"))
+        db.session.commit()
+    assert names(town, either) == {"louis", "lea"}
+    assert names(town, {"match": "all", "items": [PARENT]}) == set()
+    assert names(town, {"match": "all", "items": [{"not": PARENT}]}) == {"jeanne", "paul", "louis", "lea",
+                                                                        "nobirth"}
+    assert names(town, {"match": "any", "items": [{"criterion": "core.household", "params": {"role": "couple"}},
+                                                  quartier]}) == {"jeanne", "paul", "louis", "lea"}
+    with in_commune(town["app"], town["commune"]):
+        statement, parameters = _sent_count_statement(either, context_of(town))
+        # The commune-wide question before the per-person one (both engines evaluate an AND in order).
+        assert statement.index("household_link.relation") < statement.index("household_link.citizen_id")
+        if db.engine.dialect.name == "postgresql":
+            connection = db.session.connection()
+            plan = "\n".join(row[0] for row in connection.exec_driver_sql(
+                f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {statement}", parameters))
+            assert "(never executed)" in plan, plan  # the probe per person; the commune-wide one ran once
+        db.session.rollback()
+
+
+def test_on_sqlite_the_people_with_a_consent_are_listed_once(town):  # noqa: F811
+    """SQLite: the consent criterion is ``citizen.id IN (SELECT citizen_id …)``
+    — the list read once, then the citizens fetched from it by id — where a
+    probe of the consents for each citizen cost most of a count at 1M;
+    PostgreSQL keeps ``EXISTS`` (an ``IN`` under « or »/« not » may be
+    rescanned per citizen there). The same people under and, or, not."""
+    with in_commune(town["app"], town["commune"]):
+        context = context_of(town)
+        criteria = criteria_for(context)
+        sql = str(segment_condition(parse_definition({"match": "all", "items": [CONSENT]}, criteria), context,
+                                    criteria).compile(db.engine))
+        if db.engine.dialect.name == "sqlite":
+            assert "citizen.id IN (SELECT consent.citizen_id" in sql, sql
+            statement, parameters = _sent_count_statement({"match": "all", "items": [NOT_75, CONSENT]}, context)
+            plan = "\n".join(str(row[-1]) for row in db.session.connection().exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters))
+            # The citizens fetched by id from the list (by the primary key, or the commune's index and rowid).
+            assert plan.startswith("SEARCH citizen USING") and "rowid=?)" in plan.splitlines()[0], plan
+        else:
+            assert "EXISTS (SELECT 1" in sql and "consent.citizen_id = citizen.id" in sql, sql
+        db.session.rollback()
+    # Jeanne alone has the e-mail consent (Paul withdrew his, Louis's is by SMS).
+    assert names(town, {"match": "all", "items": [CONSENT]}) == {"jeanne"}
+    assert names(town, {"match": "all", "items": [{"not": CONSENT}]}) == {"paul", "louis", "lea", "nobirth"}
+    assert names(town, {"match": "any", "items": [CONSENT, {"criterion": "core.quartier",
+                                                             "params": {"quartiers": ["Les Prés"]}}]}) == {
+        "jeanne", "louis", "lea"}
+    assert names(town, {"match": "all", "items": [{"not": CONSENT}, NOT_75]}) == {"paul", "lea", "nobirth"}

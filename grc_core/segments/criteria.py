@@ -75,14 +75,36 @@ HOUSEHOLD_ROLES = {"parent": "child", "child": "parent", "couple": "spouse"}
 
 
 def _household(params: dict, context: SegmentContext):
-    return has_row(HouseholdLink.citizen_id == Citizen.id, HouseholdLink.relation == HOUSEHOLD_ROLES[params["role"]])
+    """Holds the link. First: does the commune record any such link at all —
+    one probe, evaluated once (SQLite and PostgreSQL compute an uncorrelated
+    subquery once) — and only then the probe per person. A commune that
+    records no household has its probes skipped: PostgreSQL prices a probe of
+    an empty table at nothing and, inside an « or », ran it for each of
+    170,000 citizens (90 ms at 200,000; docs/benchmarks.md, segments); where
+    the links exist it hashes them itself, as before."""
+    relation = HouseholdLink.relation == HOUSEHOLD_ROLES[params["role"]]
+    return and_(has_row(relation), has_row(HouseholdLink.citizen_id == Citizen.id, relation))
 
 
 def _consent(params: dict, context: SegmentContext):
     """A consent given and not withdrawn. Campaigns check consent again for
-    each recipient when they send: this criterion only narrows the segment."""
-    return has_row(Consent.citizen_id == Citizen.id, Consent.channel == params["channel"],
-                   Consent.purpose == params["purpose"], Consent.revoked_at.is_(None))
+    each recipient when they send: this criterion only narrows the segment.
+
+    On SQLite, ``citizen.id IN (SELECT citizen_id …)``: the people with the
+    consent listed once (a read of the commune's consents in
+    ``ix_consent_segment``), then either the citizens fetched by id from that
+    list or each one looked up in it — not a probe of the consents' index
+    for each of 200,000 citizens (« filed in 2026, not 75+, e-mail consent »
+    at 1M: docs/benchmarks.md, segments). SQLite keeps such a list in a
+    B-tree of any size. On PostgreSQL, ``EXISTS``: in an « and » both become
+    the same semi-join, and under « or » / « not » an ``IN`` too large for
+    ``hash_mem`` would be scanned again for every citizen, while ``EXISTS``
+    lets the planner hash it or probe the index."""
+    conditions = (Consent.channel == params["channel"], Consent.purpose == params["purpose"],
+                  Consent.revoked_at.is_(None))
+    if db.session.get_bind().dialect.name == "sqlite":
+        return Citizen.id.in_(select(Consent.citizen_id).where(*conditions))
+    return has_row(Consent.citizen_id == Citizen.id, *conditions)
 
 
 # --- on their requests ---------------------------------------------------------------------
