@@ -829,6 +829,9 @@ def count_aggregates(engine, commune_id: int, rows: dict, log) -> None:
         step = time.perf_counter()
         with engine.begin() as connection:
             rows[table] = count_all(connection, commune_id)
+            # Counted after the load's ANALYZE: without statistics SQLite (which
+            # never gathers them itself) chose other plans for the dashboards.
+            connection.exec_driver_sql(f"ANALYZE {table}")
         log(f"  {table} (dashboards): {rows[table]:,} rows in {time.perf_counter() - step:.1f} s")
 
 

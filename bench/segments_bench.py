@@ -70,6 +70,7 @@ def add_consents(app, log) -> None:
                     select(Citizen.id, Citizen.commune_id).where(Citizen.id % 3 == 0))]
         for start in range(0, len(rows), 20_000):
             db.session.execute(insert(Consent), rows[start:start + 20_000])
+        db.session.connection().exec_driver_sql("ANALYZE consent")  # the segments' plans read its statistics
         db.session.commit()
         log(f"  consents: {len(rows):,} in {time.perf_counter() - started:.1f} s")
 

@@ -73,6 +73,8 @@ def add_surveys(app, answers: int, log) -> int:
             db.session.execute(insert(SurveyInvitation), rows[start:start + CHUNK])
         # Written outside the ORM: counted per day as `grc indicators rebuild` does.
         day_counts.count_all(db.session.connection())
+        for table in ("enquetes_invitation", "enquetes_day_stat"):  # as bench/seed.py after its own loads
+            db.session.connection().exec_driver_sql(f"ANALYZE {table}")
         db.session.commit()
         log(f"  surveys: {len(rows):,} ({sum(1 for r in rows if r['score']):,} answered) "
             f"in {time.perf_counter() - started:.1f} s")

@@ -138,6 +138,17 @@ def test_the_portal_bench_measures_its_four_figures_at_a_tiny_scale(tmp_path, ca
     assert (tmp_path / "portal.json").exists()
 # Issue 19's benches, at this tiny scale (they run last: they add consents, a campaign, e-mails).
 
+def test_the_dashboards_counters_have_planner_statistics(loaded):
+    """Counted after the load's ANALYZE, they are analysed in turn: SQLite never
+    gathers statistics itself, and chose other plans for the dashboards."""
+    _report, engine = loaded
+    for table in ("request_day_stat", "request_channel_stat", "request_duration_stat"):
+        if engine.dialect.name == "sqlite":
+            assert scalar(engine, f"SELECT count(*) FROM sqlite_stat1 WHERE tbl = '{table}'"), table
+        else:
+            assert scalar(engine, f"SELECT last_analyze FROM pg_stat_user_tables WHERE relname = '{table}'"), table
+
+
 def test_the_segments_bench_adds_consents_and_counts(loaded):
     from bench import segments_bench
 
