@@ -1,13 +1,21 @@
-"""Shared by the procedures: their error, the day delay, dates and months in French, a dated result."""
+"""Shared by the procedures: their error, the day delay, dates and months in words, a dated result.
+
+The explanations are lazy (``flask_babel.lazy_gettext``): English sources, their
+French in the plugin's catalog, written in the locale active when they are shown
+(``str()``), dates by Babel. The rules stay pure functions of plain values.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import LazyString, format_date, get_locale, gettext
+from flask_babel import lazy_ngettext
+
 
 class UrbanismeRuleError(ValueError):
-    """A request the rules forbid or do not cover (message in French)."""
+    """A request the rules forbid or do not cover (its message is lazy: ``str(error)`` in the active locale)."""
 
 
 # ---------------------------------------------------------------------------
@@ -24,21 +32,42 @@ def add_days(d: date, n: int) -> date:
     return d + timedelta(days=n)
 
 
-def _fmt(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
+def _short_date(d: date) -> str:
+    if get_locale() is None:  # outside an application: no language to write in
+        return d.isoformat()
+    return format_date(d, "short")
 
 
-def _months_fr(n: int) -> str:
-    return f"{n} mois"
+def _fmt(d: date) -> LazyString:
+    """The date as Babel writes it (short) in the locale active when shown: 07/12/2026 in French."""
+    return LazyString(_short_date, d)
 
 
-def _clamp_note(start: date, end: date) -> str:
-    """French note when month-end clamping moved the day-number (convention 2)."""
+def _months(n: int) -> LazyString:
+    return lazy_ngettext("%(num)d month", "%(num)d months", n)
+
+
+def _joined(separator: str, parts) -> LazyString:
+    """``separator.join(parts)`` of lazy parts, joined when shown."""
+    parts = tuple(parts)
+    return LazyString(lambda: separator.join(str(p) for p in parts))
+
+
+def _capitalized(text) -> LazyString:
+    """``text`` with its first letter in upper case, when shown."""
+    return LazyString(lambda: (lambda s: s[:1].upper() + s[1:])(str(text)))
+
+
+def _clamp_text(start: date) -> str:
+    return " " + gettext(
+        "(no %(day)d in the month of expiry: the delay ends on the last day of the month, C. proc. civ. art. 641)",
+        day=start.day)
+
+
+def _clamp_note(start: date, end: date) -> LazyString | str:
+    """Note when month-end clamping moved the day-number (convention 2), with its leading space."""
     if end.day != start.day:
-        return (
-            f" (pas de {start.day} dans le mois d'échéance : le délai expire le dernier jour du mois,"
-            " C. proc. civ. art. 641)"
-        )
+        return LazyString(_clamp_text, start)
     return ""
 
 
@@ -49,8 +78,8 @@ def _clamp_note(start: date, end: date) -> str:
 
 @dataclass(frozen=True)
 class RuleDate:
-    """A computed date with its French explanation and its legal source."""
+    """A computed date with its explanation (lazy) and its legal source."""
 
     value: date
-    explanation: str
+    explanation: LazyString
     source: str
