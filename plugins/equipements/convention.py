@@ -75,7 +75,7 @@ def _render(booking, commune_name: str, reference: str, holder: str) -> bytes:
         paragraph(_("Participants expected: %(attendance)s (capacity of the facility: %(capacity)s).",
                     attendance=booking.attendance, capacity=facility.capacity))
     heading(_("Financial conditions"))
-    paragraph(_("Fee: %(amount)s.", amount=rules.fmt_eur(booking.amount)) + f" {booking.tariff_basis}")
+    paragraph(_("Fee: %(amount)s.", amount=rules.fmt_eur(booking.amount)) + f" {booking.tariff_basis_label}")
     paragraph(_("Deposit: %(amount)s, returned after the check-out inspection, or kept in whole or in part by a "
                 "reasoned decision.", amount=rules.fmt_eur(booking.deposit)))
     heading(_("Insurance and rules"))

@@ -10,9 +10,12 @@ tests that pass it.
 """
 from datetime import datetime, timezone
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from flask import Flask
+from flask_babel import Babel, force_locale
 from sqlalchemy import func, select
 
 from grc_core.plugin_api import Citizen, Request, RequestEvent, RequestType, db
@@ -22,6 +25,33 @@ from plugins.equipements.models import (
 )
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def catalogs_app():
+    """A bare application with the core's and the plugin's catalogs (no database): the rules'
+    texts are lazy, written in the locale active when read."""
+    import grc_core
+
+    application = Flask("equipements_rules")
+    application.config.update(
+        BABEL_TRANSLATION_DIRECTORIES=f"{Path(grc_core.__file__).parent / 'translations'};"
+                                      f"{Path(__file__).resolve().parents[1] / 'translations'}",
+        BABEL_DOMAIN="grc;grc_equipements", BABEL_DEFAULT_LOCALE="fr", BABEL_DEFAULT_TIMEZONE="Europe/Paris")
+    Babel(application)
+    return application
+
+
+@pytest.fixture
+def in_french(catalogs_app):
+    with catalogs_app.app_context(), force_locale("fr"):
+        yield
+
+
+@pytest.fixture
+def in_english(catalogs_app):
+    with catalogs_app.app_context(), force_locale("en"):
+        yield
 
 
 def reference_data():

@@ -8,6 +8,9 @@ import pytest
 from plugins.equipements import rules
 from plugins.equipements.rules import DurationUnit as U
 
+# The rules' texts are lazy: read in French, as the commune writes them (English: test_rules_english.py).
+pytestmark = pytest.mark.usefixtures("in_french")
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
