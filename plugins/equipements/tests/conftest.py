@@ -18,6 +18,7 @@ from flask import Flask
 from flask_babel import Babel, force_locale
 from sqlalchemy import func, select
 
+from grc_core import plugin_api
 from grc_core.plugin_api import Citizen, Request, RequestEvent, RequestType, db
 from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent, make_commune
 from plugins.equipements.models import (
@@ -31,11 +32,9 @@ NOW = datetime(2027, 3, 1, 8, 0, tzinfo=timezone.utc)
 def catalogs_app():
     """A bare application with the core's and the plugin's catalogs (no database): the rules'
     texts are lazy, written in the locale active when read."""
-    import grc_core
-
     application = Flask("equipements_rules")
     application.config.update(
-        BABEL_TRANSLATION_DIRECTORIES=f"{Path(grc_core.__file__).parent / 'translations'};"
+        BABEL_TRANSLATION_DIRECTORIES=f"{Path(plugin_api.__file__).resolve().parents[1] / 'translations'};"
                                       f"{Path(__file__).resolve().parents[1] / 'translations'}",
         BABEL_DOMAIN="grc;grc_equipements", BABEL_DEFAULT_LOCALE="fr", BABEL_DEFAULT_TIMEZONE="Europe/Paris")
     Babel(application)

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel, force_locale
 
-import grc_core
+from grc_core import plugin_api
 
 PLUGIN = Path(__file__).resolve().parents[1]
 
@@ -19,7 +19,8 @@ PLUGIN = Path(__file__).resolve().parents[1]
 def catalogs_app():
     application = Flask("urbanisme_rules")
     application.config.update(
-        BABEL_TRANSLATION_DIRECTORIES=f"{Path(grc_core.__file__).parent / 'translations'};{PLUGIN / 'translations'}",
+        BABEL_TRANSLATION_DIRECTORIES=f"{Path(plugin_api.__file__).resolve().parents[1] / 'translations'};"
+                                      f"{PLUGIN / 'translations'}",
         BABEL_DOMAIN="grc;grc_urbanisme", BABEL_DEFAULT_LOCALE="fr", BABEL_DEFAULT_TIMEZONE="Europe/Paris")
     Babel(application)
     return application
