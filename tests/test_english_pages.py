@@ -594,3 +594,51 @@ def test_flash_messages_and_e_mails_are_english(english_app, rows, finder):
             if french:
                 findings[f"e-mail to {message.recipient}: {message.subject}"] = french
     assert not findings, _report(findings)
+
+
+def test_the_rules_explanations_are_english(english_app, rows, finder):
+    """The explanations the plugins' pure rules write (plugins/*/rules/: eligibility, refusals, points to check,
+    levels) are English on the pages of requests whose data call them up — data the walk above does not make:
+    a link with the commune for a domiciliation, a third party asking for a full copy of a recent birth act, a
+    dérogation for a child too young for school."""
+    app = english_app
+    town, _ids, _data = rows
+    names = app.extensions["grc"].names
+    cases = []  # (code, data, English the page must show)
+    if "social" in names:
+        cases.append(("social.domiciliation", {"lien_commune": ["sejour"]},
+                      ["Link with the commune established: stay in the commune on the date of the request "
+                       "(CASF R264-4)."]))
+    if "etat_civil" in names:
+        year = date.today().year - 40
+        cases.append(("etat_civil.acte", {"acte": "naissance", "document": "copie_integrale", "qualite": "tiers",
+                                          "date_naissance": f"{year}-04-02"},
+                      ["A third party may obtain only an extract without parentage of a birth act (décret "
+                       "n° 2017-890, art. 30). The register will be open to anyone only from January 1, "
+                       f"{year + 76} (code du patrimoine, art. L213-2)."]))
+    if "ecoles" in names:
+        cases.append(("ecoles.derogation", {"enfant_naissance": f"{date.today().year - 1}-01-15",
+                                            "annee_scolaire": str(date.today().year), "motif": "raison_medicale",
+                                            "perimetre": "entrante", "commune_residence": "Shelbyville"},
+                      [f"too young for {date.today().year}-{date.today().year + 1}",
+                       "the maire of the host commune; the agreement of the maire of the home commune is not "
+                       "required for the sharing of the costs (C. éduc. L212-8 al. 5, R212-21)",
+                       "check: frequent hospital stays or regular care in the host commune"]))
+    if not cases:
+        pytest.skip("none of social, etat_civil, ecoles is loaded")
+    with in_commune(app, town):
+        parent = db.session.scalar(select(Citizen).where(Citizen.email == "john.smith@example.org"))
+        made = {code: _closed(code, parent, 91000 + number, "classee", data).id
+                for number, (code, data, _english) in enumerate(cases)}
+        db.session.commit()
+    client = _signed_in(app, "alice@example.org")
+    findings = {}
+    for code, _data, english in cases:
+        html = client.get(f"/admin/requests/{made[code]}/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+        texts = page_texts(html)
+        text = " ".join(texts)
+        missing = [sentence for sentence in english if sentence not in text]
+        french = finder.french(texts)
+        if missing or french:
+            findings[code] = missing + french
+    assert not findings, _report(findings)

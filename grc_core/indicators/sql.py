@@ -16,12 +16,12 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
-from flask import g
 from sqlalchemy import case, func, select, true
 
 from ..extensions import db
-from ..models import Request, RequestType, Service
+from ..models import Request, RequestType
 from ..plugin_api.types import IndicatorFilters
+from ..tenancy.resolver import commune_service_ids
 from ..tenancy.scoping import current_commune_id
 from ..workflows.deadlines import PARIS
 from .periods import bucket_start
@@ -37,15 +37,6 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return local_midnight(start), local_midnight(end + timedelta(days=1))
 
 
-def _services_of_the_commune() -> frozenset[int]:
-    """Ids of every service of the current commune, read once per request."""
-    cache = g.setdefault("grc_commune_services", {})
-    commune_id = current_commune_id()
-    if commune_id not in cache:
-        cache[commune_id] = frozenset(db.session.scalars(select(Service.id)))
-    return cache[commune_id]
-
-
 def in_services(column, service_ids: frozenset[int] | None):
     """``column IN service_ids``; None (``IndicatorFilters.service_ids`` for
     "every service of the commune") narrows nothing. For a viewer of every service of the
@@ -56,7 +47,7 @@ def in_services(column, service_ids: frozenset[int] | None):
     keep 0 for "no service"."""
     if service_ids is None:
         return true()
-    every = _services_of_the_commune()
+    every = commune_service_ids(current_commune_id())
     if every and every <= service_ids:
         return func.coalesce(column, 0) != 0
     return column.in_(sorted(service_ids))

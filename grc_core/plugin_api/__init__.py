@@ -114,6 +114,13 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "birthday": ("grc_core.calendar", "birthday"),
     "is_working_day": ("grc_core.calendar", "is_working_day"),
     "next_working_day": ("grc_core.calendar", "next_working_day"),
+    # The explanations of the pure rules: English messages translated when rendered (no Flask on import).
+    "lazy_text": ("grc_core.rules_text", "lazy_text"),
+    "lazy_ngettext": ("grc_core.rules_text", "lazy_ngettext"),
+    "LocalDate": ("grc_core.rules_text", "LocalDate"),
+    "Euros": ("grc_core.rules_text", "Euros"),
+    "Joined": ("grc_core.rules_text", "Joined"),
+    "RuleText": ("grc_core.rules_text", "Text"),
     # Indicators: SQL building blocks that respect the viewer's services.
     "in_services": ("grc_core.indicators.sql", "in_services"),
     "period_bounds": ("grc_core.indicators.sql", "period_bounds"),

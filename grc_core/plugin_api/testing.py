@@ -414,6 +414,34 @@ def rules_package_problems(package) -> list[str]:
     return problems
 
 
+_RULES_APPS: dict = {}
+
+
+@contextmanager
+def rules_locale(locale: str, plugin: str):
+    """Render a plugin's rule texts (``lazy_text``) in ``locale``: a bare Flask
+    app with the core's and the plugin's catalogs, no database — the rules'
+    tests stay tests of pure functions, and read their French and English."""
+    from pathlib import Path
+
+    import flask_babel
+    from flask import Flask
+
+    app = _RULES_APPS.get(plugin)
+    if app is None:
+        import grc_core
+        import importlib
+        folder = Path(importlib.import_module(f"plugins.{plugin}").__file__).parent
+        app = Flask(f"rules_{plugin}")
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{Path(grc_core.__file__).parent / 'translations'};" \
+                                                      f"{folder / 'translations'}"
+        app.config["BABEL_DOMAIN"] = f"grc;grc_{plugin}"
+        flask_babel.Babel(app)
+        _RULES_APPS[plugin] = app
+    with app.app_context(), flask_babel.force_locale(locale):
+        yield
+
+
 def sample_value(spec, text: str, *, day: str = "2010-03-15", email: str = "usager@example.org") -> str:
     """A value every field of its type accepts, as typed in a form: ``text``
     for free text (a test's canary or words), the first choice of a list, the

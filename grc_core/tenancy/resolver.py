@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, has_request_context, request, session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Commune, Membership
+from ..models import Commune, Membership, Service
 from .activation import enabled_plugins_column, is_active, remember_enabled
 from .addresses import served_on_hostname
 from .scoping import set_current_commune, unscoped
@@ -63,21 +63,46 @@ def communes_for_slug_and_host(slug: str, host: str) -> tuple[Commune | None, Co
 
 def memberships_and_communes(user) -> list[tuple[Membership, Commune]]:
     """Every membership of the user with its (active) commune, by commune name,
-    the membership's services and the plugins the commune uses (every page's
-    access checks and menus read them, cached for the request): one query."""
+    the membership's services, the plugins the commune uses and its services
+    (every page's access checks and menus read them, cached
+    for the request): one query."""
     with unscoped():
         rows = db.session.execute(
-            select(Membership, Commune, enabled_plugins_column(Commune)).join(Commune)
+            select(Membership, Commune, enabled_plugins_column(Commune), _service_ids_column(Commune)).join(Commune)
             .where(Membership.user_id == user.id, Commune.active.is_(True))
             .options(joinedload(Membership.services)).order_by(Commune.name)).unique().all()
-    pairs = [(membership, commune) for membership, commune, _enabled in rows]
+    pairs = [(membership, commune) for membership, commune, _enabled, _services in rows]
     if has_request_context():
-        for _membership, commune, enabled in rows:
+        for _membership, commune, enabled, services in rows:
             remember_enabled(commune.id, enabled.split(",") if enabled else ())
+        known = g.setdefault("grc_commune_services", {})
+        for _membership, commune, _enabled, services in rows:
+            known[commune.id] = frozenset(int(service_id) for service_id in services.split(",")) if services \
+                else frozenset()
         # The navbar's commune menu lists them again on the same page: kept as
         # plain values, which a commit in between does not expire.
         g.grc_member_communes = (user.id, [(commune.id, commune.name) for _membership, commune in pairs])
     return pairs
+
+
+def _service_ids_column(commune_table):
+    """SQL: the ids of each row of ``commune_table``'s services, comma-separated
+    (a Core subquery, as for the plugins: the commune is not the current one yet)."""
+    table = Service.__table__
+    return (select(func.aggregate_strings(cast(table.c.id, String), ","))
+            .where(table.c.commune_id == commune_table.id).correlate(commune_table).scalar_subquery())
+
+
+def commune_service_ids(commune_id: int | None) -> frozenset[int]:
+    """Ids of every service of the commune: read with the signed-in agent's
+    memberships, else once per request (a service created in between is
+    the next request's: scopes built on it only ever narrow to these)."""
+    known = g.setdefault("grc_commune_services", {}) if has_request_context() else {}
+    if commune_id not in known:
+        with unscoped():
+            known[commune_id] = frozenset(db.session.scalars(
+                select(Service.id).where(Service.commune_id == commune_id)))
+    return known[commune_id]
 
 
 def member_communes(user) -> list[tuple[int, str]]:

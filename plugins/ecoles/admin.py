@@ -98,9 +98,9 @@ class SectorView(SecureModelView):
 
 
 def _grid_problems(view, context, model, name):
-    # The checks of the délibération's grid (rules.validate_grid), in French.
+    # The checks of the délibération's grid (rules.validate_grid), in the reader's language.
     problems = rules.validate_grid(model.as_rule(), cantine_a_un_euro=model.cantine_a_un_euro)
-    return "; ".join(problems) or _("No problem found.")
+    return "; ".join(str(problem) for problem in problems) or _("No problem found.")
 
 
 class TariffGridView(SecureModelView):

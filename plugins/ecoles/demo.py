@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 
 from grc_core.plugin_api import Citizen, HouseholdLink, Membership, RequestType, db, utcnow
 
-from . import rules
+from . import rules, services
 from .models import (
     Activity, Enrolment, LevelCapacity, School, SchoolYear, SectorStreet, TariffGrid, TariffTranche,
 )
@@ -228,6 +228,7 @@ def _next_year(commune, years, schools, plans):
     carte = [rules.SectorRule(street, low, high, side, code) for street, low, high, side, code in CARTE]
     order = [lv.value for lv in rules.LEVELS]
     rows = []
+    unknown_street = services.in_commune_language(rules.UNKNOWN_STREET_MESSAGE)  # stored: the commune's language
     for school, level, _parent, child in plans:
         if level == "cm2":
             continue  # off to the collège
@@ -239,7 +240,7 @@ def _next_year(commune, years, schools, plans):
             target = schools.get(found.school_code) if found.found else None
         rows.append({"commune_id": commune.id, "child_id": child.id, "school_year_id": nxt.id,
                      "school_id": target.id if target else None, "level": up, "status": "affectee",
-                     "sector_message": "" if target else rules.UNKNOWN_STREET_MESSAGE, "canteen": False,
+                     "sector_message": "" if target else unknown_street, "canteen": False,
                      "matin": False, "soir": False, "mercredi": False, "quotient_familial": None, "tariff_label": "",
                      "tariff_price": None, "assigned_on": date(YEAR + 1, 5, 15), "radiated_on": None,
                      "request_id": None})

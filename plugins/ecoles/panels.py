@@ -105,12 +105,12 @@ def request_panels(request, commune) -> list[RequestPanel]:
         case = rules.derogation_case(*_communes(commune, data), data.get("motif"))
         items.append((_("Scope"), _("inside the commune") if case.scope is rules.DerogationScope.INTRA_COMMUNE
                       else _("between communes")))
-        items.append((_("Decided by"), case.decided_by))
+        items.append((_("Decided by"), str(case.decided_by)))
         if case.r212_21_case:
             items.append((_("R212-21 case"), _("Case %(n)d: the home commune must contribute.", n=case.r212_21_case)))
         items.append((_("Legal basis"), case.legal_basis))
         for note in case.notes:
-            items.append((_("To check"), note))
+            items.append((_("To check"), str(note)))
         school = services.find_school(data.get("ecole_demandee") or "")
         if school is not None and level is not None:
             items.append((_("Requested school"), _capacity_line(school, year.id if year else None, level.value)))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, has_request_context
+from flask import current_app, flash, has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
@@ -62,8 +63,15 @@ def carte_scolaire(level: str | None = None) -> list[rules.SectorRule]:
     return [row.as_rule() for row in rows if not level or row.school.accepts(level)]
 
 
-def sector_of(street: str, number, level: str | None = None) -> tuple[School | None, str]:
-    """The sector school of an address and, when there is none, why (manual assignment)."""
+def in_commune_language(text) -> str:
+    """A rule's explanation as it is stored: in the commune's language (docs/translations.md)."""
+    with force_locale(current_app.config["GRC"]["DEFAULT_LOCALE"]):
+        return str(text)
+
+
+def sector_of(street: str, number, level: str | None = None) -> tuple[School | None, object]:
+    """The sector school of an address and, when there is none, why (manual assignment: a rule's message,
+    translated when shown)."""
     found = rules.sector_school(carte_scolaire(level), street, number)
     if not found.found:
         return None, found.message
@@ -245,14 +253,14 @@ def level_for_form(data) -> tuple[rules.Level | None, str]:
     if level.code is rules.NotInPrimaryCode.TPS_SOUS_RESERVE_DE_PLACES:
         if not data.get("toute_petite_section"):
             return None, _("The child will be 2 at the rentrée: tick « Request for the toute petite section » for an "
-                           "admission within the places available (%(reason)s)", reason=level.reason)
+                           "admission within the places available (%(reason)s)", reason=str(level.reason))
         row = school_year_row(int(year_number))
         if tps_places_left(row.id if row else None, data) <= 0:
             return None, _("No place left in toute petite section for the year %(year)s: the child will be "
                            "welcomed in petite section at the rentrée %(rentree)s.", year=year.label,
                            rentree=birth.year + 3)
         return rules.Level.TOUTE_PETITE_SECTION, ""
-    return None, _("No level at primary school for this child: %(reason)s", reason=level.reason)
+    return None, _("No level at primary school for this child: %(reason)s", reason=str(level.reason))
 
 
 def activities_requested(data) -> list[str]:
@@ -293,9 +301,9 @@ def submitted(request) -> None:
                                     level.value if level else None)
         db.session.add(Enrolment(child_id=child.id, school_year_id=year.id, level=level.value,
                                  school_id=school.id if school else None, status="demandee",
-                                 request_id=request.id, sector_message=message))
+                                 request_id=request.id, sector_message=in_commune_language(message)))
         if message and has_request_context():
-            flash(_("Catchment area: %(message)s.", message=message), "warning")
+            flash(_("Catchment area: %(message)s.", message=str(message)), "warning")
     elif code == DEROGATION:
         find_or_create_child(data, request.citizen)
 

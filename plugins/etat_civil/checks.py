@@ -92,15 +92,15 @@ def validate_acte(data, commune, today: date) -> list[str]:
     if died_on is not None:
         death = rules.check_person_death_date(data["acte"], died_on, act_on=act_date(data), today=today)
         if not death.allowed:
-            return [FieldError(rt.DEATH_FIELD, death.reason)]
+            return [FieldError(rt.DEATH_FIELD, str(death.reason))]
     outcome = acte_eligibility(data, commune, today)
     if not outcome.allowed:
         if died_on is None and data["acte"] in rt.ARCHIVE_ACTS and register_closed_on(data) is not None:
             # The 25 years after the death may open the act: say where to give that date.
-            return [outcome.reason, FieldError(rt.DEATH_FIELD, _(
+            return [str(outcome.reason), FieldError(rt.DEATH_FIELD, _(
                 "If the person concerned has died, give the date of death: the act is open to anyone 25 years "
                 "after it (code du patrimoine, art. L213-2)."))]
-        return [outcome.reason]
+        return [str(outcome.reason)]
     errors = []
     missing = acte_missing_fields(data, commune)
     if missing:
@@ -168,7 +168,7 @@ def validate_livret(data, commune, today: date) -> list[str]:
         return []
     outcome = rules.check_livret_duplicata(data["demandeur"],
                                            procureur_agreement=bool(data.get("accord_procureur")))
-    return [] if outcome.allowed else [outcome.reason]
+    return [] if outcome.allowed else [str(outcome.reason)]
 
 
 def birth_declaration(data, commune) -> rules.Eligibility | None:
@@ -235,7 +235,7 @@ def validate_nom(data, commune, today: date) -> list[str]:
         return []
     outcome = rules.check_simplified_name_change(born, today,
                                                  already_used_simplified_procedure=bool(data.get("deja_utilise")))
-    return [] if outcome.allowed else [outcome.reason]
+    return [] if outcome.allowed else [str(outcome.reason)]
 
 
 VALIDATORS = {

@@ -1,19 +1,15 @@
 """Days written in words for the reader, in the reader's language.
 
-French keeps the civil status's own way (« 1er mars 2025 »,
-``rules.format_date_fr``); any other language gets Babel's long format
-(« March 1, 2025 »).
+Babel's long format (« March 1, 2025 »); French keeps the civil status's own
+way of the first of a month (« 1er mars 2025 »): ``LocalDate`` of the plugin
+API, which also writes the dates of the rules' explanations.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date, get_locale
-
-from . import rules
+from grc_core.plugin_api import LocalDate
 
 
 def day_in_words(day: date) -> str:
-    if str(get_locale() or "fr").startswith("fr"):
-        return rules.format_date_fr(day)
-    return format_date(day, "long")
+    return str(LocalDate(day))

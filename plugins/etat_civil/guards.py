@@ -64,7 +64,7 @@ def check(request, transition, fields, actor, commune, now) -> list[str] | None:
             elif celebration is not None:
                 outcome = rules.check_celebration_date(published, celebration)
                 if not outcome.allowed:
-                    problems.append(outcome.reason)
+                    problems.append(str(outcome.reason))
     elif code == rt.PACS and transition.code == "enregistrer":
         if not data.get("declaration_conjointe"):
             problems.append(_("The partners must sign the joint declaration (cerfa 15725) before the PACS is "
@@ -73,10 +73,10 @@ def check(request, transition, fields, actor, commune, now) -> list[str] | None:
     elif code == rt.NAISSANCE and transition.code == "dresser_acte":
         outcome = checks.birth_declaration(data, commune)
         if outcome is not None and not outcome.allowed:
-            problems.append(outcome.reason)
+            problems.append(str(outcome.reason))
     elif code == rt.NOM and transition.code in ("ouvrir_confirmation", "confirmer") and actor is not None:
         # The timer opens the confirmation when the month has run; an agent may not do it earlier.
         outcome = rules.check_name_change_confirmation(local_date(request.received_at), today)
         if not outcome.allowed:
-            problems.append(outcome.reason)
+            problems.append(str(outcome.reason))
     return problems

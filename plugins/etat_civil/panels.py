@@ -42,9 +42,9 @@ def _acte(req, commune) -> dict:
                                 "eligibility cannot be assessed."))]
     else:
         alerts = [("success", _("Eligible: the requester may obtain this document.")) if outcome.allowed
-                  else ("danger", outcome.reason)]
+                  else ("danger", str(outcome.reason))]
         if outcome.needs_manual_review:
-            alerts.append(("warning", outcome.review_note))
+            alerts.append(("warning", str(outcome.review_note)))
     rows = []
     closed = checks.register_closed_on(data)
     if closed:
@@ -101,7 +101,7 @@ def _naissance(req, commune) -> dict:
     data = req.data or {}
     deadline = checks.birth_deadline(data, commune)
     outcome = checks.birth_declaration(data, commune)
-    alerts = [("danger", outcome.reason)] if outcome is not None and not outcome.allowed else []
+    alerts = [("danger", str(outcome.reason))] if outcome is not None and not outcome.allowed else []
     return _block(alerts, [(_("Last day to declare the birth"), day_in_words(deadline) if deadline else "—")])
 
 

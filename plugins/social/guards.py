@@ -54,21 +54,22 @@ def check(request, transition, fields, actor, commune, now) -> list[str] | None:
             decision = rules.domiciliation_decision(link, interview_held=interview <= election, stable_address=stable,
                                                     renewal=transition.code == "renouveler")
             if decision.outcome is not rules.DomiciliationOutcome.GRANTED:
-                problems.append(FieldError("domicile_stable", decision.reason_fr) if stable and interview <= election
-                                else decision.reason_fr)
+                reason = str(decision.reason)
+                problems.append(FieldError("domicile_stable", reason) if stable and interview <= election else reason)
         elif transition.code == "refuser":
             ground = fields.get("motif_legal") or rules.DomiciliationRefusalGround.NO_LINK
-            decision = rules.check_domiciliation_refusal(link, motive_fr=fields.get("motif_refus", ""),
+            decision = rules.check_domiciliation_refusal(link, motive=fields.get("motif_refus", ""),
                                                          orientation_to=fields.get("orientation", ""), ground=ground)
             if not decision.allowed:
-                problems.append(FieldError("motif_legal", decision.reason_fr) if link.established
-                                and ground == rules.DomiciliationRefusalGround.NO_LINK else decision.reason_fr)
+                reason = str(decision.reason)
+                problems.append(FieldError("motif_legal", reason) if link.established
+                                and ground == rules.DomiciliationRefusalGround.NO_LINK else reason)
     elif code == rt.REGISTRE and transition.code == "opposition" and "date_opposition" in fields:
         opposed_on = checks.parse_day(fields["date_opposition"])
         decision = rules.check_opposition_date(opposed_on, received_on=local_date(request.received_at),
                                                today=checks.today())
         if not decision.allowed:
-            problems.append(FieldError("date_opposition", decision.reason_fr))
+            problems.append(FieldError("date_opposition", str(decision.reason)))
     elif code == rt.REGISTRE and transition.code in ("inscrire", "inscrire_sans_opposition"):
         from .register import entry_values
 
@@ -76,10 +77,10 @@ def check(request, transition, fields, actor, commune, now) -> list[str] | None:
                                             acknowledged=transition.code == "inscrire_sans_opposition",
                                             opposed=False)
         if not decision.allowed:
-            problems.append(decision.reason_fr)
+            problems.append(str(decision.reason))
         check_fields = rules.check_register_fields(entry_values(request))
         if not check_fields.allowed:
-            problems.append(check_fields.reason_fr)
+            problems.append(str(check_fields.reason))
         if not data.get("qualite"):
             problems.append(_("Quality (a, b or c) unknown: eligibility was not established (CASF R121-2)."))
     elif code == rt.AIDE_FACULTATIVE and transition.code == "accorder":
@@ -91,10 +92,10 @@ def check(request, transition, fields, actor, commune, now) -> list[str] | None:
             decision = checks.aid_decision(commune, data, amount, request.citizen_id, today,
                                            exclude_request=request.id)
             if decision.outcome is rules.AidOutcome.REFUSED:
-                problems.append(decision.reason_fr)
+                problems.append(str(decision.reason))
             elif amount > decision.amount:
                 most = f"{decision.amount:.2f}".replace(".", ",")
-                problems.append(_("%(reason)s At most %(amount)s € may be granted.", reason=decision.reason_fr,
+                problems.append(_("%(reason)s At most %(amount)s € may be granted.", reason=str(decision.reason),
                                   amount=most))
     elif code == rt.LOGEMENT and transition.code == "enregistrer":
         number = "".join(str(fields.get("numero_unique", "")).split()).upper()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -98,9 +100,10 @@ def prefect_export() -> list[list]:
     alert = active_alert()
     decision = rules.prefect_export_allowed(alert is not None)
     if not decision.allowed:
-        record_audit_event("social.registre.export_refused", target="social_registre",
-                           details={"reason": decision.reason_fr})
-        raise ExportRefused(decision.reason_fr)
+        with force_locale(current_app.config["GRC"]["DEFAULT_LOCALE"]):  # stored: the commune's language
+            stored = str(decision.reason)
+        record_audit_event("social.registre.export_refused", target="social_registre", details={"reason": stored})
+        raise ExportRefused(str(decision.reason))
     rows = entries()
     table = [[_("Last name"), _("First names"), _("Date of birth"), _("Quality"), _("Address"), _("Phone"),
               _("Home-help service"), _("Person to notify"), _("Date of the request"), _("Third party who asked"),

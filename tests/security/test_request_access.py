@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from grc_core.extensions import db
-from grc_core.models import Request, RequestEvent, User
+from grc_core.models import Request, RequestEvent, Service, User
 from grc_core.plugin_api.testing import csrf_token, in_commune, make_agent
 from grc_core.requests.service import add_attachments
 from tests.test_requests import file_request, make_citizen, setup_commune, signed_in
@@ -83,3 +83,59 @@ def test_the_front_desk_files_for_another_service_and_gets_the_reference(app):
     assert desk.get(f"/admin/requests/{bacs}/").status_code == 404
     # Filed by someone else: not even the reference.
     assert signed_in(app, "voirie@a.fr").get(f"/admin/intake/done/{_attestation}").status_code == 404
+
+
+def _queue_statements(app, client, url="/admin/requests/"):
+    """(the queue's HTML, the SQL statements it sent that read requests)."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        html = client.get(url).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    return html, [statement for statement in sent if "FROM request" in statement]
+
+
+def test_a_manager_of_every_service_reads_the_routed_requests_and_his_own(app):
+    """All the commune's services are "routed to a service" in SQL (the plan
+    PostgreSQL gets right in a large deployment), and mean no more than that:
+    an unrouted request stays out unless it is assigned to him, and the
+    commune's next service is not his until he is made a member of it."""
+    town, citizen, bacs, attestation, _attachment = _town(app)
+    chef = make_agent(app, town.id, "chef@a.fr", "manager", services=["voirie", "accueil"])
+    unrouted, mine = (file_request(app, town.id, actor_email="admin@a.fr", type_id=town.bacs, citizen_id=citizen)[0]
+                      for _ in range(2))
+    with in_commune(app, town.id):
+        db.session.get(Request, unrouted).service_id = None
+        db.session.get(Request, mine).service_id = None
+        db.session.get(Request, mine).assignee_id = chef
+        db.session.commit()
+        reference = {row.id: row.reference for row in db.session.scalars(select(Request))}
+    client = signed_in(app, "chef@a.fr")
+
+    html, statements = _queue_statements(app, client)
+    assert all(reference[seen] in html for seen in (bacs, attestation, mine))
+    assert reference[unrouted] not in html
+    assert any("service_id IS NOT NULL" in statement for statement in statements)
+    assert client.get(f"/admin/requests/{unrouted}/").status_code == 404
+    assert client.get(f"/admin/requests/{mine}/").status_code == 200
+
+    # A new service: his two are no longer all of them, nor is its request his.
+    with in_commune(app, town.id):
+        proprete = Service(code="proprete", name="Propreté")
+        db.session.add(proprete)
+        db.session.flush()
+        db.session.get(Request, unrouted).service_id = proprete.id
+        db.session.commit()
+    html, statements = _queue_statements(app, client)
+    assert reference[unrouted] not in html and reference[bacs] in html
+    assert not any("service_id IS NOT NULL" in statement for statement in statements)
+    assert client.get(f"/admin/requests/{unrouted}/").status_code == 404

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
+
 from .common import _strip_accents
 
 
@@ -62,11 +65,12 @@ class SectorRule:
 
 @dataclass(frozen=True)
 class SectorAssignment:
-    """Result of :func:`sector_school`: a school, or a French message asking
-    for a manual assignment (``candidates`` lists the schools in conflict)."""
+    """Result of :func:`sector_school`: a school, or a message asking for a
+    manual assignment, translated when shown (``candidates`` lists the
+    schools in conflict)."""
 
     school_code: str | None
-    message: str = ""
+    message: RuleText | str = ""
     candidates: tuple[str, ...] = ()
 
     @property
@@ -75,7 +79,7 @@ class SectorAssignment:
 
 
 #: Message when the street is absent from the carte scolaire.
-UNKNOWN_STREET_MESSAGE: Final = "rue inconnue de la carte scolaire : affectation manuelle"
+UNKNOWN_STREET_MESSAGE: Final = _l("street unknown to the carte scolaire: manual assignment")
 
 # Street-type abbreviations, expanded only as the first word.
 _STREET_TYPES: Final = {
@@ -191,8 +195,8 @@ def sector_school(
             return SectorAssignment(schools[0])
         return SectorAssignment(
             None,
-            f"numéro absent ou illisible ({number!r}) pour « {shown} », rue partagée entre "
-            f"plusieurs écoles ({', '.join(schools)}) : affectation manuelle",
+            _l("number missing or unreadable (%(number)s) for « %(street)s », street shared between several schools "
+               "(%(schools)s): manual assignment", number=repr(number), street=shown, schools=", ".join(schools)),
             tuple(schools),
         )
 
@@ -200,8 +204,8 @@ def sector_school(
     if not matching:
         return SectorAssignment(
             None,
-            f"numéro {parsed} de « {shown} » non couvert par la carte scolaire : "
-            "affectation manuelle",
+            _l("number %(number)s of « %(street)s » not covered by the carte scolaire: manual assignment",
+               number=str(parsed), street=shown),
         )
     best = min(r.specificity for r in matching)
     schools = sorted({r.school_code for r in matching if r.specificity == best})
@@ -209,32 +213,32 @@ def sector_school(
         return SectorAssignment(schools[0])
     return SectorAssignment(
         None,
-        f"plusieurs écoles possibles pour le {parsed} « {shown} » ({', '.join(schools)}) : "
-        "affectation manuelle",
+        _l("several schools possible for %(number)s « %(street)s » (%(schools)s): manual assignment",
+           number=str(parsed), street=shown, schools=", ".join(schools)),
         tuple(schools),
     )
 
 
-def carte_scolaire_problems(rules: Iterable[SectorRule]) -> tuple[str, ...]:
-    """French problems in a carte scolaire, for data entry: empty street or
+def carte_scolaire_problems(rules: Iterable[SectorRule]) -> tuple[RuleText, ...]:
+    """Problems in a carte scolaire (messages translated when shown), for data entry: empty street or
     school, non-positive or inverted ranges, and pairs of equally specific
     overlapping rules naming different schools (which :func:`sector_school`
     cannot decide).  Design check of this plugin (the carte itself is the
     délibération of L212-7, §3.3)."""
     rules = list(rules)
-    problems: list[str] = []
+    problems: list[RuleText] = []
     for rule in rules:
         name = rule.street or "?"
         if not normalize_street(rule.street):
-            problems.append("règle sans nom de rue")
+            problems.append(_l("rule without a street name"))
         if not rule.school_code:
-            problems.append(f"« {name} » : règle sans école")
+            problems.append(_l("« %(street)s »: rule without a school", street=name))
         if rule.from_number < 1:
-            problems.append(f"« {name} » : numéro de début {rule.from_number} invalide")
+            problems.append(_l("« %(street)s »: first number %(number)s invalid", street=name,
+                               number=str(rule.from_number)))
         if rule.to_number is not None and rule.to_number < rule.from_number:
-            problems.append(
-                f"« {name} » : bornes inversées ({rule.from_number} > {rule.to_number})"
-            )
+            problems.append(_l("« %(street)s »: bounds inverted (%(low)s > %(high)s)", street=name,
+                               low=str(rule.from_number), high=str(rule.to_number)))
     for i, a in enumerate(rules):
         for b in rules[i + 1:]:
             if a.school_code == b.school_code or a.specificity != b.specificity:
@@ -252,7 +256,8 @@ def carte_scolaire_problems(rules: Iterable[SectorRule]) -> tuple[str, ...]:
             )
             if shared is not None:
                 problems.append(
-                    f"« {a.street} » : règles en conflit à partir du n° {shared} "
-                    f"({a.school_code} / {b.school_code}) — affectation manuelle nécessaire"
+                    _l("« %(street)s »: rules in conflict from n° %(number)s (%(first)s / %(second)s) — manual "
+                       "assignment needed", street=a.street, number=str(shared), first=a.school_code,
+                       second=b.school_code)
                 )
     return tuple(problems)

@@ -7,6 +7,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Final
 
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
+
 from .common import _slug
 
 
@@ -43,15 +46,13 @@ _R212_21_CASES: Final = {
 }
 
 _R212_21_NOTES: Final = {
-    1: "vérifier : les deux parents (ou le tuteur) travaillent et la commune de résidence "
-       "n'assure pas à la fois la restauration et la garde (ou n'a pas de service "
-       "d'assistantes maternelles organisé)",
-    2: "vérifier : frère ou sœur inscrit la même année dans une école maternelle ou élémentaire "
-       "publique de la commune d'accueil, son inscription étant elle-même justifiée (R212-21 1°, "
-       "2°, insuffisance de capacité ou dernier alinéa de L212-8) ; écoles seulement, pas "
-       "collège/lycée (CE 6 juin 2018 n°410463)",
-    3: "vérifier : hospitalisations fréquentes ou soins réguliers dans la commune d'accueil, "
-       "attestés par le médecin scolaire ou un médecin agréé",
+    1: _l("check: both parents (or the guardian) work and the home commune does not provide both the canteen and "
+          "childcare (or has no organised service of assistantes maternelles)"),
+    2: _l("check: brother or sister enrolled the same year in a public école maternelle or élémentaire of the host "
+          "commune, that enrolment being itself justified (R212-21 1°, 2°, lack of capacity or last paragraph of "
+          "L212-8); schools only, not collège/lycée (CE 6 juin 2018 n°410463)"),
+    3: _l("check: frequent hospital stays or regular care in the host commune, attested by the school doctor or an "
+          "approved doctor"),
 }
 
 
@@ -80,11 +81,11 @@ class DerogationCase:
 
     scope: DerogationScope
     reason: DerogationReason
-    decided_by: str
+    decided_by: RuleText
     contribution: Contribution
     r212_21_case: int | None
     legal_basis: str
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[RuleText, ...] = field(default=())
 
     @property
     def home_commune_must_contribute(self) -> bool:
@@ -128,17 +129,17 @@ def derogation_case(
     """
     reason = DerogationReason(reason)
     if _commune_key(home_commune) == _commune_key(school_commune):
-        notes: tuple[str, ...] = ()
+        notes: tuple[RuleText, ...] = ()
         if reason in _R212_21_CASES:
             notes = (
-                "les cas de l'article R212-21 ne règlent que la répartition des charges entre "
-                "communes : sans objet à l'intérieur de la commune, le maire apprécie le motif",
+                _l("the cases of article R212-21 only share the costs between communes: they do not apply inside "
+                   "the commune, the maire weighs the reason"),
             )
         return DerogationCase(
             scope=DerogationScope.INTRA_COMMUNE,
             reason=reason,
-            decided_by="le maire de la commune, seul compétent pour déroger à la sectorisation "
-                       "en délivrant le certificat d'inscription",
+            decided_by=_l("the maire of the commune, alone competent to derogate from the school sectors by "
+                          "issuing the certificat d'inscription"),
             contribution=Contribution.SANS_OBJET,
             r212_21_case=None,
             legal_basis="C. éduc. L212-7 ; RM JO AN 30/06/2009 n°41437 ; RM JO AN 01/11/2016 "
@@ -146,42 +147,37 @@ def derogation_case(
             notes=notes,
         )
 
-    decided_by = (
-        "le maire de la commune d'accueil, avec l'accord du maire de la commune de résidence "
-        "pour la participation aux frais (C. éduc. L212-8)"
-    )
+    decided_by = _l("the maire of the host commune, with the agreement of the maire of the home commune for the "
+                    "sharing of the costs (C. éduc. L212-8)")
     case = _R212_21_CASES.get(reason)
     if case is not None:
         return DerogationCase(
             scope=DerogationScope.INTER_COMMUNE,
             reason=reason,
-            decided_by="le maire de la commune d'accueil ; l'accord du maire de la commune de "
-                       "résidence n'est pas requis pour la participation aux frais "
-                       "(C. éduc. L212-8 al. 5, R212-21)",
+            decided_by=_l("the maire of the host commune; the agreement of the maire of the home commune is not "
+                          "required for the sharing of the costs (C. éduc. L212-8 al. 5, R212-21)"),
             contribution=Contribution.OBLIGATOIRE,
             r212_21_case=case,
             legal_basis=f"C. éduc. L212-8 al. 5 ; R212-21 {case}°",
             notes=(
                 _R212_21_NOTES[case],
-                "la commune de résidence participe aux frais même sans l'accord de son maire",
-                "le maire de la commune d'accueil informe le maire de la commune de résidence "
-                "dans les 2 semaines suivant l'inscription (décret 98-45)",
+                _l("the home commune shares the costs even without the agreement of its maire"),
+                _l("the maire of the host commune informs the maire of the home commune within 2 weeks of the "
+                   "enrolment (décret 98-45)"),
             ),
         )
     if reason is DerogationReason.CAPACITE_INSUFFISANTE:
         return DerogationCase(
             scope=DerogationScope.INTER_COMMUNE,
             reason=reason,
-            decided_by="le maire de la commune d'accueil ; l'accord du maire de la commune de "
-                       "résidence n'est pas requis pour la participation aux frais si elle "
-                       "n'a pas la capacité d'accueil (C. éduc. L212-8 al. 3)",
+            decided_by=_l("the maire of the host commune; the agreement of the maire of the home commune is not "
+                          "required for the sharing of the costs if it lacks the capacity (C. éduc. L212-8 al. 3)"),
             contribution=Contribution.OBLIGATOIRE,
             r212_21_case=None,
             legal_basis="C. éduc. L212-8 al. 3",
             notes=(
-                "vérifier : la capacité d'accueil des écoles de la commune de résidence ne "
-                "permet pas de scolariser l'enfant ; sinon la participation suppose l'accord "
-                "de son maire",
+                _l("check: the schools of the home commune lack the capacity to take the child; otherwise the "
+                   "sharing of the costs needs the agreement of its maire"),
             ),
         )
     if reason is DerogationReason.CONTINUITE_DE_CYCLE:
@@ -193,9 +189,8 @@ def derogation_case(
             r212_21_case=None,
             legal_basis="C. éduc. L212-8 dernier alinéa",
             notes=(
-                "la scolarité maternelle ou élémentaire commencée ou poursuivie l'année "
-                "précédente dans la commune d'accueil ne peut pas être remise en cause avant "
-                "la fin du cycle",
+                _l("the schooling in maternelle or élémentaire started or continued the year before in the host "
+                   "commune cannot be called into question before the end of the cycle"),
             ),
         )
     return DerogationCase(
@@ -206,8 +201,7 @@ def derogation_case(
         r212_21_case=None,
         legal_basis="C. éduc. L212-8",
         notes=(
-            "hors cas de l'article R212-21 : la commune de résidence ne participe aux frais "
-            "que si son maire a donné son accord",
+            _l("outside the cases of article R212-21: the home commune shares the costs only if its maire agreed"),
         ),
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
 from .school_year import SchoolYear, _as_school_year
 
@@ -55,7 +56,7 @@ class SchoolChange:
     """What a family must do after a move, and by when."""
 
     deadline: date
-    steps: tuple[str, ...]
+    steps: tuple[RuleText, ...]
 
 
 def school_change_formalities(
@@ -80,17 +81,18 @@ def school_change_formalities(
     if not changes_commune and not changes_sector_school:
         return SchoolChange(
             deadline,
-            ("mettre à jour l'adresse des responsables auprès de la mairie et de l'école "
-             "(même école de secteur)",),
+            (_l("update the address of the persons responsible with the mairie and the school (same sector "
+                "school)"),),
         )
-    where = "de la nouvelle commune" if changes_commune else "de la commune"
     return SchoolChange(
         deadline,
         (
-            "demander le certificat de radiation au directeur de l'école actuelle",
-            f"s'inscrire à la mairie {where} : certificat d'inscription désignant la nouvelle "
-            "école (C. éduc. L131-5)",
-            "admission par le directeur de la nouvelle école sur présentation du certificat "
-            "d'inscription, du certificat de radiation et du justificatif des vaccinations",
+            _l("ask the director of the current school for the certificat de radiation"),
+            _l("enrol at the mairie of the new commune: certificat d'inscription naming the new school (C. éduc. "
+               "L131-5)") if changes_commune else
+            _l("enrol at the mairie of the commune: certificat d'inscription naming the new school (C. éduc. "
+               "L131-5)"),
+            _l("admission by the director of the new school on the certificat d'inscription, the certificat de "
+               "radiation and the proof of vaccinations"),
         ),
     )

@@ -7,9 +7,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Final
 
-from grc_core.plugin_api import birthday
+from grc_core.plugin_api import LocalDate, RuleText, birthday
+from grc_core.plugin_api import lazy_text as _l
 
-from .common import _fmt_date
 from .school_year import SchoolYear, _as_school_year
 
 
@@ -88,10 +88,10 @@ class NotInPrimaryCode(StrEnum):
 
 @dataclass(frozen=True)
 class NotInPrimary:
-    """No primary level for this child this school year, with a French reason."""
+    """No primary level for this child this school year, with the reason (a message translated when shown)."""
 
     code: NotInPrimaryCode
-    reason: str
+    reason: RuleText
 
 
 def level_for(
@@ -126,7 +126,7 @@ def level_for(
       the rentrée) is out of the primary school — still under compulsory
       instruction until 16 (L131-1).
 
-    Returns a :class:`Level` or a :class:`NotInPrimary` with a French reason.
+    Returns a :class:`Level` or a :class:`NotInPrimary` with its reason.
     Raises ``ValueError`` when ``admission_date`` is outside the school year.
     """
     year = _as_school_year(school_year)
@@ -144,9 +144,9 @@ def level_for(
     if calendar_age >= 11:
         return NotInPrimary(
             NotInPrimaryCode.TROP_AGE,
-            f"né(e) en {birth_date.year} : âge du collège (6e ou au-delà) en {year.label}, "
-            "hors école maternelle et élémentaire ; instruction obligatoire jusqu'à 16 ans "
-            "(C. éduc. L131-1).",
+            _l("born in %(birth_year)s: collège age (6e or above) in %(year)s, outside the école maternelle and "
+               "élémentaire; instruction compulsory until 16 (C. éduc. L131-1).", birth_year=str(birth_date.year),
+               year=year.label),
         )
     if calendar_age == 2:
         second_birthday = birthday(birth_date, 2)
@@ -155,25 +155,27 @@ def level_for(
                 return Level.TOUTE_PETITE_SECTION
             return NotInPrimary(
                 NotInPrimaryCode.TPS_SOUS_RESERVE_DE_PLACES,
-                f"2 ans révolus le {_fmt_date(check_day)} : admission en toute petite section "
-                "possible seulement dans la limite des places disponibles (C. éduc. D113-1), "
-                f"non proposée ; petite section à la rentrée {ps_year} (C. éduc. L131-5).",
+                _l("2 years old on %(day)s: admission in toute petite section possible only within the places "
+                   "available (C. éduc. D113-1), not offered; petite section at the rentrée %(ps_year)s (C. éduc. "
+                   "L131-5).", day=LocalDate(check_day, "short"), ps_year=str(ps_year)),
             )
-        when = "la date d'admission" if admission_date else "la rentrée"
+        values = dict(year=year.label, birthday=LocalDate(second_birthday, "short"),
+                      day=LocalDate(check_day, "short"), ps_year=str(ps_year))
         return NotInPrimary(
             NotInPrimaryCode.TROP_JEUNE,
-            f"trop jeune pour {year.label} : 2 ans le {_fmt_date(second_birthday)}, après "
-            f"{when} du "
-            f"{_fmt_date(check_day)} ; la toute petite section accueille les enfants de 2 ans "
-            "révolus au jour de la rentrée (C. éduc. D113-1) ; petite section à la rentrée "
-            f"{ps_year} (C. éduc. L131-5).",
+            _l("too young for %(year)s: 2 years old on %(birthday)s, after the admission date of %(day)s; the toute "
+               "petite section welcomes children 2 years old on the day of the rentrée (C. éduc. D113-1); petite "
+               "section at the rentrée %(ps_year)s (C. éduc. L131-5).", **values) if admission_date else
+            _l("too young for %(year)s: 2 years old on %(birthday)s, after the rentrée of %(day)s; the toute "
+               "petite section welcomes children 2 years old on the day of the rentrée (C. éduc. D113-1); petite "
+               "section at the rentrée %(ps_year)s (C. éduc. L131-5).", **values),
         )
     return NotInPrimary(
         NotInPrimaryCode.TROP_JEUNE,
-        f"trop jeune pour {year.label} (né(e) le {_fmt_date(birth_date)}) : petite section à la "
-        f"rentrée {ps_year} (C. éduc. L131-5), toute petite section au plus tôt à la rentrée "
-        f"{ps_year - 1} s'il a 2 ans révolus ce jour-là et dans la limite des places "
-        "(C. éduc. D113-1).",
+        _l("too young for %(year)s (born on %(born)s): petite section at the rentrée %(ps_year)s (C. éduc. L131-5), "
+           "toute petite section at the earliest at the rentrée %(tps_year)s if 2 years old that day and within the "
+           "places (C. éduc. D113-1).", year=year.label, born=LocalDate(birth_date, "short"), ps_year=str(ps_year),
+           tps_year=str(ps_year - 1)),
     )
 
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
+
 from .common import _slug
 
 
@@ -24,10 +27,10 @@ class PieceSpec:
     """One allowed piece, how it may be proved, and the fallback."""
 
     piece: Piece
-    label: str
+    label: RuleText
     accepted_proofs: tuple[str, ...]
     attestation_sur_l_honneur_accepted: bool
-    note: str
+    note: RuleText
 
 
 #: Maire may verify the domicile, but the verification can never block the
@@ -45,27 +48,26 @@ _IDENTITY_PROOFS: Final = (
 _PIECE_SPECS: Final = (
     PieceSpec(
         Piece.IDENTITE_ENFANT,
-        "document justifiant de l'identité de l'enfant",
+        _l("document proving the child's identity"),
         _IDENTITY_PROOFS,
         True,
-        "à défaut, attestation sur l'honneur des responsables (nom, prénoms, date et lieu de "
-        "naissance de l'enfant, identité des personnes responsables) — D131-3-1 1°",
+        _l("failing that, a sworn statement of the persons responsible (last name, first names, date and place of "
+           "birth of the child, identity of the persons responsible) — D131-3-1 1°"),
     ),
     PieceSpec(
         Piece.IDENTITE_RESPONSABLES,
-        "document justifiant de l'identité des personnes responsables de l'enfant",
+        _l("document proving the identity of the persons responsible for the child"),
         _IDENTITY_PROOFS,
         True,
-        "à défaut, attestation sur l'honneur — D131-3-1 2°",
+        _l("failing that, a sworn statement — D131-3-1 2°"),
     ),
     PieceSpec(
         Piece.JUSTIFICATIF_DOMICILE,
-        "document justifiant du domicile des personnes responsables",
+        _l("document proving the home of the persons responsible"),
         ("tout moyen", "attestation sur l'honneur"),
         True,
-        "preuve par tout moyen, y compris une attestation sur l'honneur ; le maire peut "
-        "vérifier le domicile mais cette vérification ne peut pas bloquer l'inscription "
-        "— D131-3-1 3°",
+        _l("proof by any means, a sworn statement included; the maire may check the home but that check can never "
+           "block the enrolment — D131-3-1 3°"),
     ),
 )
 
@@ -83,7 +85,7 @@ class RejectedPiece:
     """A requested piece the mairie may not require, with the reason."""
 
     name: str
-    reason: str
+    reason: RuleText
 
 
 @dataclass(frozen=True)
@@ -98,10 +100,9 @@ class PieceCheck:
         return not self.rejected
 
 
-_D131_GENERIC: Final = (
-    "pièce non prévue par l'article D131-3-1 du code de l'éducation : seuls peuvent être "
-    "demandés un document justifiant de l'identité de l'enfant, un de l'identité des personnes "
-    "responsables et un de leur domicile"
+_D131_GENERIC: Final = _l(
+    "piece not provided for by article D131-3-1 of the code de l'éducation: only a document proving the child's "
+    "identity, one proving the identity of the persons responsible and one proving their home may be asked for"
 )
 
 _PIECE_ALIASES: Final = {
@@ -124,14 +125,9 @@ _PIECE_ALIASES: Final = {
     for alias in aliases
 }
 
-_SPECIFIC_DOCUMENT: Final = (
-    "un document précis ne peut pas être exigé : demander la pièce « {piece} » (tout document "
-    "de la colonne A de l'art. R113-5 du CRPA, ou à défaut une attestation sur l'honneur) "
-    "— D131-3-1"
-)
-_SPECIFIC_DOMICILE: Final = (
-    "un document précis ne peut pas être exigé : le domicile se prouve par tout moyen, y "
-    "compris une attestation sur l'honneur (pièce « justificatif_domicile ») — D131-3-1 3°"
+_SPECIFIC_DOMICILE: Final = _l(
+    "a specific document cannot be required: the home is proved by any means, a sworn statement included (piece "
+    "« justificatif_domicile ») — D131-3-1 3°"
 )
 
 _KNOWN_EXTRA_PIECES: Final = {
@@ -140,7 +136,9 @@ _KNOWN_EXTRA_PIECES: Final = {
         (
             ("livret de famille", "carte d'identite", "carte nationale d'identite", "cni",
              "passeport", "acte de naissance", "extrait d'acte de naissance"),
-            _SPECIFIC_DOCUMENT.format(piece="identite_enfant / identite_responsables"),
+            _l("a specific document cannot be required: ask for the piece « %(piece)s » (any document of column "
+               "A of art. R113-5 of the CRPA, or failing that a sworn statement) — D131-3-1",
+               piece="identite_enfant / identite_responsables"),
         ),
         (
             ("facture", "facture d'electricite", "facture d'energie", "quittance de loyer",
@@ -151,21 +149,19 @@ _KNOWN_EXTRA_PIECES: Final = {
         (
             ("carnet de sante", "vaccinations", "justificatif des vaccinations",
              "certificat de vaccination", "certificat medical"),
-            "le justificatif des vaccinations obligatoires est présenté au directeur d'école "
-            "lors de l'admission (C. santé publ. L3111-2), pas à la mairie pour l'inscription "
-            "(D131-3-1)",
+            _l("the proof of the compulsory vaccinations is shown to the school's director at admission (C. santé "
+               "publ. L3111-2), not to the mairie for the enrolment (D131-3-1)"),
         ),
         (
             ("certificat de radiation",),
-            "le certificat de radiation est remis au directeur de la nouvelle école lors de "
-            "l'admission, pas à la mairie pour l'inscription (D131-3-1)",
+            _l("the certificat de radiation is given to the new school's director at admission, not to the mairie "
+               "for the enrolment (D131-3-1)"),
         ),
         (
             ("avis d'imposition", "attestation caf", "quotient familial",
              "attestation de quotient familial", "justificatif de ressources"),
-            "sert seulement au calcul du tarif de restauration ou de périscolaire (démarche "
-            "distincte, C. éduc. R531-52) ; ne peut pas conditionner l'inscription scolaire "
-            "(D131-3-1)",
+            _l("only used to compute the canteen or after-school tariff (a separate procedure, C. éduc. R531-52); "
+               "cannot be a condition of the school enrolment (D131-3-1)"),
         ),
     )
     for name in names
@@ -203,8 +199,8 @@ def check_requested_pieces(requested: Iterable[Piece | str]) -> PieceCheck:
             rejected.append(
                 RejectedPiece(
                     name,
-                    f"pièce « {piece.value} » déjà demandée : un seul document par catégorie "
-                    "(D131-3-1)",
+                    _l("piece « %(piece)s » already asked for: one document per category (D131-3-1)",
+                       piece=piece.value),
                 )
             )
         else:
@@ -212,8 +208,8 @@ def check_requested_pieces(requested: Iterable[Piece | str]) -> PieceCheck:
     return PieceCheck(tuple(accepted), tuple(rejected))
 
 
-def missing_pieces(provided: Iterable[Piece | str]) -> tuple[str, ...]:
-    """French messages for the D131-3-1 categories not yet provided.
+def missing_pieces(provided: Iterable[Piece | str]) -> tuple[RuleText, ...]:
+    """Messages (translated when shown) for the D131-3-1 categories not yet provided.
 
     Each missing category can be replaced by an attestation sur l'honneur,
     so these are reminders, never grounds to refuse the inscription; the
@@ -223,8 +219,7 @@ def missing_pieces(provided: Iterable[Piece | str]) -> tuple[str, ...]:
     """
     have = {p for p in (_piece_of(item) for item in provided) if p is not None}
     return tuple(
-        f"pièce manquante : {spec.label} — à défaut, une attestation sur l'honneur suffit "
-        "(D131-3-1)"
+        _l("missing piece: %(piece)s — failing that, a sworn statement is enough (D131-3-1)", piece=spec.label)
         for spec in _PIECE_SPECS
         if spec.piece not in have
     )

@@ -7,6 +7,9 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from typing import Final
 
+from grc_core.plugin_api import Euros, RuleText, lazy_ngettext
+from grc_core.plugin_api import lazy_text as _l
+
 from .common import _fmt_eur, _to_decimal
 
 
@@ -138,8 +141,8 @@ def validate_grid(
     cantine_a_un_euro: bool = False,
     min_tranches: int = 3,
     cost_per_user: Decimal | None = None,
-) -> tuple[str, ...]:
-    """French problems of a tariff grid; empty tuple = valid.
+) -> tuple[RuleText, ...]:
+    """Problems of a tariff grid (messages translated when shown); empty tuple = valid.
 
     Checks:
 
@@ -171,62 +174,58 @@ def validate_grid(
     return tuple(problems)
 
 
-def _count_problems(tranches: tuple[Tranche, ...], required: int, cantine_a_un_euro: bool) -> list[str]:
+def _count_problems(tranches: tuple[Tranche, ...], required: int, cantine_a_un_euro: bool) -> list[RuleText]:
     """A grid without tranches, or with fewer than ``required``."""
     if not tranches:
-        return ["la grille ne comporte aucune tranche"]
+        return [_l("the grid has no tranche")]
     if len(tranches) < required:
-        source = (
-            " (condition de l'aide « cantine à 1 € »)" if cantine_a_un_euro else ""
-        )
-        return [
-            f"la grille comporte {len(tranches)} tranche(s) : au moins {required} tranches "
-            f"sont requises{source}"
-        ]
+        if cantine_a_un_euro:
+            return [lazy_ngettext(
+                "the grid has %(num)d tranche: at least %(required)d tranches are required (condition of the "
+                "« cantine à 1 € » aid)",
+                "the grid has %(num)d tranches: at least %(required)d tranches are required (condition of the "
+                "« cantine à 1 € » aid)", len(tranches), required=required)]
+        return [lazy_ngettext("the grid has %(num)d tranche: at least %(required)d tranches are required",
+                              "the grid has %(num)d tranches: at least %(required)d tranches are required",
+                              len(tranches), required=required)]
     return []
 
 
 def _tranche_problems(
     tranches: tuple[Tranche, ...], cost_per_user: Decimal | None
-) -> tuple[list[str], list[Tranche]]:
+) -> tuple[list[RuleText], list[Tranche]]:
     """Each tranche's problems of bounds and price, and the tranches whose bounds are sound."""
-    problems: list[str] = []
+    problems: list[RuleText] = []
     well_formed: list[Tranche] = []
     for t in tranches:
         ok = True
         if t.qf_min < 0:
-            problems.append(f"tranche « {t.name} » : borne inférieure négative")
+            problems.append(_l("tranche « %(name)s »: negative lower bound", name=t.name))
             ok = False
         if t.qf_max is not None and t.qf_max < t.qf_min:
-            problems.append(
-                f"tranche « {t.name} » : bornes inversées ({_fmt_eur(t.qf_min)} > "
-                f"{_fmt_eur(t.qf_max)})"
-            )
+            problems.append(_l("tranche « %(name)s »: bounds inverted (%(low)s > %(high)s)", name=t.name,
+                               low=Euros(t.qf_min, whole=True), high=Euros(t.qf_max, whole=True)))
             ok = False
         if t.price < 0:
-            problems.append(f"tranche « {t.name} » : tarif négatif")
+            problems.append(_l("tranche « %(name)s »: negative price", name=t.name))
         if cost_per_user is not None and t.price > _to_decimal(cost_per_user, "cost_per_user"):
-            problems.append(
-                f"tranche « {t.name} » : tarif de {_fmt_eur(t.price)} supérieur au coût par "
-                f"usager ({_fmt_eur(_to_decimal(cost_per_user, 'cost_per_user'))}) — "
-                "C. éduc. R531-52/R531-53"
-            )
+            problems.append(_l("tranche « %(name)s »: price of %(price)s above the cost per user (%(cost)s) — C. éduc. "
+                               "R531-52/R531-53", name=t.name, price=Euros(t.price, whole=True),
+                               cost=Euros(_to_decimal(cost_per_user, "cost_per_user"), whole=True)))
         if ok:
             well_formed.append(t)
     return problems, well_formed
 
 
-def _coverage_problems(well_formed: list[Tranche], unit: Decimal) -> list[str]:
+def _coverage_problems(well_formed: list[Tranche], unit: Decimal) -> list[RuleText]:
     """Gaps and overlaps, scanning the tranches by lower bound: every QF from 0 up has exactly one price."""
-    problems: list[str] = []
+    problems: list[RuleText] = []
     ordered = sorted(well_formed, key=lambda t: (t.qf_min, t.qf_max is None, t.qf_max or 0))
     if not ordered:
         return problems
     if ordered[0].qf_min > 0:
-        problems.append(
-            f"aucun tarif pour un QF inférieur à {_fmt_eur(ordered[0].qf_min)} "
-            f"(trou avant la tranche « {ordered[0].name} »)"
-        )
+        problems.append(_l("no price for a QF below %(low)s (gap before the tranche « %(name)s »)",
+                           low=Euros(ordered[0].qf_min, whole=True), name=ordered[0].name))
     reach: Decimal | None = ordered[0].qf_max  # highest QF covered so far (None = ∞)
     reacher = ordered[0]
     for t in ordered[1:]:
@@ -234,50 +233,37 @@ def _coverage_problems(well_formed: list[Tranche], unit: Decimal) -> list[str]:
             upper = t.qf_max if reach is None else (
                 reach if t.qf_max is None else min(reach, t.qf_max)
             )
-            span = (
-                f"à partir de {_fmt_eur(t.qf_min)}" if upper is None
-                else f"QF de {_fmt_eur(t.qf_min)} à {_fmt_eur(upper)}"
-            )
             problems.append(
-                f"chevauchement entre les tranches « {reacher.name} » et « {t.name} » "
-                f"({span})"
-            )
+                _l("overlap between the tranches « %(first)s » and « %(second)s » (from %(low)s)", first=reacher.name,
+                   second=t.name, low=Euros(t.qf_min, whole=True)) if upper is None else
+                _l("overlap between the tranches « %(first)s » and « %(second)s » (QF from %(low)s to %(high)s)",
+                   first=reacher.name, second=t.name, low=Euros(t.qf_min, whole=True),
+                   high=Euros(upper, whole=True)))
         elif t.qf_min > reach + unit:
-            problems.append(
-                f"trou entre les tranches « {reacher.name} » et « {t.name} » : aucun tarif "
-                f"pour un QF de {_fmt_eur(reach + unit)} à {_fmt_eur(t.qf_min - unit)}"
-            )
+            problems.append(_l("gap between the tranches « %(first)s » and « %(second)s »: no price for a QF from "
+                               "%(low)s to %(high)s", first=reacher.name, second=t.name,
+                               low=Euros(reach + unit, whole=True), high=Euros(t.qf_min - unit, whole=True)))
         if reach is not None and (t.qf_max is None or t.qf_max > reach):
             reach, reacher = t.qf_max, t
     if reach is not None:
-        problems.append(
-            f"aucun tarif pour un QF supérieur à {_fmt_eur(reach)} (la dernière tranche "
-            "doit être sans borne supérieure)"
-        )
+        problems.append(_l("no price for a QF above %(high)s (the last tranche must have no upper bound)",
+                           high=Euros(reach, whole=True)))
     return problems
 
 
-def _cantine_a_un_euro_problems(tranches: tuple[Tranche, ...], well_formed: list[Tranche]) -> list[str]:
+def _cantine_a_un_euro_problems(tranches: tuple[Tranche, ...], well_formed: list[Tranche]) -> list[RuleText]:
     """The conditions of the State aid « cantine à 1 € » (§3.4, B)."""
-    problems: list[str] = []
+    problems: list[RuleText] = []
     if not any(t.price <= CANTINE_A_UN_EURO_MAX_PRICE for t in tranches):
-        problems.append(
-            "cantine à 1 € : aucune tranche à 1 € ou moins (au moins une tranche ≤ 1 € "
-            "est requise)"
-        )
+        problems.append(_l("cantine à 1 €: no tranche at 1 € or less (at least one tranche ≤ 1 € is required)"))
     if not any(t.price > CANTINE_A_UN_EURO_MAX_PRICE for t in tranches):
-        problems.append(
-            "cantine à 1 € : aucune tranche à plus de 1 € (au moins une tranche > 1 € est "
-            "requise)"
-        )
+        problems.append(_l("cantine à 1 €: no tranche above 1 € (at least one tranche > 1 € is required)"))
     for t in well_formed:
         if t.qf_min <= CANTINE_A_UN_EURO_QF_CEILING and t.price > CANTINE_A_UN_EURO_MAX_PRICE:
-            problems.append(
-                f"cantine à 1 € : la tranche « {t.name} » s'applique à des QF ≤ "
-                f"{_fmt_eur(CANTINE_A_UN_EURO_QF_CEILING)} avec un tarif de "
-                f"{_fmt_eur(t.price)} (> 1 €) ; les familles de QF ≤ 1 000 € doivent payer "
-                "1 € au plus (depuis le 1er août 2022)"
-            )
+            problems.append(_l("cantine à 1 €: the tranche « %(name)s » applies to QF ≤ %(ceiling)s with a price of "
+                               "%(price)s (> 1 €); families with a QF ≤ 1,000 € must pay 1 € at most (since 1 August "
+                               "2022)", name=t.name, ceiling=Euros(CANTINE_A_UN_EURO_QF_CEILING, whole=True),
+                               price=Euros(t.price, whole=True)))
     return problems
 
 

@@ -156,3 +156,26 @@ def test_enrolments_are_found_by_the_childs_name_and_show_words(app, town):
     details = client_for(app, "admin@a.fr", lang="en").get(f"/admin/ecoles_enrolments/details/?id={enrolment_id}")
     text = re.sub(r"\s+", " ", details.get_data(as_text=True))
     assert "> Yes <" in text and "True" not in text
+
+
+def test_the_grid_check_reads_in_the_agents_language(app, town):
+    """The problems rules.validate_grid finds are shown in the reader's language (French, English)."""
+    from grc_core.plugin_api import User
+    from plugins.ecoles.models import TariffTranche
+
+    with in_commune(app, town.id):
+        grid = TariffGrid(name="Grille à trou", kind="cantine")
+        db.session.add(grid)
+        db.session.flush()
+        db.session.add_all([TariffTranche(grid_id=grid.id, qf_min=0, qf_max=500, price=Decimal("1.00")),
+                            TariffTranche(grid_id=grid.id, qf_min=600, qf_max=None, price=Decimal("3.00"))])
+        db.session.commit()
+    admin = client_for(app, "admin@a.fr")
+    french = admin.get("/admin/ecoles_grids/").get_data(as_text=True)
+    assert "trou entre les tranches" in french and "aucun tarif pour un QF de 501" in french
+    with in_commune(app, town.id):
+        db.session.scalar(select(User).where(User.email == "admin@a.fr")).locale = "en"
+        db.session.commit()
+    english = admin.get("/admin/ecoles_grids/").get_data(as_text=True)
+    assert "gap between the tranches" in english and "no price for a QF from €501 to €599" in english
+    assert "trou entre" not in english and "aucun tarif" not in english

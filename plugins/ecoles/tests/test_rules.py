@@ -13,7 +13,21 @@ from pathlib import Path
 
 import pytest
 
+from grc_core.plugin_api.testing import rules_locale
+
 from plugins.ecoles import rules
+
+
+def fr(text) -> str:
+    """A rule's explanation as a French reader sees it (Babel's no-break spaces of amounts as plain spaces)."""
+    with rules_locale("fr", "ecoles"):
+        return str(text).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def en(text) -> str:
+    with rules_locale("en", "ecoles"):
+        return str(text)
+
 from plugins.ecoles.rules import (
     DOMICILE_VERIFICATION_BLOCKS_INSCRIPTION,
     LEVELS,
@@ -210,7 +224,7 @@ def test_level_for_reasons_are_french_and_cited(birth, fragments):
     result = level_for(birth, Y2025)
     assert isinstance(result, NotInPrimary)
     for fragment in fragments:
-        assert fragment in result.reason
+        assert fragment in fr(result.reason)
 
 
 def test_level_for_uses_the_real_rentree_date_for_tps():
@@ -319,12 +333,12 @@ def test_school_change_overdue(today, expected):
 def test_school_change_formalities():
     change = school_change_formalities(date(2025, 10, 3), changes_commune=True)
     assert change.deadline == date(2025, 10, 11)
-    assert any("certificat de radiation" in step for step in change.steps)
-    assert any("nouvelle commune" in step for step in change.steps)
+    assert any("certificat de radiation" in fr(step) for step in change.steps)
+    assert any("nouvelle commune" in fr(step) for step in change.steps)
     same = school_change_formalities(
         date(2025, 10, 3), changes_commune=False, changes_sector_school=False
     )
-    assert len(same.steps) == 1 and "radiation" not in same.steps[0]
+    assert len(same.steps) == 1 and "radiation" not in fr(same.steps[0])
 
 
 @pytest.mark.parametrize(
@@ -349,7 +363,8 @@ def test_pieces_allowed_is_exactly_d131_3_1():
     ]
     assert all(s.attestation_sur_l_honneur_accepted for s in specs)
     assert DOMICILE_VERIFICATION_BLOCKS_INSCRIPTION is False
-    assert "ne peut pas bloquer" in specs[2].note
+    assert "ne peut pas bloquer" in fr(specs[2].note)
+    assert "can never block the enrolment" in en(specs[2].note)
 
 
 @pytest.mark.parametrize(
@@ -380,7 +395,7 @@ def test_check_requested_pieces(requested, accepted, rejected_names, reason_frag
     assert tuple(r.name for r in check.rejected) == rejected_names
     assert check.ok is (not rejected_names)
     for rejected in check.rejected:
-        assert reason_fragment in rejected.reason
+        assert reason_fragment in fr(rejected.reason)
 
 
 def test_accepted_pieces_never_exceed_d131_3_1():
@@ -405,7 +420,8 @@ def test_accepted_pieces_never_exceed_d131_3_1():
 def test_missing_pieces(provided, missing_count):
     messages = missing_pieces(provided)
     assert len(messages) == missing_count
-    assert all("attestation sur l'honneur" in m for m in messages)
+    assert all("attestation sur l'honneur" in fr(m) for m in messages)
+    assert all("a sworn statement is enough" in en(m) for m in messages)
 
 
 # ---------------------------------------------------------------------------
@@ -490,13 +506,15 @@ def test_sector_school_manual_assignment(street, number, fragment, candidates):
     result = sector_school(CARTE, street, number)
     assert not result.found
     assert result.school_code is None
-    assert fragment in result.message
-    assert result.message.endswith("affectation manuelle")
+    assert fr(fragment) in fr(result.message)
+    assert fr(result.message).endswith("affectation manuelle")
+    assert en(result.message).endswith("manual assignment")
     assert result.candidates == candidates
 
 
 def test_unknown_street_message_is_exact():
-    assert UNKNOWN_STREET_MESSAGE == "rue inconnue de la carte scolaire : affectation manuelle"
+    assert fr(UNKNOWN_STREET_MESSAGE) == "rue inconnue de la carte scolaire : affectation manuelle"
+    assert en(UNKNOWN_STREET_MESSAGE) == "street unknown to the carte scolaire: manual assignment"
     assert sector_school(CARTE, "Impasse inconnue", 1).message == UNKNOWN_STREET_MESSAGE
     assert sector_school((), "Rue des Lilas", 1).message == UNKNOWN_STREET_MESSAGE
 
@@ -541,7 +559,7 @@ def test_carte_scolaire_problems():
     problems = carte_scolaire_problems(
         CARTE + (SectorRule("Rue Haute", 10, 2, "tous", "X"), SectorRule("", 1, 3, "tous", ""))
     )
-    joined = "\n".join(problems)
+    joined = "\n".join(fr(problem) for problem in problems)
     assert "EXUP-1 / EXUP-2" in joined
     assert "bornes inversées" in joined
     assert "règle sans nom de rue" in joined
@@ -589,10 +607,12 @@ def test_derogation_case(home, school, reason, scope, contribution, r212_21_case
     assert case.home_commune_must_contribute is (contribution is Contribution.OBLIGATOIRE)
     assert case.legal_basis
     if scope is DerogationScope.INTRA_COMMUNE:
-        assert case.decided_by.startswith("le maire de la commune")
+        assert fr(case.decided_by).startswith("le maire de la commune")
+        assert en(case.decided_by).startswith("the maire of the commune")
     if r212_21_case is not None:
         assert f"R212-21 {r212_21_case}°" in case.legal_basis
-        assert any("2 semaines" in note for note in case.notes)
+        assert any("2 semaines" in fr(note) for note in case.notes)
+        assert any("within 2 weeks" in en(note) for note in case.notes)
 
 
 def test_derogation_rejects_unknown_reason_and_missing_commune():
@@ -725,7 +745,7 @@ def test_validate_grid(grid, kwargs, fragments):
     problems = validate_grid(grid, **kwargs)
     if not fragments:
         assert problems == ()
-    joined = "\n".join(problems)
+    joined = "\n".join(fr(problem) for problem in problems)
     for fragment in fragments:
         assert fragment in joined, joined
 
@@ -767,3 +787,18 @@ def test_rules_module_is_pure():
     assert grc_core == {"grc_core.plugin_api"}
     roots = {m.split(".")[0] for m in modules - grc_core}
     assert roots - {"dateutil", "__future__"} <= set(sys.stdlib_module_names)
+
+
+def test_the_explanations_read_in_english():
+    """An English agent reads the rules' explanations in English: legal names stay French, dates and amounts
+    are Babel's."""
+    assert en(level_for(date(2024, 1, 1), Y2025).reason) == (
+        "too young for 2025-2026 (born on 1/1/24): petite section at the rentrée 2027 (C. éduc. L131-5), toute petite "
+        "section at the earliest at the rentrée 2026 if 2 years old that day and within the places (C. éduc. D113-1).")
+    assert fr(level_for(date(2024, 1, 1), Y2025).reason) == (
+        "trop jeune pour 2025-2026 (né(e) le 01/01/2024) : petite section à la rentrée 2027 (C. éduc. L131-5), toute "
+        "petite section au plus tôt à la rentrée 2026 s'il a 2 ans révolus ce jour-là et dans la limite des places "
+        "(C. éduc. D113-1).")
+    grid = rules.TariffGrid((rules.Tranche(D("0"), D("500"), D("1")), rules.Tranche(D("600"), None, D("3"))))
+    assert [en(problem) for problem in validate_grid(grid, min_tranches=1)] == [
+        "gap between the tranches « QF 0 € – 500 € » and « QF ≥ 600 € »: no price for a QF from €501 to €599"]  # names: data

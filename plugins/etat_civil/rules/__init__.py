@@ -48,7 +48,7 @@ Conventions used throughout (see also the module README):
   package (``holidays.France``), not a hand-written list.
 """
 
-from .common import _MONTHS_FR, Eligibility, format_date_fr
+from .common import Eligibility
 from .actes import (
     REQUESTER_FIELDS, ActKind, DocumentKind, RequestChannel, RequestField, available_documents,
     copy_request_anonymisable_from, copy_request_may_be_anonymised, copy_request_retention_ends_on,
@@ -100,8 +100,6 @@ __all__ = [
     "ARCHIVES_MINOR_YEARS",
     "ARCHIVES_AFTER_DEATH_YEARS",
     "CHILD_CONSENT_AGE",
-    # dates
-    "format_date_fr",
     # 1.1 – 1.3 copies and extracts
     "available_documents",
     "check_eligibility",

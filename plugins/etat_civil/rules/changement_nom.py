@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from grc_core.plugin_api import add_months, age_on
+from grc_core.plugin_api import lazy_text as _l
 
-from .common import _ALLOWED, Eligibility, format_date_fr, _refuse
+from .common import _ALLOWED, Eligibility, _refuse
 
 
 CHILD_CONSENT_AGE = 13
@@ -34,8 +35,8 @@ def check_name_change_confirmation(received_on: date, confirmed_on: date) -> Eli
     earliest = name_change_earliest_confirmation(received_on)
     if confirmed_on < earliest:
         return _refuse(
-            "La demande de changement de nom ne peut être confirmée qu'au moins un mois après "
-            f"sa réception, soit à partir du {format_date_fr(earliest)} (code civil, art. 61-3-1)."
+            _l("The name change request can be confirmed only at least one month after it was received, i.e. "
+               "from %(day)s (code civil, art. 61-3-1).", day=earliest)
         )
     return _ALLOWED
 
@@ -58,14 +59,12 @@ def check_simplified_name_change(
     """
     if age_on(applicant_birth_date, request_date) < _MAJORITY_AGE:
         return _refuse(
-            "Le changement de nom par la procédure simplifiée est réservé aux personnes "
-            "majeures (code civil, art. 61-3-1)."
+            _l("The name change by the simplified procedure is for adults only (code civil, art. 61-3-1).")
         )
     if already_used_simplified_procedure:
         return _refuse(
-            "Le changement de nom par la procédure simplifiée ne peut être fait qu'une seule "
-            "fois dans sa vie (code civil, art. 61-3-1) ; un changement de nom par décret reste "
-            "possible (code civil, art. 61)."
+            _l("The name change by the simplified procedure can be made only once in a lifetime (code civil, "
+               "art. 61-3-1); a name change by decree remains possible (code civil, art. 61).")
         )
     return _ALLOWED
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from grc_core.plugin_api import add_months, next_working_day
+from grc_core.plugin_api import RuleText, add_months, next_working_day
 
 
 # ---------------------------------------------------------------------------
@@ -18,18 +18,19 @@ from grc_core.plugin_api import add_months, next_working_day
 class Eligibility:
     """Outcome of a rule check.
 
-    ``allowed``: the decision.  ``reason``: French sentence explaining a
-    refusal (``None`` when allowed).  ``needs_manual_review`` / ``review_note``:
-    the rule cannot decide alone and an agent must look (the note says why, in
-    French); this can accompany an allowed *or* a refused outcome.
+    ``allowed``: the decision.  ``reason``: the sentence explaining a
+    refusal (``None`` when allowed), an English message translated when shown
+    (``lazy_text``).  ``needs_manual_review`` / ``review_note``: the rule
+    cannot decide alone and an agent must look (the note says why, a message
+    too); this can accompany an allowed *or* a refused outcome.
     ``archive_access``: access is granted only because the register is a
     public archive (code du patrimoine, art. L213-2).
     """
 
     allowed: bool
-    reason: str | None = None
+    reason: RuleText | None = None
     needs_manual_review: bool = False
-    review_note: str | None = None
+    review_note: RuleText | None = None
     archive_access: bool = False
 
     def __post_init__(self) -> None:
@@ -44,25 +45,13 @@ class Eligibility:
 _ALLOWED = Eligibility(allowed=True)
 
 
-def _refuse(reason: str) -> Eligibility:
+def _refuse(reason: RuleText) -> Eligibility:
     return Eligibility(allowed=False, reason=reason)
 
 
 # ---------------------------------------------------------------------------
 # Dates (months, ages and working days: grc_core.plugin_api)
 # ---------------------------------------------------------------------------
-
-_MONTHS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)
-
-
-def format_date_fr(day: date) -> str:
-    """Format a date the French way for messages: ``1er mars 2025``, ``15 juin 2024``."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {_MONTHS_FR[day.month - 1]} {day.year}"
-
 
 def _deadline_day(
     last_day: date, is_non_working_day: Callable[[date], bool] | None

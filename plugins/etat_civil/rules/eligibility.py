@@ -6,10 +6,11 @@ from dataclasses import KW_ONLY, dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from grc_core.plugin_api import add_years
+from grc_core.plugin_api import Joined, RuleText, add_years
+from grc_core.plugin_api import lazy_text as _l
 
 from .actes import ActKind, DocumentKind, available_documents
-from .common import _ALLOWED, Eligibility, format_date_fr, _refuse
+from .common import _ALLOWED, Eligibility, _refuse
 
 
 class RequesterQuality(StrEnum):
@@ -44,24 +45,24 @@ class RequesterQuality(StrEnum):
 
 
 _ACT_LABEL = {  # « d'un acte de … »
-    ActKind.NAISSANCE: "d'un acte de naissance",
-    ActKind.MARIAGE: "d'un acte de mariage",
-    ActKind.DECES: "d'un acte de décès",
-    ActKind.RECONNAISSANCE: "d'un acte de reconnaissance",
-    ActKind.ENFANT_SANS_VIE: "d'un acte d'enfant sans vie",
+    ActKind.NAISSANCE: _l("of a birth act"),
+    ActKind.MARIAGE: _l("of a marriage act"),
+    ActKind.DECES: _l("of a death act"),
+    ActKind.RECONNAISSANCE: _l("of a recognition act"),
+    ActKind.ENFANT_SANS_VIE: _l("of an act of a stillborn child"),
 }
 _ACT_LABEL_POUR = {  # « pour un acte de … »
-    ActKind.NAISSANCE: "pour un acte de naissance",
-    ActKind.MARIAGE: "pour un acte de mariage",
-    ActKind.DECES: "pour un acte de décès",
-    ActKind.RECONNAISSANCE: "pour un acte de reconnaissance",
-    ActKind.ENFANT_SANS_VIE: "pour un acte d'enfant sans vie",
+    ActKind.NAISSANCE: _l("for a birth act"),
+    ActKind.MARIAGE: _l("for a marriage act"),
+    ActKind.DECES: _l("for a death act"),
+    ActKind.RECONNAISSANCE: _l("for a recognition act"),
+    ActKind.ENFANT_SANS_VIE: _l("for an act of a stillborn child"),
 }
 _DOC_LABEL = {
-    DocumentKind.COPIE_INTEGRALE: "la copie intégrale",
-    DocumentKind.EXTRAIT_AVEC_FILIATION: "un extrait avec filiation",
-    DocumentKind.EXTRAIT_SANS_FILIATION: "un extrait sans filiation",
-    DocumentKind.EXTRAIT_PLURILINGUE: "un extrait plurilingue",
+    DocumentKind.COPIE_INTEGRALE: _l("the full copy"),
+    DocumentKind.EXTRAIT_AVEC_FILIATION: _l("an extract with parentage"),
+    DocumentKind.EXTRAIT_SANS_FILIATION: _l("an extract without parentage"),
+    DocumentKind.EXTRAIT_PLURILINGUE: _l("a multilingual extract"),
 }
 
 
@@ -89,7 +90,6 @@ _ENTITLED = frozenset({
     RequesterQuality.NOTAIRE,
 })
 _INTERESSE = frozenset({RequesterQuality.INTERESSE_MAJEUR, RequesterQuality.INTERESSE_MINEUR})
-_ART30 = "(décret n° 2017-890, art. 30)"
 
 
 def archives_open_on(
@@ -134,14 +134,16 @@ def check_person_death_date(
     """
     act_kind = ActKind(act_kind)
     if act_kind in (ActKind.DECES, ActKind.ENFANT_SANS_VIE):
-        return _refuse("La date de décès de la personne concernée ne sert que pour les actes de naissance, de "
-                       "reconnaissance et de mariage : les actes de décès sont communicables à toute personne.")
+        return _refuse(_l("The date of death of the person concerned is used only for birth, recognition and "
+                          "marriage acts: death acts may be given to anyone."))
     if died_on > today:
-        return _refuse("La date de décès de la personne concernée ne peut pas être dans le futur.")
+        return _refuse(_l("The date of death of the person concerned cannot be in the future."))
     if act_on is not None and act_kind is not ActKind.RECONNAISSANCE and died_on < act_on:
-        event = "la naissance" if act_kind is ActKind.NAISSANCE else "le mariage"
-        return _refuse(f"La date de décès de la personne concernée ne peut pas précéder {event} "
-                       f"({format_date_fr(act_on)}).")
+        if act_kind is ActKind.NAISSANCE:
+            return _refuse(_l("The date of death of the person concerned cannot be before the birth (%(day)s).",
+                              day=act_on))
+        return _refuse(_l("The date of death of the person concerned cannot be before the marriage (%(day)s).",
+                          day=act_on))
     return _ALLOWED
 
 
@@ -264,7 +266,8 @@ def check_eligibility(request: EligibilityInput) -> Eligibility:
     if reason is None:
         return _ALLOWED
     if request.document_kind is DocumentKind.EXTRAIT_PLURILINGUE:
-        reason = f"L'extrait plurilingue suit les règles applicables à {_DOC_LABEL[effective]}. {reason}"
+        reason = Joined(_l("The multilingual extract follows the rules of %(document)s.",
+                           document=_DOC_LABEL[effective]), reason)
     return _archives_outcome(request, reason)
 
 
@@ -273,21 +276,20 @@ def _unavailable_or_inconsistent(request: EligibilityInput) -> Eligibility | Non
     act_kind, document_kind, quality = request.act_kind, request.document_kind, request.quality
     if document_kind not in available_documents(act_kind):
         return _refuse(
-            f"Seule la copie intégrale peut être délivrée {_ACT_LABEL_POUR[act_kind]} : "
-            f"{_DOC_LABEL[document_kind]} n'existe pas pour cet acte."
+            _l("Only the full copy may be delivered %(for_act)s: %(document)s does not exist for this act.",
+               for_act=_ACT_LABEL_POUR[act_kind], document=_DOC_LABEL[document_kind])
         )
     if act_kind in (ActKind.DECES, ActKind.ENFANT_SANS_VIE) and quality in _INTERESSE:
         return _refuse(
-            f"La qualité « personne concernée » est sans objet {_ACT_LABEL_POUR[act_kind]} : "
-            "enregistrez la qualité réelle du demandeur (la copie intégrale "
-            f"{_ACT_LABEL[act_kind]} peut être délivrée à toute personne, "
-            "décret n° 2017-890, art. 30)."
+            _l("The standing « person concerned » does not apply %(for_act)s: record the requester's real "
+               "standing (the full copy %(of_act)s may be delivered to anyone, décret n° 2017-890, art. 30).",
+               for_act=_ACT_LABEL_POUR[act_kind], of_act=_ACT_LABEL[act_kind])
         )
     # a married minor is emancipated
     if act_kind is ActKind.MARIAGE and quality is RequesterQuality.INTERESSE_MINEUR:
         return _refuse(
-            "Un mineur marié est émancipé de plein droit (code civil, art. 413-1) : "
-            "enregistrez la demande en qualité de personne concernée majeure ou émancipée."
+            _l("A married minor is emancipated by law (code civil, art. 413-1): record the request with the "
+               "standing of an adult or emancipated person concerned.")
         )
     return None
 
@@ -308,8 +310,8 @@ def _avocat_outcome(request: EligibilityInput) -> Eligibility:
         return Eligibility(
             allowed=True,
             needs_manual_review=True,
-            review_note=("Vérifier que le client de l'avocat est lui-même en droit d'obtenir "
-                         "ce document (décret n° 2017-890, art. 30)."),
+            review_note=_l("Check that the lawyer's client is himself entitled to obtain this document (décret "
+                           "n° 2017-890, art. 30)."),
         )
     client = RequesterQuality(request.avocat_client_quality)
     if client is RequesterQuality.AVOCAT:
@@ -318,12 +320,12 @@ def _avocat_outcome(request: EligibilityInput) -> Eligibility:
     if outcome.allowed:
         return outcome
     return _refuse(
-        "Un avocat ne peut obtenir que les actes que son client est légalement fondé à "
-        f"requérir {_ART30}. Motif pour le client : {outcome.reason}"
+        _l("A lawyer may obtain only the acts his client is legally entitled to ask for (décret n° 2017-890, "
+           "art. 30). Reason for the client: %(reason)s", reason=outcome.reason)
     )
 
 
-def _restricted_refusal(request: EligibilityInput, document_kind: DocumentKind) -> str | None:
+def _restricted_refusal(request: EligibilityInput, document_kind: DocumentKind) -> RuleText | None:
     """Refusal reason for a restricted document (CI / EAF), ``None`` if entitled (décret 2017-890 art. 30)."""
     act_kind, quality = request.act_kind, request.quality
     if quality in _ENTITLED or quality is RequesterQuality.AVOCAT:
@@ -332,52 +334,48 @@ def _restricted_refusal(request: EligibilityInput, document_kind: DocumentKind) 
         if act_kind is ActKind.NAISSANCE and document_kind is DocumentKind.EXTRAIT_AVEC_FILIATION:
             if request.minor_may_obtain_extrait_avec_filiation:
                 return None
-            return ("Un mineur non émancipé ne peut pas obtenir lui-même un extrait avec filiation "
-                    "de son acte de naissance : la demande doit être faite par son représentant "
-                    f"légal {_ART30}.")
+            return _l("A minor who is not emancipated cannot himself obtain an extract with parentage of his birth "
+                      "act: the request must be made by his legal representative (décret n° 2017-890, art. 30).")
         if act_kind is ActKind.RECONNAISSANCE:
             if request.minor_may_obtain_reconnaissance_copy:
                 return None
-            return ("Un mineur non émancipé ne peut pas obtenir lui-même la copie intégrale de "
-                    "l'acte de reconnaissance le concernant : la demande doit être faite par son "
-                    f"représentant légal {_ART30}.")
-        return ("Un mineur non émancipé ne peut pas obtenir lui-même la copie intégrale de son "
-                f"acte de naissance : la demande doit être faite par son représentant légal {_ART30}.")
+            return _l("A minor who is not emancipated cannot himself obtain the full copy of the recognition act "
+                      "concerning him: the request must be made by his legal representative (décret n° 2017-890, "
+                      "art. 30).")
+        return _l("A minor who is not emancipated cannot himself obtain the full copy of his birth act: the request "
+                  "must be made by his legal representative (décret n° 2017-890, art. 30).")
     if quality is RequesterQuality.ADMINISTRATION:
         if request.administration_legal_basis and request.administration_legal_basis.strip():
             return None
-        return ("Une administration ne peut obtenir ce document que si un texte législatif ou "
-                "réglementaire l'y autorise et si sa demande cite expressément ce texte "
-                f"{_ART30}.")
+        return _l("An administration may obtain this document only if a law or a regulation allows it and its "
+                  "request cites that text expressly (décret n° 2017-890, art. 30).")
     if quality is RequesterQuality.GENEALOGISTE:
         if request.genealogist_archives_authorisation and request.genealogist_mandate:
             return None
-        return ("Un généalogiste ne peut obtenir ce document que s'il justifie de l'autorisation "
-                "de consultation des actes délivrée par l'administration des archives et d'un "
-                "mandat d'un notaire, d'un organisme d'assurance ou d'une personne ayant un "
-                f"intérêt direct et légitime {_ART30}.")
+        return _l("A genealogist may obtain this document only if he proves the authorisation to consult the acts "
+                  "given by the archives administration and a mandate from a notaire, an insurance body or a person "
+                  "with a direct and legitimate interest (décret n° 2017-890, art. 30).")
     if quality is RequesterQuality.HERITIER:
         if act_kind is ActKind.RECONNAISSANCE:
             return None
-        return (f"Un héritier ne peut obtenir qu'un extrait sans filiation {_ACT_LABEL[act_kind]} "
-                f"{_ART30}.")
+        return _l("An heir may obtain only an extract without parentage %(of_act)s (décret n° 2017-890, art. 30).",
+                  of_act=_ACT_LABEL[act_kind])
     # tiers
     if act_kind is ActKind.RECONNAISSANCE:
-        return f"Un tiers ne peut pas obtenir la copie intégrale d'un acte de reconnaissance {_ART30}."
-    return f"Un tiers ne peut obtenir qu'un extrait sans filiation {_ACT_LABEL[act_kind]} {_ART30}."
+        return _l("A third party cannot obtain the full copy of a recognition act (décret n° 2017-890, art. 30).")
+    return _l("A third party may obtain only an extract without parentage %(of_act)s (décret n° 2017-890, art. 30).",
+              of_act=_ACT_LABEL[act_kind])
 
 
-def _archives_outcome(request: EligibilityInput, reason: str) -> Eligibility:
+def _archives_outcome(request: EligibilityInput, reason: RuleText | Joined) -> Eligibility:
     """Rule 6: a refusal under rule 4 is lifted once the register is a public archive (DR §1.5)."""
     if request.register_closed_on is None:
         return _refuse(reason)
     today = request.today if request.today is not None else date.today()
     opens_on = archives_open_on(request.register_closed_on, person_died_on=request.person_died_on)
     if today < opens_on:
-        return _refuse(
-            f"{reason} Le registre ne sera librement communicable à toute personne qu'à compter "
-            f"du {format_date_fr(opens_on)} (code du patrimoine, art. L213-2)."
-        )
+        return _refuse(Joined(reason, _l("The register will be open to anyone only from %(day)s (code du "
+                                         "patrimoine, art. L213-2).", day=opens_on)))
     concerns_minor = request.concerns_minor
     minor = concerns_minor if concerns_minor is not None else request.act_kind is not ActKind.MARIAGE
     if minor and not _minor_delay_elapsed(request.register_closed_on, request.person_died_on, today):
@@ -385,11 +383,10 @@ def _archives_outcome(request: EligibilityInput, reason: str) -> Eligibility:
             allowed=True,
             archive_access=True,
             needs_manual_review=True,
-            review_note=(
-                "Registre clos depuis plus de 75 ans, mais l'acte concerne une personne mineure : "
-                "certaines sources appliquent un délai de 100 ans (code du patrimoine, "
-                "art. L213-2 I 5°) alors que la CADA retient 75 ans à compter de la clôture. "
-                "Un agent doit vérifier avant la délivrance."
+            review_note=_l(
+                "Register closed more than 75 years ago, but the act concerns a minor: some sources apply a "
+                "100-year delay (code du patrimoine, art. L213-2 I 5°) while the CADA holds 75 years from the "
+                "closing. An agent must check before delivery."
             ),
         )
     return Eligibility(allowed=True, archive_access=True)

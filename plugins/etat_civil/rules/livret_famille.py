@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from grc_core.plugin_api import lazy_text as _l
+
 from .common import _ALLOWED, Eligibility, _refuse
 
 
@@ -35,12 +37,12 @@ def check_livret_duplicata(
         if procureur_agreement:
             return _ALLOWED
         return _refuse(
-            "Le tuteur d'un enfant mineur ne peut obtenir un duplicata du livret de famille "
-            "qu'avec l'accord du procureur de la République."
+            _l("The guardian of a minor child can obtain a duplicate of the livret de famille only with the "
+               "agreement of the procureur de la République.")
         )
     if requester is LivretRequester.ENFANT:
         return _refuse(
-            "Seuls les titulaires du livret de famille peuvent en demander un duplicata : "
-            "les enfants ne le peuvent pas, même après le décès de leurs parents."
+            _l("Only the holders of the livret de famille may ask for a duplicate: the children may not, even after "
+               "their parents' death.")
         )
-    return _refuse("Seuls les titulaires du livret de famille peuvent en demander un duplicata.")
+    return _refuse(_l("Only the holders of the livret de famille may ask for a duplicate."))

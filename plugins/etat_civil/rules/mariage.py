@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from grc_core.plugin_api import add_months, add_years
+from grc_core.plugin_api import lazy_text as _l
 
-from .common import _ALLOWED, Eligibility, format_date_fr, _refuse
+from .common import _ALLOWED, Eligibility, _refuse
 
 
 BANS_POSTING_DAYS = 10
@@ -67,16 +68,15 @@ def check_celebration_date(
     timeline = marriage_bans_timeline(published_on)
     if celebration_on < timeline.earliest_celebration and not delay_dispensed_by_procureur:
         return _refuse(
-            "Le mariage ne peut pas être célébré avant le dixième jour suivant la publication "
-            "des bans, jour de la publication non compris (code civil, art. 64) : au plus tôt "
-            f"le {format_date_fr(timeline.earliest_celebration)}."
+            _l("The marriage cannot be celebrated before the tenth day after the publication of the bans, the day "
+               "of publication not counted (code civil, art. 64): on %(day)s at the earliest.",
+               day=timeline.earliest_celebration)
         )
     if celebration_on > timeline.latest_celebration:
         return _refuse(
-            "Le mariage n'a pas été célébré dans l'année suivant l'expiration du délai de "
-            "publication : une nouvelle publication des bans est nécessaire (code civil, "
-            f"art. 65). La publication permettait une célébration jusqu'au "
-            f"{format_date_fr(timeline.latest_celebration)}."
+            _l("The marriage was not celebrated within the year after the end of the publication delay: the bans "
+               "must be published again (code civil, art. 65). The publication allowed a celebration until "
+               "%(day)s.", day=timeline.latest_celebration)
         )
     return _ALLOWED
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from .common import _ALLOWED, Eligibility, _deadline_day, format_date_fr, _refuse
+from grc_core.plugin_api import lazy_text as _l
+
+from .common import _ALLOWED, Eligibility, _deadline_day, _refuse
 
 
 BIRTH_DECLARATION_DELAY_DAYS = 5
@@ -94,7 +96,6 @@ def check_birth_declaration(
         return _ALLOWED
     deadline = birth_declaration_deadline(born_on, **options)
     return _refuse(
-        f"La naissance devait être déclarée au plus tard le {format_date_fr(deadline)} : "
-        "passé ce délai, elle ne peut être inscrite sur les registres qu'en vertu d'un "
-        "jugement du tribunal judiciaire (code civil, art. 55)."
+        _l("The birth had to be declared no later than %(day)s: after that delay, it can be entered in the "
+           "registers only under a judgment of the tribunal judiciaire (code civil, art. 55).", day=deadline)
     )

@@ -6,12 +6,17 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from grc_core.plugin_api import Request, add_months, add_years, db, local_date, utcnow
-from grc_core.plugin_api.testing import in_commune
+from grc_core.plugin_api import LocalDate, Request, User, add_months, add_years, db, local_date, utcnow
+from grc_core.plugin_api.testing import in_commune, rules_locale
 
-from plugins.etat_civil import rules
 
 from .helpers import counts, intake, setup_town, signed_in
+
+
+def day_in_words(day) -> str:
+    """A date as a French reader reads it on the pages and in the rules' explanations (« 1er mars 2025 »)."""
+    with rules_locale("fr", "etat_civil"):
+        return str(LocalDate(day))
 
 # The intake files at the system's moment: validation reads that day.
 TODAY = local_date(utcnow())
@@ -63,6 +68,20 @@ def test_a_tiers_asking_a_copie_integrale_de_naissance_is_refused(app, town, cli
             "(décret n° 2017-890, art. 30).")
 
 
+def test_an_english_agent_reads_the_refusal_in_english(app, town, client):
+    """The rule's explanation is the reader's: the same refusal, to an agent whose browser asks for English."""
+    with in_commune(app, town.id):
+        db.session.scalar(select(User).where(User.email == "accueil@a.fr")).locale = "en"
+        db.session.commit()
+    recent = dict(BIRTH, date_naissance=date(TODAY.year - 74, 6, 1))
+    refused(app, town, client, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **recent),
+            "A third party may obtain only an extract without parentage of a birth act (décret n° 2017-890, "
+            f"art. 30). The register will be open to anyone only from January 1, {TODAY.year - 74 + 76} (code du "
+            "patrimoine, art. L213-2).")
+    response = intake(client, town, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **recent))
+    assert "Un tiers ne peut" not in html.unescape(response.get_data(as_text=True))
+
+
 def test_a_tiers_asking_an_acte_de_deces_is_accepted(app, town, client):
     data = accepted(app, town, client, "etat_civil.acte", acte(
         "deces", "copie_integrale", "tiers", nom="Petit", prenoms="Louis", date_deces=date(2025, 1, 9),
@@ -104,7 +123,7 @@ def test_archives_a_person_dead_for_more_than_25_years_opens_the_act(app, town, 
         "naissance", "copie_integrale", "tiers", date_deces_personne=add_years(TODAY, -25), **birth))
     assert response.status_code == 400
     opens = add_years(add_years(TODAY, -25), 25) + timedelta(days=1)
-    assert "qu'à compter du " + rules.format_date_fr(opens) in html.unescape(response.get_data(as_text=True))
+    assert "qu'à compter du " + day_in_words(opens) in html.unescape(response.get_data(as_text=True))
 
 
 def test_archives_a_refused_restricted_act_says_where_to_give_the_death_date(app, town, client):

@@ -1,7 +1,9 @@
 """Tests of the pure legal rules of the état civil plugin (plugins/etat_civil/rules/).
 
-No database, no Flask: only dates and plain values.  Sources are cited in the
+No database: only dates and plain values.  Sources are cited in the
 docstrings of the rules modules; the tables below follow shared/reference/domain_rules.md.
+The explanations are read in French (the catalog's French, through a bare Flask
+app with Babel: ``fr``) and, for representative cases, in English (``en``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from grc_core.plugin_api import is_working_day, next_working_day
+from grc_core.plugin_api import LocalDate, is_working_day, next_working_day
+from grc_core.plugin_api.testing import rules_locale
 from plugins.etat_civil import rules
 from plugins.etat_civil.rules import (
     ActKind,
@@ -27,6 +30,20 @@ from plugins.etat_civil.rules import (
 )
 
 Q = RequesterQuality
+
+
+def fr(text) -> str | None:
+    """An explanation as a French reader sees it (None stays None)."""
+    if text is None:
+        return None
+    with rules_locale("fr", "etat_civil"):
+        return str(text)
+
+
+def en(text) -> str:
+    with rules_locale("en", "etat_civil"):
+        return str(text)
+
 A = ActKind
 D = DocumentKind
 F = RequestField
@@ -138,10 +155,10 @@ def test_eligibility_matrix(quality, act, doc, expected_reason):
     result = rules.check_eligibility(EligibilityInput(act, doc, quality, **ROW_KWARGS.get(quality, {})))
     if expected_reason is None:
         assert result.allowed is True
-        assert result.reason is None
+        assert fr(result.reason) is None
     else:
         assert result.allowed is False
-        assert result.reason == expected_reason
+        assert fr(result.reason) == expected_reason
     assert result.archive_access is False
 
 
@@ -161,7 +178,7 @@ def test_minor_copie_integrale_is_not_opened_by_the_eaf_setting():
         A.NAISSANCE, D.COPIE_INTEGRALE, Q.INTERESSE_MINEUR,
         minor_may_obtain_extrait_avec_filiation=True,
     ))
-    assert result.reason == R_MINOR_CI
+    assert fr(result.reason) == R_MINOR_CI
 
 
 # -- enfant sans vie (décret 2017-890 art. 30, last paragraph): anyone, "intéressé" n/a ---------
@@ -170,9 +187,9 @@ def test_minor_copie_integrale_is_not_opened_by_the_eaf_setting():
 def test_enfant_sans_vie_copie_integrale(quality):
     result = rules.check_eligibility(EligibilityInput(A.ENFANT_SANS_VIE, D.COPIE_INTEGRALE, quality))
     if quality in (Q.INTERESSE_MAJEUR, Q.INTERESSE_MINEUR):
-        assert (result.allowed, result.reason) == (False, R_NA_ESV)
+        assert (result.allowed, fr(result.reason)) == (False, R_NA_ESV)
     else:
-        assert (result.allowed, result.reason) == (True, None)
+        assert (result.allowed, fr(result.reason)) == (True, None)
 
 
 # -- §1.1 documents not available for the act ---------------------------------------------------
@@ -196,7 +213,7 @@ NOT_AVAILABLE = [
 @pytest.mark.parametrize("quality", [Q.INTERESSE_MAJEUR, Q.NOTAIRE, Q.TIERS])
 def test_document_not_available_for_the_act(act, doc, reason, quality):
     result = rules.check_eligibility(EligibilityInput(act, doc, quality))
-    assert (result.allowed, result.reason) == (False, reason)
+    assert (result.allowed, fr(result.reason)) == (False, reason)
 
 
 @pytest.mark.parametrize(
@@ -218,7 +235,7 @@ def test_available_documents(act, expected):
 def test_plurilingue_follows_extrait_avec_filiation_by_default():
     refused = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.EXTRAIT_PLURILINGUE, Q.TIERS))
     assert refused.allowed is False
-    assert refused.reason == (
+    assert fr(refused.reason) == (
         "L'extrait plurilingue suit les règles applicables à un extrait avec filiation. " + R_TIERS_N
     )
     assert rules.check_eligibility(EligibilityInput(A.MARIAGE, D.EXTRAIT_PLURILINGUE, Q.CONJOINT)).allowed is True
@@ -240,7 +257,7 @@ def test_plurilingue_setting_can_make_it_free():
 )
 def test_administration_without_legal_basis_is_refused(basis, act, doc):
     result = rules.check_eligibility(EligibilityInput(act, doc, Q.ADMINISTRATION, administration_legal_basis=basis))
-    assert (result.allowed, result.reason) == (False, R_ADMIN)
+    assert (result.allowed, fr(result.reason)) == (False, R_ADMIN)
 
 
 @pytest.mark.parametrize(
@@ -258,7 +275,7 @@ def test_genealogist_needs_authorisation_and_mandate(authorisation, mandate):
         A.NAISSANCE, D.COPIE_INTEGRALE, Q.GENEALOGISTE,
         genealogist_archives_authorisation=authorisation, genealogist_mandate=mandate,
     ))
-    assert (result.allowed, result.reason) == (False, R_GENEALOGISTE)
+    assert (result.allowed, fr(result.reason)) == (False, R_GENEALOGISTE)
 
 
 # -- avocat: what the client may obtain ----------------------------------------------------------
@@ -267,7 +284,7 @@ def test_avocat_without_client_quality_is_allowed_but_flagged_for_restricted_doc
     result = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT))
     assert result.allowed is True
     assert result.needs_manual_review is True
-    assert result.review_note == (
+    assert fr(result.review_note) == (
         "Vérifier que le client de l'avocat est lui-même en droit d'obtenir ce document "
         "(décret n° 2017-890, art. 30)."
     )
@@ -282,7 +299,7 @@ def test_avocat_gets_what_the_client_may_obtain():
     refused = rules.check_eligibility(
         EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT, avocat_client_quality=Q.TIERS))
     assert refused.allowed is False
-    assert refused.reason == (
+    assert fr(refused.reason) == (
         "Un avocat ne peut obtenir que les actes que son client est légalement fondé à requérir "
         f"{ART30}. Motif pour le client : {R_TIERS_N}"
     )
@@ -339,14 +356,14 @@ def test_archive_rule_edges_for_a_tiers(today, allowed):
     if allowed:
         assert result.archive_access is True
         assert result.needs_manual_review is True  # birth act: concerns a minor, < 100 years
-        assert result.review_note == MINOR_NOTE
+        assert fr(result.review_note) == MINOR_NOTE
     else:
-        assert result.reason == R_TIERS_N + NOT_YET
+        assert fr(result.reason) == R_TIERS_N + NOT_YET
 
 
 def test_archive_rule_without_register_date_keeps_the_plain_reason():
     result = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.TIERS))
-    assert result.reason == R_TIERS_N
+    assert fr(result.reason) == R_TIERS_N
 
 
 def test_archive_rule_after_100_years_is_not_flagged():
@@ -368,7 +385,7 @@ def test_archive_rule_marriage_flags_only_when_it_concerns_a_minor():
     assert (plain.allowed, plain.archive_access, plain.needs_manual_review) == (True, True, False)
     minor = rules.check_eligibility(
         EligibilityInput(A.MARIAGE, D.COPIE_INTEGRALE, Q.TIERS, concerns_minor=True, **kwargs))
-    assert (minor.allowed, minor.needs_manual_review, minor.review_note) == (True, True, MINOR_NOTE)
+    assert (minor.allowed, minor.needs_manual_review, fr(minor.review_note)) == (True, True, MINOR_NOTE)
 
 
 def test_archive_rule_applies_to_reconnaissance_and_heritiers():
@@ -415,7 +432,7 @@ TODAY_DEATH = date(2026, 6, 15)
 def test_check_person_death_date(act, died_on, act_on, reason):
     outcome = rules.check_person_death_date(act, died_on, act_on=act_on, today=TODAY_DEATH)
     assert outcome.allowed is (reason is None)
-    assert outcome.reason == reason
+    assert fr(outcome.reason) == reason
 
 
 @pytest.mark.parametrize(("today", "allowed"), [(date(2015, 5, 10), False), (date(2015, 5, 11), True)])
@@ -428,7 +445,7 @@ def test_archive_rule_25_years_after_death(today, allowed):
     if allowed:
         assert (result.archive_access, result.needs_manual_review) == (True, False)
     else:
-        assert result.reason == (
+        assert fr(result.reason) == (
             R_TIERS_N + " Le registre ne sera librement communicable à toute personne qu'à compter "
             "du 11 mai 2015 (code du patrimoine, art. L213-2)."
         )
@@ -446,7 +463,7 @@ def test_archive_rule_does_not_fix_na_cells():
     result = rules.check_eligibility(EligibilityInput(
         A.MARIAGE, D.COPIE_INTEGRALE, Q.INTERESSE_MINEUR, register_closed_on=CLOSED, today=date(2030, 1, 1)
     ))
-    assert result.reason == R_MINOR_MARIAGE
+    assert fr(result.reason) == R_MINOR_MARIAGE
 
 
 # ---------------------------------------------------------------------------
@@ -561,13 +578,13 @@ def test_bans_timeline_leap_day():
 )
 def test_check_celebration_date(celebration, reason):
     result = rules.check_celebration_date(PUBLISHED, celebration)
-    assert (result.allowed, result.reason) == (reason is None, reason)
+    assert (result.allowed, fr(result.reason)) == (reason is None, reason)
 
 
 def test_procureur_dispense_lifts_the_ten_day_delay_only():
     assert rules.check_celebration_date(PUBLISHED, date(2025, 3, 5), delay_dispensed_by_procureur=True).allowed
     late = rules.check_celebration_date(PUBLISHED, date(2026, 3, 12), delay_dispensed_by_procureur=True)
-    assert late.reason == R_TOO_LATE
+    assert fr(late.reason) == R_TOO_LATE
 
 
 @pytest.mark.parametrize(
@@ -772,7 +789,7 @@ def test_birth_declaration_is_late(born, declared, late):
 def test_check_birth_declaration_reason():
     result = rules.check_birth_declaration(date(2025, 3, 6), date(2025, 3, 12))
     assert result.allowed is False
-    assert result.reason == (
+    assert fr(result.reason) == (
         "La naissance devait être déclarée au plus tard le 11 mars 2025 : passé ce délai, elle ne "
         "peut être inscrite sur les registres qu'en vertu d'un jugement du tribunal judiciaire "
         "(code civil, art. 55)."
@@ -820,7 +837,7 @@ def test_name_change_earliest_confirmation(received, earliest):
 )
 def test_check_name_change_confirmation_received_31_january(confirmed, reason):
     result = rules.check_name_change_confirmation(date(2025, 1, 31), confirmed)
-    assert (result.allowed, result.reason) == (reason is None, reason)
+    assert (result.allowed, fr(result.reason)) == (reason is None, reason)
 
 
 @pytest.mark.parametrize(
@@ -838,7 +855,7 @@ def test_check_simplified_name_change(request_date, already_used, reason):
     result = rules.check_simplified_name_change(
         date(2007, 6, 10), request_date, already_used_simplified_procedure=already_used
     )
-    assert (result.allowed, result.reason) == (reason is None, reason)
+    assert (result.allowed, fr(result.reason)) == (reason is None, reason)
 
 
 @pytest.mark.parametrize(
@@ -914,7 +931,7 @@ def test_name_change_extends_to_a_29_february_child_until_28_february():
 )
 def test_check_livret_duplicata(requester, agreement, reason):
     result = rules.check_livret_duplicata(requester, procureur_agreement=agreement)
-    assert (result.allowed, result.reason) == (reason is None, reason)
+    assert (result.allowed, fr(result.reason)) == (reason is None, reason)
 
 
 # ---------------------------------------------------------------------------
@@ -941,10 +958,12 @@ def test_copy_request_retention(closed, ends, anonymisable):
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
-    ("day", "text"), [(date(2025, 3, 1), "1er mars 2025"), (date(2024, 8, 15), "15 août 2024")]
+    ("day", "french", "english"), [(date(2025, 3, 1), "1er mars 2025", "March 1, 2025"),
+                                   (date(2024, 8, 15), "15 août 2024", "August 15, 2024")]
 )
-def test_format_date_fr(day, text):
-    assert rules.format_date_fr(day) == text
+def test_dates_of_the_explanations(day, french, english):
+    """Written by Babel in the reader's language; French keeps « 1er » for the first of a month."""
+    assert (fr(LocalDate(day)), en(LocalDate(day))) == (french, english)
 
 
 def test_rules_module_is_pure():
@@ -967,7 +986,7 @@ def test_rules_module_is_pure():
     assert roots - {"dateutil", "__future__"} <= set(sys.stdlib_module_names)
 
 
-DATE_HELPERS = {"format_date_fr"}
+DATE_HELPERS: set[str] = set()
 
 
 def test_every_rule_function_cites_its_source():
@@ -977,3 +996,40 @@ def test_every_rule_function_cites_its_source():
             assert obj.__doc__, name
             if name not in DATE_HELPERS:
                 assert "DR §" in obj.__doc__, name
+
+
+# ---------------------------------------------------------------------------
+# The explanations in English
+# ---------------------------------------------------------------------------
+
+def test_the_explanations_read_in_english():
+    """An English agent reads the same outcomes in English; legal names stay French, dates are Babel's."""
+    tiers = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.TIERS,
+                                                     register_closed_on=CLOSED, today=date(2024, 12, 31)))
+    assert en(tiers.reason) == (
+        "A third party may obtain only an extract without parentage of a birth act (décret n° 2017-890, art. 30). "
+        "The register will be open to anyone only from January 1, 2025 (code du patrimoine, art. L213-2).")
+    open_ = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.TIERS,
+                                                     register_closed_on=CLOSED, today=date(2025, 1, 1)))
+    assert en(open_.review_note).startswith("Register closed more than 75 years ago, but the act concerns a minor")
+    lawyer = rules.check_eligibility(EligibilityInput(A.NAISSANCE, D.COPIE_INTEGRALE, Q.AVOCAT,
+                                                      avocat_client_quality=Q.TIERS))
+    assert en(lawyer.reason) == (
+        "A lawyer may obtain only the acts his client is legally entitled to ask for (décret n° 2017-890, art. 30). "
+        "Reason for the client: A third party may obtain only an extract without parentage of a birth act "
+        "(décret n° 2017-890, art. 30).")
+    assert fr(lawyer.reason).startswith("Un avocat ne peut obtenir que les actes que son client est légalement "
+                                        "fondé à requérir (décret n° 2017-890, art. 30). Motif pour le client : "
+                                        "Un tiers ne peut obtenir")
+    assert en(rules.check_birth_declaration(date(2025, 3, 6), date(2025, 3, 12)).reason) == (
+        "The birth had to be declared no later than March 11, 2025: after that delay, it can be entered in the "
+        "registers only under a judgment of the tribunal judiciaire (code civil, art. 55).")
+    assert en(rules.check_livret_duplicata(LivretRequester.ENFANT).reason) == (
+        "Only the holders of the livret de famille may ask for a duplicate: the children may not, even after their "
+        "parents' death.")
+    assert en(rules.check_person_death_date(A.NAISSANCE, date(1999, 1, 1), act_on=date(2000, 3, 1),
+                                            today=date(2025, 1, 1)).reason) == (
+        "The date of death of the person concerned cannot be before the birth (March 1, 2000).")
+    assert fr(rules.check_person_death_date(A.NAISSANCE, date(1999, 1, 1), act_on=date(2000, 3, 1),
+                                            today=date(2025, 1, 1)).reason) == (
+        "La date de décès de la personne concernée ne peut pas précéder la naissance (1er mars 2000).")

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import Euros, RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
-from .common import _fr_money, _require_date, _require_money
+from .common import _require_date, _require_money
 
 
 class AidWindow(StrEnum):
@@ -72,7 +73,7 @@ class AidDecision:
 
     outcome: AidOutcome
     amount: Decimal
-    reason_fr: str
+    reason: RuleText
 
     @property
     def allowed(self) -> bool:
@@ -147,7 +148,7 @@ def check_aid(
     if refusal is not None:
         return refusal
     if rules.yearly_ceiling is None:
-        return AidDecision(AidOutcome.ALLOWED, request_amount, "Accordée : conditions remplies.")
+        return AidDecision(AidOutcome.ALLOWED, request_amount, _l("Granted: conditions met."))
     return _within_yearly_ceiling(request_amount, granted_this_year, rules)
 
 
@@ -158,66 +159,73 @@ def _means_refusal(qf: int | Decimal | None, resources: Decimal | None, rules: A
             return AidDecision(
                 AidOutcome.REFUSED,
                 _ZERO,
-                "Refusée : quotient familial non fourni, requis par le règlement des "
-                "aides facultatives.",
+                _l("Refused: quotient familial not given, required by the rules of the optional aids."),
             )
         if qf > rules.qf_ceiling:
             return AidDecision(
                 AidOutcome.REFUSED,
                 _ZERO,
-                f"Refusée : quotient familial {qf} supérieur au plafond de "
-                f"{rules.qf_ceiling} fixé par le règlement des aides facultatives.",
+                _l("Refused: quotient familial %(qf)s above the ceiling of %(ceiling)s set by the rules of the "
+                   "optional aids.", qf=qf, ceiling=rules.qf_ceiling),
             )
     if rules.resources_ceiling is not None:
         if resources is None:
             return AidDecision(
                 AidOutcome.REFUSED,
                 _ZERO,
-                "Refusée : ressources non fournies, requises par le règlement des "
-                "aides facultatives.",
+                _l("Refused: resources not given, required by the rules of the optional aids."),
             )
         _require_money(resources, "resources")
         if resources > rules.resources_ceiling:
             return AidDecision(
                 AidOutcome.REFUSED,
                 _ZERO,
-                f"Refusée : ressources de {_fr_money(resources)} supérieures au plafond "
-                f"de {_fr_money(rules.resources_ceiling)} fixé par le règlement des "
-                "aides facultatives.",
+                _l("Refused: resources of %(resources)s above the ceiling of %(ceiling)s set by the rules of the "
+                   "optional aids.", resources=Euros(resources), ceiling=Euros(rules.resources_ceiling)),
             )
     return None
 
 
 def _within_yearly_ceiling(request_amount: Decimal, granted_this_year: Decimal, rules: AidRules) -> AidDecision:
     """The request against what remains of the yearly ceiling per household: allowed, capped or refused."""
-    period = "l'année civile" if rules.window is AidWindow.CALENDAR_YEAR else "les 12 derniers mois"
+    calendar_year = rules.window is AidWindow.CALENDAR_YEAR
+    ceiling = Euros(rules.yearly_ceiling)
     remaining = rules.yearly_ceiling - granted_this_year
     if remaining <= 0:
         return AidDecision(
             AidOutcome.REFUSED,
             _ZERO,
-            f"Refusée : plafond de {_fr_money(rules.yearly_ceiling)} par foyer déjà "
-            f"atteint sur {period}.",
+            _l("Refused: ceiling of %(ceiling)s per household already reached over the calendar year.", ceiling=ceiling)
+            if calendar_year else
+            _l("Refused: ceiling of %(ceiling)s per household already reached over the last 12 months.",
+               ceiling=ceiling),
         )
     if request_amount <= remaining:
         return AidDecision(
             AidOutcome.ALLOWED,
             request_amount,
-            f"Accordée : {_fr_money(request_amount)} dans la limite du plafond de "
-            f"{_fr_money(rules.yearly_ceiling)} par foyer sur {period}.",
+            _l("Granted: %(amount)s within the ceiling of %(ceiling)s per household over the calendar year.",
+               amount=Euros(request_amount), ceiling=ceiling) if calendar_year else
+            _l("Granted: %(amount)s within the ceiling of %(ceiling)s per household over the last 12 months.",
+               amount=Euros(request_amount), ceiling=ceiling),
         )
     if not rules.cap_partial:
         return AidDecision(
             AidOutcome.REFUSED,
             _ZERO,
-            f"Refusée : la demande de {_fr_money(request_amount)} dépasse le solde "
-            f"disponible de {_fr_money(remaining)} (plafond de "
-            f"{_fr_money(rules.yearly_ceiling)} par foyer sur {period}).",
+            _l("Refused: the request for %(amount)s exceeds the %(remaining)s left (ceiling of %(ceiling)s per "
+               "household over the calendar year).", amount=Euros(request_amount), remaining=Euros(remaining),
+               ceiling=ceiling) if calendar_year else
+            _l("Refused: the request for %(amount)s exceeds the %(remaining)s left (ceiling of %(ceiling)s per "
+               "household over the last 12 months).", amount=Euros(request_amount), remaining=Euros(remaining),
+               ceiling=ceiling),
         )
     return AidDecision(
         AidOutcome.CAPPED,
         remaining,
-        f"Plafonnée à {_fr_money(remaining)} : plafond de "
-        f"{_fr_money(rules.yearly_ceiling)} par foyer sur {period}, "
-        f"{_fr_money(granted_this_year)} déjà accordés.",
+        _l("Capped at %(remaining)s: ceiling of %(ceiling)s per household over the calendar year, %(granted)s "
+           "already granted.", remaining=Euros(remaining), ceiling=ceiling, granted=Euros(granted_this_year))
+        if calendar_year else
+        _l("Capped at %(remaining)s: ceiling of %(ceiling)s per household over the last 12 months, %(granted)s "
+           "already granted.", remaining=Euros(remaining), ceiling=ceiling, granted=Euros(granted_this_year)),
     )

@@ -1,10 +1,12 @@
-"""Shared by the procedures: argument checks, French money and dates, the decision enum, overdue dates."""
+"""Shared by the procedures: argument checks, the decision, overdue dates."""
 
 from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
+
+from grc_core.plugin_api import RuleText
 
 
 def _require_date(value: object, name: str) -> _dt.date:
@@ -23,17 +25,6 @@ def _require_money(value: object, name: str) -> Decimal:
     return value
 
 
-def _fr_money(amount: Decimal) -> str:
-    """Format an amount the French way: ``1 234,50 €`` (plain spaces)."""
-    text = f"{amount:,.2f}"  # 1,234.50
-    return text.replace(",", " ").replace(".", ",") + " €"
-
-
-def _fr_date(day: _dt.date) -> str:
-    """Format a date as ``JJ/MM/AAAA``."""
-    return day.strftime("%d/%m/%Y")
-
-
 def is_overdue(due_on: _dt.date, on_date: _dt.date) -> bool:
     """True when ``on_date`` is after the deadline ``due_on`` (last day on time).
 
@@ -45,7 +36,8 @@ def is_overdue(due_on: _dt.date, on_date: _dt.date) -> bool:
 
 @dataclass(frozen=True)
 class Decision:
-    """A yes/no answer with its French reason (shown to agents / citizens)."""
+    """A yes/no answer with its reason (shown to agents / citizens): an English
+    message translated when rendered (``lazy_text``)."""
 
     allowed: bool
-    reason_fr: str
+    reason: RuleText

@@ -6,7 +6,8 @@ import datetime as _dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import Joined, RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import Decision, is_overdue, _require_date
 
@@ -24,31 +25,25 @@ class CommuneLinkCriterion(StrEnum):
     PARENT_OF_PUPIL = "autorite_parentale"  # sur un mineur scolarisé dans la commune
 
 
-_CRITERION_LABELS_FR = {
-    CommuneLinkCriterion.STAYS_IN_COMMUNE: (
-        "séjour sur le territoire de la commune à la date de la demande"
-    ),
-    CommuneLinkCriterion.WORKS_IN_COMMUNE: "activité professionnelle dans la commune",
-    CommuneLinkCriterion.SUPPORT_IN_COMMUNE: (
-        "action d'insertion ou suivi social, médico-social ou professionnel dans la commune"
-    ),
-    CommuneLinkCriterion.FAMILY_LINK: "lien familial avec une personne résidant dans la commune",
-    CommuneLinkCriterion.PARENT_OF_PUPIL: (
-        "autorité parentale sur un enfant mineur scolarisé dans la commune"
-    ),
+CRITERION_LABELS = {
+    CommuneLinkCriterion.STAYS_IN_COMMUNE: _l("stay in the commune on the date of the request"),
+    CommuneLinkCriterion.WORKS_IN_COMMUNE: _l("work in the commune"),
+    CommuneLinkCriterion.SUPPORT_IN_COMMUNE: _l("integration action or social, medico-social or professional "
+                                                "support in the commune"),
+    CommuneLinkCriterion.FAMILY_LINK: _l("family link with a person living in the commune"),
+    CommuneLinkCriterion.PARENT_OF_PUPIL: _l("parental authority over a minor child at school in the commune"),
 }
+"""The criteria of :class:`CommuneLinkCriterion` in the reader's language."""
 
-DOMICILIATION_REFUSAL_MOTIVE_FR = (
-    "Refus de domiciliation : absence de lien avec la commune (CASF R264-4). "
-    "La personne ne séjourne pas sur le territoire de la commune, n'y exerce pas "
-    "d'activité professionnelle, n'y bénéficie d'aucune action d'insertion ni "
-    "d'aucun suivi social, médico-social ou professionnel, n'y a pas de lien "
-    "familial avec une personne y résidant et n'y exerce pas l'autorité parentale "
-    "sur un enfant mineur qui y est scolarisé."
+DOMICILIATION_REFUSAL_MOTIVE = _l(
+    "Domiciliation refused: no link with the commune (CASF R264-4). The person does not stay in the commune, "
+    "does not work there, receives no integration action nor any social, medico-social or professional support "
+    "there, has no family link with a person living there and has no parental authority over a minor child at "
+    "school there."
 )
-DOMICILIATION_ORIENTATION_FR = (
-    "Décision spécialement motivée ; la personne doit être orientée vers un autre "
-    "organisme assurant la domiciliation (CASF L264-4)."
+DOMICILIATION_ORIENTATION = _l(
+    "Specially motivated decision; the person must be directed to another organisation providing domiciliation "
+    "(CASF L264-4)."
 )
 
 
@@ -57,15 +52,15 @@ class CommuneLink:
     """Result of :func:`commune_link`.
 
     ``criterion`` is the first criterion met (R264-4 order), ``criteria`` all of
-    them.  When not established, ``refusal_motive_fr`` is the motive the
+    them.  When not established, ``refusal_motive`` is the motive the
     refusal must state and ``orientation_required`` is True.
     """
 
     established: bool
     criterion: CommuneLinkCriterion | None
     criteria: tuple[CommuneLinkCriterion, ...]
-    reason_fr: str
-    refusal_motive_fr: str | None
+    reason: RuleText
+    refusal_motive: RuleText | None
     orientation_required: bool
 
 
@@ -100,7 +95,7 @@ def commune_link(
             True,
             met[0],
             met,
-            f"Lien avec la commune établi : {_CRITERION_LABELS_FR[met[0]]} (CASF R264-4).",
+            _l("Link with the commune established: %(criterion)s (CASF R264-4).", criterion=CRITERION_LABELS[met[0]]),
             None,
             False,
         )
@@ -108,8 +103,8 @@ def commune_link(
         False,
         None,
         (),
-        "Lien avec la commune non établi (CASF R264-4).",
-        DOMICILIATION_REFUSAL_MOTIVE_FR,
+        _l("Link with the commune not established (CASF R264-4)."),
+        DOMICILIATION_REFUSAL_MOTIVE,
         True,
     )
 
@@ -127,18 +122,17 @@ class DomiciliationDecision:
     """Result of :func:`domiciliation_decision`."""
 
     outcome: DomiciliationOutcome
-    reason_fr: str
+    reason: RuleText | Joined
     orientation_required: bool
 
 
-STABLE_ADDRESS_REFUSAL_FR = (
-    "Refus de domiciliation : la personne dispose d'un domicile stable, où elle peut recevoir et consulter "
-    "son courrier de façon constante et confidentielle ; la domiciliation est réservée aux personnes sans "
-    "domicile stable (CASF L264-1)."
+STABLE_ADDRESS_REFUSAL = _l(
+    "Domiciliation refused: the person has a stable home, where she can receive and consult her mail constantly "
+    "and confidentially; domiciliation is for persons sans domicile stable (CASF L264-1)."
 )
-STABLE_ADDRESS_RENEWAL_REFUSAL_FR = (
-    "Renouvellement impossible : la personne a acquis un domicile stable, ce qui met fin à la domiciliation "
-    "(CASF L264-5). Mettez fin à la domiciliation."
+STABLE_ADDRESS_RENEWAL_REFUSAL = _l(
+    "Renewal impossible: the person has found a stable home, which ends the domiciliation (CASF L264-5). End the "
+    "domiciliation."
 )
 
 
@@ -161,25 +155,24 @@ def domiciliation_decision(
     if not interview_held:
         return DomiciliationDecision(
             DomiciliationOutcome.INTERVIEW_REQUIRED,
-            "Un entretien avec la personne est requis avant toute décision "
-            "d'élection de domicile ou de renouvellement.",
+            _l("An interview with the person is required before any decision of élection de domicile or renewal."),
             False,
         )
     if stable_address:
         return DomiciliationDecision(
             DomiciliationOutcome.REFUSED,
-            STABLE_ADDRESS_RENEWAL_REFUSAL_FR if renewal else STABLE_ADDRESS_REFUSAL_FR,
+            STABLE_ADDRESS_RENEWAL_REFUSAL if renewal else STABLE_ADDRESS_REFUSAL,
             False,
         )
     if link.established:
         return DomiciliationDecision(
             DomiciliationOutcome.GRANTED,
-            f"{'Domiciliation renouvelée' if renewal else 'Élection de domicile accordée'}. {link.reason_fr}",
+            Joined(_l("Domiciliation renewed.") if renewal else _l("Élection de domicile granted."), link.reason),
             False,
         )
     return DomiciliationDecision(
         DomiciliationOutcome.REFUSED,
-        f"{DOMICILIATION_REFUSAL_MOTIVE_FR} {DOMICILIATION_ORIENTATION_FR}",
+        Joined(DOMICILIATION_REFUSAL_MOTIVE, DOMICILIATION_ORIENTATION),
         True,
     )
 
@@ -192,7 +185,7 @@ class DomiciliationRefusalGround(StrEnum):
 
 
 def check_domiciliation_refusal(
-    link: CommuneLink, *, motive_fr: str, orientation_to: str,
+    link: CommuneLink, *, motive: str, orientation_to: str,
     ground: DomiciliationRefusalGround | str = DomiciliationRefusalGround.NO_LINK,
 ) -> Decision:
     """Validate a refusal drafted by an agent before it is notified.
@@ -207,24 +200,23 @@ def check_domiciliation_refusal(
     """
     ground = DomiciliationRefusalGround(ground)
     if ground is DomiciliationRefusalGround.STABLE_ADDRESS:
-        if not motive_fr.strip():
-            return Decision(False, "Le refus doit être motivé (CASF L264-1).")
-        return Decision(True, "Refus motivé : la personne dispose d'un domicile stable (CASF L264-1).")
+        if not motive.strip():
+            return Decision(False, _l("The refusal must state its reasons (CASF L264-1)."))
+        return Decision(True, _l("Refusal with its reasons: the person has a stable home (CASF L264-1)."))
     if link.established:
         return Decision(
             False,
-            "Refus impossible : la personne a un lien avec la commune, le refus "
-            "n'est possible qu'en l'absence de lien (CASF L264-4).",
+            _l("Refusal impossible: the person has a link with the commune; a refusal is possible only without a "
+               "link (CASF L264-4)."),
         )
-    if not motive_fr.strip():
-        return Decision(False, "Le refus doit être spécialement motivé (CASF L264-4).")
+    if not motive.strip():
+        return Decision(False, _l("The refusal must state specially its reasons (CASF L264-4)."))
     if not orientation_to.strip():
         return Decision(
             False,
-            "Le refus doit orienter la personne vers un autre organisme assurant la "
-            "domiciliation (CASF L264-4).",
+            _l("The refusal must direct the person to another organisation providing domiciliation (CASF L264-4)."),
         )
-    return Decision(True, "Refus motivé avec orientation : conforme (CASF L264-4).")
+    return Decision(True, _l("Refusal with its reasons and a direction: compliant (CASF L264-4)."))
 
 
 DOMICILIATION_ANSWER_MONTHS = 2

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from grc_core.plugin_api import age_on, birthday
+from grc_core.plugin_api import Joined, LocalDate, RuleText, age_on, birthday, lazy_ngettext
+from grc_core.plugin_api import lazy_text as _l
 
-from .common import Decision, _fr_date, _require_date
+from .common import Decision, _require_date
 
 
 class RegisterQuality(StrEnum):
@@ -37,12 +38,12 @@ class DisabilityBenefit(StrEnum):
     PENSION_INVALIDITE = "pension_invalidite"  # régime de base SS ou code des pensions militaires
 
 
-_BENEFIT_LABELS_FR = {
+_BENEFIT_LABELS = {
     DisabilityBenefit.AAH: "AAH",
     DisabilityBenefit.ACTP: "ACTP",
-    DisabilityBenefit.CARTE_INVALIDITE: "carte d'invalidité",
+    DisabilityBenefit.CARTE_INVALIDITE: _l("carte d'invalidité"),
     DisabilityBenefit.RQTH: "RQTH",
-    DisabilityBenefit.PENSION_INVALIDITE: "pension d'invalidité",
+    DisabilityBenefit.PENSION_INVALIDITE: _l("pension d'invalidité"),
 }
 
 ADULT_AGE = 18
@@ -58,7 +59,7 @@ class Eligibility:
     """
 
     allowed: bool
-    reason_fr: str
+    reason: RuleText
     quality: RegisterQuality | None
 
 
@@ -96,37 +97,33 @@ def register_eligibility(
     if not living_at_home:
         return Eligibility(
             False,
-            "Non éligible : le registre concerne les personnes résidant à leur "
-            "domicile (CASF R121-2).",
+            _l("Not eligible: the register is for persons living at home (CASF R121-2)."),
             None,
         )
     if age >= 65:
         return Eligibility(
             True,
-            "Éligible : personne âgée de 65 ans ou plus (CASF R121-2, a).",
+            _l("Eligible: person aged 65 or over (CASF R121-2, a)."),
             RegisterQuality.AGED_65_PLUS,
         )
     if unfit_for_work and on_date > birthday(birth_date, 60):
         return Eligibility(
             True,
-            "Éligible : personne âgée de plus de 60 ans reconnue inapte au travail "
-            "(CASF R121-2, b).",
+            _l("Eligible: person over 60 recognised unfit for work (CASF R121-2, b)."),
             RegisterQuality.UNFIT_OVER_60,
         )
     if held and age >= ADULT_AGE:
         first = next(b for b in DisabilityBenefit if b in held)
         return Eligibility(
             True,
-            "Éligible : personne adulte handicapée bénéficiaire de : "
-            f"{_BENEFIT_LABELS_FR[first]} (CASF R121-2, c).",
+            _l("Eligible: disabled adult receiving: %(benefit)s (CASF R121-2, c).", benefit=_BENEFIT_LABELS[first]),
             RegisterQuality.DISABLED_WITH_BENEFIT,
         )
     return Eligibility(
         False,
-        "Non éligible : la personne n'a pas 65 ans ou plus, n'a pas plus de 60 ans "
-        "avec une inaptitude au travail reconnue, et n'est pas un adulte handicapé "
-        "bénéficiaire de l'AAH, de l'ACTP, d'une carte d'invalidité, de la RQTH ou "
-        "d'une pension d'invalidité (CASF R121-2).",
+        _l("Not eligible: the person is not aged 65 or over, is not over 60 with a recognised unfitness for "
+           "work, and is not a disabled adult receiving the AAH, the ACTP, a carte d'invalidité, the RQTH or a "
+           "pension d'invalidité (CASF R121-2)."),
         None,
     )
 
@@ -157,22 +154,21 @@ def check_register_request(filer: RegisterFiler | str, *, in_writing: bool) -> D
     if filer is RegisterFiler.IMPORT_FROM_OTHER_FILE:
         return Decision(
             False,
-            "Inscription automatique interdite : l'inscription au registre est "
-            "volontaire et ne peut résulter d'un autre fichier, qui ne peut servir "
-            "qu'à informer les personnes de l'existence du registre (CNIL).",
+            _l("Automatic registration forbidden: registration in the register is voluntary and cannot come from "
+               "another file, which may only serve to inform people that the register exists (CNIL)."),
         )
     if not in_writing:
         return Decision(
             False,
-            "La demande d'inscription au registre doit être écrite (CASF R121-3).",
+            _l("The request for registration in the register must be in writing (CASF R121-3)."),
         )
     if filer is RegisterFiler.THIRD_PARTY:
         return Decision(
             True,
-            "Demande écrite d'un tiers recevable : la personne sera informée par "
-            "l'accusé de réception et pourra s'y opposer (CASF R121-3).",
+            _l("Written request of a third party admissible: the person will be informed by the acknowledgement "
+               "and may object (CASF R121-3)."),
         )
-    return Decision(True, "Demande écrite recevable (CASF R121-3).")
+    return Decision(True, _l("Written request admissible (CASF R121-3)."))
 
 
 REGISTER_FIELDS: frozenset[str] = frozenset(
@@ -219,7 +215,7 @@ class FieldCheck:
 
     allowed: bool
     refused: tuple[str, ...]
-    reason_fr: str
+    reason: RuleText
 
 
 def check_register_fields(data_keys: Iterable[str]) -> FieldCheck:
@@ -232,17 +228,15 @@ def check_register_fields(data_keys: Iterable[str]) -> FieldCheck:
     """
     refused = tuple(sorted({k for k in data_keys if k not in REGISTER_FIELDS}))
     if not refused:
-        return FieldCheck(True, (), "Champs conformes à la liste réglementaire du registre.")
-    reason = (
-        f"Champ(s) non autorisé(s) dans le registre : {', '.join(refused)}. "
-        "Seuls les champs prévus par la réglementation peuvent être enregistrés "
-        "(CASF R121-2 s.)."
-    )
+        return FieldCheck(True, (), _l("Fields in line with the register's regulatory list."))
+    reason = lazy_ngettext(
+        "Field not allowed in the register: %(fields)s. Only the fields the regulations provide for may be "
+        "recorded (CASF R121-2 s.).",
+        "Fields not allowed in the register: %(fields)s. Only the fields the regulations provide for may be "
+        "recorded (CASF R121-2 s.).",
+        len(refused), fields=", ".join(refused))
     if any(h in key.lower() for key in refused for h in _HEALTH_HINTS):
-        reason += (
-            " Aucune donnée de santé : seule la qualité (a, b ou c) est enregistrée "
-            "(CNIL)."
-        )
+        reason = Joined(reason, _l("No health data: only the quality (a, b or c) is recorded (CNIL)."))
     return FieldCheck(False, refused, reason)
 
 
@@ -279,27 +273,26 @@ def check_registration(filer: RegisterFiler | str, *, acknowledged: bool, oppose
     if opposed:
         return Decision(
             False,
-            "La personne s'est opposée à son inscription : elle n'est pas inscrite au registre "
-            "(inscription volontaire, CNIL).",
+            _l("The person objected to the registration: she is not registered (voluntary registration, CNIL)."),
         )
     if filer is RegisterFiler.THIRD_PARTY and not acknowledged:
         return Decision(
             False,
-            "Demande d'un tiers : accusez d'abord réception, ce qui informe la personne qu'elle peut "
-            "s'opposer à son inscription ; elle n'est inscrite qu'en l'absence d'opposition (CASF R121-3 ; "
-            "CNIL).",
+            _l("Request of a third party: first acknowledge it, which informs the person that she may object to "
+               "the registration; she is registered only if she does not object (CASF R121-3; CNIL)."),
         )
-    return Decision(True, "Inscription au registre possible (CASF L121-6-1, R121-3).")
+    return Decision(True, _l("Registration in the register possible (CASF L121-6-1, R121-3)."))
 
 
 def check_opposition_date(opposed_on: _dt.date, *, received_on: _dt.date, today: _dt.date) -> Decision:
     """An opposition is recorded on a day between the request's receipt and today (both included)."""
     _require_date(opposed_on, "opposed_on")
     if opposed_on > _require_date(today, "today"):
-        return Decision(False, "La date de l'opposition ne peut pas être dans le futur.")
+        return Decision(False, _l("The date of the objection cannot be in the future."))
     if opposed_on < _require_date(received_on, "received_on"):
-        return Decision(False, f"La date de l'opposition ne peut pas précéder la demande ({_fr_date(received_on)}).")
-    return Decision(True, "Opposition enregistrée : la personne n'est pas inscrite.")
+        return Decision(False, _l("The date of the objection cannot be before the request (%(day)s).",
+                                  day=LocalDate(received_on)))
+    return Decision(True, _l("Objection recorded: the person is not registered."))
 
 
 def prefect_export_allowed(alert_active: bool, *, requested_by_prefect: bool = True) -> Decision:
@@ -315,18 +308,17 @@ def prefect_export_allowed(alert_active: bool, *, requested_by_prefect: bool = T
     if not alert_active:
         return Decision(
             False,
-            "Export refusé : le registre n'est communiqué au préfet qu'en cas de "
-            "déclenchement du plan d'alerte et d'urgence.",
+            _l("Export refused: the register is given to the préfet only when the plan d'alerte et d'urgence is "
+               "triggered."),
         )
     if not requested_by_prefect:
         return Decision(
             False,
-            "Export refusé : le registre n'est communiqué qu'au préfet, à sa demande.",
+            _l("Export refused: the register is given only to the préfet, at his request."),
         )
     return Decision(
         True,
-        "Export autorisé : plan d'alerte et d'urgence déclenché, communication au "
-        "préfet à sa demande.",
+        _l("Export allowed: plan d'alerte et d'urgence triggered, given to the préfet at his request."),
     )
 
 

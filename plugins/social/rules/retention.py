@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import LocalDate, add_months
+from grc_core.plugin_api import lazy_text as _l
 
-from .common import Decision, _fr_date, is_overdue, _require_date
+from .common import Decision, is_overdue, _require_date
 
 
 SOCIAL_FILE_RETENTION_MONTHS = 24
@@ -61,13 +62,11 @@ def gdpr_extension_valid(received_on: _dt.date, notified_on: _dt.date) -> Decisi
     if is_overdue(due, notified_on):
         return Decision(
             False,
-            "Prolongation impossible : la personne devait être informée de la "
-            f"prolongation et de ses motifs au plus tard le {_fr_date(due)} "
-            "(RGPD art. 12.3).",
+            _l("Extension impossible: the person had to be told of the extension and its reasons no later than "
+               "%(day)s (RGPD art. 12.3).", day=LocalDate(due)),
         )
     return Decision(
         True,
-        "Prolongation de deux mois valable : la personne a été informée dans le "
-        f"premier mois ; réponse due au plus tard le "
-        f"{_fr_date(gdpr_answer_due(received_on, extended=True))} (RGPD art. 12.3).",
+        _l("Two-month extension valid: the person was told within the first month; answer due no later than "
+           "%(day)s (RGPD art. 12.3).", day=LocalDate(gdpr_answer_due(received_on, extended=True))),
     )

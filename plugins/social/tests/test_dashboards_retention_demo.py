@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time as clock
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
@@ -11,7 +11,7 @@ from grc_core.plugin_api.testing import in_commune
 
 from plugins.social import dashboards, retention
 from plugins.social import request_types as rt
-from plugins.social.checks import today
+from plugins.social.checks import parse_day, today
 from plugins.social.demo import load_demo
 from plugins.social.models import AidGrant, RegisterEntry
 
@@ -163,3 +163,13 @@ def test_demo_year_is_realistic_idempotent_and_quick(app):
         oldest = db.session.scalar(select(func.min(Request.received_at)))
         assert oldest.replace(tzinfo=None) < datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=300)
     print(f"social demo: {filed} files in {elapsed:.1f} s")
+
+
+def test_a_stored_or_typed_day_is_read_and_nothing_else():
+    assert parse_day("2026-05-30") == date(2026, 5, 30)
+    assert parse_day("2026-05-30T10:00:00") == date(2026, 5, 30)
+    assert parse_day("30/05/2026") == date(2026, 5, 30)
+    assert parse_day("2026-5-3") == date(2026, 5, 3)
+    assert parse_day(date(2026, 5, 30)) == date(2026, 5, 30)
+    for wrong in ("2026-02-30", "31/02/2026", "demain", "", None, "2026-13-01"):
+        assert parse_day(wrong) is None, wrong

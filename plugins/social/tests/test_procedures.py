@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from grc_core.plugin_api import AuditEvent, Request, TransitionError, add_months, add_years, db, local_date
-from grc_core.plugin_api.testing import csrf_token, fire_due_timers, in_commune
+from grc_core.plugin_api import AuditEvent, LocalDate, Request, TransitionError, add_months, add_years, db, local_date
+from grc_core.plugin_api.testing import csrf_token, fire_due_timers, in_commune, rules_locale
 
 import pytest
 
@@ -21,6 +21,12 @@ from plugins.social.checks import today
 from plugins.social.models import AidGrant, Alert, RegisterEntry
 
 from .helpers import act, at, counts, file, intake, request_of, setup_town, signed_in
+
+
+def fr(text) -> str:
+    """A rule's explanation as a French agent reads it."""
+    with rules_locale("fr", "social"):
+        return str(text)
 
 REGISTER = {"nom": "Martin", "prenoms": "Jeanne", "adresse": "3 rue des Lilas, 45900 Villeneuve",
             "telephone": "0612345678", "deposant": "personne", "demande_ecrite": True,
@@ -121,7 +127,7 @@ def test_the_persons_opposition_is_an_outcome_non_inscrite(app):
     act(app, town, request_id, "accuser_reception")
     for bad, message in ((today() + timedelta(days=1), "La date de l'opposition ne peut pas être dans le futur."),
                          (received - timedelta(days=1), "La date de l'opposition ne peut pas précéder la demande "
-                                                        f"({received.strftime('%d/%m/%Y')}).")):
+                                                        f"({fr(LocalDate(received))}).")):
         with pytest.raises(TransitionError) as refused:
             act(app, town, request_id, "opposition", {"date_opposition": bad.isoformat()})
         assert refused.value.field_errors == {"date_opposition": [message]}
@@ -223,7 +229,7 @@ def test_a_person_with_a_stable_address_is_refused_with_the_reason_next_to_the_a
     day = today().isoformat()
     with pytest.raises(TransitionError) as refused:
         act(app, town, linked, "accorder", {"date_entretien": day, "date_election": day, "domicile_stable": "oui"})
-    assert refused.value.field_errors == {"domicile_stable": [rules.STABLE_ADDRESS_REFUSAL_FR]}
+    assert refused.value.field_errors == {"domicile_stable": [fr(rules.STABLE_ADDRESS_REFUSAL)]}
     assert request_of(app, town, linked).state == "entretien"
     # Refused for that reason although the person has a link with the commune; no orientation needed (L264-1).
     act(app, town, linked, "refuser", {"motif_refus": "Logée chez sa fille, adresse stable depuis mars.",
@@ -252,7 +258,7 @@ def test_a_renewal_is_refused_once_a_stable_address_is_found_and_granted_otherwi
     with pytest.raises(TransitionError) as refused:
         act(app, town, request_id, "renouveler", {"date_entretien": day, "date_election": day,
                                                   "domicile_stable": "oui"})
-    assert refused.value.field_errors == {"domicile_stable": [rules.STABLE_ADDRESS_RENEWAL_REFUSAL_FR]}
+    assert refused.value.field_errors == {"domicile_stable": [fr(rules.STABLE_ADDRESS_RENEWAL_REFUSAL)]}
     assert request_of(app, town, request_id).data == before  # nothing changed
     with pytest.raises(TransitionError):  # the question must be answered
         act(app, town, request_id, "renouveler", {"date_entretien": day, "date_election": day})
@@ -279,8 +285,16 @@ def test_the_renewal_form_asks_the_stable_address_and_shows_the_refusal_next_to_
         prefix + "domicile_stable": "oui", prefix + "date_entretien": day, prefix + "date_election": day})
     assert response.status_code == 409
     page = html.unescape(response.get_data(as_text=True))
-    assert f'data-grc-error-for="domicile_stable">{rules.STABLE_ADDRESS_RENEWAL_REFUSAL_FR}</div>' in page
+    assert f'data-grc-error-for="domicile_stable">{fr(rules.STABLE_ADDRESS_RENEWAL_REFUSAL)}</div>' in page
     assert request_of(app, town, request_id).state == "active"
+    # An English agent reads the rule's refusal in English, next to the same answer.
+    response = client.post(url + "transition", headers={"Accept-Language": "en"}, data={
+        "csrf_token": csrf_token(client, url), "transition": "renouveler", "comment": "",
+        prefix + "domicile_stable": "oui", prefix + "date_entretien": day, prefix + "date_election": day})
+    page = html.unescape(response.get_data(as_text=True))
+    assert ('data-grc-error-for="domicile_stable">Renewal impossible: the person has found a stable home, which ends '
+            'the domiciliation (CASF L264-5). End the domiciliation.</div>') in page
+    assert "Renouvellement impossible" not in page
 
 
 def test_domiciliation_answer_due_in_two_months_silence_is_refusal(app):

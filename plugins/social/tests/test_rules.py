@@ -1,4 +1,5 @@
-"""Table-driven tests of plugins/social/rules/ (pure functions, no DB, no Flask)."""
+"""Table-driven tests of plugins/social/rules/ (pure functions, no DB): their explanations are read in French
+(the catalog's French, by a bare Flask app with Babel) and, for representative cases, in English."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from grc_core.plugin_api.testing import rules_locale
 
 from plugins.social import rules as r
 from plugins.social.rules import (
@@ -26,6 +29,21 @@ from plugins.social.rules import (
 )
 
 D = dt.date
+
+
+def fr(text) -> str:
+    """What a French reader sees (Babel's no-break spaces of amounts as plain spaces)."""
+    with rules_locale("fr", "social"):
+        return str(text).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def en(text) -> str:
+    with rules_locale("en", "social"):
+        return str(text)
+
+
+def french(decision: r.Decision) -> r.Decision:
+    return r.Decision(decision.allowed, fr(decision.reason))
 
 REFUSED_REGISTER = (
     "Non éligible : la personne n'a pas 65 ans ou plus, n'a pas plus de 60 ans "
@@ -118,7 +136,7 @@ def test_is_overdue(due, on, expected):
 )
 def test_register_eligibility_age_edges(birth, on, unfit, benefits, allowed, quality, reason):
     result = r.register_eligibility(birth, on, unfit_for_work=unfit, benefits=benefits)
-    assert (result.allowed, result.quality, result.reason_fr) == (allowed, quality, reason)
+    assert (result.allowed, result.quality, fr(result.reason)) == (allowed, quality, reason)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +155,7 @@ def test_register_eligibility_each_benefit(benefit, label):
                                     benefits=[benefit])
     assert result.allowed is True
     assert result.quality is Q.DISABLED_WITH_BENEFIT
-    assert result.reason_fr == (
+    assert fr(result.reason) == (
         f"Éligible : personne adulte handicapée bénéficiaire de : {label} (CASF R121-2, c)."
     )
 
@@ -158,7 +176,7 @@ def test_register_eligibility_requires_living_at_home():
     result = r.register_eligibility(D(1950, 1, 1), D(2025, 6, 1), unfit_for_work=False,
                                     benefits=(), living_at_home=False)
     assert (result.allowed, result.quality) == (False, None)
-    assert result.reason_fr == (
+    assert fr(result.reason) == (
         "Non éligible : le registre concerne les personnes résidant à leur domicile "
         "(CASF R121-2)."
     )
@@ -191,7 +209,7 @@ def test_register_eligibility_unknown_benefit():
     ],
 )
 def test_check_register_request(filer, written, allowed, reason):
-    assert r.check_register_request(filer, in_writing=written) == r.Decision(allowed, reason)
+    assert french(r.check_register_request(filer, in_writing=written)) == r.Decision(allowed, reason)
 
 
 def test_register_fields_whitelist_is_exact():
@@ -224,7 +242,7 @@ def test_register_fields_whitelist_is_exact():
 )
 def test_check_register_fields(keys, allowed, refused, reason):
     result = r.check_register_fields(keys)
-    assert (result.allowed, result.refused, result.reason_fr) == (allowed, refused, reason)
+    assert (result.allowed, result.refused, fr(result.reason)) == (allowed, refused, reason)
 
 
 @pytest.mark.parametrize(
@@ -261,7 +279,7 @@ def test_register_acknowledgement_8_day_edge(sent_on, late):
     ],
 )
 def test_prefect_export_allowed(alert, requested, allowed, reason):
-    assert r.prefect_export_allowed(alert, requested_by_prefect=requested) == r.Decision(
+    assert french(r.prefect_export_allowed(alert, requested_by_prefect=requested)) == r.Decision(
         allowed, reason
     )
 
@@ -307,8 +325,8 @@ def test_commune_link_each_criterion(kwargs, criterion, label):
     assert link.established is True
     assert link.criterion is criterion
     assert link.criteria == (criterion,)
-    assert link.reason_fr == f"Lien avec la commune établi : {label} (CASF R264-4)."
-    assert link.refusal_motive_fr is None
+    assert fr(link.reason) == f"Lien avec la commune établi : {label} (CASF R264-4)."
+    assert link.refusal_motive is None
     assert link.orientation_required is False
 
 
@@ -323,8 +341,8 @@ def test_commune_link_none():
     assert link.established is False
     assert link.criterion is None
     assert link.criteria == ()
-    assert link.reason_fr == "Lien avec la commune non établi (CASF R264-4)."
-    assert link.refusal_motive_fr == REFUSAL_MOTIVE
+    assert fr(link.reason) == "Lien avec la commune non établi (CASF R264-4)."
+    assert fr(link.refusal_motive) == REFUSAL_MOTIVE
     assert link.orientation_required is True
 
 
@@ -346,7 +364,7 @@ def test_commune_link_none():
 )
 def test_domiciliation_decision(link, interview, outcome, reason, orientation):
     decision = r.domiciliation_decision(link, interview_held=interview)
-    assert (decision.outcome, decision.reason_fr, decision.orientation_required) == (
+    assert (decision.outcome, fr(decision.reason), decision.orientation_required) == (
         outcome, reason, orientation)
 
 
@@ -366,9 +384,9 @@ def test_domiciliation_decision(link, interview, outcome, reason, orientation):
     ],
 )
 def test_check_domiciliation_refusal(link, motive, orientation, allowed, reason):
-    assert r.check_domiciliation_refusal(
-        link, motive_fr=motive, orientation_to=orientation
-    ) == r.Decision(allowed, reason)
+    assert french(r.check_domiciliation_refusal(
+        link, motive=motive, orientation_to=orientation
+    )) == r.Decision(allowed, reason)
 
 
 LINKED = r.commune_link(stays_in_commune=True)
@@ -378,10 +396,10 @@ LINKED = r.commune_link(stays_in_commune=True)
     ("link", "stable", "renewal", "outcome", "reason"),
     [
         # L264-1: only a person sans domicile stable may be domiciled, link or not.
-        (LINKED, True, False, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_REFUSAL_FR),
-        (r.commune_link(), True, False, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_REFUSAL_FR),
+        (LINKED, True, False, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_REFUSAL),
+        (r.commune_link(), True, False, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_REFUSAL),
         # L264-5: a stable domicile found ends it, so the renewal is refused.
-        (LINKED, True, True, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_RENEWAL_REFUSAL_FR),
+        (LINKED, True, True, DomiciliationOutcome.REFUSED, r.STABLE_ADDRESS_RENEWAL_REFUSAL),
         # L264-2: still sans domicile stable and linked: renewed de droit.
         (LINKED, False, True, DomiciliationOutcome.GRANTED,
          "Domiciliation renouvelée. Lien avec la commune établi : séjour sur le territoire de la commune à la "
@@ -391,7 +409,7 @@ LINKED = r.commune_link(stays_in_commune=True)
 )
 def test_domiciliation_decision_on_a_stable_address(link, stable, renewal, outcome, reason):
     decision = r.domiciliation_decision(link, interview_held=True, stable_address=stable, renewal=renewal)
-    assert (decision.outcome, decision.reason_fr, decision.orientation_required) == (outcome, reason, False
+    assert (decision.outcome, fr(decision.reason), decision.orientation_required) == (outcome, fr(reason), False
                                                                                     if stable else
                                                                                     not link.established)
 
@@ -413,9 +431,9 @@ def test_the_interview_comes_before_the_stable_address():
     ],
 )
 def test_check_domiciliation_refusal_for_a_stable_address(link, motive, orientation, allowed, reason):
-    assert r.check_domiciliation_refusal(
-        link, motive_fr=motive, orientation_to=orientation, ground=r.DomiciliationRefusalGround.STABLE_ADDRESS
-    ) == r.Decision(allowed, reason)
+    assert french(r.check_domiciliation_refusal(
+        link, motive=motive, orientation_to=orientation, ground=r.DomiciliationRefusalGround.STABLE_ADDRESS
+    )) == r.Decision(allowed, reason)
 
 
 # --------------------------------------------------------------------------- domiciliation: dates
@@ -585,7 +603,7 @@ EUR = Decimal
 )
 def test_check_aid(amount, qf, granted, rules, outcome, granted_amount, reason):
     decision = r.check_aid(amount, qf, granted, rules)
-    assert (decision.outcome, decision.amount, decision.reason_fr) == (
+    assert (decision.outcome, decision.amount, fr(decision.reason)) == (
         outcome, granted_amount, reason)
     assert decision.allowed is (outcome is not AidOutcome.REFUSED)
 
@@ -607,7 +625,7 @@ RESOURCES = AidRules(kind="aide_cantine", resources_ceiling=Decimal("1200.00"))
 )
 def test_check_aid_resources_ceiling(resources, outcome, reason):
     decision = r.check_aid(EUR("40.00"), None, EUR("0"), RESOURCES, resources=resources)
-    assert (decision.outcome, decision.reason_fr) == (outcome, reason)
+    assert (decision.outcome, fr(decision.reason)) == (outcome, reason)
 
 
 @pytest.mark.parametrize(
@@ -775,14 +793,14 @@ def test_gdpr_answer_due(received, extended, due):
     [
         (D(2025, 2, 28), True,
          "Prolongation de deux mois valable : la personne a été informée dans le premier "
-         "mois ; réponse due au plus tard le 30/04/2025 (RGPD art. 12.3)."),
+         "mois ; réponse due au plus tard le 30 avril 2025 (RGPD art. 12.3)."),
         (D(2025, 3, 1), False,
          "Prolongation impossible : la personne devait être informée de la prolongation et "
-         "de ses motifs au plus tard le 28/02/2025 (RGPD art. 12.3)."),
+         "de ses motifs au plus tard le 28 février 2025 (RGPD art. 12.3)."),
     ],
 )
 def test_gdpr_extension_valid(notified, allowed, reason):
-    assert r.gdpr_extension_valid(D(2025, 1, 31), notified) == r.Decision(allowed, reason)
+    assert french(r.gdpr_extension_valid(D(2025, 1, 31), notified)) == r.Decision(allowed, reason)
 
 
 # --------------------------------------------------------------------------- registre: opposition (§4.3)
@@ -804,15 +822,53 @@ REGISTERED = "Inscription au registre possible (CASF L121-6-1, R121-3)."
     (F.PERSON, True, True, False, OPPOSED),
 ])
 def test_check_registration(filer, acknowledged, opposed, allowed, reason):
-    assert r.check_registration(filer, acknowledged=acknowledged, opposed=opposed) == r.Decision(allowed, reason)
+    assert french(r.check_registration(filer, acknowledged=acknowledged, opposed=opposed)) == r.Decision(allowed,
+                                                                                                      reason)
 
 
 @pytest.mark.parametrize(("opposed_on", "allowed", "reason"), [
     (dt.date(2026, 7, 1), True, "Opposition enregistrée : la personne n'est pas inscrite."),  # the day of the request
-    (dt.date(2026, 6, 30), False, "La date de l'opposition ne peut pas précéder la demande (01/07/2026)."),
+    (dt.date(2026, 6, 30), False, "La date de l'opposition ne peut pas précéder la demande (1er juillet 2026)."),
     (dt.date(2026, 7, 20), True, "Opposition enregistrée : la personne n'est pas inscrite."),  # today
     (dt.date(2026, 7, 21), False, "La date de l'opposition ne peut pas être dans le futur."),
 ])
 def test_check_opposition_date(opposed_on, allowed, reason):
-    assert r.check_opposition_date(opposed_on, received_on=dt.date(2026, 7, 1), today=dt.date(2026, 7, 20)) == r.Decision(
+    assert french(r.check_opposition_date(opposed_on, received_on=dt.date(2026, 7, 1),
+                                          today=dt.date(2026, 7, 20))) == r.Decision(
         allowed, reason)
+
+
+# --------------------------------------------------------------------------- the explanations in English
+
+def test_the_explanations_read_in_english():
+    """The same results, read by an English agent: English sentences, legal names and dates and amounts in English."""
+    assert en(r.register_eligibility(D(1980, 1, 1), D(2025, 6, 1), unfit_for_work=False,
+                                     benefits=[B.CARTE_INVALIDITE]).reason) == (
+        "Eligible: disabled adult receiving: carte d'invalidité (CASF R121-2, c).")
+    assert en(r.check_register_fields(["nom", "pathologie", "traitement"]).reason) == (
+        "Fields not allowed in the register: pathologie, traitement. Only the fields the regulations provide for "
+        "may be recorded (CASF R121-2 s.). No health data: only the quality (a, b or c) is recorded (CNIL).")
+    assert en(r.check_register_fields(["pathologie"]).reason).startswith(
+        "Field not allowed in the register: pathologie.")
+    assert fr(r.check_register_fields(["pathologie"]).reason).startswith(
+        "Champ(s) non autorisé(s) dans le registre : pathologie.")
+    assert en(r.domiciliation_decision(LINKED, interview_held=True, renewal=True).reason) == (
+        "Domiciliation renewed. Link with the commune established: stay in the commune on the date of the request "
+        "(CASF R264-4).")
+    assert en(r.prefect_export_allowed(False).reason) == (
+        "Export refused: the register is given to the préfet only when the plan d'alerte et d'urgence is triggered.")
+    assert en(r.gdpr_extension_valid(D(2025, 1, 31), D(2025, 3, 1)).reason) == (
+        "Extension impossible: the person had to be told of the extension and its reasons no later than "
+        "February 28, 2025 (RGPD art. 12.3).")
+    assert en(r.check_opposition_date(D(2026, 6, 30), received_on=D(2026, 7, 1), today=D(2026, 7, 20)).reason) == (
+        "The date of the objection cannot be before the request (July 1, 2026).")
+    capped = r.check_aid(EUR("200.00"), None, EUR("120.50"), AidRules(kind="secours", yearly_ceiling=EUR("300.00")))
+    assert en(capped.reason) == (
+        "Capped at €179.50: ceiling of €300.00 per household over the calendar year, €120.50 already granted.")
+
+
+def test_an_explanation_is_translated_when_rendered():
+    """The rule returns a message, not a sentence: the same value reads in the locale active when it is shown."""
+    reason = r.check_register_request(RegisterFiler.PERSON, in_writing=True).reason
+    assert (fr(reason), en(reason)) == ("Demande écrite recevable (CASF R121-3).",
+                                        "Written request admissible (CASF R121-3).")
