@@ -3,7 +3,7 @@ lending equipment, temporary drinks stands.
 
 Pure functions of plain values (datetimes, ``Decimal``, ``StrEnum`` members,
 frozen dataclasses); no database, no request: what they explain is a lazy text
-(``flask_babel.lazy_gettext``, English source, French in the plugin's catalog)
+(``lazy_text`` of ``grc_core.plugin_api``, English source, French in the plugin's catalog)
 written in the reader's language when shown. One module per procedure, every
 public name re-exported here (import from ``plugins.equipements.rules``):
 :mod:`.tariff` (fee per category and duration, free use), :mod:`.deposit`

@@ -15,9 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+from grc_core.plugin_api import RuleText, lazy_ngettext
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import capitalized, fmt_day, fmt_moment, joined, overlaps, weekday_name
 
@@ -55,7 +54,7 @@ class OpeningHours:
         numbers = frozenset(int(c) for c in days if c.isdigit() and int(c) < 7)
         return cls(numbers, parse_hhmm(opens), parse_hhmm(closes))
 
-    def describe(self) -> LazyString:
+    def describe(self) -> RuleText:
         names = joined(", ", (WEEKDAYS[d] for d in sorted(self.days))) if self.days else _l("no day")
         return _l("%(days)s, from %(opens)s to %(closes)s", days=names, opens=_hhmm(self.opens),
                   closes=_hhmm(self.closes))
@@ -76,7 +75,7 @@ class Problem:
     (``str()`` writes it in the reader's language)."""
 
     field: str
-    message: LazyString
+    message: RuleText
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+from grc_core.plugin_api import RuleText, lazy_ngettext
+from grc_core.plugin_api import lazy_text as _l
 
 ALLOWED_GROUPS = frozenset({1, 3})
 YEARLY_LIMIT = 5
@@ -51,8 +50,8 @@ class BuvetteInput:
 @dataclass(frozen=True)
 class BuvetteDecision:
     allowed: bool
-    reasons: tuple[LazyString, ...]
-    legal_basis: LazyString
+    reasons: tuple[RuleText, ...]
+    legal_basis: RuleText
     yearly_limit: int
 
 

@@ -1,77 +1,65 @@
 """Helpers the procedures share: amounts, days and moments written in the
-reader's language when shown (lazy texts), half-open intervals."""
+reader's language when shown (lazy texts, ``grc_core.plugin_api``: no Flask
+is loaded until they are rendered), half-open intervals."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from babel.dates import get_day_names
-from flask_babel import LazyString, format_currency, format_date, format_time, get_locale, gettext
+from grc_core.plugin_api import Euros, Joined, LocalDate, RuleText
+from grc_core.plugin_api import lazy_text as _l
+
+_A_MONDAY = date(2024, 1, 1)
 
 
-def _french_eur(amount: Decimal) -> str:
-    if amount == amount.to_integral_value():
-        text = f"{int(amount):,}".replace(",", " ")
-    else:
-        text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{text} €"
+def fmt_eur(amount: Decimal) -> Euros:
+    """An amount in euros, written when shown (Babel): ``1 000 €``, ``12,50 €`` in French; ``€1,000``, ``€12.50``
+    in English — a whole amount without its cents, as the commune has always written it."""
+    return Euros(amount, whole=True)
 
 
-def _eur(amount: Decimal) -> str:
-    locale = get_locale()
-    if locale is None or locale.language == "fr":
-        return _french_eur(amount)  # as the commune has always written it: ``1 000 €``, ``12,50 €``
-    whole = amount == amount.to_integral_value()
-    return format_currency(amount, "EUR", format="¤#,##0" if whole else "¤#,##0.00", currency_digits=False)
-
-
-def fmt_eur(amount: Decimal) -> LazyString:
-    """An amount in euros, written when shown: ``1 000 €``, ``12,50 €`` in French; ``€1,000``, ``€12.50`` in English."""
-    return LazyString(_eur, amount)
-
-
-def _day(day: date) -> str:
-    if get_locale() is None:  # outside an application: no language to write in
-        return day.isoformat()
-    return format_date(day, "short")
-
-
-def _moment(moment: datetime) -> str:
-    if get_locale() is None:
-        return moment.strftime("%Y-%m-%d %H:%M")
-    return gettext("%(day)s at %(time)s", day=format_date(moment.date(), "short"),
-                   time=format_time(moment, "HH:mm", rebase=False))
-
-
-def fmt_moment(moment: datetime) -> LazyString:
+def fmt_moment(moment: datetime) -> RuleText:
     """A moment in the commune's time (``moment`` as given), written when shown: ``20/06/2026 à 10:00``."""
-    return LazyString(_moment, moment)
+    return _l("%(day)s at %(time)s", day=LocalDate(moment.date(), "short"), time=f"{moment:%H:%M}")
 
 
-def fmt_day(day: date) -> LazyString:
+def fmt_day(day: date) -> LocalDate:
     """A day, written when shown (Babel's short format): ``20/06/2026`` in French."""
-    return LazyString(_day, day)
+    return LocalDate(day, "short")
 
 
-def _weekday(number: int) -> str:
-    locale = get_locale()
-    return str(get_day_names("wide", "format", locale=locale or "en")[number])
-
-
-def weekday_name(number: int) -> LazyString:
+def weekday_name(number: int) -> LocalDate:
     """The name of the day (0 = Monday), written when shown: ``lundi`` in French, ``Monday`` in English."""
-    return LazyString(_weekday, number)
+    return LocalDate(_A_MONDAY + timedelta(days=number), "EEEE")
 
 
-def joined(separator: str, parts) -> LazyString:
+def joined(separator: str, parts) -> Joined:
     """``separator.join(parts)`` of lazy parts, joined when shown."""
-    parts = tuple(parts)
-    return LazyString(lambda: separator.join(str(p) for p in parts))
+    return Joined(*parts, sep=separator)
 
 
-def capitalized(text) -> LazyString:
+class _Capitalized:
+    """A text with its first letter in upper case, when shown (a name at the start of a sentence)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: object) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        text = str(self.text)
+        return text[:1].upper() + text[1:]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Capitalized) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def capitalized(text: object) -> _Capitalized:
     """``text`` with its first letter in upper case, when shown."""
-    return LazyString(lambda: (lambda s: s[:1].upper() + s[1:])(str(text)))
+    return _Capitalized(text)
 
 
 def overlaps(a_start, a_end, b_start, b_end) -> bool:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import fmt_eur
 
@@ -23,7 +23,7 @@ class DepositSettlement:
     kept: Decimal
     reason: str
     #: Why the input is refused (lazy text), and which input: ``kept`` (the amount) or ``reason``.
-    problem: LazyString | str = ""
+    problem: RuleText | str = ""
     problem_input: str = ""
 
 

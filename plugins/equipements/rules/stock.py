@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import overlaps
 
@@ -39,7 +39,7 @@ def available(stock: int, held: Iterable[Held], start: datetime, end: datetime) 
 
 
 def loan_problem(item: str, wanted: int, stock: int, held: Iterable[Held], start: datetime,
-                 end: datetime) -> LazyString | None:
+                 end: datetime) -> RuleText | None:
     """Why ``wanted`` units of ``item`` cannot be lent (lazy text), or None."""
     if wanted < 1:
         return _l("%(item)s: give a quantity of at least 1.", item=item)

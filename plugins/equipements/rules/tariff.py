@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
 
 
 class UserCategory(StrEnum):
@@ -48,7 +48,7 @@ class TariffQuote:
     amount: Decimal
     unit: DurationUnit | None
     quantity: int
-    legal_basis: LazyString
+    legal_basis: RuleText
 
 
 def _is_weekend(start: datetime, end: datetime) -> bool:

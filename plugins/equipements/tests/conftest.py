@@ -10,17 +10,13 @@ tests that pass it.
 """
 from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from flask import Flask
-from flask_babel import Babel, force_locale
 from sqlalchemy import func, select
 
-from grc_core import plugin_api
 from grc_core.plugin_api import Citizen, Request, RequestEvent, RequestType, db
-from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent, make_commune, rules_locale
 from plugins.equipements.models import (
     Booking, Buvette, Closure, EquipmentItem, Facility, Loan, Slot, TariffRate, UserCategory,
 )
@@ -28,28 +24,17 @@ from plugins.equipements.models import (
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture(scope="session")
-def catalogs_app():
-    """A bare application with the core's and the plugin's catalogs (no database): the rules'
-    texts are lazy, written in the locale active when read."""
-    application = Flask("equipements_rules")
-    application.config.update(
-        BABEL_TRANSLATION_DIRECTORIES=f"{Path(plugin_api.__file__).resolve().parents[1] / 'translations'};"
-                                      f"{Path(__file__).resolve().parents[1] / 'translations'}",
-        BABEL_DOMAIN="grc;grc_equipements", BABEL_DEFAULT_LOCALE="fr", BABEL_DEFAULT_TIMEZONE="Europe/Paris")
-    Babel(application)
-    return application
-
-
 @pytest.fixture
-def in_french(catalogs_app):
-    with catalogs_app.app_context(), force_locale("fr"):
+def in_french():
+    """The rules' texts are lazy, written in the locale active when read (``rules_locale``: the core's and the
+    plugin's catalogs, no database)."""
+    with rules_locale("fr", "equipements"):
         yield
 
 
 @pytest.fixture
-def in_english(catalogs_app):
-    with catalogs_app.app_context(), force_locale("en"):
+def in_english():
+    with rules_locale("en", "equipements"):
         yield
 
 

@@ -1,7 +1,7 @@
 """The explanations of the équipements rules (tariffs, deposit, booking, stock,
 drinks stands) in English and in French (issue 14, item 7): lazy texts,
 written in the reader's language when shown; amounts, days and moments by
-Babel (the French as the commune has always written them)."""
+Babel."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask_babel import force_locale
+
+from grc_core.plugin_api.testing import rules_locale
 
 from plugins.equipements import rules
 from plugins.equipements.rules import DurationUnit as U
@@ -84,18 +85,17 @@ def test_every_text_of_the_rules_is_english_for_an_english_reader(in_english):
     assert not french, french
 
 
-def test_every_text_of_the_rules_has_its_french(catalogs_app):
+def test_every_text_of_the_rules_has_its_french():
     lazy = every_text()
-    with catalogs_app.app_context():
-        with force_locale("en"):
-            english = [str(text) for text in lazy]
-        with force_locale("fr"):
-            french = [str(text) for text in lazy]
+    with rules_locale("en", "equipements"):
+        english = [str(text) for text in lazy]
+    with rules_locale("fr", "equipements"):
+        french = [str(text) for text in lazy]
     untranslated = [en for en, fr in zip(english, french) if en == fr and re.search(r"[a-z]{4,}", en)]
     assert not untranslated, untranslated
 
 
-def test_representative_texts_in_both_languages(catalogs_app):
+def test_representative_texts_in_both_languages():
     booking = rules.BookingInput(
         start=at("2027-03-06T10:00"), end=at("2027-03-06T12:00"), now=at("2027-03-01T09:00"), notice_days=15,
         facility="« Town Hall Room »", opening=rules.OpeningHours.parse("01234", "08:00", "22:00"),
@@ -104,23 +104,23 @@ def test_representative_texts_in_both_languages(catalogs_app):
     deposit = rules.settle_deposit(Decimal("1500"), "2000", "Broken window")
     refused = rules.buvette_decision(rules.BuvetteInput(rules.OrganiserKind.ASSOCIATION, at("2027-07-14T10:00"),
                                                         at("2027-07-14T23:00"), frozenset({1, 4, 5}), 0))
-    with catalogs_app.app_context():
-        with force_locale("en"):
-            assert [str(p.message) for p in problems] == [
-                "Too late: a booking is asked for at least 15 days in advance (by 2/19/27 at the latest).",
-                "The facility is closed on Saturday 3/6/27 (opening: Monday, Tuesday, Wednesday, Thursday, Friday, "
-                "from 08:00 to 22:00).",
-                "« Town Hall Room » is already booked from 3/6/27 at 11:00 to 3/6/27 at 13:00 (option)."]
-            assert str(deposit.problem) == "The amount kept exceeds the deposit (€1,500)."
-            assert deposit.problem_input == "kept"
-            assert refused.reasons == ("Only drinks of groups 1 and 3 may be sold at a temporary drinks stand "
-                                       "(groups 4, 5 refused; CSP L3334-2).",)
-            assert str(rules.FEE_BASIS).startswith("Fee for the occupation of the public domain")
-        with force_locale("fr"):
-            assert [str(p.message) for p in problems] == [
-                "Trop tard : une réservation se demande au moins 15 jours à l'avance (au plus tard le 19/02/2027).",
-                "L'équipement est fermé le samedi 06/03/2027 (ouverture : lundi, mardi, mercredi, jeudi, vendredi, "
-                "de 08:00 à 22:00).",
-                "« Town Hall Room » est déjà réservé du 06/03/2027 à 11:00 au 06/03/2027 à 13:00 (option)."]
-            assert str(deposit.problem) == "Le montant retenu dépasse la caution (1 500 €)."
-            assert str(rules.FEE_BASIS).startswith("Redevance d'occupation du domaine public")
+    with rules_locale("en", "equipements"):
+        assert [str(p.message) for p in problems] == [
+            "Too late: a booking is asked for at least 15 days in advance (by 2/19/27 at the latest).",
+            "The facility is closed on Saturday 3/6/27 (opening: Monday, Tuesday, Wednesday, Thursday, Friday, "
+            "from 08:00 to 22:00).",
+            "« Town Hall Room » is already booked from 3/6/27 at 11:00 to 3/6/27 at 13:00 (option)."]
+        assert str(deposit.problem) == "The amount kept exceeds the deposit (€1,500)."
+        assert deposit.problem_input == "kept"
+        assert tuple(map(str, refused.reasons)) == ("Only drinks of groups 1 and 3 may be sold at a temporary drinks stand "
+                                   "(groups 4, 5 refused; CSP L3334-2).",)
+        assert str(rules.FEE_BASIS).startswith("Fee for the occupation of the public domain")
+    with rules_locale("fr", "equipements"):
+        assert [str(p.message) for p in problems] == [
+            "Trop tard : une réservation se demande au moins 15 jours à l'avance (au plus tard le 19/02/2027).",
+            "L'équipement est fermé le samedi 06/03/2027 (ouverture : lundi, mardi, mercredi, jeudi, vendredi, "
+            "de 08:00 à 22:00).",
+            "« Town Hall Room » est déjà réservé du 06/03/2027 à 11:00 au 06/03/2027 à 13:00 (option)."]
+        # Babel's French: a narrow no-break space between thousands, a no-break space before the sign.
+        assert str(deposit.problem) == "Le montant retenu dépasse la caution (1\u202f500\xa0€)."
+        assert str(rules.FEE_BASIS).startswith("Redevance d'occupation du domaine public")

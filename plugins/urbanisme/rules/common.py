@@ -1,8 +1,9 @@
 """Shared by the procedures: their error, the day delay, dates and months in words, a dated result.
 
-The explanations are lazy (``flask_babel.lazy_gettext``): English sources, their
-French in the plugin's catalog, written in the locale active when they are shown
-(``str()``), dates by Babel. The rules stay pure functions of plain values.
+The explanations are lazy texts (``lazy_text``, ``grc_core.plugin_api``): English
+sources, their French in the plugin's catalog, written in the locale active when
+they are shown (``str()``), dates by Babel. The rules stay pure functions of plain
+values and load no Flask.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import LazyString, format_date, get_locale, gettext
-from flask_babel import lazy_ngettext
+from grc_core.plugin_api import Joined, LocalDate, RuleText, lazy_ngettext
+from grc_core.plugin_api import lazy_text as _l
 
 
 class UrbanismeRuleError(ValueError):
@@ -32,42 +33,50 @@ def add_days(d: date, n: int) -> date:
     return d + timedelta(days=n)
 
 
-def _short_date(d: date) -> str:
-    if get_locale() is None:  # outside an application: no language to write in
-        return d.isoformat()
-    return format_date(d, "short")
-
-
-def _fmt(d: date) -> LazyString:
+def _fmt(d: date) -> LocalDate:
     """The date as Babel writes it (short) in the locale active when shown: 07/12/2026 in French."""
-    return LazyString(_short_date, d)
+    return LocalDate(d, "short")
 
 
-def _months(n: int) -> LazyString:
+def _months(n: int) -> RuleText:
     return lazy_ngettext("%(num)d month", "%(num)d months", n)
 
 
-def _joined(separator: str, parts) -> LazyString:
+def _joined(separator: str, parts) -> Joined:
     """``separator.join(parts)`` of lazy parts, joined when shown."""
-    parts = tuple(parts)
-    return LazyString(lambda: separator.join(str(p) for p in parts))
+    return Joined(*parts, sep=separator)
 
 
-def _capitalized(text) -> LazyString:
+class _Capitalized:
+    """A text with its first letter in upper case, when shown (a label at the start of a sentence)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: object) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        text = str(self.text)
+        return text[:1].upper() + text[1:]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Capitalized) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def _capitalized(text: object) -> _Capitalized:
     """``text`` with its first letter in upper case, when shown."""
-    return LazyString(lambda: (lambda s: s[:1].upper() + s[1:])(str(text)))
+    return _Capitalized(text)
 
 
-def _clamp_text(start: date) -> str:
-    return " " + gettext(
-        "(no %(day)d in the month of expiry: the delay ends on the last day of the month, C. proc. civ. art. 641)",
-        day=start.day)
-
-
-def _clamp_note(start: date, end: date) -> LazyString | str:
+def _clamp_note(start: date, end: date) -> Joined | str:
     """Note when month-end clamping moved the day-number (convention 2), with its leading space."""
     if end.day != start.day:
-        return LazyString(_clamp_text, start)
+        return Joined("", _l(
+            "(no %(day)d in the month of expiry: the delay ends on the last day of the month, C. proc. civ. art. 641)",
+            day=start.day))  # "" then the note: the leading space
     return ""
 
 
@@ -81,5 +90,5 @@ class RuleDate:
     """A computed date with its explanation (lazy) and its legal source."""
 
     value: date
-    explanation: LazyString
+    explanation: RuleText
     source: str

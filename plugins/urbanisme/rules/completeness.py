@@ -6,10 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
-
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import UrbanismeRuleError, _clamp_note, _fmt
 from .delays import Outcome, _resolve_procedure
@@ -22,7 +20,7 @@ class PiecesRequestStatus:
 
     allowed: bool
     last_allowed_day: date
-    reason: LazyString
+    reason: RuleText
     source: str
 
     @property
@@ -38,7 +36,7 @@ class CompletenessExpiry:
     last_day_for_pieces: date
     tacit_decision_date: date
     outcome: Outcome
-    explanation: LazyString
+    explanation: RuleText
 
 
 def pieces_request_deadline(deposit_date: date) -> date:

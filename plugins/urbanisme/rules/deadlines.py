@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass
 from datetime import date, timedelta
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
-
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import UrbanismeRuleError, _clamp_note, _fmt, _months
 from .completeness import pieces_received_in_time, pieces_request_status
@@ -31,8 +29,8 @@ class LegalDeadline:
     last_day: date
     tacit_decision_date: date
     outcome: Outcome | None
-    reasons: tuple[LazyString, ...]
-    explanation: LazyString
+    reasons: tuple[RuleText, ...]
+    explanation: RuleText
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ def legal_deadline(facts: LegalDeadlineInput) -> LegalDeadline:
     """
     if facts.completion_date is not None and facts.completion_date < facts.deposit_date:
         raise UrbanismeRuleError(_l("The completion date precedes the date of deposit."))
-    reasons: list[LazyString] = []
+    reasons: list[RuleText] = []
     start, start_label = _delay_start(facts, reasons)
     months, outcome = _delay_months(facts, start, reasons)
     last = add_months(start, months)
@@ -110,7 +108,7 @@ def legal_deadline(facts: LegalDeadlineInput) -> LegalDeadline:
     )
 
 
-def _delay_start(facts: LegalDeadlineInput, reasons: list[LazyString]) -> tuple[date, LazyString]:
+def _delay_start(facts: LegalDeadlineInput, reasons: list[RuleText]) -> tuple[date, RuleText]:
     """The day the delay runs from and why (R*423-19, R*423-20, R*423-22, R*423-39, R*423-41)."""
     deposit_date, completion_date = facts.deposit_date, facts.completion_date
     start = deposit_date
@@ -144,7 +142,7 @@ def _delay_start(facts: LegalDeadlineInput, reasons: list[LazyString]) -> tuple[
     return start, start_label
 
 
-def _delay_months(facts: LegalDeadlineInput, start: date, reasons: list[LazyString]) -> tuple[int, Outcome | None]:
+def _delay_months(facts: LegalDeadlineInput, start: date, reasons: list[RuleText]) -> tuple[int, Outcome | None]:
     """Length of the delay in months, and its silence outcome (for an :class:`InstructionDelay`)."""
     delay = facts.delay
     if not isinstance(delay, InstructionDelay):
@@ -159,7 +157,7 @@ def _delay_months(facts: LegalDeadlineInput, start: date, reasons: list[LazyStri
 
 
 def _notified_months(
-    delay: InstructionDelay, deposit_date: date, notified_on: date | None, reasons: list[LazyString]
+    delay: InstructionDelay, deposit_date: date, notified_on: date | None, reasons: list[RuleText]
 ) -> int:
     """The modified delay if notified within the month after the deposit, else the base delay (R*423-42)."""
     if not delay.is_modified:
@@ -187,7 +185,7 @@ def _notified_months(
 
 
 def _prolongation_months(
-    delay: InstructionDelay, start: date, months: int, notified_on: date | None, reasons: list[LazyString]
+    delay: InstructionDelay, start: date, months: int, notified_on: date | None, reasons: list[RuleText]
 ) -> int:
     """The exceptional prolongation if notified before the end of the delay it prolongs, else 0 (R*423-44)."""
     before = add_months(start, months)

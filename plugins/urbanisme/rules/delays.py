@@ -7,10 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
-
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import UrbanismeRuleError, _capitalized, _fmt, _joined, _months
 from .procedures import _CU, _DP, _PERMITS, Procedure
@@ -76,7 +74,7 @@ class Outcome(StrEnum):
     PROROGATION_ACQUISE = "prorogation_acquise"  # R424-23 (conf. C)
 
     @property
-    def label(self) -> LazyString:
+    def label(self) -> RuleText:
         """Wording of the outcome, lower case, in the language shown."""
         return _OUTCOME_LABELS[self]
 
@@ -91,7 +89,7 @@ class Outcome(StrEnum):
         }
 
 
-_OUTCOME_LABELS: dict[Outcome, LazyString] = {
+_OUTCOME_LABELS: dict[Outcome, RuleText] = {
     Outcome.ACCORD_TACITE: _l("tacit permit"),
     Outcome.NON_OPPOSITION: _l("tacit decision of non-opposition"),
     Outcome.REFUS_TACITE: _l("tacit refusal"),
@@ -107,7 +105,7 @@ class TacitOutcome:
     """Outcome of silence at the end of the instruction delay (DR §2.4)."""
 
     outcome: Outcome
-    reasons: tuple[LazyString, ...]
+    reasons: tuple[RuleText, ...]
     source: str
 
 
@@ -130,7 +128,7 @@ class InstructionDelay:
     rule: str
     applied_rules: tuple[str, ...]
     silence_outcome: Outcome
-    reasons: tuple[LazyString, ...]
+    reasons: tuple[RuleText, ...]
     ignored: tuple[Circumstance | ExceptionalProlongation, ...]
 
     @property
@@ -139,7 +137,7 @@ class InstructionDelay:
         return self.modified_months != self.base_months
 
 
-_BASE_DELAYS: dict[Procedure, tuple[int, str, LazyString]] = {
+_BASE_DELAYS: dict[Procedure, tuple[int, str, RuleText]] = {
     Procedure.DECLARATION_PREALABLE: (1, "R*423-23 a)", _l("prior declaration of works: 1 month")),
     Procedure.PERMIS_DE_CONSTRUIRE_MI: (2, "R*423-23 b)", _l("building permit for a detached house: 2 months")),
     Procedure.PERMIS_DEMOLIR: (2, "R*423-23 b)", _l("demolition permit: 2 months")),
@@ -157,7 +155,7 @@ _MAJ1, _MAJ2, _SUBST, _REFUS = "majoration_1", "majoration_2", "substitution_5",
 class _CircumstanceRule:
     kind: str
     article: str
-    label: LazyString
+    label: RuleText
     applies_to: frozenset[Procedure]
 
 
@@ -242,7 +240,7 @@ _CIRCUMSTANCE_RULES: dict[Circumstance, _CircumstanceRule] = {
     ),
 }
 
-_PROLONGATION_RULES: dict[ExceptionalProlongation, tuple[int, str, LazyString, frozenset[Procedure]]] = {
+_PROLONGATION_RULES: dict[ExceptionalProlongation, tuple[int, str, RuleText, frozenset[Procedure]]] = {
     ExceptionalProlongation.RECOURS_PREFET_REGION_ABF: (
         2,
         "R*423-35",
@@ -266,7 +264,7 @@ _INITIAL_PERMIT_FOR_MODIFICATIF = _PERMITS
 
 def _resolve_procedure(
     procedure: Procedure, initial_procedure: Procedure | None
-) -> tuple[Procedure, list[LazyString]]:
+) -> tuple[Procedure, list[RuleText]]:
     """Map a follow-up procedure onto the procedure whose rules it follows."""
     procedure = Procedure(procedure)
     if procedure is Procedure.PERMIS_MODIFICATIF:
@@ -433,7 +431,7 @@ def instruction_delay(
 class _DelayTrace:
     """What :func:`instruction_delay` explains as it goes: its reasons, the rules applied, what it ignored."""
 
-    reasons: list[LazyString]
+    reasons: list[RuleText]
     applied_rules: list[str]
     ignored: list[Circumstance | ExceptionalProlongation] = field(default_factory=list)
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
-
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import RuleDate, UrbanismeRuleError, add_days, _fmt
 
@@ -21,7 +19,7 @@ class DisplayDeadlines:
     display_from: date
     display_until: date
     late: bool
-    explanation: LazyString
+    explanation: RuleText
 
 
 def deposit_notice_deadline(deposit_date: date) -> RuleDate:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import UrbanismeRuleError, _fmt
 from .procedures import _CU, _DP, _PERMITS, Procedure
@@ -26,7 +26,7 @@ FOLLOW_UP_ORIGINALS: dict[Procedure, frozenset[Procedure]] = {
     Procedure.DAACT: _PERMITS | _DP,
 }
 
-_WHAT_MAY_BE_FOLLOWED: dict[Procedure, LazyString] = {
+_WHAT_MAY_BE_FOLLOWED: dict[Procedure, RuleText] = {
     Procedure.PERMIS_MODIFICATIF: _l("An amending permit can only amend a permit (building, development or "
                                      "demolition permit)"),
     Procedure.TRANSFERT_PERMIS: _l("Only a permit (building, development or demolition permit) can be transferred"),
@@ -37,7 +37,7 @@ _WHAT_MAY_BE_FOLLOWED: dict[Procedure, LazyString] = {
     Procedure.DAACT: _l("A DAACT only concerns a permit or a prior declaration of works (R462-1)"),
 }
 
-def _not_granted(procedure: Procedure, original: Procedure) -> LazyString:
+def _not_granted(procedure: Procedure, original: Procedure) -> RuleText:
     """Why a refused or pending authorisation cannot be followed by ``procedure``."""
     if procedure is Procedure.PERMIS_MODIFICATIF:
         return _l("The original authorisation (%(original)s) was not granted — no approval notified, no tacit "
@@ -56,7 +56,7 @@ def _not_granted(procedure: Procedure, original: Procedure) -> LazyString:
               "approval or non-opposition: no DAACT can be filed for it.", original=original.label)
 
 
-def follow_up_type_refusal(procedure: Procedure, original_procedure: Procedure) -> LazyString | None:
+def follow_up_type_refusal(procedure: Procedure, original_procedure: Procedure) -> RuleText | None:
     """Why ``original_procedure`` cannot be the authorisation a follow-up ``procedure`` concerns, or None.
 
     See :data:`FOLLOW_UP_ORIGINALS` (interpretation, conf. C). ``procedure``
@@ -79,7 +79,7 @@ def follow_up_refusal(
     filed_on: date,
     validity_last_day: date | None = None,
     prorogations: int = 0,
-) -> LazyString | None:
+) -> RuleText | None:
     """Why a follow-up filed on ``filed_on`` cannot concern this authorisation, or None (lazy text).
 
     In this order:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from flask_babel import lazy_gettext as _l
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import UrbanismeRuleError
 from .follow_ups import _WHAT_MAY_BE_FOLLOWED

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
 
 
 class Procedure(StrEnum):
@@ -25,12 +25,12 @@ class Procedure(StrEnum):
     DAACT = "daact"
 
     @property
-    def label(self) -> LazyString:
+    def label(self) -> RuleText:
         """Name of the procedure, lower case, in the language shown."""
         return _PROCEDURE_LABELS[self]
 
 
-_PROCEDURE_LABELS: dict[Procedure, LazyString] = {
+_PROCEDURE_LABELS: dict[Procedure, RuleText] = {
     Procedure.DECLARATION_PREALABLE: _l("prior declaration of works"),
     Procedure.PERMIS_DE_CONSTRUIRE_MI: _l("building permit (detached house)"),
     Procedure.PERMIS_DE_CONSTRUIRE: _l("building permit"),

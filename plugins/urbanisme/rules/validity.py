@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
-
-from grc_core.plugin_api import add_months, next_working_day
+from grc_core.plugin_api import add_months, lazy_ngettext, next_working_day
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import RuleDate, UrbanismeRuleError, _clamp_note, _fmt, _months
 

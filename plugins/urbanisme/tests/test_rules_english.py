@@ -11,7 +11,8 @@ import re
 from datetime import date
 
 import pytest
-from flask_babel import force_locale
+
+from grc_core.plugin_api.testing import rules_locale
 
 from plugins.urbanisme.rules import (
     Circumstance, ConformityCase, ExceptionalProlongation, LegalDeadlineInput, Procedure, UrbanismeRuleError,
@@ -111,52 +112,52 @@ def test_every_explanation_is_english_for_an_english_reader(in_english):
     assert not french, french
 
 
-def test_every_explanation_is_the_catalogs_french_for_a_french_reader(catalogs_app):
+def test_every_explanation_is_the_catalogs_french_for_a_french_reader():
     lazy = every_explanation()
-    with catalogs_app.app_context():
-        with force_locale("en"):
-            english = [str(text) for text in lazy]
-        with force_locale("fr"):
-            french = [str(text) for text in lazy]
+    with rules_locale("en", "urbanisme"):
+        english = [str(text) for text in lazy]
+    with rules_locale("fr", "urbanisme"):
+        french = [str(text) for text in lazy]
     # An English source shown as is to a French reader would be a message without its French.
     untranslated = [en for en, fr in zip(english, french) if en == fr and re.search(r"[a-z]{4,}", en)]
     assert not untranslated, untranslated
 
 
-def test_representative_explanations_in_both_languages(catalogs_app):
+def test_representative_explanations_in_both_languages():
     delay = instruction_delay(P.DECLARATION_PREALABLE, [C.ABORDS_MONUMENT_HISTORIQUE])
     deadline = legal_deadline(LegalDeadlineInput(D(2026, 1, 31), None, delay))
     refusal = follow_up_refusal(P.TRANSFERT_PERMIS, P.PERMIS_DE_CONSTRUIRE, granted=False, filed_on=D(2026, 1, 5))
     appeal = third_party_appeal_end(D(2026, 3, 1))
-    with catalogs_app.app_context():
-        with force_locale("en"):
-            assert delay.reasons[0] == "Base delay [R*423-23 a)] — prior declaration of works: 1 month."
-            assert ("One-month majoration [R*423-24 c)]: surroundings of historic monuments → 2 months."
-                    in delay.reasons)
-            assert str(deadline.explanation) == (
-                "Instruction delay of 1 month running from 1/31/26 — deposit of the complete file in mairie "
-                "(R*423-19). Not a clear delay, counted from day-number to day-number: last day to notify an "
-                "express decision 2/28/26 (no 31 in the month of expiry: the delay ends on the last day of the "
-                "month, C. proc. civ. art. 641). Without notification, tacit decision of non-opposition on 3/1/26.")
-            assert str(refusal) == ("The original authorisation (building permit) was not granted — no approval "
-                                    "notified, no tacit approval or non-opposition: it cannot be transferred.")
-            assert "moved to the next working day, 5/4/26" in str(appeal.explanation)
-        with force_locale("fr"):
-            assert delay.reasons[0] == "Délai de base [R*423-23 a)] — déclaration préalable : 1 mois."
-            assert "Majoration d'un mois [R*423-24 c)] : abords des monuments historiques → 2 mois." in delay.reasons
-            assert str(deadline.explanation) == (
-                "Délai d'instruction de 1 mois courant à compter du 31/01/2026 — dépôt du dossier complet en mairie "
-                "(R*423-19). Délai non franc, de quantième à quantième : dernier jour pour notifier une décision "
-                "expresse le 28/02/2026 (pas de 31 dans le mois d'échéance : le délai expire le dernier jour du "
-                "mois, C. proc. civ. art. 641). À défaut de notification, décision de non-opposition tacite le "
-                "01/03/2026.")
-            assert str(refusal) == ("L'autorisation initiale (permis de construire) n'a pas été accordée — ni accord "
-                                    "notifié, ni accord tacite ou non-opposition : elle ne peut faire l'objet d'un "
-                                    "transfert.")
-            assert "reporté au premier jour ouvrable suivant, le 04/05/2026" in str(appeal.explanation)
+    with rules_locale("en", "urbanisme"):
+        reasons = [str(reason) for reason in delay.reasons]
+        assert reasons[0] == "Base delay [R*423-23 a)] — prior declaration of works: 1 month."
+        assert ("One-month majoration [R*423-24 c)]: surroundings of historic monuments → 2 months."
+                in reasons)
+        assert str(deadline.explanation) == (
+            "Instruction delay of 1 month running from 1/31/26 — deposit of the complete file in mairie "
+            "(R*423-19). Not a clear delay, counted from day-number to day-number: last day to notify an "
+            "express decision 2/28/26 (no 31 in the month of expiry: the delay ends on the last day of the "
+            "month, C. proc. civ. art. 641). Without notification, tacit decision of non-opposition on 3/1/26.")
+        assert str(refusal) == ("The original authorisation (building permit) was not granted — no approval "
+                                "notified, no tacit approval or non-opposition: it cannot be transferred.")
+        assert "moved to the next working day, 5/4/26" in str(appeal.explanation)
+    with rules_locale("fr", "urbanisme"):
+        reasons = [str(reason) for reason in delay.reasons]
+        assert reasons[0] == "Délai de base [R*423-23 a)] — déclaration préalable : 1 mois."
+        assert "Majoration d'un mois [R*423-24 c)] : abords des monuments historiques → 2 mois." in reasons
+        assert str(deadline.explanation) == (
+            "Délai d'instruction de 1 mois courant à compter du 31/01/2026 — dépôt du dossier complet en mairie "
+            "(R*423-19). Délai non franc, de quantième à quantième : dernier jour pour notifier une décision "
+            "expresse le 28/02/2026 (pas de 31 dans le mois d'échéance : le délai expire le dernier jour du "
+            "mois, C. proc. civ. art. 641). À défaut de notification, décision de non-opposition tacite le "
+            "01/03/2026.")
+        assert str(refusal) == ("L'autorisation initiale (permis de construire) n'a pas été accordée — ni accord "
+                                "notifié, ni accord tacite ou non-opposition : elle ne peut faire l'objet d'un "
+                                "transfert.")
+        assert "reporté au premier jour ouvrable suivant, le 04/05/2026" in str(appeal.explanation)
 
 
-def test_outside_an_application_the_english_source_is_written_with_iso_dates():
-    """No locale to write in (a script without an application): the English sources, ISO dates."""
+def test_outside_an_application_the_english_source_is_written_with_english_dates():
+    """No locale to write in (a script without an application): the English sources, dates in English."""
     explanation = deposit_notice_deadline(D(2026, 1, 31)).explanation
-    assert str(explanation).startswith("Deposit on 2026-01-31: notice of deposit to post in mairie")
+    assert str(explanation).startswith("Deposit on 1/31/26: notice of deposit to post in mairie")
