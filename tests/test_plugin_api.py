@@ -159,7 +159,8 @@ def test_the_shipped_plugins_follow_the_module_map(plugin):
 def test_the_date_helpers_load_neither_flask_nor_a_database():
     """The plugins' pure rules modules import them from the plugin API."""
     code = ("import sys; import plugins.etat_civil.rules, plugins.social.rules, plugins.ecoles.rules, "
-            "plugins.urbanisme.rules; print(sorted({'flask', 'sqlalchemy'} & set(sys.modules)))")
+            "plugins.urbanisme.rules, plugins.equipements.rules; "
+            "print(sorted({'flask', 'sqlalchemy'} & set(sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

@@ -4,7 +4,9 @@ The maire sets the conditions of use of municipal premises (CGCT L2144-3);
 the convention writes them down for one booking: parties, facility, period,
 fee and its basis (CG3P L2125-1), deposit, insurance, the facility's rules.
 The PDF's built-in Helvetica is encoded in Windows-1252, which holds every
-French character (accents, œ, « », €); anything beyond becomes « ? ».
+French character (accents, œ, « », €); anything beyond becomes « ? » — but
+the narrow no-break space Babel writes between the thousands of a French
+amount (« 1 500 € ») becomes a no-break space.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ ENCODING = "windows-1252"
 
 
 def _clean(text) -> str:
-    return str(text).encode(ENCODING, "replace").decode(ENCODING)
+    return str(text).replace("\u202f", "\xa0").encode(ENCODING, "replace").decode(ENCODING)
 
 
 def _moment(moment) -> str:
@@ -75,7 +77,7 @@ def _render(booking, commune_name: str, reference: str, holder: str) -> bytes:
         paragraph(_("Participants expected: %(attendance)s (capacity of the facility: %(capacity)s).",
                     attendance=booking.attendance, capacity=facility.capacity))
     heading(_("Financial conditions"))
-    paragraph(_("Fee: %(amount)s.", amount=rules.fmt_eur(booking.amount)) + f" {booking.tariff_basis}")
+    paragraph(_("Fee: %(amount)s.", amount=rules.fmt_eur(booking.amount)) + f" {booking.tariff_basis_label}")
     paragraph(_("Deposit: %(amount)s, returned after the check-out inspection, or kept in whole or in part by a "
                 "reasoned decision.", amount=rules.fmt_eur(booking.deposit)))
     heading(_("Insurance and rules"))

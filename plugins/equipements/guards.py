@@ -32,8 +32,8 @@ def check_transition(request, transition, fields) -> list:
         kept = fields.get("montant_retenu")
         result = rules.settle_deposit(booking.deposit, "" if kept is None else kept, fields.get("motif_retenue") or "")
         if result.problem:
-            field = "motif_retenue" if "motif" in result.problem else "montant_retenu"
-            return [FieldError(field, result.problem)]
+            field = "motif_retenue" if result.problem_input == "reason" else "montant_retenu"
+            return [FieldError(field, str(result.problem))]
     if code == PRET and name == "accorder":
         loan = loan_of(request.id)
         start, end = aware(loan.start_at), aware(loan.end_at)
@@ -42,5 +42,5 @@ def check_transition(request, transition, fields) -> list:
             and not (fields.get("remarques_retour") or "").strip():
         return [FieldError("remarques_retour", _("Say what is missing or damaged, or tick « everything is returned »."))]
     if code == BUVETTE and name == "autoriser":
-        return list(buvette_decision(request.data or {}, exclude_request=request.id).reasons)
+        return [str(reason) for reason in buvette_decision(request.data or {}, exclude_request=request.id).reasons]
     return []

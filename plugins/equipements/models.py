@@ -25,10 +25,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from grc_core.plugin_api import Citizen, TenantMixin, db
 
 from . import rules
+
+def in_commune_language(text) -> str:
+    """A lazy text as it is stored: written in the commune's language."""
+    with force_locale(current_app.config["GRC"]["DEFAULT_LOCALE"]):
+        return str(text)
+
 
 FACILITY_KINDS = (
     ("salle_fetes", _l("Festival hall")),
@@ -241,6 +249,15 @@ class Booking(TenantMixin, db.Model):
     @property
     def deposit_status_label(self) -> str:
         return label_of(DEPOSIT_STATUSES, self.deposit_status)
+
+    @property
+    def tariff_basis_label(self) -> str:
+        """The fee's legal basis in the reader's language: stored as the commune wrote it (its language),
+        read through the catalogs while it is still one of the rules' bases."""
+        for basis in (rules.FEE_BASIS, rules.FREE_BASIS):
+            if self.tariff_basis == in_commune_language(basis):
+                return str(basis)
+        return self.tariff_basis
 
     def __str__(self) -> str:
         return f"{self.facility} — {self.purpose}"

@@ -59,7 +59,7 @@ def request_panels(request) -> list[RequestPanel]:
         if booking.option_expires_on:
             items.append((_("Option expires on"), format_date(booking.option_expires_on, "short")))
         items += [(_("Category"), booking.category_label), (_("Fee"), rules.fmt_eur(booking.amount)),
-                  (_("Legal basis of the fee"), booking.tariff_basis), (_("Security deposit"), f"{rules.fmt_eur(booking.deposit)} — "
+                  (_("Legal basis of the fee"), booking.tariff_basis_label), (_("Security deposit"), f"{rules.fmt_eur(booking.deposit)} — "
                                                                           f"{booking.deposit_status_label}")]
         if booking.deposit_kept:
             items.append((_("Deposit kept"), f"{rules.fmt_eur(booking.deposit_kept)} — {booking.deposit_reason}"))
@@ -100,6 +100,6 @@ def request_panels(request) -> list[RequestPanel]:
                   (_("Authorisations this year"), _("%(count)d others out of %(limit)d a year (%(basis)s)",
                                                     count=count, limit=decision.yearly_limit,
                                                     basis=decision.legal_basis))]
-        conflicts = list(decision.reasons)
+        conflicts = [str(reason) for reason in decision.reasons]
     return [RequestPanel(_("Facilities"), "equipements/panels/request.html",
                          {"items": items, "links": links, "problems": conflicts}, order=20)]

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from grc_core.plugin_api import LOCAL_TIMEZONE, FieldError, TransitionError, db, local_date
 
 from . import convention, rules
+from .models import in_commune_language
 from .models import (
     HOLDING, Booking, Buvette, EquipmentItem, Facility, Loan, LoanLine, Slot, TariffRate, UserCategory,
     aware,
@@ -109,7 +110,7 @@ def booking_problems(facility, start, end, attendance, now, commune, category, e
         opening=facility.opening(), closures=closures(facility),
         occupied=occupied(facility.id, start, end, exclude), notice_days=setting(commune, NOTICE_DAYS),
         facility=f"« {facility.name} »", exempt_from_notice=category == rules.UserCategory.SERVICE_COMMUNE))
-    return [FieldError(PROBLEM_FIELDS[p.field], p.message) for p in found]
+    return [FieldError(PROBLEM_FIELDS[p.field], str(p.message)) for p in found]
 
 
 def season_slots(data, facility) -> list[tuple[datetime, datetime]]:
@@ -159,7 +160,7 @@ def stock_problems(wanted, start, end, exclude_loan=None) -> list[str]:
     for item, quantity in wanted:
         problem = rules.loan_problem(item.name, quantity, item.stock, held(item.id, exclude_loan), start, end)
         if problem:
-            found.append(problem)
+            found.append(str(problem))
     return found
 
 
@@ -214,7 +215,8 @@ def submitted(request, now) -> None:
         booking = Booking(request_id=request.id, facility_id=facility.id, citizen_id=request.citizen_id,
                           category=data["categorie"], purpose=data.get("objet") or "",
                           organiser=data.get("organisateur") or "", attendance=data.get("participants"),
-                          start_at=start, end_at=end, amount=fee.amount, tariff_basis=fee.legal_basis,
+                          start_at=start, end_at=end, amount=fee.amount,
+                          tariff_basis=in_commune_language(fee.legal_basis),
                           deposit=deposit, deposit_status="attendue" if deposit else "aucune")
         if data.get("attestation_assurance"):
             booking.insurance_received_on = local_date(now)
@@ -230,7 +232,8 @@ def submitted(request, now) -> None:
         booking = Booking(request_id=request.id, facility_id=facility.id, citizen_id=request.citizen_id,
                           category=category, purpose=data.get("activite") or "", organiser=data["association"],
                           attendance=data.get("participants"), start_at=slots[0][0], end_at=slots[-1][1],
-                          season=True, amount=amount, tariff_basis=rules.FREE_BASIS if not amount else rules.FEE_BASIS)
+                          season=True, amount=amount,
+                          tariff_basis=in_commune_language(rules.FREE_BASIS if not amount else rules.FEE_BASIS))
         booking.slots = [Slot(facility_id=facility.id, start_at=a, end_at=b) for a, b in slots]
         db.session.add(booking)
     elif code == PRET:

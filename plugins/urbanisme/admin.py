@@ -175,7 +175,7 @@ class UrbanismeView(SecureView):
         return redirect(url_for(".dossier", request_id=request_id))
 
     def _apply(self, dossier: Dossier, form) -> list[str]:
-        """Copy the form onto the file; the French reasons it cannot be saved, if any."""
+        """Copy the form onto the file; the reasons it cannot be saved, if any."""
         errors: list[str] = []
         parcels = parse_parcels(form.get("parcels", ""))
         if parcels is None:
@@ -211,7 +211,7 @@ class UrbanismeView(SecureView):
             else:
                 status = rules.pieces_request_status(dossier.deposit_date, pieces)
                 if not status.allowed:
-                    errors.append(status.reason)
+                    errors.append(str(status.reason))
         if completion is not None and (completion < dossier.deposit_date
                                        or (pieces is not None and completion < pieces)):
             errors.append(_("The last piece cannot be received before the deposit or the request for pieces."))

@@ -10,9 +10,11 @@ to the authorisation it concerns (:mod:`.linking`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -147,39 +149,62 @@ def is_incomplete(dossier: Dossier) -> bool:
     return rules.pieces_request_status(dossier.deposit_date, dossier.pieces_request_date).allowed
 
 
+@dataclass(frozen=True)
+class _Computed:
+    """What the rules say of the file's instruction: the results, and how they are computed (lazy texts)."""
+
+    explanations: list
+    expiry: rules.CompletenessExpiry | None = None
+    deadline: rules.LegalDeadline | None = None
+
+
+def _compute(dossier: Dossier) -> _Computed:
+    delay = instruction_delay(dossier)
+    if delay is None:
+        return _Computed([])
+    explanations = list(delay.reasons)
+    if is_incomplete(dossier):
+        expiry = rules.completeness_expiry(rules.Procedure(dossier.procedure), dossier.pieces_request_date,
+                                           initial_procedure=dossier.initial_procedure or None)
+        return _Computed([*explanations, expiry.explanation], expiry=expiry)
+    try:
+        deadline = rules.legal_deadline(rules.LegalDeadlineInput(
+            dossier.deposit_date, dossier.completion_date, delay,
+            pieces_request_date=dossier.pieces_request_date,
+            modification_notified_on=dossier.modification_notified_on))
+    except rules.UrbanismeRuleError as error:  # pieces received after the 3 months
+        return _Computed([*explanations, error.args[0]])
+    return _Computed([*explanations, *deadline.reasons, deadline.explanation], deadline=deadline)
+
+
+def explanations(dossier: Dossier) -> list[str]:
+    """How the file's legal dates are computed, in the reader's language (the panel's list)."""
+    return [text for text in map(str, _compute(dossier).explanations) if text]
+
+
 def recompute(dossier: Dossier, request=None) -> None:
-    """Recompute every legal date of the file from its facts, and the timers' anchors."""
-    procedure = rules.Procedure(dossier.procedure)
-    explanations: list[str] = []
+    """Recompute every legal date of the file from its facts, and the timers' anchors.
+
+    ``dossier.explanation`` stores the explanations as written in the commune's
+    language (what is stored is written in it); the panel writes them anew in
+    the reader's (:func:`explanations`)."""
     dossier.deposit_notice_by = rules.deposit_notice_deadline(dossier.deposit_date).value
     dossier.pieces_request_by = rules.pieces_request_deadline(dossier.deposit_date)
     dossier.pieces_due_by = None
     dossier.delay_months = dossier.legal_deadline = dossier.tacit_decision_date = None
     dossier.tacit_outcome = ""
-    delay = instruction_delay(dossier)
-    if delay is not None:
-        explanations += list(delay.reasons)
-        if is_incomplete(dossier):
-            expiry = rules.completeness_expiry(procedure, dossier.pieces_request_date,
-                                               initial_procedure=dossier.initial_procedure or None)
-            dossier.pieces_due_by = expiry.last_day_for_pieces
-            explanations.append(expiry.explanation)
-        else:
-            try:
-                deadline = rules.legal_deadline(rules.LegalDeadlineInput(
-                    dossier.deposit_date, dossier.completion_date, delay,
-                    pieces_request_date=dossier.pieces_request_date,
-                    modification_notified_on=dossier.modification_notified_on))
-            except rules.UrbanismeRuleError as error:  # pieces received after the 3 months
-                explanations.append(str(error))
-            else:
-                dossier.delay_months = deadline.months
-                dossier.legal_deadline = deadline.last_day
-                dossier.tacit_decision_date = deadline.tacit_decision_date
-                dossier.tacit_outcome = deadline.outcome.value if deadline.outcome else ""
-                explanations += [*deadline.reasons, deadline.explanation]
+    computed = _compute(dossier)
+    if computed.expiry is not None:
+        dossier.pieces_due_by = computed.expiry.last_day_for_pieces
+    deadline = computed.deadline
+    if deadline is not None:
+        dossier.delay_months = deadline.months
+        dossier.legal_deadline = deadline.last_day
+        dossier.tacit_decision_date = deadline.tacit_decision_date
+        dossier.tacit_outcome = deadline.outcome.value if deadline.outcome else ""
     _decision_dates(dossier, request)
-    dossier.explanation = "\n".join(e for e in explanations if e)
+    with force_locale(current_app.config["GRC"]["DEFAULT_LOCALE"]):
+        dossier.explanation = "\n".join(text for text in map(str, computed.explanations) if text)
     if request is not None:
         sync_anchors(dossier, request)
         sync_due_date(dossier, request)
@@ -281,11 +306,11 @@ def on_transition(dossier: Dossier, request, code: str, on: date) -> None:
 
 
 def transition_objection(dossier: Dossier, code: str, on: date) -> list[str]:
-    """Why a transition cannot be applied to the file now (French, from rules/), or []."""
+    """Why a transition cannot be applied to the file now (from rules/, in the reader's language), or []."""
     if code == "demander_pieces":
         status = rules.pieces_request_status(dossier.deposit_date, on, dossier.pieces_request_count)
         if not status.allowed:
-            return [status.reason]
+            return [str(status.reason)]
     if code == "notifier" and dossier.decision not in ("accord", "accord_prescriptions"):
         return [_("The signed decision is not an approval: use « Notify the refusal or the stay ».")]
     if code == "notifier_refus" and dossier.decision not in ("refus", "sursis"):

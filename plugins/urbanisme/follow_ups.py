@@ -113,7 +113,7 @@ def on_transitioned(dossier: Dossier, request, code: str, actor) -> None:
 
 
 def objection(dossier: Dossier, code: str) -> list[str]:
-    """Why granting this prorogation now is impossible (French, from rules/), or [].
+    """Why granting this prorogation now is impossible (from rules/, in the reader's language), or [].
 
     Two prorogations filed in time may both await a decision: only two can
     ever be granted (R424-21)."""
@@ -122,7 +122,7 @@ def objection(dossier: Dossier, code: str) -> list[str]:
     original = dossier.initial_dossier
     refusal = rules.follow_up_refusal(P.PROROGATION, original.procedure, granted=True, filed_on=dossier.deposit_date,
                                       prorogations=original.prorogations)
-    return [refusal] if refusal else []
+    return [str(refusal)] if refusal else []
 
 
 # --- the links shown on the pages -------------------------------------------------------

@@ -62,7 +62,7 @@ def is_granted(dossier: Dossier) -> bool:
 
 
 def follow_up_errors(procedure: rules.Procedure, data: dict, commune_id: int, filed_on: date) -> list[str]:
-    """Why the follow-up in ``data``, filed on ``filed_on``, cannot be filed (French messages), or []."""
+    """Why the follow-up in ``data``, filed on ``filed_on``, cannot be filed (in the reader's language), or []."""
     original, error = find_original(data.get("autorisation_initiale"), commune_id)
     if original is None:
         return [error]
@@ -76,12 +76,12 @@ def follow_up_errors(procedure: rules.Procedure, data: dict, commune_id: int, fi
             procedure, dossier.procedure, granted=is_granted(dossier),
             filed_on=filed_on, validity_last_day=dossier.validity_end,
             prorogations=dossier.prorogations)
-        return [refusal] if refusal else []
+        return [str(refusal)] if refusal else []
     # Hors GRC: only its kind is known, from the number's letters (its dates are not).
     candidates = (rules.Procedure(stated),) if stated else original.procedures
     refusals = [rules.follow_up_type_refusal(procedure, candidate) for candidate in candidates]
     if all(refusals):
-        return [refusals[0]]
+        return [str(refusals[0])]
     if procedure is rules.Procedure.PERMIS_MODIFICATIF and len(candidates) > 1:
         return [_("Give the nature of the original authorisation: it is not in GRC, and a permis modificatif "
                   "is instructed under the rules of its permit.")]

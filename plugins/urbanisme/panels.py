@@ -13,7 +13,7 @@ from sqlalchemy import select
 from grc_core.plugin_api import CitizenPanel, Request, RequestPanel, can, db, state_label
 
 from . import rules
-from .dossier import CERTIFICATES, instruction_delay, of_request, today
+from .dossier import CERTIFICATES, explanations, instruction_delay, of_request, today
 from .follow_ups import Linked, follow_ups_of, original_of
 from .models import Dossier
 from .request_types import FOLLOW_UPS, procedure_label
@@ -163,7 +163,7 @@ def request_panels(request, commune):
         dossier=dossier, rows=legal_dates(dossier), fr=fr, left=left, red=red, procedure=procedure_label(dossier),
         may_edit=can("urbanisme.instruct"), links=links_of(dossier),
         modificatif=dossier.procedure == rules.Procedure.PERMIS_MODIFICATIF,
-        explanation=dossier.explanation.splitlines()), order=10)]
+        explanation=explanations(dossier)), order=10)]
 
 
 def citizen_panels(citizen, requests):

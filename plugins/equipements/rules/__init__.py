@@ -2,7 +2,9 @@
 lending equipment, temporary drinks stands.
 
 Pure functions of plain values (datetimes, ``Decimal``, ``StrEnum`` members,
-frozen dataclasses); no database, no Flask. One module per procedure, every
+frozen dataclasses); no database, no request: what they explain is a lazy text
+(``lazy_text`` of ``grc_core.plugin_api``, English source, French in the plugin's catalog)
+written in the reader's language when shown. One module per procedure, every
 public name re-exported here (import from ``plugins.equipements.rules``):
 :mod:`.tariff` (fee per category and duration, free use), :mod:`.deposit`
 (caution and its settlement), :mod:`.booking` (conflicts, capacity, opening
@@ -19,7 +21,7 @@ from .buvette import (
     ALLOWED_GROUPS, SPORTS_MAX_HOURS, SPORTS_YEARLY_LIMIT, YEARLY_LIMIT, BuvetteDecision, BuvetteInput,
     OrganiserKind, buvette_decision,
 )
-from .common import fmt_day, fmt_eur, fmt_moment, overlaps
+from .common import capitalized, fmt_day, fmt_eur, fmt_moment, joined, overlaps, weekday_name
 from .deposit import DepositSettlement, deposit_due, settle_deposit
 from .stock import Held, available, loan_problem
 from .tariff import FEE_BASIS, FREE_BASIS, HALF_DAY_HOURS, DurationUnit, TariffQuote, UserCategory, quote
@@ -29,7 +31,7 @@ __all__ = [
     "closure_problems", "conflicts", "notice_deadline", "opening_problems", "parse_hhmm", "season_occurrences",
     "ALLOWED_GROUPS", "SPORTS_MAX_HOURS", "SPORTS_YEARLY_LIMIT", "YEARLY_LIMIT", "BuvetteDecision", "BuvetteInput",
     "OrganiserKind", "buvette_decision",
-    "fmt_day", "fmt_eur", "fmt_moment", "overlaps",
+    "capitalized", "fmt_day", "fmt_eur", "fmt_moment", "joined", "overlaps", "weekday_name",
     "DepositSettlement", "deposit_due", "settle_deposit",
     "Held", "available", "loan_problem",
     "FEE_BASIS", "FREE_BASIS", "HALF_DAY_HOURS", "DurationUnit", "TariffQuote", "UserCategory", "quote",

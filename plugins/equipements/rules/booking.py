@@ -15,10 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .common import fmt_day, fmt_moment, overlaps
+from grc_core.plugin_api import RuleText, lazy_ngettext
+from grc_core.plugin_api import lazy_text as _l
+
+from .common import capitalized, fmt_day, fmt_moment, joined, overlaps, weekday_name
 
 DEFAULT_NOTICE_DAYS = 15
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+#: The names of the days (0 = Monday), written in the reader's language when shown.
+WEEKDAYS = tuple(weekday_name(number) for number in range(7))
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
 
@@ -27,7 +31,7 @@ def parse_hhmm(text: str) -> int:
     Raises ``ValueError`` on anything else."""
     match = _HHMM.match((text or "").strip())
     if not match or (match.group(1) == "24" and match.group(2) != "00"):
-        raise ValueError(f"Heure illisible : « {text} » (attendu HH:MM, par exemple 08:30).")
+        raise ValueError(_l("Unreadable time: « %(text)s » (expected HH:MM, for example 08:30).", text=text))
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
@@ -50,9 +54,10 @@ class OpeningHours:
         numbers = frozenset(int(c) for c in days if c.isdigit() and int(c) < 7)
         return cls(numbers, parse_hhmm(opens), parse_hhmm(closes))
 
-    def describe(self) -> str:
-        names = ", ".join(WEEKDAYS[d] for d in sorted(self.days)) or "aucun jour"
-        return f"{names}, de {_hhmm(self.opens)} à {_hhmm(self.closes)}"
+    def describe(self) -> RuleText:
+        names = joined(", ", (WEEKDAYS[d] for d in sorted(self.days))) if self.days else _l("no day")
+        return _l("%(days)s, from %(opens)s to %(closes)s", days=names, opens=_hhmm(self.opens),
+                  closes=_hhmm(self.closes))
 
 
 @dataclass(frozen=True)
@@ -66,10 +71,11 @@ class Occupation:
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a booking is refused; ``field`` is ``start``, ``end`` or ``attendance``."""
+    """Why a booking is refused; ``field`` is ``start``, ``end`` or ``attendance``; ``message`` is lazy
+    (``str()`` writes it in the reader's language)."""
 
     field: str
-    message: str
+    message: RuleText
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,8 @@ class BookingInput:
     closures: Sequence[tuple[date, date, str]] = ()
     occupied: Sequence[Occupation] = ()
     notice_days: int = DEFAULT_NOTICE_DAYS
-    facility: str = "l'équipement"
+    #: How the messages name the facility (« Salle des fêtes »); by default « the facility ».
+    facility: object = _l("the facility")
     exempt_from_notice: bool = False
 
 
@@ -99,24 +106,28 @@ def opening_problems(start: datetime, end: datetime, opening: OpeningHours) -> l
     last = (end - timedelta(microseconds=1)).date()
     while day <= last:
         if day.weekday() not in opening.days:
-            problems.append(Problem("start", f"L'équipement est fermé le {WEEKDAYS[day.weekday()]} "
-                                             f"{fmt_day(day)} (ouverture : {opening.describe()})."))
+            problems.append(Problem("start", _l("The facility is closed on %(weekday)s %(day)s (opening: %(hours)s).",
+                                                weekday=WEEKDAYS[day.weekday()], day=fmt_day(day),
+                                                hours=opening.describe())))
             break
         day += timedelta(days=1)
     if not problems:
         if _minutes(start) < opening.opens or _minutes(start) >= opening.closes:
-            problems.append(Problem("start", f"Début hors des heures d'ouverture ({opening.describe()})."))
+            problems.append(Problem("start", _l("Start outside the opening hours (%(hours)s).",
+                                                hours=opening.describe())))
         end_minutes = _minutes(end) or 1440
         if end_minutes > opening.closes or end_minutes <= opening.opens:
-            problems.append(Problem("end", f"Fin hors des heures d'ouverture ({opening.describe()})."))
+            problems.append(Problem("end", _l("End outside the opening hours (%(hours)s).", hours=opening.describe())))
     return problems
 
 
 def closure_problems(start: datetime, end: datetime, closures: Iterable[tuple[date, date, str]]) -> list[Problem]:
     """A closure (works, holidays) runs from its first to its last day, both included."""
     last = (end - timedelta(microseconds=1)).date()
-    return [Problem("start", f"L'équipement est fermé du {fmt_day(first)} au {fmt_day(until)}"
-                             + (f" ({reason})." if reason else "."))
+    return [Problem("start", _l("The facility is closed from %(first)s to %(last)s (%(reason)s).", first=fmt_day(first),
+                                last=fmt_day(until), reason=reason) if reason else
+                    _l("The facility is closed from %(first)s to %(last)s.", first=fmt_day(first),
+                       last=fmt_day(until)))
             for first, until, reason in closures if first <= last and start.date() <= until]
 
 
@@ -138,27 +149,30 @@ def check_booking(booking: BookingInput) -> list[Problem]:
     """
     start, end = booking.start, booking.end
     if end <= start:
-        return [Problem("end", "La fin de la réservation doit être après son début.")]
+        return [Problem("end", _l("The end of the booking must be after its start."))]
     problems = []
     if start < booking.now:
-        problems.append(Problem("start", "La date de début est passée."))
+        problems.append(Problem("start", _l("The start date is past.")))
     elif not booking.exempt_from_notice and booking.now.date() > notice_deadline(start, booking.notice_days):
-        problems.append(Problem("start", f"Trop tard : une réservation se demande au moins {booking.notice_days} "
-                                         f"jours à l'avance (au plus tard le "
-                                         f"{fmt_day(notice_deadline(start, booking.notice_days))})."))
+        problems.append(Problem("start", lazy_ngettext(
+            "Too late: a booking is asked for at least %(num)d day in advance (by %(day)s at the latest).",
+            "Too late: a booking is asked for at least %(num)d days in advance (by %(day)s at the latest).",
+            booking.notice_days, day=fmt_day(notice_deadline(start, booking.notice_days)))))
     if booking.attendance is not None:
         if booking.attendance < 1:
-            problems.append(Problem("attendance", "Indiquez un nombre de participants d'au moins 1."))
+            problems.append(Problem("attendance", _l("Give a number of participants of at least 1.")))
         elif booking.capacity is not None and booking.attendance > booking.capacity:
-            problems.append(Problem("attendance", f"{booking.attendance} participants dépassent la capacité de "
-                                                  f"{booking.facility} ({booking.capacity} personnes)."))
+            problems.append(Problem("attendance", _l(
+                "%(attendance)d participants exceed the capacity of %(facility)s (%(capacity)d people).",
+                attendance=booking.attendance, facility=booking.facility, capacity=booking.capacity)))
     if booking.opening is not None:
         problems += opening_problems(start, end, booking.opening)
     problems += closure_problems(start, end, booking.closures)
     for other in conflicts(start, end, booking.occupied):
-        problems.append(Problem("start", f"{booking.facility[:1].upper() + booking.facility[1:]} est déjà "
-                                         f"réservé du {fmt_moment(other.start)} au {fmt_moment(other.end)} "
-                                         f"({other.label})."))
+        problems.append(Problem("start", _l(
+            "%(facility)s is already booked from %(start)s to %(end)s (%(label)s).",
+            facility=capitalized(booking.facility), start=fmt_moment(other.start), end=fmt_moment(other.end),
+            label=other.label)))
     return problems
 
 
@@ -168,7 +182,7 @@ def season_occurrences(first_day: date, last_day: date, weekday: int, starts: in
     ``last_day`` (both included), from ``starts`` to ``ends`` minutes, without
     the days of the ``skip`` periods (closures, school holidays)."""
     if ends <= starts:
-        raise ValueError("La fin du créneau doit être après son début.")
+        raise ValueError(_l("The end of the slot must be after its start."))
     skipped = [(a, b) for a, b, _ in skip]
     day = first_day + timedelta(days=(weekday - first_day.weekday()) % 7)
     slots = []

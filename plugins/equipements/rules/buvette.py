@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from grc_core.plugin_api import RuleText, lazy_ngettext
+from grc_core.plugin_api import lazy_text as _l
+
 ALLOWED_GROUPS = frozenset({1, 3})
 YEARLY_LIMIT = 5
 SPORTS_YEARLY_LIMIT = 10
@@ -47,8 +50,8 @@ class BuvetteInput:
 @dataclass(frozen=True)
 class BuvetteDecision:
     allowed: bool
-    reasons: tuple[str, ...]
-    legal_basis: str
+    reasons: tuple[RuleText, ...]
+    legal_basis: RuleText
     yearly_limit: int
 
 
@@ -60,30 +63,35 @@ def buvette_decision(case: BuvetteInput) -> BuvetteDecision:
     """
     reasons = []
     if case.end <= case.start:
-        reasons.append("La fin de la buvette doit être après son début.")
+        reasons.append(_l("The end of the drinks stand must be after its start."))
     forbidden = sorted(case.groups - ALLOWED_GROUPS)
     if not case.groups:
-        reasons.append("Indiquez les groupes de boissons vendues (1 et 3 seulement).")
+        reasons.append(_l("Give the groups of drinks sold (1 and 3 only)."))
     elif forbidden:
-        reasons.append("Seules les boissons des groupes 1 et 3 peuvent être vendues dans une buvette temporaire "
-                       f"(groupe{'s' if len(forbidden) > 1 else ''} {', '.join(map(str, forbidden))} refusé"
-                       f"{'s' if len(forbidden) > 1 else ''} ; CSP L3334-2).")
+        reasons.append(lazy_ngettext(
+            "Only drinks of groups 1 and 3 may be sold at a temporary drinks stand (group %(groups)s refused; "
+            "CSP L3334-2).",
+            "Only drinks of groups 1 and 3 may be sold at a temporary drinks stand (groups %(groups)s refused; "
+            "CSP L3334-2).", len(forbidden), groups=", ".join(map(str, forbidden))))
     if case.in_sports_facility:
-        basis = "CSP L3335-4 et D3335-16 à D3335-18"
+        basis = _l("CSP L3335-4 and D3335-16 to D3335-18")
         limit = SPORTS_YEARLY_LIMIT
         if case.organiser is not OrganiserKind.SPORTS_ASSOCIATION or not case.approved_sports:
-            reasons.append("Dans un équipement sportif, seule une association sportive agréée peut obtenir une "
-                           "buvette temporaire (CSP L3335-4).")
+            reasons.append(_l("In a sports facility, only an approved sports association may obtain a temporary "
+                              "drinks stand (CSP L3335-4)."))
         if case.end > case.start and (case.end - case.start).total_seconds() > SPORTS_MAX_HOURS * 3600:
-            reasons.append("Dans un équipement sportif, une buvette temporaire dure 48 heures au plus "
-                           "(CSP D3335-16).")
+            reasons.append(_l("In a sports facility, a temporary drinks stand lasts 48 hours at most "
+                              "(CSP D3335-16)."))
     else:
-        basis = "CSP L3334-2"
+        basis = _l("CSP L3334-2")
         limit = YEARLY_LIMIT
         if case.organiser is OrganiserKind.OTHER:
-            reasons.append("Seule une association organisant une manifestation publique peut obtenir une "
-                           "buvette temporaire (CSP L3334-2).")
+            reasons.append(_l("Only an association organising a public event may obtain a temporary drinks stand "
+                              "(CSP L3334-2)."))
     if case.already_this_year >= limit:
-        reasons.append(f"Cette association a déjà {case.already_this_year} autorisations en {case.start.year} : "
-                       f"la limite est de {limit} par an ({basis}).")
+        reasons.append(lazy_ngettext(
+            "This association already has %(num)d authorisation in %(year)s: the limit is %(limit)d a year "
+            "(%(basis)s).",
+            "This association already has %(num)d authorisations in %(year)s: the limit is %(limit)d a year "
+            "(%(basis)s).", case.already_this_year, year=str(case.start.year), limit=limit, basis=basis))
     return BuvetteDecision(not reasons, tuple(reasons), basis, limit)

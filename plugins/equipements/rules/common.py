@@ -1,25 +1,65 @@
-"""Helpers the procedures share: French amounts and dates, half-open intervals."""
+"""Helpers the procedures share: amounts, days and moments written in the
+reader's language when shown (lazy texts, ``grc_core.plugin_api``: no Flask
+is loaded until they are rendered), half-open intervals."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from grc_core.plugin_api import Euros, Joined, LocalDate, RuleText
+from grc_core.plugin_api import lazy_text as _l
 
-def fmt_eur(amount: Decimal) -> str:
-    """French formatting of an amount: ``1 000 €``, ``12,50 €``."""
-    if amount == amount.to_integral_value():
-        text = f"{int(amount):,}".replace(",", " ")
-    else:
-        text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{text} €"
+_A_MONDAY = date(2024, 1, 1)
 
 
-def fmt_moment(moment: datetime) -> str:
-    return f"{moment:%d/%m/%Y à %H:%M}"
+def fmt_eur(amount: Decimal) -> Euros:
+    """An amount in euros, written when shown (Babel): ``1 000 €``, ``12,50 €`` in French; ``€1,000``, ``€12.50``
+    in English — a whole amount without its cents, as the commune has always written it."""
+    return Euros(amount, whole=True)
 
 
-def fmt_day(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
+def fmt_moment(moment: datetime) -> RuleText:
+    """A moment in the commune's time (``moment`` as given), written when shown: ``20/06/2026 à 10:00``."""
+    return _l("%(day)s at %(time)s", day=LocalDate(moment.date(), "short"), time=f"{moment:%H:%M}")
+
+
+def fmt_day(day: date) -> LocalDate:
+    """A day, written when shown (Babel's short format): ``20/06/2026`` in French."""
+    return LocalDate(day, "short")
+
+
+def weekday_name(number: int) -> LocalDate:
+    """The name of the day (0 = Monday), written when shown: ``lundi`` in French, ``Monday`` in English."""
+    return LocalDate(_A_MONDAY + timedelta(days=number), "EEEE")
+
+
+def joined(separator: str, parts) -> Joined:
+    """``separator.join(parts)`` of lazy parts, joined when shown."""
+    return Joined(*parts, sep=separator)
+
+
+class _Capitalized:
+    """A text with its first letter in upper case, when shown (a name at the start of a sentence)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: object) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        text = str(self.text)
+        return text[:1].upper() + text[1:]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Capitalized) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def capitalized(text: object) -> _Capitalized:
+    """``text`` with its first letter in upper case, when shown."""
+    return _Capitalized(text)
 
 
 def overlaps(a_start, a_end, b_start, b_end) -> bool:

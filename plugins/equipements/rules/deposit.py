@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
+
 from .common import fmt_eur
 
 
@@ -19,13 +22,15 @@ class DepositSettlement:
     returned: Decimal
     kept: Decimal
     reason: str
-    problem: str = ""
+    #: Why the input is refused (lazy text), and which input: ``kept`` (the amount) or ``reason``.
+    problem: RuleText | str = ""
+    problem_input: str = ""
 
 
 def deposit_due(amount: Decimal, *, service_commune: bool = False) -> Decimal:
     """The deposit the grid asks; none from the commune's own services."""
     if amount < 0:
-        raise ValueError("Une caution ne peut pas être négative.")
+        raise ValueError(_l("A deposit cannot be negative."))
     return Decimal("0") if service_commune else amount
 
 
@@ -34,19 +39,20 @@ def settle_deposit(deposit: Decimal, kept: object, reason: str) -> DepositSettle
 
     ``kept`` is what the agent typed (text or Decimal); a kept part must lie
     between 0 and the deposit and needs a reason (CRPA L211-2). The result
-    carries ``problem`` (a French sentence) when the input is refused.
+    carries ``problem`` (a lazy text) and ``problem_input`` when the input is refused.
     """
     reason = (reason or "").strip()
     try:
         kept_amount = Decimal(str(kept).replace(",", ".").strip() or "0")
     except InvalidOperation:
-        return DepositSettlement(deposit, Decimal("0"), reason, "Montant retenu illisible : indiquez un nombre.")
+        return DepositSettlement(deposit, Decimal("0"), reason, _l("Unreadable amount kept: give a number."), "kept")
     if not kept_amount.is_finite() or kept_amount < 0:
-        return DepositSettlement(deposit, Decimal("0"), reason, "Le montant retenu ne peut pas être négatif.")
+        return DepositSettlement(deposit, Decimal("0"), reason, _l("The amount kept cannot be negative."), "kept")
     if kept_amount > deposit:
         return DepositSettlement(deposit, Decimal("0"), reason,
-                                 f"Le montant retenu dépasse la caution ({fmt_eur(deposit)}).")
+                                 _l("The amount kept exceeds the deposit (%(deposit)s).", deposit=fmt_eur(deposit)),
+                                 "kept")
     if kept_amount > 0 and not reason:
         return DepositSettlement(deposit, Decimal("0"), reason,
-                                 "Indiquez le motif de la retenue sur la caution (dégâts, ménage…).")
+                                 _l("Give the reason for keeping part of the deposit (damage, cleaning…)."), "reason")
     return DepositSettlement(deposit - kept_amount, kept_amount, reason)

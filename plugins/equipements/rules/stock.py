@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
+
 from .common import overlaps
 
 
@@ -27,7 +30,7 @@ class Held:
 def available(stock: int, held: Iterable[Held], start: datetime, end: datetime) -> int:
     """Units free during the whole of [start, end)."""
     if end <= start:
-        raise ValueError("La fin du prêt doit être après son début.")
+        raise ValueError(_l("The end of the loan must be after its start."))
     within = [h for h in held if overlaps(start, end, h.start, h.end)]
     # The peak is reached at the start of one of the loans (or of the period).
     moments = {start} | {h.start for h in within if h.start > start}
@@ -36,11 +39,12 @@ def available(stock: int, held: Iterable[Held], start: datetime, end: datetime) 
 
 
 def loan_problem(item: str, wanted: int, stock: int, held: Iterable[Held], start: datetime,
-                 end: datetime) -> str | None:
-    """Why ``wanted`` units of ``item`` cannot be lent, or None."""
+                 end: datetime) -> RuleText | None:
+    """Why ``wanted`` units of ``item`` cannot be lent (lazy text), or None."""
     if wanted < 1:
-        return f"{item} : indiquez une quantité d'au moins 1."
+        return _l("%(item)s: give a quantity of at least 1.", item=item)
     free = available(stock, held, start, end)
     if wanted > free:
-        return f"{item} : {wanted} demandés, {max(free, 0)} disponibles sur la période (stock : {stock})."
+        return _l("%(item)s: %(wanted)d asked for, %(free)d available over the period (stock: %(stock)d).",
+                  item=item, wanted=wanted, free=max(free, 0), stock=stock)
     return None

@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
+
 
 class UserCategory(StrEnum):
     RESIDENT = "resident"
@@ -34,10 +37,10 @@ class DurationUnit(StrEnum):
 
 
 HALF_DAY_HOURS = 5
-FREE_BASIS = ("Mise à disposition gratuite décidée par la commune (CG3P L2125-1 : la redevance peut ne pas être "
-              "due par une association à but non lucratif concourant à la satisfaction d'un intérêt général ; "
-              "CGCT L2144-3).")
-FEE_BASIS = "Redevance d'occupation du domaine public fixée par délibération (CG3P L2125-1, CGCT L2144-3)."
+#: The legal basis of a fee, as the booking states it (lazy: a booking stores it in the commune's language).
+FREE_BASIS = _l("Free use decided by the commune (CG3P L2125-1: the fee may not be due from a non-profit association "
+                "serving a general interest; CGCT L2144-3).")
+FEE_BASIS = _l("Fee for the occupation of the public domain set by délibération (CG3P L2125-1, CGCT L2144-3).")
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class TariffQuote:
     amount: Decimal
     unit: DurationUnit | None
     quantity: int
-    legal_basis: str
+    legal_basis: RuleText
 
 
 def _is_weekend(start: datetime, end: datetime) -> bool:
@@ -78,7 +81,7 @@ def quote(rates: Mapping[DurationUnit, Decimal], start: datetime, end: datetime,
     Raises ``ValueError`` when the period is empty or no unit covers it.
     """
     if end <= start:
-        raise ValueError("La fin doit être après le début.")
+        raise ValueError(_l("The end must be after the start."))
     if free:
         return TariffQuote(Decimal("0"), None, 0, FREE_BASIS)
     hours = (end - start).total_seconds() / 3600
@@ -92,7 +95,7 @@ def quote(rates: Mapping[DurationUnit, Decimal], start: datetime, end: datetime,
     if DurationUnit.WEEKEND in rates and _is_weekend(start, end):
         options.append((DurationUnit.WEEKEND, 1))
     if not options:
-        raise ValueError("Aucun tarif de la grille ne couvre cette durée pour cette catégorie.")
+        raise ValueError(_l("No rate of the grid covers this duration for this category."))
     unit, quantity = min(options, key=lambda option: (Decimal(rates[option[0]]) * option[1],
                                                       list(DurationUnit).index(option[0])))
     return TariffQuote(Decimal(rates[unit]) * quantity, unit, quantity, FEE_BASIS)

@@ -16,12 +16,26 @@ import pytest
 from sqlalchemy import func, select
 
 from grc_core.plugin_api import Citizen, Request, RequestEvent, RequestType, db
-from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent, make_commune
+from grc_core.plugin_api.testing import csrf_token, in_commune, login, make_agent, make_commune, rules_locale
 from plugins.equipements.models import (
     Booking, Buvette, Closure, EquipmentItem, Facility, Loan, Slot, TariffRate, UserCategory,
 )
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def in_french():
+    """The rules' texts are lazy, written in the locale active when read (``rules_locale``: the core's and the
+    plugin's catalogs, no database)."""
+    with rules_locale("fr", "equipements"):
+        yield
+
+
+@pytest.fixture
+def in_english():
+    with rules_locale("en", "equipements"):
+        yield
 
 
 def reference_data():

@@ -30,13 +30,13 @@ def test_a_booking_from_the_desk_to_the_returned_deposit(app, live_server, page,
     browser_login(page, live_server, "chef@a.fr")
     page.goto(f"{live_server}/admin/requests/{request_id}/")
     panel = page.locator(".grc-plugin-panel").first.inner_text()
-    assert "Salle des fêtes" in panel and "150 €" in panel and "attestation non reçue" in panel
+    assert "Salle des fêtes" in panel and "150\xa0€" in panel and "attestation non reçue" in panel
     page.locator("#transitions button[value=poser_option]").click()
     page.wait_for_load_state()
     page.fill("#t_confirmer__assurance_reference", "MAIF n° 1234567")
     page.locator("#transition-confirmer button[type=submit]").click()
     page.wait_for_load_state()
-    assert "500 € — Détenue" in page.locator(".grc-plugin-panel").first.inner_text()
+    assert "500\xa0€ — Détenue" in page.locator(".grc-plugin-panel").first.inner_text()
     assert page.get_by_text("Convention d'occupation (PDF)").count() == 1
     page.fill("#t_remettre__etat_des_lieux_entree", "Salle propre, 90 chaises.")
     page.locator("#transition-remettre button[type=submit]").click()
@@ -47,4 +47,4 @@ def test_a_booking_from_the_desk_to_the_returned_deposit(app, live_server, page,
     page.locator("#transition-solder button[type=submit]").click()
     page.wait_for_load_state()
     panel = page.locator(".grc-plugin-panel").first.inner_text()
-    assert "Caution soldée" in panel and "500 € — Rendue" in panel
+    assert "Caution soldée" in panel and "500\xa0€ — Rendue" in panel

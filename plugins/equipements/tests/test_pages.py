@@ -59,14 +59,14 @@ def test_the_citizen_panel_shows_bookings_deposits_held_and_loans(app, town):
     _booked(app, town)
     page = text(client_for(app, "agent@a.fr").get(f"/admin/citizens/{town.citizen}/"))
     assert "Salle des fêtes" in page and "Confirmée" in page and "Option (pré-réservation)" in page
-    assert "Cautions détenues : 500 €" in page and "30 Tables" in page
+    assert "Cautions détenues : 500\xa0€" in page and "30 Tables" in page
 
 
 def test_the_request_panel_shows_the_tariff_deposit_and_stock(app, town):
     wedding, _option, loan = _booked(app, town)
     client = client_for(app, "agent@a.fr")
     page = text(client.get(f"/admin/requests/{wedding}/"))
-    assert "150 €" in page and "L2125-1" in page and "MAIF" in page
+    assert "150\xa0€" in page and "L2125-1" in page and "MAIF" in page
     page = text(client.get(f"/admin/requests/{loan}/"))
     assert "30 demandés, 50 disponibles sur la période" in page
 

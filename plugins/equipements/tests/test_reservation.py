@@ -56,7 +56,7 @@ def test_a_booking_from_request_to_deposit_kept_in_part(app, town):
     pdf = desk.get(f"/admin/equipements/conventions/{request_id}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     page = text(desk.get(f"/admin/requests/{request_id}/"))
-    assert "Convention d'occupation (PDF)" in page and "500 € — Détenue" in page
+    assert "Convention d'occupation (PDF)" in page and "500\xa0€ — Détenue" in page
 
     assert act(desk, app, town.id, request_id, "remettre", etat_des_lieux_entree="Propre").status_code == 302
     assert act(desk, app, town.id, request_id, "restituer", etat_des_lieux_sortie="Vitre fêlée").status_code == 302
@@ -97,6 +97,16 @@ def test_the_convention_is_written_in_the_occupants_language(app, town):
     assert "For the commune, the mayor:" in english and "Convention d'occupation temporaire" not in english
     french = convention_text("", "2027-09-25")
     assert "Convention d'occupation temporaire" in french and "Conditions financières" in french
+
+
+def test_an_amount_of_thousands_is_written_whole_in_the_convention():
+    """Babel's French amount separates thousands by a narrow no-break space, which Windows-1252 lacks:
+    the convention writes a no-break space there, not « ? »."""
+    from grc_core.plugin_api.testing import rules_locale
+    from plugins.equipements import convention, rules
+
+    with rules_locale("fr", "equipements"):
+        assert convention._clean(rules.fmt_eur(Decimal("1500"))) == "1\xa0500\xa0€"
 
 
 def test_a_deposit_returned_whole_and_free_use_for_the_communes_associations(app, town):

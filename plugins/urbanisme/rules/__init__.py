@@ -68,7 +68,7 @@ Computing dates — conventions used everywhere in this package
    total number of months (start + (n + k) months), never by chaining two month
    additions, so that month-end clamping happens only once.
 
-Each compound result carries French ``reasons``/``explanation`` text so that the
+Each compound result carries ``reasons``/``explanation`` text (lazy, translated when shown) so that the
 pages can say how each figure is computed.
 """
 

@@ -1,13 +1,22 @@
-"""Shared by the procedures: their error, the day delay, dates and months in French, a dated result."""
+"""Shared by the procedures: their error, the day delay, dates and months in words, a dated result.
+
+The explanations are lazy texts (``lazy_text``, ``grc_core.plugin_api``): English
+sources, their French in the plugin's catalog, written in the locale active when
+they are shown (``str()``), dates by Babel. The rules stay pure functions of plain
+values and load no Flask.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from grc_core.plugin_api import Joined, LocalDate, RuleText, lazy_ngettext
+from grc_core.plugin_api import lazy_text as _l
+
 
 class UrbanismeRuleError(ValueError):
-    """A request the rules forbid or do not cover (message in French)."""
+    """A request the rules forbid or do not cover (its message is lazy: ``str(error)`` in the active locale)."""
 
 
 # ---------------------------------------------------------------------------
@@ -24,21 +33,50 @@ def add_days(d: date, n: int) -> date:
     return d + timedelta(days=n)
 
 
-def _fmt(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
+def _fmt(d: date) -> LocalDate:
+    """The date as Babel writes it (short) in the locale active when shown: 07/12/2026 in French."""
+    return LocalDate(d, "short")
 
 
-def _months_fr(n: int) -> str:
-    return f"{n} mois"
+def _months(n: int) -> RuleText:
+    return lazy_ngettext("%(num)d month", "%(num)d months", n)
 
 
-def _clamp_note(start: date, end: date) -> str:
-    """French note when month-end clamping moved the day-number (convention 2)."""
+def _joined(separator: str, parts) -> Joined:
+    """``separator.join(parts)`` of lazy parts, joined when shown."""
+    return Joined(*parts, sep=separator)
+
+
+class _Capitalized:
+    """A text with its first letter in upper case, when shown (a label at the start of a sentence)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: object) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        text = str(self.text)
+        return text[:1].upper() + text[1:]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Capitalized) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def _capitalized(text: object) -> _Capitalized:
+    """``text`` with its first letter in upper case, when shown."""
+    return _Capitalized(text)
+
+
+def _clamp_note(start: date, end: date) -> Joined | str:
+    """Note when month-end clamping moved the day-number (convention 2), with its leading space."""
     if end.day != start.day:
-        return (
-            f" (pas de {start.day} dans le mois d'échéance : le délai expire le dernier jour du mois,"
-            " C. proc. civ. art. 641)"
-        )
+        return Joined("", _l(
+            "(no %(day)d in the month of expiry: the delay ends on the last day of the month, C. proc. civ. art. 641)",
+            day=start.day))  # "" then the note: the leading space
     return ""
 
 
@@ -49,8 +87,8 @@ def _clamp_note(start: date, end: date) -> str:
 
 @dataclass(frozen=True)
 class RuleDate:
-    """A computed date with its French explanation and its legal source."""
+    """A computed date with its explanation (lazy) and its legal source."""
 
     value: date
-    explanation: str
+    explanation: RuleText
     source: str

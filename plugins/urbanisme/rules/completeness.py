@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import UrbanismeRuleError, _clamp_note, _fmt
 from .delays import Outcome, _resolve_procedure
@@ -19,7 +20,7 @@ class PiecesRequestStatus:
 
     allowed: bool
     last_allowed_day: date
-    reason: str
+    reason: RuleText
     source: str
 
     @property
@@ -35,7 +36,7 @@ class CompletenessExpiry:
     last_day_for_pieces: date
     tacit_decision_date: date
     outcome: Outcome
-    explanation: str
+    explanation: RuleText
 
 
 def pieces_request_deadline(deposit_date: date) -> date:
@@ -67,42 +68,42 @@ def pieces_request_status(
     ``request_date`` is the notification date (first presentation of the LRAR).
     """
     if request_date < deposit_date:
-        raise UrbanismeRuleError("La demande de pièces ne peut précéder le dépôt du dossier.")
+        raise UrbanismeRuleError(_l("The request for pieces cannot precede the deposit of the file."))
     last = pieces_request_deadline(deposit_date)
     n_previous = previous_requests if isinstance(previous_requests, int) else len(previous_requests)
     if n_previous > 0:
         return PiecesRequestStatus(
             False,
             last,
-            "Seconde demande de pièces : la liste des pièces manquantes est exhaustive et adressée en une "
-            "seule fois (R*423-38) ; cette demande ne modifie pas le délai d'instruction ni la date de la "
-            "décision tacite (R*423-41).",
+            _l("Second request for pieces: the list of missing pieces is exhaustive and sent once (R*423-38); "
+               "this request changes neither the instruction delay nor the date of the tacit decision "
+               "(R*423-41)."),
             "R*423-38, R*423-41 (DR §2.3)",
         )
     if request_date > last:
         return PiecesRequestStatus(
             False,
             last,
-            f"Demande de pièces notifiée le {_fmt(request_date)}, après la fin du délai d'un mois suivant le "
-            f"dépôt (dernier jour : {_fmt(last)}) : elle ne modifie pas le délai d'instruction (R*423-41) ; "
-            f"le dossier est réputé complet depuis son dépôt le {_fmt(deposit_date)} (R*423-22).",
+            _l("Request for pieces notified on %(day)s, after the end of the one-month delay after the deposit "
+               "(last day: %(last)s): it does not change the instruction delay (R*423-41); the file is deemed "
+               "complete since its deposit on %(deposit)s (R*423-22).", day=_fmt(request_date), last=_fmt(last),
+               deposit=_fmt(deposit_date)),
             "R*423-41, R*423-22 (DR §2.3)",
         )
     if not listed_in_code:
         return PiecesRequestStatus(
             False,
             last,
-            "Pièce non exigée par le code de l'urbanisme : la demande ne modifie pas le délai d'instruction "
-            "(R*423-41) ; la décision tacite naît à l'échéance initiale.",
+            _l("Piece not required by the Code de l'urbanisme: the request does not change the instruction delay "
+               "(R*423-41); the tacit decision is born at the initial deadline."),
             "R*423-41 (DR §2.3)",
         )
     return PiecesRequestStatus(
         True,
         last,
-        f"Demande régulière (notifiée au plus tard le {_fmt(last)}) : le demandeur dispose de 3 mois à compter "
-        "de sa réception pour produire les pièces, faute de quoi naît une décision tacite de rejet "
-        "(permis) ou d'opposition (DP) ; le délai d'instruction courra à compter de la réception de la "
-        "dernière pièce (R*423-39).",
+        _l("Valid request (notified by %(last)s at the latest): the applicant has 3 months from its receipt to "
+           "produce the pieces, failing which a tacit decision of rejection (permit) or of opposition (DP) is "
+           "born; the instruction delay will run from the receipt of the last piece (R*423-39).", last=_fmt(last)),
         "R*423-38, R*423-39 (DR §2.3)",
     )
 
@@ -134,10 +135,10 @@ def _completeness_outcome(procedure: Procedure, initial_procedure: Procedure | N
         return Outcome.OPPOSITION_TACITE
     if resolved in _PERMITS:
         return Outcome.REJET_TACITE
-    raise UrbanismeRuleError(
-        f"La règle de complétude des R*423-38 à R*423-41 ne vise que les permis et déclarations préalables "
-        f"(pas : {resolved.label})."
-    )
+    raise UrbanismeRuleError(_l(
+        "The completeness rule of R*423-38 to R*423-41 only concerns permits and prior declarations of works "
+        "(not: %(procedure)s).", procedure=resolved.label,
+    ))
 
 
 def completeness_expiry(
@@ -160,10 +161,11 @@ def completeness_expiry(
         last_day_for_pieces=last,
         tacit_decision_date=tacit,
         outcome=outcome,
-        explanation=(
-            f"Demande de pièces reçue le {_fmt(request_received_on)} : le demandeur a 3 mois pour les produire, "
-            f"soit jusqu'au {_fmt(last)} inclus{_clamp_note(request_received_on, last)} ; à défaut, "
-            f"{outcome.label} le {_fmt(tacit)} (R*423-39)."
+        explanation=_l(
+            "Request for pieces received on %(day)s: the applicant has 3 months to produce them, that is until "
+            "%(last)s included%(note)s; failing that, %(outcome)s on %(tacit)s (R*423-39).",
+            day=_fmt(request_received_on), last=_fmt(last), note=_clamp_note(request_received_on, last),
+            outcome=outcome.label, tacit=_fmt(tacit),
         ),
     )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass
 from datetime import date, timedelta
 
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
-from .common import UrbanismeRuleError, _clamp_note, _fmt, _months_fr
+from .common import UrbanismeRuleError, _clamp_note, _fmt, _months
 from .completeness import pieces_received_in_time, pieces_request_status
 from .delays import (
     InstructionDelay, Outcome, may_still_notify_exceptional_prolongation,
@@ -28,8 +29,8 @@ class LegalDeadline:
     last_day: date
     tacit_decision_date: date
     outcome: Outcome | None
-    reasons: tuple[str, ...]
-    explanation: str
+    reasons: tuple[RuleText, ...]
+    explanation: RuleText
 
 
 @dataclass(frozen=True)
@@ -82,17 +83,19 @@ def legal_deadline(facts: LegalDeadlineInput) -> LegalDeadline:
     an :class:`InstructionDelay` is given.
     """
     if facts.completion_date is not None and facts.completion_date < facts.deposit_date:
-        raise UrbanismeRuleError("La date de complétude précède la date de dépôt.")
-    reasons: list[str] = []
+        raise UrbanismeRuleError(_l("The completion date precedes the date of deposit."))
+    reasons: list[RuleText] = []
     start, start_label = _delay_start(facts, reasons)
     months, outcome = _delay_months(facts, start, reasons)
     last = add_months(start, months)
     tacit = last + timedelta(days=1)
-    outcome_text = f"{outcome.label} le {_fmt(tacit)}" if outcome else f"décision tacite le {_fmt(tacit)}"
-    explanation = (
-        f"Délai d'instruction de {_months_fr(months)} courant à compter du {_fmt(start)} — {start_label}. "
-        f"Délai non franc, de quantième à quantième : dernier jour pour notifier une décision expresse le "
-        f"{_fmt(last)}{_clamp_note(start, last)}. À défaut de notification, {outcome_text}."
+    outcome_text = (_l("%(outcome)s on %(day)s", outcome=outcome.label, day=_fmt(tacit)) if outcome
+                    else _l("tacit decision on %(day)s", day=_fmt(tacit)))
+    explanation = _l(
+        "Instruction delay of %(delay)s running from %(start)s — %(start_label)s. Not a clear delay, counted from "
+        "day-number to day-number: last day to notify an express decision %(last)s%(note)s. Without notification, "
+        "%(outcome)s.", delay=_months(months), start=_fmt(start), start_label=start_label, last=_fmt(last),
+        note=_clamp_note(start, last), outcome=outcome_text,
     )
     return LegalDeadline(
         start_date=start,
@@ -105,47 +108,47 @@ def legal_deadline(facts: LegalDeadlineInput) -> LegalDeadline:
     )
 
 
-def _delay_start(facts: LegalDeadlineInput, reasons: list[str]) -> tuple[date, str]:
+def _delay_start(facts: LegalDeadlineInput, reasons: list[RuleText]) -> tuple[date, RuleText]:
     """The day the delay runs from and why (R*423-19, R*423-20, R*423-22, R*423-39, R*423-41)."""
     deposit_date, completion_date = facts.deposit_date, facts.completion_date
     start = deposit_date
-    start_label = "dépôt du dossier complet en mairie (R*423-19)"
+    start_label = _l("deposit of the complete file in mairie (R*423-19)")
     if facts.pieces_request_date is not None:
         status = pieces_request_status(deposit_date, facts.pieces_request_date,
                                        listed_in_code=facts.pieces_listed_in_code)
         if not status.allowed:
             reasons.append(status.reason)
-            start_label = "dépôt du dossier, réputé complet (R*423-22, R*423-41)"
+            start_label = _l("deposit of the file, deemed complete (R*423-22, R*423-41)")
         elif completion_date is None:
-            raise UrbanismeRuleError(
-                "Dossier incomplet : le délai d'instruction ne court qu'à compter de la réception de la dernière "
-                "pièce manquante (R*423-39) ; voir completeness_expiry()."
-            )
+            raise UrbanismeRuleError(_l(
+                "Incomplete file: the instruction delay only runs from the receipt of the last missing piece "
+                "(R*423-39); see completeness_expiry()."
+            ))
         elif not pieces_received_in_time(facts.pieces_request_date, completion_date):
             expiry = add_months(facts.pieces_request_date, 3)
-            raise UrbanismeRuleError(
-                f"Pièces reçues le {_fmt(completion_date)}, après la fin du délai de 3 mois ({_fmt(expiry)}) : "
-                "une décision tacite de rejet ou d'opposition est née (R*423-39)."
-            )
+            raise UrbanismeRuleError(_l(
+                "Pieces received on %(day)s, after the end of the 3-month delay (%(expiry)s): a tacit decision of "
+                "rejection or opposition was born (R*423-39).", day=_fmt(completion_date), expiry=_fmt(expiry),
+            ))
         else:
             start = completion_date
-            start_label = "réception de la dernière pièce manquante (R*423-39)"
+            start_label = _l("receipt of the last missing piece (R*423-39)")
     elif completion_date is not None and completion_date != deposit_date:
         start = completion_date
-        start_label = "réception de la dernière pièce manquante (R*423-39) — demande de pièces supposée régulière"
+        start_label = _l("receipt of the last missing piece (R*423-39) — request for pieces assumed valid")
     if facts.inquiry_report_received_on is not None:
         start = facts.inquiry_report_received_on
-        start_label = "réception du rapport du commissaire-enquêteur (R*423-20)"
+        start_label = _l("receipt of the report of the public inquiry's commissioner (R*423-20)")
     return start, start_label
 
 
-def _delay_months(facts: LegalDeadlineInput, start: date, reasons: list[str]) -> tuple[int, Outcome | None]:
+def _delay_months(facts: LegalDeadlineInput, start: date, reasons: list[RuleText]) -> tuple[int, Outcome | None]:
     """Length of the delay in months, and its silence outcome (for an :class:`InstructionDelay`)."""
     delay = facts.delay
     if not isinstance(delay, InstructionDelay):
         months = int(delay)
         if months < 0:
-            raise UrbanismeRuleError("Un délai d'instruction ne peut être négatif.")
+            raise UrbanismeRuleError(_l("An instruction delay cannot be negative."))
         return months, None
     months = _notified_months(delay, facts.deposit_date, facts.modification_notified_on, reasons)
     if delay.prolongation_months:
@@ -154,52 +157,52 @@ def _delay_months(facts: LegalDeadlineInput, start: date, reasons: list[str]) ->
 
 
 def _notified_months(
-    delay: InstructionDelay, deposit_date: date, notified_on: date | None, reasons: list[str]
+    delay: InstructionDelay, deposit_date: date, notified_on: date | None, reasons: list[RuleText]
 ) -> int:
     """The modified delay if notified within the month after the deposit, else the base delay (R*423-42)."""
     if not delay.is_modified:
         return delay.base_months
     limit = modified_delay_notification_deadline(deposit_date)
     if notified_on is None:
-        reasons.append(
-            f"Délai modifié ({_months_fr(delay.modified_months)}) non notifié : seul le délai de base de "
-            f"{_months_fr(delay.base_months)} est opposable ; il peut encore être notifié jusqu'au "
-            f"{_fmt(limit)} (R*423-42)."
-        )
+        reasons.append(_l(
+            "Modified delay (%(modified)s) not notified: only the base delay of %(base)s can be applied; it may "
+            "still be notified until %(day)s (R*423-42).", modified=_months(delay.modified_months),
+            base=_months(delay.base_months), day=_fmt(limit),
+        ))
         return delay.base_months
     if notified_on < deposit_date or notified_on > limit:
-        reasons.append(
-            f"Délai modifié notifié le {_fmt(notified_on)}, hors du mois suivant le dépôt "
-            f"(dernier jour : {_fmt(limit)}) : il n'est pas opposable, le délai de base de "
-            f"{_months_fr(delay.base_months)} s'applique (R*423-18 b, R*423-42)."
-        )
+        reasons.append(_l(
+            "Modified delay notified on %(day)s, outside the month after the deposit (last day: %(limit)s): it "
+            "cannot be applied, the base delay of %(base)s applies (R*423-18 b, R*423-42).",
+            day=_fmt(notified_on), limit=_fmt(limit), base=_months(delay.base_months),
+        ))
         return delay.base_months
-    reasons.append(
-        f"Délai modifié de {_months_fr(delay.modified_months)} [{delay.rule}] notifié le "
-        f"{_fmt(notified_on)}, dans le mois suivant le dépôt."
-    )
+    reasons.append(_l(
+        "Modified delay of %(modified)s [%(rule)s] notified on %(day)s, within the month after the deposit.",
+        modified=_months(delay.modified_months), rule=delay.rule, day=_fmt(notified_on),
+    ))
     return delay.modified_months
 
 
 def _prolongation_months(
-    delay: InstructionDelay, start: date, months: int, notified_on: date | None, reasons: list[str]
+    delay: InstructionDelay, start: date, months: int, notified_on: date | None, reasons: list[RuleText]
 ) -> int:
     """The exceptional prolongation if notified before the end of the delay it prolongs, else 0 (R*423-44)."""
     before = add_months(start, months)
     if notified_on is None:
-        reasons.append(
-            f"Prolongation exceptionnelle de {_months_fr(delay.prolongation_months)} non notifiée : "
-            f"non prise en compte (à notifier au plus tard le {_fmt(before)}, R*423-44)."
-        )
+        reasons.append(_l(
+            "Exceptional prolongation of %(delay)s not notified: not counted (to notify by %(day)s at the latest, "
+            "R*423-44).", delay=_months(delay.prolongation_months), day=_fmt(before),
+        ))
         return 0
     if may_still_notify_exceptional_prolongation(before, notified_on):
-        reasons.append(
-            f"Prolongation exceptionnelle de {_months_fr(delay.prolongation_months)} notifiée le "
-            f"{_fmt(notified_on)}, avant la fin du délai ({_fmt(before)})."
-        )
+        reasons.append(_l(
+            "Exceptional prolongation of %(delay)s notified on %(day)s, before the end of the delay (%(end)s).",
+            delay=_months(delay.prolongation_months), day=_fmt(notified_on), end=_fmt(before),
+        ))
         return delay.prolongation_months
-    reasons.append(
-        f"Prolongation exceptionnelle notifiée le {_fmt(notified_on)}, après la fin du "
-        f"délai ({_fmt(before)}) : non opposable (R*423-44)."
-    )
+    reasons.append(_l(
+        "Exceptional prolongation notified on %(day)s, after the end of the delay (%(end)s): it cannot be applied "
+        "(R*423-44).", day=_fmt(notified_on), end=_fmt(before),
+    ))
     return 0

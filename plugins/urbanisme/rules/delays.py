@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
-from .common import UrbanismeRuleError, _fmt, _months_fr
+from .common import UrbanismeRuleError, _capitalized, _fmt, _joined, _months
 from .procedures import _CU, _DP, _PERMITS, Procedure
 
 
@@ -73,8 +74,8 @@ class Outcome(StrEnum):
     PROROGATION_ACQUISE = "prorogation_acquise"  # R424-23 (conf. C)
 
     @property
-    def label(self) -> str:
-        """French wording of the outcome."""
+    def label(self) -> RuleText:
+        """Wording of the outcome, lower case, in the language shown."""
         return _OUTCOME_LABELS[self]
 
     @property
@@ -88,14 +89,14 @@ class Outcome(StrEnum):
         }
 
 
-_OUTCOME_LABELS: dict[Outcome, str] = {
-    Outcome.ACCORD_TACITE: "permis tacite",
-    Outcome.NON_OPPOSITION: "décision de non-opposition tacite",
-    Outcome.REFUS_TACITE: "refus tacite",
-    Outcome.OPPOSITION_TACITE: "décision tacite d'opposition",
-    Outcome.REJET_TACITE: "décision tacite de rejet",
-    Outcome.CERTIFICAT_TACITE: "certificat d'urbanisme tacite (effets d'un CU d'information)",
-    Outcome.PROROGATION_ACQUISE: "prorogation tacitement acquise",
+_OUTCOME_LABELS: dict[Outcome, RuleText] = {
+    Outcome.ACCORD_TACITE: _l("tacit permit"),
+    Outcome.NON_OPPOSITION: _l("tacit decision of non-opposition"),
+    Outcome.REFUS_TACITE: _l("tacit refusal"),
+    Outcome.OPPOSITION_TACITE: _l("tacit decision of opposition"),
+    Outcome.REJET_TACITE: _l("tacit decision of rejection"),
+    Outcome.CERTIFICAT_TACITE: _l("tacit planning certificate (effects of an information certificate)"),
+    Outcome.PROROGATION_ACQUISE: _l("extension tacitly granted"),
 }
 
 
@@ -104,7 +105,7 @@ class TacitOutcome:
     """Outcome of silence at the end of the instruction delay (DR §2.4)."""
 
     outcome: Outcome
-    reasons: tuple[str, ...]
+    reasons: tuple[RuleText, ...]
     source: str
 
 
@@ -127,7 +128,7 @@ class InstructionDelay:
     rule: str
     applied_rules: tuple[str, ...]
     silence_outcome: Outcome
-    reasons: tuple[str, ...]
+    reasons: tuple[RuleText, ...]
     ignored: tuple[Circumstance | ExceptionalProlongation, ...]
 
     @property
@@ -136,15 +137,15 @@ class InstructionDelay:
         return self.modified_months != self.base_months
 
 
-_BASE_DELAYS: dict[Procedure, tuple[int, str, str]] = {
-    Procedure.DECLARATION_PREALABLE: (1, "R*423-23 a)", "déclaration préalable : 1 mois"),
-    Procedure.PERMIS_DE_CONSTRUIRE_MI: (2, "R*423-23 b)", "permis de construire une maison individuelle : 2 mois"),
-    Procedure.PERMIS_DEMOLIR: (2, "R*423-23 b)", "permis de démolir : 2 mois"),
-    Procedure.PERMIS_DE_CONSTRUIRE: (3, "R*423-23 c)", "permis de construire : 3 mois"),
-    Procedure.PERMIS_AMENAGER: (3, "R*423-23 c)", "permis d'aménager : 3 mois"),
-    Procedure.CERTIFICAT_URBANISME_A: (1, "R*410-9", "certificat d'urbanisme d'information : 1 mois"),
-    Procedure.CERTIFICAT_URBANISME_B: (2, "R*410-10", "certificat d'urbanisme opérationnel : 2 mois"),
-    Procedure.PROROGATION: (2, "R*424-23", "demande de prorogation : 2 mois"),
+_BASE_DELAYS: dict[Procedure, tuple[int, str, RuleText]] = {
+    Procedure.DECLARATION_PREALABLE: (1, "R*423-23 a)", _l("prior declaration of works: 1 month")),
+    Procedure.PERMIS_DE_CONSTRUIRE_MI: (2, "R*423-23 b)", _l("building permit for a detached house: 2 months")),
+    Procedure.PERMIS_DEMOLIR: (2, "R*423-23 b)", _l("demolition permit: 2 months")),
+    Procedure.PERMIS_DE_CONSTRUIRE: (3, "R*423-23 c)", _l("building permit: 3 months")),
+    Procedure.PERMIS_AMENAGER: (3, "R*423-23 c)", _l("development permit: 3 months")),
+    Procedure.CERTIFICAT_URBANISME_A: (1, "R*410-9", _l("information planning certificate: 1 month")),
+    Procedure.CERTIFICAT_URBANISME_B: (2, "R*410-10", _l("operational planning certificate: 2 months")),
+    Procedure.PROROGATION: (2, "R*424-23", _l("request for an extension: 2 months")),
 }
 
 _MAJ1, _MAJ2, _SUBST, _REFUS = "majoration_1", "majoration_2", "substitution_5", "refus"
@@ -154,7 +155,7 @@ _MAJ1, _MAJ2, _SUBST, _REFUS = "majoration_1", "majoration_2", "substitution_5",
 class _CircumstanceRule:
     kind: str
     article: str
-    label: str
+    label: RuleText
     applies_to: frozenset[Procedure]
 
 
@@ -162,94 +163,94 @@ _DP_AND_PERMITS = _DP | _PERMITS
 
 _CIRCUMSTANCE_RULES: dict[Circumstance, _CircumstanceRule] = {
     Circumstance.AUTRE_LEGISLATION: _CircumstanceRule(
-        _MAJ1, "R*423-24 a)", "projet soumis à une autre législation", _DP_AND_PERMITS
+        _MAJ1, "R*423-24 a)", _l("project subject to another legislation"), _DP_AND_PERMITS
     ),
     Circumstance.DEROGATION_L152_4: _CircumstanceRule(
-        _MAJ1, "R*423-24 b)", "dérogation (1° et 3° de L152-4 / L152-6)", _DP_AND_PERMITS
+        _MAJ1, "R*423-24 b)", _l("derogation (1° and 3° of L152-4 / L152-6)"), _DP_AND_PERMITS
     ),
     Circumstance.SITE_PATRIMONIAL_REMARQUABLE: _CircumstanceRule(
-        _MAJ1, "R*423-24 c)", "site patrimonial remarquable", _DP_AND_PERMITS
+        _MAJ1, "R*423-24 c)", _l("remarkable heritage site"), _DP_AND_PERMITS
     ),
     Circumstance.ABORDS_MONUMENT_HISTORIQUE: _CircumstanceRule(
-        _MAJ1, "R*423-24 c)", "abords des monuments historiques", _DP_AND_PERMITS
+        _MAJ1, "R*423-24 c)", _l("surroundings of historic monuments"), _DP_AND_PERMITS
     ),
-    Circumstance.AVIS_CDPENAF: _CircumstanceRule(_MAJ1, "R*423-24 d)", "avis de la CDPENAF", _DP_AND_PERMITS),
+    Circumstance.AVIS_CDPENAF: _CircumstanceRule(_MAJ1, "R*423-24 d)", _l("opinion of the CDPENAF"), _DP_AND_PERMITS),
     Circumstance.PARTICIPATION_DU_PUBLIC: _CircumstanceRule(
-        _MAJ1, "R*423-24 e)", "participation du public (C. env. L123-19-2)", _DP_AND_PERMITS
+        _MAJ1, "R*423-24 e)", _l("public participation (C. env. L123-19-2)"), _DP_AND_PERMITS
     ),
     Circumstance.COMMISSION_DEPARTEMENTALE_OU_REGIONALE: _CircumstanceRule(
-        _MAJ2, "R*423-25 a)", "consultation d'une commission départementale ou régionale", _PERMITS
+        _MAJ2, "R*423-25 a)", _l("consultation of a departmental or regional commission"), _PERMITS
     ),
     Circumstance.MINISTRE_AGRICULTURE: _CircumstanceRule(
-        _MAJ2, "R*423-25 b)", "consultation du ministre de l'agriculture (C. rural L643-4)", _PERMITS
+        _MAJ2, "R*423-25 b)", _l("consultation of the minister of agriculture (C. rural L643-4)"), _PERMITS
     ),
     Circumstance.DEROGATION_CODE_RURAL_L111_3: _CircumstanceRule(
-        _MAJ2, "R*423-25 c)", "dérogation C. rural L111-3", _PERMITS
+        _MAJ2, "R*423-25 c)", _l("derogation C. rural L111-3"), _PERMITS
     ),
     Circumstance.DEROGATION_CCH_L111_4_1: _CircumstanceRule(
-        _MAJ2, "R*423-25 d)", "dérogation CCH L111-4-1", _PERMITS
+        _MAJ2, "R*423-25 d)", _l("derogation CCH L111-4-1"), _PERMITS
     ),
     Circumstance.AUTORISATION_EXPLOITATION_COMMERCIALE: _CircumstanceRule(
-        _MAJ2, "R*423-25 e)", "autorisation d'exploitation commerciale (C. com. L752-1)", _PERMITS
+        _MAJ2, "R*423-25 e)", _l("commercial operating authorisation (C. com. L752-1)"), _PERMITS
     ),
     Circumstance.PARTICIPATION_DU_PUBLIC_ELECTRONIQUE: _CircumstanceRule(
         _MAJ2,
         "R*423-25 f)",
-        "participation du public par voie électronique (C. env. L123-19)",
+        _l("electronic public participation (C. env. L123-19)"),
         _DP_AND_PERMITS,
     ),
     Circumstance.IMMEUBLE_INSCRIT_MH: _CircumstanceRule(
-        _SUBST, "R*423-28 a)", "immeuble inscrit au titre des monuments historiques", _PERMITS
+        _SUBST, "R*423-28 a)", _l("building registered as a historic monument"), _PERMITS
     ),
-    Circumstance.DEROGATION_L152_4_2: _CircumstanceRule(_SUBST, "R*423-28 a)", "dérogation 2° de L152-4", _PERMITS),
+    Circumstance.DEROGATION_L152_4_2: _CircumstanceRule(_SUBST, "R*423-28 a)", _l("derogation 2° of L152-4"), _PERMITS),
     Circumstance.TRAVAUX_ERP: _CircumstanceRule(
         _SUBST,
         "R*423-28 b)",
-        "travaux sur un établissement recevant du public (autorisation CCH)",
+        _l("works on a building open to the public (CCH authorisation)"),
         frozenset({Procedure.PERMIS_DE_CONSTRUIRE_MI, Procedure.PERMIS_DE_CONSTRUIRE}),
     ),
     Circumstance.TRAVAUX_MINISTRE_DEFENSE: _CircumstanceRule(
-        _REFUS, "R*424-2 a)", "travaux soumis à l'autorisation du ministre de la défense", _DP_AND_PERMITS
+        _REFUS, "R*424-2 a)", _l("works subject to the authorisation of the minister of defence"), _DP_AND_PERMITS
     ),
     Circumstance.SITE_CLASSE: _CircumstanceRule(
-        _REFUS, "R*424-2 a)", "site classé ou en instance de classement", _DP_AND_PERMITS
+        _REFUS, "R*424-2 a)", _l("listed site or site being listed"), _DP_AND_PERMITS
     ),
-    Circumstance.RESERVE_NATURELLE: _CircumstanceRule(_REFUS, "R*424-2 a)", "réserve naturelle", _DP_AND_PERMITS),
+    Circumstance.RESERVE_NATURELLE: _CircumstanceRule(_REFUS, "R*424-2 a)", _l("nature reserve"), _DP_AND_PERMITS),
     Circumstance.DEMOLITION_SITE_INSCRIT: _CircumstanceRule(
         _REFUS,
         "R*424-2 i)",
-        "démolition soumise à permis dans un site inscrit (y compris PC portant sur une telle démolition, "
-        "CE 12 févr. 2020 n° 421949)",
+        _l("demolition subject to a permit in a registered site (including a PC covering such a demolition, "
+           "CE 12 Feb. 2020 n° 421949)"),
         _PERMITS,
     ),
     Circumstance.EVALUATION_ENVIRONNEMENTALE: _CircumstanceRule(
-        _REFUS, "R*424-2-1", "projet soumis à évaluation environnementale", _DP_AND_PERMITS
+        _REFUS, "R*424-2-1", _l("project subject to an environmental assessment"), _DP_AND_PERMITS
     ),
     Circumstance.AVIS_ABF_DEFAVORABLE: _CircumstanceRule(
         _REFUS,
         "R*424-3",
-        "avis de l'architecte des Bâtiments de France défavorable ou favorable avec prescriptions",
+        _l("unfavourable opinion, or favourable with conditions, of the Architecte des Bâtiments de France"),
         _DP_AND_PERMITS,
     ),
     Circumstance.RECOURS_ABF_REJETE: _CircumstanceRule(
         _REFUS,
         "R*424-3",
-        "recours contre l'avis de l'architecte des Bâtiments de France rejeté par le préfet de région",
+        _l("appeal against the opinion of the Architecte des Bâtiments de France rejected by the regional préfet"),
         _DP_AND_PERMITS,
     ),
 }
 
-_PROLONGATION_RULES: dict[ExceptionalProlongation, tuple[int, str, str, frozenset[Procedure]]] = {
+_PROLONGATION_RULES: dict[ExceptionalProlongation, tuple[int, str, RuleText, frozenset[Procedure]]] = {
     ExceptionalProlongation.RECOURS_PREFET_REGION_ABF: (
         2,
         "R*423-35",
-        "recours de l'autorité compétente devant le préfet de région contre l'avis de l'ABF",
+        _l("appeal of the competent authority to the regional préfet against the opinion of the ABF"),
         _DP_AND_PERMITS,
     ),
     ExceptionalProlongation.AVIS_CNAC: (
         2,
         "R*423-36-1",
-        "permis subordonné à un avis favorable de la Commission nationale d'aménagement commercial",
+        _l("permit subject to a favourable opinion of the national commission for commercial development (CNAC)"),
         _PERMITS,
     ),
 }
@@ -261,29 +262,31 @@ EVALUATION_ENVIRONNEMENTALE_SINCE = date(2025, 12, 31)
 _INITIAL_PERMIT_FOR_MODIFICATIF = _PERMITS
 
 
-def _resolve_procedure(procedure: Procedure, initial_procedure: Procedure | None) -> tuple[Procedure, list[str]]:
+def _resolve_procedure(
+    procedure: Procedure, initial_procedure: Procedure | None
+) -> tuple[Procedure, list[RuleText]]:
     """Map a follow-up procedure onto the procedure whose rules it follows."""
     procedure = Procedure(procedure)
     if procedure is Procedure.PERMIS_MODIFICATIF:
         if initial_procedure is None or Procedure(initial_procedure) not in _INITIAL_PERMIT_FOR_MODIFICATIF:
-            raise UrbanismeRuleError(
-                "Permis modificatif : préciser le permis initial (permis de construire, de construire une "
-                "maison individuelle, d'aménager ou de démolir)."
-            )
+            raise UrbanismeRuleError(_l(
+                "Amending permit: give the original permit (building permit, building permit for a detached "
+                "house, development or demolition permit)."
+            ))
         initial = Procedure(initial_procedure)
-        return initial, [
-            f"Permis modificatif instruit selon les règles du permis initial ({initial.label}) — "
-            "interprétation : le permis modificatif est une demande de permis (R*423-23), non listé au §2.2."
-        ]
+        return initial, [_l(
+            "Amending permit instructed under the rules of the original permit (%(initial)s) — interpretation: "
+            "the amending permit is a permit request (R*423-23), not listed in §2.2.", initial=initial.label
+        )]
     if procedure in (
         Procedure.TRANSFERT_PERMIS,
         Procedure.DECLARATION_OUVERTURE_CHANTIER,
         Procedure.DAACT,
     ):
-        raise UrbanismeRuleError(
-            f"Aucun délai d'instruction ni effet du silence n'est défini pour : {procedure.label} "
-            "(la DOC et la DAACT sont des déclarations non instruites ; transfert : règle non documentée)."
-        )
+        raise UrbanismeRuleError(_l(
+            "No instruction delay nor effect of silence is defined for: %(procedure)s (the DOC and the DAACT are "
+            "declarations that are not instructed; transfer: rule not documented).", procedure=procedure.label
+        ))
     return procedure, []
 
 
@@ -313,50 +316,53 @@ def tacit_outcome(
     if resolved is Procedure.PROROGATION:
         return TacitOutcome(
             Outcome.PROROGATION_ACQUISE,
-            tuple(reasons + ["Silence de 2 mois sur une demande de prorogation : prorogation acquise (R*424-23)."]),
+            tuple(reasons + [_l("Silence of 2 months on a request for an extension: extension granted (R*424-23).")]),
             "R*424-23 (DR §2.6, conf. C)",
         )
     refusal = [c for c in circumstances if _CIRCUMSTANCE_RULES[c].kind == _REFUS]
     if resolved in _CU:
         for c in refusal:
-            reasons.append(
-                f"Non retenu : {_CIRCUMSTANCE_RULES[c].label} [{_CIRCUMSTANCE_RULES[c].article}] "
-                "ne concerne pas le certificat d'urbanisme."
-            )
-        reasons.append(
-            "Silence : certificat d'urbanisme tacite, avec les seuls effets d'un certificat d'information "
-            "(R*410-12), même si un certificat opérationnel était demandé."
-        )
+            reasons.append(_l(
+                "Not applied: %(circumstance)s [%(article)s] does not concern the planning certificate.",
+                circumstance=_CIRCUMSTANCE_RULES[c].label, article=_CIRCUMSTANCE_RULES[c].article,
+            ))
+        reasons.append(_l(
+            "Silence: tacit planning certificate, with only the effects of an information certificate "
+            "(R*410-12), even if an operational certificate was requested."
+        ))
         return TacitOutcome(Outcome.CERTIFICAT_TACITE, tuple(reasons), "R*410-12 (DR §2.2, §2.7)")
     applied: list[str] = []
     for c in refusal:
         rule = _CIRCUMSTANCE_RULES[c]
         if resolved not in rule.applies_to:
-            reasons.append(f"Non retenu : {rule.label} [{rule.article}] ne s'applique pas à cette procédure ({resolved.label}).")
+            reasons.append(_l("Not applied: %(circumstance)s [%(article)s] does not apply to this procedure "
+                              "(%(procedure)s).", circumstance=rule.label, article=rule.article,
+                              procedure=resolved.label))
             continue
         if (
             c is Circumstance.EVALUATION_ENVIRONNEMENTALE
             and deposit_date is not None
             and deposit_date < EVALUATION_ENVIRONNEMENTALE_SINCE
         ):
-            reasons.append(
-                f"Non retenu : R*424-2-1 ne vise que les dossiers déposés depuis le "
-                f"{_fmt(EVALUATION_ENVIRONNEMENTALE_SINCE)} (dépôt le {_fmt(deposit_date)})."
-            )
+            reasons.append(_l(
+                "Not applied: R*424-2-1 only concerns the files filed since %(since)s (filed on %(day)s).",
+                since=_fmt(EVALUATION_ENVIRONNEMENTALE_SINCE), day=_fmt(deposit_date),
+            ))
             continue
         applied.append(rule.article)
-        reasons.append(f"{rule.label.capitalize()} [{rule.article}] : le silence vaut refus.")
+        reasons.append(_l("%(circumstance)s [%(article)s]: silence means refusal.",
+                          circumstance=_capitalized(rule.label), article=rule.article))
     is_dp = resolved is Procedure.DECLARATION_PREALABLE
     if applied:
         outcome = Outcome.OPPOSITION_TACITE if is_dp else Outcome.REFUS_TACITE
         source = ", ".join(dict.fromkeys(applied)) + " (DR §2.4)"
-        reasons.append(f"Silence à l'échéance : {outcome.label}.")
+        reasons.append(_l("Silence at the deadline: %(outcome)s.", outcome=outcome.label))
     elif is_dp:
         outcome, source = Outcome.NON_OPPOSITION, "R*424-1 a) (DR §2.2)"
-        reasons.append("Silence à l'échéance : décision de non-opposition tacite (R*424-1 a).")
+        reasons.append(_l("Silence at the deadline: tacit decision of non-opposition (R*424-1 a)."))
     else:
         outcome, source = Outcome.ACCORD_TACITE, "L424-2, R*424-1 b) (DR §2.2, §2.4)"
-        reasons.append("Silence à l'échéance : permis tacite (L424-2, R*424-1 b).")
+        reasons.append(_l("Silence at the deadline: tacit permit (L424-2, R*424-1 b)."))
     return TacitOutcome(outcome, tuple(reasons), source)
 
 
@@ -388,23 +394,23 @@ def instruction_delay(
       against an unnoticed tacit permit).
     - CU: no majoration exists; every circumstance is ignored.
     - Circumstances not applicable to the procedure are ignored and listed in
-      ``ignored`` with a French reason.
+      ``ignored`` with a reason.
     """
     resolved, reasons = _resolve_procedure(procedure, initial_procedure)
     if resolved not in _BASE_DELAYS:  # pragma: no cover - every resolved procedure is listed
-        raise UrbanismeRuleError(f"Pas de délai d'instruction pour : {resolved.label}.")
+        raise UrbanismeRuleError(_l("No instruction delay for: %(procedure)s.", procedure=resolved.label))
     circumstances = tuple(dict.fromkeys(Circumstance(c) for c in circumstances))
     prolongations = tuple(dict.fromkeys(ExceptionalProlongation(p) for p in prolongations))
     base, base_article, base_label = _BASE_DELAYS[resolved]
-    reasons.append(f"Délai de base [{base_article}] — {base_label}.")
+    reasons.append(_l("Base delay [%(article)s] — %(delay)s.", article=base_article, delay=base_label))
     trace = _DelayTrace(reasons, [base_article])
     modified, rule_name = _modified_delay(base, base_article, _applicable_rules(resolved, circumstances, trace), trace)
     prolongation = _prolongation(resolved, prolongations, trace)
     if modified != base:
-        reasons.append(
-            "Le délai modifié n'est opposable que s'il est notifié dans le mois qui suit le dépôt "
-            "(R*423-18 b, R*423-42) ; à défaut, le délai de base s'applique."
-        )
+        reasons.append(_l(
+            "The modified delay can only be applied if it is notified within the month after the deposit "
+            "(R*423-18 b, R*423-42); otherwise, the base delay applies."
+        ))
     outcome = tacit_outcome(resolved, circumstances, deposit_date=deposit_date)
     reasons.extend(outcome.reasons)
     return InstructionDelay(
@@ -425,7 +431,7 @@ def instruction_delay(
 class _DelayTrace:
     """What :func:`instruction_delay` explains as it goes: its reasons, the rules applied, what it ignored."""
 
-    reasons: list[str]
+    reasons: list[RuleText]
     applied_rules: list[str]
     ignored: list[Circumstance | ExceptionalProlongation] = field(default_factory=list)
 
@@ -442,14 +448,16 @@ def _applicable_rules(
         if resolved not in rule.applies_to:
             trace.ignored.append(c)
             if resolved in _CU:
-                why = "aucune majoration n'est prévue pour le certificat d'urbanisme"
+                why = _l("no majoration is provided for the planning certificate")
             elif rule.kind == _MAJ2 and resolved is Procedure.DECLARATION_PREALABLE:
-                why = "pour une déclaration préalable, seul le f) de R*423-25 s'applique"
+                why = _l("for a prior declaration of works, only f) of R*423-25 applies")
             elif rule.kind == _SUBST:
-                why = f"le délai de 5 mois ne vise pas cette procédure ({resolved.label})"
+                why = _l("the 5-month delay does not concern this procedure (%(procedure)s)",
+                         procedure=resolved.label)
             else:
-                why = f"ne s'applique pas à cette procédure ({resolved.label})"
-            trace.reasons.append(f"Non retenu : {rule.label} [{rule.article}] — {why}.")
+                why = _l("does not apply to this procedure (%(procedure)s)", procedure=resolved.label)
+            trace.reasons.append(_l("Not applied: %(circumstance)s [%(article)s] — %(why)s.",
+                                    circumstance=rule.label, article=rule.article, why=why))
             continue
         by_kind[rule.kind].append(rule)
     return by_kind
@@ -467,29 +475,30 @@ def _modified_delay(
         modified = base + 2
         rule_name = "R*423-25"
         arts = ", ".join(dict.fromkeys(r.article for r in maj2))
-        reasons.append(
-            f"Majoration de 2 mois [{arts}] : " + "; ".join(r.label for r in maj2) + f" → {_months_fr(modified)}."
-        )
+        reasons.append(_l("Majoration of 2 months [%(articles)s]: %(circumstances)s → %(delay)s.", articles=arts,
+                          circumstances=_joined("; ", (r.label for r in maj2)), delay=_months(modified)))
         applied_rules.append("R*423-25")
         if maj1:
-            reasons.append(
-                "Majoration d'un mois (R*423-24) non cumulable avec celle de R*423-25 : seule la plus longue "
-                "est retenue."
-            )
+            reasons.append(_l(
+                "One-month majoration (R*423-24) not cumulative with that of R*423-25: only the longer one is kept."
+            ))
     elif maj1:
         modified = base + 1
         rule_name = "R*423-24"
         arts = ", ".join(dict.fromkeys(r.article for r in maj1))
-        reasons.append(
-            f"Majoration d'un mois [{arts}] : " + "; ".join(r.label for r in maj1) + f" → {_months_fr(modified)}."
-        )
+        reasons.append(_l("One-month majoration [%(articles)s]: %(circumstances)s → %(delay)s.", articles=arts,
+                          circumstances=_joined("; ", (r.label for r in maj1)), delay=_months(modified)))
         applied_rules.append("R*423-24")
     if subst:
         # R*423-28 "porté à" 5 months; the longest of the majorated and substitute delays applies.
         arts = ", ".join(dict.fromkeys(r.article for r in subst))
-        labels = "; ".join(r.label for r in subst)
-        note = " ; ce délai se substitue à la majoration (le délai le plus long s'applique)" if modified > base else ""
-        reasons.append(f"Délai porté à 5 mois [{arts}] : {labels}{note}.")
+        labels = _joined("; ", (r.label for r in subst))
+        if modified > base:
+            reasons.append(_l("Delay extended to 5 months [%(articles)s]: %(circumstances)s; this delay replaces the "
+                              "majoration (the longest delay applies).", articles=arts, circumstances=labels))
+        else:
+            reasons.append(_l("Delay extended to 5 months [%(articles)s]: %(circumstances)s.", articles=arts,
+                              circumstances=labels))
         modified = max(modified, 5)
         rule_name = "R*423-28"
         applied_rules.append("R*423-28")
@@ -506,19 +515,21 @@ def _prolongation(
         months, article, label, applies_to = _PROLONGATION_RULES[p]
         if resolved not in applies_to:
             trace.ignored.append(p)
-            reasons.append(f"Non retenu : prolongation [{article}] {label} — ne s'applique pas à cette procédure ({resolved.label}).")
+            reasons.append(_l("Not applied: prolongation [%(article)s] %(prolongation)s — does not apply to this "
+                              "procedure (%(procedure)s).", article=article, prolongation=label,
+                              procedure=resolved.label))
             continue
         if months > prolongation:
             prolongation = months
-        reasons.append(
-            f"Prolongation exceptionnelle de {months} mois [{article}] : {label} ; à notifier avant la fin du "
-            "délai d'instruction (R*423-44)."
-        )
+        reasons.append(_l(
+            "Exceptional prolongation of %(delay)s [%(article)s]: %(prolongation)s; to notify before the end of "
+            "the instruction delay (R*423-44).", delay=_months(months), article=article, prolongation=label,
+        ))
         trace.applied_rules.append(article)
     if sum(1 for p in prolongations if p not in trace.ignored) > 1:
-        reasons.append(
-            "Prolongations exceptionnelles non cumulées : seule la plus longue est retenue (interprétation)."
-        )
+        reasons.append(_l(
+            "Exceptional prolongations not cumulated: only the longest is kept (interpretation)."
+        ))
     return prolongation
 
 
@@ -541,7 +552,7 @@ def may_still_notify_modified_delay(deposit_date: date, on_date: date) -> bool:
     the same-number day of the next month (deposit 31 Jan → 28/29 Feb).
     """
     if on_date < deposit_date:
-        raise UrbanismeRuleError("La date de notification précède la date de dépôt.")
+        raise UrbanismeRuleError(_l("The date of notification precedes the date of deposit."))
     return on_date <= modified_delay_notification_deadline(deposit_date)
 
 

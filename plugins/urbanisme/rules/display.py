@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from grc_core.plugin_api import add_months
+from grc_core.plugin_api import RuleText, add_months
+from grc_core.plugin_api import lazy_text as _l
 
 from .common import RuleDate, UrbanismeRuleError, add_days, _fmt
 
@@ -18,7 +19,7 @@ class DisplayDeadlines:
     display_from: date
     display_until: date
     late: bool
-    explanation: str
+    explanation: RuleText
 
 
 def deposit_notice_deadline(deposit_date: date) -> RuleDate:
@@ -31,8 +32,8 @@ def deposit_notice_deadline(deposit_date: date) -> RuleDate:
     last = add_days(deposit_date, 15)
     return RuleDate(
         last,
-        f"Dépôt le {_fmt(deposit_date)} : avis de dépôt à afficher en mairie dans les 15 jours, soit au plus tard "
-        f"le {_fmt(last)}, et maintenu pendant toute l'instruction (R423-6).",
+        _l("Deposit on %(day)s: notice of deposit to post in mairie within 15 days, that is by %(last)s at the "
+           "latest, and kept for the whole instruction (R423-6).", day=_fmt(deposit_date), last=_fmt(last)),
         "R423-6 (DR §2.5)",
     )
 
@@ -51,20 +52,24 @@ def decision_display_deadlines(decision_date: date, display_start: date | None =
     post_by = add_days(decision_date, 8)
     display_from = display_start if display_start is not None else post_by
     if display_from < decision_date:
-        raise UrbanismeRuleError("L'affichage ne peut précéder la décision.")
+        raise UrbanismeRuleError(_l("The display cannot precede the decision."))
     until = add_months(display_from, 2)
     late = display_from > post_by
     started = (
-        f"affiché depuis le {_fmt(display_from)}"
+        _l("displayed since %(day)s", day=_fmt(display_from))
         if display_start is not None
-        else f"en supposant un affichage le {_fmt(display_from)}"
-    )
-    explanation = (
-        f"Décision du {_fmt(decision_date)} : extrait à afficher en mairie dans les 8 jours, soit au plus tard le "
-        f"{_fmt(post_by)}, pendant 2 mois ({started}, jusqu'au {_fmt(until)} inclus) (R424-15)."
+        else _l("assuming a display on %(day)s", day=_fmt(display_from))
     )
     if late:
-        explanation += " Affichage tardif : le délai de 8 jours n'a pas été respecté."
+        explanation = _l(
+            "Decision of %(day)s: extract to post in mairie within 8 days, that is by %(post_by)s at the latest, "
+            "for 2 months (%(started)s, until %(until)s included) (R424-15). Late display: the delay of 8 days "
+            "was not kept.", day=_fmt(decision_date), post_by=_fmt(post_by), started=started, until=_fmt(until))
+    else:
+        explanation = _l(
+            "Decision of %(day)s: extract to post in mairie within 8 days, that is by %(post_by)s at the latest, "
+            "for 2 months (%(started)s, until %(until)s included) (R424-15).",
+            day=_fmt(decision_date), post_by=_fmt(post_by), started=started, until=_fmt(until))
     return DisplayDeadlines(
         post_by=post_by,
         display_from=display_from,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
+
 from .common import UrbanismeRuleError, _fmt
 from .procedures import _CU, _DP, _PERMITS, Procedure
 from .validity import MAX_PROROGATIONS, prorogation_request_deadline
@@ -23,27 +26,37 @@ FOLLOW_UP_ORIGINALS: dict[Procedure, frozenset[Procedure]] = {
     Procedure.DAACT: _PERMITS | _DP,
 }
 
-_WHAT_MAY_BE_FOLLOWED: dict[Procedure, str] = {
-    Procedure.PERMIS_MODIFICATIF: "Un permis modificatif ne peut modifier qu'un permis (de construire, d'aménager "
-                                  "ou de démolir)",
-    Procedure.TRANSFERT_PERMIS: "Seul un permis (de construire, d'aménager ou de démolir) peut être transféré",
-    Procedure.PROROGATION: "Seuls un permis, une déclaration préalable ou un certificat d'urbanisme peuvent être "
-                           "prorogés (R424-21, R410-17)",
-    Procedure.DECLARATION_OUVERTURE_CHANTIER: "Une déclaration d'ouverture de chantier ne porte que sur un permis "
-                                              "ou une déclaration préalable",
-    Procedure.DAACT: "Une DAACT ne porte que sur un permis ou une déclaration préalable (R462-1)",
+_WHAT_MAY_BE_FOLLOWED: dict[Procedure, RuleText] = {
+    Procedure.PERMIS_MODIFICATIF: _l("An amending permit can only amend a permit (building, development or "
+                                     "demolition permit)"),
+    Procedure.TRANSFERT_PERMIS: _l("Only a permit (building, development or demolition permit) can be transferred"),
+    Procedure.PROROGATION: _l("Only a permit, a prior declaration of works or a planning certificate can be "
+                              "extended (R424-21, R410-17)"),
+    Procedure.DECLARATION_OUVERTURE_CHANTIER: _l("A declaration of the opening of the works site only concerns a "
+                                                 "permit or a prior declaration of works"),
+    Procedure.DAACT: _l("A DAACT only concerns a permit or a prior declaration of works (R462-1)"),
 }
 
-_FOLLOW_UP_NAMES: dict[Procedure, str] = {
-    Procedure.PERMIS_MODIFICATIF: "d'un permis modificatif",
-    Procedure.TRANSFERT_PERMIS: "d'un transfert",
-    Procedure.PROROGATION: "d'une prorogation",
-    Procedure.DECLARATION_OUVERTURE_CHANTIER: "d'une déclaration d'ouverture de chantier",
-    Procedure.DAACT: "d'une DAACT",
-}
+def _not_granted(procedure: Procedure, original: Procedure) -> RuleText:
+    """Why a refused or pending authorisation cannot be followed by ``procedure``."""
+    if procedure is Procedure.PERMIS_MODIFICATIF:
+        return _l("The original authorisation (%(original)s) was not granted — no approval notified, no tacit "
+                  "approval or non-opposition: it cannot be amended.", original=original.label)
+    if procedure is Procedure.TRANSFERT_PERMIS:
+        return _l("The original authorisation (%(original)s) was not granted — no approval notified, no tacit "
+                  "approval or non-opposition: it cannot be transferred.", original=original.label)
+    if procedure is Procedure.PROROGATION:
+        return _l("The original authorisation (%(original)s) was not granted — no approval notified, no tacit "
+                  "approval or non-opposition: it cannot be extended.", original=original.label)
+    if procedure is Procedure.DECLARATION_OUVERTURE_CHANTIER:
+        return _l("The original authorisation (%(original)s) was not granted — no approval notified, no tacit "
+                  "approval or non-opposition: no opening of the works site can be declared for it.",
+                  original=original.label)
+    return _l("The original authorisation (%(original)s) was not granted — no approval notified, no tacit "
+              "approval or non-opposition: no DAACT can be filed for it.", original=original.label)
 
 
-def follow_up_type_refusal(procedure: Procedure, original_procedure: Procedure) -> str | None:
+def follow_up_type_refusal(procedure: Procedure, original_procedure: Procedure) -> RuleText | None:
     """Why ``original_procedure`` cannot be the authorisation a follow-up ``procedure`` concerns, or None.
 
     See :data:`FOLLOW_UP_ORIGINALS` (interpretation, conf. C). ``procedure``
@@ -51,10 +64,11 @@ def follow_up_type_refusal(procedure: Procedure, original_procedure: Procedure) 
     """
     procedure, original = Procedure(procedure), Procedure(original_procedure)
     if procedure not in FOLLOW_UP_ORIGINALS:
-        raise UrbanismeRuleError(f"« {procedure.label} » ne fait suite à aucune autorisation.")
+        raise UrbanismeRuleError(_l("« %(procedure)s » does not follow any authorisation.", procedure=procedure.label))
     if original in FOLLOW_UP_ORIGINALS[procedure]:
         return None
-    return f"{_WHAT_MAY_BE_FOLLOWED[procedure]} ; l'autorisation initiale indiquée est : {original.label}."
+    return _l("%(rule)s; the original authorisation given is: %(original)s.", rule=_WHAT_MAY_BE_FOLLOWED[procedure],
+              original=original.label)
 
 
 def follow_up_refusal(
@@ -65,8 +79,8 @@ def follow_up_refusal(
     filed_on: date,
     validity_last_day: date | None = None,
     prorogations: int = 0,
-) -> str | None:
-    """Why a follow-up filed on ``filed_on`` cannot concern this authorisation, or None (French).
+) -> RuleText | None:
+    """Why a follow-up filed on ``filed_on`` cannot concern this authorisation, or None (lazy text).
 
     In this order:
 
@@ -88,30 +102,29 @@ def follow_up_refusal(
     if wrong_kind:
         return wrong_kind
     if not granted:
-        return (
-            f"L'autorisation initiale ({original.label}) n'a pas été accordée — ni accord notifié, ni accord tacite "
-            f"ou non-opposition : elle ne peut faire l'objet {_FOLLOW_UP_NAMES[procedure]}."
-        )
+        return _not_granted(procedure, original)
     if procedure is not Procedure.PROROGATION:
         return None
     certificate = original in _CU
     if not certificate and prorogations >= MAX_PROROGATIONS:
-        return (
-            "Une troisième prorogation est impossible : l'autorisation a déjà été prorogée deux fois, et ne peut "
-            "l'être que deux fois, pour une année chacune (R424-21)."
+        return _l(
+            "A third extension is impossible: the authorisation has already been extended twice, and can only be "
+            "extended twice, for one year each (R424-21)."
         )
     if validity_last_day is None:
         return None
     if filed_on > validity_last_day:
-        return (
-            f"L'autorisation initiale n'était valable que jusqu'au {_fmt(validity_last_day)} : périmée, elle ne "
-            f"peut plus être prorogée ({'R410-17' if certificate else 'R424-17, R424-21'})."
+        return _l(
+            "The original authorisation was only valid until %(day)s: lapsed, it can no longer be extended "
+            "(%(articles)s).", day=_fmt(validity_last_day),
+            articles="R410-17" if certificate else "R424-17, R424-21",
         )
     deadline = prorogation_request_deadline(validity_last_day).value
     if filed_on > deadline:
-        return (
-            f"Demande de prorogation déposée le {_fmt(filed_on)}, moins de 2 mois avant la fin de validité de "
-            f"l'autorisation ({_fmt(validity_last_day)}) : elle devait être déposée au plus tard le "
-            f"{_fmt(deadline)} ({'R410-17' if certificate else 'R424-22'})."
+        return _l(
+            "Request for an extension filed on %(day)s, less than 2 months before the end of validity of the "
+            "authorisation (%(end)s): it had to be filed by %(deadline)s at the latest (%(article)s).",
+            day=_fmt(filed_on), end=_fmt(validity_last_day), deadline=_fmt(deadline),
+            article="R410-17" if certificate else "R424-22",
         )
     return None

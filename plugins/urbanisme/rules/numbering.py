@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from grc_core.plugin_api import lazy_text as _l
+
 from .common import UrbanismeRuleError
 from .follow_ups import _WHAT_MAY_BE_FOLLOWED
 from .procedures import _PERMITS, Procedure
@@ -86,7 +88,8 @@ def insee_parts(insee_code: str) -> tuple[str, str]:
             return code[:3], code[2:]
         if code[:2] in ("2A", "2B") or code[:2].isdigit():
             return "0" + code[:2], code[2:]
-    raise UrbanismeRuleError(f"Code INSEE de commune invalide : « {insee_code} » (5 caractères, par exemple 45901).")
+    raise UrbanismeRuleError(_l("Invalid code INSEE of a commune: « %(code)s » (5 characters, for example 45901).",
+                                code=insee_code))
 
 
 def file_number(kind_letters: str, insee_code: str, year: int, sequence: int) -> str:
@@ -101,13 +104,15 @@ def file_number(kind_letters: str, insee_code: str, year: int, sequence: int) ->
     """
     letters = str(kind_letters or "").strip().upper()
     if letters not in FILE_NUMBER_LETTERS.values():
-        raise UrbanismeRuleError(f"Lettres de type inconnues : « {kind_letters} » (DP, PC, PA, PD ou CU).")
+        raise UrbanismeRuleError(_l("Unknown type letters: « %(letters)s » (DP, PC, PA, PD or CU).",
+                                    letters=kind_letters))
     if year < 0:
-        raise UrbanismeRuleError("L'année d'un numéro de dossier ne peut être négative.")
+        raise UrbanismeRuleError(_l("The year of a file number cannot be negative."))
     if not 1 <= sequence <= MAX_FILE_SEQUENCE:
-        raise UrbanismeRuleError(
-            f"Numéro d'ordre {sequence} impossible : il s'écrit sur 5 chiffres, de 00001 à {MAX_FILE_SEQUENCE}."
-        )
+        raise UrbanismeRuleError(_l(
+            "Sequence number %(sequence)s impossible: it is written on 5 digits, from 00001 to %(max)s.",
+            sequence=sequence, max=MAX_FILE_SEQUENCE,
+        ))
     department, commune = insee_parts(insee_code)
     return str(FileNumber(letters, department, commune, year % 100, sequence))
 
@@ -159,17 +164,20 @@ def follow_up_number(original_number, procedure: Procedure, rank: int = 1) -> st
     """
     parsed = parse_file_number(original_number)
     if parsed is None:
-        raise UrbanismeRuleError(f"Numéro d'autorisation illisible : « {original_number} ».")
+        raise UrbanismeRuleError(_l("Unreadable authorisation number: « %(number)s ».", number=original_number))
     original = parsed.original
     procedure = Procedure(procedure)
     if procedure in _CARRY_ORIGINAL_NUMBER:
         return str(original)
     if procedure not in FOLLOW_UP_SUFFIXES:
-        raise UrbanismeRuleError(f"« {procedure.label} » a son propre numéro : ce n'est pas une suite.")
+        raise UrbanismeRuleError(_l("« %(procedure)s » has its own number: it is not a follow-up.",
+                                    procedure=procedure.label))
     if original.letters not in _PERMIT_LETTERS:
-        raise UrbanismeRuleError(f"{_WHAT_MAY_BE_FOLLOWED[procedure]} ; « {original} » n'en est pas un.")
+        raise UrbanismeRuleError(_l("%(rule)s; « %(number)s » is not one.", rule=_WHAT_MAY_BE_FOLLOWED[procedure],
+                                    number=str(original)))
     if not 1 <= rank <= MAX_FOLLOW_UP_RANK:
-        raise UrbanismeRuleError(
-            f"Rang {rank} impossible : il s'écrit sur 2 chiffres, de 01 à {MAX_FOLLOW_UP_RANK}."
-        )
+        raise UrbanismeRuleError(_l(
+            "Rank %(rank)s impossible: it is written on 2 digits, from 01 to %(max)s.", rank=rank,
+            max=MAX_FOLLOW_UP_RANK,
+        ))
     return str(replace(original, suffix=FOLLOW_UP_SUFFIXES[procedure], rank=rank))

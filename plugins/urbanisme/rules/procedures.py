@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from grc_core.plugin_api import RuleText
+from grc_core.plugin_api import lazy_text as _l
+
 
 class Procedure(StrEnum):
     """Urbanisme procedures handled by the plugin (DR §2.1)."""
@@ -22,24 +25,24 @@ class Procedure(StrEnum):
     DAACT = "daact"
 
     @property
-    def label(self) -> str:
-        """French name of the procedure."""
+    def label(self) -> RuleText:
+        """Name of the procedure, lower case, in the language shown."""
         return _PROCEDURE_LABELS[self]
 
 
-_PROCEDURE_LABELS: dict[Procedure, str] = {
-    Procedure.DECLARATION_PREALABLE: "déclaration préalable",
-    Procedure.PERMIS_DE_CONSTRUIRE_MI: "permis de construire (maison individuelle)",
-    Procedure.PERMIS_DE_CONSTRUIRE: "permis de construire",
-    Procedure.PERMIS_AMENAGER: "permis d'aménager",
-    Procedure.PERMIS_DEMOLIR: "permis de démolir",
-    Procedure.CERTIFICAT_URBANISME_A: "certificat d'urbanisme d'information (a)",
-    Procedure.CERTIFICAT_URBANISME_B: "certificat d'urbanisme opérationnel (b)",
-    Procedure.PERMIS_MODIFICATIF: "permis modificatif",
-    Procedure.TRANSFERT_PERMIS: "transfert de permis",
-    Procedure.PROROGATION: "prorogation",
-    Procedure.DECLARATION_OUVERTURE_CHANTIER: "déclaration d'ouverture de chantier",
-    Procedure.DAACT: "déclaration attestant l'achèvement et la conformité des travaux",
+_PROCEDURE_LABELS: dict[Procedure, RuleText] = {
+    Procedure.DECLARATION_PREALABLE: _l("prior declaration of works"),
+    Procedure.PERMIS_DE_CONSTRUIRE_MI: _l("building permit (detached house)"),
+    Procedure.PERMIS_DE_CONSTRUIRE: _l("building permit"),
+    Procedure.PERMIS_AMENAGER: _l("development permit"),
+    Procedure.PERMIS_DEMOLIR: _l("demolition permit"),
+    Procedure.CERTIFICAT_URBANISME_A: _l("information planning certificate (a)"),
+    Procedure.CERTIFICAT_URBANISME_B: _l("operational planning certificate (b)"),
+    Procedure.PERMIS_MODIFICATIF: _l("amending permit"),
+    Procedure.TRANSFERT_PERMIS: _l("transfer of a permit"),
+    Procedure.PROROGATION: _l("extension"),
+    Procedure.DECLARATION_OUVERTURE_CHANTIER: _l("declaration of the opening of the works site"),
+    Procedure.DAACT: _l("declaration of completion and conformity of the works"),
 }
 
 _PERMITS = frozenset(

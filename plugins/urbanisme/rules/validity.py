@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from enum import StrEnum
 
-from grc_core.plugin_api import add_months, next_working_day
+from grc_core.plugin_api import add_months, lazy_ngettext, next_working_day
+from grc_core.plugin_api import lazy_text as _l
 
-from .common import RuleDate, UrbanismeRuleError, _clamp_note, _fmt
+from .common import RuleDate, UrbanismeRuleError, _clamp_note, _fmt, _months
 
 
 class ConformityCase(StrEnum):
@@ -41,19 +42,28 @@ def validity_end(decision_date: date, prorogations: int = 0) -> RuleDate:
     year after that period (not computed here). 29 Feb + 3 years → 28 Feb.
     """
     if prorogations < 0:
-        raise UrbanismeRuleError("Le nombre de prorogations ne peut être négatif.")
+        raise UrbanismeRuleError(_l("The number of extensions cannot be negative."))
     if prorogations > MAX_PROROGATIONS:
-        raise UrbanismeRuleError(
-            "Une troisième prorogation est impossible : l'autorisation ne peut être prorogée que deux fois, "
-            "pour une année chacune (R424-21)."
-        )
+        raise UrbanismeRuleError(_l(
+            "A third extension is impossible: the authorisation can only be extended twice, for one year each "
+            "(R424-21)."
+        ))
     years = 3 + prorogations
     last = add_months(decision_date, 12 * years)
-    extra = f", prorogée {prorogations} fois d'un an (R424-21)" if prorogations else ""
+    if prorogations:
+        explanation = lazy_ngettext(
+            "Decision of %(day)s valid for 3 years (R424-17), extended once by one year (R424-21): works to start "
+            "by %(last)s at the latest%(note)s.",
+            "Decision of %(day)s valid for 3 years (R424-17), extended %(num)d times by one year (R424-21): works "
+            "to start by %(last)s at the latest%(note)s.", prorogations, day=_fmt(decision_date),
+            last=_fmt(last), note=_clamp_note(decision_date, last))
+    else:
+        explanation = _l(
+            "Decision of %(day)s valid for 3 years (R424-17): works to start by %(last)s at the latest%(note)s.",
+            day=_fmt(decision_date), last=_fmt(last), note=_clamp_note(decision_date, last))
     return RuleDate(
         last,
-        f"Décision du {_fmt(decision_date)} valable 3 ans (R424-17){extra} : travaux à commencer au plus tard le "
-        f"{_fmt(last)}{_clamp_note(decision_date, last)}.",
+        explanation,
         "R424-17, R424-21 (DR §2.6)",
     )
 
@@ -69,8 +79,9 @@ def prorogation_request_deadline(validity_last_day: date) -> RuleDate:
     last = add_months(validity_last_day, -2)
     return RuleDate(
         last,
-        f"Validité jusqu'au {_fmt(validity_last_day)} : demande de prorogation à déposer au moins 2 mois avant, "
-        f"soit au plus tard le {_fmt(last)} (R424-22) ; silence de 2 mois = prorogation acquise (R424-23).",
+        _l("Valid until %(day)s: request for an extension to file at least 2 months before, that is by %(last)s at "
+           "the latest (R424-22); silence of 2 months = extension granted (R424-23).", day=_fmt(validity_last_day),
+           last=_fmt(last)),
         "R424-22, R424-23 (DR §2.6, conf. C)",
     )
 
@@ -86,14 +97,23 @@ def certificate_validity_end(issued_on: date, prorogations: int = 0) -> RuleDate
     (:func:`prorogation_request_deadline`).
     """
     if prorogations < 0:
-        raise UrbanismeRuleError("Le nombre de prorogations ne peut être négatif.")
+        raise UrbanismeRuleError(_l("The number of extensions cannot be negative."))
     months = 18 + 12 * prorogations
     last = add_months(issued_on, months)
-    extra = f", prorogé {prorogations} fois d'un an (R410-17)" if prorogations else ""
+    if prorogations:
+        explanation = lazy_ngettext(
+            "Planning certificate of %(day)s valid for 18 months (L410-1), extended once by one year (R410-17): "
+            "effects until %(last)s%(note)s.",
+            "Planning certificate of %(day)s valid for 18 months (L410-1), extended %(num)d times by one year "
+            "(R410-17): effects until %(last)s%(note)s.", prorogations, day=_fmt(issued_on), last=_fmt(last),
+            note=_clamp_note(issued_on, last))
+    else:
+        explanation = _l(
+            "Planning certificate of %(day)s valid for 18 months (L410-1): effects until %(last)s%(note)s.",
+            day=_fmt(issued_on), last=_fmt(last), note=_clamp_note(issued_on, last))
     return RuleDate(
         last,
-        f"Certificat d'urbanisme du {_fmt(issued_on)} valable 18 mois (L410-1){extra} : effets jusqu'au "
-        f"{_fmt(last)}{_clamp_note(issued_on, last)}.",
+        explanation,
         "L410-1, R410-17 (DR §2.7, conf. B)",
     )
 
@@ -116,15 +136,18 @@ def third_party_appeal_end(display_start: date, *, alsace_moselle: bool = False)
     same_day = add_months(display_start, 2)
     franc = same_day + timedelta(days=1)
     last = next_working_day(franc, alsace_moselle=alsace_moselle)
-    moved = (
-        f", reporté au premier jour ouvrable suivant, le {_fmt(last)} (C. proc. civ. art. 642)"
-        if last != franc
-        else ""
-    )
+    if last != franc:
+        explanation = _l(
+            "Continuous display on the land since %(day)s: third-party appeal delay of 2 months, a clear delay, "
+            "expiring on %(franc)s at midnight, moved to the next working day, %(last)s (C. proc. civ. art. 642) "
+            "(R600-2, CJA R421-1).", day=_fmt(display_start), franc=_fmt(franc), last=_fmt(last))
+    else:
+        explanation = _l(
+            "Continuous display on the land since %(day)s: third-party appeal delay of 2 months, a clear delay, "
+            "expiring on %(franc)s at midnight (R600-2, CJA R421-1).", day=_fmt(display_start), franc=_fmt(franc))
     return RuleDate(
         last,
-        f"Affichage continu sur le terrain depuis le {_fmt(display_start)} : délai de recours des tiers de 2 mois, "
-        f"délai franc, expirant le {_fmt(franc)} à minuit{moved} (R600-2, CJA R421-1).",
+        explanation,
         "R600-2 (DR §2.6); CJA R421-1",
     )
 
@@ -140,11 +163,13 @@ def conformity_check_deadline(daact_date: date, case: ConformityCase = Conformit
     case = ConformityCase(case)
     months = 3 if case is ConformityCase.DROIT_COMMUN else 5
     last = add_months(daact_date, months)
-    why = "cas général" if months == 3 else f"récolement obligatoire selon R462-7 : {case.value}"
+    why = (_l("general case") if months == 3
+           else _l("récolement mandatory under R462-7: %(case)s", case=case.value))
     return RuleDate(
         last,
-        f"DAACT reçue le {_fmt(daact_date)} : {months} mois pour contester la conformité des travaux ({why}), "
-        f"soit jusqu'au {_fmt(last)} inclus{_clamp_note(daact_date, last)} (R462-6).",
+        _l("DAACT received on %(day)s: %(delay)s to contest the conformity of the works (%(why)s), that is until "
+           "%(last)s included%(note)s (R462-6).", day=_fmt(daact_date), delay=_months(months), why=why,
+           last=_fmt(last), note=_clamp_note(daact_date, last)),
         "R462-6, R462-7 (DR §2.6)",
     )
 
@@ -160,7 +185,8 @@ def withdrawal_window_end(decision_date: date) -> RuleDate:
     last = add_months(decision_date, 3)
     return RuleDate(
         last,
-        f"Décision du {_fmt(decision_date)} : retrait possible, si elle est illégale, jusqu'au {_fmt(last)} "
-        f"inclus{_clamp_note(decision_date, last)} ; ensuite seulement à la demande du bénéficiaire (L424-5).",
+        _l("Decision of %(day)s: withdrawal possible, if it is illegal, until %(last)s included%(note)s; afterwards "
+           "only at the request of the beneficiary (L424-5).", day=_fmt(decision_date), last=_fmt(last),
+           note=_clamp_note(decision_date, last)),
         "L424-5 (DR §2.6)",
     )
