@@ -41,7 +41,7 @@ def _flask_babel():
 def _render(value: object) -> object:
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         value = LocalDate(value)
-    if isinstance(value, (Text, LocalDate, Euros, Joined)):
+    if isinstance(value, (Text, LocalDate, Euros, Joined, Capitalized)):
         return str(value)
     return value
 
@@ -192,6 +192,29 @@ class Joined:
 
     def __repr__(self) -> str:
         return f"Joined{self.parts!r}"
+
+
+class Capitalized:
+    """A text with its first letter in upper case when shown (a name or a
+    label that starts a sentence, whatever the language)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: object) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        text = str(_render(self.text))
+        return text[:1].upper() + text[1:]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Capitalized) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Capitalized({self.text!r})"
 
 
 def lazy_text(msgid: str, /, **params: object) -> Text:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from grc_core.plugin_api import Euros, Joined, LocalDate, RuleText, lazy_ngettext, lazy_text
+from grc_core.plugin_api import Capitalized, Euros, Joined, LocalDate, RuleText, lazy_ngettext, lazy_text
 from grc_core.plugin_api.testing import rules_locale
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +56,11 @@ def test_the_rules_helpers_load_no_flask():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_capitalized_text_starts_its_sentence_in_either_language():
+    hall = lazy_text("the village hall")
+    assert str(Capitalized(hall)) == "The village hall"
+    assert str(lazy_text("%(what)s is booked.", what=Capitalized(hall))) == "The village hall is booked."
+    assert Capitalized(hall) == Capitalized(lazy_text("the village hall"))
+    assert str(Capitalized("")) == ""

@@ -120,6 +120,7 @@ _CORE_NAMES: dict[str, tuple[str, str]] = {
     "LocalDate": ("grc_core.rules_text", "LocalDate"),
     "Euros": ("grc_core.rules_text", "Euros"),
     "Joined": ("grc_core.rules_text", "Joined"),
+    "Capitalized": ("grc_core.rules_text", "Capitalized"),
     "RuleText": ("grc_core.rules_text", "Text"),
     # Indicators: SQL building blocks that respect the viewer's services.
     "in_services": ("grc_core.indicators.sql", "in_services"),

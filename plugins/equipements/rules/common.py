@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from grc_core.plugin_api import Euros, Joined, LocalDate, RuleText
+from grc_core.plugin_api import Capitalized, Euros, Joined, LocalDate, RuleText
 from grc_core.plugin_api import lazy_text as _l
 
 _A_MONDAY = date(2024, 1, 1)
@@ -38,28 +38,7 @@ def joined(separator: str, parts) -> Joined:
     return Joined(*parts, sep=separator)
 
 
-class _Capitalized:
-    """A text with its first letter in upper case, when shown (a name at the start of a sentence)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: object) -> None:
-        self.text = text
-
-    def __str__(self) -> str:
-        text = str(self.text)
-        return text[:1].upper() + text[1:]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Capitalized) and self.text == other.text
-
-    def __hash__(self) -> int:
-        return hash(self.text)
-
-
-def capitalized(text: object) -> _Capitalized:
-    """``text`` with its first letter in upper case, when shown."""
-    return _Capitalized(text)
+capitalized = Capitalized  # text with its first letter in upper case, when shown
 
 
 def overlaps(a_start, a_end, b_start, b_end) -> bool:

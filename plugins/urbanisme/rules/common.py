@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from grc_core.plugin_api import Joined, LocalDate, RuleText, lazy_ngettext
+from grc_core.plugin_api import Capitalized, Joined, LocalDate, RuleText, lazy_ngettext
 from grc_core.plugin_api import lazy_text as _l
 
 
@@ -47,28 +47,7 @@ def _joined(separator: str, parts) -> Joined:
     return Joined(*parts, sep=separator)
 
 
-class _Capitalized:
-    """A text with its first letter in upper case, when shown (a label at the start of a sentence)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: object) -> None:
-        self.text = text
-
-    def __str__(self) -> str:
-        text = str(self.text)
-        return text[:1].upper() + text[1:]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Capitalized) and self.text == other.text
-
-    def __hash__(self) -> int:
-        return hash(self.text)
-
-
-def _capitalized(text: object) -> _Capitalized:
-    """``text`` with its first letter in upper case, when shown."""
-    return _Capitalized(text)
+_capitalized = Capitalized  # text with its first letter in upper case, when shown
 
 
 def _clamp_note(start: date, end: date) -> Joined | str:
