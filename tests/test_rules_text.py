@@ -58,7 +58,7 @@ def test_the_rules_helpers_load_no_flask():
     assert result.stdout.strip() == "[]"
 
 
-def test_a_capitalized_text_starts_its_sentence_in_either_language():
+def test_a_capitalized_text_starts_its_sentence():
     hall = lazy_text("the village hall")
     assert str(Capitalized(hall)) == "The village hall"
     assert str(lazy_text("%(what)s is booked.", what=Capitalized(hall))) == "The village hall is booked."
