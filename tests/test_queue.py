@@ -13,6 +13,7 @@ from grc_core.plugin_api.testing import csrf_token, in_commune, make_agent
 from grc_core.requests import queue as queue_module
 from grc_core.requests.queue import PAGE_SIZE, QueueFilters, queue_page
 from grc_core.tenancy import active_plugins
+from grc_core.tenancy.resolver import commune_service_ids
 from test_requests import make_citizen, setup_commune, signed_in, user_id
 
 NOW = datetime.now(timezone.utc)
@@ -109,11 +110,12 @@ def test_who_sees_what(app, town):
 
 def test_the_queue_is_ordered_by_due_date_then_received_and_loads_rows_in_few_queries(app, town):
     statements = []
-    with in_commune(app, town.id):
+    with in_commune(app, town.id), app.test_request_context():
         user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
         membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
         membership.services  # noqa: B018 — loaded before counting, as the page does
         active_plugins(town.id)  # cached for the request by the page's own checks
+        commune_service_ids(town.id)  # read with the memberships by the page
         listen = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listen)
         try:
