@@ -22,7 +22,8 @@ from . import rules
 from .dossier import instruction_delay, parse_parcels, recompute, today
 from .models import Consultation, Dossier, Parcel
 from .numbering import search_condition
-from .panels import deadline_status, fr, number_text, request_panels
+from .follow_ups import short_day
+from .panels import deadline_status, number_text, request_panels
 from .request_types import BODIES, CONSULTATIONS, OPINIONS, PROTECTIONS, procedure_label
 
 PERIODS = (7, 15, 30)
@@ -114,7 +115,7 @@ class UrbanismeView(SecureView):
                 req, dossier, procedure_label(dossier),
                 state_label(req.workflow.definition if req.workflow else None, req.state), left, red,
                 rules.Outcome(dossier.tacit_outcome).label if dossier.tacit_outcome else "", number_text(dossier)))
-        return self.render("urbanisme/deadlines.html", rows=rows, days=days, search=search, fr=fr)
+        return self.render("urbanisme/deadlines.html", rows=rows, days=days, search=search, short_day=short_day)
 
     def _load(self, request_id: int) -> tuple[Request, Dossier]:
         from grc_core.plugin_api import readable_request_or_404
@@ -145,7 +146,7 @@ class UrbanismeView(SecureView):
         panel = next(iter(request_panels(req, g.grc_commune) or ()), None)
         return self.render("urbanisme/dossier.html", **{
             **(panel.context if panel else {}),
-            "req": req, "dossier": dossier, "form": form, "errors": errors, "fr": fr,
+            "req": req, "dossier": dossier, "form": form, "errors": errors, "short_day": short_day,
             "procedure": procedure_label(dossier), "circumstances": PROTECTIONS + CONSULTATIONS, "bodies": BODIES,
             "opinions": OPINIONS, "conformity_cases": CONFORMITY_CASES,
             "modification_limit": rules.modified_delay_notification_deadline(dossier.deposit_date),
@@ -203,7 +204,7 @@ class UrbanismeView(SecureView):
             elif not rules.may_still_notify_modified_delay(dossier.deposit_date, modified):
                 errors.append(_("The modified delay can only be notified within the first month after the "
                                 "deposit, until %(day)s: after that the delay can no longer be increased "
-                                "(R423-42).", day=fr(rules.modified_delay_notification_deadline(
+                                "(R423-42).", day=short_day(rules.modified_delay_notification_deadline(
                                     dossier.deposit_date))))
         if pieces != dossier.pieces_request_date and pieces is not None:
             if pieces < dossier.deposit_date:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -40,8 +40,9 @@ P = rules.Procedure
 GRANTING = ("notifier", "accord_tacite")
 
 
-def _fr(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+def short_day(day: date | None) -> str:
+    """A date in the reader's short format (31/01/2026, 1/31/26), as the request page's other dates."""
+    return format_date(day, "short") if day else ""
 
 
 def _record(original: Dossier, follow_up_request, actor_id: int | None, message: str) -> None:
@@ -71,14 +72,14 @@ def on_filed(dossier: Dossier, request) -> None:
         recompute(original, original.request)
         with _in_commune_language():
             message = _("Opening of the works on %(day)s declared (DOC, request %(reference)s).",
-                        day=_fr(dossier.works_started_on), reference=request.reference)
+                        day=short_day(dossier.works_started_on), reference=request.reference)
     else:
         original.daact_date = dossier.daact_date
         recompute(original, original.request)
         with _in_commune_language():
             message = _("DAACT received on %(day)s (request %(reference)s): the conformity of the works can be "
-                        "contested until %(deadline)s.", day=_fr(dossier.daact_date), reference=request.reference,
-                        deadline=_fr(original.conformity_deadline))
+                        "contested until %(deadline)s.", day=short_day(dossier.daact_date), reference=request.reference,
+                        deadline=short_day(original.conformity_deadline))
     # The filing hook does not say who filed: the request's own history does.
     filed_by = next((event.actor_id for event in request.events if event.kind == "created"), None)
     _record(original, request, filed_by, message)
@@ -96,7 +97,7 @@ def on_transitioned(dossier: Dossier, request, code: str, actor) -> None:
         recompute(original, original.request)
         with _in_commune_language():
             message = _("One-year prorogation granted (request %(reference)s): valid until %(day)s.",
-                        reference=request.reference, day=_fr(original.validity_end))
+                        reference=request.reference, day=short_day(original.validity_end))
     elif procedure is P.TRANSFERT_PERMIS:
         original.holder_name = dossier.applicant_name
         original.holder_since = granted_on
@@ -142,14 +143,14 @@ def key_fact(dossier: Dossier) -> str:
     """Where a follow-up stands, with its date: the declared day, else its decision, else its deposit."""
     procedure = P(dossier.procedure)
     if procedure is P.DECLARATION_OUVERTURE_CHANTIER:
-        return _("Works started on %(day)s", day=_fr(dossier.works_started_on))
+        return _("Works started on %(day)s", day=short_day(dossier.works_started_on))
     if procedure is P.DAACT:
-        return _("DAACT received on %(day)s", day=_fr(dossier.daact_date))
+        return _("DAACT received on %(day)s", day=short_day(dossier.daact_date))
     if dossier.notified_on:
-        return _("Decision notified on %(day)s", day=_fr(dossier.notified_on))
+        return _("Decision notified on %(day)s", day=short_day(dossier.notified_on))
     if dossier.tacit_applied_on:
-        return _("Tacit decision on %(day)s", day=_fr(dossier.tacit_applied_on))
-    return _("Filed on %(day)s", day=_fr(dossier.deposit_date))
+        return _("Tacit decision on %(day)s", day=short_day(dossier.tacit_applied_on))
+    return _("Filed on %(day)s", day=short_day(dossier.deposit_date))
 
 
 def _linked(rows) -> list[Linked]:

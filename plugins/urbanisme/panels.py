@@ -14,7 +14,7 @@ from grc_core.plugin_api import CitizenPanel, Request, RequestPanel, can, db, st
 
 from . import rules
 from .dossier import CERTIFICATES, explanations, instruction_delay, of_request, today
-from .follow_ups import Linked, follow_ups_of, original_of
+from .follow_ups import Linked, follow_ups_of, original_of, short_day
 from .models import Dossier
 from .request_types import FOLLOW_UPS, procedure_label
 from .workflows import DECISION_LABELS
@@ -27,10 +27,6 @@ def alert_days(commune) -> int:
         return int((commune.settings or {}).get(ALERT_DAYS.code, ALERT_DAYS.default))
     except (TypeError, ValueError):
         return ALERT_DAYS.default
-
-
-def fr(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def number_text(dossier: Dossier) -> str:
@@ -160,7 +156,7 @@ def request_panels(request, commune):
         return None
     left, red = deadline_status(dossier, commune, request)
     return [RequestPanel(str(_l("Legal dates of the planning file")), "urbanisme/request_panel.html", dict(
-        dossier=dossier, rows=legal_dates(dossier), fr=fr, left=left, red=red, procedure=procedure_label(dossier),
+        dossier=dossier, rows=legal_dates(dossier), short_day=short_day, left=left, red=red, procedure=procedure_label(dossier),
         may_edit=can("urbanisme.instruct"), links=links_of(dossier),
         modificatif=dossier.procedure == rules.Procedure.PERMIS_MODIFICATIF,
         explanation=explanations(dossier)), order=10)]
@@ -186,4 +182,4 @@ def citizen_panels(citizen, requests):
               number_text(dossier))
              for dossier, request in rows]
     return [CitizenPanel(str(_l("Planning files")), "urbanisme/citizen_panel.html",
-                         dict(files=files, fr=fr, decisions=DECISION_LABELS), order=40)]
+                         dict(files=files, short_day=short_day, decisions=DECISION_LABELS), order=40)]

@@ -46,10 +46,14 @@ def explanation_lines(html: str) -> list[str]:
 def test_the_panel_explains_the_dates_in_the_readers_language(app, town):
     request_id, errors = file(app, town, "urbanisme.pc", good_data("urbanisme.pc", "2026-01-31"))
     assert not errors, errors
-    english = explanation_lines(signed_in(app, "instructeur@a.fr", lang="en").get(
-        f"/admin/requests/{request_id}/").get_data(as_text=True).replace("&#39;", "'"))
-    french = explanation_lines(signed_in(app, "instructeur@a.fr", lang="fr").get(
-        f"/admin/requests/{request_id}/").get_data(as_text=True).replace("&#39;", "'"))
+    english_page = signed_in(app, "instructeur@a.fr", lang="en").get(
+        f"/admin/requests/{request_id}/").get_data(as_text=True).replace("&#39;", "'")
+    french_page = signed_in(app, "instructeur@a.fr", lang="fr").get(
+        f"/admin/requests/{request_id}/").get_data(as_text=True).replace("&#39;", "'")
+    english, french = explanation_lines(english_page), explanation_lines(french_page)
+    # The table of legal dates too: the deposit in each reader's short format.
+    assert '<td class="text-nowrap">1/31/26</td>' in english_page
+    assert '<td class="text-nowrap">31/01/2026</td>' in french_page
     assert english[0] == "Base delay [R*423-23 c)] — building permit: 3 months."
     assert any(line.startswith("Instruction delay of 3 months running from 1/31/26") for line in english)
     patterns = french_of_the_catalog()
