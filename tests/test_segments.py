@@ -7,13 +7,14 @@ from datetime import date, datetime, timezone
 
 import pytest
 from flask import g
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from grc_core.extensions import db
 from grc_core.models import AuditEvent, Citizen, Consent, HouseholdLink, Membership, Request, Segment, User, utcnow
 from grc_core.plugin_api import SegmentContext
 from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune, post_form
 from grc_core.segments import SegmentError, count, criteria_for, matching_ids, parse_definition, sample
+from grc_core.segments.criteria import commune_quartiers
 from grc_core.segments.definition import describe
 
 from tests.test_citizen_helpers import english, make_citizen, make_request
@@ -184,6 +185,43 @@ def test_an_elected_official_gets_no_criterion_on_requests(town):
         assert "core.requests" not in offered and "core.age" in offered
         with pytest.raises(SegmentError, match="core.requests"):
             count(one("core.requests"), context_of(town, "elu@a.fr"))
+
+
+def test_the_quartiers_offered_are_the_communes_own_in_order(town):
+    """Found one probe each (a loose index scan): every quartier of the
+    commune's records, the merged-away one's too, none of another commune's,
+    never the empty name."""
+    make_citizen(town["app"], town["other"], "Hors", "Commune", quartier="Ailleurs")
+    make_citizen(town["app"], town["commune"], "Zoé", "Zed", quartier="Zone artisanale")
+    with in_commune(town["app"], town["commune"]):
+        specs = criteria_for(context_of(town))["core.quartier"][1]
+        assert [name for name, _label in specs[0].choices] == ["Centre", "Les Prés", "Zone artisanale"]
+    with in_commune(town["app"], town["other"]):
+        assert commune_quartiers(town["other"]) == ["Ailleurs", "Centre"]
+
+
+def test_a_count_reads_the_values_of_the_criteria_it_uses_only(town):
+    """The quartiers, the request types, a plugin's schools are read to check
+    a criterion's values: a segment on age and consent reads none of them —
+    its count sends the count (PostgreSQL adds its setting and its reset)
+    and at most the commune, for the author's permissions."""
+    sent = []
+    with in_commune(town["app"], town["commune"]):
+        context = context_of(town)
+        count(one("core.age", min_age=75), context)  # the commune and the author loaded once
+        record = lambda conn, cursor, statement, *rest: sent.append(statement)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            reached = count({"match": "all", "items": [
+                {"criterion": "core.age", "params": {"min_age": 75}},
+                {"criterion": "core.consent", "params": {"channel": "email", "purpose": "information_municipale"}}]},
+                context)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert reached == 1  # Jeanne, 75 today
+    queries = [statement for statement in sent if "max_parallel_workers" not in statement]
+    assert "count(citizen.id)" in queries[-1], sent
+    assert all(statement.startswith("SELECT commune.") for statement in queries[:-1]), sent
 
 
 BAD_DEFINITIONS = [

@@ -47,9 +47,23 @@ def _age(params: dict, context: SegmentContext):
     return and_(*conditions)
 
 
+def commune_quartiers(commune_id: int) -> list[str]:
+    """The quartiers named on the commune's records, in order. Each is the
+    first one after the previous, one probe of ``ix_citizen_commune_quartier``
+    each (a loose index scan, in a recursive query): nine probes for eight
+    quartiers, where ``SELECT DISTINCT`` read 200,000 citizens to keep eight
+    names (45 ms on PostgreSQL, on every count of a segment; c0a1e0000033)."""
+    def after(previous):
+        return (select(Citizen.quartier).where(Citizen.commune_id == commune_id, Citizen.quartier > previous)
+                .order_by(Citizen.quartier).limit(1).scalar_subquery())
+
+    found = select(after("").label("name")).cte("quartiers", recursive=True)
+    found = found.union_all(select(after(found.c.name)).where(found.c.name.is_not(None)))
+    return list(db.session.scalars(select(found.c.name).where(found.c.name.is_not(None))))
+
+
 def _quartiers(context: SegmentContext) -> tuple[FieldSpec, ...]:
-    names = db.session.scalars(select(Citizen.quartier).distinct().where(
-        Citizen.commune_id == context.commune_id, Citizen.quartier != "").order_by(Citizen.quartier)).all()
+    names = commune_quartiers(context.commune_id)
     return (FieldSpec("quartiers", _l("Quartiers"), "multichoice", required=True,
                       choices=tuple((name, name) for name in names)),)
 
