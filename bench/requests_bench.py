@@ -109,7 +109,7 @@ def sign_in(client, email: str, password: str) -> None:
 def _second_step(client, email: str, url: str) -> None:
     """Roles with sensitive data sign in with a code too (two-factor): the
     code their phone would show, enrolling on the first sign-in."""
-    from grc_core.plugin_api.testing import totp_code
+    from grc_core.plugin_api.sign_in_codes import totp_code  # not .testing: no pytest in a measured process
 
     html = client.get(url).get_data(as_text=True)
     enrolling = url.endswith("/login/enrol")

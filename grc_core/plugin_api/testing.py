@@ -26,6 +26,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from .sign_in_codes import FrozenClock, totp_code  # noqa: F401  (part of this module's API)
+
 DEMO_PASSWORD = "motdepasse-tres-sur"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -133,21 +135,6 @@ def _clean_database(request):
         application.extensions.pop("grc_portal_limiter", None)
 
 
-class FrozenClock:
-    """The time sign-in decisions are taken at, moved by hand (see security.clock)."""
-
-    def __init__(self, moment):
-        self.moment = moment
-
-    def __call__(self):
-        return self.moment
-
-    def advance(self, **delta):
-        from datetime import timedelta
-
-        self.moment += timedelta(**delta)
-
-
 @pytest.fixture
 def auth_clock(app):
     """Freeze the sign-in clock at 6 December 2026, 09:00 UTC, for the test."""
@@ -221,44 +208,6 @@ def csrf_token(client, url="/login") -> str:
 
 
 TOTP_SECRET_SHOWN = re.compile(r'id="totp-secret"[^>]*>([A-Z2-7 ]+)<')
-
-
-@contextmanager
-def totp_code(app, email=None, secret=None):
-    """A valid, unused code of the agent's app (or of ``secret`` while
-    enrolling), as his phone would show it; use it inside the ``with``.
-    Codes are single-use per 30-second step: when this step's was used
-    already, the sign-in clock (``AUTH_CLOCK``) shows the next step meanwhile
-    — time injected, never waited for. A test's own frozen clock is moved."""
-    from datetime import datetime, timezone
-
-    import pyotp
-    from sqlalchemy import select
-
-    from grc_core.extensions import db
-    from grc_core.models import User
-    from grc_core.security import clock
-    from grc_core.security.two_factor import STEP_SECONDS
-
-    with app.app_context():
-        last = None
-        if secret is None:
-            user = db.session.scalar(select(User).where(User.email == email))
-            secret, last = user.totp_secret, user.totp_last_step
-        step = int(clock.now().timestamp()) // STEP_SECONDS
-    before = app.config.get("AUTH_CLOCK")
-    if last is not None and step <= last:
-        step = last + 1
-        moment = datetime.fromtimestamp(step * STEP_SECONDS, timezone.utc)
-        if isinstance(before, FrozenClock):
-            before.moment = moment
-        else:
-            app.config["AUTH_CLOCK"] = FrozenClock(moment)
-    try:
-        yield pyotp.TOTP(secret).at(step * STEP_SECONDS)
-    finally:
-        if before is None:
-            app.config.pop("AUTH_CLOCK", None)
 
 
 def login(client, email, password=DEMO_PASSWORD):
