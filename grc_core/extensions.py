@@ -6,7 +6,6 @@ Nothing here holds per-app state: a second app in the same process gets its
 own bindings (Flask stores them in app.extensions).
 """
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -31,7 +30,6 @@ class Base(DeclarativeBase):
 
 # Its session sends some reads to a replica when one is configured (grc_core.replica).
 db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 

@@ -1,4 +1,6 @@
 """Migrations build the whole schema, and models never drift from them."""
+import subprocess
+import sys
 from importlib.metadata import entry_points
 
 from alembic.autogenerate import compare_metadata
@@ -63,3 +65,24 @@ def test_one_branch_for_the_core_and_one_per_loaded_plugin(app):
 
 def test_migrate_extension_is_bound_once(app):
     assert isinstance(app.extensions["migrate"].migrate, Migrate)
+
+
+def test_a_web_worker_never_imports_alembic(tmp_path):
+    """Flask-Migrate is bound when a command first reads it: the app a
+    gunicorn worker builds and serves pages with loads neither Alembic nor
+    Mako (11 MB of a worker's memory), and a migration still finds it."""
+    script = f"""
+import sys
+from grc_core import create_app
+app = create_app({{"DATABASE_URL": "sqlite:///{tmp_path}/grc.sqlite", "SECRET_KEY": "x" * 40, "PLUGINS": "*",
+                  "INSTANCE_PATH": "{tmp_path}"}})
+assert app.test_client().get("/healthz").status_code == 200
+print(sorted(name for name in sys.modules if name.split(".")[0] in ("alembic", "mako", "flask_migrate")))
+with app.app_context():
+    import flask_migrate
+    flask_migrate.upgrade(revision="heads")
+    print(type(app.extensions["migrate"].migrate).__name__)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-2:] == ["[]", "Migrate"]
