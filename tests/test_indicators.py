@@ -222,26 +222,36 @@ def test_median_and_nearest_rank_percentile_of_a_histogram(days, expected_median
 HOUR, DAY = 3600, 86400
 
 
-@pytest.mark.parametrize("start, end, months, add, remove", [
+@pytest.mark.parametrize("today, start, end, months, add, remove", [
     # This month up to today: its histogram, less the days still to come (empty).
-    ("2026-11-01", "2026-11-28", ["2026-11-01"], [], [("2026-11-29", "2026-11-30")]),
+    ("2026-11-28", "2026-11-01", "2026-11-28", ["2026-11-01"], [], [("2026-11-29", "2026-11-30")]),
+    # However early in the month: its days so far are all in the period.
+    ("2026-12-07", "2026-12-01", "2026-12-07", ["2026-12-01"], [], [("2026-12-08", "2026-12-31")]),
+    ("2026-12-01", "2026-12-01", "2026-12-01", ["2026-12-01"], [], [("2026-12-02", "2026-12-31")]),
+    # Today alone, a week into the month: from the requests.
+    ("2026-12-07", "2026-12-07", "2026-12-07", [], [("2026-12-07", "2026-12-07")], []),
     # Last month like for like: less its last three days.
-    ("2026-10-01", "2026-10-28", ["2026-10-01"], [], [("2026-10-29", "2026-10-31")]),
+    ("2026-11-28", "2026-10-01", "2026-10-28", ["2026-10-01"], [], [("2026-10-29", "2026-10-31")]),
     # Twelve months.
-    ("2025-12-01", "2026-11-28", [f"{y}-{m:02d}-01" for y, m in [(2025, 12)] + [(2026, m) for m in range(1, 12)]],
+    ("2026-11-28", "2025-12-01", "2026-11-28",
+     [f"{y}-{m:02d}-01" for y, m in [(2025, 12)] + [(2026, m) for m in range(1, 12)]],
      [], [("2026-11-29", "2026-11-30")]),
     # A day, a week across two months: from the requests.
-    ("2026-11-28", "2026-11-28", [], [("2026-11-28", "2026-11-28")], []),
-    ("2026-09-28", "2026-10-04", [], [("2026-09-28", "2026-09-30"), ("2026-10-01", "2026-10-04")], []),
+    ("2026-11-28", "2026-11-28", "2026-11-28", [], [("2026-11-28", "2026-11-28")], []),
+    ("2026-11-28", "2026-09-28", "2026-10-04", [], [("2026-09-28", "2026-09-30"), ("2026-10-01", "2026-10-04")], []),
     # Around a whole month; half of a leap February is enough.
-    ("2026-09-25", "2026-11-03", ["2026-10-01"], [("2026-09-25", "2026-09-30"), ("2026-11-01", "2026-11-03")], []),
-    ("2028-02-01", "2028-02-15", ["2028-02-01"], [], [("2028-02-16", "2028-02-29")]),
+    ("2026-11-28", "2026-09-25", "2026-11-03", ["2026-10-01"],
+     [("2026-09-25", "2026-09-30"), ("2026-11-01", "2026-11-03")], []),
+    ("2028-03-01", "2028-02-01", "2028-02-15", ["2028-02-01"], [], [("2028-02-16", "2028-02-29")]),
+    ("2028-03-01", "2028-02-01", "2028-02-14", [], [("2028-02-01", "2028-02-14")], []),
+    # The first week of a month now over: a quarter of its days, from the requests.
+    ("2026-12-07", "2026-11-01", "2026-11-07", [], [("2026-11-01", "2026-11-07")], []),
 ])
-def test_a_period_reads_the_months_it_mostly_covers_from_the_histograms(start, end, months, add, remove):
+def test_a_period_reads_the_months_it_mostly_covers_from_the_histograms(today, start, end, months, add, remove):
     from grc_core.indicators.durations import plan
 
     days = lambda pairs: [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in pairs]  # noqa: E731
-    assert plan(date.fromisoformat(start), date.fromisoformat(end)) == (
+    assert plan(date.fromisoformat(start), date.fromisoformat(end), date.fromisoformat(today)) == (
         [date.fromisoformat(m) for m in months], days(add), days(remove))
 
 

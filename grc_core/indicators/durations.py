@@ -38,7 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Request, RequestType
+from ..models import Request, RequestType, utcnow
 from ..models.dashboard import RequestDurationStat
 from ..plugin_api.types import IndicatorFilters
 from ..tenancy.scoping import current_commune_id
@@ -234,17 +234,19 @@ def _months(start: date, end: date):
         month += relativedelta(months=1)
 
 
-def plan(start: date, end: date) -> tuple[list[date], list[tuple[date, date]], list[tuple[date, date]]]:
+def plan(start: date, end: date, today: date) -> tuple[list[date], list[tuple[date, date]], list[tuple[date, date]]]:
     """How to count a period: the months taken from the histograms, the days
     to add from the requests, and the days to take off (from the requests
-    too). A month the period covers at least half of comes from its
-    histogram, less its days outside the period — the current month up to
-    today costs nothing more, as no request is closed after now; a month
-    covered less than half is read from the requests."""
+    too). A month whose days so far (up to ``today``) the period covers at
+    least half of comes from its histogram, less its days outside the period
+    — so the current month up to today is its histogram alone, however early
+    in the month (the days to come hold nothing yet: taking them off reads an
+    empty range); a month covered less than half is read from the requests."""
     months, add, remove = [], [], []
     for first, last in _months(start, end):
         inside = (max(first, start), min(last, end))
-        if ((inside[1] - inside[0]).days + 1) * 2 < (last - first).days + 1:
+        known_last = min(last, max(today, first))
+        if ((min(inside[1], known_last) - inside[0]).days + 1) * 2 < (known_last - first).days + 1:
             add.append(inside)
             continue
         months.append(first)
@@ -295,7 +297,7 @@ def period_percentiles(measure: str, filters: IndicatorFilters, raw: Callable[[d
     filters they do not keep (channel, priority, quartier, agent)."""
     if not daily.answers(filters):
         return _keep(duration_percentiles(raw(filters.start, filters.end)), per_type)
-    months, add, remove = plan(filters.start, filters.end)
+    months, add, remove = plan(filters.start, filters.end, local_date(utcnow()))
     histograms = _stored(measure, filters, months, closed_in, per_type) if months else defaultdict(Counter)
     for days, sign in [(d, +1) for d in add] + [(d, -1) for d in remove]:
         for key, histogram in histograms_of(raw(*days)).items():
