@@ -114,6 +114,33 @@ def test_a_manager_filters_by_agent_and_sees_the_workload(app, towns):
     assert page(client, "/admin/dashboards/strategic/")[0] == 200
 
 
+def test_the_queue_as_it_stands_is_counted_once_per_dashboard(app, towns):
+    """New, per service, per channel, per agent: one grouping of the open
+    requests serves every such widget of the page — with the same figures."""
+    from sqlalchemy import event
+
+    client = signed_in(app, "admin@a.fr")
+    page(client, "/admin/dashboards/operational/")
+    sent = []
+    record = lambda conn, cursor, statement, *rest: sent.append(statement)  # noqa: E731
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        status, html = page(client, "/admin/dashboards/operational/")
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert status == 200
+    open_queue = [s for s in sent if "state_kind != 'closed'" in s and "received_at" not in s and "due_at" not in s]
+    assert len(open_queue) == 1, open_queue
+    # Three open requests: one of the voirie (by phone), two of the counter (by post and at the counter).
+    assert number(html, "core.op_new") == "3"
+    by_channel = html[html.index('data-widget="core.op_by_channel"'):]
+    table = by_channel[:by_channel.index("</table>")]
+    assert [f"channel={code}" in table for code in ("telephone", "courrier", "guichet", "web")] == [
+        True, True, True, False]
+
+
 def test_an_elu_reads_aggregates_only(app, towns):
     client = signed_in(app, "elu@a.fr")
     status, html = page(client, f"/admin/dashboards/strategic/?{OCTOBER}")

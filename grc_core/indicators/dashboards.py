@@ -29,6 +29,7 @@ from ..models.request import PRIORITIES, REQUEST_CHANNELS
 from ..plugin_api.types import IndicatorDecl, IndicatorFilters, IndicatorResult, WidgetDecl
 from ..security.permissions import effective_role, permissions_of
 from ..tenancy.activation import active_plugins
+from .open_queue import counted_once
 from .periods import Period, PeriodError, period_of, tone, trend
 
 CORE_DASHBOARDS = ("operational", "strategic")
@@ -211,13 +212,14 @@ def compute(dashboard: str, viewer: Viewer, commune, period: Period, filters: In
     previous_period = period.previous()
     previous_filters = replace(filters, start=previous_period.start, end=previous_period.end)
     out = []
-    for widget, indicator in widgets_of(dashboard, viewer, commune):
-        result = result_of(indicator, filters)
-        computed = ComputedWidget(widget, indicator, result)
-        if widget.kind == "number" and "now" not in indicator.dimensions and result.value is not None:
-            computed.previous = result_of(indicator, previous_filters).value
-            computed.change = trend(result.value, computed.previous)
-        out.append(computed)
+    with counted_once():
+        for widget, indicator in widgets_of(dashboard, viewer, commune):
+            result = result_of(indicator, filters)
+            computed = ComputedWidget(widget, indicator, result)
+            if widget.kind == "number" and "now" not in indicator.dimensions and result.value is not None:
+                computed.previous = result_of(indicator, previous_filters).value
+                computed.change = trend(result.value, computed.previous)
+            out.append(computed)
     return out
 
 
