@@ -1,5 +1,6 @@
 """The core indicators, checked against figures computed by hand on a small,
 fixed history (October 2026 in Villeneuve), and the periods they cover."""
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -135,6 +136,9 @@ def test_throughput_and_processing_time_count_only_requests_closed_in_the_period
     assert dict(zip([k for k, _l in times.categories], zip(*(s.values for s in times.series)))) == {
         str(town.bacs): (6.0, 10.0, 2), str(town.attestation): (9.0, 17.0, 2)}
     assert "4 demande" in times.note
+    # The previous period's figure beside a number: the same value, without the table per type.
+    value_only = compute(app, town, core.processing_time, replace(OCTOBER, value_only=True))
+    assert value_only.value == 6.0 and value_only.categories == ()
 
 
 def test_time_between_two_workflow_states(app, town):

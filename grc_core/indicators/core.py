@@ -410,7 +410,8 @@ def processing_time(commune, filters: IndicatorFilters) -> IndicatorResult:
         return (select(Request.request_type_id, days_between(Request.received_at, Request.closed_at))
                 .where(*request_conditions(filters), *_days_of(Request.closed_at, first, last)))
 
-    figures = period_percentiles(PROCESSING, filters, closed_between)
+    # Per type unless only the value is read: the histograms summed by bin alone then.
+    figures = period_percentiles(PROCESSING, filters, closed_between, per_type=not filters.value_only)
     categories, series = _duration_table(figures, _type_names(k for k in figures if k is not ALL))
     total, middle, _p90 = figures.get(ALL, (0, None, None))
     base = {**_base_args(filters), "kind": "closed", **_period_args(filters, "closed")}

@@ -210,7 +210,7 @@ def compute(dashboard: str, viewer: Viewer, commune, period: Period, filters: In
         return cache[key]
 
     previous_period = period.previous()
-    previous_filters = replace(filters, start=previous_period.start, end=previous_period.end)
+    previous_filters = replace(filters, start=previous_period.start, end=previous_period.end, value_only=True)
     out = []
     with counted_once():
         for widget, indicator in widgets_of(dashboard, viewer, commune):

@@ -241,6 +241,9 @@ class IndicatorFilters:
     # Processing time between two workflow states (codes; "received" stands
     # for the filing), when the viewer asks for it.
     states: tuple[str, str] | None = None
+    # Only the result's ``value`` will be read (the previous period's figure
+    # beside a number, for its trend): an indicator may skip its categories.
+    value_only: bool = False
 
 
 @dataclass(frozen=True)
