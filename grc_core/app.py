@@ -144,11 +144,13 @@ def _add_plugin_templates(app: Flask, registry: PluginRegistry) -> None:
 
 def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
     from .admin.menu import navbar_menus
+    from .admin.static_urls import static_url
 
     app.jinja_env.globals["get_locale"] = get_locale
     # Numbers in the reader's language (« 70,9 » in French), macros included.
     app.jinja_env.globals["format_decimal"] = format_decimal
     app.jinja_env.globals["commune_home_url"] = home_url
+    app.jinja_env.globals["grc_static_url"] = static_url
 
     @app.context_processor
     def grc_page_context():
