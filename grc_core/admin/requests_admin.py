@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -121,14 +122,30 @@ def form_data_rows(req: Request) -> list[tuple[str, str]]:
     return [(label, value) for label, value in rows if value]
 
 
-def describe_event(event: RequestEvent, names: dict[int, str], definition: dict | None) -> str:
-    """One line of history, as plain text (escaped by the template)."""
+#: What a line of the request page's history shows (``actor_name``: None for the system).
+HISTORY_COLUMNS = (RequestEvent.id, RequestEvent.kind, RequestEvent.at, RequestEvent.details, RequestEvent.from_state,
+                   RequestEvent.to_state, User.full_name.label("actor_name"))
+
+
+def state_words(definition: dict | None) -> dict[str, str]:
+    """{code: label} of a :func:`localized` definition's states: what
+    :func:`state_label` answers for each, looked up once per page."""
+    return {state["code"]: state.get("label") or state["code"] for state in (definition or {}).get("states", ())}
+
+
+def describe_event(event: RequestEvent, names: dict[int, str], definition: dict | None, *,
+                   request_type: RequestType | None = None, states: dict[str, str] | None = None) -> str:
+    """One line of history, as plain text (escaped by the template). ``event``:
+    a RequestEvent or a row of :data:`HISTORY_COLUMNS`, then with its request's
+    type; ``states``: :func:`state_words` of ``definition`` when the caller has them."""
     details = event.details or {}
     if event.kind == "created":
         channel = details.get("channel")
         return _("Channel: %(channel)s", channel=CHANNEL_LABELS.get(channel, channel or "—"))
     if event.kind in ("transition", "timer") and event.to_state:
-        text = f"{state_label(definition, event.from_state or '')} → {state_label(definition, event.to_state)}"
+        def label(code):
+            return states.get(code, code) if states is not None else state_label(definition, code)
+        text = f"{label(event.from_state or '')} → {label(event.to_state)}"
         if details.get("by_citizen"):
             text = _("%(change)s (the citizen answered)", change=text)
         return f"{text} — {details['comment']}" if details.get("comment") else text
@@ -147,7 +164,7 @@ def describe_event(event: RequestEvent, names: dict[int, str], definition: dict 
     if event.kind == "routed" and details.get("source") in ROUTED_BECAUSE and "reason_args" in details:
         words = dict(details["reason_args"])
         if details["source"] == "default":
-            words["type"] = event.request.request_type.shown_label
+            words["type"] = (request_type or event.request.request_type).shown_label
         return str(ROUTED_BECAUSE[details["source"]]) % words
     if details.get("reason"):
         return str(details["reason"])
@@ -238,8 +255,10 @@ class ShortDates:
     def datetime(self, moment: datetime) -> str:
         """What ``babel.dates.format_datetime(…, "short")`` writes."""
         local = self.local(moment)
-        time_words = self._time_pattern.apply(local.timetz(), self.locale, reference_date=local.date())
-        return self._date_and_time.replace("{0}", time_words).replace("{1}", self.date(local))
+        day = local.date()
+        time_words = self._time_pattern.apply(local.timetz(), self.locale, reference_date=day)
+        return self._date_and_time.replace("{0}", time_words).replace(
+            "{1}", self._date_pattern.apply(day, self.locale))
 
     def date(self, moment: datetime) -> str:
         return self._date_pattern.apply(self.local(moment).date(), self.locale)
@@ -464,9 +483,11 @@ class RequestsView(RequestsArea):
         from ..workflows import transition_fields
         from ..workflows.engine import offered_transitions
 
-        events = list(db.session.scalars(
-            select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)
-            .options(joinedload(RequestEvent.actor))))
+        # Plain rows, not objects: the page only reads them (a history of 30 events
+        # loaded as RequestEvent and User objects was a tenth of the page's time).
+        events = db.session.execute(
+            select(*HISTORY_COLUMNS).outerjoin(User, User.id == RequestEvent.actor_id)
+            .where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)).all()
         messages = list(db.session.scalars(
             select(Message).where(Message.request_id == req.id).order_by(Message.at, Message.id)
             .options(joinedload(Message.author))))
@@ -478,8 +499,13 @@ class RequestsView(RequestsArea):
         names.update(_user_names((e.details or {}).get("assignee_id") for e in events
                                  if e.kind == "assigned" and (e.details or {}).get("assignee_id") not in names))
         definition = localized(req.workflow.definition) if req.workflow else None
-        history = [(event, EVENT_LABELS.get(event.kind, (event.details or {}).get("label") or event.kind),
-                    describe_event(event, names, definition))
+        states = state_words(definition)
+        # Each kind's label translated once, not at each line (as the template showed the lazy string: unescaped).
+        kinds = {event.kind for event in events}
+        kind_labels = {kind: Markup(label.__html__()) for kind, label in EVENT_LABELS.items() if kind in kinds}
+        history = [(event, kind_labels[event.kind] if event.kind in kind_labels
+                    else (event.details or {}).get("label") or event.kind,
+                    describe_event(event, names, definition, request_type=req.request_type, states=states))
                    for event in events]
         offered = localized({"transitions": offered_transitions(req, current_user, _membership())})["transitions"]
         specs = {spec.name: {"label": str(spec.label), "type": spec.type} for spec in fields_of(req.request_type)}
