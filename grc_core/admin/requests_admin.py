@@ -757,9 +757,10 @@ class IntakeView(RequestsArea):
         citizen = self._citizen(source)
         channel = self._channel(source)
         errors: dict[str, list[str]] = {}
-        citizen_form = new_citizen_form(source)
         duplicates = []
         new_citizen = citizen is None and not source.get("anonymous")
+        # Built when a new citizen is filed, else only to show the page again.
+        citizen_form = new_citizen_form(source) if new_citizen else None
         if new_citizen:
             if not citizen_form.validate():
                 errors["citizen"] = [_("Choose a citizen, or fill in the new citizen's details.")]
@@ -796,7 +797,8 @@ class IntakeView(RequestsArea):
         if errors:
             data_form = form_with_messages()
             return self._page(source=source, citizen=citizen, contact=contact, channel=channel,
-                              request_type=request_type, data_form=data_form, citizen_form=citizen_form,
+                              request_type=request_type, data_form=data_form,
+                              citizen_form=citizen_form if citizen_form is not None else new_citizen_form(source),
                               errors=errors, duplicates=duplicates, earlier=earlier, status=400)
         if new_citizen:
             citizen = Citizen()
@@ -812,7 +814,8 @@ class IntakeView(RequestsArea):
             db.session.rollback()
             return self._page(source=source, citizen=None if new_citizen else citizen, contact=contact,
                               channel=channel, request_type=request_type, data_form=form_with_messages(),
-                              citizen_form=citizen_form, errors=errors, status=400)
+                              citizen_form=citizen_form if citizen_form is not None else new_citizen_form(source),
+                              errors=errors, status=400)
         # The id from the identity key: reading created.id would reload the committed row.
         return redirect(url_for(".done", request_id=sa_inspect(created).identity[0]))
 
