@@ -247,6 +247,7 @@ class ShortDates:
         self._date_pattern = babel_dates.get_date_format("short", self.locale)
         self._time_pattern = babel_dates.get_time_format("short", self.locale)
         self._date_and_time = babel_dates.get_datetime_format("short", self.locale).replace("'", "")
+        self._days: dict[date, str] = {}
 
     def local(self, moment: datetime) -> datetime:
         # Naive values (SQLite) are UTC, as Flask-Babel assumes.
@@ -257,11 +258,16 @@ class ShortDates:
         local = self.local(moment)
         day = local.date()
         time_words = self._time_pattern.apply(local.timetz(), self.locale, reference_date=day)
-        return self._date_and_time.replace("{0}", time_words).replace(
-            "{1}", self._date_pattern.apply(day, self.locale))
+        return self._date_and_time.replace("{0}", time_words).replace("{1}", self._day(day))
 
     def date(self, moment: datetime) -> str:
-        return self._date_pattern.apply(self.local(moment).date(), self.locale)
+        return self._day(self.local(moment).date())
+
+    def _day(self, day: date) -> str:
+        # A history or a queue shows several dates of one day: each day written once.
+        if day not in self._days:
+            self._days[day] = self._date_pattern.apply(day, self.locale)
+        return self._days[day]
 
     def today(self) -> date:
         return datetime.now(self.timezone).date()
