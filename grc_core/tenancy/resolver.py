@@ -13,10 +13,10 @@ answer 404 while the plugin is inactive for that commune.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, g, has_request_context, request, session
-from flask_login import current_user
 from functools import cache
 
+from flask import abort, current_app, g, has_request_context, request, session
+from flask_login import current_user
 from sqlalchemy import String, bindparam, cast, exists, func, select
 from sqlalchemy.orm import joinedload
 

@@ -115,8 +115,9 @@ def _closes(history: RequestEvent, request: Request) -> bool:
 
 
 def _may_have_endpoints(commune_id: int) -> bool:
-    """False when this request read the commune with its members' memberships
-    and it had no active endpoint then (grc_core.tenancy.resolver): no query."""
+    """False when this request read the commune with the signed-in member's
+    memberships and it had no active endpoint then (grc_core.tenancy.resolver):
+    no query."""
     if not has_request_context():
         return True
     return g.get(WEBHOOK_COMMUNES, {}).get(commune_id, True)
