@@ -10,6 +10,7 @@ see, and the workflow engine decides who may apply which transition.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import cache
 
 from babel import dates as babel_dates
 
@@ -22,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
@@ -125,6 +126,21 @@ def form_data_rows(req: Request) -> list[tuple[str, str]]:
 #: What a line of the request page's history shows (``actor_name``: None for the system).
 HISTORY_COLUMNS = (RequestEvent.id, RequestEvent.kind, RequestEvent.at, RequestEvent.details, RequestEvent.from_state,
                    RequestEvent.to_state, User.full_name.label("actor_name"))
+
+
+@cache
+def _request_page_statements():
+    """The request page's history, messages and files queries, built once (a
+    bound ``request_id``): building them and their cache keys on every page
+    took ~0.2 ms."""
+    return (
+        select(*HISTORY_COLUMNS).outerjoin(User, User.id == RequestEvent.actor_id)
+        .where(RequestEvent.request_id == bindparam("request_id")).order_by(RequestEvent.id),
+        select(Message).where(Message.request_id == bindparam("request_id")).order_by(Message.at, Message.id)
+        .options(joinedload(Message.author)),
+        select(Attachment).where(Attachment.request_id == bindparam("request_id"))
+        .order_by(Attachment.at, Attachment.id),
+    )
 
 
 def state_words(definition: dict | None) -> dict[str, str]:
@@ -489,16 +505,12 @@ class RequestsView(RequestsArea):
         from ..workflows import transition_fields
         from ..workflows.engine import offered_transitions
 
+        history_statement, messages_statement, files_statement = _request_page_statements()
         # Plain rows, not objects: the page only reads them (a history of 30 events
         # loaded as RequestEvent and User objects was a tenth of the page's time).
-        events = db.session.execute(
-            select(*HISTORY_COLUMNS).outerjoin(User, User.id == RequestEvent.actor_id)
-            .where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)).all()
-        messages = list(db.session.scalars(
-            select(Message).where(Message.request_id == req.id).order_by(Message.at, Message.id)
-            .options(joinedload(Message.author))))
-        files = list(db.session.scalars(
-            select(Attachment).where(Attachment.request_id == req.id).order_by(Attachment.at, Attachment.id)))
+        events = db.session.execute(history_statement, {"request_id": req.id}).all()
+        messages = list(db.session.scalars(messages_statement, {"request_id": req.id}))
+        files = list(db.session.scalars(files_statement, {"request_id": req.id}))
         agents = assignable_agent_names()
         # An assignment's agent is most often still one of the commune's: read only the others' names.
         names = dict(agents)
