@@ -526,13 +526,18 @@ class RequestsView(RequestsArea):
                     describe_event(event, names, definition, request_type=req.request_type, states=states))
                    for event in events]
         offered = localized({"transitions": offered_transitions(req, current_user, _membership())})["transitions"]
-        specs = {spec.name: {"label": str(spec.label), "type": spec.type} for spec in fields_of(req.request_type)}
+        specs = {spec.name: spec for spec in fields_of(req.request_type)}
         failed = failed or {}
         field_errors = failed.get("field_errors") or {}
 
+        def spec_of(name: str) -> dict:
+            # Only the few fields a transition asks for: their labels translated, not the whole form's.
+            spec = specs.get(name)
+            return {"label": str(spec.label), "type": spec.type} if spec is not None else {}
+
         def inputs(transition_list, prefix=""):
             names = dict.fromkeys(name for t in transition_list for name in t.get("required_fields") or ())
-            return [(name, *_transition_input(name, specs.get(name, {})), prefix + name) for name in names]
+            return [(name, *_transition_input(name, spec_of(name)), prefix + name) for name in names]
 
         # Transitions asking for fields of their own get a form each; the others share one.
         transitions = [t for t in offered if not t.get("fields")]
