@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from .base import access_profile
 
-#: Kept navbars per admin, beyond which the oldest are forgotten (a few per role and page in practice).
+#: Kept navbars per admin, beyond which all are forgotten (a few per role and page in practice).
 KEPT_NAVBARS = 2048
 
 
@@ -78,7 +78,7 @@ def navbar_menus(root, current_view) -> NavbarMenus:
     menus = kept.get(key)
     if menus is None:
         if len(kept) >= KEPT_NAVBARS:
-            kept.pop(next(iter(kept)))
+            kept.clear()  # not one by one: safe with threads, and a full set is rare
         menus = kept[key] = _build(root, current_view)
     return menus
 
