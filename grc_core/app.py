@@ -161,19 +161,26 @@ def _add_plugin_templates(app: Flask, registry: PluginRegistry) -> None:
 
 def _register_page_helpers(app: Flask, registry: PluginRegistry) -> None:
     from .admin.menu import navbar_menus
+    from .admin.static_urls import static_url
 
     app.jinja_env.globals["get_locale"] = get_locale
     # Numbers in the reader's language (« 70,9 » in French), macros included.
     app.jinja_env.globals["format_decimal"] = format_decimal
     app.jinja_env.globals["commune_home_url"] = home_url
+    app.jinja_env.globals["grc_static_url"] = static_url
 
     @app.context_processor
     def grc_page_context():
         commune = g.get("grc_commune")
         items = []
         if commune is not None and current_user.is_authenticated and not g.get("grc_public"):
-            items = registry.menu_items(working_domains(g.get("grc_membership"), active_plugins(commune)),
-                                        current_user, commune)
+            domains = working_domains(g.get("grc_membership"), active_plugins(commune))
+            # Once per request: a page renders its plugins' panels with this context too.
+            kept = g.get("grc_page_menu_items")
+            if kept is None or kept[0] != (commune.id, domains):
+                kept = g.grc_page_menu_items = ((commune.id, domains),
+                                                registry.menu_items(domains, current_user, commune))
+            items = kept[1]
         return {
             "grc_commune": commune,
             # Set when the page read a replica (grc_core.replica): how far behind it may be.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import g, has_app_context
 from flask_babel import Babel, Domain, _get_current_context, get_locale
 
 from .security.auth import select_locale
@@ -23,9 +24,11 @@ class PageDomain(Domain):
     translates some two hundred (its labels, menus, history lines)."""
 
     def get_translations(self):
-        context = _get_current_context()
-        if context is None:
+        if not has_app_context():
             return super().get_translations()
+        # The request's globals read once (each read through ``g`` is a proxy
+        # lookup; Flask-Babel's own helper makes three).
+        context = getattr(g._get_current_object(), "_flask_babel", None) or _get_current_context()
         # force_locale() sets another locale object, and puts the first one back.
         locale = getattr(context, "babel_locale", None) or get_locale()
         known = getattr(context, "grc_catalog", None)
@@ -47,4 +50,15 @@ def init_app(app, registry) -> None:
     # One Babel per app: Flask-Babel caches catalogs on the instance, and two
     # apps in one process (tests) may load different plugins.
     babel = Babel(app, locale_selector=select_locale)
-    babel.domain_instance = PageDomain(domain=app.config["BABEL_DOMAIN"])
+    domain = babel.domain_instance = PageDomain(domain=app.config["BABEL_DOMAIN"])
+    # The templates' ``_()`` straight to the page's catalog (Flask-Babel's
+    # callables ask for the request's domain first: three proxy lookups
+    # more for each of a page's hundred strings).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: domain.get_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: domain.get_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: domain.get_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: domain.get_translations().unpgettext(
+            context, singular, plural, n),
+        newstyle=True,
+    )

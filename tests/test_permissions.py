@@ -43,6 +43,46 @@ def test_admin_menus_are_hidden_from_agents(app, client, commune):
     assert "/admin/core_communes/" not in page
 
 
+def test_the_navbar_follows_the_member_s_rights_the_domains_and_the_language(app, client, commune):
+    """The navbar is built once per access profile and language (grc_core.admin.menu):
+    each change of what decides it shows on the next page."""
+    from grc_core.models import Membership, User
+
+    agent_id = make_agent(app, commune, "agent@a.fr", "agent")
+    login(client, "agent@a.fr")
+
+    def membership_set(**values):
+        with in_commune(app, commune):
+            membership = db.session.scalar(select(Membership).where(Membership.user_id == agent_id))
+            for name, value in values.items():
+                setattr(membership, name, value)
+            db.session.commit()
+
+    assert 'href="/admin/core_audit/"' not in client.get("/admin/").get_data(as_text=True)
+    membership_set(permissions=["core.audit.read"])
+    assert 'href="/admin/core_audit/"' in client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/core_agents/"' not in client.get("/admin/").get_data(as_text=True)
+    membership_set(role="admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/core_agents/">Agents</a>' in page and ">Journal d'audit</a>" in page
+    with in_commune(app, commune):
+        db.session.get(User, agent_id).locale = "en"
+        db.session.commit()
+    page = client.get("/admin/").get_data(as_text=True)
+    assert ">Audit log</a>" in page
+
+    domains = app.extensions["grc"].names
+    if domains:
+        links = [f'href="{v.url.rstrip("/")}/"' for v in admin_views(app) if v.plugin == domains[0]]
+        shown = [link for link in links if link in page]
+        with in_commune(app, commune):
+            row = db.session.scalar(select(CommunePlugin).where(CommunePlugin.plugin == domains[0]))
+            row.enabled = False
+            db.session.commit()
+        page = client.get("/admin/").get_data(as_text=True)
+        assert shown and not any(link in page for link in shown)
+
+
 def test_an_agent_posting_directly_to_an_action_url_is_refused_and_nothing_changes(app, client, commune):
     make_agent(app, commune, "agent@a.fr", "agent")
     login(client, "agent@a.fr")

@@ -45,6 +45,18 @@ def test_the_page_shows_data_dates_state_and_history_with_user_text_escaped(app,
     assert f'href="/admin/citizens/{town.citizen}/"' in html  # the citizen's 360° page
 
 
+def test_each_line_of_the_history_says_what_happened_and_who_did_it(app, town):
+    with in_commune(app, town.id):
+        filed = db.session.get(Request, town.request)
+        db.session.add(RequestEvent(request_id=filed.id, commune_id=town.id, at=filed.received_at, kind="timer",
+                                    actor_id=None, from_state="nouvelle", to_state="en_cours", details={}))
+        db.session.commit()
+    history = page(signed_in(app, "agent@a.fr"), town.request).split('id="history"')[1].split("</ol>")[0]
+    lines = [" ".join(re.sub(r"<[^>]+>", " ", line).split()) for line in history.split("<li")[1:]]
+    assert lines[0].endswith("· Agent Filed — Channel: Counter"), lines
+    assert lines[-1].endswith("· System Automatic action — Nouvelle → En cours"), lines
+
+
 def test_a_transition_moves_the_request_and_shows_in_the_history(app, town):
     client = signed_in(app, "agent@a.fr")
     version = VERSION.search(page(client, town.request)).group(1)

@@ -22,16 +22,18 @@ from grc_core.plugin_api.testing import (
 # the request with its type, citizen, service, assignee and workflow, its
 # history, messages, attachments, the assignable agents; marking messages
 # read only when one was unread); 11 for a planning file (its file, consultations, modifications and
-# parcels for the urbanisme panel); 14 for the intake POST (user,
-# membership and plugins, the citizen, the type with its workflow and service,
-# the reference, the routing rules, webhooks, two daily counters, the
-# request, its two history rows, and the plugin's own row). Before this
-# work: 15, 21 and 21; 8, 12 and 15 before the commune's plugins were read
-# with the membership. The bounds leave one statement of room; an N+1
-# adds one per row and fails.
+# parcels for the urbanisme panel); 13 for the intake POST (user,
+# membership with the commune's plugins and whether it has webhooks, the
+# citizen — with the rule on confidential files when the agent has one —,
+# the type with its workflow and service, the reference, the routing rules,
+# the service routed to, two daily counters, the request, its two history
+# rows, the acknowledgement). Before this work: 15, 21 and 21; 8, 12 and 15
+# before the commune's plugins were read with the membership; 14 for the
+# intake before the webhooks were. The bounds leave one statement of room;
+# an N+1 adds one per row and fails.
 REQUEST_PAGE_MAX = 8
 URBANISME_PAGE_MAX = 12
-INTAKE_POST_MAX = 15
+INTAKE_POST_MAX = 14
 
 
 class Statements:

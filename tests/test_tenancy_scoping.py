@@ -32,6 +32,21 @@ def test_unfiltered_select_sees_only_the_current_commune(app, communes):
         assert list(db.session.scalars(select(Service.name))) == ["Voirie B"]
 
 
+def test_one_statement_run_for_each_commune_in_turn_sees_each_commune_s_rows(app, communes):
+    """Each commune's criteria are built once per process (grc_core.tenancy.scoping):
+    the same statement, run for one commune then the other, never mixes them."""
+    a, b = communes
+    statement = select(Service.name).order_by(Service.name)
+    with app.app_context():
+        for _round in range(3):
+            with use_commune(a):
+                assert list(db.session.scalars(statement)) == ["Eau A", "Voirie A"]
+            with use_commune(b):
+                assert list(db.session.scalars(statement)) == ["Voirie B"]
+            with use_commune(None):
+                assert list(db.session.scalars(statement)) == []  # no commune: nothing (fail closed)
+
+
 def test_get_by_id_of_another_commune_returns_nothing(app, communes):
     a, b = communes
     with in_commune(app, b):

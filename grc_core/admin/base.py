@@ -25,10 +25,28 @@ from ..extensions import db
 from ..forms.hygiene import AdminHygieneForm
 from ..security.access import may_read_record, readable_records_condition
 from ..security.ids import ID_MAX, parse_id
-from ..security.permissions import can
+from ..security.permissions import can, effective_role
 from ..security.redirects import is_safe_path
 from ..spreadsheet import FORMATS, download
-from ..tenancy.activation import VIEW_ACCESS_CACHE, is_active
+from ..tenancy.activation import VIEW_ACCESS_CACHE, active_plugins, is_active
+
+
+def access_profile() -> tuple:
+    """What decides which back-office views the signed-in member may open:
+    signed in or not, platform administrator, the commune, its active
+    plugins, the member's role and granted permissions. Every view's
+    ``is_accessible`` reads these only (:class:`Guarded`, the role checks of
+    the requests' and citizens' pages): the navbar is kept per profile
+    (grc_core.admin.menu). A view deciding on anything else must not be
+    in a menu."""
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
+        return (False,)
+    state = g._get_current_object()
+    commune, membership = state.get("grc_commune"), state.get("grc_membership")
+    return (True, bool(user.is_platform_admin), getattr(commune, "id", None),
+            tuple(active_plugins(commune)) if commune is not None else (), effective_role(user, membership),
+            tuple(membership.permissions or ()) if membership is not None else ())
 
 
 class Guarded:

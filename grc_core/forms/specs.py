@@ -18,10 +18,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -230,6 +231,14 @@ def active_request_types(channel: str | None = None) -> list[RequestType]:
     return [t for t in types if _usable(t, active, channel)]
 
 
+@cache
+def _type_statement():
+    """:func:`usable_request_type`'s query, built once (a bound ``request_type_id``):
+    building it and its cache key took 0.15 ms on every filing."""
+    return select(RequestType).where(RequestType.id == bindparam("request_type_id")).options(
+        joinedload(RequestType.workflow), joinedload(RequestType.service))
+
+
 def usable_request_type(request_type_id, channel: str | None = None) -> RequestType | None:
     """The type with this id if it may be filed now (else None: unknown,
     inactive, another commune's, its domain disabled, or closed to ``channel``).
@@ -245,8 +254,7 @@ def usable_request_type(request_type_id, channel: str | None = None) -> RequestT
             return None
         # A query, not session.get(): the identity map would skip the commune's scoping.
         # Its workflow and service with it: filing reads both (the workflow's start, the routing).
-        request_type = db.session.scalar(select(RequestType).where(RequestType.id == wanted).options(
-            joinedload(RequestType.workflow), joinedload(RequestType.service)))
+        request_type = db.session.scalar(_type_statement(), {"request_type_id": wanted})
     if request_type is None or not _usable(request_type, active_plugins(commune_id), channel):
         return None
     return request_type

@@ -9,7 +9,9 @@ in grc_core.security.access.tracked_request.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from functools import cache
+
+from sqlalchemy import bindparam, func, select, update
 
 from ..extensions import db
 from ..models import Request, RequestEvent, TrackingLink
@@ -47,5 +49,11 @@ def revoke_all(request: Request, actor) -> int:
 
 
 def live_count(request: Request) -> int:
-    return db.session.scalar(select(func.count()).select_from(TrackingLink).where(
-        TrackingLink.request_id == request.id, TrackingLink.revoked_at.is_(None)))
+    return db.session.scalar(_live_count_statement(), {"request_id": request.id})
+
+
+@cache
+def _live_count_statement():
+    # Built once (a bound ``request_id``): every request page asks.
+    return select(func.count()).select_from(TrackingLink).where(
+        TrackingLink.request_id == bindparam("request_id"), TrackingLink.revoked_at.is_(None))

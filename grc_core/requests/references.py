@@ -17,6 +17,9 @@ keeps no gap.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -31,18 +34,24 @@ def format_reference(year: int, number: int) -> str:
 
 def next_reference(commune_id: int, year: int) -> str:
     """Take the next reference of the commune for ``year``, in the caller's transaction."""
-    dialect = db.session.get_bind().dialect.name
+    number = db.session.execute(_counter_upsert(db.session.get_bind().dialect.name),
+                                {"commune_id": commune_id, "year": year}).scalar_one()
+    return format_reference(year, number)
+
+
+@lru_cache(maxsize=4)
+def _counter_upsert(dialect: str):
+    """The counter's upsert, built once per dialect (bound ``commune_id`` and
+    ``year``): building it and its cache key took 0.1 ms on every filing."""
     try:
         insert = _INSERTS[dialect]
     except KeyError:
         raise RuntimeError(f"References need PostgreSQL or SQLite, not {dialect}.") from None
     table = ReferenceCounter.__table__
-    statement = (
+    return (
         insert(table)
-        .values(commune_id=commune_id, year=year, value=1)
+        .values(commune_id=bindparam("commune_id"), year=bindparam("year"), value=1)
         .on_conflict_do_update(index_elements=[table.c.commune_id, table.c.year],
                                set_={"value": table.c.value + 1})
         .returning(table.c.value)
     )
-    number = db.session.execute(statement).scalar_one()
-    return format_reference(year, number)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 
 from datetime import datetime
+from functools import cache
 
 from flask import current_app, g
 from flask_babel import force_locale
@@ -306,7 +307,13 @@ def assignable_agents() -> list[User]:
 def assignable_agent_names() -> list:
     """``(id, full_name)`` rows of :func:`assignable_agents`, for the pages'
     option lists: no User object built for each agent on every page."""
-    return list(db.session.execute(_assignable(User.id, User.full_name)))
+    return list(db.session.execute(_assignable_names()))
+
+
+@cache
+def _assignable_names():
+    # Built once: every request page lists them (building it took ~0.05 ms).
+    return _assignable(User.id, User.full_name)
 
 
 def assign(request: Request, user, *, actor, expected_version=None, now: datetime | None = None) -> RequestEvent:

@@ -59,9 +59,9 @@ def mark_read(req: Request, shown_unread: set[int], now: datetime | None = None)
     A plain UPDATE of the one column, not through the ORM: reading is not an
     edit, so the request's version (the optimistic locking of the agents'
     forms) stays as it is. When the page showed no unread message there is
-    nothing to mark: no write (most openings of a request), and a message
+    nothing to mark: no write, no commit (most openings of a request), and a message
     the citizen sends meanwhile stays new until a page shows it."""
     if shown_unread:
         table = Request.__table__
         db.session.execute(update(table).where(table.c.id == req.id).values(citizen_messages_read_at=now or utcnow()))
-    db.session.commit()
+        db.session.commit()

@@ -33,6 +33,7 @@ where it went.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -141,11 +142,15 @@ def _commune(request: Request) -> Commune:
     return db.session.get(Commune, request.commune_id or current_commune_id())
 
 
+@cache
+def _active_rules_statement():
+    # Built once: every filing reads the rules.
+    return select(RoutingRule).where(RoutingRule.active.is_(True)).order_by(RoutingRule.position, RoutingRule.id)
+
+
 def route(request: Request) -> RoutingOutcome:
     """Decide, without changing anything, where ``request`` goes."""
-    rules = db.session.scalars(
-        select(RoutingRule).where(RoutingRule.active.is_(True)).order_by(RoutingRule.position, RoutingRule.id)
-    )
+    rules = db.session.scalars(_active_rules_statement())
     for rule in rules:
         if rule_matches(rule, request):
             assignee, auto = rule.assignee_id, False

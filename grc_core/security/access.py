@@ -29,11 +29,12 @@ request (jobs, CLI) nothing is restricted, as in ``confidentiality``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from flask import abort, g, has_request_context
 from flask import request as http_request
 from flask_login import current_user
-from sqlalchemy import exists, or_, select, union
+from sqlalchemy import bindparam, exists, or_, select, union
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -175,17 +176,22 @@ def may_act_on_request(request: Request, user=None, membership=None) -> bool:
     return may_read_request(request, user, membership)
 
 
+@cache
+def _request_statement():
+    """:func:`request_or_404`'s query, built once (a bound ``request_id``):
+    building it and its cache key took 0.1 ms on every request page."""
+    return select(Request).where(Request.id == bindparam("request_id")).options(
+        joinedload(Request.request_type), joinedload(Request.citizen), joinedload(Request.service),
+        joinedload(Request.assignee), joinedload(Request.workflow))
+
+
 def request_or_404(request_id, *, act: bool = False) -> Request:
     """The request if the signed-in member may read it (``act``: act on it), else 404.
 
     Each read of a confidential request is traced (confidentiality.audit_read).
     """
     request_id = parse_id(request_id)
-    found = None if request_id is None else db.session.scalar(
-        select(Request).where(Request.id == request_id).options(
-            joinedload(Request.request_type), joinedload(Request.citizen), joinedload(Request.service),
-            joinedload(Request.assignee), joinedload(Request.workflow),
-        ))
+    found = None if request_id is None else db.session.scalar(_request_statement(), {"request_id": request_id})
     allowed = may_act_on_request if act else may_read_request
     if found is None or not allowed(found):
         abort(404)
@@ -232,12 +238,23 @@ def readable_citizens_condition(user=None, membership=None):
     if user is None:
         user, membership = _signed_in()
     codes = confidentiality.unreadable_codes(user, membership)  # an API key: every confidential type
-    if not codes:
-        return None
-    secret_types = select(RequestType.id).where(RequestType.code.in_(sorted(codes))).scalar_subquery()
+    return _hidden_citizens_condition(tuple(sorted(codes))) if codes else None
+
+
+def _hidden_citizens_condition(codes: tuple[str, ...]):
+    secret_types = select(RequestType.id).where(RequestType.code.in_(codes)).scalar_subquery()
     secret = exists().where(Request.citizen_id == Citizen.id, Request.request_type_id.in_(secret_types))
     known = exists().where(Request.citizen_id == Citizen.id, Request.request_type_id.not_in(secret_types))
     return or_(~secret, known)
+
+
+@lru_cache(maxsize=64)
+def _citizen_statement(hidden_codes: tuple[str, ...]):
+    """:func:`citizen_or_404`'s query (a bound ``citizen_id``) for a reader
+    who may not read the files of ``hidden_codes``, built once for each such
+    set: building it and its cache key took 0.15 ms on every intake."""
+    statement = select(Citizen).where(Citizen.id == bindparam("citizen_id"))
+    return statement.where(_hidden_citizens_condition(hidden_codes)) if hidden_codes else statement
 
 
 def may_read_citizen(citizen: Citizen, user=None, membership=None) -> bool:
@@ -257,9 +274,15 @@ def citizen_or_404(citizen_id, *, live: bool = True) -> Citizen:
     """The citizen if the signed-in member may read the record, else 404
     (``live``: a merged record is absent too)."""
     citizen_id = parse_id(citizen_id)
-    # A query, not session.get: the tenancy criteria apply to it.
-    citizen = None if citizen_id is None else db.session.scalar(select(Citizen).where(Citizen.id == citizen_id))
-    if citizen is None or (live and citizen.merged_into_id is not None) or not may_read_citizen(citizen):
+    user, membership = _signed_in()
+    if citizen_id is None or (user is not None and effective_role(user, membership) in (None, "elu")):
+        abort(404)  # élus read aggregates only (may_read_citizen)
+    # A query, not session.get: the tenancy criteria apply to it; and
+    # may_read_citizen's condition in the same query.
+    hidden = tuple(sorted(confidentiality.unreadable_codes(user, membership))) if user is not None else ()
+    citizen = db.session.scalar(_citizen_statement(hidden), {"citizen_id": citizen_id})
+    if citizen is None or (live and citizen.merged_into_id is not None) or (
+            user is None and not may_read_citizen(citizen)):
         abort(404)
     return citizen
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, g, request, session
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ..extensions import db
 from ..models import AgentSession, User
@@ -44,18 +45,22 @@ def open_session(user: User) -> AgentSession:
     return row
 
 
+@cache
+def _load_statement():
+    """:func:`load`'s query, built once (its values bound): every request runs it."""
+    return select(User, AgentSession).join(AgentSession, AgentSession.user_id == User.id).where(
+        User.id == bindparam("user_id"), User.active.is_(True), AgentSession.token_hash == bindparam("token_hash"),
+        AgentSession.revoked_at.is_(None), AgentSession.last_seen_at >= bindparam("seen_since"))
+
+
 def load(user_id: str) -> User | None:
     """The active user whose live session the cookie names, else None (signed out)."""
     token = session.get(TOKEN_KEY)
     if not isinstance(token, str) or not user_id.isdigit():
         return None
     now = clock.now()
-    found = db.session.execute(
-        select(User, AgentSession).join(AgentSession, AgentSession.user_id == User.id).where(
-            User.id == int(user_id), User.active.is_(True), AgentSession.token_hash == _hash(token),
-            AgentSession.revoked_at.is_(None), AgentSession.last_seen_at >= now - _idle_limit(),
-        )
-    ).first()
+    found = db.session.execute(_load_statement(), {
+        "user_id": int(user_id), "token_hash": _hash(token), "seen_since": now - _idle_limit()}).first()
     if found is None:
         return None
     user, row = found

@@ -42,7 +42,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from uuid import uuid4
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
@@ -54,6 +54,7 @@ from ..jobs.registry import job
 from ..models import Commune, Request, RequestEvent, WebhookDelivery, WebhookEndpoint, utcnow
 from ..requests.confidentiality import confidential_types
 from ..tenancy import unscoped, use_commune
+from ..tenancy.resolver import WEBHOOK_COMMUNES
 from ..tenancy.scoping import current_commune_id, is_unscoped
 
 EVENT_OF_KIND = {"created": "request.created", "transition": "request.state_changed", "message": "message.added"}
@@ -113,11 +114,20 @@ def _closes(history: RequestEvent, request: Request) -> bool:
     return kinds.get(history.to_state) == "closed" and kinds.get(history.from_state) != "closed"
 
 
+def _may_have_endpoints(commune_id: int) -> bool:
+    """False when this request read the commune with the signed-in member's
+    memberships and it had no active endpoint then (grc_core.tenancy.resolver):
+    no query."""
+    if not has_request_context():
+        return True
+    return g.get(WEBHOOK_COMMUNES, {}).get(commune_id, True)
+
+
 @event.listens_for(Session, "before_flush")
 def _write_deliveries(session: Session, flush_context, instances) -> None:
     history = [row for row in session.new if isinstance(row, RequestEvent) and row.kind in EVENT_OF_KIND]
     commune_id = current_commune_id()
-    if not history or commune_id is None or is_unscoped():
+    if not history or commune_id is None or is_unscoped() or not _may_have_endpoints(commune_id):
         return
     with session.no_autoflush:
         endpoints = list(session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))))

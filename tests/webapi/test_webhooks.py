@@ -271,3 +271,24 @@ def test_an_endpoint_subscribed_to_closed_only_hears_nothing_of_other_moves(app,
         apply_transition(row, "prendre", actor=admin, membership=db.session.scalar(select(Membership)))
     assert deliveries(app, town) == []
     assert receiver.received == []
+
+
+def test_an_agent_s_change_is_told_to_a_receiver_added_since_his_last_page(app, town, receivers):
+    """Whether the commune has receivers is read with the agent's memberships at each
+    request (grc_core.tenancy.resolver): none, nothing written and no query for them;
+    one added in between, the next change is told."""
+    make_agent(app, town.id, "admin@a.fr", "admin")
+    request_id = file_one(app, town)
+    client = app.test_client()
+    login(client, "admin@a.fr")
+    url = f"/admin/requests/{request_id}/"
+
+    def apply(code):
+        response = client.post(f"{url}transition", data={"csrf_token": csrf_token(client, url), "transition": code})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+    apply("prendre")
+    assert deliveries(app, town) == []
+    subscribe(app, town, receivers().url)
+    apply("clore")
+    assert [d[:2] for d in deliveries(app, town)] == [("request.state_changed", "pending")]
