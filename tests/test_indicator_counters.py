@@ -40,9 +40,10 @@ def per_channel(app, commune_id) -> dict:
 
 
 def histograms(app, commune_id) -> dict:
+    """The per-state rows (the processing time's roll-up over every state apart)."""
     with in_commune(app, commune_id):
         return {(r.month, r.service_id, r.request_type_id, r.measure, r.bin_hours): r.count
-                for r in db.session.scalars(select(RequestDurationStat)) if r.count}
+                for r in db.session.scalars(select(RequestDurationStat)) if r.count and r.state != "*"}
 
 
 def recounted(app, commune_id) -> tuple[dict, dict, dict]:
@@ -54,7 +55,7 @@ def recounted(app, commune_id) -> tuple[dict, dict, dict]:
         days = {(r.day, r.service_id, r.request_type_id): tuple(getattr(r, m) for m in daily.MEASURES)
                 for r in rows if any(getattr(r, m) for m in daily.MEASURES)}
         bins = {(r.month, r.service_id, r.request_type_id, r.measure, r.bin_hours): r.count
-                for r in db.session.scalars(select(RequestDurationStat)) if r.count}
+                for r in db.session.scalars(select(RequestDurationStat)) if r.count and r.state != "*"}
         channels = {(r.day, r.service_id, r.channel): r.received
                     for r in db.session.scalars(select(RequestChannelStat)) if r.received}
         db.session.rollback()
@@ -173,3 +174,58 @@ def test_another_communes_requests_never_reach_the_counters_read(app, town):  # 
         db.session.commit()
     assert {name: compute(app, town, getattr(core, name)) for name in names} == before
     assert compute(app, other, core.processing_time).value == 17.0
+
+
+def test_the_processing_times_roll_up_is_the_sum_of_its_states(app, town):
+    """Under the state « * », each (month, service, type, bin) of the processing
+    time holds the sum of its closing states' rows — kept so by every flush."""
+    from collections import Counter
+
+    from grc_core.indicators.durations import ANY_STATE, PROCESSING
+
+    with in_commune(app, town.id):
+        rows = [(r.month, r.service_id, r.request_type_id, r.measure, r.state, r.bin_hours, r.count)
+                for r in db.session.scalars(select(RequestDurationStat)) if r.count]
+    summed, rolled = Counter(), {}
+    for month, service, type_id, measure, state, upper, n in rows:
+        if measure != PROCESSING:
+            continue
+        if state == ANY_STATE:
+            rolled[(month, service, type_id, upper)] = n
+        else:
+            summed[(month, service, type_id, upper)] += n
+    assert summed and rolled == dict(summed)
+
+
+def test_the_migration_rolls_up_the_stored_processing_times(tmp_path_factory):
+    """c0a1e0000034 on a database holding histograms: each (month, service,
+    type, bin) of the processing time gets the sum of its states under « * »;
+    the first response time, kept without states, gets nothing."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    from grc_core import create_app
+    from grc_core.plugin_api.testing import database_url_for_tests, reset_database
+
+    url = database_url_for_tests(tmp_path_factory, "duration_rollup", own=True)
+    reset_database(url)
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "PLUGINS": [],
+                      "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance"))})
+    with app.app_context():
+        flask_migrate.upgrade(revision="c0a1e0000033")
+        db.session.execute(text(
+            "INSERT INTO commune (id, name, insee_code, slug, hostnames, settings, active, created_at) "
+            "VALUES (7, 'Ville', '45001', 'ville', '', '{}', :yes, '2026-01-01 00:00:00')"), {"yes": True})
+        for measure, state, upper, count in [("processing", "close", 24, 3), ("processing", "refusee", 24, 2),
+                                             ("processing", "close", 48, 1), ("first_response", "", 24, 5)]:
+            db.session.execute(text(
+                "INSERT INTO request_duration_stat (commune_id, measure, month, service_id, request_type_id, state, "
+                "bin_hours, count) VALUES (7, :m, '2026-11-01', 1, 2, :s, :b, :c)"),
+                {"m": measure, "s": state, "b": upper, "c": count})
+        db.session.commit()
+        flask_migrate.upgrade(revision="heads")
+        rolled = db.session.execute(text(
+            "SELECT measure, bin_hours, count FROM request_duration_stat WHERE state = '*' ORDER BY bin_hours")).all()
+        assert [tuple(row) for row in rolled] == [("processing", 24, 5), ("processing", 48, 1)]
+        db.session.remove()
+        db.engine.dispose()

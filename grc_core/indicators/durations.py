@@ -12,8 +12,8 @@ up: a year is the sum of its twelve monthly histograms.
 
 ``request_duration_stat`` holds, per commune, measure, local month, service,
 request type and — for the processing time — the state the request was
-closed in (a delivered act, a refused one), how many durations fell in each
-bin. A flush that
+closed in (a delivered act, a refused one) and once more under
+``ANY_STATE``, how many durations fell in each bin. A flush that
 changes a request applies the difference in its transaction, as
 grc_core.indicators.daily does for the counts, so nothing is ever stale;
 ``count_all`` recomputes them after bulk loads (``grc indicators
@@ -50,6 +50,11 @@ from .sql import in_services
 PROCESSING = "processing"
 #: Reception → first action of an agent, counted in the month of the reception.
 FIRST_RESPONSE = "first_response"
+
+#: The processing time's roll-up over the closing states: the same durations
+#: once more under this "state", so that a figure over every state (most of
+#: them) sums half as many rows as the per-state ones (c0a1e0000034).
+ANY_STATE = "*"
 
 HOURLY_UNTIL = 48
 # A duration the database computes a hair past a whole hour (SQLite's
@@ -167,8 +172,10 @@ def contribution(values: dict) -> Counter:
     service_id = values.get("service_id") or 0
     if values.get("closed_at") is not None:
         closed = values["closed_at"]
-        out[(PROCESSING, _month(closed), service_id, type_id, values.get("state") or "",
-             bin_of(_seconds(received, closed)))] += 1
+        month = _month(closed)
+        upper = bin_of(_seconds(received, closed))
+        out[(PROCESSING, month, service_id, type_id, values.get("state") or "", upper)] += 1
+        out[(PROCESSING, month, service_id, type_id, ANY_STATE, upper)] += 1
     if values.get("first_response_at") is not None:
         answered = values["first_response_at"]
         out[(FIRST_RESPONSE, _month(received), service_id, type_id, "", bin_of(_seconds(received, answered)))] += 1
@@ -271,6 +278,8 @@ def _stored(measure: str, filters: IndicatorFilters, months: list[date], states,
             select(RequestType.id).where(RequestType.code == filters.request_type).scalar_subquery()))
     if states is not None:
         where.append(stat.state.in_(list(states)))
+    else:
+        where.append(stat.state == (ANY_STATE if measure == PROCESSING else ""))
     keys = (stat.request_type_id, stat.bin_hours) if per_type else (stat.bin_hours,)
     # Fetched at once (not row by row: thousands of rows) and added up without
     # unpacking into lists — this loop is a visible part of a 12-month dashboard.

@@ -64,13 +64,15 @@ class RequestChannelStat(TenantMixin, db.Model):
 class RequestDurationStat(TenantMixin, db.Model):
     """How many durations of one measure fell in one bin, per local month,
     service, request type and (for the processing time) the state the
-    request was closed in (grc_core.indicators.durations)."""
+    request was closed in, and once more under the state ``*`` for all of
+    them (grc_core.indicators.durations)."""
 
     __tablename__ = "request_duration_stat"
     __table_args__ = (
         UniqueConstraint("commune_id", "measure", "month", "service_id", "request_type_id", "state", "bin_hours",
                          name="uq_request_duration_stat_key"),
-        Index("ix_request_duration_stat_read", "commune_id", "measure", "month", "request_type_id", "state",
+        # The state before the months: a figure over every state reads the roll-up's rows only (c0a1e0000034).
+        Index("ix_request_duration_stat_read", "commune_id", "measure", "state", "month", "request_type_id",
               "service_id", "bin_hours", "count"),
     )
 
