@@ -64,8 +64,9 @@ class Counter:
         return "250 2.0.0 Ok"
 
 
-def run_job(url: str, log) -> dict:
-    """A campaign created and approved, its job run in this process."""
+def run_job(url: str, log, app=None) -> dict:
+    """A campaign created and approved, its job run in this process (in
+    ``app`` when given)."""
     from sqlalchemy import select
 
     from grc_core.extensions import db
@@ -74,7 +75,7 @@ def run_job(url: str, log) -> dict:
     from plugins.campagnes import sending
     from plugins.campagnes.models import Campaign
 
-    app = seeding.bench_app(url)
+    app = app or seeding.bench_app(url)
     peaks = []
     with app.app_context():
         commune = db.session.scalar(select(Commune).order_by(Commune.id))
@@ -108,14 +109,14 @@ def run_job(url: str, log) -> dict:
             "rss_peak": max(peaks) if peaks else 0}
 
 
-def deliver(url: str, port: int, queue, job_done=None) -> None:
+def deliver(url: str, port: int, queue, job_done=None, app=None) -> None:
     """One worker: deliver due outbox messages until none is left — and,
     while the campaign's job still writes (``job_done`` not set), wait for
     its next batch (a queue worker would get the ``outbox.send`` its commit
-    queues)."""
+    queues). In ``app`` when given."""
     from grc_core.notifications import send_pending
 
-    app = seeding.bench_app(url)
+    app = app or seeding.bench_app(url)
     app.config["GRC"].update({"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False,
                               "MAIL_USERNAME": ""})
     sent = failed = 0
@@ -134,11 +135,16 @@ def deliver(url: str, port: int, queue, job_done=None) -> None:
 
 
 def job_then_deliver(url: str, port: int, queue, job_done) -> None:
-    """Worker 1: the campaign's job, then delivery beside worker 2."""
-    job = run_job(url, lambda line: print(line, flush=True))
+    """Worker 1: the campaign's job, then delivery beside worker 2 — in the
+    same application: building another one meanwhile would parse Python
+    (Werkzeug's URL rules) while worker 2 compiles its messages' templates
+    (Jinja's lexer parses number literals with ``ast``), and CPython 3.11's
+    AST constructor is not thread-safe (the smoke test's workers are threads)."""
+    app = seeding.bench_app(url)
+    job = run_job(url, lambda line: print(line, flush=True), app=app)
     job_done.set()
     queue.put(("job", job, time.perf_counter()))
-    deliver(url, port, queue)
+    deliver(url, port, queue, app=app)
 
 
 def main(argv=None) -> None:
