@@ -38,7 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Request, RequestType, utcnow
+from ..models import Request, RequestType
 from ..models.dashboard import RequestDurationStat
 from ..plugin_api.types import IndicatorFilters
 from ..tenancy.scoping import current_commune_id
@@ -306,7 +306,7 @@ def period_percentiles(measure: str, filters: IndicatorFilters, raw: Callable[[d
     filters they do not keep (channel, priority, quartier, agent)."""
     if not daily.answers(filters):
         return _keep(duration_percentiles(raw(filters.start, filters.end)), per_type)
-    months, add, remove = plan(filters.start, filters.end, local_date(utcnow()))
+    months, add, remove = plan(filters.start, filters.end, filters.today)
     histograms = _stored(measure, filters, months, closed_in, per_type) if months else defaultdict(Counter)
     for days, sign in [(d, +1) for d in add] + [(d, -1) for d in remove]:
         for key, histogram in histograms_of(raw(*days)).items():
