@@ -14,7 +14,7 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import database_outage, i18n, replica, webapi
+from . import database_outage, i18n, prepared_statements, replica, webapi
 from .security import ids
 from .admin import init_admin
 from .extensions import csrf, db, login_manager
@@ -65,6 +65,10 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         logs.log_slow_queries(db.engine, int(settings["SLOW_QUERY_MS"] or 0))
+        if settings.get("DATABASE_PREPARED_STATEMENTS", True):
+            for engine in db.engines.values():
+                if engine.dialect.name == "postgresql":
+                    prepared_statements.keep_across_read_only_transactions(engine)
     logs.init_request_ids(app)
     metrics.init_request_metrics(app)
     csrf.init_app(app)
