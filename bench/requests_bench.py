@@ -195,7 +195,9 @@ def raw_queue_floor(app, commune_id: int, user_id: int, filters_args: dict, repe
     """The queue statement (50 rows + its capped count) run on a raw DB-API cursor."""
     from grc_core.extensions import db
     from grc_core.models import Membership, Request, User
-    from grc_core.requests.queue import PAGE_SIZE, QueueFilters, capped_count_select, count_cap, ordered, queue_select
+    from grc_core.requests.queue import (
+        QueueFilters, capped_count_select, count_cap, is_free_text, page_select, queue_select,
+    )
     from grc_core.tenancy import use_commune
 
     with app.app_context(), use_commune(commune_id):
@@ -203,7 +205,7 @@ def raw_queue_floor(app, commune_id: int, user_id: int, filters_args: dict, repe
         membership = db.session.scalar(select(Membership).where(Membership.user_id == user_id))
         filters = QueueFilters.from_args(filters_args)
         base = queue_select(filters, user=user, membership=membership).where(Request.commune_id == commune_id)
-        page = ordered(base).limit(PAGE_SIZE)
+        page = page_select(base, ids_first=is_free_text(filters))
         total = capped_count_select(base, count_cap(filters))  # the page's own count, capped as it is
         dialect = db.engine.dialect
         queries = [compile_for_cursor(page, dialect), compile_for_cursor(total, dialect)]

@@ -171,3 +171,30 @@ def test_on_postgresql_the_index_finds_one_communes_requests_alone(app, town):
         definition = db.session.scalar(text(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_request_free_text'"))
         assert "USING gin (commune_id, " in definition
+
+
+def test_a_common_word_s_pages_keep_the_queue_s_order(app, town):
+    """The free text reads its page's ids first (queue.page_select): page one
+    holds the first fifty matches in the queue's order — due first, no due
+    date last, then oldest received — and page two the rest, none twice."""
+    from datetime import timedelta
+
+    from grc_core.requests.queue import PAGE_SIZE, queue_page
+    from test_queue import NOW
+
+    with in_commune(app, town.id):
+        for number in range(60):
+            due = None if number % 4 == 0 else NOW + timedelta(days=(number * 7) % 30 - 10)
+            make_request(town.id, f"2026-1{number:04d}", town.bacs, service=town.voirie, due=due,
+                         received=NOW - timedelta(hours=number), subject=f"Rendez-vous n° {number}")
+        db.session.commit()
+        user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        matching = [r for r in db.session.scalars(select(Request).where(Request.subject.like("Rendez-vous%")))]
+        expected = [r.reference for r in sorted(matching, key=lambda r: (
+            r.due_at is None, r.due_at or NOW, r.received_at, r.id))]
+        first, second = (queue_page(QueueFilters(q="rendez-vous"), user=user, membership=membership, page=page,
+                                    now=NOW) for page in (1, 2))
+    assert first.total == 60 and first.pages == 2
+    assert [r.reference for r in first.rows] == expected[:PAGE_SIZE]
+    assert [r.reference for r in second.rows] == expected[PAGE_SIZE:]
