@@ -55,11 +55,25 @@ def number(html, widget):
     return html[value_at:html.index('"', value_at)]
 
 
+def unit(html, widget):
+    """The unit written after a number widget's figure."""
+    start = html.index(f'data-widget="{widget}"')
+    unit_at = html.index('<small class="text-muted h6">', start) + len('<small class="text-muted h6">')
+    return html[unit_at:html.index("</small>", unit_at)]
+
+
 def test_the_strategic_dashboard_counts_the_commune_and_nothing_else(app, towns):
     client = signed_in(app, "admin@a.fr")
     status, html = page(client, f"/admin/dashboards/strategic/?{OCTOBER}")
     assert status == 200
     assert number(html, "core.st_received") == "4" and number(html, "core.st_closed") == "1"
+    # Each figure's unit in the form that fits it: "1 request", "4 requests".
+    assert unit(html, "core.st_closed") == "request" and unit(html, "core.st_received") == "requests"
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    french = page(client, f"/admin/dashboards/strategic/?{OCTOBER}")[1]
+    assert unit(french, "core.st_closed") == "demande" and unit(french, "core.st_received") == "demandes"
+    # The processing time of the one closed request: two days.
+    assert number(french, "core.st_processing") == "2.0" and unit(french, "core.st_processing") == "jours"
     # The chart of channels: one bar per channel, values in the page.
     assert 'data-category="Counter" data-series="Requests received"' in html
     other = signed_in(app, "admin@b.fr")

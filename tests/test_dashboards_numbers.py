@@ -27,7 +27,7 @@ def rows_listed(client, href):
 def number_widgets(html):
     """(code, figure, link) of the number widgets counting requests (not a delay, not a rate)."""
     return [(code, value, href) for code, value, href, unit in NUMBER_WIDGET.findall(html)
-            if unit in ("requests", "demandes")]
+            if unit in ("request", "requests", "demande", "demandes")]
 
 
 @pytest.mark.parametrize("change, better, expected", [

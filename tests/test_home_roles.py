@@ -13,12 +13,18 @@ def week_figure(html, widget):
     return found and found.group(1)
 
 
+def week_unit(html, widget):
+    found = re.search(rf'data-widget="{re.escape(widget)}">.*?<span class="text-muted" data-unit>([^<]*)</span>',
+                      html, re.S)
+    return found and found.group(1)
+
+
 def test_the_elus_home_shows_his_delegations_figures_of_the_week(app):
     town = setup_commune(app)
     now = datetime.now(timezone.utc)
     with in_commune(app, town.id):
         add(town, "2026-00001", town.bacs, town.voirie, "guichet", now)
-        add(town, "2026-00002", town.bacs, town.voirie, "web", now)
+        add(town, "2026-00002", town.bacs, town.voirie, "web", now, closed=now)
         add(town, "2026-00003", town.attestation, town.accueil, "guichet", now)
         db.session.commit()
     make_agent(app, town.id, "adjoint@a.fr", "elu", services=["voirie"])
@@ -26,6 +32,9 @@ def test_the_elus_home_shows_his_delegations_figures_of_the_week(app):
     adjoint = signed_in(app, "adjoint@a.fr").get("/admin/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Cette semaine dans votre délégation" in adjoint
     assert week_figure(adjoint, "core.st_received") == "2"  # the voirie's, not the front desk's
+    # Each figure with its unit, in the form that fits it: « 2 demandes » received, « 1 demande » closed.
+    assert week_unit(adjoint, "core.st_received") == "demandes"
+    assert week_figure(adjoint, "core.st_closed") == "1" and week_unit(adjoint, "core.st_closed") == "demande"
     assert 'href="/admin/dashboards/strategic/?period=week"' in adjoint
     maire = signed_in(app, "maire@a.fr").get("/admin/").get_data(as_text=True)
     assert week_figure(maire, "core.st_received") == "3"

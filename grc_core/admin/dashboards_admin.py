@@ -25,6 +25,7 @@ from ..indicators import dashboards as boards
 from ..indicators import subscriptions
 from ..indicators.charts import build_chart
 from ..indicators.periods import PeriodError
+from ..indicators.units import unit_label
 from ..models import RequestType, Service, Workflow
 from ..replica import replica_reads
 from ..requests.hidden import hidden_confidential
@@ -73,13 +74,6 @@ def _number(value) -> str:
     if value is None:
         return "—"
     return NUMBER_PATTERN.apply(value, get_locale() or LC_NUMERIC)
-
-
-UNIT_LABELS = {"requests": _l("requests"), "days": _l("days")}
-
-
-def unit_label(unit: str) -> str:
-    return str(UNIT_LABELS.get(unit, unit))
 
 
 def dashboard_label(code: str) -> str:

@@ -18,6 +18,7 @@ from ..audit import OBJECT_COLUMNS, object_visible, object_visible_condition, re
 from ..audit_labels import action_label
 from ..extensions import db
 from ..indicators import dashboards as boards
+from ..indicators.units import unit_label
 from ..models import AuditEvent, Commune, Membership, Request, RequestType, Service, User
 from ..requests.hidden import hidden_confidential
 from ..requests.queue import home_counts, may_use_queue
@@ -26,7 +27,7 @@ from ..security.permissions import ROLE_LABELS, grantable_permissions, require
 from ..tenancy.activation import active_plugins, disable_plugin, enable_plugin, working_domains
 from ..tenancy.resolver import memberships_of
 from .base import HomeIndexView, SecureModelView, SecureView
-from .dashboards_admin import _number, _today, unit_label
+from .dashboards_admin import _number, _today
 
 ADMINISTRATION = _l("Administration")
 PLATFORM = _l("Platform")

@@ -27,6 +27,7 @@ from .durations import ALL, FIRST_RESPONSE, PRECISION, PROCESSING, duration_perc
 from .open_queue import open_counts, open_total, summed
 from .periods import buckets
 from .sql import counts_by_bucket, days_between, in_services, local_midnight, period_bounds, request_conditions
+from .units import DAYS, REQUESTS
 
 OPEN_KINDS = ("new", "open", "waiting")
 
@@ -555,28 +556,28 @@ def reopened(commune, filters: IndicatorFilters) -> IndicatorResult:
 # --- declarations ----------------------------------------------------------------
 
 INDICATORS = (
-    IndicatorDecl("core.received_not_processed", _l("Received, not yet processed"), "requests",
+    IndicatorDecl("core.received_not_processed", _l("Received, not yet processed"), REQUESTS,
                   received_not_processed, ("service", "now"), better="lower"),
-    IndicatorDecl("core.in_progress_by_channel", _l("In progress by origin"), "requests", in_progress_by_channel,
+    IndicatorDecl("core.in_progress_by_channel", _l("In progress by origin"), REQUESTS, in_progress_by_channel,
                   ("channel", "now")),
-    IndicatorDecl("core.in_progress_by_day_priority", _l("In progress by day received and priority"), "requests",
+    IndicatorDecl("core.in_progress_by_day_priority", _l("In progress by day received and priority"), REQUESTS,
                   in_progress_by_day_and_priority, ("day", "priority")),
-    IndicatorDecl("core.by_service", _l("Requests by service"), "requests", by_service, ("service", "status", "now")),
-    IndicatorDecl("core.overdue", _l("Overdue"), "requests", overdue, ("service", "now"), better="lower"),
-    IndicatorDecl("core.due_this_week", _l("Due this week"), "requests", due_this_week, ("now",)),
-    IndicatorDecl("core.workload_per_agent", _l("Workload per agent"), "requests", workload_per_agent,
+    IndicatorDecl("core.by_service", _l("Requests by service"), REQUESTS, by_service, ("service", "status", "now")),
+    IndicatorDecl("core.overdue", _l("Overdue"), REQUESTS, overdue, ("service", "now"), better="lower"),
+    IndicatorDecl("core.due_this_week", _l("Due this week"), REQUESTS, due_this_week, ("now",)),
+    IndicatorDecl("core.workload_per_agent", _l("Workload per agent"), REQUESTS, workload_per_agent,
                   ("agent", "status", "now")),
-    IndicatorDecl("core.received_over_time", _l("Requests received"), "requests", received_over_time, ("day",)),
-    IndicatorDecl("core.received_by_type", _l("Received by request type"), "requests", received_by_type, ("type",)),
-    IndicatorDecl("core.received_by_channel", _l("Received by channel"), "requests", received_by_channel,
+    IndicatorDecl("core.received_over_time", _l("Requests received"), REQUESTS, received_over_time, ("day",)),
+    IndicatorDecl("core.received_by_type", _l("Received by request type"), REQUESTS, received_by_type, ("type",)),
+    IndicatorDecl("core.received_by_channel", _l("Received by channel"), REQUESTS, received_by_channel,
                   ("channel",)),
-    IndicatorDecl("core.received_by_service", _l("Received by service"), "requests", received_by_service,
+    IndicatorDecl("core.received_by_service", _l("Received by service"), REQUESTS, received_by_service,
                   ("service",)),
-    IndicatorDecl("core.received_by_domain", _l("Received by domain"), "requests", received_by_domain, ("domain",)),
-    IndicatorDecl("core.backlog", _l("Backlog"), "requests", backlog, ("day",), better="lower"),
-    IndicatorDecl("core.throughput", _l("Requests closed"), "requests", throughput, ("day",), better="higher"),
-    IndicatorDecl("core.processing_time", _l("Processing time"), "days", processing_time, ("type",), better="lower"),
-    IndicatorDecl("core.first_response_time", _l("First response time"), "days", first_response_time, better="lower"),
+    IndicatorDecl("core.received_by_domain", _l("Received by domain"), REQUESTS, received_by_domain, ("domain",)),
+    IndicatorDecl("core.backlog", _l("Backlog"), REQUESTS, backlog, ("day",), better="lower"),
+    IndicatorDecl("core.throughput", _l("Requests closed"), REQUESTS, throughput, ("day",), better="higher"),
+    IndicatorDecl("core.processing_time", _l("Processing time"), DAYS, processing_time, ("type",), better="lower"),
+    IndicatorDecl("core.first_response_time", _l("First response time"), DAYS, first_response_time, better="lower"),
     IndicatorDecl("core.sla_compliance", _l("Closed by the due date"), "%", sla_compliance, ("service",),
                   better="higher"),
     IndicatorDecl("core.first_contact_resolution", _l("First-contact resolution"), "%", first_contact_resolution,

@@ -24,7 +24,7 @@ from .types import (
     DataCategory, DemarcheInfo, FieldError, FieldSpec, IndicatorDecl, IndicatorFilters, IndicatorResult, MenuItem,
     PermissionDecl, PluginManifest, ProcessingActivityDecl, RequestPanel, RequestTypeDecl, RetentionCandidate,
     RetentionPolicyDecl, RoutingDecision, RoutingRuleDecl, SEGMENT_PARAM_TYPES, SegmentContext, SegmentCriterionDecl,
-    Series, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec, WidgetDecl, WorkflowDecl,
+    Series, ServiceDecl, SettingDecl, StateSpec, TimerSpec, TransitionSpec, Unit, WidgetDecl, WorkflowDecl,
 )
 
 #: Raised when a plugin needs changing to keep working with the core; see the
@@ -166,7 +166,7 @@ __all__ = [
     # Declarations and what hooks return.
     "PluginManifest", "ServiceDecl", "PermissionDecl", "SettingDecl", "FieldSpec", "FieldError", "RequestTypeDecl",
     "StateSpec", "TransitionSpec", "TimerSpec", "WorkflowDecl", "RoutingRuleDecl", "RoutingDecision",
-    "IndicatorFilters", "Series", "IndicatorResult", "IndicatorDecl", "WidgetDecl", "RetentionCandidate",
+    "IndicatorFilters", "Series", "IndicatorResult", "Unit", "IndicatorDecl", "WidgetDecl", "RetentionCandidate",
     "RetentionPolicyDecl", "MenuItem", "CitizenPanel", "RequestPanel", "DemarcheInfo", "DataCategory",
     "ProcessingActivityDecl", "SegmentContext", "SegmentCriterionDecl",
     "ROLES", "CHANNELS", "FIELD_TYPES", "STATE_KINDS", "WIDGET_KINDS", "TIMER_ACTIONS", "ESCALATIONS", "LEGAL_BASES",

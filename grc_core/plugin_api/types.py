@@ -278,10 +278,27 @@ class IndicatorResult:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """The unit of a figure that counts, singular and plural:
+    ``Unit(_l("file"), _l("files"))``. The dashboards and the REST API write
+    the form that fits the figure in the reader's language, by its CLDR
+    plural rule: « 1 dossier », « 1,5 jour », « 2 dossiers » — "1 file",
+    "1.5 days", "2 files".
+    """
+
+    one: str
+    other: str
+
+
+@dataclass(frozen=True)
 class IndicatorDecl:
     """A declared computation: ``compute(commune, filters)`` returns an
     :class:`IndicatorResult` (or a plain number) for ``commune`` and
     :class:`IndicatorFilters`. It runs inside ``use_commune(commune)``.
+
+    ``unit``: a :class:`Unit` when the figure counts things (requests, files,
+    days), its form chosen for each figure; a plain string is a symbol shown
+    as it is whatever the figure (``"%"``, ``"€"``, ``"/5"``).
 
     ``permission``: only viewers holding it see the indicator at all (e.g.
     ``social.read`` for figures that could point to a person); indicators
@@ -300,7 +317,7 @@ class IndicatorDecl:
 
     code: str
     label: str
-    unit: str
+    unit: Unit | str
     compute: Callable[..., Any]
     dimensions: tuple[str, ...] = ()
     description: str = ""

@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from grc_core.plugin_api import (
-    Citizen, HouseholdLink, IndicatorDecl, IndicatorResult, Request, RequestType, Series, Service, WidgetDecl, db,
-    in_services,
+    Citizen, HouseholdLink, IndicatorDecl, IndicatorResult, Request, RequestType, Series, Service, Unit, WidgetDecl,
+    db, in_services,
 )
 
 from . import rules
@@ -171,18 +171,20 @@ def occupancy(commune, filters) -> IndicatorResult:
 
 def indicators() -> list[IndicatorDecl]:
     return [
-        IndicatorDecl("ecoles.effectifs", _l("Enrolment per school and level, coming school year"), _l("pupils"),
-                      compute=enrolment_vs_capacity, dimensions=("school", "level", "now"),
+        IndicatorDecl("ecoles.effectifs", _l("Enrolment per school and level, coming school year"),
+                      Unit(_l("pupil"), _l("pupils")), compute=enrolment_vs_capacity,
+                      dimensions=("school", "level", "now"),
                       description=_l("Pupils enrolled for the coming school year against the places of each level.")),
-        IndicatorDecl("ecoles.effectifs_ecole", _l("Enrolment per school, coming school year"), _l("pupils"),
-                      compute=enrolment_by_school, dimensions=("school", "now"),
+        IndicatorDecl("ecoles.effectifs_ecole", _l("Enrolment per school, coming school year"),
+                      Unit(_l("pupil"), _l("pupils")), compute=enrolment_by_school, dimensions=("school", "now"),
                       description=_l("Pupils enrolled for the coming school year against each school's places.")),
-        IndicatorDecl("ecoles.prevision_ps", _l("Forecast of next year's petite section"), _l("children"),
-                      compute=petite_section_forecast, dimensions=("quartier", "now"),
+        IndicatorDecl("ecoles.prevision_ps", _l("Forecast of next year's petite section"),
+                      Unit(_l("child"), _l("children")), compute=petite_section_forecast,
+                      dimensions=("quartier", "now"),
                       description=_l("Children of the commune's households born three years before the coming "
                                      "rentrée.")),
-        IndicatorDecl("ecoles.derogations", _l("Dérogations by reason and outcome"), _l("requests"),
-                      compute=derogations, dimensions=("reason", "outcome"),
+        IndicatorDecl("ecoles.derogations", _l("Dérogations by reason and outcome"),
+                      Unit(_l("request"), _l("requests")), compute=derogations, dimensions=("reason", "outcome"),
                       description=_l("Requests for a change of school sector received in the period.")),
         IndicatorDecl("ecoles.occupation", _l("Canteen and after-school occupancy"), "%",
                       compute=occupancy, dimensions=("service", "now"),

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from grc_core.plugin_api import IndicatorDecl, IndicatorResult, RequestType, Series, Service, WidgetDecl, db
+from grc_core.plugin_api import IndicatorDecl, IndicatorResult, RequestType, Series, Service, Unit, WidgetDecl, db
 
 from . import services
 from .models import CATEGORY_LABELS, HOLDING, Booking, EquipmentItem, Facility, Loan, LoanLine, Slot
@@ -138,13 +138,13 @@ def indicators() -> list[IndicatorDecl]:
     return [
         IndicatorDecl("equipements.occupation", _l("Occupancy rate per facility"), "%", compute=occupancy,
                       description=_l("Hours booked against opening hours over the period.")),
-        IndicatorDecl("equipements.categories", _l("Bookings per user category"), _l("bookings"),
+        IndicatorDecl("equipements.categories", _l("Bookings per user category"), Unit(_l("booking"), _l("bookings")),
                       compute=bookings_per_category),
         IndicatorDecl("equipements.finances", _l("Fees and deposits"), "€", compute=revenue_and_deposits),
-        IndicatorDecl("equipements.materiel_sorti", _l("Equipment out"), _l("units"), compute=equipment_out,
-                      dimensions=("now",)),
-        IndicatorDecl("equipements.a_venir", _l("Upcoming events (30 days)"), _l("events"), compute=upcoming_events,
-                      dimensions=("now",)),
+        IndicatorDecl("equipements.materiel_sorti", _l("Equipment out"), Unit(_l("unit"), _l("units")),
+                      compute=equipment_out, dimensions=("now",)),
+        IndicatorDecl("equipements.a_venir", _l("Upcoming events (30 days)"), Unit(_l("event"), _l("events")),
+                      compute=upcoming_events, dimensions=("now",)),
     ]
 
 

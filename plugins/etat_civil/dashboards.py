@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from grc_core.plugin_api import (
     ALL_TYPES, DURATION_PRECISION_NOTE, LOCAL_TIMEZONE, PROCESSING_TIME, REQUEST_NOT_CLOSED, Citizen, IndicatorDecl,
-    IndicatorFilters, IndicatorResult, Request, RequestEvent, RequestType, Series, WidgetDecl, add_months, birthday,
-    counts_by_bucket, days_between, db, in_services, period_bounds, period_percentiles,
+    IndicatorFilters, IndicatorResult, Request, RequestEvent, RequestType, Series, Unit, WidgetDecl, add_months,
+    birthday, counts_by_bucket, days_between, db, in_services, period_bounds, period_percentiles,
 )
 
 from . import checks, rules
@@ -238,19 +238,22 @@ def recensements_vs_cohort(commune, filters) -> IndicatorResult:
 
 
 INDICATORS = (
-    IndicatorDecl("etat_civil.actes_demandes", _l("Acts requested"), _l("requests"), compute=acts_requested,
-                  dimensions=("month", "act"), description=_l("Requests for copies and extracts, per act and month.")),
-    IndicatorDecl("etat_civil.actes_delivres", _l("Acts delivered"), _l("acts"), compute=acts_delivered,
-                  dimensions=("month", "act"), description=_l("Acts delivered, per act and month of delivery.")),
-    IndicatorDecl("etat_civil.delai_delivrance", _l("Delay from request to delivery"), _l("days"),
+    IndicatorDecl("etat_civil.actes_demandes", _l("Acts requested"), Unit(_l("request"), _l("requests")),
+                  compute=acts_requested, dimensions=("month", "act"),
+                  description=_l("Requests for copies and extracts, per act and month.")),
+    IndicatorDecl("etat_civil.actes_delivres", _l("Acts delivered"), Unit(_l("act"), _l("acts")),
+                  compute=acts_delivered, dimensions=("month", "act"),
+                  description=_l("Acts delivered, per act and month of delivery.")),
+    IndicatorDecl("etat_civil.delai_delivrance", _l("Delay from request to delivery"), Unit(_l("day"), _l("days")),
                   compute=delivery_delay, description=_l("Median and 90th percentile, on delivered requests only."),
                   better="lower"),
-    IndicatorDecl("etat_civil.refus_par_motif", _l("Refusals by reason"), _l("refusals"), compute=refusals_by_reason,
-                  dimensions=("reason",)),
-    IndicatorDecl("etat_civil.unions_a_venir", _l("Marriages and PACS of the coming weeks"), _l("files"),
-                  compute=coming_unions, dimensions=("week", "now")),
-    IndicatorDecl("etat_civil.recensements", _l("Recensements against the cohort turning 16"), _l("young people"),
-                  compute=recensements_vs_cohort, dimensions=("quarter",)),
+    IndicatorDecl("etat_civil.refus_par_motif", _l("Refusals by reason"), Unit(_l("refusal"), _l("refusals")),
+                  compute=refusals_by_reason, dimensions=("reason",)),
+    IndicatorDecl("etat_civil.unions_a_venir", _l("Marriages and PACS of the coming weeks"),
+                  Unit(_l("file"), _l("files")), compute=coming_unions, dimensions=("week", "now")),
+    IndicatorDecl("etat_civil.recensements", _l("Recensements against the cohort turning 16"),
+                  Unit(_l("young person"), _l("young people")), compute=recensements_vs_cohort,
+                  dimensions=("quarter",)),
 )
 
 WIDGETS = (

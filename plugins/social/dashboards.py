@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from grc_core.plugin_api import (
     LOCAL_TIMEZONE, REQUEST_NOT_CLOSED, IndicatorDecl, IndicatorFilters, IndicatorResult, Request, RequestType,
-    Series, WidgetDecl, add_months, db, in_services, received_per_type,
+    Series, Unit, WidgetDecl, add_months, db, in_services, received_per_type,
 )
 
 from . import checks
@@ -170,24 +170,26 @@ def awaiting_commission(commune, filters) -> IndicatorResult:
 
 
 INDICATORS = (
-    IndicatorDecl("social.demandes_par_type", _l("CCAS requests by type"), _l("requests"), compute=requests_by_type,
-                  dimensions=("type",), description=_l("Requests received in the period, per type (counts).")),
-    IndicatorDecl("social.delai_par_type", _l("CCAS processing delay by type"), _l("days"), compute=delay_by_type,
-                  dimensions=("type",), permission=READ,
-                  description=_l("Median days from reception to closure, files closed in the period."), better="lower"),
-    IndicatorDecl("social.domiciliations", _l("Domiciliations: active and expiring"), _l("domiciliations"),
-                  compute=domiciliations, dimensions=("now",),
+    IndicatorDecl("social.demandes_par_type", _l("CCAS requests by type"), Unit(_l("request"), _l("requests")),
+                  compute=requests_by_type, dimensions=("type",),
+                  description=_l("Requests received in the period, per type (counts).")),
+    IndicatorDecl("social.delai_par_type", _l("CCAS processing delay by type"), Unit(_l("day"), _l("days")),
+                  compute=delay_by_type, dimensions=("type",), permission=READ, better="lower",
+                  description=_l("Median days from reception to closure, files closed in the period.")),
+    IndicatorDecl("social.domiciliations", _l("Domiciliations: active and expiring"),
+                  Unit(_l("domiciliation"), _l("domiciliations")), compute=domiciliations, dimensions=("now",),
                   description=_l("Active today, expiring within 30 days, warned.")),
-    IndicatorDecl("social.registre", _l("Persons in the vulnerable persons register"), _l("persons"),
-                  compute=register_count, dimensions=("now",),
+    IndicatorDecl("social.registre", _l("Persons in the vulnerable persons register"),
+                  Unit(_l("person"), _l("persons")), compute=register_count, dimensions=("now",),
                   description=_l("A count only: names stay in the register.")),
-    IndicatorDecl("social.aides_par_mois", _l("Optional aid granted per month"), _l("euros"), compute=aid_per_month,
-                  dimensions=("month",), permission=READ,
+    IndicatorDecl("social.aides_par_mois", _l("Optional aid granted per month"), Unit(_l("euro"), _l("euros")),
+                  compute=aid_per_month, dimensions=("month",), permission=READ,
                   description=_l("Amounts granted and households helped, per month.")),
-    IndicatorDecl("social.aides_accordees", _l("Optional aids granted"), _l("aids"), compute=aid_count,
+    IndicatorDecl("social.aides_accordees", _l("Optional aids granted"), Unit(_l("aid"), _l("aids")), compute=aid_count,
                   description=_l("Number of aids granted in the period (count).")),
-    IndicatorDecl("social.commission", _l("Files awaiting the commission"), _l("files"), compute=awaiting_commission,
-                  dimensions=("now",), description=_l("Optional aid files awaiting the commission today.")),
+    IndicatorDecl("social.commission", _l("Files awaiting the commission"), Unit(_l("file"), _l("files")),
+                  compute=awaiting_commission, dimensions=("now",),
+                  description=_l("Optional aid files awaiting the commission today.")),
 )
 
 WIDGETS = (

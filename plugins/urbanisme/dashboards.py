@@ -14,7 +14,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from grc_core.plugin_api import IndicatorDecl, IndicatorResult, Request, RequestType, Series, WidgetDecl, db
+from grc_core.plugin_api import IndicatorDecl, IndicatorResult, Request, RequestType, Series, Unit, WidgetDecl, db
 
 from .models import Consultation, Dossier
 from .request_types import BODIES, PROCEDURES
@@ -145,22 +145,23 @@ def consultations_pending(commune, filters) -> IndicatorResult:
 
 def indicators() -> list[IndicatorDecl]:
     return [
-        IndicatorDecl("urbanisme.files", _l("Planning files by procedure and status"), _l("files"),
+        IndicatorDecl("urbanisme.files", _l("Planning files by procedure and status"), Unit(_l("file"), _l("files")),
                       files_by_procedure_and_status, dimensions=("procedure", "state"),
                       description=_l("Files deposited in the period, by procedure and state.")),
-        IndicatorDecl("urbanisme.deadlines", _l("Legal deadlines in the next 7 / 15 / 30 days"), _l("files"),
-                      deadlines_ahead, dimensions=("period", "now"),
+        IndicatorDecl("urbanisme.deadlines", _l("Legal deadlines in the next 7 / 15 / 30 days"),
+                      Unit(_l("file"), _l("files")), deadlines_ahead, dimensions=("period", "now"),
                       description=_l("Running files whose last day to notify a decision is near.")),
-        IndicatorDecl("urbanisme.tacit", _l("Tacit decisions per year"), _l("decisions"),
+        IndicatorDecl("urbanisme.tacit", _l("Tacit decisions per year"), Unit(_l("decision"), _l("decisions")),
                       tacit_decisions_per_year, dimensions=("year",),
                       description=_l("Should be zero: a tacit decision means a deadline passed unanswered.")),
-        IndicatorDecl("urbanisme.instruction_time", _l("Instruction time against the legal delay"), _l("days"),
-                      instruction_time, dimensions=("procedure",),
+        IndicatorDecl("urbanisme.instruction_time", _l("Instruction time against the legal delay"),
+                      Unit(_l("day"), _l("days")), instruction_time, dimensions=("procedure",),
                       description=_l("Mean days from the complete file to the notified decision."), better="lower"),
         IndicatorDecl("urbanisme.incomplete_rate", _l("Incomplete-file rate"), "%", incomplete_rate,
                       description=_l("Files that received a request for missing pieces."), better="lower"),
         IndicatorDecl("urbanisme.consultations_pending", _l("Consultations awaiting an answer"),
-                      _l("consultations"), consultations_pending, dimensions=("body", "now"),
+                      Unit(_l("consultation"), _l("consultations")), consultations_pending,
+                      dimensions=("body", "now"),
                       description=_l("Consultations sent whose answer has not come back.")),
     ]
 

@@ -222,6 +222,13 @@ def test_indicators_of_a_role_with_their_method_and_drill_down_without_the_confi
     [drill] = by_type["drilldown"]
     assert drill["category"] == by_type["categories"][0]["key"] and drill["filters"]["type"] == drill["category"]
     assert "secret" not in str(strategic) and "Dossier secret" not in str(operational)
+    # The unit is the form that fits the value, in the reader's language.
+    assert next(i for i in strategic["items"] if i["widget"] == "core.st_received")["unit"] == "requests"
+    for language, singular in (("en", "request"), ("fr", "demande")):
+        one = client.get("/api/v1/indicators?dashboard=strategic&period=month&type=ordinaire",
+                         headers={**town["read"], "Accept-Language": language}).get_json()
+        received = next(i for i in one["items"] if i["widget"] == "core.st_received")
+        assert (received["value"], received["unit"]) == (1.0, singular)
     for query, field in (("dashboard=secret", "dashboard"), ("dashboard=inconnu", "dashboard"),
                          ("period=siecle", "period"), ("period=custom&start=2026-12-01&end=2026-11-01", "end"),
                          ("type=secret.dossier", "type"), ("channel=pigeon", "channel"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from grc_core.plugin_api import (
-    REQUEST_NOT_CLOSED, IndicatorDecl, IndicatorResult, Request, RequestType, WidgetDecl, db, in_services,
+    REQUEST_NOT_CLOSED, IndicatorDecl, IndicatorResult, Request, RequestType, Unit, WidgetDecl, db, in_services,
 )
 
 from .request_types import SIGNALEMENT
@@ -21,8 +21,9 @@ def open_reports(commune, filters) -> IndicatorResult:
 
 
 def indicators() -> list[IndicatorDecl]:
-    return [IndicatorDecl("voirie.en_cours", "Signalements de voirie en cours", "signalements", compute=open_reports,
-                          dimensions=("now",), description="Signalements pas encore réparés ni classés.")]
+    return [IndicatorDecl("voirie.en_cours", "Signalements de voirie en cours", Unit("signalement", "signalements"),
+                          compute=open_reports, dimensions=("now",),
+                          description="Signalements pas encore réparés ni classés.")]
 
 
 def widgets() -> list[WidgetDecl]:

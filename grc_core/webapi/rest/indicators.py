@@ -24,6 +24,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...indicators import dashboards as boards
 from ...indicators.periods import PeriodError
+from ...indicators.units import unit_label
 from ...models import RequestType, Service
 from ...requests.confidentiality import confidential_types
 from ...security.ids import parse_id
@@ -84,7 +85,7 @@ def _widget_out(computed: boards.ComputedWidget, viewer: boards.Viewer, period, 
                                   "filters": {name: str(value) for name, value in target.items()}})
     return {
         "widget": computed.widget.code, "indicator": indicator.code, "label": str(computed.widget.label),
-        "kind": computed.widget.kind, "unit": str(indicator.unit), "better": indicator.better,
+        "kind": computed.widget.kind, "unit": unit_label(indicator.unit, result.value), "better": indicator.better,
         "period": None if "now" in indicator.dimensions else {"start": period.start.isoformat(),
                                                                "end": period.end.isoformat()},
         "value": _number(result.value), "previous": _number(computed.previous), "change": _number(computed.change),

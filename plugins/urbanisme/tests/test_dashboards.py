@@ -1,5 +1,6 @@
 """Indicators of the service urbanisme against hand-computed values on a small fixture."""
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -9,8 +10,9 @@ from grc_core.plugin_api import Commune, IndicatorFilters, Request, Service, db
 from grc_core.plugin_api.testing import in_commune
 
 from plugins.urbanisme import dashboards
+from plugins.urbanisme.dossier import today
 from plugins.urbanisme.models import Consultation, Dossier
-from plugins.urbanisme.tests.helpers import file, good_data, setup_town
+from plugins.urbanisme.tests.helpers import file, good_data, setup_town, signed_in
 
 TODAY = date(2026, 6, 15)
 
@@ -118,3 +120,17 @@ def test_widgets_reference_declared_indicators(app):
     assert all(w.indicator in codes for w in widgets)
     assert {w.dashboard for w in widgets} == {"urbanisme", "operational"}
     assert any(w.dashboard == "operational" and w.indicator == "urbanisme.deadlines" for w in widgets)
+
+
+def test_the_dashboard_writes_the_files_due_within_7_days_in_the_readers_language(app):
+    """« 1 dossier », "1 file"; « 2 dossiers », "2 files"."""
+    town = setup_town(app)
+    figure = re.compile(r'data-widget="urbanisme.deadlines_top".*?<div class="grc-number"[^>]*>\s*(?:<a [^>]*>)?'
+                        r'([^<]*)(?:</a>)?\s*<small class="text-muted h6">([^<]*)</small>', re.S)
+    expected = {"fr": ["1 dossier", "2 dossiers"], "en": ["1 file", "2 files"]}
+    for index, deposited in enumerate((27, 26)):  # a DP's month runs out within the week
+        _id, errors = file(app, town, "urbanisme.dp", good_data("urbanisme.dp", today() - timedelta(days=deposited)))
+        assert not errors
+        for language, written in expected.items():
+            html = signed_in(app, "dst@a.fr", language).get("/admin/dashboards/urbanisme/").get_data(as_text=True)
+            assert " ".join(figure.search(html).groups()) == written[index]
