@@ -20,6 +20,8 @@ from grc_core.plugin_api import Unit
     ("en", 1.5, "requests", "days"),     # "1.5 days"
     ("en", 2, "requests", "days"),
     ("en", None, "requests", "days"),
+    ("en", 0.96, "request", "day"),      # written « 1 »: the form of what is read
+    ("fr", 1.96, "demandes", "jours"),   # written « 2 »
 ])
 def test_the_core_units_take_the_form_of_the_figure(app, locale, value, requests, days):
     with app.test_request_context(), force_locale(locale):

@@ -33,6 +33,7 @@ def unit_label(unit: Unit | str, value: float | None) -> str:
     unit = UNIT_LABELS.get(unit, unit) if isinstance(unit, str) else unit
     if not isinstance(unit, Unit):
         return str(unit)
-    if value is not None and get_locale().plural_form(value) == "one":
+    # The figure as it is written (one decimal): 0.96 reads « 1 », so "1 day".
+    if value is not None and get_locale().plural_form(round(value, 1)) == "one":
         return str(unit.one)
     return str(unit.other)
