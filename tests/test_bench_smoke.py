@@ -372,3 +372,19 @@ def test_the_api_benchmark_runs_each_call_at_a_tiny_scale(loaded):
         from grc_core.extensions import db
 
         db.engine.dispose()
+
+
+def test_the_page_statements_probe_times_each_statement_of_each_page(loaded):
+    """bench/page_statements.py at a tiny scale: every statement the page sent,
+    the intake filing real requests (no timing asserted)."""
+    from bench import page_statements
+
+    report, engine = loaded
+    url = engine.url.render_as_string(hide_password=False)
+    before = scalar(engine, "SELECT count(*) FROM request")
+    for page, args in (("request", ""), ("intake", ""), ("queue", "q=rendez-vous")):
+        result = page_statements.measure(url, page, args, repeat=2)
+        texts = [text for _median, _per_page, text in result["statements"]]
+        assert any(text.startswith("SELECT user_account.id") for text in texts), (page, texts)
+        assert result["sql_ms"] > 0 and result["wall_ms"] > 0
+    assert scalar(engine, "SELECT count(*) FROM request") == before + 7  # 2 timed POSTs and 5 warm-up ones
