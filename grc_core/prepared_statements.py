@@ -25,6 +25,7 @@ WROTE = "grc_transaction_wrote"
 
 def keep_across_read_only_transactions(engine: Engine) -> None:
     """Install the hooks on a PostgreSQL (psycopg) engine."""
+    import psycopg
     from psycopg.pq import TransactionStatus
 
     @event.listens_for(engine, "begin")
@@ -40,7 +41,12 @@ def keep_across_read_only_transactions(engine: Engine) -> None:
     def _committed_instead(conn):
         # Called before the rollback is sent; once committed, psycopg finds
         # no transaction to roll back and keeps what it prepared.
+        if conn.closed or conn.invalidated or not conn.connection.is_valid or conn.info.get(WROTE):
+            return  # a connection the database dropped has nothing to keep
         dbapi_connection = conn.connection.dbapi_connection
-        if (not conn.info.get(WROTE) and dbapi_connection is not None
-                and dbapi_connection.info.transaction_status == TransactionStatus.INTRANS):
+        if dbapi_connection.info.transaction_status != TransactionStatus.INTRANS:
+            return  # idle, or in error: the rollback does what is needed
+        try:
             dbapi_connection.commit()
+        except psycopg.Error:
+            pass  # the server went away meanwhile: the rollback that follows deals with it, as before
