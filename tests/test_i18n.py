@@ -32,7 +32,9 @@ def source_messages(folder: Path) -> set[str]:
 def catalog(folder: Path, domain: str, locale: str, kind: str):
     path = folder / "translations" / locale / "LC_MESSAGES" / f"{domain}.{kind}"
     with path.open("rb") as handle:
-        return read_po(handle, locale=locale) if kind == "po" else read_mo(handle)
+        # abort_invalid: a malformed entry (a msgid without its msgstr) fails here; Babel
+        # would otherwise print a warning and read on.
+        return read_po(handle, locale=locale, abort_invalid=True) if kind == "po" else read_mo(handle)
 
 
 @pytest.mark.parametrize(("domain", "folder"), CATALOGS, ids=[d for d, _ in CATALOGS])
