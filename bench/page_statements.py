@@ -23,13 +23,11 @@ import random
 import statistics
 import time
 from collections import defaultdict
-from urllib.parse import urlencode
 
 from sqlalchemy import event
 
 from . import seed as seeding
-from .html_forms import IntakeCase, csrf_from, form_fields, intake_payload
-from .requests_bench import find_pages, load_context, sign_in
+from .requests_bench import filled_intake, find_pages, load_context, sign_in
 
 
 def page_caller(app, page: str, args: str, rng: random.Random):
@@ -41,18 +39,7 @@ def page_caller(app, page: str, args: str, rng: random.Random):
         sign_in(client, ctx.accueil_email, seeding.BENCH_PASSWORD)
 
         def prepared_post():
-            # A person known only through CCAS files is not the front desk's to see (404): another one.
-            for _attempt in range(50):
-                citizen = rng.choice(ctx.citizen_samples)
-                url = f"{pages.intake}?{urlencode({'citizen': citizen[0], 'type': ctx.intake_type['id']})}"
-                form = client.get(url)
-                if form.status_code == 200:
-                    break
-            html = form.get_data(as_text=True)
-            case = IntakeCase(citizen_id=citizen[0], type_id=ctx.intake_type["id"],
-                              type_label=ctx.intake_type["label"], subject="Nid-de-poule devant le n° 12",
-                              location="12 rue des Halles, 45900 Villeneuve-sur-Loire")
-            payload = intake_payload(form_fields(html), case, csrf_from(html)) | {"confirm_duplicate": "y"}
+            url, payload, _html = filled_intake(client, pages.intake, ctx, rng)
             return lambda: client.post(url, data=payload)
 
         return prepared_post, (302, 303)

@@ -426,6 +426,27 @@ def run_pages(app, ctx: Context, pages: Pages, repeat: int, rng: random.Random, 
     return figures
 
 
+def filled_intake(client, intake_url: str, ctx: Context, rng: random.Random) -> tuple[str, dict, str]:
+    """The quick-intake form for a random citizen, filled as the front desk does: (its URL, the POST, its HTML).
+
+    A person known only through CCAS files is not the front desk's to see
+    (404): the agent would pick someone else, and so does the bench. The
+    same citizen may come back in a run (a few sampled citizens, --reuse):
+    the second filing is confirmed, no "already filed?" page."""
+    for _attempt in range(50):
+        citizen = rng.choice(ctx.citizen_samples)
+        form_url = f"{intake_url}?{urlencode({'citizen': citizen[0], 'type': ctx.intake_type['id']})}"
+        page = client.get(form_url)
+        if page.status_code == 200:
+            break
+    html = page.get_data(as_text=True)
+    case = IntakeCase(citizen_id=citizen[0], type_id=ctx.intake_type["id"], type_label=ctx.intake_type["label"],
+                      subject="Nid-de-poule devant le n° 12", location="12 rue des Halles, 45900 Villeneuve-sur-Loire")
+    payload = intake_payload(form_fields(html), case, csrf_from(html))
+    payload["confirm_duplicate"] = "y"
+    return form_url, payload, html
+
+
 def run_intake(app, ctx: Context, url: str, repeat: int, rng: random.Random, log) -> Figure:
     """File requests through the quick-intake form as the front desk does; check each one landed."""
     from grc_core.extensions import db
@@ -443,21 +464,7 @@ def run_intake(app, ctx: Context, url: str, repeat: int, rng: random.Random, log
 
     before = counts()
     for index in range(repeat + 1):
-        # A person known only through CCAS files is not the front desk's to
-        # see (404): the agent would pick someone else, and so does the bench.
-        for _attempt in range(50):
-            citizen = rng.choice(ctx.citizen_samples)
-            form_url = f"{url}?{urlencode({'citizen': citizen[0], 'type': ctx.intake_type['id']})}"
-            page = client.get(form_url)
-            if page.status_code != 404:
-                break
-        case = IntakeCase(citizen_id=citizen[0], type_id=ctx.intake_type["id"], type_label=ctx.intake_type["label"],
-                          subject="Nid-de-poule devant le n° 12", location="12 rue des Halles, 45900 Villeneuve-sur-Loire")
-        html = page.get_data(as_text=True)
-        payload = intake_payload(form_fields(html), case, csrf_from(html))
-        # The same citizen may come back in a run (a few sampled citizens, --reuse): no "already filed?"
-        # page (a 400 that stopped the figure since the duplicate guard landed), as bench.round_trips does.
-        payload["confirm_duplicate"] = "y"
+        form_url, payload, html = filled_intake(client, url, ctx, rng)
         elapsed, response = timed(lambda: client.post(form_url, data=payload))
         if response.status_code not in (200, 302, 303):
             figure.note = f"HTTP {response.status_code}"

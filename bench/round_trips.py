@@ -23,12 +23,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from sqlalchemy import event, func, select
 
 from . import seed as seeding
-from .requests_bench import IntakeCase, csrf_from, form_fields, intake_payload, load_context, sign_in
+from .requests_bench import filled_intake, load_context, sign_in
 
 HISTORY_EVENTS = 30
 
@@ -122,18 +121,7 @@ def measure_intake(app, ctx, counter, repeat: int, rng: random.Random) -> Count:
     sign_in(client, ctx.accueil_email, seeding.BENCH_PASSWORD)
     count = None
     for index in range(repeat + 2):
-        for _attempt in range(50):  # a citizen the front desk may see (not a CCAS-only one)
-            citizen = rng.choice(ctx.citizen_samples)
-            form_url = f"/admin/intake/?{urlencode({'citizen': citizen[0], 'type': ctx.intake_type['id']})}"
-            page = client.get(form_url)
-            if page.status_code == 200:
-                break
-        html = page.get_data(as_text=True)
-        payload = intake_payload(form_fields(html), IntakeCase(
-            citizen_id=citizen[0], type_id=ctx.intake_type["id"], type_label=ctx.intake_type["label"],
-            subject="Nid-de-poule devant le n° 12", location="12 rue des Halles, 45900 Villeneuve-sur-Loire"),
-            csrf_from(html))
-        payload["confirm_duplicate"] = "y"  # the same citizen may come back in a run: no "already filed?" page
+        form_url, payload, _html = filled_intake(client, "/admin/intake/", ctx, rng)
         if index == 1:
             with counter:
                 response = client.post(form_url, data=payload)
