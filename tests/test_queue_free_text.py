@@ -176,7 +176,8 @@ def test_on_postgresql_the_index_finds_one_communes_requests_alone(app, town):
 def test_a_common_word_s_pages_keep_the_queue_s_order(app, town):
     """The free text reads its page's ids first (queue.page_select): page one
     holds the first fifty matches in the queue's order — due first, no due
-    date last, then oldest received — and page two the rest, none twice."""
+    date last, then oldest received — and page two the rest, none twice;
+    another service's match is on neither (the reader's rule in the ids' step)."""
     from datetime import timedelta
 
     from grc_core.requests.queue import PAGE_SIZE, queue_page
@@ -187,10 +188,13 @@ def test_a_common_word_s_pages_keep_the_queue_s_order(app, town):
             due = None if number % 4 == 0 else NOW + timedelta(days=(number * 7) % 30 - 10)
             make_request(town.id, f"2026-1{number:04d}", town.bacs, service=town.voirie, due=due,
                          received=NOW - timedelta(hours=number), subject=f"Rendez-vous n° {number}")
+        # Another service's request with the same word, due first: never his to read, on no page.
+        make_request(town.id, "2026-20000", town.attestation, service=town.accueil, due=NOW - timedelta(days=30),
+                     subject="Rendez-vous à l'accueil")
         db.session.commit()
         user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
         membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
-        matching = [r for r in db.session.scalars(select(Request).where(Request.subject.like("Rendez-vous%")))]
+        matching = list(db.session.scalars(select(Request).where(Request.subject.like("Rendez-vous n°%"))))
         expected = [r.reference for r in sorted(matching, key=lambda r: (
             r.due_at is None, r.due_at or NOW, r.received_at, r.id))]
         first, second = (queue_page(QueueFilters(q="rendez-vous"), user=user, membership=membership, page=page,
