@@ -17,6 +17,14 @@ CITIZENS = 200
 REQUESTS = 1_000
 
 
+def own_database(parsed, suffix: str) -> str:
+    """A PostgreSQL database of this xdist worker's own beside the test one: two
+    workers running a module's tests both create (then empty) theirs."""
+    import os
+
+    return f"{parsed.database}{suffix}{os.environ.get('PYTEST_XDIST_WORKER', '')}"
+
+
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     import os
@@ -24,7 +32,7 @@ def loaded(tmp_path_factory):
     test_url = os.environ.get("GRC_TEST_DATABASE_URL")
     if test_url and make_url(test_url).get_backend_name() == "postgresql":
         parsed = make_url(bench_seed.normalise_url(test_url))
-        url = parsed.set(database=f"{parsed.database}_bench_smoke").render_as_string(hide_password=False)
+        url = parsed.set(database=own_database(parsed, "_bench_smoke")).render_as_string(hide_password=False)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('bench') / 'smoke.sqlite'}"
     report = bench_seed.seed(url, CITIZENS, REQUESTS, reset=True, log=lambda line: None)
@@ -126,7 +134,7 @@ def test_the_portal_bench_measures_its_four_figures_at_a_tiny_scale(tmp_path, ca
     test_url = os.environ.get("GRC_TEST_DATABASE_URL")
     if test_url and make_url(test_url).get_backend_name() == "postgresql":
         parsed = make_url(bench_seed.normalise_url(test_url))
-        url = parsed.set(database=f"{parsed.database}_portal_bench_smoke").render_as_string(hide_password=False)
+        url = parsed.set(database=own_database(parsed, "_portal_bench_smoke")).render_as_string(hide_password=False)
     else:
         url = f"sqlite:///{tmp_path / 'portal.sqlite'}"
     results = portal_bench.main(["--citizens", "200", "--requests", "1000", "--repeat", "2", "--database-url", url,
@@ -257,7 +265,7 @@ def many_communes():
     from bench import many_communes_bench
 
     parsed = make_url(bench_seed.normalise_url(test_url))
-    url = parsed.set(database=f"{parsed.database}_many_smoke").render_as_string(hide_password=False)
+    url = parsed.set(database=own_database(parsed, "_many_smoke")).render_as_string(hide_password=False)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):  # module-scoped: capsys is per test
         many_communes_bench.main(["--communes", "3", "--requests", "600", "--repeat", "1", "--database-url", url])
