@@ -24,12 +24,22 @@ pytestmark = pytest.mark.skipif(
 
 
 def prepared(app) -> dict[str, object]:
-    """The statements prepared on the pool's connection (the tests use one at a time), with when."""
+    """The statements prepared on the pool's connection, with when."""
     with app.app_context():
         return dict(db.session.execute(text("SELECT statement, prepare_time FROM pg_prepared_statements")).all())
 
 
+def one_connection(app) -> None:
+    """Empty the pool, so that every page and every look at pg_prepared_statements
+    gets the same connection: the app lives for the whole session, and an earlier
+    test that held several connections at once left them all in the pool, which
+    hands them out in turn (prepared statements belong to one connection)."""
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_a_page_s_statements_stay_prepared_from_one_request_to_the_next(app):
+    one_connection(app)
     town = setup_commune(app)
     make_agent(app, town.id, "agent@a.fr", "admin")
     with in_commune(app, town.id):
