@@ -16,14 +16,13 @@ from grc_core.tenancy import active_plugins
 from grc_core.tenancy.resolver import commune_service_ids
 from test_requests import make_citizen, setup_commune, signed_in, user_id
 
-NOW = datetime.now(timezone.utc)
 FORMULA = "=HYPERLINK(\"http://evil\",\"x\")"
 
 
 def make_request(commune_id, reference, type_id, *, service=None, state=("nouvelle", "new"), channel="guichet",
                  priority="normale", assignee=None, due=None, received=None, quartier="", citizen=None, subject=""):
-    req = Request(reference=reference, request_type_id=type_id, service_id=service, channel=channel,
-                  priority=priority, assignee_id=assignee, due_at=due, received_at=received or NOW,
+    req = Request(reference=reference, request_type_id=type_id, service_id=service, channel=channel, priority=priority,
+                  assignee_id=assignee, due_at=due, received_at=received or datetime.now(timezone.utc),
                   quartier=quartier, citizen_id=citizen, subject=subject, state=state[0], state_kind=state[1],
                   data={}, workflow_id=db.session.get(RequestType, type_id).workflow_id)
     db.session.add(req)
@@ -33,19 +32,22 @@ def make_request(commune_id, reference, type_id, *, service=None, state=("nouvel
 @pytest.fixture
 def town(app):
     town = setup_commune(app)
+    # The clock read per test, not at import: the pages read it afresh, and a run
+    # may cross midnight in Paris.
+    town.now = now = datetime.now(timezone.utc)
     make_agent(app, town.id, "agent@a.fr", "agent", services=["voirie"])
     town.agent = user_id(app, "agent@a.fr")
     town.citizen = make_citizen(app, town.id)
     with in_commune(app, town.id):
         day = timedelta(days=1)
         v, a = town.voirie, town.accueil
-        make_request(town.id, "2026-00001", town.bacs, service=v, due=NOW - day, subject=FORMULA,
-                     citizen=town.citizen, quartier="Centre", received=NOW - 10 * day)
+        make_request(town.id, "2026-00001", town.bacs, service=v, due=now - day, subject=FORMULA,
+                     citizen=town.citizen, quartier="Centre", received=now - 10 * day)
         make_request(town.id, "2026-00002", town.bacs, service=v, state=("en_cours", "open"), assignee=town.agent,
-                     due=NOW + day, channel="telephone", received=NOW - 5 * day)
+                     due=now + day, channel="telephone", received=now - 5 * day)
         make_request(town.id, "2026-00003", town.bacs, service=v, state=("attente", "waiting"), priority="urgente",
                      quartier="Gare", subject="Bacs <b>gras</b>")
-        make_request(town.id, "2026-00004", town.bacs, service=v, state=("close", "closed"), due=NOW - day)
+        make_request(town.id, "2026-00004", town.bacs, service=v, state=("close", "closed"), due=now - day)
         make_request(town.id, "2026-00005", town.attestation, service=a, channel="courrier")
         make_request(town.id, "2026-00006", town.attestation, service=a, assignee=town.agent, subject="Attestation")
         make_request(town.id, "2026-00007", town.attestation, service=None)
@@ -61,7 +63,7 @@ def run(app, town, email="agent@a.fr", **filters):
     with in_commune(app, town.id):
         user = db.session.scalar(select(User).where(User.email == email))
         membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
-        page = queue_page(QueueFilters(**filters), user=user, membership=membership, now=NOW)
+        page = queue_page(QueueFilters(**filters), user=user, membership=membership, now=town.now)
         assert page.total == len(page.rows)
         return refs(page.rows)
 
@@ -94,7 +96,7 @@ def test_type_service_citizen_and_date_filters(app, town):
     assert run(app, town, service=town.voirie) == ["1", "2", "3"]
     assert run(app, town, service=town.voirie, kind="closed") == ["4"]
     assert run(app, town, citizen=town.citizen) == ["1"]
-    today = NOW.date()
+    today = town.now.date()
     assert run(app, town, received_from=today - timedelta(days=6), received_to=today - timedelta(days=4)) == ["2"]
     assert run(app, town, received_to=today - timedelta(days=8)) == ["1"]
 
@@ -119,7 +121,7 @@ def test_the_queue_is_ordered_by_due_date_then_received_and_loads_rows_in_few_qu
         listen = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listen)
         try:
-            page = queue_page(QueueFilters(), user=user, membership=membership, now=NOW)
+            page = queue_page(QueueFilters(), user=user, membership=membership, now=town.now)
             labels = [(r.request_type.label, r.service and r.service.name, r.citizen, r.assignee) for r in page.rows]
         finally:
             event.remove(db.engine, "before_cursor_execute", listen)
@@ -154,11 +156,11 @@ def test_a_count_above_the_cap_is_shown_as_more_than(app, town, monkeypatch):
     with in_commune(app, town.id):
         user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
         membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
-        page = queue_page(QueueFilters(), user=user, membership=membership, now=NOW, page=9)
+        page = queue_page(QueueFilters(), user=user, membership=membership, now=town.now, page=9)
         # 4 match: the count stops at cap + 1, the pages at the cap; rows still come in order.
         assert (page.total, page.capped, page.pages, page.page) == (3, True, 1, 1)
         assert refs(page.rows) == ["1", "2", "3", "6"]
-        exact = queue_page(QueueFilters(kind="waiting"), user=user, membership=membership, now=NOW)
+        exact = queue_page(QueueFilters(kind="waiting"), user=user, membership=membership, now=town.now)
         assert (exact.total, exact.capped) == (1, False)
     client = signed_in(app, "agent@a.fr")
     html = client.get("/admin/requests/").get_data(as_text=True)
@@ -174,10 +176,10 @@ def test_a_word_of_the_free_text_is_counted_up_to_its_own_cap(app, town, monkeyp
     with in_commune(app, town.id):
         user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
         membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
-        word = queue_page(QueueFilters(q="6-0000"), user=user, membership=membership, now=NOW)
+        word = queue_page(QueueFilters(q="6-0000"), user=user, membership=membership, now=town.now)
         assert (word.total, word.capped, word.cap, word.pages) == (3, True, 2, 1)
         assert refs(word.rows) == ["1", "2", "3", "6"]  # the rows are all there, in order
-        rare = queue_page(QueueFilters(q="gras"), user=user, membership=membership, now=NOW)
+        rare = queue_page(QueueFilters(q="gras"), user=user, membership=membership, now=town.now)
         assert (rare.total, rare.capped) == (1, False)
         assert queue_module.count_cap(QueueFilters(q="2026-00001")) == queue_module.COUNT_CAP
         assert queue_module.count_cap(QueueFilters()) == queue_module.COUNT_CAP

@@ -181,24 +181,23 @@ def test_a_common_word_s_pages_keep_the_queue_s_order(app, town):
     from datetime import timedelta
 
     from grc_core.requests.queue import PAGE_SIZE, queue_page
-    from test_queue import NOW
 
     with in_commune(app, town.id):
         for number in range(60):
-            due = None if number % 4 == 0 else NOW + timedelta(days=(number * 7) % 30 - 10)
+            due = None if number % 4 == 0 else town.now + timedelta(days=(number * 7) % 30 - 10)
             make_request(town.id, f"2026-1{number:04d}", town.bacs, service=town.voirie, due=due,
-                         received=NOW - timedelta(hours=number), subject=f"Rendez-vous n° {number}")
+                         received=town.now - timedelta(hours=number), subject=f"Rendez-vous n° {number}")
         # Another service's request with the same word, due first: never his to read, on no page.
-        make_request(town.id, "2026-20000", town.attestation, service=town.accueil, due=NOW - timedelta(days=30),
-                     subject="Rendez-vous à l'accueil")
+        make_request(town.id, "2026-20000", town.attestation, service=town.accueil,
+                     due=town.now - timedelta(days=30), subject="Rendez-vous à l'accueil")
         db.session.commit()
         user = db.session.scalar(select(User).where(User.email == "agent@a.fr"))
         membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
         matching = list(db.session.scalars(select(Request).where(Request.subject.like("Rendez-vous n°%"))))
         expected = [r.reference for r in sorted(matching, key=lambda r: (
-            r.due_at is None, r.due_at or NOW, r.received_at, r.id))]
+            r.due_at is None, r.due_at or town.now, r.received_at, r.id))]
         first, second = (queue_page(QueueFilters(q="rendez-vous"), user=user, membership=membership, page=page,
-                                    now=NOW) for page in (1, 2))
+                                    now=town.now) for page in (1, 2))
     assert first.total == 60 and first.pages == 2
     assert [r.reference for r in first.rows] == expected[:PAGE_SIZE]
     assert [r.reference for r in second.rows] == expected[PAGE_SIZE:]

@@ -3,7 +3,7 @@ their words, overdue and due-today rows standing out, the deadline in words,
 one-click scopes, the subject rather than the type, and bulk actions limited
 to the listed workflows' transitions this agent may apply."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, update
@@ -12,7 +12,7 @@ from grc_core.extensions import db
 from grc_core.models import Request, Workflow
 from grc_core.plugin_api.testing import csrf_token, in_commune
 from grc_core.requests.presentation import action_role, deadline, ordered_actions, status_kind
-from test_queue import NOW, make_request
+from test_queue import make_request
 from test_queue import town  # noqa: F401  (fixture)
 from test_requests import WORKFLOW, signed_in
 
@@ -73,11 +73,12 @@ def rows(html):
 
 
 def test_rows_show_kind_deadline_and_subject(app, town):
+    now = town.now
     with in_commune(app, town.id):
         db.session.execute(update(Request).where(Request.reference == "2026-00002")
-                           .values(due_at=NOW + timedelta(days=3)))
+                           .values(due_at=now + timedelta(days=3)))
         db.session.execute(update(Request).where(Request.reference == "2026-00006")
-                           .values(due_at=NOW + timedelta(minutes=1)))
+                           .values(due_at=now + timedelta(minutes=1)))
         db.session.commit()
     html = signed_in(app, "agent@a.fr").get("/admin/requests/").get_data(as_text=True)
     found = rows(html)
@@ -95,7 +96,6 @@ def test_due_today_stands_out(app, town):
     with in_commune(app, town.id):
         # Noon today in Paris is today whatever the hour the test runs.
         from grc_core.plugin_api import LOCAL_TIMEZONE
-        from datetime import datetime, time, timezone
         noon = datetime.combine(datetime.now(LOCAL_TIMEZONE).date(), time(12), tzinfo=LOCAL_TIMEZONE)
         db.session.execute(update(Request).where(Request.reference == "2026-00002")
                            .values(due_at=noon.astimezone(timezone.utc)))

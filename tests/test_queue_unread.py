@@ -10,7 +10,7 @@ from grc_core.models import Message, Request, utcnow
 from grc_core.models.portal import CitizenAccount
 from grc_core.plugin_api.testing import in_commune, make_agent
 from grc_core.requests.queue import QueueFilters
-from test_queue import NOW, run
+from test_queue import run
 from test_queue import town  # noqa: F401  (fixture)
 from test_requests import signed_in
 
@@ -31,7 +31,7 @@ def write(app, town, reference, body, *, by_citizen=True, at=None):
             db.session.add(account)
             db.session.flush()
         db.session.add(Message(request_id=request_id(app, town, reference), body=body, public=by_citizen,
-                               citizen_account_id=account.id if by_citizen else None, at=at or NOW))
+                               citizen_account_id=account.id if by_citizen else None, at=at or town.now))
         db.session.commit()
 
 
@@ -41,7 +41,7 @@ def unread_rows(html):
 
 
 def test_a_citizen_message_is_unread_until_an_agent_of_the_request_opens_it(app, town):
-    write(app, town, "2026-00001", "Les bacs sont toujours là.", at=NOW - timedelta(hours=2))
+    write(app, town, "2026-00001", "Les bacs sont toujours là.", at=town.now - timedelta(hours=2))
     write(app, town, "2026-00002", "Note interne", by_citizen=False)           # an agent's: nothing new
     write(app, town, "2026-00005", "Mon attestation ?")                        # another service's request
     # The filter's count is its list's length (run() checks it), and only what this agent may read.

@@ -17,7 +17,10 @@ from tests.test_requests import make_citizen, setup_commune
 
 pytestmark = pytest.mark.browser
 
-NOW = datetime.now(timezone.utc)
+
+def now() -> datetime:
+    """Read per test, not at import: the live server reads the clock afresh."""
+    return datetime.now(timezone.utc)
 
 
 @pytest.fixture
@@ -127,10 +130,10 @@ def test_choosing_the_type_keeps_the_new_citizen_typed(app, live_server, wide, c
 
 def test_the_queue_highlights_overdue_rows(app, live_server, wide, commune):
     with in_commune(app, commune.id):
-        make_request(commune.id, "2026-00001", commune.bacs, service=commune.voirie, due=NOW - timedelta(days=2),
+        make_request(commune.id, "2026-00001", commune.bacs, service=commune.voirie, due=now() - timedelta(days=2),
                      subject="Bac renversé rue des Écoles")
         make_request(commune.id, "2026-00002", commune.bacs, service=commune.voirie, state=("en_cours", "open"),
-                     due=NOW + timedelta(days=3), subject="Bac manquant")
+                     due=now() + timedelta(days=3), subject="Bac manquant")
         make_request(commune.id, "2026-00003", commune.bacs, service=commune.voirie,
                      state=("attente", "waiting"), subject="x" * 200)  # a long unbroken subject wraps
         db.session.commit()
@@ -149,7 +152,7 @@ def test_the_request_page_shows_the_stepper_and_the_diagram(app, live_server, wi
     citizen = make_citizen(app, commune.id, "Marie-Claire", "Robert", "mc.robert@example.org")
     with in_commune(app, commune.id):
         req = make_request(commune.id, "2026-00004", commune.bacs, service=commune.voirie,
-                           state=("en_cours", "open"), citizen=citizen, due=NOW - timedelta(days=1))
+                           state=("en_cours", "open"), citizen=citizen, due=now() - timedelta(days=1))
         db.session.commit()
         request_id = req.id
     browser_login(wide, live_server, "voirie@a.fr")

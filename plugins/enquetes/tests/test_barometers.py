@@ -17,13 +17,16 @@ from grc_core.plugin_api.testing import in_commune, login, make_agent, make_comm
 from plugins.enquetes import barometers, surveys
 from plugins.enquetes.models import Barometer, BarometerAnswer, BarometerInvitation
 
-TODAY = local_date(utcnow())
+def today() -> date:
+    """Read per test, not at import: a run that crosses midnight in Paris would
+    otherwise compare yesterday's date with the page's today."""
+    return local_date(utcnow())
 EVERYONE = {"match": "all", "items": [{"criterion": "core.age", "params": {"min_age": 0}}]}
 NOBODY = {"match": "all", "items": [{"criterion": "core.age", "params": {"min_age": 129}}]}
 
 
 def born(years: int) -> date:
-    return date(TODAY.year - years, 1, 1)
+    return date(today().year - years, 1, 1)
 
 
 @pytest.fixture
@@ -86,8 +89,8 @@ QUESTIONS = {
 
 def create(town, anonymous=True, segment="Tout le monde", **change):
     data = {"title": "Baromètre de la propreté", "purpose": "Savoir si les rues sont assez propres.",
-            "retention_months": "12", "opens_on": (TODAY - timedelta(days=1)).isoformat(),
-            "closes_on": (TODAY + timedelta(days=30)).isoformat(), "segment_id": str(town["segments"][segment]),
+            "retention_months": "12", "opens_on": (today() - timedelta(days=1)).isoformat(),
+            "closes_on": (today() + timedelta(days=30)).isoformat(), "segment_id": str(town["segments"][segment]),
             **({"anonymous": "y"} if anonymous else {}), **QUESTIONS, **change}
     response = post_form(client_of(town["app"], "chef@a.fr"), "/admin/enquetes/barometers/new", data)
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
@@ -141,7 +144,7 @@ def test_the_questions_are_written_with_the_core_editor(town):
 def test_bad_survey_forms_are_refused_and_nothing_is_stored(town):
     client = client_of(town["app"], "chef@a.fr")
     base = {"title": "Sans question", "purpose": "Pourquoi", "retention_months": "12",
-            "opens_on": TODAY.isoformat(), "closes_on": (TODAY - timedelta(days=1)).isoformat(),
+            "opens_on": today().isoformat(), "closes_on": (today() - timedelta(days=1)).isoformat(),
             "segment_id": str(town["segments"]["Tout le monde"]),
             "fields-0-label": "Pièce jointe", "fields-0-type": "file"}
     response = post_form(client, "/admin/enquetes/barometers/new", base)
@@ -150,7 +153,7 @@ def test_bad_survey_forms_are_refused_and_nothing_is_stored(town):
     assert "The survey closes after it opens." in page
     assert "a survey cannot ask for « File »" in page
     response = post_form(client, "/admin/enquetes/barometers/new",
-                         {**base, "closes_on": TODAY.isoformat(), "fields-0-label": "", "fields-0-type": "text",
+                         {**base, "closes_on": today().isoformat(), "fields-0-label": "", "fields-0-type": "text",
                           "segment_id": str(town["other_segment"])})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Write at least one question." in page
@@ -276,7 +279,7 @@ def test_token_misuse_shows_a_clear_page_and_stores_nothing(town):
     # Closed, then not open yet.
     with in_commune(app, town["commune"]):
         barometer = db.session.get(Barometer, barometer_id)
-        barometer.opens_on, barometer.closes_on = TODAY - timedelta(days=40), TODAY - timedelta(days=1)
+        barometer.opens_on, barometer.closes_on = today() - timedelta(days=40), today() - timedelta(days=1)
         db.session.commit()
     closed = answer(town, path, {"f_proprete": "3"})
     assert closed.status_code == 410 and "This survey closed on" in closed.get_data(as_text=True)
@@ -284,7 +287,7 @@ def test_token_misuse_shows_a_clear_page_and_stores_nothing(town):
     assert response.status_code in (400, 410)
     with in_commune(app, town["commune"]):
         barometer = db.session.get(Barometer, barometer_id)
-        barometer.opens_on, barometer.closes_on = TODAY + timedelta(days=2), TODAY + timedelta(days=9)
+        barometer.opens_on, barometer.closes_on = today() + timedelta(days=2), today() + timedelta(days=9)
         db.session.commit()
     early = client.get(path)
     assert early.status_code == 403 and "This survey opens on" in early.get_data(as_text=True)

@@ -19,7 +19,10 @@ def day_in_words(day) -> str:
         return str(LocalDate(day))
 
 # The intake files at the system's moment: validation reads that day.
-TODAY = local_date(utcnow())
+def today() -> date:
+    """Read per test, not at import: a run that crosses midnight in Paris would
+    otherwise compare yesterday's date with the page's today."""
+    return local_date(utcnow())
 
 
 @pytest.fixture
@@ -73,10 +76,10 @@ def test_an_english_agent_reads_the_refusal_in_english(app, town, client):
     with in_commune(app, town.id):
         db.session.scalar(select(User).where(User.email == "accueil@a.fr")).locale = "en"
         db.session.commit()
-    recent = dict(BIRTH, date_naissance=date(TODAY.year - 74, 6, 1))
+    recent = dict(BIRTH, date_naissance=date(today().year - 74, 6, 1))
     refused(app, town, client, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **recent),
             "A third party may obtain only an extract without parentage of a birth act (décret n° 2017-890, "
-            f"art. 30). The register will be open to anyone only from January 1, {TODAY.year - 74 + 76} (code du "
+            f"art. 30). The register will be open to anyone only from January 1, {today().year - 74 + 76} (code du "
             "patrimoine, art. L213-2).")
     response = intake(client, town, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **recent))
     assert "Un tiers ne peut" not in html.unescape(response.get_data(as_text=True))
@@ -98,12 +101,12 @@ def test_a_tiers_gets_an_extrait_sans_filiation_and_the_interesse_the_copie_inte
 
 
 def test_archives_a_register_closed_more_than_75_years_ago_is_open_to_anyone(app, town, client):
-    old = dict(BIRTH, date_naissance=date(TODAY.year - 76, 6, 1))
+    old = dict(BIRTH, date_naissance=date(today().year - 76, 6, 1))
     accepted(app, town, client, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **old))
     # A register closed 31 December 74 years ago opens only after 75 years: refused, with the date.
-    recent = dict(BIRTH, date_naissance=date(TODAY.year - 74, 6, 1))
+    recent = dict(BIRTH, date_naissance=date(today().year - 74, 6, 1))
     refused(app, town, client, "etat_civil.acte", acte("naissance", "copie_integrale", "tiers", **recent),
-            f"qu'à compter du 1er janvier {TODAY.year - 74 + 76}")
+            f"qu'à compter du 1er janvier {today().year - 74 + 76}")
 
 
 def error_next_to(page: str, field: str, message: str) -> bool:
@@ -113,16 +116,16 @@ def error_next_to(page: str, field: str, message: str) -> bool:
 
 def test_archives_a_person_dead_for_more_than_25_years_opens_the_act(app, town, client):
     # Born 60 years ago: the register opens to anyone only in 15 years, or 25 years after the death.
-    birth = dict(BIRTH, date_naissance=date(TODAY.year - 60, 6, 1))
-    dead_long_ago = add_years(TODAY, -25) - timedelta(days=1)
+    birth = dict(BIRTH, date_naissance=date(today().year - 60, 6, 1))
+    dead_long_ago = add_years(today(), -25) - timedelta(days=1)
     data = accepted(app, town, client, "etat_civil.acte", acte(
         "naissance", "copie_integrale", "tiers", date_deces_personne=dead_long_ago, **birth))
     assert data["date_deces_personne"] == dead_long_ago.isoformat()
     # Dead exactly 25 years ago: the delay expires at the end of today.
     response = intake(client, town, "etat_civil.acte", acte(
-        "naissance", "copie_integrale", "tiers", date_deces_personne=add_years(TODAY, -25), **birth))
+        "naissance", "copie_integrale", "tiers", date_deces_personne=add_years(today(), -25), **birth))
     assert response.status_code == 400
-    opens = add_years(add_years(TODAY, -25), 25) + timedelta(days=1)
+    opens = add_years(add_years(today(), -25), 25) + timedelta(days=1)
     assert "qu'à compter du " + day_in_words(opens) in html.unescape(response.get_data(as_text=True))
 
 
@@ -141,14 +144,14 @@ def test_archives_a_refused_restricted_act_says_where_to_give_the_death_date(app
 
 
 @pytest.mark.parametrize(("died_on", "message"), [
-    (TODAY + timedelta(days=1), "La date de décès de la personne concernée ne peut pas être dans le futur."),
-    (date(1980, 4, 1), "La date de décès de la personne concernée ne peut pas précéder la naissance "
+    (lambda: today() + timedelta(days=1), "La date de décès de la personne concernée ne peut pas être dans le futur."),
+    (lambda: date(1980, 4, 1), "La date de décès de la personne concernée ne peut pas précéder la naissance "
                        "(2 avril 1980)."),
 ])
 def test_an_impossible_death_date_is_refused_next_to_its_field(app, town, client, died_on, message):
     before = counts(app, town.id)
     response = intake(client, town, "etat_civil.acte", acte(
-        "naissance", "copie_integrale", "tiers", date_deces_personne=died_on, **BIRTH))
+        "naissance", "copie_integrale", "tiers", date_deces_personne=died_on(), **BIRTH))
     assert response.status_code == 400 and counts(app, town.id) == before
     assert error_next_to(html.unescape(response.get_data(as_text=True)), "date_deces_personne", message)
 
@@ -261,7 +264,7 @@ def party(prefix, issued, abroad=False, name="Martin"):
 
 
 def test_marriage_file_pieces_must_be_fresh_on_deposit(app, town, client):
-    deposit = TODAY
+    deposit = today()
     base = {"lien_commune": "domicile", "date_depot": deposit, "temoin_1": "Paul Durand", "temoin_2": "Léa Petit"}
     stale = add_months(deposit, -3) - timedelta(days=1)
     refused(app, town, client, "etat_civil.mariage", {**base, **party("epoux1", stale), **party("epoux2", deposit)},
@@ -277,13 +280,13 @@ def test_marriage_file_pieces_must_be_fresh_on_deposit(app, town, client):
 
 
 def test_pacs_pieces_must_be_fresh_on_the_registration_day(app, town, client):
-    day = TODAY + timedelta(days=20)
+    day = today() + timedelta(days=20)
     base = {"convention": "cerfa", "declaration_conjointe": True, "date_enregistrement": day}
     refused(app, town, client, "etat_civil.pacs",
-            {**base, **party("partenaire1", add_months(day, -3) - timedelta(days=1)), **party("partenaire2", TODAY)},
+            {**base, **party("partenaire1", add_months(day, -3) - timedelta(days=1)), **party("partenaire2", today())},
             "La copie de l'acte de naissance du premier partenaire")
     accepted(app, town, client, "etat_civil.pacs",
-             {**base, **party("partenaire1", add_months(day, -3)), **party("partenaire2", TODAY)})
+             {**base, **party("partenaire1", add_months(day, -3)), **party("partenaire2", today())})
 
 
 # --- reconnaissance, livret, naissance ------------------------------------------------------
@@ -293,7 +296,7 @@ def test_reconnaissance(app, town, client):
     refused(app, town, client, "etat_civil.reconnaissance", {**base, "moment": "anticipee"},
             "Pour une reconnaissance avant la naissance, indiquez la date prévue de l'accouchement.")
     accepted(app, town, client, "etat_civil.reconnaissance",
-             {**base, "moment": "anticipee", "terme_prevu": TODAY + timedelta(days=60)})
+             {**base, "moment": "anticipee", "terme_prevu": today() + timedelta(days=60)})
     refused(app, town, client, "etat_civil.reconnaissance", {**base, "moment": "posterieure"},
             "Indiquez les prénoms et la date de naissance de l'enfant.")
     accepted(app, town, client, "etat_civil.reconnaissance", {**base, "moment": "posterieure", "enfant_nom": "Durand",
@@ -316,14 +319,14 @@ def test_birth_declaration(app, town, client):
     base = {"enfant_nom": "Martin", "enfant_prenoms": "Léa", "lieu_naissance": "Maternité",
             "declarant": "Jeanne Martin, mère"}
     refused(app, town, client, "etat_civil.declaration_naissance",
-            {**base, "date_naissance": TODAY - timedelta(days=1), "date_declaration": TODAY - timedelta(days=2)},
+            {**base, "date_naissance": today() - timedelta(days=1), "date_declaration": today() - timedelta(days=2)},
             "La déclaration ne peut pas être antérieure à la naissance.")
     refused(app, town, client, "etat_civil.declaration_naissance",
-            {**base, "date_naissance": TODAY + timedelta(days=1), "date_declaration": TODAY + timedelta(days=1)},
+            {**base, "date_naissance": today() + timedelta(days=1), "date_declaration": today() + timedelta(days=1)},
             "La date de naissance est dans le futur.")
     # A late declaration is filed (flagged on its page, refused at « dresser l'acte »).
     accepted(app, town, client, "etat_civil.declaration_naissance",
-             {**base, "date_naissance": TODAY - timedelta(days=20), "date_declaration": TODAY})
+             {**base, "date_naissance": today() - timedelta(days=20), "date_declaration": today()})
 
 
 # --- recensement, prénom, nom ------------------------------------------------------------
@@ -334,18 +337,18 @@ def recensement(born):
 
 
 def test_recensement_window_and_regularisation(app, town, client):
-    too_young = add_years(TODAY, -16) + timedelta(days=1)
+    too_young = add_years(today(), -16) + timedelta(days=1)
     refused(app, town, client, "etat_civil.recensement", recensement(too_young),
             f"Trop tôt : le recensement est possible à partir du ")
-    refused(app, town, client, "etat_civil.recensement", recensement(add_years(TODAY, -25)),
+    refused(app, town, client, "etat_civil.recensement", recensement(add_years(today(), -25)),
             "À partir de 25 ans, le recensement n'est plus possible")
-    accepted(app, town, client, "etat_civil.recensement", recensement(add_years(TODAY, -16)))
-    accepted(app, town, client, "etat_civil.recensement", recensement(add_years(TODAY, -25) + timedelta(days=1)))
+    accepted(app, town, client, "etat_civil.recensement", recensement(add_years(today(), -16)))
+    accepted(app, town, client, "etat_civil.recensement", recensement(add_years(today(), -25) + timedelta(days=1)))
 
 
 def test_changement_de_prenom_consent_of_a_child_of_13(app, town, client):
     base = {"beneficiaire": "Léo Martin", "prenoms_demandes": "Noé", "motif": "Prénom d'usage."}
-    thirteen = add_years(TODAY, -13)
+    thirteen = add_years(today(), -13)
     refused(app, town, client, "etat_civil.changement_prenom", {**base, "beneficiaire_date_naissance": thirteen},
             "La personne concernée a 13 ans ou plus : son consentement personnel est requis")
     accepted(app, town, client, "etat_civil.changement_prenom",
@@ -357,13 +360,13 @@ def test_changement_de_prenom_consent_of_a_child_of_13(app, town, client):
 def test_changement_de_nom_majeur_and_once(app, town, client):
     base = {"nom_actuel": "Martin", "nom_choisi": "Martin-Durand"}
     refused(app, town, client, "etat_civil.changement_nom",
-            {**base, "demandeur_date_naissance": add_years(TODAY, -18) + timedelta(days=1)},
+            {**base, "demandeur_date_naissance": add_years(today(), -18) + timedelta(days=1)},
             "réservé aux personnes majeures (code civil, art. 61-3-1).")
     refused(app, town, client, "etat_civil.changement_nom",
             {**base, "demandeur_date_naissance": date(1980, 1, 1), "deja_utilise": True},
             "ne peut être fait qu'une seule fois dans sa vie")
     accepted(app, town, client, "etat_civil.changement_nom",
-             {**base, "demandeur_date_naissance": add_years(TODAY, -18)})
+             {**base, "demandeur_date_naissance": add_years(today(), -18)})
 
 
 def test_every_type_is_offered_on_the_intake_page_in_french(app, town, client):

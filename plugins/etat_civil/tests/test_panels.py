@@ -19,7 +19,10 @@ def day_in_words(day) -> str:
 
 FR = {"Accept-Language": "fr"}
 # Panels show the page's day: the system's clock.
-TODAY = local_date(utcnow())
+def today() -> date:
+    """Read per test, not at import: a run that crosses midnight in Paris would
+    otherwise compare yesterday's date with the page's today."""
+    return local_date(utcnow())
 
 
 @pytest.fixture
@@ -108,19 +111,19 @@ def test_marriage_birth_and_name_change_panels_show_the_legal_dates(app, town):
 def test_the_citizen_panel_lists_requests_files_and_recensement_status(app, town):
     with in_commune(app, town.id):
         citizen = db.session.get(Citizen, town.citizen)
-        citizen.birth_date = add_years(TODAY, -16) - timedelta(days=10)  # 16 ten days ago: in the window
+        citizen.birth_date = add_years(today(), -16) - timedelta(days=10)  # 16 ten days ago: in the window
         citizen.last_name = "<b>Martin</b>"
         db.session.commit()
-    window_end = rules.recensement_window(add_years(TODAY, -16) - timedelta(days=10)).closes_on
+    window_end = rules.recensement_window(add_years(today(), -16) - timedelta(days=10)).closes_on
     agent = signed_in(app, "agent@a.fr")
     text = page(agent, f"/admin/citizens/{town.citizen}/")
     assert "Aucune démarche d'état civil." in text
     assert f"Recensement : à faire au plus tard le {day_in_words(window_end)}." in text
     request_id = file(app, town, "etat_civil.recensement", {
-        "jeune_nom": "Martin", "jeune_prenoms": "Léo", "jeune_date_naissance": add_years(TODAY, -16),
+        "jeune_nom": "Martin", "jeune_prenoms": "Léo", "jeune_date_naissance": add_years(today(), -16),
         "jeune_lieu_naissance": "Orléans", "adresse": "5 rue Basse"})
-    pacs_day = TODAY + timedelta(days=20)
-    party = {"_nom": "Martin", "_prenoms": "Camille", "_date_naissance": date(1990, 5, 1), "_acte_du": TODAY}
+    pacs_day = today() + timedelta(days=20)
+    party = {"_nom": "Martin", "_prenoms": "Camille", "_date_naissance": date(1990, 5, 1), "_acte_du": today()}
     file(app, town, "etat_civil.pacs", {**{f"{p}{k}": v for p in ("partenaire1", "partenaire2")
                                            for k, v in party.items()},
                                         "convention": "cerfa", "date_enregistrement": pacs_day})
@@ -128,7 +131,7 @@ def test_the_citizen_panel_lists_requests_files_and_recensement_status(app, town
     text = html.unescape(raw)
     assert "Recensement citoyen" in text and "Enregistrement d'un PACS" in text
     assert day_in_words(pacs_day) in text
-    assert f"Recensement : fait le {day_in_words(TODAY)}." in text
+    assert f"Recensement : fait le {day_in_words(today())}." in text
     assert f"/admin/requests/{request_id}/" in raw
     assert "<b>Martin</b>" not in raw  # escaped wherever the core shows it
 
