@@ -17,23 +17,24 @@ from grc_core.plugin_api.testing import (
     csrf_token, file_request_as, in_commune, make_agent, make_commune, signed_in,
 )
 
-# Measured on 2026-12-07: 7 statements for an état civil request's page
-# (user, membership with its commune, services and the commune's plugins,
-# the request with its type, citizen, service, assignee and workflow, its
-# history, messages, attachments, the assignable agents; marking messages
-# read only when one was unread); 11 for a planning file (its file, consultations, modifications and
-# parcels for the urbanisme panel); 13 for the intake POST (user,
-# membership with the commune's plugins and whether it has webhooks, the
-# citizen — with the rule on confidential files when the agent has one —,
-# the type with its workflow and service, the reference, the routing rules,
-# the service routed to, two daily counters, the request, its two history
-# rows, the acknowledgement). Before this work: 15, 21 and 21; 8, 12 and 15
-# before the commune's plugins were read with the membership; 14 for the
-# intake before the webhooks were. The bounds leave one statement of room;
-# an N+1 adds one per row and fails.
+# Measured on 2026-12-08: 7 statements for an état civil request's page
+# (the user with his live session and his memberships — their communes,
+# services, the communes' plugins and webhooks —, the request with its type,
+# citizen, service, assignee and workflow, its history, messages,
+# attachments, the assignable agents, its live tracking links; marking
+# messages read only when one was unread); 11 for a planning file (its file,
+# consultations, modifications and parcels for the urbanisme panel); 12 for
+# the intake POST (the user with his memberships, the citizen — with the rule
+# on confidential files when the agent has one —, the type with its workflow
+# and service, the reference, the routing rules, the service routed to, two
+# daily counters, the request, its two history rows, the acknowledgement).
+# Before: 15, 21 and 21; 8, 12 and 15 before the commune's plugins were read
+# with the membership; 8, 12 and 13 before the memberships were read with the
+# user. The bounds leave one statement of room; an N+1 adds one per row and
+# fails.
 REQUEST_PAGE_MAX = 8
 URBANISME_PAGE_MAX = 12
-INTAKE_POST_MAX = 14
+INTAKE_POST_MAX = 13
 
 
 class Statements:

@@ -150,10 +150,20 @@ def test_last_seen_is_written_at_most_every_five_minutes(app, auth_clock):
 
 
 def test_checking_the_session_costs_no_extra_query(app):
-    """The user and his live session come in one query, as the user alone did."""
+    """The user, his live session and his memberships come in one query."""
     make_agent(app, make_commune(app), "agent@a.fr")
     office = signed_in_as(app, "agent@a.fr")
     office.get("/admin/")
+    statements = home_statements(app, office)
+    touching = [s for s in statements if "agent_session" in s or "FROM user_account" in s or "FROM membership" in s]
+    assert len(touching) == 1 and "JOIN agent_session" in touching[0] and "(membership JOIN commune" in touching[0]
+    # The home's statements (bench/round_trips.py; the memberships come with
+    # their services and the commune's enabled plugins, the security headers
+    # reload no user): checking the session adds none.
+    assert len(statements) == 6
+
+
+def home_statements(app, client) -> list[str]:
     statements = []
     with app.app_context():
         engine = db.engine
@@ -163,12 +173,55 @@ def test_checking_the_session_costs_no_extra_query(app):
 
     event.listen(engine, "before_cursor_execute", listen)
     try:
-        assert office.get("/admin/").status_code == 200
+        assert client.get("/admin/").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", listen)
-    touching = [s for s in statements if "agent_session" in s or "FROM user_account" in s]
-    assert len(touching) == 1 and "JOIN agent_session" in touching[0]
-    # The home's statements (bench/round_trips.py; the memberships come with
-    # their services and the commune's enabled plugins, the security headers
-    # reload no user): checking the session adds none.
-    assert len(statements) == 7
+    return statements
+
+
+def commune_menu(client) -> str:
+    return client.get("/admin/").get_data(as_text=True).split('id="grc-commune"')[1].split("</select>")[0]
+
+
+def test_the_memberships_read_with_the_user_are_those_of_active_communes(app):
+    """An agent of three communes, one of them closed on the platform: the
+    menu offers the two others, read with the user, in order of name."""
+    ids = {name: make_commune(app, name, insee) for name, insee in
+           (("Villeneuve", "45901"), ("Aubigny", "45902"), ("Fermée", "45903"))}
+    for commune_id in ids.values():
+        make_agent(app, commune_id, "inter@a.fr", "admin")
+    with app.app_context(), unscoped():
+        from grc_core.models import Commune
+        db.session.get(Commune, ids["Fermée"]).active = False
+        db.session.commit()
+    office = signed_in_as(app, "inter@a.fr")
+    menu = commune_menu(office)
+    assert menu.index("Aubigny") < menu.index("Villeneuve") and "Fermée" not in menu
+    assert f'value="{ids["Fermée"]}"' not in menu
+    statements = home_statements(app, office)
+    assert not [s for s in statements if "FROM membership" in s]  # no second read
+
+
+def test_a_session_written_back_reads_the_memberships_again(app, auth_clock):
+    """Every five minutes the session's last use is written and committed,
+    which expires what the first query read: the memberships are read again,
+    and the page is the same."""
+    make_agent(app, make_commune(app, "Villeneuve", "45901"), "inter@a.fr", "admin")
+    make_agent(app, make_commune(app, "Aubigny", "45902"), "inter@a.fr", "admin")
+    office = signed_in_as(app, "inter@a.fr")
+    before = commune_menu(office)
+    auth_clock.advance(minutes=6)
+    statements = home_statements(app, office)
+    assert [s for s in statements if s.startswith("UPDATE agent_session")]
+    assert len([s for s in statements if "FROM membership" in s]) == 1
+    assert commune_menu(office) == before and "Aubigny" in before and "Villeneuve" in before
+
+
+def test_a_platform_admin_without_membership_is_loaded(app):
+    commune_id = make_commune(app)
+    make_agent(app, commune_id, "admin@grc.fr", "admin", platform_admin=True)
+    with app.app_context(), unscoped():
+        db.session.execute(Membership.__table__.delete())
+        db.session.commit()
+    office = signed_in_as(app, "admin@grc.fr")
+    assert office.get("/admin/").status_code == 200

@@ -19,6 +19,8 @@ from sqlalchemy import bindparam, select, update
 
 from ..extensions import db
 from ..models import AgentSession, User
+from ..tenancy.resolver import remember_memberships, with_memberships
+from ..tenancy.scoping import unscoped
 from . import clock
 
 TOKEN_KEY = "grc_session"
@@ -47,10 +49,11 @@ def open_session(user: User) -> AgentSession:
 
 @cache
 def _load_statement():
-    """:func:`load`'s query, built once (its values bound): every request runs it."""
-    return select(User, AgentSession).join(AgentSession, AgentSession.user_id == User.id).where(
+    """:func:`load`'s query, built once (its values bound): every request runs
+    it, and reads the user's memberships with it (the page's next question)."""
+    return with_memberships(select(User, AgentSession).join(AgentSession, AgentSession.user_id == User.id).where(
         User.id == bindparam("user_id"), User.active.is_(True), AgentSession.token_hash == bindparam("token_hash"),
-        AgentSession.revoked_at.is_(None), AgentSession.last_seen_at >= bindparam("seen_since"))
+        AgentSession.revoked_at.is_(None), AgentSession.last_seen_at >= bindparam("seen_since")), User.id)
 
 
 def load(user_id: str) -> User | None:
@@ -59,15 +62,18 @@ def load(user_id: str) -> User | None:
     if not isinstance(token, str) or not user_id.isdigit():
         return None
     now = clock.now()
-    found = db.session.execute(_load_statement(), {
-        "user_id": int(user_id), "token_hash": _hash(token), "seen_since": now - _idle_limit()}).first()
-    if found is None:
+    with unscoped():  # the memberships of every commune, whichever the page is about
+        rows = db.session.execute(_load_statement(), {
+            "user_id": int(user_id), "token_hash": _hash(token), "seen_since": now - _idle_limit()}).unique().all()
+    if not rows:
         return None
-    user, row = found
+    user, row = rows[0][:2]
     g.grc_session = row
     if clock.aware(row.last_seen_at) < now - TOUCH_EVERY:
         db.session.execute(update(AgentSession).where(AgentSession.id == row.id).values(last_seen_at=now))
-        db.session.commit()
+        db.session.commit()  # expires what was read: the memberships are read again
+    else:
+        remember_memberships(user, rows)
     return user
 
 

@@ -17,7 +17,7 @@ from functools import cache
 
 from flask import abort, current_app, g, has_request_context, request, session
 from flask_login import current_user
-from sqlalchemy import String, bindparam, cast, exists, func, select
+from sqlalchemy import Select, String, and_, bindparam, cast, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -29,6 +29,8 @@ from .scoping import set_current_commune, unscoped
 SESSION_KEY = "grc_commune_id"
 #: ``g``'s {commune id: has an active webhook endpoint}, read with the memberships.
 WEBHOOK_COMMUNES = "grc_webhook_communes"
+#: ``g``'s (user id, rows): the memberships read with the signed-in user (:func:`remember_memberships`).
+PREFETCHED = "grc_prefetched_memberships"
 
 
 def commune_for_slug(slug: str) -> Commune | None:
@@ -69,9 +71,14 @@ def memberships_and_communes(user) -> list[tuple[Membership, Commune]]:
     """Every membership of the user with its (active) commune, by commune name,
     the membership's services, the plugins the commune uses and its services
     (every page's access checks and menus read them, cached
-    for the request): one query."""
-    with unscoped():
-        rows = db.session.execute(_memberships_statement(), {"user_id": user.id}).unique().all()
+    for the request): one query, or none when the signed-in user was loaded
+    with them (:func:`with_memberships`)."""
+    prefetched = g.pop(PREFETCHED, None) if has_request_context() else None
+    if prefetched is not None and prefetched[0] == user.id:
+        rows = prefetched[1]
+    else:
+        with unscoped():
+            rows = db.session.execute(_memberships_statement(), {"user_id": user.id}).unique().all()
     pairs = [(membership, commune) for membership, commune, *_columns in rows]
     if has_request_context():
         for _membership, commune, enabled, *_columns in rows:
@@ -88,14 +95,39 @@ def memberships_and_communes(user) -> list[tuple[Membership, Commune]]:
     return pairs
 
 
+def _membership_columns():
+    return (Membership, Commune, enabled_plugins_column(Commune), _service_ids_column(Commune),
+            _has_webhooks_column(Commune))
+
+
 @cache
 def _memberships_statement():
     """:func:`memberships_and_communes`' query, built once for a bound
     ``user_id``: building it and its cache key took 0.35 ms on every page."""
-    return (select(Membership, Commune, enabled_plugins_column(Commune), _service_ids_column(Commune),
-                   _has_webhooks_column(Commune)).join(Commune)
+    return (select(*_membership_columns()).join(Commune)
             .where(Membership.user_id == bindparam("user_id"), Commune.active.is_(True))
             .options(joinedload(Membership.services)).order_by(Commune.name))
+
+
+def with_memberships(statement: Select, user_id_column) -> Select:
+    """``statement`` (one row per user) with the user's memberships in active
+    communes and all :func:`memberships_and_communes` reads with them, outer
+    joined (a platform admin may have none): the query that loads the
+    signed-in user on every request brings them, one round trip instead of
+    two. Hand the rows to :func:`remember_memberships`."""
+    in_active_commune = Membership.__table__.join(Commune.__table__, and_(Commune.id == Membership.commune_id,
+                                                                          Commune.active.is_(True)))
+    return (statement.add_columns(*_membership_columns())
+            .outerjoin(in_active_commune, Membership.user_id == user_id_column)
+            .options(joinedload(Membership.services)).order_by(Commune.name))
+
+
+def remember_memberships(user, rows) -> None:
+    """Keep, for this request's first :func:`memberships_and_communes`, the
+    membership columns of ``rows`` (a :func:`with_memberships` statement's,
+    ``.unique()``: its last five columns). Only the first call uses them: a
+    commit in between would have expired their objects."""
+    setattr(g, PREFETCHED, (user.id, [tuple(row[-5:]) for row in rows if row[-5] is not None]))
 
 
 def _service_ids_column(commune_table):
