@@ -79,5 +79,10 @@ def work(app, jobs):
     """Run the queue's jobs to the end in this process (RQ's SimpleWorker, burst mode)."""
     from rq import SimpleWorker
 
+    from grc_core.jobs.worker import StopsItsCommandThreadAtOnce
+
+    class InProcessWorker(StopsItsCommandThreadAtOnce, SimpleWorker):
+        pass
+
     with app.app_context():
-        SimpleWorker([jobs], connection=jobs.connection).work(burst=True, with_scheduler=False)
+        InProcessWorker([jobs], connection=jobs.connection).work(burst=True, with_scheduler=False)

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -205,6 +206,28 @@ def test_the_cli_queues_a_rebuild_on_redis(app, commune, redis_queue):
     assert queued.meta["job"] == "indicators.rebuild" and queued.meta["commune_id"] == commune
     work(app, redis_queue)
     assert redis_queue.fetch_job(queued.id).get_status() == "finished"
+
+
+def test_a_worker_stops_its_command_thread_even_when_the_reply_comes_first(app, redis_queue):
+    """The worker's command thread is woken by the reply to UNSUBSCRIBE. Here
+    the reply reaches it before anything else happens (the interleaving that
+    made a stop wait for the thread's 60-second read): it stops all the same."""
+    from grc_core.jobs.worker import GrcWorker
+
+    worker = GrcWorker([redis_queue], connection=redis_queue.connection)
+    worker.subscribe()
+    thread, pubsub = worker.pubsub_thread, worker.pubsub
+    send = pubsub.unsubscribe
+
+    def unsubscribe_then_let_the_reply_arrive(*args):
+        send(*args)
+        time.sleep(0.5)  # the thread reads the reply and goes back to its read meanwhile
+
+    pubsub.unsubscribe = unsubscribe_then_let_the_reply_arrive
+    stopping = threading.Thread(target=worker.unsubscribe, daemon=True)
+    stopping.start()
+    stopping.join(15)
+    assert not stopping.is_alive() and not thread.is_alive(), "the worker waited for its command thread's read"
 
 
 def test_the_cli_says_a_worker_needs_redis(app):

@@ -16,7 +16,22 @@ from .queue import connection, enqueue, queue, queue_configured
 log = logging.getLogger("grc.jobs")
 
 
-class GrcWorker(Worker):
+class StopsItsCommandThreadAtOnce:
+    """An RQ worker listens for commands (stop the job, shut down) on a thread
+    that reads Redis for up to 60 seconds at a time. To stop it, RQ sends
+    UNSUBSCRIBE, whose reply wakes the thread, then clears the thread's flag;
+    redis-py 8.2's ``stop()`` then waits for the thread. When the reply came
+    first, the thread had gone back to its 60-second read with the flag still
+    set: a worker took up to a minute to stop (a deployment's restart, a test's
+    burst). The flag is cleared before the UNSUBSCRIBE here."""
+
+    def unsubscribe(self):
+        if self.pubsub_thread:
+            self.pubsub_thread.stop(timeout=0)  # the flag only: the reply to come wakes the thread
+        super().unsubscribe()
+
+
+class GrcWorker(StopsItsCommandThreadAtOnce, Worker):
     """RQ's forking worker: each job runs in a child process, which a crash or
     a leak cannot outlive. The child must not share the parent's database
     connections (two processes on one socket): it opens its own."""
