@@ -2,11 +2,24 @@
 fixtures are in grc_core.plugin_api.testing)."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from grc_core.plugin_api.testing import build_test_app, empty_tables
 
 SECRET = {"secret": "tests.plugins.secret"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked ``once`` needs no particular database (it starts its own
+    servers, or its own SQLite instance): the default run has it; the
+    PostgreSQL and per-plugin runs skip it rather than run it again."""
+    if os.environ.get("GRC_TEST_DATABASE_URL") or "GRC_TEST_PLUGINS" in os.environ:
+        skip = pytest.mark.skip(reason="runs once, in the default run (needs no particular database)")
+        for item in items:
+            if item.get_closest_marker("once"):
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

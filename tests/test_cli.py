@@ -161,6 +161,7 @@ def test_unknown_plugin_in_config_is_one_line_and_non_zero(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.once  # its own SQLite instance, whatever the run's database
 def test_serve_demo_prints_the_url_and_serves_french(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
