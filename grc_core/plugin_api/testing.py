@@ -189,6 +189,16 @@ def make_agent(app, commune_id, email, role="agent", services=(), permissions=()
         return user.id
 
 
+def today():
+    """Today in Paris, read when called: a test module that kept the day it was
+    imported compares yesterday with the page's today once a run crosses
+    midnight."""
+    from grc_core.models.base import utcnow
+    from grc_core.workflows.deadlines import local_date
+
+    return local_date(utcnow())
+
+
 @contextmanager
 def in_commune(app, commune_id):
     """App context acting as the commune (for assertions on the database)."""

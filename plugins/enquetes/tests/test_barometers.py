@@ -12,15 +12,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from grc_core.plugin_api import Citizen, Consent, OutboxMessage, Segment, db, local_date, utcnow
-from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune, post_form
+from grc_core.plugin_api import Citizen, Consent, OutboxMessage, Segment, db, utcnow
+from grc_core.plugin_api.testing import in_commune, login, make_agent, make_commune, post_form, today
 from plugins.enquetes import barometers, surveys
 from plugins.enquetes.models import Barometer, BarometerAnswer, BarometerInvitation
 
-def today() -> date:
-    """Read per test, not at import: a run that crosses midnight in Paris would
-    otherwise compare yesterday's date with the page's today."""
-    return local_date(utcnow())
 EVERYONE = {"match": "all", "items": [{"criterion": "core.age", "params": {"min_age": 0}}]}
 NOBODY = {"match": "all", "items": [{"criterion": "core.age", "params": {"min_age": 129}}]}
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from grc_core.plugin_api import LocalDate, Request, User, add_months, add_years, db, local_date, utcnow
-from grc_core.plugin_api.testing import in_commune, rules_locale
+from grc_core.plugin_api import LocalDate, Request, User, add_months, add_years, db
+from grc_core.plugin_api.testing import in_commune, rules_locale, today
 
 
 from .helpers import counts, intake, setup_town, signed_in
@@ -18,11 +18,8 @@ def day_in_words(day) -> str:
     with rules_locale("fr", "etat_civil"):
         return str(LocalDate(day))
 
-# The intake files at the system's moment: validation reads that day.
-def today() -> date:
-    """Read per test, not at import: a run that crosses midnight in Paris would
-    otherwise compare yesterday's date with the page's today."""
-    return local_date(utcnow())
+
+# The intake files at the system's moment: validation reads that day (today(), read per test).
 
 
 @pytest.fixture

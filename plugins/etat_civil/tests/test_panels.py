@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from grc_core.plugin_api import LocalDate, Citizen, add_years, db, local_date, utcnow
-from grc_core.plugin_api.testing import in_commune, rules_locale
+from grc_core.plugin_api import LocalDate, Citizen, add_years, db
+from grc_core.plugin_api.testing import in_commune, rules_locale, today
 
 from plugins.etat_civil import rules
 
@@ -17,12 +17,9 @@ def day_in_words(day) -> str:
     with rules_locale("fr", "etat_civil"):
         return str(LocalDate(day))
 
+
 FR = {"Accept-Language": "fr"}
-# Panels show the page's day: the system's clock.
-def today() -> date:
-    """Read per test, not at import: a run that crosses midnight in Paris would
-    otherwise compare yesterday's date with the page's today."""
-    return local_date(utcnow())
+# Panels show the page's day: the system's clock (today(), read per test).
 
 
 @pytest.fixture
