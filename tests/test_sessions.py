@@ -224,4 +224,8 @@ def test_a_platform_admin_without_membership_is_loaded(app):
         db.session.execute(Membership.__table__.delete())
         db.session.commit()
     office = signed_in_as(app, "admin@grc.fr")
-    assert office.get("/admin/").status_code == 200
+    response = office.get("/admin/")
+    page = response.get_data(as_text=True)
+    # Signed in (no sign-in form), working in the platform's first commune, with the platform's menu.
+    assert response.status_code == 200 and 'name="password"' not in page
+    assert "GRC · Villeneuve-sur-Loire" in page and ">Plateforme<" in page
